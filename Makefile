@@ -1,0 +1,18 @@
+# The two commands of the quick start:  make run  |  make test
+.PHONY: run test lint bench
+
+PY := .venv/bin/python
+
+run:
+	@bash scripts/bootstrap.sh app
+	@bash scripts/run-app.sh $(ARGS)
+
+test:
+	@bash scripts/bootstrap.sh test
+	@bash scripts/run-tests.sh
+
+lint:
+	@$(PY) -m ruff check qteditor tests bench
+
+bench:
+	@$(PY) bench/roundtrip.py

@@ -1,0 +1,5 @@
+import sys
+
+from qteditor.cli import main
+
+sys.exit(main())

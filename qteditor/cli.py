@@ -1,0 +1,245 @@
+"""The command-line face of qteditor.
+
+    qteditor [PATH]                      open the window (an entry or a collection folder)
+    qteditor show [--json] FILE...       print an entry's fields and body
+    qteditor set --json PATCH FILE...    deep-merge a JSON object into each file's front matter
+    qteditor set FILE KEY=VALUE...       set dotted keys, converted to each field's type
+
+Exit status: 0 when every file succeeded, 1 when any failed (the others are still processed),
+2 for a usage error. Errors go to stderr as ``path:line:column: message``. Headless commands
+never import Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from . import __version__
+
+COMMANDS = ("show", "set")
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse would exit; we keep one exit path
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _report(exc: BaseException, path: str | None = None) -> None:
+    from .core.errors import QtEditorError
+
+    if isinstance(exc, QtEditorError):
+        exc.located(path)
+        print(str(exc), file=sys.stderr)
+    else:
+        print(f"{path or '<input>'}:1:1: {exc}", file=sys.stderr)
+
+
+# ---------------------------------------------------------------------------- show
+def _show_text(fields: Any, body: str) -> str:
+    lines: list[str] = []
+
+    def emit(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            if not value:
+                lines.append(f"{prefix}: {{}}")
+            for k, v in value.items():
+                emit(f"{prefix}.{k}" if prefix else str(k), v)
+        elif isinstance(value, list):
+            if not value:
+                lines.append(f"{prefix}: []")
+            for i, v in enumerate(value):
+                emit(f"{prefix}[{i}]", v)
+        else:
+            text = json.dumps(value) if not isinstance(value, str) else value
+            if isinstance(value, (int, float, bool)) or value is None:
+                text = json.dumps(value)
+            elif not isinstance(value, str):
+                text = str(value)
+            if "\n" in text:
+                lines.append(f"{prefix}: |")
+                lines.extend("    " + line if line else "" for line in text.split("\n"))
+            else:
+                lines.append(f"{prefix}: {text}")
+
+    from .core.yamlspan import json_safe
+
+    emit("", json_safe(fields) if isinstance(fields, (dict, list)) else fields)
+    lines.append("--- body ---")
+    lines.append(body)
+    return "\n".join(lines)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from .core.entry import Entry
+    from .core.errors import QtEditorError
+    from .core.yamlspan import json_safe
+
+    status = EXIT_OK
+    for path in args.files:
+        try:
+            entry = Entry.load(path)
+        except QtEditorError as exc:
+            _report(exc, path)
+            status = EXIT_FAILED
+            continue
+        fields = entry.fields()
+        if args.json:
+            out = {"path": path, "fields": json_safe(fields), "body": entry.body}
+            print(json.dumps(out, ensure_ascii=False))
+        else:
+            if len(args.files) > 1:
+                print(f"==> {path} <==")
+            print(_show_text(fields, entry.body))
+    return status
+
+
+# ---------------------------------------------------------------------------- set
+def _read_patch(spec: str) -> dict:
+    if spec == "-":
+        text = sys.stdin.read()
+        source = "<stdin>"
+    elif spec.startswith("@"):
+        source = spec[1:]
+        try:
+            with open(source, encoding="utf-8") as fh:
+                text = fh.read()
+        except OSError as exc:
+            raise UsageError(f"cannot read the patch file {source}: {exc.strerror or exc}") from None
+    else:
+        text, source = spec, "<argument>"
+    try:
+        patch = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{source}:{exc.lineno}:{exc.colno}: the patch is not valid JSON: "
+                         f"{exc.msg}") from None
+    if not isinstance(patch, dict):
+        raise UsageError(f"{source}:1:1: the patch must be a JSON object")
+    return patch
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    from .core import patch as patching
+    from .core.entry import Entry
+    from .core.errors import QtEditorError
+
+    if args.json is not None:
+        patch = _read_patch(args.json)
+        files, assignments = args.targets, []
+        if not files:
+            raise UsageError("set: give at least one FILE")
+    else:
+        if not args.targets:
+            raise UsageError("set: give FILE KEY=VALUE... or --json PATCH FILE...")
+        files = [args.targets[0]]
+        assignments = args.targets[1:]
+        if not assignments:
+            raise UsageError("set: give at least one KEY=VALUE after the file")
+        for text in assignments:
+            if "=" not in text:
+                raise UsageError(f"set: expected KEY=VALUE, got {text!r}")
+    status = EXIT_OK
+    changed = unchanged = 0
+    for path in files:
+        try:
+            entry = Entry.load(path)
+            fields = entry.fields()
+            if assignments:
+                new = patching.assign(fields, assignments, entry.schema)
+            else:
+                new = patching.merge(fields, patch, entry.schema)
+            if entry.save(new):
+                changed += 1
+            else:
+                unchanged += 1
+        except QtEditorError as exc:
+            _report(exc, path)
+            status = EXIT_FAILED
+    if not args.quiet and sys.stderr.isatty():
+        failed = len(files) - changed - unchanged
+        print(f"{changed} changed, {unchanged} unchanged, {failed} failed", file=sys.stderr)
+    return status
+
+
+# ---------------------------------------------------------------------------- main
+def build_parser() -> _Parser:
+    parser = _Parser(prog="qteditor", description="Edit Markdown Q&A entries with YAML front matter.")
+    parser.add_argument("--version", action="version", version=f"qteditor {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    show = sub.add_parser("show", help="print an entry's fields and body")
+    show.add_argument("--json", action="store_true", help="one JSON object per file")
+    show.add_argument("files", nargs="+", metavar="FILE")
+    setp = sub.add_parser("set", help="change front-matter fields, keeping the file's formatting")
+    setp.add_argument("--json", metavar="PATCH",
+                      help="a JSON object to deep-merge (null deletes); @FILE or - for stdin")
+    setp.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    setp.add_argument("targets", nargs="*", metavar="FILE | KEY=VALUE")
+    return parser
+
+
+def _open_window(argv: list[str]) -> int:
+    path = argv[0] if argv else None
+    try:
+        from .ui.app import run
+    except ImportError:
+        return _no_window(path)
+    return run(path)
+
+
+def _no_window(path: str | None) -> int:
+    """Until the window exists: list the entries of the collection on the command line."""
+    from pathlib import Path
+
+    from .core.entry import Entry
+    from .core.errors import QtEditorError
+    from .core.resources import resource
+
+    root = Path(path) if path else resource("sample")
+    files = [root] if root.is_file() else sorted(root.rglob("*.md"))
+    print(f"qteditor {__version__}: the window is not built yet; entries in {root}:")
+    status = EXIT_OK
+    for f in files:
+        try:
+            e = Entry.load(f)
+            data = e.data if isinstance(e.data, dict) else {}
+            print(f"  {f.relative_to(root) if f != root else f.name}  "
+                  f"[{data.get('subject', '?')}] {data.get('title', '?')}")
+        except QtEditorError as exc:
+            _report(exc, str(f))
+            status = EXIT_FAILED
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+        return _open_window(argv)
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "show":
+            return cmd_show(args)
+        if args.command == "set":
+            return cmd_set(args)
+        build_parser().print_help()
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - a traceback is never the user interface
+        print(f"<qteditor>:1:1: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The Qt-free core: file format, YAML splicing, entries, schema, slugs."""

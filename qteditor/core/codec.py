@@ -1,0 +1,86 @@
+"""Field codecs. The answer stores line breaks as the two characters ``\\n`` on one line.
+
+Editors see real line breaks; saving writes the field's own convention back, so
+decode -> encode reproduces every stored value exactly. The mapping is ambiguous where a
+``\\n`` is really part of a LaTeX command (``\\neq``, ``\\nabla``, ``\\nu`` …) or where a
+backslash stands right before a line break; those spots are reported, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ESCAPED = "escaped"  # one physical line, literal \n pairs (the site's convention)
+REAL = "real"  # real line breaks in the YAML scalar
+
+_PAIR = re.compile(r"\\n")
+_PAIR_WORD = re.compile(r"\\(n[A-Za-z]*)")
+_MATH = re.compile(r"(?<!\\)\$\$.+?(?<!\\)\$\$|(?<!\\)\$(?!\$).+?(?<!\\)\$")
+
+# LaTeX commands that start with "n": after the site's replace they lose their backslash.
+LATEX_N_COMMANDS = frozenset("""
+ne neq nabla nu not neg ni nmid nleq ngeq nless ngtr newline nexists notin natural nearrow
+nwarrow napprox ncong nsim nparallel nsubseteq nsupseteq nsubset nsupset nvdash nvDash
+nLeftarrow nRightarrow nleftarrow nrightarrow nleftrightarrow nLeftrightarrow normalsize
+noindent nonumber nolimits newcommand notag nprec nsucc ntriangleleft ntriangleright
+nleqslant ngeqslant nshortmid nshortparallel nsucceq npreceq
+""".split())
+
+
+def detect(stored: str) -> str:
+    """The convention a stored value uses: real line breaks, or literal ``\\n`` pairs."""
+    return REAL if "\n" in stored else ESCAPED
+
+
+def decode(stored: str, convention: str) -> str:
+    return stored.replace("\\n", "\n") if convention == ESCAPED else stored
+
+
+def encode(text: str, convention: str) -> str:
+    return text.replace("\n", "\\n") if convention == ESCAPED else text
+
+
+@dataclass(frozen=True)
+class Ambiguity:
+    """A spot where the stored ``\\n`` may not mean a line break. Offsets index the decoded
+    text; line and column are 1-based in it."""
+
+    offset: int
+    line: int
+    column: int
+    kind: str  # "latex-command" | "backslash-before-break"
+    word: str
+    message: str
+
+
+def ambiguities(stored: str, convention: str = ESCAPED) -> list[Ambiguity]:
+    """The ambiguous ``\\n`` spots of a stored value (none when breaks are real)."""
+    if convention != ESCAPED or "\\n" not in stored:
+        return []
+    math = [(m.start(), m.end()) for m in _MATH.finditer(stored)]
+    out: list[Ambiguity] = []
+    pairs = 0  # \n pairs before the current one: each shortens the decoded text by one
+    line, line_start = 1, 0
+    for m in _PAIR.finditer(stored):
+        p = m.start()
+        decoded = p - pairs
+        kind = word = message = ""
+        if p > 0 and stored[p - 1] == "\\":
+            kind, word = "backslash-before-break", "\\"
+            message = ("a backslash stands right before this line break: the site shows a "
+                       "break here; a LaTeX '\\\\' or a literal '\\n' was perhaps meant")
+        else:
+            w = _PAIR_WORD.match(stored, p)
+            word = w.group(1) if w else "n"
+            in_math = any(a <= p < b for a, b in math)
+            if in_math and word in LATEX_N_COMMANDS:
+                kind = "latex-command"
+                message = (f"'\\{word}' looks like a LaTeX command, but the site turns its "
+                           f"'\\n' into a line break followed by '{word[1:]}'")
+        if kind:
+            out.append(Ambiguity(decoded, line, decoded - line_start + 1, kind, word, message))
+        pairs += 1
+        line += 1
+        line_start = decoded + 1
+    return out

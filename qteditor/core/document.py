@@ -1,0 +1,102 @@
+"""Bytes of an entry file <-> (opener, front-matter text, closer, body).
+
+Nothing is normalised: a BOM, CRLF or LF, trailing spaces on the fence lines, a missing final
+newline and trailing blank lines all come back exactly as they were read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .errors import FormatError
+
+_OPENER = re.compile(r"---[ \t]*(\r\n|\n)")
+_CLOSER = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r\n|\n|\Z)", re.M)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One entry file split into its parts; ``text()`` joins them back byte-for-byte."""
+
+    bom: str
+    opener: str
+    yaml: str
+    closer: str
+    body: str
+
+    @property
+    def newline(self) -> str:
+        """The line break this file uses (for lines the writer adds)."""
+        return "\r\n" if self.opener.endswith("\r\n") else "\n"
+
+    @property
+    def yaml_first_line(self) -> int:
+        """1-based file line of the front matter's first line."""
+        return 2
+
+    def with_yaml(self, yaml: str) -> Document:
+        return replace(self, yaml=yaml)
+
+    def with_body(self, body: str) -> Document:
+        return replace(self, body=body)
+
+    def text(self) -> str:
+        return self.bom + self.opener + self.yaml + self.closer + self.body
+
+    def to_bytes(self) -> bytes:
+        return self.text().encode("utf-8")
+
+
+def _line_col(data: bytes | str, offset: int) -> tuple[int, int]:
+    nl = b"\n" if isinstance(data, bytes) else "\n"
+    line = data.count(nl, 0, offset) + 1
+    last = data.rfind(nl, 0, offset)
+    return line, offset - last
+
+
+def decode(raw: bytes, path: str | None = None) -> str:
+    """UTF-8 text of a file, or a FormatError naming where it stops being text."""
+    if not raw:
+        raise FormatError("the file is empty (an entry starts with a '---' line)", path)
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line, col = _line_col(raw, nul)
+        raise FormatError("this is a binary file, not a text entry (NUL byte)", path, line, col)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(raw, exc.start)
+        bad = raw[exc.start : exc.start + 1].hex()
+        raise FormatError(f"the file is not UTF-8 text (byte 0x{bad})", path, line, col) from None
+
+
+def split(raw: bytes, path: str | None = None) -> Document:
+    """Split the bytes of an entry file into its parts."""
+    return split_text(decode(raw, path), path)
+
+
+def split_text(text: str, path: str | None = None) -> Document:
+    bom = ""
+    if text.startswith("\ufeff"):
+        bom, text = "\ufeff", text[1:]
+    opener = _OPENER.match(text)
+    if opener is None:
+        raise FormatError(
+            "no front matter: the first line must be '---' (YAML front matter, then '---')",
+            path,
+        )
+    start = opener.end()
+    closer = _CLOSER.search(text, start)
+    if closer is None:
+        line = text.count("\n") + 1
+        raise FormatError(
+            "the front matter is not closed: no '---' line after the opening one", path, line, 1
+        )
+    return Document(
+        bom=bom,
+        opener=opener.group(0),
+        yaml=text[start : closer.start()],
+        closer=closer.group(0),
+        body=text[closer.end() :],
+    )

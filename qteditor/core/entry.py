@@ -1,0 +1,167 @@
+"""Entry: one front-matter file, loaded once, edited as plain fields, saved with minimal diffs.
+
+    entry = Entry.load(path)
+    fields = entry.fields()          # typed data; the answer with real line breaks
+    fields["title"] = "…"
+    entry.save(fields)               # only the title's lines change on disk
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import codec, storage
+from .document import Document, split
+from .errors import FormatError, QtEditorError
+from .schema import Schema, default_schema
+from .splice import Writer
+from .yamlspan import Parsed, parse, unshare
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+class Entry:
+    """A loaded entry. ``fields()`` is what editors edit; ``render``/``save`` write it back."""
+
+    def __init__(self, path: str | None, raw: bytes, doc: Document, parsed: Parsed,
+                 schema: Schema | None = None):
+        self.path = path
+        self.raw = raw
+        self.digest = storage.digest(raw)
+        self.doc = doc
+        self.parsed = parsed
+        self.schema = schema or default_schema()
+        self.conventions: dict[str, str] = {}
+        data = parsed.data if isinstance(parsed.data, dict) else {}
+        for key, kind in self.schema.codec_fields().items():
+            if kind == "escaped-newlines":
+                stored = data.get(key)
+                self.conventions[key] = (codec.detect(stored) if isinstance(stored, str)
+                                         else codec.ESCAPED)
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def load(cls, path: str | Path, schema: Schema | None = None) -> Entry:
+        path = str(path)
+        try:
+            size = Path(path).stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise FormatError(f"the file is too large to edit ({size:,} bytes)", path)
+            with open(path, "rb") as fh:
+                raw = fh.read()
+        except IsADirectoryError:
+            raise FormatError("this is a folder, not an entry file", path) from None
+        except FileNotFoundError:
+            raise FormatError("no such file", path) from None
+        except OSError as exc:
+            raise FormatError(f"cannot read the file: {exc.strerror or exc}", path) from None
+        return cls.from_bytes(raw, path, schema)
+
+    @classmethod
+    def from_bytes(cls, raw: bytes, path: str | None = None, schema: Schema | None = None) -> Entry:
+        doc = split(raw, path)
+        parsed = parse(doc.yaml, path, doc.yaml_first_line)
+        return cls(path, raw, doc, parsed, schema)
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def data(self) -> Any:
+        """The stored front matter as plain typed data (answer as stored)."""
+        return self.parsed.data
+
+    @property
+    def body(self) -> str:
+        return self.doc.body
+
+    def fields(self) -> Any:
+        """An independent copy of the front matter for editing, codec fields decoded."""
+        fields = unshare(self.parsed.data)
+        if isinstance(fields, dict):
+            for key, conv in self.conventions.items():
+                if isinstance(fields.get(key), str):
+                    fields[key] = codec.decode(fields[key], conv)
+        return fields
+
+    def ambiguities(self) -> dict[str, list[codec.Ambiguity]]:
+        data = self.parsed.data if isinstance(self.parsed.data, dict) else {}
+        out = {}
+        for key, conv in self.conventions.items():
+            if isinstance(data.get(key), str):
+                spots = codec.ambiguities(data[key], conv)
+                if spots:
+                    out[key] = spots
+        return out
+
+    def field_lines(self, path: str | tuple) -> tuple[int, int] | None:
+        """1-based first and last file line of a field (key and value), or None if absent."""
+        if isinstance(path, str):
+            path = tuple(path.split("."))
+        span = Writer(self.doc.yaml, self.parsed).pair_span(path)
+        if span is None:
+            return None
+        first = self.doc.yaml_first_line
+        return span[0] + first, span[1] + first
+
+    # ------------------------------------------------------------------ writing
+    def encode(self, fields: Any) -> Any:
+        """Stored data for editor fields: codec fields back in their own convention."""
+        data = unshare(fields)
+        if isinstance(data, dict):
+            for key, conv in self.conventions.items():
+                if isinstance(data.get(key), str):
+                    data[key] = codec.encode(data[key], conv)
+        return data
+
+    def render(self, fields: Any, body: str | None = None) -> tuple[bytes, Document, Parsed] | None:
+        """The file's new bytes for these fields (and body), or None when nothing changed."""
+        new_data = self.encode(fields)
+        if isinstance(new_data, dict) and isinstance(self.parsed.data, dict):
+            new_data = self._place_new_keys(self.parsed.data, new_data)
+        writer = Writer(self.doc.yaml, self.parsed, self.doc.newline, self.path,
+                        self.doc.yaml_first_line, self.schema.yaml_hint)
+        result = writer.write(self.parsed.data, new_data)
+        doc, parsed = self.doc, self.parsed
+        if result is not None:
+            doc = doc.with_yaml(result[0])
+            parsed = result[1]
+        if body is not None and body != doc.body:
+            doc = doc.with_body(body)
+        if doc is self.doc:
+            return None
+        return doc.to_bytes(), doc, parsed
+
+    def _place_new_keys(self, old: dict, new: dict) -> dict:
+        """Put added keys where the schema orders them (no_index before answer…)."""
+        added = [k for k in new if k not in old]
+        order = self.schema.order
+        if not added or not any(order(k) for k in added):
+            return new
+        keys = [k for k in new if k in old]
+        for key in added:
+            pos = order(key)
+            if pos is None:
+                keys.append(key)
+                continue
+            before = [i for i, k in enumerate(keys) if order(k) is not None and order(k) < pos]
+            after = [i for i, k in enumerate(keys) if order(k) is not None and order(k) > pos]
+            at = before[-1] + 1 if before else (after[0] if after else len(keys))
+            keys.insert(at, key)
+        return {k: new[k] for k in keys}
+
+    def save(self, fields: Any, body: str | None = None, path: str | None = None,
+             check_disk: bool = True) -> bool:
+        """Write the fields; True when bytes were written. A save with no change writes
+        nothing. Refuses (SaveError) rather than write a file that reads back differently."""
+        target = path or self.path
+        if target is None:
+            raise QtEditorError("no file name to save to")
+        rendered = self.render(fields, body)
+        if rendered is None and (path is None or path == self.path):
+            return False
+        raw, doc, parsed = rendered if rendered is not None else (self.raw, self.doc, self.parsed)
+        same_file = path is None or path == self.path
+        storage.write_atomic(target, raw, self.digest if (same_file and check_disk) else None)
+        self.path, self.raw, self.doc, self.parsed = target, raw, doc, parsed
+        self.digest = storage.digest(raw)
+        return True

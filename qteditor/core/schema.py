@@ -1,0 +1,134 @@
+"""The entry schema as data (resources/schema/*.yaml): fields, types, groups, derivations."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from .resources import resource
+
+_REPEATED = re.compile(r"^(?P<base>.+?)(?P<n>\d+)$")
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    type: str = "string"
+    group: str = "other"
+    required: bool = False
+    help: str = ""
+    default: Any = None
+    derive: str | None = None
+    codec: str | None = None
+    pattern: str | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    recommended_min: int | None = None
+    recommended_max: int | None = None
+    separator: str | None = None
+    same_as: tuple[str, ...] = ()
+    repeat: int | None = None
+    yaml: dict | None = None  # how a new value is written when the file shows no example
+    subfields: tuple[Field, ...] = ()
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> Field:
+        known = {f for f in cls.__dataclass_fields__}
+        args = {k: v for k, v in raw.items() if k in known}
+        args["subfields"] = tuple(cls.from_dict(s) for s in raw.get("subfields", ()))
+        args["same_as"] = tuple(raw.get("same_as", ()))
+        return cls(**args)
+
+
+@dataclass
+class Schema:
+    name: str
+    fields: list[Field]
+    groups: list[dict] = field(default_factory=list)
+    template: str | None = None
+    slug_rule: str = "collection"
+    source: Path | None = None
+
+    def field(self, path: str | tuple) -> Field | None:
+        """The field at a dotted path (``seo.title``, ``related_article3.title``)."""
+        parts = path.split(".") if isinstance(path, str) else [str(p) for p in path]
+        by_key = {f.key: f for f in self.fields}
+        whole = ".".join(parts)
+        if whole in by_key:
+            return by_key[whole]
+        head = parts[0]
+        m = _REPEATED.match(head)
+        if m and m.group("base") in by_key and by_key[m.group("base")].repeat:
+            base = by_key[m.group("base")]
+            if len(parts) == 1:
+                return base
+            for sub in base.subfields:
+                if sub.key == ".".join(parts[1:]):
+                    return sub
+        return None
+
+    def type_of(self, path: str | tuple) -> str | None:
+        f = self.field(path)
+        return f.type if f else None
+
+    def yaml_hint(self, key: object, parent: object = None) -> dict | None:
+        """Writing conventions for a new key the file has no example of."""
+        path = (key,) if parent is None else (parent, key)
+        f = self.field(tuple(str(p) for p in path))
+        return f.yaml if f else None
+
+    def order(self, key: object) -> tuple[int, int] | None:
+        """Sort position of a top-level key in the schema (repeated keys by their number)."""
+        if not isinstance(key, str):
+            return None
+        for i, f in enumerate(self.fields):
+            if f.key == key:
+                return (i, 0)
+            m = _REPEATED.match(key)
+            if f.repeat and m and m.group("base") == f.key:
+                return (i, int(m.group("n")))
+        return None
+
+    def codec_fields(self) -> dict[str, str]:
+        return {f.key: f.codec for f in self.fields if f.codec}
+
+    def default_value(self, f: Field) -> Any:
+        if f.default == "today" and f.type == "date":
+            return _dt.date.today()
+        return f.default
+
+    def template_path(self) -> Path | None:
+        if not self.template:
+            return None
+        base = self.source.parent.parent / "templates" if self.source else resource("templates")
+        return base / self.template
+
+
+def load_schema(path: str | Path | None = None) -> Schema:
+    """Load a schema file (the bundled QuickTakes schema when no path is given)."""
+    src = Path(path) if path else resource("schema", "quicktakes.yaml")
+    raw = YAML(typ="safe", pure=True).load(src.read_text(encoding="utf-8"))
+    return Schema(
+        name=raw.get("name", src.stem),
+        fields=[Field.from_dict(f) for f in raw.get("fields", [])],
+        groups=list(raw.get("groups", [])),
+        template=raw.get("template"),
+        slug_rule=raw.get("slug_rule", "collection"),
+        source=src,
+    )
+
+
+_DEFAULT: Schema | None = None
+
+
+def default_schema() -> Schema:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = load_schema()
+    return _DEFAULT

@@ -1,0 +1,73 @@
+"""Slug rules and the fields derived from title and subject.
+
+Two rules: the collection's (characters outside a-z0-9 deleted, spaces to hyphens — how every
+real ``file_name`` was made) and python-slugify's default. A collection's rule is inferred
+from its files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from slugify import slugify as _slugify
+
+COLLECTION = "collection"
+SLUGIFY = "slugify"
+RULES = (COLLECTION, SLUGIFY)
+
+_NOT_SLUG = re.compile(r"[^a-z0-9 ]")
+
+
+def collection_slug(text: str) -> str:
+    """Lower-case, delete everything outside a-z, 0-9 and space, then spaces to hyphens."""
+    return _NOT_SLUG.sub("", text.lower()).replace(" ", "-")
+
+
+def python_slug(text: str) -> str:
+    return _slugify(text)
+
+
+def slug(text: str, rule: str = COLLECTION) -> str:
+    if rule == SLUGIFY:
+        return python_slug(text)
+    if rule == COLLECTION:
+        return collection_slug(text)
+    raise ValueError(f"unknown slug rule {rule!r} (known: {', '.join(RULES)})")
+
+
+def subject_slug(subject: str) -> str:
+    """The folder and url part of a subject (python-slugify, as every real url has it)."""
+    return python_slug(subject)
+
+
+def infer_rule(pairs: Iterable[tuple[str, str]]) -> str:
+    """The rule that explains most (title, file-name stem) pairs; ties go to the collection's."""
+    hits = {COLLECTION: 0, SLUGIFY: 0}
+    for title, stem in pairs:
+        if collection_slug(title) == stem:
+            hits[COLLECTION] += 1
+        if python_slug(title) == stem:
+            hits[SLUGIFY] += 1
+    return SLUGIFY if hits[SLUGIFY] > hits[COLLECTION] else COLLECTION
+
+
+def file_name(title: str, rule: str = COLLECTION) -> str:
+    return slug(title, rule) + ".md"
+
+
+def url(subject: str, title: str, rule: str = COLLECTION) -> str:
+    return f"/learn/{subject_slug(subject)}/questions/{slug(title, rule)}"
+
+
+def seo_title(subject: str) -> str:
+    return f"QuickTakes | {subject}"
+
+
+def derived(title: str, subject: str, rule: str = COLLECTION) -> dict:
+    """The derived fields of an entry, as a patch: file_name, url, seo.title."""
+    return {
+        "file_name": file_name(title, rule),
+        "url": url(subject, title, rule),
+        "seo": {"title": seo_title(subject)},
+    }

@@ -1,0 +1,743 @@
+"""Old data vs new data -> minimal edits of the front-matter text, verified by a re-parse.
+
+Only the spans of changed values are replaced; added keys copy the file's own conventions
+(indentation of their siblings, style of same-named keys elsewhere); deleted keys take their
+lines and only them. The new text is parsed again and compared with the intended data; a value
+that does not read back falls to its next style (plain -> single -> double quoted,
+folded -> literal -> double quoted) and if nothing verifies the save is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import emit
+from .errors import FormatError, SaveError
+from .yamlspan import MERGE_TAG, Node, Parsed, is_scalar, parse, same
+
+_CORE = "tag:yaml.org,2002:"
+_TAG_TYPES = {
+    _CORE + "str": (str,),
+    _CORE + "int": (int,),
+    _CORE + "float": (float,),
+    _CORE + "bool": (bool,),
+    _CORE + "null": (type(None),),
+}
+_HEADER = re.compile(r"([|>])([-+1-9]*)([^\r\n]*)")
+_MAX_ROUNDS = 4
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """Where a value sits: in flow or block context, the column of its collection's entries,
+    the key it belongs to (and that key's parent), and where its indicator (``:``/``-``) ends."""
+
+    flow: bool
+    indent: int
+    key: Any = None
+    parent: Any = None
+    lead: int | None = None
+
+
+@dataclass
+class Job:
+    start: int
+    end: int
+    path: tuple | None
+    render: Callable[[int], str | None]
+    levels: int = 1
+    level: int = 0
+
+
+def _family(key: Any) -> Any:
+    return re.sub(r"\d+$", "", key) if isinstance(key, str) else key
+
+
+@dataclass
+class _Conv:
+    style: str | None = None
+    chomp: str = "-"
+    offset: int | None = None  # block scalar content column - key column
+    spelling: str | None = None
+    map_offset: int | None = None
+    seq_offset: int | None = None
+
+
+class Writer:
+    """Writes new data into one front-matter text, keeping everything else as it was."""
+
+    def __init__(self, text: str, parsed: Parsed, newline: str = "\n",
+                 path: str | None = None, first_line: int = 2,
+                 hints: Callable[[Any, Any], dict | None] | None = None):
+        self.text = text
+        self.hints = hints
+        self.parsed = parsed
+        self.nl = newline
+        self.path = path
+        self.first_line = first_line
+        self._conv: dict | None = None
+        self._defaults: tuple[int, int] | None = None
+
+    # ------------------------------------------------------------------ text geometry
+    def _col(self, pos: int) -> int:
+        return pos - (self.text.rfind("\n", 0, pos) + 1)
+
+    def _line_start(self, pos: int) -> int:
+        return self.text.rfind("\n", 0, pos) + 1
+
+    def _line_end(self, pos: int) -> int:
+        """Index of the line break ending the line that holds pos (or the text's end)."""
+        nl = self.text.find("\n", pos)
+        if nl < 0:
+            return len(self.text)
+        return nl - 1 if nl > 0 and self.text[nl - 1] == "\r" else nl
+
+    def _after_line(self, pos: int) -> int:
+        nl = self.text.find("\n", pos)
+        return len(self.text) if nl < 0 else nl + 1
+
+    def _props_end(self, node: Node) -> int:
+        t, p = self.text, node.start
+        if node.anchor is None and node.tag is None:
+            return p
+        while p < len(t) and t[p] in "&!":
+            while p < len(t) and t[p] not in " \t\r\n":
+                p += 1
+            while p < len(t) and t[p] in " \t":
+                p += 1
+        return p
+
+    @staticmethod
+    def _is_empty(node: Node) -> bool:
+        return (node.kind == "scalar" and node.style is None and node.value == ""
+                and node.anchor is None and node.tag is None)
+
+    def _block_content_end(self, node: Node) -> int:
+        t = self.text
+        header_end = self._line_end(node.start)
+        m = _HEADER.match(t, self._props_end(node))
+        keep = m is not None and "+" in m.group(2)
+        end = node.end
+        if keep:
+            if end > header_end and t[end - 1] == "\n":
+                end -= 2 if end >= 2 and t[end - 2] == "\r" else 1
+            return max(end, header_end)
+        # the last line that holds content (blank lines after the text are not the value's)
+        pos = header_end
+        last = header_end
+        col = None
+        while pos < end:
+            nxt = t.find("\n", pos + 1)
+            line_from = pos + 1 if t[pos] == "\n" else pos
+            if line_from >= end:
+                break
+            line_to = len(t) if nxt < 0 else nxt
+            line = t[line_from:line_to].rstrip("\r")
+            stripped = line.lstrip(" ")
+            if stripped:
+                if col is None:
+                    col = len(line) - len(stripped)
+                last = line_from + len(line)
+            elif col is not None and len(line) > col:
+                last = line_from + len(line)
+            if nxt < 0:
+                break
+            pos = nxt
+        return last
+
+    def _content_end(self, node: Node) -> int:
+        if node.kind == "scalar":
+            if node.style in ("|", ">"):
+                return self._block_content_end(node)
+            return node.end
+        if node.kind == "alias" or node.flow:
+            return node.end
+        if node.kind == "map":
+            if not node.items:
+                return node.end
+            k, v = node.items[-1]
+            if self._is_empty(v):
+                lead = self._colon(k, v, None)
+                return lead if lead is not None else k.end
+            return self._content_end(v)
+        if not node.items:
+            return node.end
+        last = node.items[-1]
+        if self._is_empty(last):
+            return self._dash(last) + 1
+        return self._content_end(last)
+
+    def _colon(self, k: Node, v: Node, limit: int | None) -> int | None:
+        stop = v.start if not self._is_empty(v) else (limit if limit is not None else len(self.text))
+        pos = self.text.find(":", self._content_end(k), max(stop, self._content_end(k)))
+        return None if pos < 0 else pos + 1
+
+    def _dash(self, item: Node) -> int:
+        pos = item.start - 1
+        t = self.text
+        while pos >= 0 and t[pos] != "-":
+            pos -= 1
+        return pos
+
+    # ------------------------------------------------------------------ conventions
+    def _conventions(self) -> dict:
+        if self._conv is not None:
+            return self._conv
+        conv: dict = {}
+        map_offsets: Counter = Counter()
+        seq_offsets: Counter = Counter()
+
+        def visit(node: Node | None, parent: Any) -> None:
+            if node is None:
+                return
+            if node.kind == "map" and not node.flow:
+                for k, v in node.items:
+                    if k.kind != "scalar":
+                        continue
+                    key = k.value
+                    c = _Conv()
+                    if v.kind == "scalar":
+                        c.style = v.style
+                        c.spelling = v.value if v.style is None else None
+                        if v.style in ("|", ">"):
+                            m = _HEADER.match(self.text, self._props_end(v))
+                            c.chomp = m.group(2).strip("123456789") if m else "-"
+                            line = self.text[self._after_line(v.start):]
+                            stripped = line.lstrip(" ")
+                            c.offset = (len(line) - len(stripped)) - k.col
+                    elif v.kind == "map" and not v.flow and v.items:
+                        c.map_offset = v.items[0][0].col - k.col
+                        map_offsets[c.map_offset] += 1
+                    elif v.kind == "seq" and not v.flow and v.items:
+                        c.seq_offset = self._col(self._dash(v.items[0])) - k.col
+                        seq_offsets[c.seq_offset] += 1
+                    conv.setdefault((_family(parent), key), c)
+                    conv.setdefault((None, key), c)
+                    conv.setdefault((None, _family(key)), c)
+                    visit(v, key)
+            elif node.kind == "map":
+                for k, v in node.items:
+                    visit(v, k.value if k.kind == "scalar" else None)
+            elif node.kind == "seq":
+                for item in node.items:
+                    visit(item, parent)
+
+        visit(self.parsed.root, None)
+        self._conv = conv
+        self._defaults = (
+            map_offsets.most_common(1)[0][0] if map_offsets else 2,
+            seq_offsets.most_common(1)[0][0] if seq_offsets else 2,
+        )
+        return conv
+
+    def _conv_for(self, key: Any, parent: Any) -> _Conv | None:
+        conv = self._conventions()
+        for probe in ((_family(parent), key), (None, key), (None, _family(key))):
+            c = conv.get(probe)
+            if c is not None:
+                return c
+        hint = self.hints(key, parent) if self.hints else None
+        if hint:
+            return _Conv(style=hint.get("style"), chomp=hint.get("chomp", "-"),
+                         offset=hint.get("offset"), spelling=hint.get("spelling"),
+                         map_offset=hint.get("map_offset"), seq_offset=hint.get("seq_offset"))
+        return None
+
+    def _map_offset(self, key: Any, parent: Any) -> int:
+        c = self._conv_for(key, parent)
+        if c is not None and c.map_offset:
+            return c.map_offset
+        self._conventions()
+        return self._defaults[0] or 2
+
+    def _seq_offset(self, key: Any, parent: Any) -> int:
+        c = self._conv_for(key, parent)
+        if c is not None and c.seq_offset is not None:
+            return c.seq_offset
+        self._conventions()
+        return self._defaults[1]
+
+    # ------------------------------------------------------------------ rendering new values
+    def _str_chain(self, style: str | None) -> list[str]:
+        return {
+            None: ["plain", "single", "double"],
+            "'": ["single", "double"],
+            '"': ["double"],
+            ">": [">", "|", "double"],
+            "|": ["|", "double"],
+        }.get(style, ["plain", "single", "double"])
+
+    def _render_str(self, value: str, how: str, flow: bool, content_col: int,
+                    parent_indent: int, keep: bool = False, indicator: bool = False,
+                    comment: str = "") -> str | None:
+        if how == "plain":
+            return emit.plain(value, flow)
+        if how == "single":
+            return emit.single(value)
+        if how == "double":
+            return emit.double(value)
+        if flow:
+            return None
+        return emit.block(value, how, content_col, parent_indent, self.nl, keep, indicator,
+                          comment)
+
+    def _new_scalar(self, value: Any, ctx: Ctx, level: int) -> str:
+        """Text of a scalar in a place that had none, in the conventions of its key."""
+        c = self._conv_for(ctx.key, ctx.parent) if ctx.key is not None else None
+        if not isinstance(value, str):
+            text = emit.scalar_text(value, c.spelling if c else None)
+            return emit.double(str(value)) if text is None else text
+        if level > 0:
+            return emit.double(value)
+        style = c.style if c else None
+        if style is None and ("\n" in value) and not ctx.flow:
+            style = "|"
+        offset = c.offset if c and c.offset else 2
+        keep = bool(c and "+" in c.chomp)
+        for how in self._str_chain(style):
+            text = self._render_str(value, how, ctx.flow, ctx.indent + offset, ctx.indent, keep)
+            if text is not None:
+                return text
+        return emit.double(value)
+
+    def _key_text(self, key: Any, flow: bool) -> str:
+        if isinstance(key, str):
+            return emit.plain(key, flow) or emit.double(key)
+        text = emit.scalar_text(key)
+        return text if text is not None else emit.double(str(key))
+
+    def _after_indicator(self, value: Any, ctx: Ctx, level: int, anchor: str | None = None) -> str:
+        """What follows ``key:`` or ``-`` in block context for a whole new value."""
+        pre = f" &{anchor}" if anchor else ""
+        if ctx.key is None and isinstance(value, (dict, list)) and value:
+            inner = ctx.indent + 2  # an item of a sequence: its entries sit past the dash
+            if isinstance(value, dict):
+                body = self._map_body(value, inner, ctx.parent, level)
+            else:
+                body = self._seq_body(value, inner, ctx.parent, level)
+            return pre + self.nl + body if anchor else " " + body[inner:]
+        if isinstance(value, dict) and value:
+            indent = ctx.indent + self._map_offset(ctx.key, ctx.parent)
+            return pre + self.nl + self._map_body(value, indent, ctx.key, level)
+        if isinstance(value, list) and value:
+            indent = ctx.indent + self._seq_offset(ctx.key, ctx.parent)
+            return pre + self.nl + self._seq_body(value, indent, ctx.key, level)
+        if isinstance(value, (dict, list)):
+            return pre + (" {}" if isinstance(value, dict) else " []")
+        text = self._new_scalar(value, ctx, level)
+        return pre + (" " + text if text else "")
+
+    def _pair(self, key: Any, value: Any, indent: int, parent: Any, level: int) -> str:
+        ctx = Ctx(False, indent, key, parent)
+        return " " * indent + self._key_text(key, False) + ":" + self._after_indicator(value, ctx, level)
+
+    def _map_body(self, value: dict, indent: int, parent: Any, level: int) -> str:
+        return self.nl.join(self._pair(k, v, indent, parent, level) for k, v in value.items())
+
+    def _seq_item(self, value: Any, dash: int, parent: Any, level: int) -> str:
+        """One ``- item`` (without leading indentation)."""
+        inner = dash + 2
+        if isinstance(value, dict) and value:
+            return "- " + self._map_body(value, inner, parent, level)[inner:]
+        if isinstance(value, list) and value:
+            return "- " + self._seq_body(value, inner, parent, level)[inner:]
+        return "-" + self._after_indicator(value, Ctx(False, dash, None, parent), level)
+
+    def _seq_body(self, value: list, dash: int, parent: Any, level: int) -> str:
+        return self.nl.join(" " * dash + self._seq_item(v, dash, parent, level) for v in value)
+
+    def _flow(self, value: Any, level: int, key: Any = None, parent: Any = None) -> str:
+        if isinstance(value, dict):
+            inner = ", ".join(
+                f"{self._key_text(k, True)}: {self._flow(v, level, k, key)}" for k, v in value.items()
+            )
+            return "{" + inner + "}"
+        if isinstance(value, list):
+            return "[" + ", ".join(self._flow(v, level, None, key) for v in value) + "]"
+        return self._new_scalar(value, Ctx(True, 0, key, parent), level)
+
+    # ------------------------------------------------------------------ diff
+    def _add(self, start: int, end: int, path: tuple | None, render: Callable[[int], str | None],
+             levels: int = 1) -> None:
+        self.jobs.append(Job(start, end, path, render, levels))
+
+    def _fixed(self, start: int, end: int, text: str) -> None:
+        self._add(start, end, None, lambda _lvl, t=text: t)
+
+    def _diff(self, node: Node, old: Any, new: Any, ctx: Ctx, path: tuple) -> None:
+        if same(old, new):
+            return
+        if node.kind == "scalar" and is_scalar(new):
+            self._replace_scalar(node, new, ctx, path)
+        elif node.kind == "map" and isinstance(new, dict) and isinstance(old, dict) and new:
+            if node.flow:
+                self._diff_flow_map(node, old, new, ctx, path)
+            else:
+                self._diff_block_map(node, old, new, ctx, path)
+        elif node.kind == "seq" and isinstance(new, list) and isinstance(old, list) and new:
+            if node.flow or len(old) == len(new):
+                self._diff_seq_same_length(node, old, new, ctx, path)
+            else:
+                self._diff_block_seq(node, old, new, ctx, path)
+        else:
+            self._replace_value(node, new, ctx, path)
+
+    def _replace_scalar(self, node: Node, new: Any, ctx: Ctx, path: tuple) -> None:
+        if self._is_empty(node):
+            if ctx.lead is None:
+                self._replace_value(node, new, ctx, path)
+                return
+            self._add(ctx.lead, ctx.lead, path,
+                      lambda lvl: self._after_indicator(new, ctx, lvl) if not ctx.flow
+                      else " " + self._flow(new, lvl, ctx.key, ctx.parent), 2)
+            return
+        start = self._props_end(node)
+        if node.tag is not None and node.tag != "!":
+            kinds = _TAG_TYPES.get(node.tag, (str,))
+            if not isinstance(new, kinds) or (isinstance(new, bool) and bool not in kinds):
+                start = node.start  # the tag no longer fits: drop it, keep the anchor
+                anchor = f"&{node.anchor} " if node.anchor else ""
+            else:
+                anchor = ""
+        else:
+            anchor = ""
+        end = self._content_end(node)
+        if not isinstance(new, str):
+            text = emit.scalar_text(new, node.value if node.style is None else None)
+            self._add(start, end, path, lambda lvl: anchor + text)
+            return
+        if node.style in ("|", ">") and not ctx.flow:
+            m = _HEADER.match(self.text, start)
+            header_mods = m.group(2) if m else ""
+            comment = m.group(3) if m else ""
+            keep = "+" in header_mods
+            has_digit = any(ch.isdigit() for ch in header_mods)
+            line = self.text[self._after_line(start):]
+            content_col = len(line) - len(line.lstrip(" "))
+            if content_col <= ctx.indent:
+                content_col = ctx.indent + 2
+            parent = ctx.indent if ctx.lead is not None else -1
+            chain = self._str_chain(node.style)
+            if content_col - max(parent, 0) > 9:
+                has_digit = False
+        else:
+            chain = self._str_chain(node.style if not ctx.flow or node.style not in ("|", ">")
+                                    else '"')
+            content_col, parent, keep, has_digit, comment = ctx.indent + 2, ctx.indent, False, False, ""
+
+        def render(level: int) -> str | None:
+            how = chain[min(level, len(chain) - 1)]
+            text = self._render_str(new, how, ctx.flow, content_col, max(parent, 0), keep,
+                                    has_digit, comment if how == node.style else "")
+            if text is None:
+                return None
+            return anchor + text
+
+        self._add(start, end, path, render, len(chain))
+
+    def _replace_value(self, node: Node, new: Any, ctx: Ctx, path: tuple) -> None:
+        anchor = node.anchor if node.kind != "alias" else None
+        end = self._content_end(node)
+        if ctx.flow or (node.flow and isinstance(new, (dict, list))):
+            pre = f"&{anchor} " if anchor else ""
+            self._add(node.start, end, path, lambda lvl: pre + self._flow(new, lvl, ctx.key, ctx.parent), 2)
+        elif ctx.lead is not None:
+            start = ctx.lead
+            self._add(start, end, path, lambda lvl: self._after_indicator(new, ctx, lvl, anchor), 2)
+        else:  # the root node
+            def render(lvl: int) -> str:
+                if isinstance(new, dict) and new:
+                    return self._map_body(new, node.col, None, lvl)[node.col:]
+                if isinstance(new, list) and new:
+                    return self._seq_body(new, node.col, None, lvl)[node.col:]
+                if isinstance(new, (dict, list)):
+                    return "{}" if isinstance(new, dict) else "[]"
+                return self._new_scalar(new, Ctx(False, 0), lvl)
+            self._add(node.start, end, path, render, 2)
+
+    def _diff_block_map(self, node: Node, old: dict, new: dict, ctx: Ctx, path: tuple) -> None:
+        pairs: dict = {}
+        merge = False
+        for k, v in node.items:
+            if k.kind == "scalar" and k.value == "<<" and k.style is None and (
+                    k.tag is None or k.tag == MERGE_TAG):
+                merge = True
+                continue
+            kdata = old_key(k, old)
+            pairs[kdata] = (k, v)
+        if merge and any(key not in new for key in old if key not in pairs):
+            self._replace_value(node, new, ctx, path)  # a merged key was deleted: write it out
+            return
+        indent = node.items[0][0].col
+        keys = list(pairs)
+        for i, key in enumerate(keys):
+            k, v = pairs[key]
+            if key not in new:
+                self._delete_pair(node, i, keys, pairs)
+                continue
+            lead = self._colon(k, v, pairs[keys[i + 1]][0].start if i + 1 < len(keys) else None)
+            child = Ctx(False, k.col, key, ctx.key, lead)
+            self._diff(v, old[key], new[key], child, path + (key,))
+        # new keys go after the closest preceding key that already exists
+        anchor_key = None
+        inserts: dict = {}
+        for key in new:
+            if key in pairs:
+                anchor_key = key
+                continue
+            if key in old and same(old[key], new[key]):
+                continue  # a merged key left as it was
+            inserts.setdefault(anchor_key, []).append(key)
+        for after, added in inserts.items():
+            if after is None:
+                first_key = node.items[0][0]
+                pos = first_key.start
+                self._add(pos, pos, path + (added[0],),
+                          lambda lvl, added=added: self.nl.join(
+                              self._pair(a, new[a], indent, ctx.key, lvl) for a in added
+                          )[indent:] + self.nl + " " * indent, 2)
+            else:
+                k, v = pairs[after]
+                end = self._content_end(v) if not self._is_empty(v) else (
+                    self._colon(k, v, None) or k.end)
+                pos = self._line_end(end)
+                self._add(pos, pos, path + (added[0],),
+                          lambda lvl, added=added: "".join(
+                              self.nl + self._pair(a, new[a], indent, ctx.key, lvl) for a in added
+                          ), 2)
+
+    def _delete_pair(self, node: Node, i: int, keys: list, pairs: dict) -> None:
+        k, v = pairs[keys[i]]
+        end = self._content_end(v) if not self._is_empty(v) else (self._colon(k, v, None) or k.end)
+        line_start = self._line_start(k.start)
+        if self.text[line_start:k.start].strip(" ") == "":
+            self._fixed(line_start, self._after_line(end), "")
+        elif i + 1 < len(keys):
+            self._fixed(k.start, pairs[keys[i + 1]][0].start, "")
+        else:  # the last pair of an inline mapping (``- a: 1``): remove it with its line break
+            self._fixed(self._line_end(self._content_end(pairs[keys[i - 1]][1])) if i else k.start,
+                        self._line_end(end), "")
+
+    def _diff_flow_map(self, node: Node, old: dict, new: dict, ctx: Ctx, path: tuple) -> None:
+        if list(old) != list(new) or len(node.items) != len(old):
+            self._replace_value(node, new, ctx, path)
+            return
+        for (k, v), key in zip(node.items, old, strict=False):
+            lead = self._colon(k, v, None)
+            self._diff(v, old[key], new[key], Ctx(True, ctx.indent, key, ctx.key, lead), path + (key,))
+
+    def _diff_seq_same_length(self, node: Node, old: list, new: list, ctx: Ctx, path: tuple) -> None:
+        if len(old) != len(new):
+            self._replace_value(node, new, ctx, path)
+            return
+        for i, item in enumerate(node.items):
+            lead = None if node.flow else self._dash(item) + 1
+            dash_col = ctx.indent if node.flow else self._col(self._dash(item))
+            self._diff(item, old[i], new[i], Ctx(node.flow, dash_col, None, ctx.key, lead), path + (i,))
+
+    def _diff_block_seq(self, node: Node, old: list, new: list, ctx: Ctx, path: tuple) -> None:
+        items = node.items
+        dashes = [self._dash(it) for it in items]
+        if any(self.text[self._line_start(d):d].strip(" ") for d in dashes):
+            self._replace_value(node, new, ctx, path)  # nested inline sequences: write it out
+            return
+        dash_col = self._col(dashes[0])
+        pre = 0
+        while pre < min(len(old), len(new)) and same(old[pre], new[pre]):
+            pre += 1
+        post = 0
+        while (post < min(len(old), len(new)) - pre
+               and same(old[len(old) - 1 - post], new[len(new) - 1 - post])):
+            post += 1
+        old_mid = range(pre, len(old) - post)
+        new_mid = range(pre, len(new) - post)
+        for i, j in zip(old_mid, new_mid, strict=False):
+            self._diff(items[i], old[i], new[j],
+                       Ctx(False, dash_col, None, ctx.key, dashes[i] + 1), path + (j,))
+        common = min(len(old_mid), len(new_mid))
+        for i in list(old_mid)[common:]:
+            end = self._content_end(items[i]) if not self._is_empty(items[i]) else dashes[i] + 1
+            self._fixed(self._line_start(dashes[i]), self._after_line(end), "")
+        extra = list(new_mid)[common:]
+        if extra:
+            if pre + common > 0:
+                prev = items[pre + common - 1]
+                end = self._content_end(prev) if not self._is_empty(prev) else dashes[pre + common - 1] + 1
+                pos = self._line_end(end)
+                self._add(pos, pos, path + (extra[0],), lambda lvl: "".join(
+                    self.nl + " " * dash_col + self._seq_item(new[j], dash_col, ctx.key, lvl)
+                    for j in extra), 2)
+            else:
+                pos = dashes[0]
+                self._add(pos, pos, path + (extra[0],), lambda lvl: "".join(
+                    self._seq_item(new[j], dash_col, ctx.key, lvl) + self.nl + " " * dash_col
+                    for j in extra), 2)
+
+    # ------------------------------------------------------------------ aliases
+    def _fix_aliases(self, new: Any) -> None:
+        touched = set()
+        for name, anchored in self.parsed.anchors.items():
+            for job in self.jobs:
+                if job.start < anchored.end and job.end > anchored.start:
+                    touched.add(name)
+                    break
+        if not touched:
+            return
+        for alias, path in self.parsed.aliases:
+            if alias.anchor not in touched:
+                continue
+            if any(job.start <= alias.start and alias.end <= job.end for job in self.jobs):
+                continue
+            try:
+                intended = _get(new, path)
+            except (KeyError, IndexError, TypeError):
+                continue
+            ctx = self._locate(path)
+            if ctx is not None:
+                self._replace_value(alias, intended, ctx, path)
+
+    def _locate(self, path: tuple) -> Ctx | None:
+        node, ctx = self.parsed.root, Ctx(False, 0)
+        for step in path:
+            if node is None:
+                return None
+            if node.kind == "map":
+                found = None
+                for i, (k, v) in enumerate(node.items):
+                    if k.kind == "scalar" and old_key(k, None) == step:
+                        nxt = node.items[i + 1][0].start if i + 1 < len(node.items) else None
+                        found = (v, Ctx(node.flow, k.col if not node.flow else ctx.indent, step,
+                                        ctx.key, self._colon(k, v, nxt)))
+                        break
+                if found is None:
+                    return None
+                node, ctx = found
+            elif node.kind == "seq" and isinstance(step, int) and step < len(node.items):
+                item = node.items[step]
+                lead = None if node.flow else self._dash(item) + 1
+                col = ctx.indent if node.flow else self._col(self._dash(item))
+                node, ctx = item, Ctx(node.flow, col, None, ctx.key, lead)
+            else:
+                return None
+        return ctx
+
+    # ------------------------------------------------------------------ public
+    def pair_span(self, path: tuple) -> tuple[int, int] | None:
+        """0-based first and last line of the key at ``path`` with its value, or None."""
+        node = self.parsed.root
+        found = None
+        for step in path:
+            if node is None or node.kind != "map":
+                return None
+            found = None
+            for k, v in node.items:
+                if k.kind == "scalar" and old_key(k, None) == step:
+                    found = (k, v)
+                    break
+            if found is None:
+                return None
+            node = found[1]
+        if found is None:
+            return None
+        k, v = found
+        end = self._content_end(v) if not self._is_empty(v) else (self._colon(k, v, None) or k.end)
+        first = self.text.count("\n", 0, self._line_start(k.start))
+        return first, first + self.text.count("\n", self._line_start(k.start), end)
+
+    def write(self, old: Any, new: Any) -> tuple[str, Parsed] | None:
+        """New front-matter text and its parse, or None when nothing changed."""
+        if same(old, new):
+            return None
+        self.jobs: list[Job] = []
+        root = self.parsed.root
+        if root is None:
+            if not isinstance(new, dict):
+                raise SaveError("the front matter is empty; only a mapping can be added",
+                                self.path, self.first_line)
+            pos = len(self.text)
+            sep = "" if not self.text or self.text.endswith("\n") else self.nl
+            self._add(pos, pos, (), lambda lvl: sep + self._map_body(new, 0, None, lvl) + self.nl, 2)
+        else:
+            self._diff(root, old, new, Ctx(False, root.col), ())
+            self._fix_aliases(new)
+        self.jobs.sort(key=lambda j: (j.start, j.end))
+        for a, b in zip(self.jobs, self.jobs[1:], strict=False):
+            if b.start < a.end:
+                raise SaveError("internal error: overlapping edits (nothing was written)",
+                                self.path, self.first_line)
+        last_error: str = ""
+        for _round in range(_MAX_ROUNDS + 2):
+            pieces, pos, texts = [], 0, []
+            for job in self.jobs:
+                text = None
+                while job.level < job.levels:
+                    text = job.render(job.level)
+                    if text is not None:
+                        break
+                    job.level += 1
+                if text is None:
+                    raise self._refuse(job, last_error)
+                texts.append(text)
+                pieces.append(self.text[pos:job.start])
+                pieces.append(text)
+                pos = job.end
+            pieces.append(self.text[pos:])
+            candidate = "".join(pieces)
+            try:
+                reparsed = parse(candidate, self.path, self.first_line)
+            except FormatError as exc:
+                last_error = exc.message
+                bad = [j for j in self.jobs if j.level + 1 < j.levels]
+            else:
+                if same(reparsed.data, new):
+                    return candidate, reparsed
+                last_error = "the written value would read back differently"
+                bad = [j for j in self.jobs if j.path is not None and j.level + 1 < j.levels
+                       and not _same_at(reparsed.data, new, j.path)]
+                if not bad:
+                    bad = [j for j in self.jobs if j.level + 1 < j.levels]
+            if not bad:
+                break
+            for job in bad:
+                job.level += 1
+        raise self._refuse(self.jobs[0] if self.jobs else None, last_error)
+
+    def _refuse(self, job: Job | None, detail: str) -> SaveError:
+        line = self.first_line + (self.text.count("\n", 0, job.start) if job else 0)
+        col = (self._col(job.start) + 1) if job else 1
+        where = ".".join(str(p) for p in job.path) if job and job.path else "the front matter"
+        msg = f"cannot write {where} so that it reads back as intended"
+        if detail:
+            msg += f" ({detail})"
+        return SaveError(msg + "; the file was not changed", self.path, line, col)
+
+
+def old_key(k: Node, old: dict | None) -> Any:
+    """The data key of a key node (as the loader built it)."""
+    if k.kind == "scalar":
+        if k.style is None and (k.tag is None):
+            from .yamlspan import _resolve_plain
+            return _resolve_plain(k.value)
+        if k.tag is not None and k.tag != "!":
+            from .yamlspan import _construct_tagged
+            return _construct_tagged(k.tag, k.value)
+        return k.value
+    # complex keys: find by position in the old mapping (rare; matched by order)
+    raise SaveError("complex mapping keys cannot be edited", None, k.line + 2, k.col + 1)
+
+
+def _get(data: Any, path: tuple) -> Any:
+    for step in path:
+        data = data[step]
+    return data
+
+
+def _same_at(a: Any, b: Any, path: tuple) -> bool:
+    try:
+        return same(_get(a, path), _get(b, path))
+    except (KeyError, IndexError, TypeError):
+        return False

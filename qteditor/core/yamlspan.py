@@ -1,0 +1,331 @@
+"""ruamel.yaml's event stream -> a span tree (exact start/end of every node) + plain typed data.
+
+The event stream, unlike ``compose()``, gives every alias its own position. The typed data is
+what ruamel.yaml's safe loader would build (YAML 1.2 core schema), except that tags are never
+constructed: a ``!!python/object`` value stays a plain string, mapping or list.
+
+ruamel.yaml.clib's libyaml parser is used when it is installed (about 40x faster, same events
+and marks); the pure-Python parser is the fallback and always words the error messages.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.nodes import ScalarNode
+
+from .errors import FormatError
+
+try:  # the C parser ships as ruamel.yaml.clib
+    from _ruamel_yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - exercised where clib is missing
+    _CParser = None
+
+MAX_DEPTH = 400
+MAX_EXPANDED_NODES = 2_000_000
+
+_SAFE = YAML(typ="safe", pure=True)
+_RESOLVER = _SAFE.resolver
+_CONSTRUCTOR = _SAFE.constructor
+_CORE = "tag:yaml.org,2002:"
+_TYPED_TAGS = {_CORE + t for t in ("int", "float", "bool", "null", "timestamp")}
+MERGE_TAG = _CORE + "merge"
+
+
+class Node:
+    """One node of the span tree. ``start``/``end`` index the front-matter text."""
+
+    __slots__ = ("kind", "start", "end", "line", "col", "style", "tag", "anchor", "value",
+                 "items", "flow")
+
+    def __init__(self, kind: str, ev: Any):
+        self.kind = kind  # "scalar" | "map" | "seq" | "alias"
+        self.start = ev.start_mark.index
+        self.end = ev.end_mark.index
+        self.line = ev.start_mark.line
+        self.col = ev.start_mark.column
+        self.style = getattr(ev, "style", None) or None  # libyaml says "" for plain
+        tag = getattr(ev, "tag", None)
+        self.tag = None if tag is None else str(tag)
+        self.anchor = getattr(ev, "anchor", None)
+        if self.anchor is not None:
+            self.anchor = str(self.anchor)
+        self.value: str | None = None
+        self.items: list = []
+        self.flow = bool(getattr(ev, "flow_style", False))
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"<Node {self.kind} {self.start}:{self.end} style={self.style!r}>"
+
+
+@dataclass
+class Parsed:
+    """The result of parsing one front-matter text."""
+
+    root: Node | None
+    data: Any
+    anchors: dict[str, Node] = field(default_factory=dict)
+    aliases: list[tuple[Node, tuple]] = field(default_factory=list)
+    merges: bool = False
+
+
+def _events(text: str) -> list:
+    if _CParser is not None:
+        try:
+            parser = _CParser(text)
+            out = []
+            get = parser.get_event
+            while True:
+                ev = get()
+                out.append(ev)
+                if type(ev).__name__ == "StreamEndEvent":
+                    return out
+        except Exception:  # noqa: BLE001 - the pure parser words the error (or disagrees)
+            pass
+    return list(YAML(typ="rt", pure=True).parse(text))
+
+
+def _mark_error(exc: MarkedYAMLError, path: str | None, line0: int) -> FormatError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    if "\\t" in problem or "'\\t'" in problem or "tab" in problem.lower():
+        problem = "a tab is used for indentation here (YAML allows only spaces)"
+    elif exc.context and exc.problem:
+        where = ""
+        if exc.context_mark is not None and exc.context_mark is not mark:
+            where = f" started at line {exc.context_mark.line + line0}"
+        problem = f"{problem} ({exc.context.strip()}{where})"
+    line = (mark.line + line0) if mark is not None else line0
+    col = (mark.column + 1) if mark is not None else 1
+    return FormatError(f"YAML error: {problem}", path, line, col)
+
+
+@lru_cache(maxsize=4096)
+def _resolve_plain(value: str) -> Any:
+    tag = _RESOLVER.resolve(ScalarNode, value, (True, False))
+    if tag == _CORE + "str" or tag == MERGE_TAG:
+        return value
+    return _CONSTRUCTOR.construct_object(ScalarNode(tag, value), deep=True)
+
+
+def _construct_tagged(tag: str, value: str) -> Any:
+    if tag == _CORE + "str":
+        return value
+    if tag in _TYPED_TAGS:
+        return _CONSTRUCTOR.construct_object(ScalarNode(tag, value), deep=True)
+    return value  # unknown and local tags are kept as text, never constructed
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple((k, _freeze(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+class _Builder:
+    def __init__(self, events: list, path: str | None, line0: int):
+        self.events = events
+        self.i = 0
+        self.path = path
+        self.line0 = line0
+        self.anchors: dict[str, Node] = {}
+        self.anchor_data: dict[str, tuple[Any, int]] = {}
+        self.aliases: list[tuple[Node, tuple]] = []
+        self.stack: list = []
+        self.total = 0
+        self.merges = False
+
+    def fail(self, message: str, node: Node) -> FormatError:
+        return FormatError(message, self.path, node.line + self.line0, node.col + 1)
+
+    def build(self, depth: int = 0) -> tuple[Node, Any, int]:
+        ev = self.events[self.i]
+        self.i += 1
+        name = type(ev).__name__
+        if name == "ScalarEvent":
+            node = Node("scalar", ev)
+            node.value = ev.value
+            try:
+                if node.tag is not None and node.tag != "!":
+                    data = _construct_tagged(node.tag, ev.value)
+                elif node.style is None and ev.implicit[0]:
+                    data = _resolve_plain(ev.value)
+                else:
+                    data = ev.value
+            except Exception as exc:  # noqa: BLE001 - a bad !!int etc.
+                raise self.fail(f"value does not fit its tag {node.tag}: {exc}", node) from None
+            size = 1
+        elif name == "AliasEvent":
+            node = Node("alias", ev)
+            if node.anchor not in self.anchor_data:
+                raise self.fail(f"alias *{node.anchor} names no anchor defined before it", node)
+            data, size = self.anchor_data[node.anchor]
+            self.aliases.append((node, tuple(self.stack)))
+        elif name == "MappingStartEvent":
+            node, data, size = self._mapping(ev, depth)
+        elif name == "SequenceStartEvent":
+            node, data, size = self._sequence(ev, depth)
+        else:  # pragma: no cover - the parser guarantees the grammar
+            raise FormatError(f"unexpected YAML event {name}", self.path)
+        self.total += size
+        if self.total > MAX_EXPANDED_NODES:
+            raise self.fail(
+                "aliases expand to more than 2,000,000 values (an alias bomb?)", node
+            )
+        if node.anchor is not None and node.kind != "alias":
+            self.anchors[node.anchor] = node
+            self.anchor_data[node.anchor] = (data, size)
+        return node, data, size
+
+    def _mapping(self, ev: Any, depth: int) -> tuple[Node, dict, int]:
+        node = Node("map", ev)
+        if depth > MAX_DEPTH:
+            raise self.fail(f"nesting deeper than {MAX_DEPTH} levels", node)
+        data: dict = {}
+        first_line: dict = {}
+        merged: list[dict] = []
+        size = 1
+        events = self.events
+        while type(events[self.i]).__name__ != "MappingEndEvent":
+            knode, kdata, ksize = self.build(depth + 1)
+            if isinstance(kdata, (dict, list)):
+                kdata = _freeze(kdata)
+            is_merge = (
+                knode.kind == "scalar" and knode.value == "<<" and knode.style is None
+                and (knode.tag is None or knode.tag == MERGE_TAG)
+            )
+            self.stack.append(kdata)
+            vnode, vdata, vsize = self.build(depth + 1)
+            self.stack.pop()
+            size += ksize + vsize
+            node.items.append((knode, vnode))
+            if is_merge:
+                self.merges = True
+                sources = vdata if isinstance(vdata, list) else [vdata]
+                for src in sources:
+                    if not isinstance(src, dict):
+                        raise self.fail("a merge key '<<' needs a mapping or a list of them", vnode)
+                    merged.append(src)
+                continue
+            try:
+                seen = kdata in first_line
+            except TypeError:
+                raise self.fail("this kind of mapping key is not supported", knode) from None
+            if seen:
+                raise self.fail(
+                    f"duplicate key '{kdata}' (first defined at line "
+                    f"{first_line[kdata] + self.line0})",
+                    knode,
+                )
+            first_line[kdata] = knode.line
+            data[kdata] = vdata
+        end = events[self.i]
+        self.i += 1
+        node.end = end.end_mark.index
+        if merged:
+            full: dict = {}
+            for src in merged:
+                for k, v in src.items():
+                    full.setdefault(k, v)
+            full.update(data)
+            data = full
+        return node, data, size
+
+    def _sequence(self, ev: Any, depth: int) -> tuple[Node, list, int]:
+        node = Node("seq", ev)
+        if depth > MAX_DEPTH:
+            raise self.fail(f"nesting deeper than {MAX_DEPTH} levels", node)
+        data: list = []
+        size = 1
+        events = self.events
+        while type(events[self.i]).__name__ != "SequenceEndEvent":
+            self.stack.append(len(data))
+            item, idata, isize = self.build(depth + 1)
+            self.stack.pop()
+            node.items.append(item)
+            data.append(idata)
+            size += isize
+        end = events[self.i]
+        self.i += 1
+        node.end = end.end_mark.index
+        return node, data, size
+
+
+def parse(text: str, path: str | None = None, first_line: int = 1) -> Parsed:
+    """Parse front-matter text. ``first_line`` is the file line of the text's first line."""
+    try:
+        events = _events(text)
+    except MarkedYAMLError as exc:
+        raise _mark_error(exc, path, first_line) from None
+    except RecursionError:
+        raise FormatError(f"nesting deeper than {MAX_DEPTH} levels", path, first_line) from None
+    except Exception as exc:  # noqa: BLE001 - any other parser failure is still a format error
+        raise FormatError(f"YAML error: {exc}", path, first_line) from None
+    builder = _Builder(events, path, first_line)
+    names = [type(e).__name__ for e in events[:2]]
+    if names != ["StreamStartEvent", "DocumentStartEvent"]:
+        return Parsed(None, {})
+    builder.i = 2
+    root, data, _ = builder.build()
+    if type(events[builder.i]).__name__ != "DocumentEndEvent" or len(events) > builder.i + 2:
+        raise FormatError("the front matter holds more than one YAML document", path, first_line)
+    return Parsed(root, data, builder.anchors, builder.aliases, builder.merges)
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal in value and in type (1, 1.0 and True differ; key order does not matter)."""
+    ta, tb = type(a), type(b)
+    if ta is not tb:
+        return False
+    if ta is dict:
+        if a.keys() != b.keys():
+            return False
+        return all(same(v, b[k]) for k, v in a.items())
+    if ta is list:
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=False))
+    if ta is float and a != a:
+        return b != b
+    return a == b
+
+
+def unshare(value: Any) -> Any:
+    """A deep copy in which no two places share an object (aliases become copies)."""
+    if isinstance(value, dict):
+        return {k: unshare(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unshare(v) for v in value]
+    return value
+
+
+def is_scalar(value: Any) -> bool:
+    return not isinstance(value, (dict, list))
+
+
+def json_safe(value: Any) -> Any:
+    """Data as JSON can hold it: dates as ISO text, non-string keys as text."""
+    if isinstance(value, dict):
+        return {(k if isinstance(k, str) else _key_text(k)): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_safe(v) for v in value]
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return str(value)
+    return value
+
+
+def _key_text(key: Any) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    if isinstance(key, (_dt.date, _dt.datetime)):
+        return key.isoformat()
+    return str(key)

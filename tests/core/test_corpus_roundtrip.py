@@ -1,0 +1,100 @@
+"""Every real entry: a no-op save is byte-identical; editing a field changes only its lines
+and the file reloads to exactly the intended data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from qteditor.core.entry import Entry
+from qteditor.core.yamlspan import same, unshare
+from tests.conftest import corpus_files
+
+
+def _mutate(value):
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 7
+    if isinstance(value, float):
+        return value + 0.5
+    if isinstance(value, dt.date):
+        return value + dt.timedelta(days=3)
+    if isinstance(value, str):
+        return value + ": edited #1 'it''s' \"q\" \\ x\n- item"
+    return value
+
+
+def _leaves(data, path=()):
+    for key, value in data.items():
+        if isinstance(value, dict):
+            yield from _leaves(value, path + (key,))
+        else:
+            yield path + (key,), value
+
+
+def _set(data, path, value):
+    for key in path[:-1]:
+        data = data[key]
+    if value is _DELETE:
+        del data[path[-1]]
+    else:
+        data[path[-1]] = value
+
+
+_DELETE = object()
+
+
+def _check_edit(entry: Entry, path: tuple, new_fields: dict) -> None:
+    rendered = entry.render(new_fields)
+    assert rendered is not None, f"{path}: a change wrote nothing"
+    raw = rendered[0]
+    again = Entry.from_bytes(raw, entry.path)
+    assert same(again.fields(), new_fields), f"{entry.path}: {path} did not read back"
+    old_lines = entry.raw.split(b"\n")
+    new_lines = raw.split(b"\n")
+    first, last = entry.field_lines(path)  # 1-based, inclusive
+    before = first - 1
+    after = len(old_lines) - last
+    assert new_lines[:before] == old_lines[:before], f"{path}: lines before the field changed"
+    assert new_lines[len(new_lines) - after:] == old_lines[len(old_lines) - after:], (
+        f"{path}: lines after the field changed")
+
+
+FILES = corpus_files()
+
+
+@pytest.mark.parametrize("chunk", range(10))
+def test_noop_and_every_field_edit(chunk: int) -> None:
+    files = FILES[chunk::10]
+    edits = 0
+    for path in files:
+        entry = Entry.load(path)
+        assert entry.render(entry.fields()) is None, f"{path}: a no-op save would write"
+        assert entry.doc.to_bytes() == entry.raw, f"{path}: split/join is not exact"
+        base = entry.fields()
+        for leaf, value in _leaves(base):
+            new = unshare(base)
+            _set(new, leaf, _mutate(value))
+            _check_edit(entry, leaf, new)
+            edits += 1
+    assert edits > 10 * len(files)
+
+
+@pytest.mark.parametrize("chunk", range(4))
+def test_delete_each_field(chunk: int) -> None:
+    """Deleting a key removes its lines and only them (every 8th file, every key)."""
+    for path in FILES[chunk::32]:
+        entry = Entry.load(path)
+        base = entry.fields()
+        for leaf, _value in list(_leaves(base)) + [((k,), None) for k in base if isinstance(base[k], dict)]:
+            new = unshare(base)
+            _set(new, leaf, _DELETE)
+            rendered = entry.render(new)
+            again = Entry.from_bytes(rendered[0], entry.path)
+            assert same(again.fields(), new), f"{path}: deleting {leaf}"
+            first, last = entry.field_lines(leaf)
+            old_lines = entry.raw.split(b"\n")
+            expected = old_lines[: first - 1] + old_lines[last:]
+            assert rendered[0].split(b"\n") == expected, f"{path}: deleting {leaf} touched other lines"
