@@ -185,7 +185,13 @@ def build_parser() -> _Parser:
 
 
 def _open_window(argv: list[str]) -> int:
+    from pathlib import Path
+
     path = argv[0] if argv else None
+    if path is not None and not Path(path).exists():
+        print(f"{path}:1:1: no such file or folder (commands: {', '.join(COMMANDS)}; "
+              "see qteditor --help)", file=sys.stderr)
+        return EXIT_FAILED
     try:
         from .ui.app import run
     except ImportError:

@@ -160,7 +160,8 @@ class _Builder:
                 else:
                     data = ev.value
             except Exception as exc:  # noqa: BLE001 - a bad !!int etc.
-                raise self.fail(f"value does not fit its tag {node.tag}: {exc}", node) from None
+                tag = node.tag.replace(_CORE, "!!")
+                raise self.fail(f"the value does not fit its tag {tag}: {exc}", node) from None
             size = 1
         elif name == "AliasEvent":
             node = Node("alias", ev)

@@ -1,0 +1,63 @@
+"""The answer codec: exact on every stored answer; ambiguous spots reported as positions."""
+
+from __future__ import annotations
+
+from qteditor.core import codec
+from qteditor.core.entry import Entry
+from tests.conftest import by_reason, corpus_files
+
+
+def test_decode_encode_is_exact_on_every_answer():
+    count = 0
+    for path in corpus_files():
+        stored = Entry.load(path).data["answer"]
+        conv = codec.detect(stored)
+        assert codec.encode(codec.decode(stored, conv), conv) == stored, path
+        count += 1
+    assert count == len(corpus_files())
+
+
+def test_conventions():
+    assert codec.detect("a\\nb") == codec.ESCAPED
+    assert codec.detect("a\nb") == codec.REAL
+    assert codec.decode("a\\n\\nb", codec.ESCAPED) == "a\n\nb"
+    assert codec.encode("a\n\nb", codec.ESCAPED) == "a\\n\\nb"
+    assert codec.decode("a\\nb\nc", codec.REAL) == "a\\nb\nc"  # real breaks: kept as stored
+
+
+def test_entry_keeps_a_real_newline_answer_real():
+    raw = b"---\nanswer: |-\n  one\n  two\n---\n"
+    entry = Entry.from_bytes(raw)
+    fields = entry.fields()
+    assert fields["answer"] == "one\ntwo"
+    fields["answer"] = "one\ntwo\nthree"
+    out = entry.render(fields)[0]
+    assert out == b"---\nanswer: |-\n  one\n  two\n  three\n---\n"
+
+
+def test_latex_in_math_is_reported():
+    stored = "Intro\\n\\n$a \\neq b$ and $\\nabla f$\\nnext"
+    spots = codec.ambiguities(stored)
+    assert [(s.kind, s.word) for s in spots] == [("latex-command", "neq"), ("latex-command", "nabla")]
+    decoded = codec.decode(stored, codec.ESCAPED)
+    for spot in spots:
+        assert decoded[spot.offset] == "\n"
+        line_start = decoded.rfind("\n", 0, spot.offset) + 1
+        assert spot.column == spot.offset - line_start + 1
+    assert spots[0].line == 3
+
+
+def test_backslash_before_break_is_reported():
+    stored = "a \\\\\\nb"  # a, space, backslash, backslash, n, b
+    spots = codec.ambiguities(stored)
+    assert len(spots) == 1 and spots[0].kind == "backslash-before-break"
+
+
+def test_ordinary_breaks_are_not_reported():
+    assert codec.ambiguities("Line\\n\\nNext\\nnot in math $x$\\nneq outside") == []
+
+
+def test_corpus_files_selected_for_latex_n_have_spots():
+    files = by_reason("latex-\\n-command")
+    flagged = sum(bool(codec.ambiguities(Entry.load(p).data["answer"])) for p in files)
+    assert files and flagged >= len(files) * 0.8

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from qteditor.core import slugs
+from qteditor.core.entry import Entry
+from tests.conftest import by_reason, corpus_files
+
+
+def test_collection_rule_matches_every_real_file_name():
+    for path in corpus_files():
+        data = Entry.load(path).data
+        assert slugs.file_name(data["title"]) == data["file_name"], path
+        assert slugs.url(data["subject"], data["title"]) == data["url"], path
+        assert slugs.seo_title(data["subject"]) == data["seo"]["title"], path
+        assert path.parent.name == slugs.subject_slug(data["subject"])
+
+
+def test_rules_differ_where_the_corpus_says():
+    assert slugs.collection_slug("Schrödinger's cat -- why?") == "schrdingers-cat--why"
+    assert slugs.python_slug("Schrödinger's cat -- why?") == "schrodinger-s-cat-why"
+    pairs = []
+    for path in by_reason("slugify-mismatch-nonascii") + by_reason("slugify-mismatch-ascii"):
+        data = Entry.load(path).data
+        pairs.append((data["title"], data["file_name"][:-3]))
+    assert slugs.infer_rule(pairs) == slugs.COLLECTION
+    assert slugs.infer_rule([(t, slugs.python_slug(t)) for t, _ in pairs]) == slugs.SLUGIFY
+
+
+def test_derived_fields():
+    assert slugs.derived("What is DNA?", "Biology") == {
+        "file_name": "what-is-dna.md",
+        "url": "/learn/biology/questions/what-is-dna",
+        "seo": {"title": "QuickTakes | Biology"},
+    }
+    assert slugs.url("Computer Science", "Café au lait?", slugs.SLUGIFY) == (
+        "/learn/computer-science/questions/cafe-au-lait")

@@ -1,0 +1,172 @@
+"""The public command-line contract: show / set, exit codes, error format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from qteditor.cli import main
+from qteditor.core.entry import Entry
+from tests.conftest import REPO, by_reason, corpus_files
+
+SAMPLE = """---
+_schema: default
+id: 172022
+date: 2025-02-09
+title: >-
+    What is a cell?
+seo:
+  title: QuickTakes | Biology
+author: QuickTakes
+no_index: True
+answer: >-
+    A cell\\n\\n- is small\\n  - very
+subject: Biology
+score: -1.0
+---
+
+&nbsp;"""
+
+
+@pytest.fixture
+def entry_file(tmp_path):
+    path = tmp_path / "what-is-a-cell.md"
+    path.write_bytes(SAMPLE.encode())
+    return path
+
+
+def run(*args, stdin: str | None = None, capsys=None) -> tuple[int, str, str]:
+    if stdin is not None:
+        sys.stdin = io.StringIO(stdin)
+    try:
+        code = main([str(a) for a in args])
+    finally:
+        sys.stdin = sys.__stdin__
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_show_json(entry_file, capsys):
+    code, out, err = run("show", "--json", entry_file, capsys=capsys)
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert data["path"] == str(entry_file)
+    assert data["fields"]["answer"] == "A cell\n\n- is small\n  - very"
+    assert data["fields"]["date"] == "2025-02-09"
+    assert data["fields"]["id"] == 172022 and data["fields"]["no_index"] is True
+    assert data["fields"]["seo"] == {"title": "QuickTakes | Biology"}
+    assert data["body"] == "\n&nbsp;"
+
+
+def test_show_text(entry_file, capsys):
+    code, out, _ = run("show", entry_file, capsys=capsys)
+    assert code == 0
+    assert "title: What is a cell?" in out and "seo.title: QuickTakes | Biology" in out
+    assert "answer: |\n    A cell\n\n    - is small\n      - very" in out
+
+
+def test_set_json_deep_merge(entry_file, capsys):
+    patch = {"seo": {"page_description": "About cells."}, "author": None, "id": 5,
+             "answer": "New\n\n1. one"}
+    code, out, err = run("set", "--json", json.dumps(patch), entry_file, capsys=capsys)
+    assert code == 0, err
+    text = entry_file.read_text()
+    assert "author:" not in text and "\nid: 5\n" in text
+    assert "  title: QuickTakes | Biology\n  page_description: >-\n    About cells.\n" in text
+    assert "answer: >-\n    New\\n\\n1. one\n" in text
+    assert Entry.load(entry_file).fields()["answer"] == "New\n\n1. one"
+
+
+def test_set_json_from_file_and_stdin(entry_file, tmp_path, capsys):
+    patch = tmp_path / "patch.json"
+    patch.write_text(json.dumps({"subject": "Chemistry"}))
+    assert run("set", "--json", f"@{patch}", entry_file, capsys=capsys)[0] == 0
+    assert "\nsubject: Chemistry\n" in entry_file.read_text()
+    assert run("set", "--json", "-", entry_file, stdin='{"subject": "Physics"}', capsys=capsys)[0] == 0
+    assert "\nsubject: Physics\n" in entry_file.read_text()
+
+
+def test_set_key_value_converts_to_the_fields_type(entry_file, capsys):
+    code, _, err = run("set", entry_file, "id=172023", "date=2025-03-01", "no_index=false",
+                       "score=2", "seo.title=QuickTakes | Cells", "title=Why: cells #1?",
+                       capsys=capsys)
+    assert code == 0, err
+    fields = Entry.load(entry_file).fields()
+    assert fields["id"] == 172023 and fields["date"] == dt.date(2025, 3, 1)
+    assert fields["no_index"] is False and fields["score"] == 2.0
+    text = entry_file.read_text()
+    assert "\nno_index: False\n" in text and "\nscore: 2.0\n" in text
+    assert "title: >-\n    Why: cells #1?\n" in text
+    assert "  title: QuickTakes | Cells\n" in text
+
+
+def test_set_nothing_changed_writes_nothing(entry_file, capsys):
+    before = entry_file.stat().st_mtime_ns
+    os.utime(entry_file, ns=(before - 10**9, before - 10**9))
+    stamp = entry_file.stat().st_mtime_ns
+    assert run("set", entry_file, "subject=Biology", capsys=capsys)[0] == 0
+    assert entry_file.stat().st_mtime_ns == stamp
+
+
+def test_set_type_error_is_reported_and_file_untouched(entry_file, capsys):
+    code, _, err = run("set", entry_file, "id=abc", capsys=capsys)
+    assert code == 1
+    assert err.startswith(f"{entry_file}:") and "id must be a whole number" in err
+    assert entry_file.read_bytes() == SAMPLE.encode()
+
+
+def test_set_continues_after_a_failure(entry_file, tmp_path, capsys):
+    bad = tmp_path / "bad.md"
+    bad.write_bytes(b"---\na: [1\n---\n")
+    code, _, err = run("set", "--json", '{"subject": "X"}', bad, entry_file, capsys=capsys)
+    assert code == 1
+    assert err.startswith(f"{bad}:3:1: YAML error")
+    assert "\nsubject: X\n" in entry_file.read_text()
+    assert bad.read_bytes() == b"---\na: [1\n---\n"
+
+
+@pytest.mark.parametrize("args", [
+    ["set"], ["set", "--json"], ["set", "x.md"], ["set", "x.md", "novalue"],
+    ["set", "--json", "[1]", "x.md"], ["set", "--json", "{bad json", "x.md"], ["show"],
+])
+def test_usage_errors_exit_2(args, capsys):
+    code, _, err = run(*args, capsys=capsys)
+    assert code == 2 and err and "Traceback" not in err
+
+
+def test_missing_file(capsys, tmp_path):
+    code, _, err = run("show", tmp_path / "nope.md", capsys=capsys)
+    assert code == 1 and err.startswith(f"{tmp_path / 'nope.md'}:1:1: no such file")
+
+
+def test_set_through_the_real_process(tmp_path):
+    """The installed entry point: exit code, stderr format, nothing else printed."""
+    src = by_reason("title-with-colon-or-hash")[0]
+    target = tmp_path / src.name
+    target.write_bytes(src.read_bytes())
+    proc = subprocess.run([sys.executable, "-m", "qteditor", "set", str(target),
+                           "seo.page_keywords=a, b"], capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+    old, new = src.read_bytes().split(b"\n"), target.read_bytes().split(b"\n")
+    changed = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+    assert len(changed) == 1 and new[changed[0]] == b"    a, b"
+    proc = subprocess.run([sys.executable, "-m", "qteditor", "show", "--json", str(tmp_path / "x.md")],
+                          capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+
+
+def test_every_corpus_file_shows(capsys):
+    files = corpus_files()[::25]
+    code, out, err = run("show", "--json", *files, capsys=capsys)
+    assert code == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == len(files)
+    assert all("\\n" not in r["fields"]["answer"] for r in rows)  # decoded: real breaks only
+    assert sum("\n" in r["fields"]["answer"] for r in rows) > len(rows) * 0.9
+    assert all(isinstance(r["fields"]["id"], int) for r in rows)
