@@ -26,6 +26,13 @@ _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_CHARS = set(",[]{}")
 
 
+def unsafe(value: str) -> bool:
+    """True when the value holds a character only double quotes carry safely."""
+    if value.isprintable():  # fast path (C speed): no controls, separators or format chars
+        return False
+    return _UNSAFE.search(value) is not None
+
+
 def _dq_escape(match: re.Match) -> str:
     ch = match.group()
     named = _DQ_NAMED.get(ch)
@@ -40,7 +47,7 @@ def double(value: str) -> str:
 
 
 def single(value: str) -> str | None:
-    if "\n" in value or "\r" in value or _UNSAFE.search(value):
+    if "\n" in value or "\r" in value or unsafe(value):
         return None
     return "'" + value.replace("'", "''") + "'"
 
@@ -48,7 +55,7 @@ def single(value: str) -> str | None:
 def plain(value: str, flow: bool = False) -> str | None:
     if not value or value[0] in " \t" or value[-1] in " \t:":
         return None
-    if "\n" in value or "\r" in value or "\t" in value or _UNSAFE.search(value):
+    if "\n" in value or "\r" in value or "\t" in value or unsafe(value):
         return None
     first = value[0]
     if first in _INDICATORS:
@@ -74,7 +81,7 @@ def block(
     comment: str = "",
 ) -> str | None:
     """A literal (``|``) or folded (``>``) block scalar: header, then its content lines."""
-    if not value or "\r" in value or _UNSAFE.search(value):
+    if not value or "\r" in value or unsafe(value):
         return None
     body = value.rstrip("\n")
     trailing = len(value) - len(body)

@@ -29,6 +29,7 @@ _TAG_TYPES = {
 }
 _HEADER = re.compile(r"([|>])([-+1-9]*)([^\r\n]*)")
 _MAX_ROUNDS = 4
+_SPACES = re.compile(r" *")
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,10 @@ class Writer:
         nl = self.text.find("\n", pos)
         return len(self.text) if nl < 0 else nl + 1
 
+    def _indent_at(self, pos: int) -> int:
+        """Number of spaces that start the line at pos."""
+        return _SPACES.match(self.text, pos).end() - pos
+
     def _props_end(self, node: Node) -> int:
         t, p = self.text, node.start
         if node.anchor is None and node.tag is None:
@@ -131,19 +136,20 @@ class Writer:
         last = header_end
         col = None
         while pos < end:
-            nxt = t.find("\n", pos + 1)
             line_from = pos + 1 if t[pos] == "\n" else pos
             if line_from >= end:
                 break
+            nxt = t.find("\n", line_from)
             line_to = len(t) if nxt < 0 else nxt
-            line = t[line_from:line_to].rstrip("\r")
-            stripped = line.lstrip(" ")
-            if stripped:
+            if line_to > line_from and t[line_to - 1] == "\r":
+                line_to -= 1
+            text_at = _SPACES.match(t, line_from, line_to).end()
+            if text_at < line_to:
                 if col is None:
-                    col = len(line) - len(stripped)
-                last = line_from + len(line)
-            elif col is not None and len(line) > col:
-                last = line_from + len(line)
+                    col = text_at - line_from
+                last = line_to
+            elif col is not None and line_to - line_from > col:
+                last = line_to
             if nxt < 0:
                 break
             pos = nxt
@@ -206,9 +212,7 @@ class Writer:
                         if v.style in ("|", ">"):
                             m = _HEADER.match(self.text, self._props_end(v))
                             c.chomp = m.group(2).strip("123456789") if m else "-"
-                            line = self.text[self._after_line(v.start):]
-                            stripped = line.lstrip(" ")
-                            c.offset = (len(line) - len(stripped)) - k.col
+                            c.offset = self._indent_at(self._after_line(v.start)) - k.col
                     elif v.kind == "map" and not v.flow and v.items:
                         c.map_offset = v.items[0][0].col - k.col
                         map_offsets[c.map_offset] += 1
@@ -416,8 +420,7 @@ class Writer:
             comment = m.group(3) if m else ""
             keep = "+" in header_mods
             has_digit = any(ch.isdigit() for ch in header_mods)
-            line = self.text[self._after_line(start):]
-            content_col = len(line) - len(line.lstrip(" "))
+            content_col = self._indent_at(self._after_line(start))
             if content_col <= ctx.indent:
                 content_col = ctx.indent + 2
             parent = ctx.indent if ctx.lead is not None else -1

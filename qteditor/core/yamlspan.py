@@ -11,6 +11,7 @@ and marks); the pure-Python parser is the fallback and always words the error me
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -21,7 +22,9 @@ from ruamel.yaml.nodes import ScalarNode
 
 from .errors import FormatError
 
-try:  # the C parser ships as ruamel.yaml.clib
+try:  # the C parser ships as ruamel.yaml.clib (QTEDITOR_PURE_YAML=1 forces the pure one)
+    if os.environ.get("QTEDITOR_PURE_YAML"):
+        raise ImportError("pure parser requested")
     from _ruamel_yaml import CParser as _CParser
 except ImportError:  # pragma: no cover - exercised where clib is missing
     _CParser = None

@@ -1,0 +1,26 @@
+"""The bundled sample collection: valid entries, consistent slugs, related articles that exist."""
+
+from __future__ import annotations
+
+from qteditor.core import slugs
+from qteditor.core.entry import Entry
+from qteditor.core.resources import resource
+
+
+def test_sample_collection_is_consistent():
+    root = resource("sample") / "content" / "learn"
+    files = sorted(root.glob("*/*.md"))
+    assert len(files) >= 6
+    entries = {f: Entry.load(f) for f in files}
+    urls = {e.data["url"]: e.data for e in entries.values()}
+    for path, entry in entries.items():
+        data = entry.data
+        assert entry.render(entry.fields()) is None
+        assert entry.raw.endswith(b"---\n\n&nbsp;")
+        assert data["file_name"] == path.name == slugs.file_name(data["title"])
+        assert data["url"] == slugs.url(data["subject"], data["title"])
+        assert path.parent.name == slugs.subject_slug(data["subject"])
+        for key, value in data.items():
+            if key.startswith("related_article"):
+                target = urls[value["url"]]
+                assert (value["id"], value["title"]) == (target["id"], target["title"])
