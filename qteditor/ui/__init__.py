@@ -1,0 +1,1 @@
+"""The Qt layer: widgets and windows; no file-format logic lives here."""
