@@ -14,7 +14,7 @@ from typing import Any
 from . import codec, storage
 from .document import Document, split
 from .errors import FormatError, QtEditorError
-from .schema import Schema, default_schema
+from .schema import Schema, default_schema, schema_for
 from .splice import Writer
 from .yamlspan import Parsed, parse, unshare
 
@@ -56,7 +56,7 @@ class Entry:
             raise FormatError("no such file", path) from None
         except OSError as exc:
             raise FormatError(f"cannot read the file: {exc.strerror or exc}", path) from None
-        return cls.from_bytes(raw, path, schema)
+        return cls.from_bytes(raw, path, schema or schema_for(path))
 
     @classmethod
     def from_bytes(cls, raw: bytes, path: str | None = None, schema: Schema | None = None) -> Entry:

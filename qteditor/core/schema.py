@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -106,8 +107,11 @@ class Schema:
     def template_path(self) -> Path | None:
         if not self.template:
             return None
-        base = self.source.parent.parent / "templates" if self.source else resource("templates")
-        return base / self.template
+        if self.source is not None:
+            local = self.source.parent / self.template
+            if local.is_file():
+                return local
+        return resource("templates") / self.template
 
 
 def load_schema(path: str | Path | None = None) -> Schema:
@@ -125,6 +129,22 @@ def load_schema(path: str | Path | None = None) -> Schema:
 
 
 _DEFAULT: Schema | None = None
+COLLECTION_SCHEMA = Path(".qteditor") / "schema.yaml"
+
+
+@lru_cache(maxsize=256)
+def _schema_in(folder: Path) -> Schema:
+    for parent in (folder, *folder.parents):
+        candidate = parent / COLLECTION_SCHEMA
+        if candidate.is_file():
+            return load_schema(candidate)
+    return default_schema()
+
+
+def schema_for(path: str | Path) -> Schema:
+    """The schema a file follows: the nearest ``.qteditor/schema.yaml`` above it (a
+    collection's own), else the bundled one."""
+    return _schema_in(Path(path).resolve().parent)
 
 
 def default_schema() -> Schema:

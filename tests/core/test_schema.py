@@ -32,3 +32,24 @@ def test_field_facts():
 def test_resources_found_from_checkout():
     assert (resource_dir() / "schema" / "quicktakes.yaml").is_file()
     assert load_schema(resource_dir() / "schema" / "quicktakes.yaml").name
+
+
+def test_a_collection_brings_its_own_schema(tmp_path):
+    from qteditor.core.entry import Entry
+    from qteditor.core.schema import default_schema
+
+    own = tmp_path / "site" / ".qteditor"
+    own.mkdir(parents=True)
+    (own / "schema.yaml").write_text(
+        "name: Recipes\nfields:\n  - {key: servings, label: Servings, type: int}\n"
+        "  - {key: steps, label: Steps, type: markdown, codec: escaped-newlines}\n")
+    entry_path = tmp_path / "site" / "content" / "soup.md"
+    entry_path.parent.mkdir(parents=True)
+    entry_path.write_bytes(b"---\nservings: 4\nsteps: >-\n  Boil\\nServe\n---\n")
+    entry = Entry.load(entry_path)
+    assert entry.schema.name == "Recipes"
+    assert entry.fields()["steps"] == "Boil\nServe"
+    assert entry.schema.type_of("servings") == "int"
+    elsewhere = tmp_path / "other.md"
+    elsewhere.write_bytes(b"---\na: 1\n---\n")
+    assert Entry.load(elsewhere).schema is default_schema()
