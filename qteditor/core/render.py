@@ -1,0 +1,240 @@
+"""Markdown answers -> sanitised HTML, as the site shows them.
+
+The site renders ``answer.replace(/\\n/g, "\\n")`` with react-markdown + remark-gfm + remark-math
+(KaTeX): CommonMark + GFM tables, strikethrough, task lists and autolinks, ``$…$``/``$$…$$``
+math, raw HTML dropped. markdown-it-py with mdit-py-plugins follows the same CommonMark block
+rules (nested lists with 2–3 space indents included); see ``bench/fidelity.py`` for the
+measured agreement. Formulas are typeset offline to SVG (ziamath), cached per formula.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+_SAFE_SCHEMES = ("http:", "https:", "mailto:")
+
+
+def _drop(*_args, **_kwargs) -> str:
+    return ""
+
+
+def _math_inline(self, tokens, idx, options, env) -> str:
+    return math_html(tokens[idx].content, display=False)
+
+
+def _math_block(self, tokens, idx, options, env) -> str:
+    return math_html(tokens[idx].content, display=True) + "\n"
+
+
+def _math_flow(state, start_line: int, end_line: int, silent: bool) -> bool:
+    """``$$`` math as remark-math reads it: a fence like ``` (it may interrupt a paragraph,
+    its closing ``$$`` stands on a line of its own, an unclosed one runs to the end of its
+    container, the opening fence's indentation is removed from the content)."""
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False
+    pos = state.bMarks[start_line] + state.tShift[start_line]
+    maximum = state.eMarks[start_line]
+    if pos + 2 > maximum or state.src[pos] != "$":
+        return False
+    mem = pos
+    pos = state.skipCharsStr(pos, "$")
+    length = pos - mem
+    if length < 2:
+        return False
+    params = state.src[pos:maximum]
+    if "$" in params:
+        return False
+    if silent:
+        return True
+    next_line = start_line
+    closed = False
+    while True:
+        next_line += 1
+        if next_line >= end_line:
+            break
+        pos = mem = state.bMarks[next_line] + state.tShift[next_line]
+        maximum = state.eMarks[next_line]
+        if pos < maximum and state.sCount[next_line] < state.blkIndent:
+            break
+        if pos >= maximum or state.src[pos] != "$":
+            continue
+        if state.sCount[next_line] - state.blkIndent >= 4:
+            continue
+        pos = state.skipCharsStr(pos, "$")
+        if pos - mem < length:
+            continue
+        if state.skipSpaces(pos) < maximum:
+            continue
+        closed = True
+        break
+    indent = state.sCount[start_line]
+    state.line = next_line + (1 if closed else 0)
+    token = state.push("math_block", "math", 0)
+    token.block = True
+    token.info = params.strip()
+    token.content = state.getLines(start_line + 1, next_line, indent, True)
+    token.markup = "$" * length
+    token.map = [start_line, state.line]
+    return True
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "linkify": True, "typographer": False})
+    md.enable(["table", "strikethrough", "linkify"])
+    md.use(dollarmath_plugin, allow_labels=False, allow_space=True, allow_digits=True,
+           double_inline=True)
+    md.use(tasklists_plugin, enabled=False)
+    # raw HTML is dropped, as the site's remark-rehype does
+    md.add_render_rule("html_block", _drop)
+    md.add_render_rule("html_inline", _drop)
+    md.add_render_rule("math_inline", _math_inline)
+    md.block.ruler.disable("math_block")
+    md.block.ruler.before("fence", "math_flow", _math_flow,
+                          {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.add_render_rule("math_inline_double", _math_inline)
+    md.add_render_rule("math_block", _math_block)
+    md.add_render_rule("math_block_label", _math_block)
+    md.validateLink = _valid_link
+    return md
+
+
+def _valid_link(url: str) -> bool:
+    """Only web and mail links (and in-page anchors) become links."""
+    target = url.strip().lower()
+    if target.startswith("#"):
+        return True
+    if ":" not in target.split("/")[0]:
+        return True  # relative link: stays inert in the preview, kept for export
+    return target.startswith(_SAFE_SCHEMES)
+
+
+@lru_cache(maxsize=2048)
+def math_svg(tex: str, display: bool) -> str | None:
+    """An SVG of the formula, or None when it cannot be typeset."""
+    try:
+        import ziamath
+
+        return ziamath.Latex(tex.strip(), size=16, inline=not display).svg()
+    except Exception:  # noqa: BLE001 - any TeX the typesetter rejects falls back to text
+        return None
+
+
+def math_html(tex: str, display: bool) -> str:
+    kind = "math math-display" if display else "math math-inline"
+    svg = math_svg(tex, display)
+    if svg is None:
+        return f'<code class="{kind} math-error">{html.escape(tex)}</code>'
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    alt = html.escape(tex, quote=True)
+    img = f'<img class="{kind}" alt="{alt}" src="data:image/svg+xml;base64,{data}"/>'
+    return f'<div class="{kind}">{img}</div>' if display else img
+
+
+def render_markdown(text: str) -> str:
+    """HTML of a Markdown answer (real line breaks), with raw HTML dropped and links vetted."""
+    return sanitize(parser().render(text))
+
+
+_SCRIPTY = re.compile(r"(?is)<(script|style|iframe|object|embed)\b.*?</\1\s*>")
+
+
+def sanitize(fragment: str) -> str:
+    """Remove anything that could run, fetch or navigate (defence in depth after the parser)."""
+    import nh3
+
+    tags = set(nh3.ALLOWED_TAGS) | {"img", "input", "div", "span", "del", "s", "table", "thead",
+                                    "tbody", "tr", "th", "td", "pre", "code", "hr", "h1", "h2",
+                                    "h3", "h4", "h5", "h6"}
+    attributes = {
+        "*": {"class", "align"},
+        "a": {"href", "title"},
+        "img": {"src", "alt", "title"},
+        "input": {"type", "checked", "disabled"},
+        "th": {"align", "style"},
+        "td": {"align", "style"},
+        "ol": {"start"},
+    }
+    return nh3.clean(
+        _SCRIPTY.sub("", fragment), tags=tags, attributes=attributes,
+        url_schemes={"http", "https", "mailto", "data"}, link_rel=None,
+        filter_style_properties={"text-align"},
+        attribute_filter=_only_data_images,
+    )
+
+
+def _only_data_images(tag: str, attr: str, value: str) -> str | None:
+    if attr == "src":
+        return value if tag == "img" and value.startswith("data:image/svg+xml;base64,") else None
+    if attr == "href" and value.lower().startswith("data:"):
+        return None
+    return value
+
+
+_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table",
+           "thead", "tbody", "tr", "th", "td", "hr"}
+
+
+_CONTAINERS = {"li", "blockquote"}
+
+
+def block_shape(fragment: str) -> tuple:
+    """The block structure of an HTML fragment: nested block tags, display math as ``math``,
+    inline content ignored. Used to compare our preview with the site's renderer."""
+    from html.parser import HTMLParser
+
+    out: list[str] = []
+
+    class Shape(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.skip = 0  # depth inside a formula's own markup
+            self.stack: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            classes = (dict(attrs).get("class") or "").split()
+            if self.skip:
+                if tag not in ("img", "br", "hr", "input"):
+                    self.skip += 1
+                return
+            if "katex-display" in classes or "math-display" in classes:
+                out.append("math")
+                if tag not in ("img",):
+                    self.skip = 1
+                return
+            if "katex-error" in classes and (not self.stack or self.stack[-1] in _CONTAINERS):
+                out.append("math")  # a display formula KaTeX could not typeset
+                self.skip = 1
+                return
+            if "katex" in classes or "katex-error" in classes:
+                self.skip = 1
+                return
+            if tag in _BLOCKS:
+                out.append(f"<{tag}")
+                if tag != "hr":
+                    self.stack.append(tag)
+
+        def handle_startendtag(self, tag, attrs):
+            classes = (dict(attrs).get("class") or "").split()
+            if not self.skip and ("math-display" in classes):
+                out.append("math")
+            elif not self.skip and tag == "hr":
+                out.append("<hr")
+
+        def handle_endtag(self, tag):
+            if self.skip:
+                self.skip -= 1
+                return
+            if tag in _BLOCKS and self.stack and self.stack[-1] == tag:
+                self.stack.pop()
+                out.append(f"{tag}>")
+
+    Shape().feed(fragment)
+    return tuple(out)

@@ -1,0 +1,81 @@
+"""The preview renderer: the site's block structure, typeset math, nothing that runs or fetches."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from qteditor.core import codec
+from qteditor.core.entry import Entry
+from qteditor.core.render import block_shape, render_markdown
+from tests.conftest import corpus_files
+from tests.site_render import site_html
+
+
+def test_same_block_structure_as_the_site_on_the_corpus():
+    files = corpus_files()[::3]
+    stored = {str(f): Entry.load(f).data["answer"] for f in files}
+    theirs = site_html(stored)
+    same = sum(
+        block_shape(render_markdown(codec.decode(a, codec.detect(a)))) == block_shape(theirs[k])
+        for k, a in stored.items()
+    )
+    assert same / len(stored) >= 0.995, f"{same}/{len(stored)}"
+
+
+STRUCTURES = {
+    "nested lists 2 and 3 spaces": "1. one\n   - two\n     - three\n2. four\n\n- a\n  - b",
+    "table": "| a | b |\n|:--|--:|\n| 1 | 2 |",
+    "task list": "- [x] done\n- [ ] todo",
+    "strikethrough and autolink": "~~gone~~ see www.example.com and https://x.org",
+    "code fence": "```python\nprint('hi')\n```\n\n    indented code",
+    "display math in a list": "1. Formula:\n   $$\n   x^2\n   $$\n2. next",
+    "unclosed math": "$$\nx\n",
+    "math interrupts a paragraph": "text\n$$\nx\n$$\nmore",
+    "heading and quote": "## Title\n\n> quoted\n> more\n\n---\n\ntext",
+    "raw html dropped": "<div>block</div>\n\npara <b>bold</b>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(STRUCTURES))
+def test_structures_match_the_site(name):
+    text = STRUCTURES[name]
+    theirs = site_html({"x": codec.encode(text, codec.ESCAPED)})["x"]
+    assert block_shape(render_markdown(text)) == block_shape(theirs)
+
+
+def test_each_formula_is_one_math_element():
+    html = render_markdown("Inline $a+b$ and $$c$$.\n\n$$\n\\frac{1}{2}\n$$")
+    assert len(re.findall(r'<img class="math math-inline"', html)) == 2
+    assert len(re.findall(r'<div class="math math-display">', html)) == 1
+    assert "$" not in re.sub(r'alt="[^"]*"', "", html)
+    assert "data:image/svg+xml;base64," in html
+
+
+def test_bad_tex_falls_back_to_code():
+    html = render_markdown("$\\frac{$")
+    assert "math" in html
+
+
+@pytest.mark.parametrize("markdown", [
+    "<script>alert(1)</script>",
+    "[x](javascript:alert(1))",
+    "[x](JaVaScRiPt:alert(1))",
+    "[x](file:///etc/passwd)",
+    "[x](data:text/html;base64,PHNjcmlwdD4=)",
+    "![img](http://example.com/x.png)",
+    "![img](file:///etc/passwd)",
+    '<img src="http://example.com/x.png" onerror="alert(1)">',
+    '<a href="#" onclick="alert(1)">x</a>',
+    "<iframe src='http://example.com'></iframe>",
+    "<style>body{background:url(http://x)}</style>",
+])
+def test_hostile_markdown_is_defused(markdown):
+    html = render_markdown(markdown)
+    tags = " ".join(re.findall(r"<[^>]+>", html)).lower()  # text may mention anything
+    assert "<script" not in tags and "<iframe" not in tags and "<style" not in tags
+    assert not re.search(r"\son\w+\s*=", tags), tags
+    for url in re.findall(r'(?:href|src)="([^"]*)"', tags):
+        assert url.startswith(("http:", "https:", "mailto:", "#", "data:image/svg+xml;base64,")), url
+        assert not (url.startswith("http") and 'src="' + url in tags)  # no remote images
