@@ -4,6 +4,8 @@
     qteditor show [--json] FILE...       print an entry's fields and body
     qteditor set --json PATCH FILE...    deep-merge a JSON object into each file's front matter
     qteditor set FILE KEY=VALUE...       set dotted keys, converted to each field's type
+    qteditor render [--fragment] [--json] FILE...   the preview's HTML
+    qteditor export FILE -o PAGE.html    a standalone page
 
 Exit status: 0 when every file succeeded, 1 when any failed (the others are still processed),
 2 for a usage error. Errors go to stderr as ``path:line:column: message``. Headless commands
@@ -19,7 +21,7 @@ from typing import Any
 
 from . import __version__
 
-COMMANDS = ("show", "set")
+COMMANDS = ("show", "set", "render", "export")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -168,6 +170,49 @@ def cmd_set(args: argparse.Namespace) -> int:
     return status
 
 
+# ---------------------------------------------------------------------------- render / export
+def cmd_render(args: argparse.Namespace) -> int:
+    from .core.entry import Entry
+    from .core.errors import QtEditorError
+    from .core.page import page_html
+    from .core.render import render_markdown
+
+    status = EXIT_OK
+    for path in args.files:
+        try:
+            fields = Entry.load(path).fields()
+        except QtEditorError as exc:
+            _report(exc, path)
+            status = EXIT_FAILED
+            continue
+        if not isinstance(fields, dict):
+            fields = {}
+        answer = fields.get("answer")
+        fragment = render_markdown(answer if isinstance(answer, str) else "")
+        out = fragment if args.fragment else page_html(fields, fragment)
+        if args.json:
+            print(json.dumps({"path": path, "html": out}, ensure_ascii=False))
+        else:
+            sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    return status
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .core import storage
+    from .core.entry import Entry
+    from .core.errors import QtEditorError
+    from .core.page import page_html
+
+    try:
+        fields = Entry.load(args.file).fields()
+        storage.write_atomic(args.output, page_html(fields if isinstance(fields, dict) else {})
+                             .encode("utf-8"))
+    except QtEditorError as exc:
+        _report(exc, args.file)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------------------- main
 def build_parser() -> _Parser:
     parser = _Parser(prog="qteditor", description="Edit Markdown Q&A entries with YAML front matter.")
@@ -181,6 +226,13 @@ def build_parser() -> _Parser:
                       help="a JSON object to deep-merge (null deletes); @FILE or - for stdin")
     setp.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     setp.add_argument("targets", nargs="*", metavar="FILE | KEY=VALUE")
+    rend = sub.add_parser("render", help="print the preview's HTML (the page, or the answer alone)")
+    rend.add_argument("--fragment", action="store_true", help="only the rendered answer")
+    rend.add_argument("--json", action="store_true", help='one {"path", "html"} object per line')
+    rend.add_argument("files", nargs="+", metavar="FILE")
+    exp = sub.add_parser("export", help="write a standalone HTML page of an entry")
+    exp.add_argument("file", metavar="FILE")
+    exp.add_argument("-o", "--output", required=True, metavar="PAGE.html")
     return parser
 
 
@@ -233,6 +285,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_show(args)
         if args.command == "set":
             return cmd_set(args)
+        if args.command == "render":
+            return cmd_render(args)
+        if args.command == "export":
+            return cmd_export(args)
         build_parser().print_help()
         return EXIT_USAGE
     except UsageError as exc:

@@ -1,0 +1,104 @@
+"""Editing rules of the window, without a window: derived slugs, permalinks, linked titles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from qteditor.core.entry import Entry
+from qteditor.core.errors import SaveError
+from qteditor.core.resources import resource
+from qteditor.core.session import EditSession, next_free_id
+from tests.conftest import by_reason
+
+SAMPLE = resource("sample") / "content" / "learn"
+
+
+def test_new_entry_slugs_follow_the_title(tmp_path):
+    s = EditSession.new(collection=tmp_path, next_id=77, today=dt.date(2025, 5, 6))
+    assert not s.dirty and s.fields["date"] == dt.date(2025, 5, 6) and s.fields["id"] == 77
+    changed = s.set("title", "What's an Enzyme — really?")
+    assert ("file_name",) in changed and ("url",) in changed
+    assert s.fields["file_name"] == "whats-an-enzyme--really.md"
+    assert s.fields["article_title"] == s.fields["question"] == "What's an Enzyme — really?"
+    s.set("subject", "Cell Biology")
+    assert s.fields["url"] == "/learn/cell-biology/questions/whats-an-enzyme--really"
+    assert s.fields["seo"]["title"] == "QuickTakes | Cell Biology"
+    assert s.dirty
+    target = s.default_path()
+    assert target == tmp_path / "cell-biology" / "whats-an-enzyme--really.md"
+    assert s.save(target)
+    assert not s.dirty and not s.is_new and s.locked
+    again = Entry.load(target)
+    assert again.fields()["title"] == "What's an Enzyme — really?"
+    assert again.raw.endswith(b"---\n\n&nbsp;")
+    assert b"title: >-\n    What's an Enzyme" in again.raw
+
+
+def test_new_entry_refuses_to_overwrite(tmp_path):
+    s = EditSession.new(collection=tmp_path)
+    s.set("title", "Taken")
+    target = s.default_path()
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"precious")
+    with pytest.raises(SaveError):
+        s.save(target)
+    assert target.read_bytes() == b"precious"
+
+
+def test_existing_entry_keeps_its_permalink(tmp_path):
+    src = next(SAMPLE.glob("biology/*.md"))
+    path = tmp_path / src.name
+    path.write_bytes(src.read_bytes())
+    s = EditSession.open(path)
+    url = s.fields["url"]
+    s.set("title", "A different title")
+    assert s.fields["url"] == url and s.fields["file_name"] == src.name
+    plan = s.regeneration()
+    assert plan["url"] == (url, "/learn/biology/questions/a-different-title")
+    s.regenerate()
+    assert s.fields["url"] == "/learn/biology/questions/a-different-title" and s.locked
+    s.save()
+    text = path.read_text()
+    assert "url: /learn/biology/questions/a-different-title" in text
+
+
+def test_unlocked_entry_follows_again(tmp_path):
+    src = next(SAMPLE.glob("physics/*.md"))
+    path = tmp_path / src.name
+    path.write_bytes(src.read_bytes())
+    s = EditSession.open(path)
+    s.locked = False
+    s.set("title", "Speed")
+    assert s.fields["file_name"] == "speed.md"
+
+
+def test_titles_edit_separately_when_unlinked(tmp_path):
+    src = next(SAMPLE.glob("history/*.md"))
+    s = EditSession.open(src)
+    assert s.titles_linked
+    s.titles_linked = False
+    s.set("title", "Only the title")
+    assert s.fields["question"] != "Only the title"
+    s.revert()
+    assert not s.dirty
+
+
+def test_titles_unlinked_when_the_file_has_them_differ():
+    for path in by_reason("RA-title-mismatch")[:1]:
+        entry = Entry.load(path)
+        fields = entry.fields()
+        fields["question"] = "Something else"
+        raw = entry.render(fields)[0]
+        import tempfile
+        from pathlib import Path
+
+        with tempfile.TemporaryDirectory() as tmp:
+            p = Path(tmp) / "e.md"
+            p.write_bytes(raw)
+            assert not EditSession.open(p).titles_linked
+
+
+def test_next_free_id():
+    assert next_free_id(SAMPLE) == 9007
