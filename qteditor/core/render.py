@@ -120,8 +120,10 @@ def _valid_link(url: str) -> bool:
 def math_svg(tex: str, display: bool) -> str | None:
     """An SVG of the formula, or None when it cannot be typeset."""
     try:
+        import ziafont
         import ziamath
 
+        ziamath.config.svg2 = ziafont.config.svg2 = False  # plain paths: Qt's SVG renderer too
         return ziamath.Latex(tex.strip(), size=16, inline=not display).svg()
     except Exception:  # noqa: BLE001 - any TeX the typesetter rejects falls back to text
         return None

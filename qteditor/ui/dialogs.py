@@ -1,0 +1,114 @@
+"""Dialogs: review the exact diff a save will write, regenerate slugs, show errors."""
+
+from __future__ import annotations
+
+import difflib
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFontDatabase, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def unified_diff(old: bytes, new: bytes, name: str) -> str:
+    a = old.decode("utf-8", "replace").splitlines(keepends=True)
+    b = new.decode("utf-8", "replace").splitlines(keepends=True)
+    lines = difflib.unified_diff(a, b, f"{name} (on disk)", f"{name} (after saving)", n=2)
+    out = []
+    for line in lines:
+        if line.endswith("\r\n"):
+            line = line[:-2] + "␍\n"
+        out.append(line if line.endswith("\n") else line + "\n⏎ no newline at end of file\n")
+    return "".join(out)
+
+
+class _DiffColors(QSyntaxHighlighter):
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt override
+        fmt = QTextCharFormat()
+        if text.startswith("+") and not text.startswith("+++"):
+            fmt.setBackground(QColor(46, 160, 67, 60))
+        elif text.startswith("-") and not text.startswith("---"):
+            fmt.setBackground(QColor(248, 81, 73, 60))
+        elif text.startswith("@@"):
+            fmt.setForeground(QColor("#8250df"))
+        else:
+            return
+        self.setFormat(0, len(text), fmt)
+
+
+class ReviewChangesDialog(QDialog):
+    """The exact diff Save will write, before it writes it."""
+
+    def __init__(self, old: bytes, new: bytes | None, name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(f"Review changes — {name}")
+        self.resize(900, 560)
+        text = QPlainTextEdit(readOnly=True)
+        text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        diff = unified_diff(old, new, name) if new is not None else ""
+        self.diff = diff
+        text.setPlainText(diff or "No changes: saving would write nothing.")
+        _DiffColors(text.document())
+        changed = sum(1 for line in diff.splitlines() if line[:1] in "+-"
+                      and not line.startswith(("+++", "---")))
+        summary = QLabel(f"{changed} changed line(s). Only these lines change on disk."
+                         if diff else "The file on disk already holds this entry.")
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton("Save", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setEnabled(bool(diff))
+        buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(summary)
+        lay.addWidget(text)
+        lay.addWidget(buttons)
+
+
+class RegenerateDialog(QDialog):
+    """Old and new file name, URL and SEO title, before anything changes."""
+
+    def __init__(self, plan: dict, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Regenerate from title")
+        grid = QGridLayout()
+        grid.addWidget(QLabel("<b>Field</b>"), 0, 0)
+        grid.addWidget(QLabel("<b>Now</b>"), 0, 1)
+        grid.addWidget(QLabel("<b>After</b>"), 0, 2)
+        for r, (key, (old, new)) in enumerate(plan.items(), start=1):
+            grid.addWidget(QLabel(key), r, 0)
+            before, after = QLabel(str(old or "—")), QLabel(str(new))
+            for w in (before, after):
+                w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            if old != new:
+                after.setStyleSheet("color: #1a7f37; font-weight: bold;")
+            grid.addWidget(before, r, 1)
+            grid.addWidget(after, r, 2)
+        note = QLabel("A published URL is a permalink: links to the old URL break unless the site "
+                      "redirects it. The file is renamed when you save under the new name.")
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox()
+        buttons.addButton("Regenerate", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(grid)
+        lay.addWidget(note)
+        lay.addWidget(buttons)
+
+
+def show_error(parent: QWidget | None, title: str, error: Exception) -> None:
+    """An error as a message (file:line:column: message), never a traceback."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, str(error), QMessageBox.StandardButton.Ok,
+                      parent)
+    box.exec()

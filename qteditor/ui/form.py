@@ -1,0 +1,549 @@
+"""The front-matter form, built from the schema: one row per field, grouped, validated inline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QDate, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QFont, QIntValidator, QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.patch import coerce
+from ..core.schema import Field, Schema
+from ..core.session import LINKED_TITLES, EditSession
+from .icons import icon
+
+RELATED = re.compile(r"related_article(\d+)$")
+RELATED_KEYS = ("id", "title", "subject", "url")
+
+
+def _path(key: str) -> tuple:
+    return tuple(key.split("."))
+
+
+class _Row:
+    """One field's widget with typed read/write and its hint line."""
+
+    def __init__(self, field: Field, widget: QWidget, read: Callable[[], Any],
+                 write: Callable[[Any], None], hint: QLabel):
+        self.field, self.widget, self.read, self.write, self.hint = field, widget, read, write, hint
+        self.path = _path(field.key)
+
+
+class PlainField(QPlainTextEdit):
+    """A few lines of plain text (descriptions): no rich text, wraps, tab moves focus."""
+
+    def __init__(self, lines: int = 3):
+        super().__init__()
+        self.setTabChangesFocus(True)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        height = self.fontMetrics().lineSpacing() * lines + 12
+        self.setFixedHeight(height)
+
+
+class RelatedEditor(QWidget):
+    """0–5 related articles: id, title, subject, url; add, remove, reorder."""
+
+    changed = Signal(list)
+
+    def __init__(self, limit: int = 5):
+        super().__init__()
+        self.limit = limit
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["ID", "Title", "Subject", "URL"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        head = self.table.horizontalHeader()
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        head.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        self.table.setWordWrap(False)
+        self.table.setMinimumHeight(60)
+        self.table.itemChanged.connect(self._edited)
+        buttons = QHBoxLayout()
+        self.add_button = self._tool("add", "Add a related article", self.add)
+        self.remove_button = self._tool("remove", "Remove the selected article", self.remove)
+        self.up_button = self._tool("up", "Move up", lambda: self.move(-1))
+        self.down_button = self._tool("down", "Move down", lambda: self.move(1))
+        for b in (self.add_button, self.remove_button, self.up_button, self.down_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self.empty = QLabel("No related articles. Add one with +; a picker arrives with collections.")
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet("color: palette(placeholder-text);")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.table)
+        lay.addWidget(self.empty)
+        lay.addLayout(buttons)
+        self._loading = False
+
+    def _tool(self, name: str, tip: str, slot) -> QToolButton:
+        b = QToolButton()
+        b.setIcon(icon(name))
+        b.setToolTip(tip)
+        b.setAutoRaise(True)
+        b.clicked.connect(slot)
+        return b
+
+    def set_items(self, items: list[dict]) -> None:
+        self._loading = True
+        try:
+            self.table.setRowCount(len(items))
+            for r, item in enumerate(items):
+                for c, key in enumerate(RELATED_KEYS):
+                    value = item.get(key)
+                    cell = QTableWidgetItem("" if value is None else str(value))
+                    cell.setData(Qt.ItemDataRole.UserRole, value)
+                    self.table.setItem(r, c, cell)
+            rows = max(1, len(items))
+            self.table.setFixedHeight(self.table.horizontalHeader().height() + 4
+                                      + rows * self.table.verticalHeader().defaultSectionSize())
+        finally:
+            self._loading = False
+        self.table.setVisible(bool(items))
+        self.empty.setVisible(not items)
+        self.add_button.setEnabled(len(items) < self.limit)
+
+    def items(self) -> list[dict]:
+        out = []
+        for r in range(self.table.rowCount()):
+            item = {}
+            for c, key in enumerate(RELATED_KEYS):
+                cell = self.table.item(r, c)
+                text = cell.text() if cell else ""
+                original = cell.data(Qt.ItemDataRole.UserRole) if cell else None
+                if key == "id":
+                    try:
+                        item[key] = int(text) if text.strip() else original
+                    except ValueError:
+                        item[key] = original if original is not None else text
+                else:
+                    item[key] = text
+            out.append(item)
+        return out
+
+    def _edited(self, _item) -> None:
+        if not self._loading:
+            self.changed.emit(self.items())
+
+    def add(self, item: dict | None = None) -> None:
+        items = self.items()
+        if len(items) >= self.limit:
+            return
+        items.append(item or {"id": 0, "title": "", "subject": "", "url": ""})
+        self.set_items(items)
+        self.table.selectRow(len(items) - 1)
+        self.changed.emit(items)
+
+    def remove(self) -> None:
+        row = self.table.currentRow()
+        items = self.items()
+        if 0 <= row < len(items):
+            del items[row]
+            self.set_items(items)
+            self.changed.emit(items)
+
+    def move(self, step: int) -> None:
+        row = self.table.currentRow()
+        items = self.items()
+        to = row + step
+        if 0 <= row < len(items) and 0 <= to < len(items):
+            items[row], items[to] = items[to], items[row]
+            self.set_items(items)
+            self.table.selectRow(to)
+            self.changed.emit(items)
+
+
+class FormPanel(QScrollArea):
+    """Every front-matter field except the answer (which has its own editor)."""
+
+    fieldEdited = Signal(tuple, object)  # path, value (None removes the key)
+    relatedEdited = Signal(list)
+    lockToggled = Signal(bool)
+    regenerateRequested = Signal()
+    titlesLinkToggled = Signal(bool)
+
+    def __init__(self, schema: Schema, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.schema = schema
+        self.session: EditSession | None = None
+        self.rows: dict[tuple, _Row] = {}
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget()
+        self.layout_ = QVBoxLayout(inner)
+        self.layout_.setContentsMargins(14, 10, 14, 14)
+        self.layout_.setSpacing(6)
+        self.setWidget(inner)
+        self.forms: dict[str, QFormLayout] = {}
+        self._build()
+
+    # ------------------------------------------------------------------ building
+    def _section(self, group_id: str, label: str) -> QFormLayout:
+        title = QLabel(label)
+        font = QFont(title.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.08)
+        title.setFont(font)
+        title.setContentsMargins(0, 10, 0, 2)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        form.setHorizontalSpacing(10)
+        form.setVerticalSpacing(4)
+        box = QWidget()
+        box.setObjectName(f"section-{group_id}")
+        v = QVBoxLayout(box)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(2)
+        v.addWidget(title)
+        v.addWidget(line)
+        v.addLayout(form)
+        self.layout_.addWidget(box)
+        self.forms[group_id] = form
+        return form
+
+    def _build(self) -> None:
+        groups = [g for g in self.schema.groups if g["id"] != "answer"]
+        for g in groups:
+            self._section(g["id"], g["label"])
+        for f in self.schema.fields:
+            if f.group == "answer" or f.type == "mapping":
+                continue
+            form = self.forms.get(f.group) or self._section(f.group, f.group.title())
+            if f.type == "related":
+                self.related = RelatedEditor(f.repeat or 5)
+                self.related.changed.connect(self.relatedEdited)
+                form.addRow(self.related)
+                continue
+            self._add_row(form, f)
+            if f.key == "title":
+                self.link_box = QCheckBox("Edit article title and question separately")
+                self.link_box.setToolTip("title, article_title and question are equal in every "
+                                         "real entry; they follow the title unless you edit them apart")
+                self.link_box.toggled.connect(lambda on: self.titlesLinkToggled.emit(not on))
+                self.link_box.toggled.connect(self._show_linked_rows)
+                form.addRow("", self.link_box)
+        slugs = self.forms.get("slugs")
+        if slugs is not None:
+            bar = QHBoxLayout()
+            self.lock_button = QToolButton()
+            self.lock_button.setCheckable(True)
+            self.lock_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            self.lock_button.toggled.connect(self._lock_changed)
+            self.regen_button = QPushButton(icon("refresh"), "Regenerate…")
+            self.regen_button.setToolTip("Show the new file name and URL before changing anything")
+            self.regen_button.clicked.connect(self.regenerateRequested)
+            bar.addWidget(self.lock_button)
+            bar.addWidget(self.regen_button)
+            bar.addStretch(1)
+            slugs.addRow("", bar)
+        self.other_form = self._section("other", "Other fields")
+        self.other_empty = QLabel("None: every field of this entry is in the schema.")
+        self.other_empty.setStyleSheet("color: palette(placeholder-text);")
+        self.other_form.addRow(self.other_empty)
+        self.other_rows: list[tuple] = []
+        self.layout_.addStretch(1)
+        self._align_labels()
+
+    def _align_labels(self) -> None:
+        """One label column across all sections."""
+        labels = [row.label for row in self.rows.values()]
+        width = max((lab.sizeHint().width() for lab in labels), default=0)
+        for form in self.forms.values():
+            for r in range(form.rowCount()):
+                item = form.itemAt(r, QFormLayout.ItemRole.LabelRole)
+                if item is not None and item.widget() is not None:
+                    item.widget().setMinimumWidth(width)
+
+    def _hint(self) -> QLabel:
+        hint = QLabel()
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #9a6700; font-size: 9pt;")
+        hint.hide()
+        return hint
+
+    def _add_row(self, form: QFormLayout, f: Field) -> None:
+        widget, read, write = self._editor_for(f)
+        if f.help:
+            widget.setToolTip(f.help)
+        hint = self._hint()
+        holder = QWidget()
+        v = QVBoxLayout(holder)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(1)
+        v.addWidget(widget)
+        v.addWidget(hint)
+        label = QLabel(f.label + ("" if not f.required else ""))
+        label.setBuddy(widget)
+        form.addRow(label, holder)
+        row = _Row(f, widget, read, write, hint)
+        row.label = label
+        row.holder = holder
+        self.rows[row.path] = row
+
+    def _emit(self, path: tuple, value: Any) -> None:
+        self.fieldEdited.emit(path, value)
+        self.validate(path)
+
+    def _editor_for(self, f: Field):
+        path = _path(f.key)
+        if f.type == "text":
+            w = PlainField(4)
+            counter = QLabel()
+            counter.setStyleSheet("color: palette(placeholder-text); font-size: 9pt;")
+            box = QWidget()
+            v = QVBoxLayout(box)
+            v.setContentsMargins(0, 0, 0, 0)
+            v.setSpacing(1)
+            v.addWidget(w)
+            v.addWidget(counter, alignment=Qt.AlignmentFlag.AlignRight)
+
+            def count():
+                n = len(w.toPlainText())
+                lo, hi = f.recommended_min, f.recommended_max
+                counter.setText(f"{n} / {lo}–{hi}" if lo and hi else f"{n} characters")
+                counter.setToolTip(f"Search engines show about {lo}–{hi} characters" if lo else "")
+            w.textChanged.connect(count)
+            w.textChanged.connect(lambda: self._emit(path, w.toPlainText()))
+
+            def write(v):
+                w.setPlainText("" if v is None else str(v))
+                count()
+            box.setFocusProxy(w)
+            return box, w.toPlainText, write
+        if f.type == "bool":
+            w = QCheckBox()
+
+            def read():
+                if w.isChecked():
+                    return True
+                saved = self.session.saved_fields if self.session else {}
+                return False if f.key in saved else None
+            w.toggled.connect(lambda _on: self._emit(path, read()))
+            return w, read, lambda v: w.setChecked(bool(v))
+        if f.type == "date":
+            w = QDateEdit()
+            w.setCalendarPopup(True)
+            w.setDisplayFormat("yyyy-MM-dd")
+
+            def read():
+                q = w.date()
+                return dt.date(q.year(), q.month(), q.day())
+
+            def write(v):
+                if isinstance(v, dt.date):
+                    w.setDate(QDate(v.year, v.month, v.day))
+            w.dateChanged.connect(lambda _d: self._emit(path, read()))
+            return w, read, write
+        if f.key == "subject":
+            w = QComboBox()
+            w.setEditable(True)
+            w.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            w.lineEdit().textEdited.connect(lambda t: self._emit(path, t))
+            w.activated.connect(lambda _i: self._emit(path, w.currentText()))
+            self.subject_box = w
+
+            def write(v):
+                w.setEditText("" if v is None else str(v))
+            return w, w.currentText, write
+        w = QLineEdit()
+        w.setClearButtonEnabled(f.type in ("string", "keywords"))
+        if f.type == "int":
+            w.setValidator(QIntValidator())
+
+            def read():
+                try:
+                    return int(w.text())
+                except ValueError:
+                    return None
+        elif f.type == "float":
+            w.setValidator(QRegularExpressionValidator(r"-?\d*(\.\d*)?([eE]-?\d+)?"))
+
+            def read():
+                try:
+                    return float(w.text())
+                except ValueError:
+                    return None
+        else:
+            read = w.text
+        if f.key == "date_format":
+            w.setPlaceholderText("MMM DD, YYYY")
+        w.textEdited.connect(lambda _t: self._emit(path, read()))
+
+        def write(v):
+            w.setText("" if v is None else str(v))
+            w.setCursorPosition(0)
+        return w, read, write
+
+    # ------------------------------------------------------------------ data in
+    def load(self, session: EditSession) -> None:
+        self.session = session
+        for path, row in self.rows.items():
+            with QSignalBlocker(row.widget):
+                blockers = [QSignalBlocker(c) for c in row.widget.findChildren(QWidget)]
+                row.write(session.get(path))
+                del blockers
+        with QSignalBlocker(self.link_box):
+            self.link_box.setChecked(not session.titles_linked)
+        self._show_linked_rows(not session.titles_linked)
+        with QSignalBlocker(self.lock_button):
+            self.lock_button.setChecked(session.locked)
+        self._lock_changed(session.locked, emit=False)
+        self.related.set_items(self._related_items(session.fields))
+        self._load_other(session)
+        self.validate()
+
+    def refresh(self, paths: list[tuple]) -> None:
+        """Show new values of fields changed by something other than their own widget."""
+        for path in paths:
+            row = self.rows.get(tuple(path))
+            if row is None or self.session is None:
+                continue
+            if row.widget.hasFocus() and tuple(path) not in (("file_name",), ("url",)):
+                continue
+            with QSignalBlocker(row.widget):
+                blockers = [QSignalBlocker(c) for c in row.widget.findChildren(QWidget)]
+                row.write(self.session.get(path))
+                del blockers
+            self.validate(tuple(path))
+
+    @staticmethod
+    def _related_items(fields: dict) -> list[dict]:
+        found = []
+        for key, value in fields.items():
+            m = RELATED.fullmatch(str(key))
+            if m and isinstance(value, dict):
+                found.append((int(m.group(1)), value))
+        return [dict(v) for _, v in sorted(found, key=lambda kv: kv[0])]
+
+    def set_subjects(self, subjects: list[str]) -> None:
+        current = self.subject_box.currentText()
+        with QSignalBlocker(self.subject_box):
+            self.subject_box.clear()
+            self.subject_box.addItems(sorted(set(subjects), key=str.lower))
+            self.subject_box.setEditText(current)
+
+    def _show_linked_rows(self, separate: bool) -> None:
+        for key in LINKED_TITLES[1:]:
+            row = self.rows.get((key,))
+            if row is not None:
+                row.label.setVisible(separate)
+                row.holder.setVisible(separate)
+
+    def _lock_changed(self, locked: bool, emit: bool = True) -> None:
+        self.lock_button.setIcon(icon("lock" if locked else "unlock"))
+        self.lock_button.setText("Locked" if locked else "Follows title")
+        self.lock_button.setToolTip(
+            "Locked: a published URL is a permalink; file name and URL stay as they are"
+            if locked else "Unlocked: file name, URL and SEO title follow the title and subject")
+        for key in ("file_name", "url"):
+            row = self.rows.get((key,))
+            if row is not None:
+                row.widget.setReadOnly(locked)
+        if emit:
+            self.lockToggled.emit(locked)
+
+    # ------------------------------------------------------------------ unknown fields
+    def _load_other(self, session: EditSession) -> None:
+        while self.other_form.rowCount() > 1:
+            self.other_form.removeRow(1)
+        self.other_rows = []
+        unknown = [k for k in session.fields if self.schema.field(str(k)) is None]
+        self.other_empty.setVisible(not unknown)
+        for key in unknown:
+            value = session.fields[key]
+            path = (key,)
+            if isinstance(value, (dict, list)):
+                w = PlainField(4)
+                w.setPlainText(json.dumps(value, ensure_ascii=False, indent=1, default=str))
+                w.setToolTip("Edited as JSON; applied when the text is valid JSON")
+
+                def apply(w=w, path=path):
+                    try:
+                        self._emit(path, json.loads(w.toPlainText()))
+                        w.setStyleSheet("")
+                    except json.JSONDecodeError:
+                        w.setStyleSheet("border: 1px solid #cf222e;")
+                w.textChanged.connect(apply)
+            else:
+                w = QLineEdit("" if value is None else (value.isoformat() if isinstance(
+                    value, dt.date) else str(value)))
+                w.setToolTip(f"{type(value).__name__} value; kept as that type when possible")
+
+                def apply(_t, w=w, path=path, original=value):
+                    try:
+                        self._emit(path, coerce(original, w.text(), None, path, from_text=True))
+                        w.setStyleSheet("")
+                    except Exception:  # noqa: BLE001 - shown as a red border, never raised
+                        w.setStyleSheet("border: 1px solid #cf222e;")
+                w.textEdited.connect(apply)
+            self.other_form.addRow(QLabel(str(key)), w)
+            self.other_rows.append(path)
+
+    # ------------------------------------------------------------------ validation
+    def validate(self, only: tuple | None = None) -> dict[tuple, str]:
+        """Warnings from the schema (required, lengths, pattern). They never block saving."""
+        problems: dict[tuple, str] = {}
+        if self.session is None:
+            return problems
+        for path, row in self.rows.items():
+            if only is not None and path != only:
+                continue
+            f = row.field
+            value = self.session.get(path)
+            text = "" if value is None else str(value)
+            message = ""
+            if f.required and not text.strip():
+                message = f"{f.label} is required."
+            elif f.pattern and text and not re.fullmatch(f.pattern, text):
+                message = "Not the expected form (lower-case letters, digits and hyphens)."
+            elif f.recommended_min and f.recommended_max and text and not (
+                    f.recommended_min <= len(text) <= f.recommended_max):
+                message = (f"{len(text)} characters; search engines show "
+                           f"{f.recommended_min}–{f.recommended_max}.")
+            elif f.max_length and len(text) > f.max_length:
+                message = f"Longer than {f.max_length} characters."
+            row.hint.setText(message)
+            row.hint.setVisible(bool(message))
+            if message:
+                problems[path] = message
+        return problems
+
+    def widget_for(self, path: tuple) -> QWidget | None:
+        row = self.rows.get(tuple(path))
+        return row.widget if row else None
+
+
+

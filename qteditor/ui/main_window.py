@@ -1,0 +1,588 @@
+"""The main window: form, answer editor and live preview; every signal is wired in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QSplitter,
+    QStackedWidget,
+    QTextEdit,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import __version__
+from ..core import slugs, storage
+from ..core.errors import QtEditorError
+from ..core.page import page_html
+from ..core.resources import resource
+from ..core.schema import Schema, default_schema
+from ..core.session import EditSession, next_free_id
+from ..core.spelling import Speller
+from .answer_editor import AnswerEditor
+from .collection_panel import CollectionPanel, content_root, quick_facts
+from .dialogs import RegenerateDialog, ReviewChangesDialog, show_error
+from .form import RELATED, FormPanel
+from .icons import action, app_icon
+from .preview import PreviewPane
+from .settings import Settings
+
+
+def _pane(title: str, widget: QWidget, extra: QWidget | None = None) -> QWidget:
+    """A titled pane: a small caption above the widget."""
+    box = QWidget()
+    lay = QVBoxLayout(box)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.setSpacing(0)
+    head = QWidget()
+    head.setObjectName("paneHeader")
+    h = QVBoxLayout(head)
+    h.setContentsMargins(10, 6, 10, 6)
+    label = QLabel(title)
+    font = QFont(label.font())
+    font.setBold(True)
+    label.setFont(font)
+    h.addWidget(label)
+    if extra is not None:
+        h.addWidget(extra)
+    lay.addWidget(head)
+    lay.addWidget(widget, 1)
+    return box
+
+
+class ErrorView(QWidget):
+    """A file that cannot be read as an entry: the message, and its text with the bad line."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.setStyleSheet("color: #cf222e; font-weight: bold; padding: 8px;")
+        self.text = QPlainTextEdit(readOnly=True)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.message)
+        lay.addWidget(self.text, 1)
+
+    def show_error(self, error: QtEditorError, raw: bytes) -> None:
+        self.message.setText(f"This file cannot be opened as an entry; nothing will be written "
+                             f"to it.\n{error}")
+        self.text.setPlainText(raw.decode("utf-8", "replace"))
+        block = self.text.document().findBlockByNumber(max(0, error.line - 1))
+        cur = QTextCursor(block)
+        cur.movePosition(QTextCursor.MoveOperation.Right, n=max(0, error.column - 1))
+        sel = QTextEdit.ExtraSelection()
+        fmt = QTextCharFormat()
+        fmt.setBackground(Qt.GlobalColor.yellow)
+        fmt.setProperty(QTextCharFormat.Property.FullWidthSelection, True)
+        sel.format = fmt
+        sel.cursor = QTextCursor(block)
+        self.text.setExtraSelections([sel])
+        self.text.setTextCursor(cur)
+        self.text.centerCursor()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Settings | None = None, schema: Schema | None = None,
+                 speller: Speller | None = None):
+        super().__init__()
+        self.settings = settings or Settings()
+        self.schema = schema or default_schema()
+        self.session: EditSession | None = None
+        self.collection: Path | None = None
+        self.slug_rule = slugs.COLLECTION
+        self.setWindowIcon(app_icon())
+        self.resize(1280, 800)
+
+        self.form = FormPanel(self.schema)
+        self.editor = AnswerEditor(speller)
+        self.editor.set_font_size(self.settings.get("editor/font_size"))
+        self.preview = PreviewPane(self.settings.get("preview/delay_ms"))
+        self.ambiguity_label = QLabel()
+        self.ambiguity_label.setStyleSheet("color: #9a6700; font-size: 9pt;")
+        self.ambiguity_label.hide()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(_pane("Fields", self.form))
+        self.splitter.addWidget(_pane("Answer", self.editor, self.ambiguity_label))
+        self.splitter.addWidget(_pane("Preview", self.preview))
+        self.splitter.setChildrenCollapsible(False)
+        self._sized = False
+        self.error_view = ErrorView()
+        self.empty = QLabel("Open an entry or a folder of entries\n\n"
+                            "File ▸ New Entry (Ctrl+N) · File ▸ Open… (Ctrl+O) · "
+                            "File ▸ Open Folder… (Ctrl+Shift+O)")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setStyleSheet("color: palette(placeholder-text); font-size: 12pt;")
+        self.stack = QStackedWidget()
+        for w in (self.empty, self.splitter, self.error_view):
+            self.stack.addWidget(w)
+        self.setCentralWidget(self.stack)
+
+        self.collection_panel = CollectionPanel()
+        self.collection_dock = QDockWidget("Collection", self)
+        self.collection_dock.setObjectName("collectionDock")
+        self.collection_dock.setWidget(self.collection_panel)
+        self.collection_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                                         | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.collection_dock)
+        self.resizeDocks([self.collection_dock], [220], Qt.Orientation.Horizontal)
+
+        self.path_label = QLabel()
+        self.stats_label = QLabel()
+        self.position_label = QLabel()
+        self.render_label = QLabel()
+        for w in (self.stats_label, self.position_label, self.render_label):
+            self.statusBar().addPermanentWidget(w)
+        self.statusBar().addWidget(self.path_label, 1)
+
+        self._make_actions()
+        self._make_menus()
+        self._connect()
+        self._restore()
+        self._update_title()
+
+    # ------------------------------------------------------------------ actions and menus
+    def _make_actions(self) -> None:
+        a = action
+        self.act_new = a(self, "&New Entry", self.new_entry, QKeySequence.StandardKey.New,
+                         "document-new", "Start a new entry from the template")
+        self.act_open = a(self, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open,
+                          "document-open", "Open an entry")
+        self.act_open_folder = a(self, "Open &Folder…", self.open_folder_dialog, "Ctrl+Shift+O",
+                                 None, "Open a collection folder")
+        self.act_save = a(self, "&Save", self.save, QKeySequence.StandardKey.Save, "document-save",
+                          "Save through the format-preserving writer")
+        self.act_save_as = a(self, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs)
+        self.act_revert = a(self, "&Revert", self.revert, None, None, "Discard unsaved changes")
+        self.act_review = a(self, "Review &Changes…", self.review_changes, "Ctrl+Shift+D", "review",
+                            "See the exact diff Save will write")
+        self.act_export = a(self, "&Export HTML…", self.export_html, "Ctrl+E")
+        self.act_close = a(self, "&Close", self.close_document, QKeySequence.StandardKey.Close)
+        self.act_quit = a(self, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.act_undo = a(self, "&Undo", self.editor.edit.undo, QKeySequence.StandardKey.Undo)
+        self.act_redo = a(self, "&Redo", self.editor.edit.redo, QKeySequence.StandardKey.Redo)
+        self.act_find = a(self, "&Find…", lambda: self.editor.find_bar.open(False),
+                          QKeySequence.StandardKey.Find)
+        self.act_replace = a(self, "Find and &Replace…", lambda: self.editor.find_bar.open(True),
+                             QKeySequence.StandardKey.Replace)
+        self.act_goto = a(self, "&Go to Line…", lambda: self.editor.go_to_line(), "Ctrl+L")
+        self.act_refresh = a(self, "Refresh &Preview", self._refresh_preview, "F5")
+        self.act_sync = a(self, "&Sync Preview Scrolling", None, None, None, None, True)
+        self.act_sync.setChecked(self.settings.get("preview/sync_scroll"))
+        self.act_wrap = a(self, "Soft &Wrap", self._set_wrap, None, None, None, True)
+        self.act_wrap.setChecked(self.settings.get("editor/wrap"))
+        self.act_about = a(self, "&About qteditor", self.about)
+        self.act_collection = self.collection_dock.toggleViewAction()
+        self.act_collection.setShortcut("Ctrl+Shift+L")
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        for act in (self.act_new, self.act_open, self.act_open_folder):
+            file.addAction(act)
+        self.recent_menu = file.addMenu("Open &Recent")
+        file.addSeparator()
+        for act in (self.act_save, self.act_save_as, self.act_revert, self.act_review,
+                    self.act_export):
+            file.addAction(act)
+        file.addSeparator()
+        file.addAction(self.act_close)
+        file.addAction(self.act_quit)
+        edit = bar.addMenu("&Edit")
+        for act in (self.act_undo, self.act_redo):
+            edit.addAction(act)
+        edit.addSeparator()
+        for act in (self.act_find, self.act_replace, self.act_goto):
+            edit.addAction(act)
+        view = bar.addMenu("&View")
+        for act in (self.act_collection, self.act_sync, self.act_wrap, self.act_refresh):
+            view.addAction(act)
+        bar.addMenu("&Help").addAction(self.act_about)
+        tools = QToolBar("Main")
+        tools.setObjectName("mainToolbar")
+        tools.setMovable(False)
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for act in (self.act_new, self.act_open, self.act_save, self.act_review):
+            tools.addAction(act)
+        self.addToolBar(tools)
+        self._fill_recent()
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.get("files/recent")
+        for path in recent:
+            self.recent_menu.addAction(path, lambda p=path: self.open_path(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    def _connect(self) -> None:
+        """Every connection of the window, in one place."""
+        self.form.fieldEdited.connect(self.on_field_edited)
+        self.form.relatedEdited.connect(self.on_related_edited)
+        self.form.lockToggled.connect(self.on_lock_toggled)
+        self.form.regenerateRequested.connect(self.regenerate)
+        self.form.titlesLinkToggled.connect(self.on_titles_link)
+        self.editor.textEdited.connect(self.on_answer_edited)
+        self.editor.statsChanged.connect(self.on_stats)
+        self.editor.edit.cursorPositionChanged.connect(self.on_cursor)
+        self.editor.edit.verticalScrollBar().valueChanged.connect(self.on_editor_scrolled)
+        self.preview.rendered.connect(
+            lambda s: self.render_label.setText(f"preview {s * 1000:.0f} ms"))
+        self.collection_panel.openRequested.connect(self.open_path)
+
+    # ------------------------------------------------------------------ state
+    def _restore(self) -> None:
+        geometry = self.settings.get("window/geometry")
+        if geometry:
+            self.restoreGeometry(QByteArray(geometry))
+        state = self.settings.get("window/state")
+        if state:
+            self.restoreState(QByteArray(state))
+        self._set_wrap(self.act_wrap.isChecked())
+
+    def _store(self) -> None:
+        self.settings.set("window/geometry", bytes(self.saveGeometry()))
+        self.settings.set("window/state", bytes(self.saveState()))
+        self.settings.set("window/splitter", self.splitter.sizes())
+        self.settings.set("preview/sync_scroll", self.act_sync.isChecked())
+        self.settings.set("editor/wrap", self.act_wrap.isChecked())
+
+    def _update_title(self) -> None:
+        s = self.session
+        if s is None:
+            self.setWindowTitle("qteditor")
+            self.setWindowModified(False)
+            self.path_label.setText("")
+        else:
+            name = Path(s.path).name if s.path else f"{s.fields.get('file_name') or 'Untitled'} (new)"
+            self.setWindowTitle(f"{name}[*] — qteditor")
+            self.setWindowModified(s.dirty)
+            self.path_label.setText(s.path or "not saved yet")
+        has = s is not None
+        for act in (self.act_save, self.act_save_as, self.act_review, self.act_export,
+                    self.act_close):
+            act.setEnabled(has)
+        self.act_revert.setEnabled(has and s.dirty and s.path is not None)
+
+    # ------------------------------------------------------------------ edits
+    def on_field_edited(self, path: tuple, value) -> None:
+        if self.session is None:
+            return
+        changed = self.session.set(path, value)
+        self.form.refresh([p for p in changed if p != tuple(path)])
+        self._changed()
+
+    def on_related_edited(self, items: list) -> None:
+        s = self.session
+        if s is None:
+            return
+        old = [k for k in s.fields if RELATED.fullmatch(str(k))]
+        for n, item in enumerate(items, start=1):
+            s.fields[f"related_article{n}"] = item
+        for key in old:
+            m = RELATED.fullmatch(key)
+            if int(m.group(1)) > len(items):
+                del s.fields[key]
+        if items and "score" not in s.fields:
+            s.fields["score"] = -1.0  # the site's files: related articles come with a score
+            self.form.refresh([("score",)])
+        self._changed()
+
+    def on_lock_toggled(self, locked: bool) -> None:
+        if self.session is None:
+            return
+        self.session.locked = locked
+        if not locked:
+            self.form.refresh(self.session.apply_derivations())
+        self._changed()
+
+    def on_titles_link(self, linked: bool) -> None:
+        if self.session is not None:
+            self.session.titles_linked = linked
+
+    def on_answer_edited(self, text: str) -> None:
+        if self.session is None:
+            return
+        self.session.set(("answer",), text)
+        self._changed()
+
+    def _changed(self) -> None:
+        self._update_title()
+        self.preview.schedule(self.session.fields)
+        QTimer.singleShot(300, self._update_ambiguity_label)
+
+    def _update_ambiguity_label(self) -> None:
+        n = len(self.editor.edit.ambiguities)
+        self.ambiguity_label.setVisible(n > 0)
+        self.ambiguity_label.setText(
+            f"⚠ {n} ambiguous line break{'s' if n != 1 else ''} (underlined): the site reads "
+            f"every \\n as a break. Hover for details." if n else "")
+
+    def on_stats(self, words: int, minutes: int) -> None:
+        self.stats_label.setText(f"{words:,} words · {minutes} min read")
+
+    def on_cursor(self) -> None:
+        cur = self.editor.edit.textCursor()
+        self.position_label.setText(f"Ln {cur.blockNumber() + 1}, Col {cur.positionInBlock() + 1}")
+
+    def on_editor_scrolled(self, value: int) -> None:
+        if self.act_sync.isChecked():
+            bar = self.editor.edit.verticalScrollBar()
+            self.preview.sync_to(value / bar.maximum() if bar.maximum() else 0.0)
+
+    def _refresh_preview(self) -> None:
+        if self.session is not None:
+            self.preview.schedule(self.session.fields, now=True)
+
+    def _set_wrap(self, on: bool) -> None:
+        self.editor.edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth if on
+                                         else QPlainTextEdit.LineWrapMode.NoWrap)
+
+    # ------------------------------------------------------------------ documents
+    def show_session(self, session: EditSession) -> None:
+        self.session = session
+        self.form.load(session)
+        answer = session.fields.get("answer")
+        self.editor.set_text(answer if isinstance(answer, str) else "")
+        self.stack.setCurrentWidget(self.splitter)
+        self.preview.schedule(session.fields, now=True)
+        self._update_title()
+        self._update_ambiguity_label()
+        self.collection_panel.select_path(session.path)
+
+    def open_path(self, path: str) -> bool:
+        p = Path(path)
+        if p.is_dir():
+            return self.open_folder(p)
+        return self.open_file(p)
+
+    def open_file(self, path: Path) -> bool:
+        if not self.maybe_save():
+            return False
+        if self.collection is None or self.collection not in path.resolve().parents:
+            self._set_collection(self._collection_of(path), open_first=False)
+        try:
+            session = EditSession.open(path, self.collection, self.slug_rule)
+        except QtEditorError as exc:
+            self.session = None
+            try:
+                raw = path.read_bytes()
+            except OSError:
+                raw = b""
+            self.error_view.show_error(exc, raw)
+            self.stack.setCurrentWidget(self.error_view)
+            self._update_title()
+            self.path_label.setText(str(exc))
+            return False
+        self.show_session(session)
+        self._fill_recent_with(str(path))
+        return True
+
+    def _fill_recent_with(self, path: str) -> None:
+        self.settings.add_recent(path)
+        self._fill_recent()
+
+    @staticmethod
+    def _collection_of(path: Path) -> Path:
+        """The collection a file belongs to: the folder above its subject folder, if any."""
+        parent = path.resolve().parent
+        for up in (parent, *parent.parents):
+            if up.name == "learn" and up.parent.name == "content":
+                return up
+        return parent.parent if parent.parent != parent else parent
+
+    def _set_collection(self, folder: Path, open_first: bool = True) -> None:
+        self.collection = content_root(folder)
+        self.collection_panel.set_folder(self.collection)
+        self.form.set_subjects(self.collection_panel.subjects)
+        pairs = []
+        for path in list(self.collection.rglob("*.md"))[:400]:
+            title, _ = quick_facts(path)
+            pairs.append((title, path.stem))
+        self.slug_rule = slugs.infer_rule(pairs) if pairs else slugs.COLLECTION
+        self.settings.set("files/last_collection", str(folder))
+        if open_first and self.session is None:
+            first = next(iter(sorted(self.collection.rglob("*.md"))), None)
+            if first is not None:
+                self.open_file(first)
+
+    def open_folder(self, folder: Path) -> bool:
+        if not self.maybe_save():
+            return False
+        self._set_collection(folder, open_first=True)
+        return True
+
+    def open_dialog(self) -> None:
+        start = str(self.collection or Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, "Open entry", start, "Entries (*.md);;All files (*)")
+        if path:
+            self.open_file(Path(path))
+
+    def open_folder_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open collection folder",
+                                                  str(self.collection or Path.home()))
+        if folder:
+            self.open_folder(Path(folder))
+
+    def new_entry(self) -> None:
+        if not self.maybe_save():
+            return
+        defaults = {}
+        if self.session is not None and self.session.fields.get("subject"):
+            defaults["subject"] = self.session.fields["subject"]
+        next_id = next_free_id(self.collection) if self.collection else None
+        session = EditSession.new(self.schema, self.collection, next_id, defaults, self.slug_rule)
+        self.show_session(session)
+        self.form.widget_for(("title",)).setFocus()
+        self.form.widget_for(("title",)).selectAll()
+
+    def save(self) -> bool:
+        s = self.session
+        if s is None:
+            return False
+        if s.path is None:
+            return self.save_as()
+        try:
+            s.save()
+        except QtEditorError as exc:
+            show_error(self, "Not saved", exc)
+            return False
+        self._saved()
+        return True
+
+    def save_as(self) -> bool:
+        s = self.session
+        if s is None:
+            return False
+        suggestion = s.default_path() or Path(self.collection or Path.home()) / str(
+            s.fields.get("file_name") or "untitled.md")
+        path, _ = QFileDialog.getSaveFileName(self, "Save entry as", str(suggestion), "Entries (*.md)")
+        if not path:
+            return False
+        try:
+            s.save(path)
+        except QtEditorError as exc:
+            show_error(self, "Not saved", exc)
+            return False
+        self._fill_recent_with(path)
+        if self.collection is not None and self.collection in Path(path).resolve().parents:
+            self.collection_panel.set_folder(self.collection)
+        self._saved()
+        return True
+
+    def _saved(self) -> None:
+        self.form.load(self.session)
+        self._update_title()
+        self.statusBar().showMessage("Saved", 3000)
+
+    def revert(self) -> None:
+        s = self.session
+        if s is None or s.path is None:
+            return
+        answer = QMessageBox.question(self, "Revert", "Discard your unsaved changes to this entry?")
+        if answer == QMessageBox.StandardButton.Yes:
+            s.revert()
+            self.show_session(s)
+
+    def review_changes(self) -> None:
+        s = self.session
+        if s is None:
+            return
+        try:
+            new = s.current_bytes()
+        except QtEditorError as exc:
+            show_error(self, "Cannot save this", exc)
+            return
+        old = s.entry.raw if s.path else b""
+        name = Path(s.path).name if s.path else str(s.fields.get("file_name") or "new entry")
+        dialog = ReviewChangesDialog(old, new if new != old else None, name, self)
+        if dialog.exec() and dialog.diff:
+            self.save()
+
+    def export_html(self) -> None:
+        s = self.session
+        if s is None:
+            return
+        stem = Path(str(s.fields.get("file_name") or "entry")).stem
+        path, _ = QFileDialog.getSaveFileName(self, "Export HTML", str(Path.home() / f"{stem}.html"),
+                                              "HTML (*.html)")
+        if path:
+            try:
+                storage.write_atomic(path, page_html(s.fields).encode("utf-8"))
+            except QtEditorError as exc:
+                show_error(self, "Not exported", exc)
+
+    def regenerate(self) -> None:
+        s = self.session
+        if s is None:
+            return
+        dialog = RegenerateDialog(s.regeneration(), self)
+        if dialog.exec():
+            self.form.refresh(s.regenerate())
+            self._changed()
+
+    def close_document(self) -> bool:
+        if not self.maybe_save():
+            return False
+        self.session = None
+        self.stack.setCurrentWidget(self.empty)
+        self._update_title()
+        return True
+
+    def maybe_save(self) -> bool:
+        """Ask before unsaved work is dropped. True when it is fine to go on."""
+        s = self.session
+        if s is None or not s.dirty:
+            return True
+        name = Path(s.path).name if s.path else "the new entry"
+        answer = QMessageBox.question(
+            self, "Unsaved changes", f"Save your changes to {name}?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._sized:  # first show: proportions for the real width, unless restored
+            self._sized = True
+            QTimer.singleShot(0, self._initial_sizes)
+
+    def _initial_sizes(self) -> None:
+        saved = [int(s) for s in self.settings.get("window/splitter")]
+        if len(saved) == 3 and all(s > 0 for s in saved):
+            self.splitter.setSizes(saved)
+        else:
+            width = max(900, self.splitter.width())
+            form, editor = round(width * 0.36), round(width * 0.32)
+            self.splitter.setSizes([form, editor, width - form - editor])
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.maybe_save():
+            self._store()
+            event.accept()
+        else:
+            event.ignore()
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About qteditor",
+                          f"<b>qteditor {__version__}</b><p>Edits Markdown Q&amp;A entries and "
+                          "keeps every byte of the front matter it does not change.</p>")
+
+
+def sample_collection() -> Path:
+    return resource("sample") / "content" / "learn"
+
+
+

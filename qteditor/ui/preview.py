@@ -1,0 +1,220 @@
+"""The live preview: the page the site will show, and its search-result snippet.
+
+Updates coalesce (mark outdated, one short timer, render again if the text changed meanwhile);
+large answers render on a worker thread. The browser never navigates, never fetches: only
+``data:`` images load, and only http(s)/mailto links open, in the system browser.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import time
+from functools import lru_cache
+
+from PySide6.QtCore import QByteArray, QObject, QRunnable, Qt, QThreadPool, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QColor, QDesktopServices, QImage, QPainter, QPalette, QTextDocument
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+
+from ..core.page import body_html, snippet_html
+from ..core.render import render_markdown
+
+OFF_THREAD_CHARS = 20_000
+OPENABLE = ("http", "https", "mailto")
+
+_ALIGN = re.compile(r'<(t[hd]) style="text-align:(left|right|center)">')
+
+
+def preview_css(palette: QPalette) -> str:
+    dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
+    fg = "#e6edf3" if dark else "#1f2328"
+    muted = "#9198a1" if dark else "#59636e"
+    link = "#4493f8" if dark else "#0969da"
+    code_bg = "#2d333b" if dark else "#f3f4f6"
+    rule = "#3d444d" if dark else "#d0d7de"
+    return f"""
+    body {{ color: {fg}; }}
+    a {{ color: {link}; text-decoration: none; }}
+    h1 {{ font-size: 20pt; margin-top: 4px; margin-bottom: 6px; }}
+    h2 {{ font-size: 15pt; margin-top: 14px; }}
+    h3 {{ font-size: 13pt; margin-top: 12px; }}
+    p {{ margin-top: 6px; margin-bottom: 6px; }}
+    li {{ margin-bottom: 3px; }}
+    pre {{ background-color: {code_bg}; font-family: monospace; }}
+    code {{ background-color: {code_bg}; font-family: monospace; }}
+    th {{ background-color: {code_bg}; }}
+    .qt-back {{ font-size: 9pt; }}
+    .qt-date {{ color: {muted}; font-size: 9pt; }}
+    .qt-related-subject {{ color: {muted}; font-size: 9pt; }}
+    .qt-snippet-url {{ color: {muted}; font-size: 8pt; }}
+    .qt-snippet-title {{ color: {link}; font-size: 12pt; }}
+    .qt-snippet-desc {{ color: {muted}; font-size: 9pt; }}
+    .qt-rule {{ color: {rule}; }}
+    """
+
+
+def for_qt(html: str) -> str:
+    """Qt's rich text draws table borders from attributes, and loses them with inline styles."""
+    html = html.replace("<table>", '<table border="1" cellspacing="0" cellpadding="5" width="100%">')
+    html = html.replace('<div class="math math-display">', '<div class="math math-display" align="center">')
+    return _ALIGN.sub(r'<\1 align="\2">', html)
+
+
+def compose(fields: dict) -> str:
+    answer = fields.get("answer") if isinstance(fields.get("answer"), str) else ""
+    page = body_html(fields, render_markdown(answer))
+    return for_qt(
+        f'{snippet_html(fields)}<hr class="qt-rule"/>{page}'
+    )
+
+
+_SVG_PREFIX = "data:image/svg+xml;base64,"
+
+
+@lru_cache(maxsize=512)
+def data_image(uri: str, ratio: float = 1.0, color: str = "") -> QImage | None:
+    """The formula image of a ``data:image/svg+xml;base64,…`` URI, drawn at the screen's
+    pixel ratio; anything else yields nothing."""
+    if not uri.startswith(_SVG_PREFIX):
+        return None
+    try:
+        svg = base64.b64decode(uri[len(_SVG_PREFIX):], validate=True)
+    except (ValueError, binascii.Error):
+        return None
+    renderer = QSvgRenderer(QByteArray(svg))
+    if not renderer.isValid():
+        return None
+    size = renderer.defaultSize()
+    scale = max(1.0, ratio) * 1.15
+    image = QImage(max(1, round(size.width() * scale)), max(1, round(size.height() * scale)),
+                   QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    renderer.render(painter)
+    if color:  # formulas take the text colour (dark palettes)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+        painter.fillRect(image.rect(), QColor(color))
+    painter.end()
+    image.setDevicePixelRatio(max(1.0, ratio))
+    return image
+
+
+class SafeBrowser(QTextBrowser):
+    """A QTextBrowser that never navigates and loads nothing but inline data images."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self.open_link)
+        self.opened: list[str] = []  # what was handed to the system browser (tests look)
+
+    @Slot(QUrl)
+    def open_link(self, url: QUrl) -> bool:
+        if url.scheme().lower() in OPENABLE:
+            self.opened.append(url.toString())
+            QDesktopServices.openUrl(url)
+            return True
+        return False
+
+    def loadResource(self, kind: int, url: QUrl):  # noqa: N802 - Qt override
+        if url.scheme().lower() == "data" and kind == QTextDocument.ResourceType.ImageResource:
+            text = self.palette().color(QPalette.ColorRole.Text)
+            return data_image(url.toString(), self.devicePixelRatioF(), text.name())
+        return None  # no files, no network, no other data
+
+
+class _Signals(QObject):
+    done = Signal(int, str, float)
+
+
+class _RenderTask(QRunnable):
+    def __init__(self, serial: int, fields: dict, signals: _Signals):
+        super().__init__()
+        self.serial, self.fields, self.signals = serial, fields, signals
+
+    def run(self) -> None:
+        start = time.perf_counter()
+        html = compose(self.fields)
+        self.signals.done.emit(self.serial, html, time.perf_counter() - start)
+
+
+class PreviewPane(QWidget):
+    """Shows ``compose(fields)``; call ``schedule(fields)`` on every change."""
+
+    rendered = Signal(float)  # seconds the last render took
+
+    def __init__(self, delay_ms: int = 120, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.browser = SafeBrowser(self)
+        self.browser.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self.browser.document().setDocumentMargin(18)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.browser)
+        self._fields: dict | None = None
+        self._serial = 0
+        self._shown = 0
+        self._busy = False
+        self._timer = QTimer(self, singleShot=True, interval=delay_ms)
+        self._timer.timeout.connect(self._render)
+        self._signals = _Signals()
+        self._signals.done.connect(self._show, Qt.ConnectionType.QueuedConnection)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self.last_html = ""
+        self.apply_palette()
+
+    def apply_palette(self) -> None:
+        self.browser.document().setDefaultStyleSheet(preview_css(self.palette()))
+
+    def schedule(self, fields: dict, now: bool = False) -> None:
+        """Mark the preview outdated; it renders after a short pause in typing."""
+        self._fields = fields
+        self._serial += 1
+        if now:
+            self._timer.stop()
+            self._render()
+        elif not self._timer.isActive():
+            self._timer.start()
+
+    @property
+    def pending(self) -> bool:
+        return self._timer.isActive() or self._busy or self._shown != self._serial
+
+    def _render(self) -> None:
+        if self._fields is None:
+            return
+        if self._busy:  # a render is running: it re-renders when it is done
+            return
+        serial = self._serial
+        fields = self._fields
+        answer = fields.get("answer") if isinstance(fields.get("answer"), str) else ""
+        if len(answer) < OFF_THREAD_CHARS:
+            start = time.perf_counter()
+            self._show(serial, compose(fields), time.perf_counter() - start)
+        else:
+            self._busy = True
+            self._pool.start(_RenderTask(serial, dict(fields), self._signals))
+
+    @Slot(int, str, float)
+    def _show(self, serial: int, html: str, seconds: float) -> None:
+        self._busy = False
+        bar = self.browser.verticalScrollBar()
+        keep = bar.value()
+        self.browser.setHtml(html)
+        bar.setValue(min(keep, bar.maximum()))
+        self.last_html = html
+        self._shown = serial
+        self.rendered.emit(seconds)
+        if serial != self._serial:  # the text changed meanwhile
+            self._timer.start()
+
+    def sync_to(self, fraction: float) -> None:
+        bar = self.browser.verticalScrollBar()
+        bar.setValue(round(fraction * bar.maximum()))
+
+    def document(self) -> QTextDocument:
+        return self.browser.document()

@@ -1,0 +1,41 @@
+"""GUI tests run offscreen, with settings in a temporary file and no modal dialogs."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
+
+from qteditor.ui.main_window import MainWindow  # noqa: E402
+from qteditor.ui.settings import Settings  # noqa: E402
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def window(qtbot, settings, monkeypatch):
+    asked = []
+
+    def question(*args, **kwargs):
+        asked.append(args[2] if len(args) > 2 else "")
+        return window_answers.pop(0) if window_answers else QMessageBox.StandardButton.Cancel
+
+    window_answers: list = []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    w = MainWindow(settings)
+    w.asked = asked
+    w.answers = window_answers
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    yield w
+    if w.session is not None:
+        w.session.saved_fields = w.session.fields  # no prompt on teardown
+        w.session.body = w.session.entry.body
