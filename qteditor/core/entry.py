@@ -8,17 +8,21 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
-from . import codec, storage
+from . import codec
 from .document import Document, split
 from .errors import FormatError, QtEditorError
 from .schema import Schema, default_schema, schema_for
-from .splice import Writer
 from .yamlspan import Parsed, parse, unshare
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()  # the same as storage.digest
 
 
 class Entry:
@@ -28,7 +32,7 @@ class Entry:
                  schema: Schema | None = None):
         self.path = path
         self.raw = raw
-        self.digest = storage.digest(raw)
+        self.digest = _digest(raw)
         self.doc = doc
         self.parsed = parsed
         self.schema = schema or default_schema()
@@ -97,6 +101,8 @@ class Entry:
         """1-based first and last file line of a field (key and value), or None if absent."""
         if isinstance(path, str):
             path = tuple(path.split("."))
+        from .splice import Writer
+
         span = Writer(self.doc.yaml, self.parsed).pair_span(path)
         if span is None:
             return None
@@ -115,6 +121,8 @@ class Entry:
 
     def render(self, fields: Any, body: str | None = None) -> tuple[bytes, Document, Parsed] | None:
         """The file's new bytes for these fields (and body), or None when nothing changed."""
+        from .splice import Writer  # the writer loads on the first save, not at start-up
+
         new_data = self.encode(fields)
         if isinstance(new_data, dict) and isinstance(self.parsed.data, dict):
             new_data = self._place_new_keys(self.parsed.data, new_data)
@@ -160,8 +168,10 @@ class Entry:
         if rendered is None and (path is None or path == self.path):
             return False
         raw, doc, parsed = rendered if rendered is not None else (self.raw, self.doc, self.parsed)
+        from . import storage
+
         same_file = path is None or path == self.path
         storage.write_atomic(target, raw, self.digest if (same_file and check_disk) else None)
         self.path, self.raw, self.doc, self.parsed = target, raw, doc, parsed
-        self.digest = storage.digest(raw)
+        self.digest = _digest(raw)
         return True

@@ -9,8 +9,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-
 from .resources import resource
 
 _REPEATED = re.compile(r"^(?P<base>.+?)(?P<n>\d+)$")
@@ -117,7 +115,9 @@ class Schema:
 def load_schema(path: str | Path | None = None) -> Schema:
     """Load a schema file (the bundled QuickTakes schema when no path is given)."""
     src = Path(path) if path else resource("schema", "quicktakes.yaml")
-    raw = YAML(typ="safe", pure=True).load(src.read_text(encoding="utf-8"))
+    from .yamlspan import parse
+
+    raw = parse(src.read_text(encoding="utf-8"), str(src), 1).data
     return Schema(
         name=raw.get("name", src.stem),
         fields=[Field.from_dict(f) for f in raw.get("fields", [])],

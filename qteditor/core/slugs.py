@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from slugify import slugify as _slugify
-
 COLLECTION = "collection"
 SLUGIFY = "slugify"
 RULES = (COLLECTION, SLUGIFY)
@@ -25,7 +23,9 @@ def collection_slug(text: str) -> str:
 
 
 def python_slug(text: str) -> str:
-    return _slugify(text)
+    from slugify import slugify  # imported when first needed (start-up time)
+
+    return slugify(text)
 
 
 def slug(text: str, rule: str = COLLECTION) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -13,6 +14,7 @@ from .. import __version__
 from ..core.spelling import Speller
 from .icons import app_icon
 from .main_window import MainWindow, sample_collection
+from .preview import warm_up
 from .settings import Settings
 
 
@@ -60,4 +62,5 @@ def run(path: str | None = None) -> int:
     window = MainWindow(settings, speller=Speller())
     window.open_path(str(first_target(path, settings)))
     window.show()
+    threading.Thread(target=warm_up, daemon=True).start()  # renderer and typesetter
     return app.exec()

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..core import slugs, storage
 from ..core.errors import QtEditorError
-from ..core.page import page_html
 from ..core.resources import resource
 from ..core.schema import Schema, default_schema
 from ..core.session import EditSession, next_free_id
@@ -355,7 +354,7 @@ class MainWindow(QMainWindow):
         answer = session.fields.get("answer")
         self.editor.set_text(answer if isinstance(answer, str) else "")
         self.stack.setCurrentWidget(self.splitter)
-        self.preview.schedule(session.fields, now=True)
+        self.preview.schedule(session.fields)  # renders right after the window paints
         self._update_title()
         self._update_ambiguity_label()
         self.collection_panel.select_path(session.path)
@@ -403,18 +402,26 @@ class MainWindow(QMainWindow):
 
     def _set_collection(self, folder: Path, open_first: bool = True) -> None:
         self.collection = content_root(folder)
+        self.settings.set("files/last_collection", str(folder))
+        QTimer.singleShot(0, self._scan_collection)  # after the window shows
+        if open_first and self.session is None:
+            first = next(iter(sorted(self.collection.rglob("*.md"))), None)
+            if first is not None:
+                self.open_file(first)
+
+    def _scan_collection(self) -> None:
+        if self.collection is None:
+            return
         self.collection_panel.set_folder(self.collection)
+        self.collection_panel.select_path(self.session.path if self.session else None)
         self.form.set_subjects(self.collection_panel.subjects)
         pairs = []
         for path in list(self.collection.rglob("*.md"))[:400]:
             title, _ = quick_facts(path)
             pairs.append((title, path.stem))
         self.slug_rule = slugs.infer_rule(pairs) if pairs else slugs.COLLECTION
-        self.settings.set("files/last_collection", str(folder))
-        if open_first and self.session is None:
-            first = next(iter(sorted(self.collection.rglob("*.md"))), None)
-            if first is not None:
-                self.open_file(first)
+        if self.session is not None:
+            self.session.slug_rule = self.slug_rule
 
     def open_folder(self, folder: Path) -> bool:
         if not self.maybe_save():
@@ -517,6 +524,8 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Export HTML", str(Path.home() / f"{stem}.html"),
                                               "HTML (*.html)")
         if path:
+            from ..core.page import page_html
+
             try:
                 storage.write_atomic(path, page_html(s.fields).encode("utf-8"))
             except QtEditorError as exc:

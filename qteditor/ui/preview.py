@@ -18,9 +18,6 @@ from PySide6.QtGui import QColor, QDesktopServices, QImage, QPainter, QPalette, 
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
-from ..core.page import body_html, snippet_html
-from ..core.render import render_markdown
-
 OFF_THREAD_CHARS = 20_000
 OPENABLE = ("http", "https", "mailto")
 
@@ -63,6 +60,9 @@ def for_qt(html: str) -> str:
 
 
 def compose(fields: dict) -> str:
+    from ..core.page import body_html, snippet_html  # imported on first render, after start-up
+    from ..core.render import render_markdown
+
     answer = fields.get("answer") if isinstance(fields.get("answer"), str) else ""
     page = body_html(fields, render_markdown(answer))
     return for_qt(
@@ -99,6 +99,20 @@ def data_image(uri: str, ratio: float = 1.0, color: str = "") -> QImage | None:
     painter.end()
     image.setDevicePixelRatio(max(1.0, ratio))
     return image
+
+
+def math_ready() -> bool:
+    """True once the formula typesetter is imported (the first import takes ~0.3 s)."""
+    import sys
+
+    return "ziamath" in sys.modules and "markdown_it" in sys.modules
+
+
+def warm_up() -> None:
+    """Import the renderer and typesetter (run on a worker thread after the window shows)."""
+    from ..core.render import math_svg
+
+    math_svg("x", False)
 
 
 class SafeBrowser(QTextBrowser):
@@ -146,7 +160,7 @@ class PreviewPane(QWidget):
 
     rendered = Signal(float)  # seconds the last render took
 
-    def __init__(self, delay_ms: int = 120, parent: QWidget | None = None):
+    def __init__(self, delay_ms: int = 25, parent: QWidget | None = None):
         super().__init__(parent)
         self.browser = SafeBrowser(self)
         self.browser.setFrameShape(QTextBrowser.Shape.NoFrame)
@@ -192,7 +206,7 @@ class PreviewPane(QWidget):
         serial = self._serial
         fields = self._fields
         answer = fields.get("answer") if isinstance(fields.get("answer"), str) else ""
-        if len(answer) < OFF_THREAD_CHARS:
+        if len(answer) < OFF_THREAD_CHARS and (math_ready() or "$" not in answer):
             start = time.perf_counter()
             self._show(serial, compose(fields), time.perf_counter() - start)
         else:

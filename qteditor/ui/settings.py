@@ -15,7 +15,7 @@ DEFAULTS: dict[str, Any] = {
     "editor/font_size": 11,
     "editor/wrap": True,
     "editor/spellcheck": True,
-    "preview/delay_ms": 120,
+    "preview/delay_ms": 25,
     "preview/sync_scroll": True,
     "view/collection_panel": True,
 }
