@@ -284,7 +284,6 @@ class AnswerEditor(QWidget):
         finally:
             self._loading = False
         self._refresh_marks()
-        self._emit_stats()
 
     def text(self) -> str:
         return self.edit.toPlainText()
@@ -293,8 +292,7 @@ class AnswerEditor(QWidget):
         if self._loading:
             return
         self.textEdited.emit(self.text())
-        self._marks.start()
-        self._emit_stats()
+        self._marks.start()  # marks and word count follow a pause in typing
 
     def _emit_stats(self) -> None:
         words = word_count(self.text())
@@ -302,6 +300,7 @@ class AnswerEditor(QWidget):
 
     def _refresh_marks(self) -> None:
         self.edit.set_ambiguities(codec.ambiguities(codec.encode(self.text(), codec.ESCAPED)))
+        self._emit_stats()
 
     def go_to_line(self, line: int | None = None) -> None:
         doc = self.edit.document()

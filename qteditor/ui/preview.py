@@ -134,10 +134,15 @@ class SafeBrowser(QTextBrowser):
         return False
 
     def loadResource(self, kind: int, url: QUrl):  # noqa: N802 - Qt override
+        # Never return None to Qt here: PySide6 then releases None once too often and the
+        # process dies after enough images. A null image / empty bytes means "nothing".
         if url.scheme().lower() == "data" and kind == QTextDocument.ResourceType.ImageResource:
             text = self.palette().color(QPalette.ColorRole.Text)
-            return data_image(url.toString(), self.devicePixelRatioF(), text.name())
-        return None  # no files, no network, no other data
+            image = data_image(url.toString(), self.devicePixelRatioF(), text.name())
+            return image if image is not None else QImage()
+        if kind == QTextDocument.ResourceType.ImageResource:
+            return QImage()  # no files, no network
+        return QByteArray()
 
 
 class _Signals(QObject):

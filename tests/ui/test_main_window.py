@@ -117,8 +117,9 @@ def test_preview_never_navigates_or_fetches(window, qtbot, tmp_path, monkeypatch
     assert browser.open_link(QUrl("file:///etc/passwd")) is False
     assert browser.open_link(QUrl("https://example.com/")) is True
     assert [u.toString() for u in opened] == ["https://example.com/"]
-    assert browser.loadResource(2, QUrl("http://example.com/x.png")) is None
-    assert browser.loadResource(2, QUrl("file:///etc/passwd")) is None
+    assert browser.loadResource(2, QUrl("http://example.com/x.png")).isNull()
+    assert browser.loadResource(2, QUrl("file:///etc/passwd")).isNull()
+    assert browser.loadResource(1, QUrl("file:///etc/passwd")).isEmpty()  # no file is read
     root = _copy_sample(tmp_path)
     window.open_file(root / "physics" / "what-is-the-difference-between-speed-and-velocity.md")
     window.editor.edit.setPlainText("[x](javascript:alert(1)) ![i](http://example.com/x.png) "
