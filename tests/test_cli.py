@@ -170,3 +170,36 @@ def test_every_corpus_file_shows(capsys):
     assert all("\\n" not in r["fields"]["answer"] for r in rows)  # decoded: real breaks only
     assert sum("\n" in r["fields"]["answer"] for r in rows) > len(rows) * 0.9
     assert all(isinstance(r["fields"]["id"], int) for r in rows)
+
+
+def test_render_fragment_page_and_json(entry_file, capsys):
+    code, out, err = run("render", "--fragment", entry_file, capsys=capsys)
+    assert code == 0, err
+    assert out.startswith("<p>A cell</p>") and "<ul>" in out and "<html" not in out
+    code, out, _ = run("render", entry_file, capsys=capsys)
+    assert "<title>Student Question : What is a cell? | Biology | QuickTakes</title>" in out
+    assert "Posted on Feb 09, 2025" in out
+    code, out, _ = run("render", "--json", "--fragment", entry_file, entry_file, capsys=capsys)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == 2 and rows[0]["path"] == str(entry_file) and "<ul>" in rows[0]["html"]
+
+
+def test_render_math_is_one_element_each(tmp_path, capsys):
+    path = tmp_path / "m.md"
+    path.write_bytes(b"---\nanswer: >-\n    Inline $x^2$ and\\n\\n$$\\n\\\\frac{a}{b}\\n$$\n---\n")
+    code, out, _ = run("render", "--fragment", path, capsys=capsys)
+    assert code == 0
+    import re
+
+    assert len(re.findall(r'<[^>]+class="[^"]*math[^"]*"', out)) == 2  # one per formula
+    assert "$" not in re.sub(r'alt="[^"]*"', "", out)
+
+
+def test_export_writes_a_standalone_page(entry_file, tmp_path, capsys):
+    page = tmp_path / "page.html"
+    code, _, err = run("export", entry_file, "-o", page, capsys=capsys)
+    assert code == 0, err
+    html = page.read_text()
+    assert html.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in html
+    assert '<meta name="description" content="Get the full answer from QuickTakes - ' in html
+    assert run("export", tmp_path / "missing.md", "-o", page, capsys=capsys)[0] == 1

@@ -136,8 +136,10 @@ def math_html(tex: str, display: bool) -> str:
         return f'<code class="{kind} math-error">{html.escape(tex)}</code>'
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     alt = html.escape(tex, quote=True)
-    img = f'<img class="{kind}" alt="{alt}" src="data:image/svg+xml;base64,{data}"/>'
-    return f'<div class="{kind}">{img}</div>' if display else img
+    src = f"data:image/svg+xml;base64,{data}"
+    if display:  # one element per formula carries the class: the block; its image has none
+        return f'<div class="{kind}"><img alt="{alt}" src="{src}"/></div>'
+    return f'<img class="{kind}" alt="{alt}" src="{src}"/>'
 
 
 def render_markdown(text: str) -> str:

@@ -49,6 +49,7 @@ def test_each_formula_is_one_math_element():
     html = render_markdown("Inline $a+b$ and $$c$$.\n\n$$\n\\frac{1}{2}\n$$")
     assert len(re.findall(r'<img class="math math-inline"', html)) == 2
     assert len(re.findall(r'<div class="math math-display">', html)) == 1
+    assert len(re.findall(r'class="[^"]*math', html)) == 3  # each formula is one element
     assert "$" not in re.sub(r'alt="[^"]*"', "", html)
     assert "data:image/svg+xml;base64," in html
 
