@@ -23,10 +23,14 @@ from qteditor.ui.settings import Settings  # noqa: E402
 
 
 def settle(app: QApplication, window: MainWindow) -> None:
-    for _ in range(40):
+    import time
+
+    deadline = time.monotonic() + 20
+    app.processEvents()
+    while (window.preview.pending or not window.preview.last_html) and time.monotonic() < deadline:
         app.processEvents()
-    window.preview.schedule(window.session.fields, now=True)
-    for _ in range(40):
+        time.sleep(0.01)
+    for _ in range(5):
         app.processEvents()
 
 

@@ -35,6 +35,7 @@ from ..core.patch import coerce
 from ..core.schema import Field, Schema
 from ..core.session import LINKED_TITLES, EditSession
 from .icons import icon
+from .keywords import KeywordsEdit
 
 RELATED = re.compile(r"related_article(\d+)$")
 RELATED_KEYS = ("id", "title", "subject", "url")
@@ -367,6 +368,10 @@ class FormPanel(QScrollArea):
                     w.setDate(QDate(v.year, v.month, v.day))
             w.dateChanged.connect(lambda _d: self._emit(path, read()))
             return w, read, write
+        if f.type == "keywords":
+            w = KeywordsEdit(f.separator or ", ")
+            w.changed.connect(lambda text: self._emit(path, text))
+            return w, w.text, w.set_text
         if f.key == "subject":
             w = QComboBox()
             w.setEditable(True)

@@ -221,3 +221,28 @@ def test_speller_marks_words(qtbot):
     assert speller.known("structure") and not speller.known("strcture")
     assert "structure" in speller.suggestions("strcture")
     assert speller.known("DNA") and speller.known("x2")  # acronyms and digits are not checked
+
+
+def test_keywords_tag_list_keeps_the_files_separator(window, qtbot, tmp_path):
+    from qteditor.ui.keywords import KeywordsEdit
+
+    edit = KeywordsEdit()
+    qtbot.addWidget(edit)
+    edit.set_text("a,b,c")
+    assert edit.keywords == ["a", "b", "c"] and edit.text() == "a,b,c"
+    seen = []
+    edit.changed.connect(seen.append)
+    edit.remove(1)
+    edit.add("d e")
+    assert seen == ["a,c", "a,c,d e"]
+    edit.set_text("x, y")
+    edit.input.setText("z")
+    edit._add_from_input()
+    assert edit.text() == "x, y, z"
+    root = _copy_sample(tmp_path)
+    path = root / "biology" / "what-are-the-main-parts-of-a-plant-cell.md"
+    window.open_file(path)
+    kw = window.form.rows[("seo", "page_keywords")].widget
+    kw.remove(0)
+    window.save()
+    assert "    cell wall, chloroplast, vacuole, nucleus, organelles\n" in path.read_text()

@@ -1,0 +1,156 @@
+"""Keywords as a tag list: chips with a remove button, a box to add more; the file's own
+separator (", " or ",") is kept when the list is written back."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtWidgets import QLayout, QLineEdit, QSizePolicy, QToolButton, QWidget, QWidgetItem
+
+
+class FlowLayout(QLayout):
+    """Lays widgets out left to right, wrapping to new lines (like words in a paragraph)."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 4):
+        super().__init__(parent)
+        self._items: list = []
+        self.setSpacing(spacing)
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item) -> None:  # noqa: N802 - Qt override
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int):  # noqa: N802 - Qt override
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int):  # noqa: N802 - Qt override
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self):  # noqa: N802 - Qt override
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+        return self._lay_out(QRect(0, 0, width, 0), True)
+
+    def setGeometry(self, rect: QRect) -> None:  # noqa: N802 - Qt override
+        super().setGeometry(rect)
+        self._lay_out(rect, False)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:  # noqa: N802 - Qt override
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        return size
+
+    def _lay_out(self, rect: QRect, test: bool) -> int:
+        x, y, line = rect.x(), rect.y(), 0
+        gap = self.spacing()
+        for item in self._items:
+            hint = item.sizeHint()
+            if x + hint.width() > rect.right() + 1 and line > 0:
+                x, y, line = rect.x(), y + line + gap, 0
+            if not test:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + gap
+            line = max(line, hint.height())
+        return y + line - rect.y()
+
+
+def detect_separator(value: str, default: str = ", ") -> str:
+    if ", " in value:
+        return ", "
+    if "," in value:
+        return ","
+    return default
+
+
+def split_keywords(value: str) -> list[str]:
+    return [k.strip() for k in value.split(",") if k.strip()]
+
+
+class KeywordsEdit(QWidget):
+    """A tag list over a comma-separated string."""
+
+    changed = Signal(str)
+
+    def __init__(self, default_separator: str = ", ", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.separator = default_separator
+        self.default_separator = default_separator
+        self.keywords: list[str] = []
+        self.flow = FlowLayout(self)
+        self.input = QLineEdit(self, placeholderText="Add keyword…")
+        self.input.setMinimumWidth(110)
+        self.input.setMaximumWidth(200)
+        self.input.returnPressed.connect(self._add_from_input)
+        self.input.textEdited.connect(self._maybe_split)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setFocusProxy(self.input)
+        self._rebuild()
+
+    def text(self) -> str:
+        return self.separator.join(self.keywords)
+
+    def set_text(self, value: str | None) -> None:
+        value = value or ""
+        self.separator = detect_separator(value, self.default_separator)
+        self.keywords = split_keywords(value)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        while self.flow.count():
+            item = self.flow.takeAt(0)
+            w = item.widget()
+            if w is not None and w is not self.input:
+                w.deleteLater()
+        for i, word in enumerate(self.keywords):
+            chip = QToolButton()
+            chip.setText(f"{word}  ×")
+            chip.setToolTip(f"Remove “{word}”")
+            chip.setObjectName("keywordChip")
+            chip.setStyleSheet("QToolButton#keywordChip { border: 1px solid palette(mid); "
+                               "border-radius: 9px; padding: 1px 7px; }")
+            chip.clicked.connect(lambda _=False, i=i: self.remove(i))
+            self.flow.addItem(QWidgetItem(chip))
+            chip.setParent(self)
+            chip.show()
+        self.flow.addItem(QWidgetItem(self.input))
+        self.updateGeometry()
+
+    def remove(self, index: int) -> None:
+        if 0 <= index < len(self.keywords):
+            del self.keywords[index]
+            self._rebuild()
+            self.changed.emit(self.text())
+
+    def add(self, word: str) -> None:
+        word = word.strip().strip(",").strip()
+        if word and word not in self.keywords:
+            self.keywords.append(word)
+            self._rebuild()
+            self.changed.emit(self.text())
+
+    def _add_from_input(self) -> None:
+        self.add(self.input.text())
+        self.input.clear()
+        self.input.setFocus()
+
+    def _maybe_split(self, text: str) -> None:
+        if "," in text:
+            for word in text.split(",")[:-1]:
+                self.add(word)
+            self.input.setText(text.split(",")[-1].lstrip())
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+        return self.flow.heightForWidth(width)
