@@ -59,6 +59,22 @@ def _pane(title: str, widget: QWidget, extra: QWidget | None = None) -> QWidget:
     return box
 
 
+class ProportionalSplitter(QSplitter):
+    """Takes its first sizes as proportions of its real width (unless sizes were restored)."""
+
+    def __init__(self, proportions: list[float], parent: QWidget | None = None):
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.proportions = proportions
+        self.settled = False
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if not self.settled and self.width() > 300 and self.count() == len(self.proportions):
+            self.settled = True
+            total = self.width() - self.handleWidth() * (self.count() - 1)
+            self.setSizes([round(total * p) for p in self.proportions])
+
+
 class ErrorView(QWidget):
     """A file that cannot be read as an entry: the message, and its text with the bad line."""
 
@@ -110,13 +126,13 @@ class MainWindow(QMainWindow):
         self.preview = PreviewPane(self.settings.get("preview/delay_ms"))
         self.ambiguity_label = QLabel()
         self.ambiguity_label.setStyleSheet("color: #9a6700; font-size: 9pt;")
+        self.ambiguity_label.setWordWrap(True)  # never widens the pane
         self.ambiguity_label.hide()
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = ProportionalSplitter([0.36, 0.32, 0.32])
         self.splitter.addWidget(_pane("Fields", self.form))
         self.splitter.addWidget(_pane("Answer", self.editor, self.ambiguity_label))
         self.splitter.addWidget(_pane("Preview", self.preview))
         self.splitter.setChildrenCollapsible(False)
-        self._sized = False
         self.error_view = ErrorView()
         self.empty = QLabel("Open an entry or a folder of entries\n\n"
                             "File ▸ New Entry (Ctrl+N) · File ▸ Open… (Ctrl+O) · "
@@ -248,6 +264,10 @@ class MainWindow(QMainWindow):
         if state:
             self.restoreState(QByteArray(state))
         self._set_wrap(self.act_wrap.isChecked())
+        saved = [int(v) for v in self.settings.get("window/splitter")]
+        if len(saved) == 3 and all(v > 0 for v in saved):
+            self.splitter.setSizes(saved)
+            self.splitter.settled = True
 
     def _store(self) -> None:
         self.settings.set("window/geometry", bytes(self.saveGeometry()))
@@ -324,8 +344,10 @@ class MainWindow(QMainWindow):
         n = len(self.editor.edit.ambiguities)
         self.ambiguity_label.setVisible(n > 0)
         self.ambiguity_label.setText(
-            f"⚠ {n} ambiguous line break{'s' if n != 1 else ''} (underlined): the site reads "
-            f"every \\n as a break. Hover for details." if n else "")
+            f"⚠ {n} ambiguous line break{'s' if n != 1 else ''} underlined: hover for details"
+            if n else "")
+        self.ambiguity_label.setToolTip("The site reads every \\n in the stored answer as a line "
+                                        "break, also inside \\neq, \\nabla, \\nu …")
 
     def on_stats(self, words: int, minutes: int) -> None:
         self.stats_label.setText(f"{words:,} words · {minutes} min read")
@@ -561,21 +583,6 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        if not self._sized:  # first show: proportions for the real width, unless restored
-            self._sized = True
-            QTimer.singleShot(0, self._initial_sizes)
-
-    def _initial_sizes(self) -> None:
-        saved = [int(s) for s in self.settings.get("window/splitter")]
-        if len(saved) == 3 and all(s > 0 for s in saved):
-            self.splitter.setSizes(saved)
-        else:
-            width = max(900, self.splitter.width())
-            form, editor = round(width * 0.36), round(width * 0.32)
-            self.splitter.setSizes([form, editor, width - form - editor])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.maybe_save():
