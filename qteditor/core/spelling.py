@@ -13,13 +13,19 @@ _SKIP = re.compile(r"^[A-Z]{2,}$|\d")  # acronyms and words with digits are not 
 class Speller:
     """Loads its dictionary in the background; until then every word counts as right."""
 
-    def __init__(self, language: str = "en"):
+    def __init__(self, language: str = "en", start: bool = True):
         self.language = language
         self._checker = None
         self._extra: set[str] = set()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._load, daemon=True)
-        self._thread.start()
+        self.on_ready = None  # called (on the loading thread) once the dictionary is there
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        if not self._thread.is_alive() and not self._ready.is_set():
+            self._thread.start()
 
     def _load(self) -> None:
         try:
@@ -29,6 +35,9 @@ class Speller:
         except Exception:  # noqa: BLE001 - no dictionary: spell checking is simply off
             self._checker = None
         self._ready.set()
+        self.known.cache_clear()
+        if self.on_ready is not None:
+            self.on_ready()
 
     @property
     def ready(self) -> bool:

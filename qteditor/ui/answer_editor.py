@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QEvent, QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -43,6 +43,10 @@ def reading_minutes(words: int) -> int:
     return max(1, round(words / READING_WPM)) if words else 0
 
 
+class _Bridge(QObject):
+    ready = Signal()
+
+
 class MarkdownEdit(QPlainTextEdit):
     """The text area itself: soft wrap, Markdown highlighting, marks with explanations."""
 
@@ -58,6 +62,10 @@ class MarkdownEdit(QPlainTextEdit):
         self.speller = speller
         if speller is not None:
             self.highlighter.spell = speller.known
+            # the dictionary loads on a thread: re-check the text (on this thread) once it is in
+            self._bridge = _Bridge()
+            self._bridge.ready.connect(self.highlighter.rehighlight, Qt.ConnectionType.QueuedConnection)
+            speller.on_ready = self._bridge.ready.emit
         self.ambiguities: list[codec.Ambiguity] = []
 
     # ------------------------------------------------------------------ marks

@@ -6,7 +6,7 @@ import sys
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -42,8 +42,15 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setWindowIcon(app_icon())
     if sys.platform.startswith("linux"):
         app.setStyle("Fusion")
-        if QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark:
-            app.setPalette(dark_palette())
+        hints = QGuiApplication.styleHints()
+
+        def follow(scheme) -> None:
+            app.setPalette(dark_palette() if scheme == Qt.ColorScheme.Dark
+                           else app.style().standardPalette())
+
+        if hints.colorScheme() == Qt.ColorScheme.Dark:
+            follow(Qt.ColorScheme.Dark)
+        hints.colorSchemeChanged.connect(follow)  # the system switched light/dark
     return app
 
 
@@ -59,8 +66,11 @@ def first_target(path: str | None, settings: Settings) -> Path:
 def run(path: str | None = None) -> int:
     app = make_app()
     settings = Settings()
-    window = MainWindow(settings, speller=Speller())
+    speller = Speller(start=False)
+    window = MainWindow(settings, speller=speller)
     window.open_path(str(first_target(path, settings)))
     window.show()
-    threading.Thread(target=warm_up, daemon=True).start()  # renderer and typesetter
+    # after the first paint: the dictionary, the renderer and the typesetter load in the background
+    QTimer.singleShot(200, speller.start)
+    QTimer.singleShot(0, lambda: threading.Thread(target=warm_up, daemon=True).start())
     return app.exec()

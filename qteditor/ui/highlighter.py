@@ -10,6 +10,8 @@ from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextChar
 _IN_FENCE = 1
 _IN_MATH = 2
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]|[A-Za-z]")
+_NOT_PROSE = re.compile(r"`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|\]\([^)]*\)|<[^>]*>|\b(?:https?://|www\.)\S+"
+                        r"|\\[A-Za-z]+")
 
 
 def _fmt(color: QColor | None = None, bold: bool = False, italic: bool = False,
@@ -89,7 +91,10 @@ class MarkdownHighlighter(QSyntaxHighlighter):
             for m in pattern.finditer(text):
                 self.setFormat(m.start(), m.end() - m.start(), fmt)
         if self.spell is not None:
+            skip = [(m.start(), m.end()) for m in _NOT_PROSE.finditer(text)]
             for m in _WORD.finditer(text):
+                if any(a <= m.start() < b for a, b in skip):
+                    continue  # code, math, links and URLs are not spell-checked
                 if not self.spell(m.group()):
                     self.setFormat(m.start(), m.end() - m.start(), self._merge(m.start()))
 

@@ -246,3 +246,19 @@ def test_keywords_tag_list_keeps_the_files_separator(window, qtbot, tmp_path):
     kw.remove(0)
     window.save()
     assert "    cell wall, chloroplast, vacuole, nucleus, organelles\n" in path.read_text()
+
+
+def test_spelling_skips_code_math_and_links(qtbot):
+    from qteditor.core.spelling import Speller
+    from qteditor.ui.answer_editor import AnswerEditor
+
+    speller = Speller()
+    assert speller.wait(20)
+    editor = AnswerEditor(speller)
+    qtbot.addWidget(editor)
+    editor.set_text("A sentense with `codde` and $\\fraac{a}{b}$ and [link](http://exmple.com).")
+    editor.edit.highlighter.rehighlight()
+    block = editor.edit.document().firstBlock()
+    marked = {block.text()[r.start:r.start + r.length] for r in block.layout().formats()
+              if r.format.underlineStyle() == r.format.UnderlineStyle.SpellCheckUnderline}
+    assert marked == {"sentense"}
