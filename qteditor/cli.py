@@ -6,6 +6,8 @@
     qteditor set FILE KEY=VALUE...       set dotted keys, converted to each field's type
     qteditor render [--fragment] [--json] FILE...   the preview's HTML
     qteditor export FILE -o PAGE.html    a standalone page
+    qteditor check [--json] PATH...      problems in files or collections (exit 1 on errors)
+    qteditor fix [--rule RULE] [--dry-run] PATH...   apply the checks' fixes, minimal diffs
 
 Exit status: 0 when every file succeeded, 1 when any failed (the others are still processed),
 2 for a usage error. Errors go to stderr as ``path:line:column: message``. Headless commands
@@ -21,7 +23,7 @@ from typing import Any
 
 from . import __version__
 
-COMMANDS = ("show", "set", "render", "export")
+COMMANDS = ("show", "set", "render", "export", "check", "fix")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -213,6 +215,192 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------------------- check / fix
+def _collection_of_file(path):
+    """The collection folder a file belongs to (content/learn above it, else its subject
+    folder's parent)."""
+    from pathlib import Path
+
+    p = Path(path).resolve()
+    for up in p.parents:
+        if up.name == "learn" and up.parent.name == "content":
+            return up
+    return p.parent.parent
+
+
+def _targets(paths: list[str]):
+    """(collection folder, display prefix, only-these paths or None) for each PATH."""
+    import os
+    from pathlib import Path
+
+    from .core.collection import content_root
+
+    groups = {}
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            root = content_root(p)
+            prefix = os.path.relpath(root, p).replace(os.sep, "/")
+            key = (str(root.resolve()), prefix if prefix != "." else "", given)
+            groups[key] = None
+        elif p.is_file():
+            root = _collection_of_file(p)
+            rel = os.path.relpath(p.resolve(), root).replace(os.sep, "/")
+            key = (str(root), None, None)
+            groups.setdefault(key, {})
+            groups[key][rel] = given
+        else:
+            raise UsageError(f"{given}:1:1: no such file or folder")
+    return groups
+
+
+def _progress(label: str):
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        print(f"\r{label}: {done:,}/{total:,} files read", end="" if done < total else "\n",
+              file=sys.stderr, flush=True)
+    return show
+
+
+def _lines_for(problems, root) -> None:
+    """Fill in the line of each problem from the file itself (only files with problems)."""
+    from pathlib import Path
+
+    from .core.entry import Entry
+    from .core.errors import QtEditorError
+
+    cache = {}
+    for pr in problems:
+        if pr.line is not None:
+            continue
+        entry = cache.get(pr.path)
+        if entry is None and pr.path not in cache:
+            try:
+                entry = Entry.load(Path(root) / pr.path)
+            except QtEditorError:
+                entry = None
+            cache[pr.path] = entry
+        span = entry.field_lines(pr.field) if entry is not None and pr.field else None
+        if span is None and entry is not None and pr.field and "." in pr.field:
+            span = entry.field_lines(pr.field.split(".")[0])
+        pr.line = span[0] if span else 1
+
+
+def run_checks(paths: list[str]):
+    """(files checked, problems with display paths)."""
+    from pathlib import Path
+
+    from .core.checks import check
+    from .core.collection import Collection
+
+    total = 0
+    found = []
+    for (root, prefix, _given), only in _targets(paths).items():
+        col = Collection(root)
+        try:
+            col.refresh(_progress(f"indexing {root}"))
+            records = col.records()
+        finally:
+            col.close()
+        problems = check(records, only=set(only) if only else None)
+        _lines_for(problems, root)
+        total += len(only) if only else len(records)
+        for pr in problems:
+            pr.file = str(Path(root) / pr.path)  # where to write a fix
+            if only:
+                pr.path = only[pr.path]
+            elif prefix:
+                pr.path = f"{prefix}/{pr.path}"
+        found += problems
+    found.sort(key=lambda pr: (pr.path, pr.line or 0, pr.rule))
+    return total, found
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .core.checks import ERROR
+
+    files, problems = run_checks(args.paths)
+    if args.json:
+        print(json.dumps({"files": files, "problems": [p.as_json() for p in problems]},
+                         ensure_ascii=False))
+    else:
+        for p in problems:
+            print(f"{p.path}:{p.line}: {p.severity}: {p.message} [{p.rule}]")
+        errors = sum(p.severity == ERROR for p in problems)
+        print(f"{files:,} files, {len(problems):,} problems ({errors:,} errors)", file=sys.stderr)
+    return EXIT_FAILED if any(p.severity == ERROR for p in problems) else EXIT_OK
+
+
+def _deep_merge(into: dict, patch: dict) -> dict:
+    for key, value in patch.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _deep_merge(into[key], value)
+        else:
+            into[key] = value
+    return into
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    import difflib
+
+    from .core import patch as patching
+    from .core.checks import RULES
+    from .core.entry import Entry
+    from .core.errors import QtEditorError
+
+    if args.rule and args.rule not in RULES:
+        raise UsageError(f"fix: unknown rule {args.rule!r} (rules: {', '.join(RULES)})")
+    _files, problems = run_checks(args.paths)
+    per_file: dict = {}
+    for p in problems:
+        if p.fix is not None and (not args.rule or p.rule == args.rule):
+            _deep_merge(per_file.setdefault((p.file, p.path), {}), json.loads(json.dumps(p.fix)))
+    status = EXIT_OK
+    changed = 0
+    for (file, shown), fix in sorted(per_file.items()):
+        try:
+            entry = Entry.load(file)
+            fields = _renumber_related(patching.merge(entry.fields(), fix, entry.schema))
+            if args.dry_run:
+                rendered = entry.render(fields)
+                if rendered is not None:
+                    sys.stdout.writelines(difflib.unified_diff(
+                        entry.raw.decode("utf-8").splitlines(keepends=True),
+                        rendered[0].decode("utf-8").splitlines(keepends=True),
+                        f"a/{shown}", f"b/{shown}"))
+                    changed += 1
+            elif entry.save(fields):
+                changed += 1
+        except QtEditorError as exc:
+            _report(exc, shown)
+            status = EXIT_FAILED
+    if sys.stderr.isatty():
+        verb = "would change" if args.dry_run else "changed"
+        print(f"{verb} {changed} file(s)", file=sys.stderr)
+    return status
+
+
+def _renumber_related(fields: dict) -> dict:
+    """related_articleN keep numbers without gaps after a removal."""
+    import re
+
+    keys = [k for k in fields if re.fullmatch(r"related_article\d+", str(k))]
+    numbers = sorted(int(k[len("related_article"):]) for k in keys)
+    if numbers == list(range(1, len(numbers) + 1)):
+        return fields
+    values = [fields[f"related_article{n}"] for n in numbers]
+    out = {}
+    for k, v in fields.items():
+        if k in keys:
+            continue
+        out[k] = v
+    for i, v in enumerate(values, start=1):
+        out[f"related_article{i}"] = v
+    return out
+
+
 # ---------------------------------------------------------------------------- main
 def build_parser() -> _Parser:
     parser = _Parser(prog="qteditor", description="Edit Markdown Q&A entries with YAML front matter.")
@@ -233,6 +421,13 @@ def build_parser() -> _Parser:
     exp = sub.add_parser("export", help="write a standalone HTML page of an entry")
     exp.add_argument("file", metavar="FILE")
     exp.add_argument("-o", "--output", required=True, metavar="PAGE.html")
+    chk = sub.add_parser("check", help="find problems in files or collections")
+    chk.add_argument("--json", action="store_true", help='{"files": N, "problems": [...]}')
+    chk.add_argument("paths", nargs="+", metavar="PATH")
+    fx = sub.add_parser("fix", help="apply the checks' fixes through the format-preserving writer")
+    fx.add_argument("--rule", metavar="RULE", help="only this rule's fixes")
+    fx.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
+    fx.add_argument("paths", nargs="+", metavar="PATH")
     return parser
 
 
@@ -289,6 +484,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_render(args)
         if args.command == "export":
             return cmd_export(args)
+        if args.command == "check":
+            return cmd_check(args)
+        if args.command == "fix":
+            return cmd_fix(args)
         build_parser().print_help()
         return EXIT_USAGE
     except UsageError as exc:

@@ -55,6 +55,23 @@ def _line_col(data: bytes | str, offset: int) -> tuple[int, int]:
     return line, offset - last
 
 
+def _find_closer(text: str, start: int) -> re.Match | None:
+    """The first closing line at or after ``start`` (str.find first: a regex scan of every
+    position is slow over long answer lines)."""
+    pos = start - 1  # the opener's line break: a closer may follow right away
+    best = None
+    for fence in ("\n---", "\n..."):
+        at = text.find(fence, pos)
+        while at >= 0:
+            m = _CLOSER.match(text, at + 1)
+            if m is not None:
+                if best is None or m.start() < best.start():
+                    best = m
+                break
+            at = text.find(fence, at + 1)
+    return best
+
+
 def decode(raw: bytes, path: str | None = None) -> str:
     """UTF-8 text of a file, or a FormatError naming where it stops being text."""
     if not raw:
@@ -87,7 +104,7 @@ def split_text(text: str, path: str | None = None) -> Document:
             path,
         )
     start = opener.end()
-    closer = _CLOSER.search(text, start)
+    closer = _find_closer(text, start)
     if closer is None:
         line = text.count("\n") + 1
         raise FormatError(

@@ -108,8 +108,19 @@ def _mark_error(exc: MarkedYAMLError, path: str | None, line0: int) -> FormatErr
     return FormatError(f"YAML error: {problem}", path, line, col)
 
 
-@lru_cache(maxsize=4096)
+# ruamel's resolver picks implicit types by the first character: anything else is a string
+_IMPLICIT_FIRST = frozenset(k for k in _RESOLVER.versioned_resolver if k)
+
+
 def _resolve_plain(value: str) -> Any:
+    """The typed value of a plain scalar (YAML 1.2 core schema, as ruamel.yaml types it)."""
+    if value and value[0] not in _IMPLICIT_FIRST:
+        return value
+    return _resolve_typed(value)
+
+
+@lru_cache(maxsize=4096)
+def _resolve_typed(value: str) -> Any:
     tag = _RESOLVER.resolve(ScalarNode, value, (True, False))
     if tag == _CORE + "str" or tag == MERGE_TAG:
         return value

@@ -1,0 +1,302 @@
+"""A collection of entries: a folder scan, an SQLite index with FTS5 search, kept current by
+path, size and mtime. The index is a cache in the user's cache folder, never the source of
+truth: opening an entry always reads its file.
+
+Cold indexing reads files on every core: the scanner (``scanner.py``) handles the common shape
+and the full parser everything else, with the same answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .document import split
+from .errors import QtEditorError
+from .scanner import scan
+from .yamlspan import json_safe, parse
+
+INDEX_VERSION = 1
+CHUNK = 400
+
+
+def content_root(folder: Path) -> Path:
+    """A site root holding content/learn opens at that folder; any other folder as it is."""
+    for candidate in (folder / "content" / "learn", folder / "learn"):
+        if candidate.is_dir():
+            return candidate
+    return folder
+
+
+def cache_dir() -> Path:
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return base / "qteditor"
+
+
+def read_entry(path: str) -> tuple[Any, str | None]:
+    """(stored data as JSON-safe values, error text) of one file."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+        doc = split(raw, path)
+        data = scan(doc.yaml)
+        if data is None:
+            data = parse(doc.yaml, path, doc.yaml_first_line).data
+        return json_safe(data), None
+    except QtEditorError as exc:
+        return None, str(exc)
+    except OSError as exc:
+        return None, f"{path}:1:1: cannot read the file: {exc.strerror or exc}"
+
+
+def _read_chunk(job: tuple[str, list[tuple[str, int, int]]]) -> list[tuple]:
+    """Index rows for (relative path, size, mtime) under root: runs in worker processes."""
+    root, items = job
+    return [Collection._row(rel, size, mtime, *read_entry(os.path.join(root, rel)))
+            for rel, size, mtime in items]
+
+
+@dataclass
+class RefreshStats:
+    files: int = 0
+    read: int = 0
+    removed: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class Record:
+    """One indexed entry."""
+
+    path: str  # relative to the collection root, with "/"
+    data: Any
+    error: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def fields(self) -> dict:
+        return self.data if isinstance(self.data, dict) else {}
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+class Collection:
+    """The entries under one folder, indexed."""
+
+    def __init__(self, folder: str | Path, cache: Path | None = None, workers: int | None = None):
+        self.folder = Path(folder)
+        self.root = content_root(self.folder)
+        self.workers = workers or min(4, os.cpu_count() or 1)
+        key = hashlib.sha1(str(self.root.resolve()).encode("utf-8")).hexdigest()[:16]
+        cache = cache or cache_dir()
+        cache.mkdir(parents=True, exist_ok=True)
+        self.db_path = cache / f"index-{key}.sqlite"
+        self.db = sqlite3.connect(str(self.db_path), check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self._schema()
+
+    # ------------------------------------------------------------------ storage
+    def _schema(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version != INDEX_VERSION:
+            self.db.executescript("""
+                DROP TABLE IF EXISTS entries;
+                DROP TABLE IF EXISTS fts;
+                CREATE TABLE entries(
+                    rowid INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, size INTEGER,
+                    mtime INTEGER, error TEXT, id INTEGER, title TEXT, subject TEXT,
+                    date TEXT, url TEXT, file_name TEXT, question TEXT, answer TEXT,
+                    keywords TEXT, data TEXT);
+                CREATE VIRTUAL TABLE fts USING fts5(question, answer, keywords,
+                    content='entries', content_rowid='rowid');
+            """)
+            self.db.execute(f"PRAGMA user_version={INDEX_VERSION}")
+            self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ------------------------------------------------------------------ scanning
+    def files(self) -> Iterator[tuple[str, int, int]]:
+        """(relative path, size, mtime_ns) of every .md file below the root."""
+        root = str(self.root)
+        stack = [root]
+        while stack:
+            folder = stack.pop()
+            try:
+                with os.scandir(folder) as it:
+                    for e in it:
+                        if e.name.startswith("."):
+                            continue
+                        if e.is_dir(follow_symlinks=False):
+                            stack.append(e.path)
+                        elif e.name.endswith(".md") and e.is_file():
+                            st = e.stat()
+                            rel = os.path.relpath(e.path, root).replace(os.sep, "/")
+                            yield rel, st.st_size, st.st_mtime_ns
+            except OSError:
+                continue
+
+    def refresh(self, progress: Callable[[int, int], None] | None = None) -> RefreshStats:
+        """Bring the index up to date: read new and changed files, drop removed ones."""
+        start = time.perf_counter()
+        stats = RefreshStats()
+        known = {p: (s, m) for p, s, m in self.db.execute("SELECT path, size, mtime FROM entries")}
+        on_disk = {}
+        todo = []
+        for rel, size, mtime in self.files():
+            on_disk[rel] = (size, mtime)
+            if known.get(rel) != (size, mtime):
+                todo.append(rel)
+        stats.files = len(on_disk)
+        gone = [p for p in known if p not in on_disk]
+        with self.db:
+            for rel in gone:
+                self._delete(rel)
+            stats.removed = len(gone)
+            for rel in todo:
+                if rel in known:
+                    self._delete(rel)
+            done = 0
+            for rows in self._read_all([(rel, *on_disk[rel]) for rel in todo]):
+                self._insert(rows)
+                done += len(rows)
+                if progress:
+                    progress(done, len(todo))
+        stats.read = len(todo)
+        stats.seconds = time.perf_counter() - start
+        return stats
+
+    def _read_all(self, items: list[tuple[str, int, int]]) -> Iterator[list]:
+        root = str(self.root)
+        chunks = [(root, items[i:i + CHUNK]) for i in range(0, len(items), CHUNK)]
+        if len(chunks) <= 2 or self.workers <= 1:
+            for chunk in chunks:
+                yield _read_chunk(chunk)
+            return
+        with ProcessPoolExecutor(max_workers=self.workers) as pool:
+            yield from pool.map(_read_chunk, chunks)
+
+    @staticmethod
+    def _row(rel: str, size: int, mtime: int, data: Any, error: str | None) -> tuple:
+        d = data if isinstance(data, dict) else {}
+        seo = d.get("seo") if isinstance(d.get("seo"), dict) else {}
+        ident = d.get("id")
+        answer = d.get("answer")
+        rest = {k: v for k, v in d.items() if k != "answer"} if isinstance(answer, str) else data
+        return (rel, size, mtime, error, ident if isinstance(ident, int) else None,
+                _text(d.get("title")), _text(d.get("subject")), _text(d.get("date")),
+                _text(d.get("url")), _text(d.get("file_name")), _text(d.get("question")),
+                answer if isinstance(answer, str) else "", _text(seo.get("page_keywords")),
+                json.dumps(rest, ensure_ascii=False, separators=(",", ":")))
+
+    def _insert(self, rows: list[tuple]) -> None:
+        self.db.executemany(
+            "INSERT INTO entries(path, size, mtime, error, id, title, subject, date, url, "
+            "file_name, question, answer, keywords, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        self.db.execute(
+            "INSERT INTO fts(rowid, question, answer, keywords) SELECT e.rowid, e.question, "
+            "e.answer, e.keywords FROM entries e WHERE e.path IN (SELECT value FROM json_each(?))",
+            (json.dumps([r[0] for r in rows]),))
+
+    def _delete(self, rel: str) -> None:
+        row = self.db.execute("SELECT rowid, question, answer, keywords FROM entries WHERE path=?",
+                              (rel,)).fetchone()
+        if row is None:
+            return
+        self.db.execute("INSERT INTO fts(fts, rowid, question, answer, keywords) "
+                        "VALUES('delete', ?, ?, ?, ?)", row)
+        self.db.execute("DELETE FROM entries WHERE rowid=?", (row[0],))
+
+    def update_file(self, rel: str) -> None:
+        """Re-read one file now (after a save or a file-watcher event)."""
+        path = self.root / rel
+        with self.db:
+            self._delete(rel)
+            if path.exists():
+                st = path.stat()
+                self._insert([self._row(rel, st.st_size, st.st_mtime_ns, *read_entry(str(path)))])
+
+    # ------------------------------------------------------------------ reading
+    def records(self) -> list[Record]:
+        out = []
+        for path, data, answer, error in self.db.execute(
+                "SELECT path, data, answer, error FROM entries ORDER BY path"):
+            value = json.loads(data)
+            if isinstance(value, dict) and answer:
+                value["answer"] = answer  # kept in its own column (and in the search index)
+            out.append(Record(path, value, error))
+        return out
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM entries").fetchone()[0]
+
+    def rows(self, order: str = "title") -> list[tuple]:
+        """(path, title, subject, date, id, error) of every entry, for the browser."""
+        column = {"title": "title", "subject": "subject", "date": "date", "id": "id",
+                  "path": "path"}.get(order, "title")
+        return self.db.execute(
+            f"SELECT path, title, subject, date, id, error FROM entries ORDER BY {column}, path"
+        ).fetchall()
+
+    def search(self, query: str, limit: int = 200) -> list[str]:
+        """Paths of the entries matching ``query`` (words, prefix* allowed), best first."""
+        match = _fts_query(query)
+        if not match:
+            return []
+        return [r[0] for r in self.db.execute(
+            "SELECT e.path FROM fts JOIN entries e ON e.rowid = fts.rowid WHERE fts MATCH ? "
+            "ORDER BY bm25(fts, 10.0, 1.0, 5.0) LIMIT ?", (match, limit))]
+
+    def similar(self, text: str, exclude: set[str] | None = None, limit: int = 10) -> list[str]:
+        """Entries whose text is like ``text`` (bm25 over question, keywords and answer)."""
+        words = [w for w in _words(text) if len(w) > 3][:24]
+        if not words:
+            return []
+        match = " OR ".join(f'"{w}"' for w in words)
+        out = []
+        for (path,) in self.db.execute(
+                "SELECT e.path FROM fts JOIN entries e ON e.rowid = fts.rowid WHERE fts MATCH ? "
+                "ORDER BY bm25(fts, 10.0, 1.0, 5.0) LIMIT ?", (match, limit + len(exclude or ()))):
+            if exclude and path in exclude:
+                continue
+            out.append(path)
+            if len(out) >= limit:
+                break
+        return out
+
+
+def _words(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"[A-Za-z0-9\u00C0-\uFFFF]+", text.lower())
+
+
+def _fts_query(query: str) -> str:
+    terms = []
+    for raw in query.split():
+        prefix = raw.endswith("*")
+        words = _words(raw)
+        if not words:
+            continue
+        for i, w in enumerate(words):
+            last = i == len(words) - 1
+            terms.append(f'"{w}"' + ("*" if (prefix or last) and last else ""))
+    return " AND ".join(terms)

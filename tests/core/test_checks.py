@@ -1,0 +1,146 @@
+"""Checks and fixes: the rules on planted defects and on the shared corpus."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from qteditor.cli import main
+from qteditor.core.entry import Entry
+from qteditor.core.resources import resource
+from tests.conftest import CORPUS, REPO, by_reason
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = tmp_path / "site" / "content" / "learn"
+    shutil.copytree(resource("sample") / "content" / "learn", root)
+    return tmp_path / "site", root
+
+
+def _set(path, **changes):
+    entry = Entry.load(path)
+    fields = entry.fields()
+    for key, value in changes.items():
+        holder = fields
+        parts = key.split("__")
+        for part in parts[:-1]:
+            holder = holder[part]
+        if value is None:
+            del holder[parts[-1]]
+        else:
+            holder[parts[-1]] = value
+    entry.save(fields)
+
+
+def _check(capsys, *paths):
+    code = main(["check", "--json", *map(str, paths)])
+    out = json.loads(capsys.readouterr().out)
+    return code, out
+
+
+def test_clean_sample_has_no_errors(site, capsys):
+    folder, _ = site
+    code, out = _check(capsys, folder)
+    assert out["files"] == 6
+    assert not [p for p in out["problems"] if p["severity"] == "error"]
+    assert code == 0
+
+
+def test_planted_defects_are_found_with_location_and_fix(site, capsys):
+    folder, root = site
+    chem = root / "chemistry" / "how-do-you-balance-the-equation-for-burning-methane.md"
+    bio = root / "biology" / "what-are-the-main-parts-of-a-plant-cell.md"
+    math = root / "mathematics" / "what-is-a-prime-number.md"
+    hist = root / "history" / "why-did-the-roman-republic-become-an-empire.md"
+    _set(chem, related_article1__url="/learn/nowhere/questions/gone",
+         related_article2__id=1, related_article2__title="Old title")
+    _set(bio, id=9002, subject="biology", seo__title="QuickTakes | Biology",
+         related_article1__url="/learn/biology/questions/what-are-the-main-parts-of-a-plant-cell")
+    _set(math, file_name="prime.md", question="Something else")
+    _set(hist, url="/learn/history/questions/wrong")
+    (root / "broken.md").write_bytes(b"---\ntitle: x\n\tid: 1\n---\n")
+    code, out = _check(capsys, folder)
+    assert code == 1
+    got = {(p["path"], p["rule"]) for p in out["problems"]}
+    prefix = "content/learn/"
+    expected = {
+        (prefix + "chemistry/how-do-you-balance-the-equation-for-burning-methane.md", "related-dangling"),
+        (prefix + "chemistry/how-do-you-balance-the-equation-for-burning-methane.md", "related-stale-id"),
+        (prefix + "chemistry/how-do-you-balance-the-equation-for-burning-methane.md", "related-stale-title"),
+        (prefix + "biology/what-are-the-main-parts-of-a-plant-cell.md", "id-duplicate"),
+        (prefix + "chemistry/how-do-you-balance-the-equation-for-burning-methane.md", "id-duplicate"),
+        (prefix + "biology/what-are-the-main-parts-of-a-plant-cell.md", "related-self"),
+        (prefix + "biology/what-are-the-main-parts-of-a-plant-cell.md", "seo-title-mismatch"),
+        (prefix + "mathematics/what-is-a-prime-number.md", "file-name-mismatch"),
+        (prefix + "mathematics/what-is-a-prime-number.md", "title-mismatch"),
+        (prefix + "history/why-did-the-roman-republic-become-an-empire.md", "url-mismatch"),
+        (prefix + "broken.md", "yaml-error"),
+        (prefix + "physics/what-is-the-difference-between-speed-and-velocity.md",
+         "answer-ambiguous-newline"),
+    }
+    assert expected <= got, expected - got
+    broken = next(p for p in out["problems"] if p["rule"] == "yaml-error")
+    assert broken["line"] == 3 and broken["severity"] == "error"
+    stale = next(p for p in out["problems"] if p["rule"] == "related-stale-id")
+    assert stale["fix"] == {"related_article2": {"id": 9005}} and stale["field"] == "related_article2.id"
+    assert stale["line"] == Entry.load(chem).field_lines("related_article2.id")[0]
+    for p in out["problems"]:
+        assert set(p) == {"path", "line", "field", "rule", "severity", "message", "fix"}
+
+
+def test_fix_applies_minimal_diffs_and_dry_run_writes_nothing(site, capsys):
+    folder, root = site
+    chem = root / "chemistry" / "how-do-you-balance-the-equation-for-burning-methane.md"
+    _set(chem, related_article2__id=1)
+    before = chem.read_bytes()
+    assert main(["fix", "--dry-run", str(folder)]) == 0
+    diff = capsys.readouterr().out
+    assert "-    id: 1\n+    id: 9005\n" in diff and chem.read_bytes() == before
+    assert main(["fix", "--rule", "related-stale-id", str(folder)]) == 0
+    after = chem.read_bytes()
+    changed = [(a, b) for a, b in zip(before.split(b"\n"), after.split(b"\n"), strict=True) if a != b]
+    assert changed == [(b"    id: 1", b"    id: 9005")]
+    assert main(["fix", "--rule", "no-such-rule", str(folder)]) == 2
+
+
+def test_subject_casing_fix_moves_seo_title_along(site, capsys):
+    folder, root = site
+    extra = root / "biology" / "copy.md"
+    shutil.copy(root / "biology" / "what-are-the-main-parts-of-a-plant-cell.md", extra)
+    bio = root / "biology" / "what-are-the-main-parts-of-a-plant-cell.md"
+    _set(bio, subject="biology", seo__title="QuickTakes | biology")
+    _code, out = _check(capsys, folder)
+    casing = [p for p in out["problems"] if p["rule"] == "subject-casing"]
+    assert len(casing) == 1 and casing[0]["fix"] == {"subject": "Biology",
+                                                     "seo": {"title": "QuickTakes | Biology"}}
+    main(["fix", "--rule", "subject-casing", str(folder)])
+    assert Entry.load(bio).fields()["subject"] == "Biology"
+    assert Entry.load(bio).fields()["seo"]["title"] == "QuickTakes | Biology"
+
+
+def test_rules_fire_on_the_corpus_where_the_manifest_says(tmp_path):
+    env = {"XDG_CACHE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)}
+    proc = subprocess.run([sys.executable, "-m", "qteditor", "check", "--json", str(CORPUS)],
+                          capture_output=True, text=True, env=env, cwd=REPO)
+    assert proc.returncode == 1, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["files"] == 3000
+    by_rule: dict = {}
+    for p in out["problems"]:
+        by_rule.setdefault(p["rule"], set()).add(p["path"])
+
+    def rel(paths):
+        return {p.relative_to(CORPUS).as_posix() for p in paths}
+
+    assert rel(by_reason("duplicate-RA-entries")) <= by_rule["related-duplicate"]
+    assert rel(by_reason("RA-self-reference")) <= by_rule["related-self"]
+    assert rel(by_reason("duplicate-id")) <= by_rule["id-duplicate"] | set()
+    assert rel(by_reason("lowercase-subject-variant")) & by_rule["subject-casing"]
+    assert "yaml-error" not in by_rule and "url-mismatch" not in by_rule
+    assert "file-name-mismatch" not in by_rule and "title-mismatch" not in by_rule

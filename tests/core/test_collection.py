@@ -1,0 +1,87 @@
+"""The collection index: same answers as the full parser, incremental refresh, search."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from qteditor.core.collection import Collection, read_entry
+from qteditor.core.document import split
+from qteditor.core.entry import Entry
+from qteditor.core.resources import resource
+from qteditor.core.scanner import scan
+from qteditor.core.yamlspan import json_safe, parse, same
+from tests.conftest import CORPUS, corpus_files
+
+
+def test_scanner_agrees_with_the_full_parser_on_every_corpus_file():
+    answered = 0
+    for path in corpus_files():
+        yaml = split(path.read_bytes()).yaml
+        fast = scan(yaml)
+        if fast is not None:
+            answered += 1
+            assert same(fast, parse(yaml).data), path
+    assert answered >= 0.99 * len(corpus_files())  # the fast path covers the common shape
+
+
+def test_scanner_gives_up_outside_the_common_shape():
+    for yaml in ("a: 1 # c\n", "a: 'q'\n", "a:\n  - x\n", "a: >-\n    one\n    two\n", "a: &x 1\n",
+                 "a: 1\na: 2\n", "a:\n  b:\n    c: 1\n", "a: |\n  x\n", "a:\tb\n", "a: x\n  y\n",
+                 "a: >-\n    x\n\n  b: 1\n", "true: 1\n"):
+        assert scan(yaml) is None, yaml
+
+
+def test_index_equals_full_parser_on_the_corpus(tmp_path):
+    col = Collection(CORPUS, tmp_path / "cache")
+    stats = col.refresh()
+    assert stats.files == len(corpus_files()) == col.count()
+    by_path = {r.path: r for r in col.records()}
+    for path in corpus_files():
+        rel = path.relative_to(CORPUS).as_posix()
+        expected = json_safe(Entry.load(path).data)
+        assert by_path[rel].error is None
+        assert by_path[rel].data == expected, rel
+    col.close()
+
+
+def test_refresh_is_incremental_and_follows_changes(tmp_path):
+    root = tmp_path / "site" / "content" / "learn"
+    shutil.copytree(resource("sample") / "content" / "learn", root)
+    col = Collection(tmp_path / "site", tmp_path / "cache", workers=1)
+    assert col.root == root
+    first = col.refresh()
+    assert first.read == first.files == 6
+    assert col.refresh().read == 0  # warm: nothing read again
+    target = root / "mathematics" / "what-is-a-prime-number.md"
+    text = target.read_text().replace("What is a prime number?", "What are prime numbers?")
+    target.write_text(text)
+    os.utime(target, ns=(1, 1))
+    (root / "history" / "why-did-the-roman-republic-become-an-empire.md").unlink()
+    (root / "bad.md").write_bytes(b"---\na: [1\n---\n")
+    again = col.refresh()
+    assert (again.read, again.removed, again.files) == (2, 1, 6)
+    rows = {r.path: r for r in col.records()}
+    assert rows["mathematics/what-is-a-prime-number.md"].fields["title"] == "What are prime numbers?"
+    assert rows["bad.md"].error.startswith(str(root / "bad.md") + ":3:1")
+    assert col.search("prime numbers")[0] == "mathematics/what-is-a-prime-number.md"
+    assert "history/why-did-the-roman-republic-become-an-empire.md" not in rows
+    col.close()
+
+
+def test_search_and_similar(tmp_path):
+    col = Collection(resource("sample") / "content" / "learn", tmp_path / "cache", workers=1)
+    col.refresh()
+    assert col.search("chloroplasts") == ["biology/what-are-the-main-parts-of-a-plant-cell.md"]
+    assert col.search("veloc*")[0].startswith("physics/")
+    assert col.search("") == [] and col.search("!!") == []
+    similar = col.similar("prime numbers divisors", exclude={"mathematics/what-is-a-prime-number.md"})
+    assert "mathematics/what-is-a-prime-number.md" not in similar
+    col.close()
+
+
+def test_read_entry_reports_errors_with_location(tmp_path):
+    bad = tmp_path / "x.md"
+    bad.write_bytes(b"---\na: 1\na: 2\n---\n")
+    data, error = read_entry(str(bad))
+    assert data is None and error.startswith(f"{bad}:3:1: duplicate key")
