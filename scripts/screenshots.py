@@ -44,8 +44,15 @@ def shoot(out: Path, name: str, entry: str, size=(1280, 800), dark: bool = False
     speller.wait(10)
     window = MainWindow(settings, speller=speller)
     window.resize(*size)
+    window.collection_panel.cache = Path(tmp) / "cache"
     window.open_folder(sample_collection())
     window.open_file(sample_collection() / entry)
+    import time
+
+    deadline = time.monotonic() + 20
+    while not window.collection_panel.model.rows and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
     window.show()
     settle(app, window)
     path = out / name

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import sqlite3
 import sys
@@ -191,7 +192,10 @@ class Collection:
             for chunk in chunks:
                 yield _read_chunk(chunk)
             return
-        with ProcessPoolExecutor(max_workers=self.workers) as pool:
+        # forkserver/spawn: never fork a process that runs other threads (the window's)
+        method = "forkserver" if sys.platform.startswith("linux") else "spawn"
+        with ProcessPoolExecutor(max_workers=self.workers,
+                                 mp_context=multiprocessing.get_context(method)) as pool:
             yield from pool.map(_read_chunk, chunks)
 
     @staticmethod

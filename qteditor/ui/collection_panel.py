@@ -1,119 +1,315 @@
-"""A simple list of a collection's entries (the collection issue makes it a real browser)."""
+"""The collection browser: every entry of the open folder in a sortable table, searched as you
+type (FTS5), filtered by subject and by problem; indexing runs in the background."""
 
 from __future__ import annotations
 
-import re
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-_TITLE = re.compile(rb"^title:[ \t]*(?:[>|][-+0-9]*[ \t]*\r?\n[ \t]+)?(.+?)\r?$", re.M)
-_SUBJECT = re.compile(rb"^subject:[ \t]*['\"]?(.+?)['\"]?[ \t]*\r?$", re.M)
+from ..core.collection import Collection
+from ..core.collection import content_root as content_root  # re-exported for the window
+
+COLUMNS = ("Title", "Subject", "Date", "ID", "Problems")
 
 
-def quick_facts(path: Path) -> tuple[str, str]:
-    """Title and subject read from the top of a file (display only; the editor reads fully)."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(16384)
-    except OSError:
-        return path.stem, ""
-    t = _TITLE.search(head)
-    s = _SUBJECT.search(head)
-    title = t.group(1).decode("utf-8", "replace").strip() if t else path.stem
-    subject = s.group(1).decode("utf-8", "replace").strip() if s else ""
-    return title, subject
+class EntryModel(QAbstractTableModel):
+    """Rows: (path, title, subject, date, id, problems)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[tuple] = []
+        self.problems: dict[str, list] = {}
+
+    def set_rows(self, rows: list[tuple], problems: dict[str, list]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.problems = problems
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        path, title, subject, date, ident, error = self.rows[index.row()]
+        col = index.column()
+        count = len(self.problems.get(path, ()))
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (title or Path(path).stem, subject, date,
+                    "" if ident is None else str(ident), str(count) if count else "")[col]
+        if role == Qt.ItemDataRole.UserRole:  # sort key
+            return (title.lower() if title else path, subject.lower(), date,
+                    ident if ident is not None else -10**12, count)[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [path] + [f"• {p.message} [{p.rule}]" for p in self.problems.get(path, ())[:8]]
+            return "\n".join(lines)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (3, 4):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
 
 
-def content_root(folder: Path) -> Path:
-    """A site root holding content/learn opens at that folder."""
-    for candidate in (folder / "content" / "learn", folder / "learn"):
-        if candidate.is_dir():
-            return candidate
-    return folder
+class EntryFilter(QSortFilterProxyModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSortRole(Qt.ItemDataRole.UserRole)
+        self.allowed: set[str] | None = None  # search results
+        self.subject = ""
+        self.rule = ""
+
+    def filterAcceptsRow(self, row: int, parent) -> bool:  # noqa: N802 - Qt override
+        model: EntryModel = self.sourceModel()
+        path, _title, subject, *_ = model.rows[row]
+        if self.allowed is not None and path not in self.allowed:
+            return False
+        if self.subject and subject != self.subject:
+            return False
+        if self.rule:
+            found = model.problems.get(path, ())
+            if self.rule == "*":
+                return bool(found)
+            return any(p.rule == self.rule for p in found)
+        return True
+
+
+class _Indexer(QObject):
+    progress = Signal(int, int)
+    finished = Signal(object, object, object)  # rows, problems, records
 
 
 class CollectionPanel(QWidget):
-    """Entries of the open folder; type to filter, Enter or double-click to open."""
+    """Entries of the open folder; type to search, Enter or double-click to open."""
 
     openRequested = Signal(str)
+    indexed = Signal()
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, cache: Path | None = None):
         super().__init__(parent)
         self.root: Path | None = None
-        self.filter = QLineEdit(placeholderText="Filter entries")
-        self.filter.setClearButtonEnabled(True)
-        self.list = QListWidget()
-        self.list.setUniformItemSizes(True)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.cache = cache
+        self.collection: Collection | None = None
+        self.subjects: list[str] = []
+        self.records = []
+        self.search = QLineEdit(placeholderText="Search question, answer, keywords")
+        self.search.setClearButtonEnabled(True)
+        self.subject_filter = QComboBox()
+        self.rule_filter = QComboBox()
+        self.model = EntryModel()
+        self.proxy = EntryFilter()
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        head = self.table.horizontalHeader()
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3, 4):
+            head.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.progress.hide()
         self.count = QLabel()
         self.count.setStyleSheet("color: palette(placeholder-text); font-size: 9pt;")
         self.empty = QLabel("No folder open.\nFile ▸ Open Folder… shows its entries here.")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.empty.setStyleSheet("color: palette(placeholder-text);")
+        filters = QHBoxLayout()
+        filters.addWidget(self.subject_filter, 1)
+        filters.addWidget(self.rule_filter, 1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
-        lay.addWidget(self.filter)
-        lay.addWidget(self.list, 1)
+        lay.addWidget(self.search)
+        lay.addLayout(filters)
+        lay.addWidget(self.progress)
+        lay.addWidget(self.table, 1)
         lay.addWidget(self.empty, 1)
         lay.addWidget(self.count)
-        self.filter.textChanged.connect(self._apply_filter)
-        self.filter.returnPressed.connect(self._open_first_visible)
-        self.list.itemActivated.connect(
-            lambda item: self.openRequested.emit(item.data(Qt.ItemDataRole.UserRole)))
-        self.subjects: list[str] = []
+        self._search_timer = QTimer(self, singleShot=True, interval=120)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.returnPressed.connect(self._open_first_visible)
+        self.subject_filter.currentIndexChanged.connect(self._apply_filters)
+        self.rule_filter.currentIndexChanged.connect(self._apply_filters)
+        self.table.activated.connect(self._open_index)
+        self._indexer = _Indexer()
+        self._indexer.progress.connect(self._show_progress, Qt.ConnectionType.QueuedConnection)
+        self._indexer.finished.connect(self._indexed, Qt.ConnectionType.QueuedConnection)
         self._show_empty(True)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        width = self.width()  # narrow panel: title and problems; wider: every column
+        self.table.setColumnHidden(1, width < 420)
+        self.table.setColumnHidden(2, width < 520)
+        self.table.setColumnHidden(3, width < 600)
+
+    # ------------------------------------------------------------------ loading
     def _show_empty(self, empty: bool) -> None:
         self.empty.setVisible(empty)
-        self.list.setVisible(not empty)
+        self.table.setVisible(not empty)
 
-    def set_folder(self, folder: Path) -> None:
-        self.root = folder
-        self.list.clear()
-        subjects = set()
-        files = sorted(folder.rglob("*.md"))
-        for path in files:
-            title, subject = quick_facts(path)
-            if subject:
-                subjects.add(subject)
-            item = QListWidgetItem(title)
-            rel = path.relative_to(folder)
-            item.setToolTip(f"{rel}\n{subject}")
-            item.setData(Qt.ItemDataRole.UserRole, str(path))
-            item.setData(Qt.ItemDataRole.UserRole + 1, f"{title} {rel} {subject}".lower())
-            self.list.addItem(item)
-        self.subjects = sorted(subjects, key=str.lower)
-        self._show_empty(not files)
-        if not files:
-            self.empty.setText(f"No entries (.md files) in\n{folder}")
-        self._apply_filter(self.filter.text())
+    def set_folder(self, folder: Path, wait: bool = False) -> None:
+        """Index the folder in the background (``wait`` for tests and scripts)."""
+        self.root = Path(folder)
+        if self.collection is not None:
+            self.collection.close()
+        self.collection = Collection(self.root, self.cache, workers=2)
+        self.progress.setRange(0, 0)
+        self.progress.setFormat("Indexing…")
+        self.progress.show()
+        worker = threading.Thread(target=self._index, args=(self.collection,), daemon=True)
+        worker.start()
+        if wait:
+            worker.join()
+            from PySide6.QtCore import QCoreApplication
 
-    def _apply_filter(self, text: str) -> None:
-        words = text.lower().split()
-        shown = 0
-        for i in range(self.list.count()):
-            item = self.list.item(i)
-            hay = item.data(Qt.ItemDataRole.UserRole + 1)
-            hidden = not all(w in hay for w in words)
-            item.setHidden(hidden)
-            shown += not hidden
-        total = self.list.count()
-        self.count.setText(f"{shown} of {total} entries" if words else f"{total} entries")
+            QCoreApplication.sendPostedEvents()
+
+    def _index(self, collection: Collection) -> None:
+        from ..core.checks import check
+
+        try:
+            collection.refresh(lambda done, total: self._indexer.progress.emit(done, total))
+            rows = collection.rows()
+            records = collection.records()
+            problems: dict[str, list] = {}
+            for p in check(records):
+                problems.setdefault(p.path, []).append(p)
+        except Exception as exc:  # noqa: BLE001 - shown in the panel, never a traceback
+            rows, problems, records = [], {}, []
+            self._indexer.progress.emit(-1, 0)
+            self.error = str(exc)
+        self._indexer.finished.emit(rows, problems, records)
+
+    def _show_progress(self, done: int, total: int) -> None:
+        if total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+            self.progress.setFormat(f"Indexing: {done:,} of {total:,} files")
+
+    def _indexed(self, rows, problems, records) -> None:
+        self.progress.hide()
+        self.records = records
+        self.model.set_rows(rows, problems)
+        self.subjects = sorted({r[2] for r in rows if r[2]}, key=str.lower)
+        self.subject_filter.blockSignals(True)
+        self.subject_filter.clear()
+        self.subject_filter.addItem("All subjects", "")
+        for s in self.subjects:
+            self.subject_filter.addItem(s, s)
+        self.subject_filter.blockSignals(False)
+        rules = sorted({p.rule for ps in problems.values() for p in ps})
+        self.rule_filter.blockSignals(True)
+        self.rule_filter.clear()
+        self.rule_filter.addItem("Any problem state", "")
+        self.rule_filter.addItem("With problems", "*")
+        for r in rules:
+            self.rule_filter.addItem(r, r)
+        self.rule_filter.blockSignals(False)
+        self._show_empty(not rows)
+        if not rows:
+            self.empty.setText(f"No entries (.md files) in\n{self.root}")
+        self._update_count()
+        self.indexed.emit()
+
+    # ------------------------------------------------------------------ filtering
+    def _apply_search(self) -> None:
+        text = self.search.text().strip()
+        if not text or self.collection is None:
+            self.proxy.allowed = None
+        else:
+            self.proxy.allowed = set(self.collection.search(text, limit=5000))
+        self.proxy.invalidateFilter()
+        self._update_count()
+
+    def _apply_filters(self) -> None:
+        self.proxy.subject = self.subject_filter.currentData() or ""
+        self.proxy.rule = self.rule_filter.currentData() or ""
+        self.proxy.invalidateFilter()
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        with_problems = sum(1 for v in self.model.problems.values() if v)
+        self.count.setText(f"{shown:,} of {total:,} entries · {with_problems:,} with problems"
+                           if shown != total else
+                           f"{total:,} entries · {with_problems:,} with problems")
+
+    # ------------------------------------------------------------------ opening
+    def path_at(self, index: QModelIndex) -> str:
+        src = self.proxy.mapToSource(index)
+        return str(self.root / self.model.rows[src.row()][0])
+
+    def _open_index(self, index: QModelIndex) -> None:
+        self.openRequested.emit(self.path_at(index))
 
     def _open_first_visible(self) -> None:
-        for i in range(self.list.count()):
-            item = self.list.item(i)
-            if not item.isHidden():
-                self.openRequested.emit(item.data(Qt.ItemDataRole.UserRole))
-                return
+        if self.proxy.rowCount():
+            self._open_index(self.proxy.index(0, 0))
+
+    def selected_paths(self) -> list[str]:
+        rows = {i.row() for i in self.table.selectionModel().selectedRows()}
+        return [self.path_at(self.proxy.index(r, 0)) for r in sorted(rows)]
 
     def select_path(self, path: str | None) -> None:
-        for i in range(self.list.count()):
-            item = self.list.item(i)
-            if item.data(Qt.ItemDataRole.UserRole) == path:
-                self.list.setCurrentItem(item)
+        if path is None or self.root is None:
+            return
+        for row, r in enumerate(self.model.rows):
+            if str(self.root / r[0]) == str(path):
+                idx = self.proxy.mapFromSource(self.model.index(row, 0))
+                if idx.isValid():
+                    self.table.selectRow(idx.row())
+                    self.table.scrollTo(idx)
                 return
+
+    def problems_for(self, path: str) -> list:
+        if self.root is None:
+            return []
+        try:
+            rel = Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return []
+        return self.model.problems.get(rel, [])
+
+    def refresh_file(self, path: str) -> None:
+        """After a save: re-read that file and redo the checks."""
+        if self.collection is None or self.root is None:
+            return
+        self.set_folder(self.root)

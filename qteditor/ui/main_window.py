@@ -10,6 +10,8 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
@@ -29,7 +31,7 @@ from ..core.schema import Schema, default_schema
 from ..core.session import EditSession, next_free_id
 from ..core.spelling import Speller
 from .answer_editor import AnswerEditor
-from .collection_panel import CollectionPanel, content_root, quick_facts
+from .collection_panel import CollectionPanel, content_root
 from .dialogs import RegenerateDialog, ReviewChangesDialog, show_error
 from .form import RELATED, FormPanel
 from .icons import action, app_icon
@@ -151,7 +153,15 @@ class MainWindow(QMainWindow):
         self.collection_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
                                          | QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.collection_dock)
-        self.resizeDocks([self.collection_dock], [220], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.collection_dock], [300], Qt.Orientation.Horizontal)
+        self.problems_list = QListWidget()
+        self.problems_dock = QDockWidget("Problems", self)
+        self.problems_dock.setObjectName("problemsDock")
+        self.problems_dock.setWidget(self.problems_list)
+        self.problems_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                                       | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
+        self.resizeDocks([self.problems_dock], [110], Qt.Orientation.Vertical)
 
         self.path_label = QLabel()
         self.stats_label = QLabel()
@@ -200,6 +210,8 @@ class MainWindow(QMainWindow):
         self.act_about = a(self, "&About qteditor", self.about)
         self.act_collection = self.collection_dock.toggleViewAction()
         self.act_collection.setShortcut("Ctrl+Shift+L")
+        self.act_problems = self.problems_dock.toggleViewAction()
+        self.act_problems.setShortcut("Ctrl+Shift+M")
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
@@ -221,7 +233,8 @@ class MainWindow(QMainWindow):
         for act in (self.act_find, self.act_replace, self.act_goto):
             edit.addAction(act)
         view = bar.addMenu("&View")
-        for act in (self.act_collection, self.act_sync, self.act_wrap, self.act_refresh):
+        for act in (self.act_collection, self.act_problems, self.act_sync, self.act_wrap,
+                    self.act_refresh):
             view.addAction(act)
         bar.addMenu("&Help").addAction(self.act_about)
         tools = QToolBar("Main")
@@ -254,6 +267,8 @@ class MainWindow(QMainWindow):
         self.preview.rendered.connect(
             lambda s: self.render_label.setText(f"preview {s * 1000:.0f} ms"))
         self.collection_panel.openRequested.connect(self.open_path)
+        self.collection_panel.indexed.connect(self.on_indexed)
+        self.problems_list.itemActivated.connect(self.jump_to_problem)
 
     # ------------------------------------------------------------------ state
     def _restore(self) -> None:
@@ -380,6 +395,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_ambiguity_label()
         self.collection_panel.select_path(session.path)
+        self._show_problems()
 
     def open_path(self, path: str) -> bool:
         p = Path(path)
@@ -432,18 +448,48 @@ class MainWindow(QMainWindow):
                 self.open_file(first)
 
     def _scan_collection(self) -> None:
-        if self.collection is None:
-            return
-        self.collection_panel.set_folder(self.collection)
-        self.collection_panel.select_path(self.session.path if self.session else None)
-        self.form.set_subjects(self.collection_panel.subjects)
-        pairs = []
-        for path in list(self.collection.rglob("*.md"))[:400]:
-            title, _ = quick_facts(path)
-            pairs.append((title, path.stem))
+        if self.collection is not None:
+            self.collection_panel.set_folder(self.collection)
+
+    def on_indexed(self) -> None:
+        panel = self.collection_panel
+        panel.select_path(self.session.path if self.session else None)
+        self.form.set_subjects(panel.subjects)
+        pairs = [(str(r[1]), Path(r[0]).stem) for r in panel.model.rows[:2000] if r[1]]
         self.slug_rule = slugs.infer_rule(pairs) if pairs else slugs.COLLECTION
         if self.session is not None:
             self.session.slug_rule = self.slug_rule
+        self._show_problems()
+
+    def _show_problems(self) -> None:
+        problems = self.collection_panel.problems_for(self.session.path) if (
+            self.session and self.session.path) else []
+        self.problems_list.clear()
+        for p in problems:
+            item = QListWidgetItem(f"{p.severity}: {p.message}  [{p.rule}]")
+            item.setData(Qt.ItemDataRole.UserRole, p.field)
+            item.setToolTip(f"{p.rule}: {p.message}" + (f"\nfix: {p.fix}" if p.fix else ""))
+            self.problems_list.addItem(item)
+        self.problems_dock.setWindowTitle(f"Problems ({len(problems)})" if problems else "Problems")
+        if not problems:
+            empty = QListWidgetItem("No problems in this entry.")
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.problems_list.addItem(empty)
+
+    def jump_to_problem(self, item) -> None:
+        field = item.data(Qt.ItemDataRole.UserRole)
+        if not field:
+            return
+        if field == "answer":
+            self.editor.edit.setFocus()
+            return
+        parts = tuple(field.split("."))
+        widget = self.form.widget_for(parts) or self.form.widget_for(parts[:1])
+        if widget is None and parts[0].startswith("related_article"):
+            widget = self.form.related.table
+        if widget is not None:
+            self.form.ensureWidgetVisible(widget)
+            widget.setFocus()
 
     def open_folder(self, folder: Path) -> bool:
         if not self.maybe_save():
@@ -511,6 +557,8 @@ class MainWindow(QMainWindow):
 
     def _saved(self) -> None:
         self.form.load(self.session)
+        if self.collection is not None:
+            self.collection_panel.refresh_file(self.session.path)
         self._update_title()
         self.statusBar().showMessage("Saved", 3000)
 

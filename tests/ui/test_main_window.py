@@ -262,3 +262,30 @@ def test_spelling_skips_code_math_and_links(qtbot):
     marked = {block.text()[r.start:r.start + r.length] for r in block.layout().formats()
               if r.format.underlineStyle() == r.format.UnderlineStyle.SpellCheckUnderline}
     assert marked == {"sentense"}
+
+
+def test_collection_browser_search_filter_and_problems(window, qtbot, tmp_path):
+    root = _copy_sample(tmp_path)
+    chem = root / "chemistry" / "how-do-you-balance-the-equation-for-burning-methane.md"
+    text = chem.read_text().replace("    id: 9006\n", "    id: 1\n")
+    chem.write_text(text)
+    panel = window.collection_panel
+    with qtbot.waitSignal(panel.indexed, timeout=20000):
+        window.open_folder(tmp_path)
+    assert panel.proxy.rowCount() == 6
+    panel.search.setText("chloroplasts")
+    qtbot.waitUntil(lambda: panel.proxy.rowCount() == 1, timeout=3000)
+    panel.search.clear()
+    qtbot.waitUntil(lambda: panel.proxy.rowCount() == 6, timeout=3000)
+    panel.subject_filter.setCurrentIndex(panel.subject_filter.findData("Physics"))
+    assert panel.proxy.rowCount() == 1
+    panel.subject_filter.setCurrentIndex(0)
+    panel.rule_filter.setCurrentIndex(panel.rule_filter.findData("related-stale-id"))
+    assert panel.proxy.rowCount() == 1
+    panel.table.selectRow(0)
+    panel.table.activated.emit(panel.proxy.index(0, 0))
+    assert window.session.path == str(chem)
+    items = [window.problems_list.item(i) for i in range(window.problems_list.count())]
+    stale = next(i for i in items if "related-stale-id" in i.text())
+    window.jump_to_problem(stale)
+    assert window.form.related.table.hasFocus() or window.form.related.table.isVisible()
