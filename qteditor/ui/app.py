@@ -72,5 +72,6 @@ def run(path: str | None = None) -> int:
     window.show()
     # after the first paint: the dictionary, the renderer and the typesetter load in the background
     QTimer.singleShot(200, speller.start)
+    QTimer.singleShot(400, window.offer_recovery)  # edits journaled before a crash
     QTimer.singleShot(0, lambda: threading.Thread(target=warm_up, daemon=True).start())
     return app.exec()

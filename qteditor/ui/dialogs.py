@@ -112,3 +112,90 @@ def show_error(parent: QWidget | None, title: str, error: Exception) -> None:
     box = QMessageBox(QMessageBox.Icon.Warning, title, str(error), QMessageBox.StandardButton.Ok,
                       parent)
     box.exec()
+
+
+class RecoveryDialog(QDialog):
+    """Unsaved edits from a session that ended abruptly: the diff against the file on disk."""
+
+    def __init__(self, item, disk: bytes, parent: QWidget | None = None):
+        super().__init__(parent)
+        import datetime as dt
+        from pathlib import Path
+
+        name = Path(item.path).name if item.path else "a new entry (never saved)"
+        when = dt.datetime.fromtimestamp(item.written).strftime("%Y-%m-%d %H:%M:%S")
+        self.setWindowTitle("Recover unsaved edits")
+        self.resize(860, 520)
+        label = QLabel(f"qteditor ended before <b>{name}</b> was saved. "
+                       f"Edits journaled at {when}; the changes against the file on disk:")
+        label.setWordWrap(True)
+        text = QPlainTextEdit(readOnly=True)
+        text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        text.setPlainText(unified_diff(disk, item.content, name) or "(no difference)")
+        _DiffColors(text.document())
+        buttons = QDialogButtonBox()
+        recover = buttons.addButton("Recover", QDialogButtonBox.ButtonRole.AcceptRole)
+        discard = buttons.addButton("Discard", QDialogButtonBox.ButtonRole.DestructiveRole)
+        later = buttons.addButton("Later", QDialogButtonBox.ButtonRole.RejectRole)
+        self._choice = "later"
+        recover.clicked.connect(lambda: self._done("recover"))
+        discard.clicked.connect(lambda: self._done("discard"))
+        later.clicked.connect(lambda: self._done("later"))
+        lay = QVBoxLayout(self)
+        lay.addWidget(label)
+        lay.addWidget(text)
+        lay.addWidget(buttons)
+
+    def _done(self, choice: str) -> None:
+        self._choice = choice
+        self.accept()
+
+    def choice(self) -> str:
+        self.exec()
+        return self._choice
+
+
+class ConflictDialog(QDialog):
+    """Fields both you and someone else changed: choose, field by field."""
+
+    def __init__(self, conflicts, parent: QWidget | None = None):
+        super().__init__(parent)
+        from PySide6.QtWidgets import QComboBox
+
+        self.setWindowTitle("Changed on disk and here")
+        grid = QGridLayout()
+        grid.addWidget(QLabel("<b>Field</b>"), 0, 0)
+        grid.addWidget(QLabel("<b>Yours</b>"), 0, 1)
+        grid.addWidget(QLabel("<b>On disk</b>"), 0, 2)
+        grid.addWidget(QLabel("<b>Keep</b>"), 0, 3)
+        self.combos = []
+        for r, c in enumerate(conflicts, start=1):
+            grid.addWidget(QLabel(".".join(map(str, c.path))), r, 0)
+            for col, value in ((1, c.ours), (2, c.theirs)):
+                shown = QLabel(_short(value))
+                shown.setToolTip(str(value))
+                shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                grid.addWidget(shown, r, col)
+            combo = QComboBox()
+            combo.addItems(["Yours", "On disk"])
+            grid.addWidget(combo, r, 3)
+            self.combos.append(combo)
+        note = QLabel("Everything else was merged: fields changed on one side only take that "
+                      "side, and the answer merged line by line.")
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.accepted.connect(self.accept)
+        lay = QVBoxLayout(self)
+        lay.addWidget(note)
+        lay.addLayout(grid)
+        lay.addWidget(buttons)
+
+    def choices(self) -> list[bool]:
+        self.exec()
+        return [c.currentIndex() == 1 for c in self.combos]
+
+
+def _short(value) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QFileSystemWatcher, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -25,7 +26,9 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..core import slugs, storage
+from ..core.entry import Entry
 from ..core.errors import QtEditorError
+from ..core.journal import Journal, Locks
 from ..core.resources import resource
 from ..core.schema import Schema, default_schema
 from ..core.session import EditSession, next_free_id
@@ -112,9 +115,15 @@ class ErrorView(QWidget):
 
 class MainWindow(QMainWindow):
     def __init__(self, settings: Settings | None = None, schema: Schema | None = None,
-                 speller: Speller | None = None):
+                 speller: Speller | None = None, journal: Journal | None = None,
+                 locks: Locks | None = None):
         super().__init__()
         self.settings = settings or Settings()
+        self.journal = journal or Journal()
+        self.locks = locks or Locks()
+        self._token = uuid.uuid4().hex  # names the journal of a new, never saved entry
+        self._locked_path: str | None = None
+        self.file_missing = False
         self.schema = schema or default_schema()
         self.session: EditSession | None = None
         self.collection: Path | None = None
@@ -170,6 +179,14 @@ class MainWindow(QMainWindow):
         for w in (self.stats_label, self.position_label, self.render_label):
             self.statusBar().addPermanentWidget(w)
         self.statusBar().addWidget(self.path_label, 1)
+
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("background: #fff8c5; color: #3b2300; padding: 6px 10px;")
+        self.notice.hide()
+        self.statusBar().insertWidget(0, self.notice, 2)
+        self.watcher = QFileSystemWatcher(self)
+        self._journal_timer = QTimer(self, singleShot=True, interval=2000)
 
         self._make_actions()
         self._make_menus()
@@ -268,6 +285,9 @@ class MainWindow(QMainWindow):
             lambda s: self.render_label.setText(f"preview {s * 1000:.0f} ms"))
         self.collection_panel.openRequested.connect(self.open_path)
         self.collection_panel.indexed.connect(self.on_indexed)
+        self._journal_timer.timeout.connect(self.write_journal)
+        self.watcher.fileChanged.connect(
+            lambda path: QTimer.singleShot(150, lambda: self.on_outside_change(path)))
         self.problems_list.itemActivated.connect(self.jump_to_problem)
 
     # ------------------------------------------------------------------ state
@@ -353,6 +373,7 @@ class MainWindow(QMainWindow):
     def _changed(self) -> None:
         self._update_title()
         self.preview.schedule(self.session.fields)
+        self._journal_timer.start()  # journaled a little after typing stops
         QTimer.singleShot(300, self._update_ambiguity_label)
 
     def _update_ambiguity_label(self) -> None:
@@ -386,7 +407,13 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ documents
     def show_session(self, session: EditSession) -> None:
+        self._release_lock()
         self.session = session
+        self.file_missing = False
+        self._watch(session.path)
+        notice = self.locks.acquire(session.path) if session.path else None
+        self._locked_path = session.path if notice is None else None
+        self.show_notice(notice)
         self.form.load(session)
         answer = session.fields.get("answer")
         self.editor.set_text(answer if isinstance(answer, str) else "")
@@ -556,6 +583,14 @@ class MainWindow(QMainWindow):
         return True
 
     def _saved(self) -> None:
+        self.journal.remove(self.session.path)
+        self.journal.remove(None, self._token)
+        self.file_missing = False
+        self._watch(self.session.path)
+        if self._locked_path != self.session.path:
+            self._release_lock()
+            if self.locks.acquire(self.session.path) is None:
+                self._locked_path = self.session.path
         self.form.load(self.session)
         if self.collection is not None:
             self.collection_panel.refresh_file(self.session.path)
@@ -613,6 +648,8 @@ class MainWindow(QMainWindow):
     def close_document(self) -> bool:
         if not self.maybe_save():
             return False
+        self._release_lock()
+        self._watch(None)
         self.session = None
         self.stack.setCurrentWidget(self.empty)
         self._update_title()
@@ -630,14 +667,146 @@ class MainWindow(QMainWindow):
             | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
-        return answer == QMessageBox.StandardButton.Discard
+        if answer == QMessageBox.StandardButton.Discard:
+            self.journal.remove(s.path)
+            self.journal.remove(None, self._token)
+            return True
+        return False
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.maybe_save():
             self._store()
+            self._release_lock()
             event.accept()
         else:
             event.ignore()
+
+    # ------------------------------------------------------------------ never lose work
+    def show_notice(self, text: str | None) -> None:
+        self.notice.setText(text or "")
+        self.notice.setVisible(bool(text))
+
+    def _release_lock(self) -> None:
+        if self._locked_path:
+            self.locks.release(self._locked_path)
+            self._locked_path = None
+
+    def _watch(self, path: str | None) -> None:
+        files = self.watcher.files()
+        if files:
+            self.watcher.removePaths(files)
+        if path and Path(path).exists():
+            self.watcher.addPath(path)
+
+    def write_journal(self) -> bool:
+        """Journal the unsaved edits (beside, never over, the user's file)."""
+        s = self.session
+        if s is None or not s.dirty:
+            return False
+        try:
+            content = s.current_bytes()
+        except QtEditorError:
+            return False  # not writable as it stands: the previous journal entry remains
+        self.journal.write(s.path, s.entry.digest if s.path else None, content, self._token)
+        return True
+
+    def offer_recovery(self, choose=None) -> int:
+        """Offer each journaled document back; ``choose(item, disk) -> "recover" | "discard" |
+        "later"`` (a dialog when not given). Returns how many were recovered."""
+        from .dialogs import RecoveryDialog
+
+        recovered = 0
+        for item in self.journal.pending():
+            disk = b""
+            if item.path and Path(item.path).exists():
+                disk = Path(item.path).read_bytes()
+                if disk == item.content:
+                    self.journal.discard(item)
+                    continue
+            answer = choose(item, disk) if choose else RecoveryDialog(item, disk, self).choice()
+            if answer == "discard":
+                self.journal.discard(item)
+            elif answer == "recover" and self.recover(item):
+                recovered += 1
+                break  # one document at a time in this window
+        return recovered
+
+    def recover(self, item) -> bool:
+        try:
+            stored = Entry.from_bytes(item.content, item.path)
+        except QtEditorError as exc:
+            show_error(self, "Cannot recover", exc)
+            return False
+        if item.path and Path(item.path).exists():
+            if not self.open_file(Path(item.path)):
+                return False
+            s = self.session
+            s.fields = stored.fields()
+            s.body = stored.body
+        else:
+            s = EditSession(stored, True, self.slug_rule, self.collection)
+            s.saved_fields = {}
+            if item.path:
+                s.entry.path = None
+            self.show_session(s)
+        self.show_session(s)
+        self.statusBar().showMessage("Recovered unsaved edits: review and save them", 6000)
+        return True
+
+    def on_outside_change(self, path: str) -> None:
+        """The open file changed on disk: reload, merge, or say it is gone."""
+        s = self.session
+        if s is None or s.path != path:
+            return
+        p = Path(path)
+        if not p.exists():
+            self.file_missing = True
+            self.show_notice("The file was deleted or moved. Your text is kept: use Save As to "
+                             "write it somewhere.")
+            return
+        self._watch(path)  # some programs replace the file: watch the new one
+        raw = p.read_bytes()
+        if raw == s.entry.raw:
+            return
+        try:
+            theirs = Entry.from_bytes(raw, path)
+        except QtEditorError as exc:
+            self.show_notice(f"The file changed on disk and cannot be read now: {exc}")
+            return
+        cursor = self.editor.edit.textCursor().position()
+        scroll = self.editor.edit.verticalScrollBar().value()
+        conflicts = []
+        if not s.dirty:
+            s.entry = theirs
+            s.fields = theirs.fields()
+            s.saved_fields = theirs.fields()
+            s.body = theirs.body
+        else:
+            from ..core.merge import merge_fields
+
+            merged, conflicts = merge_fields(s.entry.fields(), s.fields, theirs.fields())
+            s.entry = theirs
+            s.saved_fields = theirs.fields()
+            s.fields = merged
+        self.show_session(s)
+        cur = self.editor.edit.textCursor()
+        cur.setPosition(min(cursor, len(self.editor.text())))
+        self.editor.edit.setTextCursor(cur)
+        self.editor.edit.verticalScrollBar().setValue(scroll)
+        if conflicts:
+            self.resolve_conflicts(conflicts)
+        else:
+            self.statusBar().showMessage("Reloaded: the file changed on disk", 4000)
+
+    def resolve_conflicts(self, conflicts, choose=None) -> None:
+        from .dialogs import ConflictDialog
+
+        s = self.session
+        picks = choose(conflicts) if choose else ConflictDialog(conflicts, self).choices()
+        for conflict, take_theirs in zip(conflicts, picks, strict=True):
+            if take_theirs:
+                s.set(conflict.path, conflict.theirs)
+        self.show_session(s)
 
     def about(self) -> None:
         QMessageBox.about(self, "About qteditor",

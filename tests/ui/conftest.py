@@ -22,6 +22,7 @@ def settings(tmp_path):
 @pytest.fixture(autouse=True)
 def _cache(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the index goes here
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # journal and locks
 
 
 @pytest.fixture

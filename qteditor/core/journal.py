@@ -1,0 +1,135 @@
+"""Crash recovery: unsaved edits are journaled (never over the user's file) in the user's data
+folder, and offered back at the next start. Also the locks that keep two editors from
+silently writing the same file."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import socket
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import storage
+
+
+def data_dir() -> Path:
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return base / "qteditor"
+
+
+def _key(path: str | None, token: str) -> str:
+    ident = os.path.realpath(path) if path else f"new:{token}"
+    return hashlib.sha1(ident.encode("utf-8")).hexdigest()[:20]
+
+
+@dataclass
+class JournalItem:
+    file: Path
+    path: str | None  # None for a new entry never saved
+    digest: str | None  # of the file on disk when the edits began
+    content: bytes  # the entry as it would have been saved
+    written: float
+
+
+class Journal:
+    def __init__(self, folder: Path | None = None):
+        self.folder = folder or data_dir() / "journal"
+
+    def write(self, path: str | None, digest: str | None, content: bytes, token: str = "") -> Path:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.folder / f"{_key(path, token)}.json"
+        record = {"path": path, "digest": digest, "written": time.time(),
+                  "content": base64.b64encode(content).decode("ascii")}
+        storage.write_atomic(str(target), json.dumps(record).encode("utf-8"))
+        return target
+
+    def remove(self, path: str | None, token: str = "") -> None:
+        try:
+            (self.folder / f"{_key(path, token)}.json").unlink()
+        except FileNotFoundError:
+            pass
+
+    def pending(self) -> list[JournalItem]:
+        items = []
+        if not self.folder.is_dir():
+            return items
+        for file in sorted(self.folder.glob("*.json")):
+            try:
+                record = json.loads(file.read_text(encoding="utf-8"))
+                items.append(JournalItem(file, record["path"], record.get("digest"),
+                                         base64.b64decode(record["content"]),
+                                         float(record.get("written", 0))))
+            except (OSError, ValueError, KeyError):
+                continue  # a damaged journal entry is skipped, never fatal
+        return items
+
+    def discard(self, item: JournalItem) -> None:
+        try:
+            item.file.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+class Locks:
+    """One lock file per open entry: which process has it open."""
+
+    held: set[str] = set()  # keys this process holds (several windows share the process)
+
+    def __init__(self, folder: Path | None = None):
+        self.folder = folder or data_dir() / "locks"
+
+    def acquire(self, path: str) -> str | None:
+        """Take the lock; returns a notice when another editor has the file open."""
+        key = _key(path, "")
+        lock = self.folder / f"{key}.lock"
+        notice = None
+        if key in Locks.held:
+            notice = "This entry is already open in another qteditor window."
+        else:
+            try:
+                other = json.loads(lock.read_text(encoding="utf-8"))
+                if other.get("host") == socket.gethostname() and _alive(int(other["pid"])) \
+                        and int(other["pid"]) != os.getpid():
+                    notice = (f"This entry is open in another qteditor (process {other['pid']}); "
+                              "saving here will not overwrite its changes silently.")
+            except (OSError, ValueError, KeyError):
+                pass
+        if notice is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            storage.write_atomic(str(lock), json.dumps(
+                {"pid": os.getpid(), "host": socket.gethostname(), "path": path}).encode())
+            Locks.held.add(key)
+        return notice
+
+    def release(self, path: str) -> None:
+        key = _key(path, "")
+        if key in Locks.held:
+            Locks.held.discard(key)
+            try:
+                (self.folder / f"{key}.lock").unlink()
+            except FileNotFoundError:
+                pass

@@ -1,0 +1,143 @@
+"""Never lose work: journal and recovery (including after SIGKILL), outside changes reloaded or
+merged field by field, deleted files, two editors on one file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+from qteditor.core.entry import Entry
+from qteditor.core.journal import Journal
+from qteditor.ui.main_window import MainWindow, sample_collection
+from tests.conftest import REPO
+
+
+def _entry(tmp_path):
+    root = tmp_path / "content" / "learn"
+    shutil.copytree(sample_collection(), root)
+    return root / "mathematics" / "what-is-a-prime-number.md"
+
+
+def test_journal_and_recovery_in_process(window, qtbot, tmp_path):
+    path = _entry(tmp_path)
+    window.open_file(path)
+    window.editor.edit.moveCursor(window.editor.edit.textCursor().MoveOperation.End)
+    qtbot.keyClicks(window.editor.edit, " Unsaved words.")
+    assert window.write_journal()
+    assert path.read_bytes().count(b"Unsaved words.") == 0  # never written over the file
+    items = Journal().pending()
+    assert len(items) == 1 and items[0].path == str(path)
+    fresh = MainWindow(window.settings)
+    qtbot.addWidget(fresh)
+    assert fresh.offer_recovery(lambda item, disk: "recover") == 1
+    assert fresh.session.fields["answer"].endswith("Unsaved words.") and fresh.session.dirty
+    assert fresh.save()
+    assert Journal().pending() == []
+    assert Entry.load(path).fields()["answer"].endswith("Unsaved words.")
+    fresh.session.saved_fields = fresh.session.fields
+    window.session.saved_fields = window.session.fields
+
+
+def test_recovery_after_sigkill(tmp_path):
+    path = _entry(tmp_path)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path / "data"),
+               XDG_CACHE_HOME=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path / "config"),
+               PYTHONPATH=str(REPO))
+    typist = textwrap.dedent(f"""
+        import sys, time
+        from PySide6.QtCore import QTimer
+        from PySide6.QtTest import QTest
+        from qteditor.ui.app import make_app
+        from qteditor.ui.main_window import MainWindow
+        app = make_app()
+        w = MainWindow()
+        w.open_file(__import__("pathlib").Path({str(path)!r}))
+        w.show()
+        def type_some():
+            w.editor.edit.moveCursor(w.editor.edit.textCursor().MoveOperation.End)
+            QTest.keyClicks(w.editor.edit, " Typed before the crash.")
+        QTimer.singleShot(100, type_some)
+        QTimer.singleShot(2600, lambda: print("typed", flush=True))  # the journal runs at 2 s
+        app.exec()
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", typist], env=env, stdout=subprocess.PIPE,
+                            text=True)
+    assert proc.stdout.readline().strip() == "typed"
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert b"Typed before the crash." not in path.read_bytes()
+    recover = textwrap.dedent("""
+        from qteditor.ui.app import make_app
+        from qteditor.ui.main_window import MainWindow
+        app = make_app()
+        w = MainWindow()
+        print(w.offer_recovery(lambda item, disk: "recover"))
+        print(repr(w.session.fields["answer"][-40:]))
+        w.save()
+    """)
+    out = subprocess.run([sys.executable, "-c", recover], env=env, capture_output=True, text=True,
+                         timeout=60)
+    lines = out.stdout.splitlines()
+    assert lines[0] == "1", out.stderr
+    assert "Typed before the crash." in lines[1]
+    assert Entry.load(path).fields()["answer"].endswith("Typed before the crash.")
+
+
+def test_outside_change_without_local_edits_reloads(window, qtbot, tmp_path):
+    path = _entry(tmp_path)
+    window.open_file(path)
+    other = Entry.load(path)
+    fields = other.fields()
+    fields["author"] = "Someone Else"
+    other.save(fields)
+    window.on_outside_change(str(path))
+    assert window.session.fields["author"] == "Someone Else" and not window.session.dirty
+    assert window.form.rows[("author",)].read() == "Someone Else"
+
+
+def test_outside_change_with_local_edits_merges(window, qtbot, tmp_path):
+    path = _entry(tmp_path)
+    window.open_file(path)
+    title = window.form.rows[("title",)].widget
+    title.selectAll()
+    qtbot.keyClicks(title, "Mine")
+    other = Entry.load(path)
+    fields = other.fields()
+    fields["author"] = "Them"
+    fields["title"] = "Theirs"
+    other.save(fields)
+    picked = []
+    window.resolve_conflicts = lambda conflicts, choose=None: picked.extend(conflicts)
+    window.on_outside_change(str(path))
+    assert window.session.fields["author"] == "Them"  # only they changed it
+    assert window.session.fields["title"] == "Mine"  # both changed: ours kept, asked
+    assert [c.path for c in picked] == [("title",)]
+    assert window.save()  # the merge is based on the new disk version: no conflict error
+    saved = Entry.load(path).fields()
+    assert (saved["author"], saved["title"]) == ("Them", "Mine")
+
+
+def test_deleted_file_keeps_the_text(window, qtbot, tmp_path):
+    path = _entry(tmp_path)
+    window.open_file(path)
+    path.unlink()
+    window.on_outside_change(str(path))
+    assert window.file_missing and window.notice.isVisible()
+    assert "Save As" in window.notice.text()
+    assert window.editor.text()
+
+
+def test_two_windows_on_one_file_get_a_notice(window, qtbot, tmp_path):
+    path = _entry(tmp_path)
+    window.open_file(path)
+    second = MainWindow(window.settings)
+    qtbot.addWidget(second)
+    second.open_file(path)
+    assert not second.notice.isHidden() and "already open" in second.notice.text()
+    assert window.notice.isHidden()
