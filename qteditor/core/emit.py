@@ -65,7 +65,10 @@ def plain(value: str, flow: bool = False) -> str | None:
         return None
     if flow and (":" in value or any(c in _FLOW_CHARS for c in value)):
         return None
-    if not isinstance(_resolve_plain(value), str):
+    try:
+        if not isinstance(_resolve_plain(value), str):
+            return None
+    except Exception:  # noqa: BLE001 - reads as a type but is not one (2019-02-29, "="): quote it
         return None
     return value
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import codec
 from .document import Document, split
-from .errors import FormatError, QtEditorError
+from .errors import FormatError, QtEditorError, SaveError
 from .schema import Schema, default_schema, schema_for
 from .yamlspan import Parsed, parse, unshare
 
@@ -129,6 +129,8 @@ class Entry:
         writer = Writer(self.doc.yaml, self.parsed, self.doc.newline, self.path,
                         self.doc.yaml_first_line, self.schema.yaml_hint)
         result = writer.write(self.parsed.data, new_data)
+        if result is not None:
+            self._check_conventions(fields, result[1].data)
         doc, parsed = self.doc, self.parsed
         if result is not None:
             doc = doc.with_yaml(result[0])
@@ -138,6 +140,19 @@ class Entry:
         if doc is self.doc:
             return None
         return doc.to_bytes(), doc, parsed
+
+    def _check_conventions(self, fields: Any, stored: Any) -> None:
+        """A field stored with real line breaks must not read back as the \\n convention."""
+        if not isinstance(fields, dict) or not isinstance(stored, dict):
+            return
+        for key, conv in self.conventions.items():
+            value = stored.get(key)
+            if conv == codec.REAL and isinstance(value, str) and codec.detect(value) != conv \
+                    and codec.decode(value, codec.detect(value)) != fields.get(key):
+                raise SaveError(
+                    f"{key} has no line break but contains the characters \\n, which would "
+                    "read back as line breaks; add a line break or change the text",
+                    self.path, self.field_lines(key)[0] if self.field_lines(key) else 1)
 
     def _place_new_keys(self, old: dict, new: dict) -> dict:
         """Put added keys where the schema orders them (no_index before answer…)."""

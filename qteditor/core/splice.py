@@ -310,7 +310,7 @@ class Writer:
 
     def _key_text(self, key: Any, flow: bool) -> str:
         if isinstance(key, str):
-            return emit.plain(key, flow) or emit.double(key)
+            return emit.plain(key, flow) or emit.single(key) or emit.double(key)
         text = emit.scalar_text(key)
         return text if text is not None else emit.double(str(key))
 
@@ -412,6 +412,8 @@ class Writer:
         end = self._content_end(node)
         if not isinstance(new, str):
             text = emit.scalar_text(new, node.value if node.style is None else None)
+            if text is None:  # no YAML spelling of its own (not a type the loader builds)
+                text = emit.double(str(new))
             self._add(start, end, path, lambda lvl: anchor + text)
             return
         if node.style in ("|", ">") and not ctx.flow:

@@ -11,7 +11,9 @@ and marks); the pure-Python parser is the fallback and always words the error me
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -29,7 +31,7 @@ try:  # the C parser ships as ruamel.yaml.clib (QTEDITOR_PURE_YAML=1 forces the 
 except ImportError:  # pragma: no cover - exercised where clib is missing
     _CParser = None
 
-MAX_DEPTH = 400
+MAX_DEPTH = 150
 MAX_EXPANDED_NODES = 2_000_000
 
 _SAFE = YAML(typ="safe", pure=True)
@@ -77,6 +79,20 @@ class Parsed:
     merges: bool = False
 
 
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _flow_depth(text: str) -> int:
+    """The deepest bracket nesting (flow collections), counted only when there are many."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return 0
+    depth = deepest = 0
+    for m in _BRACKETS.finditer(text):
+        depth += 1 if m.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def _events(text: str) -> list:
     if _CParser is not None:
         try:
@@ -88,15 +104,26 @@ def _events(text: str) -> list:
                 out.append(ev)
                 if type(ev).__name__ == "StreamEndEvent":
                     return out
-        except Exception:  # noqa: BLE001 - the pure parser words the error (or disagrees)
+        except MarkedYAMLError:
+            raise  # libyaml's own message, with its line and column
+        except Exception:  # noqa: BLE001 - anything else: the pure parser decides
             pass
     return list(YAML(typ="rt", pure=True).parse(text))
 
 
-def _mark_error(exc: MarkedYAMLError, path: str | None, line0: int) -> FormatError:
+def _char_at(text: str, mark) -> str:
+    try:
+        lines = text.split("\n")
+        return lines[mark.line][mark.column]
+    except (IndexError, AttributeError, TypeError):
+        return ""
+
+
+def _mark_error(exc: MarkedYAMLError, path: str | None, line0: int, text: str = "") -> FormatError:
     mark = exc.problem_mark or exc.context_mark
     problem = (exc.problem or exc.context or "invalid YAML").strip()
-    if "\\t" in problem or "'\\t'" in problem or "tab" in problem.lower():
+    if ("\\t" in problem or "tab" in problem.lower()
+            or (mark is not None and _char_at(text, mark) == "\t")):
         problem = "a tab is used for indentation here (YAML allows only spaces)"
     elif exc.context and exc.problem:
         where = ""
@@ -122,7 +149,7 @@ def _resolve_plain(value: str) -> Any:
 @lru_cache(maxsize=4096)
 def _resolve_typed(value: str) -> Any:
     tag = _RESOLVER.resolve(ScalarNode, value, (True, False))
-    if tag == _CORE + "str" or tag == MERGE_TAG:
+    if tag in (_CORE + "str", MERGE_TAG, _CORE + "value"):  # "=" is text in YAML 1.2
         return value
     return _CONSTRUCTOR.construct_object(ScalarNode(tag, value), deep=True)
 
@@ -173,9 +200,13 @@ class _Builder:
                     data = _resolve_plain(ev.value)
                 else:
                     data = ev.value
-            except Exception as exc:  # noqa: BLE001 - a bad !!int etc.
-                tag = node.tag.replace(_CORE, "!!")
-                raise self.fail(f"the value does not fit its tag {tag}: {exc}", node) from None
+            except Exception as exc:  # noqa: BLE001 - a bad !!int, or 2019-02-29 read as a date
+                if node.tag is not None:
+                    what = f"its tag {node.tag.replace(_CORE, '!!')}"
+                else:
+                    what = "the type it reads as (quote it to keep it as text)"
+                raise self.fail(f"the value {ev.value[:40]!r} does not fit {what}: {exc}",
+                                node) from None
             size = 1
         elif name == "AliasEvent":
             node = Node("alias", ev)
@@ -275,10 +306,12 @@ class _Builder:
 
 def parse(text: str, path: str | None = None, first_line: int = 1) -> Parsed:
     """Parse front-matter text. ``first_line`` is the file line of the text's first line."""
+    if _flow_depth(text) > MAX_DEPTH:
+        raise FormatError(f"nesting deeper than {MAX_DEPTH} levels", path, first_line)
     try:
         events = _events(text)
     except MarkedYAMLError as exc:
-        raise _mark_error(exc, path, first_line) from None
+        raise _mark_error(exc, path, first_line, text) from None
     except RecursionError:
         raise FormatError(f"nesting deeper than {MAX_DEPTH} levels", path, first_line) from None
     except Exception as exc:  # noqa: BLE001 - any other parser failure is still a format error
@@ -302,12 +335,21 @@ def same(a: Any, b: Any) -> bool:
     if ta is dict:
         if a.keys() != b.keys():
             return False
+        if not all(type(k) is str for k in a) and (
+                sorted(map(_key_sig, a)) != sorted(map(_key_sig, b))):
+            return False  # 1, 1.0 and True are one dict key to Python, not to YAML
         return all(same(v, b[k]) for k, v in a.items())
     if ta is list:
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=False))
-    if ta is float and a != a:
-        return b != b
+    if ta is float:
+        if a != a:
+            return b != b
+        return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
     return a == b
+
+
+def _key_sig(key: Any) -> tuple:
+    return (type(key).__name__, repr(key))
 
 
 def unshare(value: Any) -> Any:

@@ -6,16 +6,18 @@ import uuid
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QFileSystemWatcher, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QCloseEvent, QColor, QFont, QKeySequence, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTextEdit,
@@ -33,6 +35,7 @@ from ..core.resources import resource
 from ..core.schema import Schema, default_schema
 from ..core.session import EditSession, next_free_id
 from ..core.spelling import Speller
+from ..core.storage import ConflictError
 from .answer_editor import AnswerEditor
 from .collection_panel import CollectionPanel, content_root
 from .dialogs import RegenerateDialog, ReviewChangesDialog, show_error
@@ -81,30 +84,55 @@ class ProportionalSplitter(QSplitter):
 
 
 class ErrorView(QWidget):
-    """A file that cannot be read as an entry: the message, and its text with the bad line."""
+    """A file that cannot be read as an entry: the message, and its text with the bad line.
+    The text can be corrected here; it is saved only once it reads as an entry."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self.path: Path | None = None
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.setStyleSheet("color: #cf222e; font-weight: bold; padding: 8px;")
-        self.text = QPlainTextEdit(readOnly=True)
+        self.text = QPlainTextEdit()
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.save_button = QPushButton("Save corrected text")
+        self.save_button.setToolTip("Written only if the text reads as an entry")
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        bar.addWidget(self.save_button)
         lay = QVBoxLayout(self)
         lay.addWidget(self.message)
         lay.addWidget(self.text, 1)
+        lay.addLayout(bar)
 
-    def show_error(self, error: QtEditorError, raw: bytes) -> None:
-        self.message.setText(f"This file cannot be opened as an entry; nothing will be written "
-                             f"to it.\n{error}")
-        self.text.setPlainText(raw.decode("utf-8", "replace"))
+    def show_error(self, error: QtEditorError, raw: bytes, path: Path | None = None) -> None:
+        self.path = path
+        self.message.setText(f"This file cannot be opened as an entry; nothing has been written "
+                             f"to it. Correct the text below and save it.\n{error}")
+        try:
+            text = raw.decode("utf-8")
+            self.text.setReadOnly(False)
+            self.save_button.setEnabled(True)
+        except UnicodeDecodeError:
+            text = raw.decode("utf-8", "replace")
+            self.text.setReadOnly(True)  # not text: nothing here may be written back
+            self.save_button.setEnabled(False)
+        if "\x00" in text:
+            self.text.setReadOnly(True)
+            self.save_button.setEnabled(False)
+            text = text.replace("\x00", "\u2400")
+        self.text.setPlainText(text)
+        self.mark(error)
+
+    def mark(self, error: QtEditorError) -> None:
         block = self.text.document().findBlockByNumber(max(0, error.line - 1))
         cur = QTextCursor(block)
-        cur.movePosition(QTextCursor.MoveOperation.Right, n=max(0, error.column - 1))
+        cur.movePosition(QTextCursor.MoveOperation.Right, n=max(0, min(error.column - 1,
+                                                                       block.length() - 1)))
         sel = QTextEdit.ExtraSelection()
         fmt = QTextCharFormat()
-        fmt.setBackground(Qt.GlobalColor.yellow)
+        fmt.setBackground(QColor(255, 230, 0, 110))
         fmt.setProperty(QTextCharFormat.Property.FullWidthSelection, True)
         sel.format = fmt
         sel.cursor = QTextCursor(block)
@@ -289,6 +317,7 @@ class MainWindow(QMainWindow):
         self.watcher.fileChanged.connect(
             lambda path: QTimer.singleShot(150, lambda: self.on_outside_change(path)))
         self.problems_list.itemActivated.connect(self.jump_to_problem)
+        self.error_view.save_button.clicked.connect(self.save_raw)
 
     # ------------------------------------------------------------------ state
     def _restore(self) -> None:
@@ -443,7 +472,7 @@ class MainWindow(QMainWindow):
                 raw = path.read_bytes()
             except OSError:
                 raw = b""
-            self.error_view.show_error(exc, raw)
+            self.error_view.show_error(exc, raw, path)
             self.stack.setCurrentWidget(self.error_view)
             self._update_title()
             self.path_label.setText(str(exc))
@@ -556,6 +585,13 @@ class MainWindow(QMainWindow):
             return self.save_as()
         try:
             s.save()
+        except ConflictError:
+            # someone else changed the file: merge their version in, then let the user save
+            self.on_outside_change(s.path)
+            if not self.file_missing:
+                self.statusBar().showMessage("The file had changed on disk: merged. Review and "
+                                             "save again.", 8000)
+            return False
         except QtEditorError as exc:
             show_error(self, "Not saved", exc)
             return False
@@ -680,6 +716,26 @@ class MainWindow(QMainWindow):
             event.accept()
         else:
             event.ignore()
+
+    def save_raw(self) -> bool:
+        """Save the corrected text of a broken file, only if it now reads as an entry."""
+        view = self.error_view
+        if view.path is None:
+            return False
+        raw = view.text.toPlainText().encode("utf-8")
+        original = view.path.read_bytes() if view.path.exists() else b""
+        if b"\r\n" in original:
+            raw = raw.replace(b"\n", b"\r\n")
+        try:
+            entry = Entry.from_bytes(raw, str(view.path))
+            if entry.render(entry.fields()) is not None:  # reads back to itself
+                raise QtEditorError("the text does not read back to itself", str(view.path))
+        except QtEditorError as exc:
+            view.message.setText(f"Not saved: the text still does not read as an entry.\n{exc}")
+            view.mark(exc)
+            return False
+        storage.write_atomic(str(view.path), raw, storage.digest(original))
+        return self.open_file(view.path)
 
     # ------------------------------------------------------------------ never lose work
     def show_notice(self, text: str | None) -> None:

@@ -291,3 +291,51 @@ def test_entry_save_writes_atomically(tmp_path):
     assert entry.save(fields) is True
     assert path.read_bytes() == ENTRY.replace("author: QuickTakes", "author: Other").encode()
     assert [p.name for p in tmp_path.iterdir()] == ["e.md"]
+
+
+# Found by an adversarial review: each used to be a wrong file or an untyped exception.
+def test_values_that_look_typed_but_are_not_are_quoted():
+    for value in ("2019-02-29", "._", "+_", "0b_", "2021-13-01"):
+        out = edit(ENTRY, lambda f, v=value: f.__setitem__("author", v))
+        assert f"author: '{value}'" in out
+
+
+def test_plain_values_that_cannot_be_built_are_located_errors():
+    import pytest as _pytest
+
+    from qteditor.core.errors import FormatError
+
+    for raw in (b"---\na: 2019-02-29\n---\n", b"---\na: +_\n---\n"):
+        with _pytest.raises(FormatError) as info:
+            Entry.from_bytes(raw, "t.md")
+        assert str(info.value).startswith("t.md:2:4:") and "quote it" in str(info.value)
+    assert Entry.from_bytes(b"---\na: =\n---\n").fields() == {"a": "="}
+
+
+def test_key_types_and_negative_zero_count():
+    from qteditor.core.yamlspan import same
+
+    assert not same({1: "x"}, {True: "x"}) and not same({1.0: "x"}, {1: "x"})
+    assert not same(0.0, -0.0) and same({"a": 1}, {"a": 1})
+    entry = entry_of("---\n1: x\n---\n")
+    with pytest.raises(SaveError):
+        entry.render({True: "x"})
+
+
+def test_real_line_break_answer_never_flips_convention():
+    entry = entry_of("---\nanswer: |\n  line1\n  line2\n---\n")
+    with pytest.raises(SaveError) as info:
+        entry.render({"answer": "use $\\nabla f$"})
+    assert "answer" in str(info.value)
+    out = entry.render({"answer": "use $\\nabla f$\nand more"})[0].decode()
+    assert entry_of(out).fields()["answer"] == "use $\\nabla f$\nand more"
+
+
+def test_values_without_a_yaml_spelling_are_quoted():
+    import datetime as _dt
+
+    entry = entry_of(ENTRY)
+    fields = entry.fields()
+    fields["author"] = _dt.time(10, 30)
+    with pytest.raises(SaveError):  # it would read back as text, not as a time
+        entry.render(fields)

@@ -141,3 +141,45 @@ def test_two_windows_on_one_file_get_a_notice(window, qtbot, tmp_path):
     second.open_file(path)
     assert not second.notice.isHidden() and "already open" in second.notice.text()
     assert window.notice.isHidden()
+
+
+def test_broken_file_is_corrected_in_the_raw_view(window, qtbot, tmp_path):
+    bad = tmp_path / "bad.md"
+    bad.write_bytes(b"---\ntitle: x\n\tid: 1\n---\nbody")
+    window.open_file(bad)
+    view = window.error_view
+    assert not view.text.isReadOnly()
+    view.text.setPlainText("---\ntitle: x\n\tid: 2\n---\nbody")
+    assert window.save_raw() is False  # still broken: nothing written
+    assert bad.read_bytes() == b"---\ntitle: x\n\tid: 1\n---\nbody"
+    assert "bad.md:3:1" in view.message.text()
+    view.text.setPlainText("---\ntitle: x\nid: 1\n---\nbody")
+    assert window.save_raw() is True
+    assert bad.read_bytes() == b"---\ntitle: x\nid: 1\n---\nbody"
+    assert window.session is not None and window.session.fields["id"] == 1
+
+
+def test_binary_file_is_never_editable(window, tmp_path):
+    bad = tmp_path / "bin.md"
+    bad.write_bytes(b"---\na: \x00\xff\n---\n")
+    window.open_file(bad)
+    assert window.error_view.text.isReadOnly() and not window.error_view.save_button.isEnabled()
+
+
+def test_save_over_an_outside_change_merges_instead(window, qtbot, tmp_path):
+    path = _entry(tmp_path)
+    window.open_file(path)
+    author = window.form.rows[("author",)].widget
+    author.selectAll()
+    qtbot.keyClicks(author, "Me")
+    window.watcher.removePaths(window.watcher.files())  # as if the change went unnoticed
+    other = Entry.load(path)
+    fields = other.fields()
+    fields["subject"] = "Maths"
+    other.save(fields)
+    assert window.save() is False  # refused: the file changed since it was read
+    assert Entry.load(path).fields()["author"] == "QuickTakes"
+    assert window.session.fields["subject"] == "Maths" and window.session.fields["author"] == "Me"
+    assert window.save() is True
+    saved = Entry.load(path).fields()
+    assert (saved["author"], saved["subject"]) == ("Me", "Maths")

@@ -1,0 +1,66 @@
+"""Hostile files: a clear message or a working entry, bounded time, never a write."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from qteditor.core.entry import Entry
+from qteditor.core.errors import FormatError
+
+
+def _timed(raw: bytes, limit: float):
+    start = time.perf_counter()
+    try:
+        result = Entry.from_bytes(raw, "h.md")
+    except FormatError as exc:
+        result = exc
+    assert time.perf_counter() - start < limit
+    return result
+
+
+def test_ten_megabyte_answer_loads_and_saves():
+    raw = b"---\nid: 1\nanswer: >-\n    " + b"word \\n" * 1_500_000 + b"\n---\n"
+    entry = _timed(raw, 5.0)
+    assert isinstance(entry, Entry) and len(entry.fields()["answer"]) >= 9_000_000
+    fields = entry.fields()
+    fields["id"] = 2
+    out = entry.render(fields)[0]
+    assert out.startswith(b"---\nid: 2\nanswer:")
+
+
+def test_two_thousand_fields():
+    raw = ("---\n" + "".join(f"k{i}: v{i}\n" for i in range(2000)) + "---\n").encode()
+    entry = _timed(raw, 5.0)
+    fields = entry.fields()
+    fields["k1999"] = "changed"
+    assert entry.render(fields)[0].endswith(b"k1999: changed\n---\n")
+
+
+@pytest.mark.parametrize("raw, words", [
+    (b"---\na: " + b"[" * 100_000 + b"\n---\n", "nesting"),
+    (b"---\n" + b"a:\n " * 3000 + b"b\n---\n", ""),
+    (b"\xff\xfe---\n", "UTF-8"),
+    (b"", "empty"),
+    (b"---\nx: !!python/object/apply:os.system ['rm -rf /']\n---\n", None),
+])
+def test_hostile_inputs(raw, words):
+    result = _timed(raw, 10.0)
+    if words is None:
+        assert isinstance(result, Entry)
+        assert result.fields()["x"] == ["rm -rf /"]
+    else:
+        assert isinstance(result, FormatError) or words == ""
+        if isinstance(result, FormatError):
+            assert str(result).startswith("h.md:") and (words in str(result))
+
+
+def test_billion_laughs_is_refused():
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i, name in enumerate("bcdefghi"):
+        prev = "abcdefghi"[i]
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    raw = ("---\n" + "\n".join(lines) + "\n---\n").encode()
+    result = _timed(raw, 5.0)
+    assert isinstance(result, FormatError) and "alias" in str(result)
