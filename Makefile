@@ -1,5 +1,5 @@
 # The two commands of the quick start:  make run  |  make test
-.PHONY: run test lint bench
+.PHONY: run test lint bench package
 
 PY := .venv/bin/python
 
@@ -16,3 +16,7 @@ lint:
 
 bench:
 	@$(PY) bench/roundtrip.py
+
+package:
+	@bash scripts/bootstrap.sh app
+	@bash packaging/build.sh

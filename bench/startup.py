@@ -30,23 +30,6 @@ app.processEvents()
 print("shown", flush=True)
 """
 
-APP = """
-import sys, tempfile
-from PySide6.QtCore import QSettings
-from qteditor.ui.app import make_app
-from qteditor.ui.main_window import MainWindow
-from qteditor.ui.settings import Settings
-app = make_app()
-settings = Settings(QSettings(tempfile.mktemp(suffix=".ini"), QSettings.Format.IniFormat))
-w = MainWindow(settings)
-w.resize(1280, 800)
-w.open_path(sys.argv[1])
-w.show()
-app.processEvents()
-print("shown", flush=True)
-"""
-
-
 def time_child(cmd: list[str], env: dict) -> float:
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
@@ -71,7 +54,8 @@ def main() -> None:
     env["PYTHONPATH"] = str(REPO)
     env["QTEDITOR_STARTUP_PROBE"] = "1"
     py = sys.executable
-    rows = {"bare QMainWindow": [py, "-c", BARE], "qteditor (source)": [py, "-c", APP, str(ENTRY)]}
+    rows = {"bare QMainWindow": [py, "-c", BARE],
+            "qteditor (source)": [py, "-m", "qteditor", "--startup-probe", str(ENTRY)]}
     if args.command:
         rows["qteditor (command)"] = [*args.command.split(), "--startup-probe", str(ENTRY)]
     results = {}

@@ -470,8 +470,36 @@ def _no_window(path: str | None) -> int:
     return status
 
 
+def _startup_probe(argv: list[str]) -> int:
+    """Open the window on PATH, show it, print "shown" and quit (installers and benchmarks
+    use it to prove the app starts)."""
+    from .ui.app import make_app
+    from .ui.main_window import MainWindow
+    from .ui.settings import Settings
+
+    app = make_app()
+    import tempfile
+
+    from PySide6.QtCore import QSettings
+
+    settings = Settings(QSettings(tempfile.mktemp(suffix=".ini"), QSettings.Format.IniFormat))
+    window = MainWindow(settings)
+    window.resize(1280, 800)
+    if argv:
+        window.open_path(argv[0])
+    window.show()
+    app.processEvents()
+    print("shown", flush=True)
+    if window.session is not None:
+        window.session.saved_fields = window.session.fields
+    window.close()
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "--startup-probe":
+        return _startup_probe(argv[1:])
     if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
         return _open_window(argv)
     try:

@@ -13,7 +13,8 @@ apt_packages=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-
               libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
               libegl1 libgl1 libfontconfig1 libdbus-1-3 xvfb xauth)
 if [ "$purpose" = test ]; then
-  apt_packages+=(nodejs npm)
+  # the site's renderer (fidelity tests) and the installer checks (.deb, .desktop, NSIS)
+  apt_packages+=(nodejs npm nsis desktop-file-utils appstream)
 fi
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()

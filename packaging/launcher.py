@@ -1,0 +1,8 @@
+"""Entry point of the frozen app (PyInstaller)."""
+
+import sys
+
+from qteditor.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""The Linux installer, built once and checked here: contents, metadata, and the bundled app
+run from an unpacked root (version, show, a set edit byte-for-byte, the window). The Windows
+installer script compiles with makensis against a placeholder tree."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+import qteditor
+from qteditor.core.entry import Entry
+from tests.conftest import REPO, by_reason
+
+VERSION = qteditor.__version__
+CACHE = REPO / ".cache" / "packaging"  # built once, reused while the sources are older
+DEB = CACHE / "dist" / f"qteditor_{VERSION}_amd64.deb"
+SOURCES = [REPO / "packaging", REPO / "qteditor", REPO / "resources", REPO / "pyproject.toml"]
+
+
+def _newest_source() -> float:
+    newest = 0.0
+    for src in SOURCES:
+        paths = [src] if src.is_file() else [p for p in src.rglob("*") if p.is_file()]
+        newest = max([newest] + [p.stat().st_mtime for p in paths if "__pycache__" not in p.parts])
+    return newest
+
+
+@pytest.fixture(scope="session")
+def deb() -> str:
+    if not DEB.exists() or DEB.stat().st_mtime < _newest_source():
+        env = dict(os.environ, QTEDITOR_BUILD_DIR=str(CACHE / "build"),
+                   QTEDITOR_DIST_DIR=str(CACHE / "dist"))
+        subprocess.run(["bash", str(REPO / "packaging" / "build.sh")], check=True, cwd=REPO,
+                       capture_output=True, env=env)
+    return str(DEB)
+
+
+@pytest.fixture(scope="session")
+def root(deb, tmp_path_factory):
+    target = tmp_path_factory.mktemp("root")
+    subprocess.run(["dpkg-deb", "-x", deb, str(target)], check=True)
+    return target
+
+
+def _run(root, *args, **kw):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("PYTHONPATH", None)
+    return subprocess.run([str(root / "opt" / "qteditor" / "qteditor"), *map(str, args)],
+                          capture_output=True, text=True, env=env, cwd="/", timeout=120, **kw)
+
+
+def test_deb_metadata_and_size(deb):
+    field = lambda name: subprocess.run(["dpkg-deb", "-f", deb, name], capture_output=True,  # noqa: E731
+                                        text=True, check=True).stdout.strip()
+    assert field("Package") == "qteditor" and field("Version") == VERSION
+    assert field("Architecture") == "amd64"
+    depends = field("Depends")
+    for lib in ("libxcb-cursor0", "libxkbcommon-x11-0", "libegl1", "libfontconfig1"):
+        assert lib in depends
+    assert os.path.getsize(deb) <= 70 * 1024 * 1024
+
+
+def test_deb_contents(deb):
+    listing = subprocess.run(["dpkg-deb", "-c", deb], capture_output=True, text=True,
+                             check=True).stdout
+    for path in ("./opt/qteditor/qteditor", "./usr/bin/qteditor -> /opt/qteditor/qteditor",
+                 "./usr/share/applications/io.qteditor.QtEditor.desktop",
+                 "./usr/share/metainfo/io.qteditor.QtEditor.metainfo.xml",
+                 "./usr/share/icons/hicolor/scalable/apps/qteditor.svg",
+                 "./usr/share/icons/hicolor/256x256/apps/qteditor.png",
+                 "/_internal/resources/schema/quicktakes.yaml",
+                 "/_internal/PySide6/Qt/plugins/platforms/libqxcb.so",
+                 "/_internal/PySide6/Qt/plugins/platforms/libqoffscreen.so"):
+        assert path in listing, path
+
+
+def test_desktop_file_and_metainfo_validate(root):
+    desktop = root / "usr" / "share" / "applications" / "io.qteditor.QtEditor.desktop"
+    assert subprocess.run(["desktop-file-validate", str(desktop)], capture_output=True).returncode == 0
+    meta = root / "usr" / "share" / "metainfo" / "io.qteditor.QtEditor.metainfo.xml"
+    out = subprocess.run(["appstreamcli", "validate", "--no-net", str(meta)], capture_output=True,
+                         text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_bundled_app_runs_from_the_unpacked_root(root, tmp_path):
+    assert _run(root, "--version").stdout.strip() == f"qteditor {VERSION}"
+    src = by_reason("title-with-colon-or-hash")[0]
+    shown = _run(root, "show", "--json", src)
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["fields"] == json.loads(
+        json.dumps(Entry.load(src).fields(), default=str))
+    target = tmp_path / src.name
+    shutil.copy(src, target)
+    edited = _run(root, "set", target, "seo.page_keywords=one, two", "id=5")
+    assert edited.returncode == 0, edited.stderr
+    entry = Entry.load(src)
+    fields = entry.fields()
+    fields["seo"]["page_keywords"] = "one, two"
+    fields["id"] = 5
+    assert target.read_bytes() == entry.render(fields)[0]  # the same bytes as the source tree
+    fragment = _run(root, "render", "--fragment", src)
+    assert fragment.returncode == 0 and "<p>" in fragment.stdout  # frozen resources found
+
+
+def test_bundled_window_opens_and_closes(root):
+    sample = root / "opt" / "qteditor" / "_internal" / "resources" / "sample" / "content" / "learn"
+    entry = next(sample.glob("physics/*.md"))
+    out = _run(root, "--startup-probe", entry)
+    assert out.returncode == 0 and out.stdout.strip() == "shown", out.stderr
+
+
+def test_nsis_script_compiles(tmp_path):
+    tree = tmp_path / "bundle"
+    (tree / "_internal").mkdir(parents=True)
+    (tree / "qteditor.exe").write_bytes(b"placeholder")
+    (tree / "_internal" / "placeholder.txt").write_text("placeholder")
+    out = tmp_path / "setup.exe"
+    proc = subprocess.run(["makensis", "-V2", f"-DVERSION={VERSION}", f"-DSOURCE_DIR={tree}",
+                           f"-DOUTFILE={out}", str(REPO / "packaging" / "windows" / "qteditor.nsi")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert out.stat().st_size > 10_000
