@@ -199,3 +199,60 @@ class ConflictDialog(QDialog):
 def _short(value) -> str:
     text = str(value)
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+class PickerDialog(QDialog):
+    """Choose an entry of the collection: suggestions first, search as you type."""
+
+    def __init__(self, collection, by_path: dict, suggestions: list, exclude: set,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        from PySide6.QtWidgets import QLineEdit, QListWidget
+
+        self.setWindowTitle("Pick a related article")
+        self.resize(640, 480)
+        self.collection, self.by_path, self.exclude = collection, by_path, exclude
+        self.search = QLineEdit(placeholderText="Search the collection")
+        self.search.setClearButtonEnabled(True)
+        self.results = QListWidget()
+        self.caption = QLabel("Suggested (similar text):")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.results.itemActivated.connect(lambda _i: self.accept())
+        self.search.textChanged.connect(self._search)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.search)
+        lay.addWidget(self.caption)
+        lay.addWidget(self.results, 1)
+        lay.addWidget(buttons)
+        self.show_records(suggestions)
+
+    def show_records(self, records: list) -> None:
+        from PySide6.QtWidgets import QListWidgetItem
+
+        self.results.clear()
+        for r in records:
+            item = QListWidgetItem(f"{r.fields.get('title')}  —  {r.fields.get('subject')}")
+            item.setData(Qt.ItemDataRole.UserRole, r.path)
+            item.setToolTip(str(r.fields.get("url")))
+            self.results.addItem(item)
+        if records:
+            self.results.setCurrentRow(0)
+
+    def _search(self, text: str) -> None:
+        if not text.strip():
+            self.caption.setText("Type to search")
+            self.results.clear()
+            return
+        paths = [p for p in self.collection.search(text, 50) if p not in self.exclude]
+        self.caption.setText(f"{len(paths)} found")
+        self.show_records([self.by_path[p] for p in paths if p in self.by_path])
+
+    def chosen(self):
+        item = self.results.currentItem()
+        return self.by_path.get(item.data(Qt.ItemDataRole.UserRole)) if item else None
+
+    def pick(self):
+        return self.chosen() if self.exec() else None

@@ -66,9 +66,11 @@ class PlainField(QPlainTextEdit):
 
 
 class RelatedEditor(QWidget):
-    """0–5 related articles: id, title, subject, url; add, remove, reorder."""
+    """0–5 related articles: id, title, subject, url; add, remove, reorder, pick, refresh."""
 
-    changed = Signal(list)
+    changed = Signal(object)  # a list of dicts: "object" keeps their key order (QVariantMap sorts)
+    pickRequested = Signal()
+    refreshRequested = Signal()
 
     def __init__(self, limit: int = 5):
         super().__init__()
@@ -94,7 +96,15 @@ class RelatedEditor(QWidget):
         for b in (self.add_button, self.remove_button, self.up_button, self.down_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        self.empty = QLabel("No related articles. Add one with +; a picker arrives with collections.")
+        self.pick_button = QPushButton("Pick…")
+        self.pick_button.setToolTip("Search the collection (suggestions first) and add an entry")
+        self.pick_button.clicked.connect(self.pickRequested)
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setToolTip("Update id, title and subject from the linked entries")
+        self.refresh_button.clicked.connect(self.refreshRequested)
+        buttons.addWidget(self.pick_button)
+        buttons.addWidget(self.refresh_button)
+        self.empty = QLabel("No related articles yet: Pick… suggests entries like this one.")
         self.empty.setWordWrap(True)
         self.empty.setStyleSheet("color: palette(placeholder-text);")
         lay = QVBoxLayout(self)
@@ -130,6 +140,8 @@ class RelatedEditor(QWidget):
         self.table.setVisible(bool(items))
         self.empty.setVisible(not items)
         self.add_button.setEnabled(len(items) < self.limit)
+        if hasattr(self, "pick_button"):
+            self.pick_button.setEnabled(len(items) < self.limit)
 
     def items(self) -> list[dict]:
         out = []
@@ -184,8 +196,8 @@ class RelatedEditor(QWidget):
 class FormPanel(QScrollArea):
     """Every front-matter field except the answer (which has its own editor)."""
 
-    fieldEdited = Signal(tuple, object)  # path, value (None removes the key)
-    relatedEdited = Signal(list)
+    fieldEdited = Signal(object, object)  # path tuple, value (None removes the key)
+    relatedEdited = Signal(object)
     lockToggled = Signal(bool)
     regenerateRequested = Signal()
     titlesLinkToggled = Signal(bool)

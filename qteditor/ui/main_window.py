@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import uuid
 from pathlib import Path
 
@@ -215,6 +217,8 @@ class MainWindow(QMainWindow):
         self.statusBar().insertWidget(0, self.notice, 2)
         self.watcher = QFileSystemWatcher(self)
         self._journal_timer = QTimer(self, singleShot=True, interval=2000)
+        self._duplicate_timer = QTimer(self, singleShot=True, interval=400)
+        self.notice.setTextFormat(Qt.TextFormat.RichText)
 
         self._make_actions()
         self._make_menus()
@@ -304,6 +308,8 @@ class MainWindow(QMainWindow):
         self.form.relatedEdited.connect(self.on_related_edited)
         self.form.lockToggled.connect(self.on_lock_toggled)
         self.form.regenerateRequested.connect(self.regenerate)
+        self.form.related.pickRequested.connect(self.pick_related)
+        self.form.related.refreshRequested.connect(self.refresh_related)
         self.form.titlesLinkToggled.connect(self.on_titles_link)
         self.editor.textEdited.connect(self.on_answer_edited)
         self.editor.statsChanged.connect(self.on_stats)
@@ -314,6 +320,8 @@ class MainWindow(QMainWindow):
         self.collection_panel.openRequested.connect(self.open_path)
         self.collection_panel.indexed.connect(self.on_indexed)
         self._journal_timer.timeout.connect(self.write_journal)
+        self._duplicate_timer.timeout.connect(self.check_duplicate)
+        self.notice.linkActivated.connect(self.open_path)
         self.watcher.fileChanged.connect(
             lambda path: QTimer.singleShot(150, lambda: self.on_outside_change(path)))
         self.problems_list.itemActivated.connect(self.jump_to_problem)
@@ -364,6 +372,8 @@ class MainWindow(QMainWindow):
         changed = self.session.set(path, value)
         self.form.refresh([p for p in changed if p != tuple(path)])
         self._changed()
+        if self.session.is_new and tuple(path) in (("title",), ("question",)):
+            self._duplicate_timer.start()
 
     def on_related_edited(self, items: list) -> None:
         s = self.session
@@ -680,6 +690,104 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.form.refresh(s.regenerate())
             self._changed()
+            self.offer_rename()
+
+    def check_duplicate(self) -> str | None:
+        """Warn when a new entry's question is a near-duplicate of an existing one."""
+        s = self.session
+        panel = self.collection_panel
+        if s is None or not s.is_new or panel.collection is None:
+            return None
+        title = str(s.fields.get("title") or "")
+        words = set(re.findall(r"[a-z0-9]+", title.lower()))
+        if len(words) < 3:
+            self.show_notice(None)
+            return None
+        by_path = {r.path: r for r in panel.records}
+        for path in panel.collection.similar(title, limit=5):
+            other = str(by_path[path].fields.get("title") or "") if path in by_path else ""
+            theirs = set(re.findall(r"[a-z0-9]+", other.lower()))
+            if theirs and len(words & theirs) / len(words | theirs) >= 0.6:
+                full = str(panel.root / path)
+                self.show_notice(f"A similar question exists: <a href=\"{html.escape(full)}\">"
+                                 f"{html.escape(other)}</a> — open it instead?")
+                return full
+        self.show_notice(None)
+        return None
+
+    def pick_related(self) -> None:
+        from .dialogs import PickerDialog
+
+        s = self.session
+        panel = self.collection_panel
+        if s is None or panel.collection is None:
+            self.statusBar().showMessage("Open the collection folder to pick related articles", 5000)
+            return
+        listed = {v.get("url") for v in self.form.related.items()}
+        own = Path(s.path).resolve().relative_to(panel.root.resolve()).as_posix() if (
+            s.path and panel.root) else None
+        text = " ".join(str(s.fields.get(k) or "") for k in ("question", "answer"))[:2000]
+        by_path = {r.path: r for r in panel.records}
+        exclude = {own} | {p for p, r in by_path.items() if r.fields.get("url") in listed}
+        suggestions = [by_path[p] for p in panel.collection.similar(text, exclude, 12) if p in by_path]
+        dialog = PickerDialog(panel.collection, by_path, suggestions, exclude, self)
+        record = dialog.pick()
+        if record is not None:
+            f = record.fields
+            self.form.related.add({"id": f.get("id"), "title": f.get("title"),
+                                   "subject": f.get("subject"), "url": f.get("url")})
+
+    def refresh_related(self) -> None:
+        """Refresh stale snapshots: id, title and subject from the entries they point to."""
+        panel = self.collection_panel
+        by_url = {r.fields.get("url"): r for r in panel.records}
+        items = self.form.related.items()
+        changed = 0
+        for item in items:
+            target = by_url.get(item.get("url"))
+            if target is None:
+                continue
+            for key in ("id", "title", "subject"):
+                if key in item and item[key] != target.fields.get(key):
+                    item[key] = target.fields.get(key)
+                    changed += 1
+        if changed:
+            self.form.related.set_items(items)
+            self.on_related_edited(items)
+        self.statusBar().showMessage(f"{changed} snapshot value(s) refreshed", 4000)
+
+    def offer_rename(self) -> bool:
+        """When the slug or subject moved the entry: move the file and update every inbound
+        link in one confirmed operation."""
+        from ..core import rename
+
+        s = self.session
+        panel = self.collection_panel
+        if s is None or s.path is None or panel.root is None:
+            return False
+        plan = rename.plan(panel.root, Path(s.path), s.fields, panel.records, self.slug_rule)
+        if not plan.moves and not plan.inbound:
+            return False
+        where = plan.new_path.relative_to(panel.root) if plan.moves else Path(s.path).name
+        links = "\n".join(f"  • {p.relative_to(panel.root)}" for p, _ in plan.inbound[:12])
+        more = f"\n  … and {len(plan.inbound) - 12} more" if len(plan.inbound) > 12 else ""
+        answer = QMessageBox.question(
+            self, "Rename entry",
+            f"Move the entry to {where} (url {plan.new_url}) and update "
+            f"{len(plan.inbound)} file(s) that link to it?\n{links}{more}")
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            rename.apply(plan, s.fields)
+        except QtEditorError as exc:
+            show_error(self, "Not renamed", exc)
+            return False
+        self.journal.remove(s.path)
+        s.saved_fields = s.fields  # written by the rename: nothing to ask about
+        self.open_file(plan.new_path)
+        panel.set_folder(panel.root)
+        self.statusBar().showMessage(f"Renamed; {len(plan.inbound)} inbound link(s) updated", 6000)
+        return True
 
     def close_document(self) -> bool:
         if not self.maybe_save():

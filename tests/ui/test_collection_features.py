@@ -1,0 +1,84 @@
+"""Collection features in the window: related-article picker and refresh, renames that keep
+links whole, near-duplicate warning for new entries."""
+
+from __future__ import annotations
+
+import shutil
+
+from PySide6.QtWidgets import QMessageBox
+
+from qteditor.core.entry import Entry
+from qteditor.ui.main_window import sample_collection
+
+
+def _open(window, qtbot, tmp_path):
+    root = tmp_path / "content" / "learn"
+    shutil.copytree(sample_collection(), root)
+    with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
+        window.open_folder(tmp_path)
+    return root
+
+
+def test_pick_adds_a_full_snapshot_and_suggests_similar_entries(window, qtbot, tmp_path, monkeypatch):
+    root = _open(window, qtbot, tmp_path)
+    window.open_file(root / "history" / "why-did-the-roman-republic-become-an-empire.md")
+    seen = {}
+
+    def fake_pick(dialog):
+        seen["suggested"] = [dialog.results.item(i).text() for i in range(dialog.results.count())]
+        dialog.search.setText("chloroplasts")
+        return dialog.chosen()
+    monkeypatch.setattr("qteditor.ui.dialogs.PickerDialog.pick", fake_pick)
+    window.pick_related()
+    assert seen["suggested"] and not any("Roman Republic" in t for t in seen["suggested"])
+    added = window.session.fields["related_article1"]
+    assert list(added) == ["id", "title", "subject", "url"]  # the site's order, kept
+    assert added == {"id": 9001, "title": "What are the main parts of a plant cell?",
+                     "subject": "Biology",
+                     "url": "/learn/biology/questions/what-are-the-main-parts-of-a-plant-cell"}
+    assert window.session.fields["score"] == -1.0
+    window.save()
+    text = (root / "history" / "why-did-the-roman-republic-become-an-empire.md").read_text()
+    # the file's own conventions: children 4 spaces in (schema), titles plain like its title
+    assert ("related_article1:\n    id: 9001\n    title: What are the main parts of a plant cell?\n"
+            "    subject: Biology\n") in text
+
+
+def test_refresh_stale_snapshots(window, qtbot, tmp_path):
+    root = tmp_path / "content" / "learn"
+    shutil.copytree(sample_collection(), root)
+    chem = root / "chemistry" / "how-do-you-balance-the-equation-for-burning-methane.md"
+    chem.write_text(chem.read_text().replace("    id: 9006\n", "    id: 1\n"))
+    with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
+        window.open_folder(tmp_path)
+    window.open_file(chem)
+    window.refresh_related()
+    assert window.session.fields["related_article1"]["id"] == 9006
+
+
+def test_rename_moves_the_file_and_updates_links(window, qtbot, tmp_path):
+    root = _open(window, qtbot, tmp_path)
+    old = root / "mathematics" / "what-is-a-prime-number.md"
+    window.open_file(old)
+    title = window.form.rows[("title",)].widget
+    title.selectAll()
+    qtbot.keyClicks(title, "What are prime numbers?")
+    window.session.regenerate()
+    window.answers.append(QMessageBox.StandardButton.Yes)
+    assert window.offer_rename()
+    new = root / "mathematics" / "what-are-prime-numbers.md"
+    assert not old.exists() and window.session.path == str(new)
+    assert "what-are-prime-numbers" in (root / "physics" /
+                                        "what-is-the-difference-between-speed-and-velocity.md").read_text()
+    assert Entry.load(new).fields()["title"] == "What are prime numbers?"
+
+
+def test_new_entry_warns_of_a_near_duplicate(window, qtbot, tmp_path):
+    _open(window, qtbot, tmp_path)
+    window.new_entry()
+    title = window.form.rows[("title",)].widget
+    title.selectAll()
+    qtbot.keyClicks(title, "What is a prime number exactly?")
+    found = window.check_duplicate()
+    assert found and found.endswith("what-is-a-prime-number.md")
+    assert not window.notice.isHidden() and "similar question" in window.notice.text()
