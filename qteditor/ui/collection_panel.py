@@ -85,6 +85,18 @@ class EntryFilter(QSortFilterProxyModel):
         self.subject = ""
         self.rule = ""
 
+    def change(self, **values) -> None:
+        """Set filter values and re-filter the rows (begin/endFilterChange where Qt has them)."""
+        modern = hasattr(self, "endFilterChange")
+        if modern:
+            self.beginFilterChange()
+        for name, value in values.items():
+            setattr(self, name, value)
+        if modern:
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.invalidateFilter()
+
     def filterAcceptsRow(self, row: int, parent) -> bool:  # noqa: N802 - Qt override
         model: EntryModel = self.sourceModel()
         path, _title, subject, *_ = model.rows[row]
@@ -253,16 +265,14 @@ class CollectionPanel(QWidget):
     def _apply_search(self) -> None:
         text = self.search.text().strip()
         if not text or self.collection is None:
-            self.proxy.allowed = None
+            self.proxy.change(allowed=None)
         else:
-            self.proxy.allowed = set(self.collection.search(text, limit=5000))
-        self.proxy.invalidateFilter()
+            self.proxy.change(allowed=set(self.collection.search(text, limit=5000)))
         self._update_count()
 
     def _apply_filters(self) -> None:
-        self.proxy.subject = self.subject_filter.currentData() or ""
-        self.proxy.rule = self.rule_filter.currentData() or ""
-        self.proxy.invalidateFilter()
+        self.proxy.change(subject=self.subject_filter.currentData() or "",
+                          rule=self.rule_filter.currentData() or "")
         self._update_count()
 
     def _update_count(self) -> None:
