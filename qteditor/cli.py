@@ -333,72 +333,33 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FAILED if any(p.severity == ERROR for p in problems) else EXIT_OK
 
 
-def _deep_merge(into: dict, patch: dict) -> dict:
-    for key, value in patch.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
-            _deep_merge(into[key], value)
-        else:
-            into[key] = value
-    return into
-
-
 def cmd_fix(args: argparse.Namespace) -> int:
-    import difflib
-
-    from .core import patch as patching
+    from .core import fixes
     from .core.checks import RULES
-    from .core.entry import Entry
-    from .core.errors import QtEditorError
 
     if args.rule and args.rule not in RULES:
         raise UsageError(f"fix: unknown rule {args.rule!r} (rules: {', '.join(RULES)})")
     _files, problems = run_checks(args.paths)
-    per_file: dict = {}
-    for p in problems:
-        if p.fix is not None and (not args.rule or p.rule == args.rule):
-            _deep_merge(per_file.setdefault((p.file, p.path), {}), json.loads(json.dumps(p.fix)))
+    changes = fixes.prepare(fixes.plan_fixes(problems, args.rule))
     status = EXIT_OK
-    changed = 0
-    for (file, shown), fix in sorted(per_file.items()):
-        try:
-            entry = Entry.load(file)
-            fields = _renumber_related(patching.merge(entry.fields(), fix, entry.schema))
-            if args.dry_run:
-                rendered = entry.render(fields)
-                if rendered is not None:
-                    sys.stdout.writelines(difflib.unified_diff(
-                        entry.raw.decode("utf-8").splitlines(keepends=True),
-                        rendered[0].decode("utf-8").splitlines(keepends=True),
-                        f"a/{shown}", f"b/{shown}"))
-                    changed += 1
-            elif entry.save(fields):
-                changed += 1
-        except QtEditorError as exc:
-            _report(exc, shown)
+    for change in changes:
+        if change.error is not None:
+            _report(change.error, change.shown)
             status = EXIT_FAILED
+    if args.dry_run:
+        for change in changes:
+            sys.stdout.write(change.diff())
+        changed = sum(c.new is not None for c in changes)
+    else:
+        changed, errors = fixes.write(changes)
+        for exc in errors:
+            if exc not in [c.error for c in changes]:
+                _report(exc)
+                status = EXIT_FAILED
     if sys.stderr.isatty():
         verb = "would change" if args.dry_run else "changed"
         print(f"{verb} {changed} file(s)", file=sys.stderr)
     return status
-
-
-def _renumber_related(fields: dict) -> dict:
-    """related_articleN keep numbers without gaps after a removal."""
-    import re
-
-    keys = [k for k in fields if re.fullmatch(r"related_article\d+", str(k))]
-    numbers = sorted(int(k[len("related_article"):]) for k in keys)
-    if numbers == list(range(1, len(numbers) + 1)):
-        return fields
-    values = [fields[f"related_article{n}"] for n in numbers]
-    out = {}
-    for k, v in fields.items():
-        if k in keys:
-            continue
-        out[k] = v
-    for i, v in enumerate(values, start=1):
-        out[f"related_article{i}"] = v
-    return out
 
 
 # ---------------------------------------------------------------------------- main

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QFileSystemWatcher,
     QModelIndex,
     QObject,
     QSortFilterProxyModel,
@@ -180,6 +181,10 @@ class CollectionPanel(QWidget):
         self.subject_filter.currentIndexChanged.connect(self._apply_filters)
         self.rule_filter.currentIndexChanged.connect(self._apply_filters)
         self.table.activated.connect(self._open_index)
+        self.watcher = QFileSystemWatcher(self)
+        self._rescan = QTimer(self, singleShot=True, interval=700)
+        self._rescan.timeout.connect(lambda: self.root and self.set_folder(self.root))
+        self.watcher.directoryChanged.connect(lambda _p: self._rescan.start())
         self._indexer = _Indexer()
         self._indexer.progress.connect(self._show_progress, Qt.ConnectionType.QueuedConnection)
         self._indexer.finished.connect(self._indexed, Qt.ConnectionType.QueuedConnection)
@@ -236,6 +241,13 @@ class CollectionPanel(QWidget):
             self.progress.setValue(done)
             self.progress.setFormat(f"Indexing: {done:,} of {total:,} files")
 
+    def _watch_folders(self) -> None:
+        """Files added, removed or changed outside the app refresh the index (by mtime)."""
+        if self.watcher.directories():
+            self.watcher.removePaths(self.watcher.directories())
+        folders = {str(self.root)} | {str(self.root / Path(r[0]).parent) for r in self.model.rows}
+        self.watcher.addPaths(sorted(folders)[:2000])
+
     def _indexed(self, rows, problems, records) -> None:
         self.progress.hide()
         self.records = records
@@ -259,6 +271,7 @@ class CollectionPanel(QWidget):
         if not rows:
             self.empty.setText(f"No entries (.md files) in\n{self.root}")
         self._update_count()
+        self._watch_folders()
         self.indexed.emit()
 
     # ------------------------------------------------------------------ filtering

@@ -256,3 +256,34 @@ class PickerDialog(QDialog):
 
     def pick(self):
         return self.chosen() if self.exec() else None
+
+
+class BatchDialog(QDialog):
+    """The combined diff of a change to many files (fix all of a rule, batch edit), before
+    anything is written."""
+
+    def __init__(self, title: str, changes: list, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(900, 560)
+        text = QPlainTextEdit(readOnly=True)
+        text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        diffs = "".join(c.diff() for c in changes)
+        errors = [str(c.error) for c in changes if c.error is not None]
+        count = sum(c.new is not None for c in changes)
+        text.setPlainText(diffs + ("\n".join(["", "Not possible:"] + errors) if errors else "")
+                          or "Nothing to change.")
+        _DiffColors(text.document())
+        summary = QLabel(f"{count} file(s) will change" + (f"; {len(errors)} cannot" if errors else "")
+                         + ". Only the lines shown change.")
+        buttons = QDialogButtonBox()
+        self.apply_button = buttons.addButton("Apply", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.apply_button.setEnabled(count > 0)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(summary)
+        lay.addWidget(text)
+        lay.addWidget(buttons)

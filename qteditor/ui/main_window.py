@@ -325,6 +325,10 @@ class MainWindow(QMainWindow):
         self.watcher.fileChanged.connect(
             lambda path: QTimer.singleShot(150, lambda: self.on_outside_change(path)))
         self.problems_list.itemActivated.connect(self.jump_to_problem)
+        self.problems_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.problems_list.customContextMenuRequested.connect(self._problem_menu)
+        self.collection_panel.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.collection_panel.table.customContextMenuRequested.connect(self._browser_menu)
         self.error_view.save_button.clicked.connect(self.save_raw)
 
     # ------------------------------------------------------------------ state
@@ -534,6 +538,7 @@ class MainWindow(QMainWindow):
         for p in problems:
             item = QListWidgetItem(f"{p.severity}: {p.message}  [{p.rule}]")
             item.setData(Qt.ItemDataRole.UserRole, p.field)
+            item.setData(Qt.ItemDataRole.UserRole + 1, p)
             item.setToolTip(f"{p.rule}: {p.message}" + (f"\nfix: {p.fix}" if p.fix else ""))
             self.problems_list.addItem(item)
         self.problems_dock.setWindowTitle(f"Problems ({len(problems)})" if problems else "Problems")
@@ -541,6 +546,92 @@ class MainWindow(QMainWindow):
             empty = QListWidgetItem("No problems in this entry.")
             empty.setFlags(Qt.ItemFlag.NoItemFlags)
             self.problems_list.addItem(empty)
+
+    def _problem_menu(self, pos) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        item = self.problems_list.itemAt(pos)
+        problem = item.data(Qt.ItemDataRole.UserRole + 1) if item else None
+        if problem is None:
+            return
+        menu = QMenu(self)
+        fix = menu.addAction("Fix in this entry", lambda: self.fix_problem(problem))
+        fix.setEnabled(problem.fix is not None)
+        menu.addAction(f"Fix all “{problem.rule}” in the collection…",
+                       lambda: self.fix_all(problem.rule))
+        menu.exec(self.problems_list.mapToGlobal(pos))
+
+    def fix_problem(self, problem) -> bool:
+        """Apply one problem's fix to the open entry (saved with the next Save)."""
+        from ..core import fixes, patch
+
+        s = self.session
+        if s is None or problem.fix is None:
+            return False
+        s.fields = fixes.renumber_related(patch.merge(s.fields, problem.fix, s.entry.schema))
+        self.form.load(s)
+        self._changed()
+        return True
+
+    def fix_all(self, rule: str, apply=None) -> int:
+        """Fix every problem of a rule across the collection, after showing the diff."""
+        from ..core import fixes
+
+        panel = self.collection_panel
+        if panel.root is None:
+            return 0
+        problems = [p for ps in panel.model.problems.values() for p in ps if p.rule == rule]
+        for p in problems:
+            p.file = str(panel.root / p.path)
+        changes = fixes.prepare(fixes.plan_fixes(problems, rule))
+        return self._apply_changes(f"Fix all “{rule}”", changes, apply)
+
+    def _apply_changes(self, title: str, changes: list, apply=None) -> int:
+        from ..core import fixes
+        from .dialogs import BatchDialog
+
+        if self.session is not None and self.session.dirty and any(
+                str(c.file) == self.session.path for c in changes):
+            show_error(self, title, QtEditorError("save or revert the open entry first",
+                                                  self.session.path))
+            return 0
+        ok = apply(changes) if apply else BatchDialog(title, changes, self).exec()
+        if not ok:
+            return 0
+        written, errors = fixes.write(changes)
+        for exc in errors[:1]:
+            show_error(self, title, exc)
+        if self.session is not None and self.session.path and any(
+                str(c.file) == self.session.path for c in changes):
+            self.on_outside_change(self.session.path)
+        self.collection_panel.set_folder(self.collection_panel.root)
+        self.statusBar().showMessage(f"{written} file(s) changed", 5000)
+        return written
+
+    def _browser_menu(self, pos) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        paths = self.collection_panel.selected_paths()
+        if not paths:
+            return
+        menu = QMenu(self)
+        menu.addAction(f"Set a field on {len(paths)} selected entr{'y' if len(paths) == 1 else 'ies'}…",
+                       lambda: self.batch_set(paths))
+        menu.exec(self.collection_panel.table.viewport().mapToGlobal(pos))
+
+    def batch_set(self, paths: list[str], assignment: str | None = None, apply=None) -> int:
+        """Set KEY=VALUE (dotted keys, the field's type kept) on many entries, after a diff."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from ..core import fixes
+
+        if assignment is None:
+            assignment, ok = QInputDialog.getText(
+                self, "Set a field", "KEY=VALUE (e.g. subject=Computer Science, author=QuickTakes):")
+            if not ok or "=" not in assignment:
+                return 0
+        changes = fixes.prepare_assignments([Path(p) for p in paths], [assignment])
+        return self._apply_changes(f"Set {assignment.split('=', 1)[0]}", changes, apply)
 
     def jump_to_problem(self, item) -> None:
         field = item.data(Qt.ItemDataRole.UserRole)

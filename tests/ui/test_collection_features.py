@@ -82,3 +82,54 @@ def test_new_entry_warns_of_a_near_duplicate(window, qtbot, tmp_path):
     found = window.check_duplicate()
     assert found and found.endswith("what-is-a-prime-number.md")
     assert not window.notice.isHidden() and "similar question" in window.notice.text()
+
+
+def test_fix_one_problem_in_the_open_entry(window, qtbot, tmp_path):
+    root = tmp_path / "content" / "learn"
+    shutil.copytree(sample_collection(), root)
+    chem = root / "chemistry" / "how-do-you-balance-the-equation-for-burning-methane.md"
+    chem.write_text(chem.read_text().replace("    id: 9006\n", "    id: 1\n"))
+    with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
+        window.open_folder(tmp_path)
+    window.open_file(chem)
+    problem = next(p for p in window.collection_panel.problems_for(str(chem))
+                   if p.rule == "related-stale-id")
+    assert window.fix_problem(problem)
+    assert window.session.fields["related_article1"]["id"] == 9006 and window.session.dirty
+    window.save()
+    assert "    id: 9006\n" in chem.read_text()
+
+
+def test_fix_all_of_a_rule_and_batch_edit_show_the_diff_first(window, qtbot, tmp_path):
+    root = tmp_path / "content" / "learn"
+    shutil.copytree(sample_collection(), root)
+    bio = root / "biology" / "what-are-the-main-parts-of-a-plant-cell.md"
+    shutil.copy(bio, root / "biology" / "copy.md")
+    bio.write_text(bio.read_text().replace("subject: Biology", "subject: biology")
+                   .replace("QuickTakes | Biology", "QuickTakes | biology"))
+    with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
+        window.open_folder(tmp_path)
+    seen = []
+    with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
+        written = window.fix_all("subject-casing", apply=lambda changes: seen.extend(changes) or True)
+    assert written == 1 and "-subject: biology\n+subject: Biology\n" in seen[0].diff()
+    assert "subject: Biology" in bio.read_text() and "QuickTakes | Biology" in bio.read_text()
+    targets = [str(root / "physics" / "what-is-the-difference-between-speed-and-velocity.md"),
+               str(root / "history" / "why-did-the-roman-republic-become-an-empire.md")]
+    declined = window.batch_set(targets, "author=Editorial Team", apply=lambda changes: False)
+    assert declined == 0 and "Editorial Team" not in (root / "history" /
+                                                      "why-did-the-roman-republic-become-an-empire.md").read_text()
+    with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
+        assert window.batch_set(targets, "author=Editorial Team", apply=lambda changes: True) == 2
+    for t in targets:
+        assert "\nauthor: Editorial Team\n" in open(t).read()
+
+
+def test_index_follows_files_changed_outside(window, qtbot, tmp_path):
+    root = _open(window, qtbot, tmp_path)
+    assert window.collection_panel.model.rowCount() == 6
+    src = root / "biology" / "what-are-the-main-parts-of-a-plant-cell.md"
+    with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
+        (root / "biology" / "another.md").write_bytes(src.read_bytes().replace(
+            b"What are the main parts of a plant cell?", b"Another question"))
+    assert window.collection_panel.model.rowCount() == 7
