@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from .errors import QtEditorError
 from .scanner import scan
 from .yamlspan import json_safe, parse
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 CHUNK = 400
 
 
@@ -126,7 +127,7 @@ class Collection:
                     date TEXT, url TEXT, file_name TEXT, question TEXT, answer TEXT,
                     keywords TEXT, data TEXT);
                 CREATE VIRTUAL TABLE fts USING fts5(question, answer, keywords,
-                    content='entries', content_rowid='rowid');
+                    content='entries', content_rowid='rowid', detail='column');
             """)
             self.db.execute(f"PRAGMA user_version={INDEX_VERSION}")
             self.db.commit()
@@ -168,6 +169,9 @@ class Collection:
                 todo.append(rel)
         stats.files = len(on_disk)
         gone = [p for p in known if p not in on_disk]
+        cold = not known and len(todo) > CHUNK
+        if cold:  # a cache being built from nothing: no journal, no fsync (rebuilt if lost)
+            self.db.execute("PRAGMA synchronous=OFF")
         with self.db:
             for rel in gone:
                 self._delete(rel)
@@ -177,10 +181,14 @@ class Collection:
                     self._delete(rel)
             done = 0
             for rows in self._read_all([(rel, *on_disk[rel]) for rel in todo]):
-                self._insert(rows)
+                self._insert(rows, with_text=not cold)
                 done += len(rows)
                 if progress:
                     progress(done, len(todo))
+            if cold:  # one pass over all answers is faster than one per chunk
+                self.db.execute("INSERT INTO fts(fts) VALUES('rebuild')")
+        if cold:
+            self.db.execute("PRAGMA synchronous=NORMAL")
         stats.read = len(todo)
         stats.seconds = time.perf_counter() - start
         return stats
@@ -194,9 +202,16 @@ class Collection:
             return
         # forkserver/spawn: never fork a process that runs other threads (the window's)
         method = "forkserver" if sys.platform.startswith("linux") else "spawn"
-        with ProcessPoolExecutor(max_workers=self.workers,
-                                 mp_context=multiprocessing.get_context(method)) as pool:
-            yield from pool.map(_read_chunk, chunks)
+        done = 0
+        try:
+            with ProcessPoolExecutor(max_workers=self.workers,
+                                     mp_context=multiprocessing.get_context(method)) as pool:
+                for rows in pool.map(_read_chunk, chunks):
+                    done += 1
+                    yield rows
+        except (BrokenProcessPool, OSError):
+            for chunk in chunks[done:]:  # workers could not start here: read in this process
+                yield _read_chunk(chunk)
 
     @staticmethod
     def _row(rel: str, size: int, mtime: int, data: Any, error: str | None) -> tuple:
@@ -211,14 +226,17 @@ class Collection:
                 answer if isinstance(answer, str) else "", _text(seo.get("page_keywords")),
                 json.dumps(rest, ensure_ascii=False, separators=(",", ":")))
 
-    def _insert(self, rows: list[tuple]) -> None:
+    def _insert(self, rows: list[tuple], with_text: bool = True) -> None:
+        before = self.db.execute("SELECT coalesce(max(rowid), 0) FROM entries").fetchone()[0]
         self.db.executemany(
             "INSERT INTO entries(path, size, mtime, error, id, title, subject, date, url, "
             "file_name, question, answer, keywords, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        if not with_text:
+            return
+        # the new rows have the rowids above the old maximum: a range, not a search by path
         self.db.execute(
-            "INSERT INTO fts(rowid, question, answer, keywords) SELECT e.rowid, e.question, "
-            "e.answer, e.keywords FROM entries e WHERE e.path IN (SELECT value FROM json_each(?))",
-            (json.dumps([r[0] for r in rows]),))
+            "INSERT INTO fts(rowid, question, answer, keywords) SELECT rowid, question, answer, "
+            "keywords FROM entries WHERE rowid > ?", (before,))
 
     def _delete(self, rel: str) -> None:
         row = self.db.execute("SELECT rowid, question, answer, keywords FROM entries WHERE path=?",
