@@ -24,6 +24,7 @@ from typing import Any
 
 from .document import split
 from .errors import QtEditorError
+from .resources import user_folder
 from .scanner import scan
 from .yamlspan import json_safe, parse
 
@@ -40,13 +41,7 @@ def content_root(folder: Path) -> Path:
 
 
 def cache_dir() -> Path:
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return base / "qteditor"
+    return user_folder("cache")
 
 
 def read_entry(path: str) -> tuple[Any, str | None]:

@@ -9,22 +9,16 @@ import hashlib
 import json
 import os
 import socket
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import storage
+from .resources import user_folder
 
 
 def data_dir() -> Path:
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
-    return base / "qteditor"
+    return user_folder("data")
 
 
 def _key(path: str | None, token: str) -> str:

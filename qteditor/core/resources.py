@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -28,3 +29,19 @@ def resource_dir() -> Path:
 
 def resource(*parts: str) -> Path:
     return resource_dir().joinpath(*parts)
+
+
+def user_folder(kind: str) -> Path:
+    """The per-user folder of a kind ("cache" or "data") for this platform, with qteditor's
+    name (XDG on Linux, Library on macOS, AppData on Windows)."""
+    if sys.platform == "win32":
+        var, fallback = ("LOCALAPPDATA", "AppData/Local") if kind == "cache" else (
+            "APPDATA", "AppData/Roaming")
+        base = Path(os.environ.get(var, Path.home() / fallback))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / ("Caches" if kind == "cache" else "Application Support")
+    else:
+        var, fallback = ("XDG_CACHE_HOME", ".cache") if kind == "cache" else (
+            "XDG_DATA_HOME", ".local/share")
+        base = Path(os.environ.get(var, Path.home() / fallback))
+    return base / "qteditor"

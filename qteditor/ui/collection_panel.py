@@ -205,8 +205,7 @@ class CollectionPanel(QWidget):
     def set_folder(self, folder: Path, wait: bool = False) -> None:
         """Index the folder in the background (``wait`` for tests and scripts)."""
         self.root = Path(folder)
-        if self.collection is not None:
-            self.collection.close()
+        # a previous indexing thread may still run: it closes its own collection when done
         self.collection = Collection(self.root, self.cache, workers=2)
         self.progress.setRange(0, 0)
         self.progress.setFormat("Indexing…")
@@ -222,8 +221,14 @@ class CollectionPanel(QWidget):
     def _index(self, collection: Collection) -> None:
         from ..core.checks import check
 
+        def progress(done: int, total: int) -> None:
+            try:
+                self._indexer.progress.emit(done, total)
+            except RuntimeError:
+                pass  # the panel was closed while indexing
+
         try:
-            collection.refresh(lambda done, total: self._indexer.progress.emit(done, total))
+            collection.refresh(progress)
             rows = collection.rows()
             records = collection.records()
             problems: dict[str, list] = {}
@@ -231,9 +236,15 @@ class CollectionPanel(QWidget):
                 problems.setdefault(p.path, []).append(p)
         except Exception as exc:  # noqa: BLE001 - shown in the panel, never a traceback
             rows, problems, records = [], {}, []
-            self._indexer.progress.emit(-1, 0)
             self.error = str(exc)
-        self._indexer.finished.emit(rows, problems, records)
+        current = collection is self.collection
+        if not current:
+            collection.close()  # superseded by a newer folder: its result is not shown
+            return
+        try:
+            self._indexer.finished.emit(rows, problems, records)
+        except RuntimeError:
+            pass  # the panel was closed while indexing
 
     def _show_progress(self, done: int, total: int) -> None:
         if total:

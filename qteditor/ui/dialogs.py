@@ -44,6 +44,28 @@ class _DiffColors(QSyntaxHighlighter):
         self.setFormat(0, len(text), fmt)
 
 
+def diff_view(text: str) -> QPlainTextEdit:
+    """A read-only, unwrapped, monospaced view of a unified diff, coloured by line."""
+    view = QPlainTextEdit(readOnly=True)
+    view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+    view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    view.setPlainText(text)
+    view.colors = _DiffColors(view.document())
+    return view
+
+
+def accept_buttons(dialog: QDialog, accept_text: str, enabled: bool = True,
+                   cancel=QDialogButtonBox.StandardButton.Cancel):
+    """Buttons with one accepting button (returned) and a cancel/close button."""
+    buttons = QDialogButtonBox()
+    accept = buttons.addButton(accept_text, QDialogButtonBox.ButtonRole.AcceptRole)
+    accept.setEnabled(enabled)
+    buttons.addButton(cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, accept
+
+
 class ReviewChangesDialog(QDialog):
     """The exact diff Save will write, before it writes it."""
 
@@ -51,23 +73,15 @@ class ReviewChangesDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Review changes — {name}")
         self.resize(900, 560)
-        text = QPlainTextEdit(readOnly=True)
-        text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         diff = unified_diff(old, new, name) if new is not None else ""
         self.diff = diff
-        text.setPlainText(diff or "No changes: saving would write nothing.")
-        _DiffColors(text.document())
+        text = diff_view(diff or "No changes: saving would write nothing.")
         changed = sum(1 for line in diff.splitlines() if line[:1] in "+-"
                       and not line.startswith(("+++", "---")))
         summary = QLabel(f"{changed} changed line(s). Only these lines change on disk."
                          if diff else "The file on disk already holds this entry.")
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("Save", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setEnabled(bool(diff))
-        buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = accept_buttons(self, "Save", bool(diff),
+                                                   QDialogButtonBox.StandardButton.Close)
         lay = QVBoxLayout(self)
         lay.addWidget(summary)
         lay.addWidget(text)
@@ -96,11 +110,7 @@ class RegenerateDialog(QDialog):
         note = QLabel("A published URL is a permalink: links to the old URL break unless the site "
                       "redirects it. The file is renamed when you save under the new name.")
         note.setWordWrap(True)
-        buttons = QDialogButtonBox()
-        buttons.addButton("Regenerate", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, _ = accept_buttons(self, "Regenerate")
         lay = QVBoxLayout(self)
         lay.addLayout(grid)
         lay.addWidget(note)
@@ -129,11 +139,7 @@ class RecoveryDialog(QDialog):
         label = QLabel(f"qteditor ended before <b>{name}</b> was saved. "
                        f"Edits journaled at {when}; the changes against the file on disk:")
         label.setWordWrap(True)
-        text = QPlainTextEdit(readOnly=True)
-        text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        text.setPlainText(unified_diff(disk, item.content, name) or "(no difference)")
-        _DiffColors(text.document())
+        text = diff_view(unified_diff(disk, item.content, name) or "(no difference)")
         buttons = QDialogButtonBox()
         recover = buttons.addButton("Recover", QDialogButtonBox.ButtonRole.AcceptRole)
         discard = buttons.addButton("Discard", QDialogButtonBox.ButtonRole.DestructiveRole)
@@ -266,23 +272,14 @@ class BatchDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(900, 560)
-        text = QPlainTextEdit(readOnly=True)
-        text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         diffs = "".join(c.diff() for c in changes)
         errors = [str(c.error) for c in changes if c.error is not None]
         count = sum(c.new is not None for c in changes)
-        text.setPlainText(diffs + ("\n".join(["", "Not possible:"] + errors) if errors else "")
-                          or "Nothing to change.")
-        _DiffColors(text.document())
+        text = diff_view(diffs + ("\n".join(["", "Not possible:"] + errors) if errors else "")
+                         or "Nothing to change.")
         summary = QLabel(f"{count} file(s) will change" + (f"; {len(errors)} cannot" if errors else "")
                          + ". Only the lines shown change.")
-        buttons = QDialogButtonBox()
-        self.apply_button = buttons.addButton("Apply", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.apply_button.setEnabled(count > 0)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.apply_button = accept_buttons(self, "Apply", count > 0)
         lay = QVBoxLayout(self)
         lay.addWidget(summary)
         lay.addWidget(text)
