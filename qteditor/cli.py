@@ -402,13 +402,13 @@ def _open_window(argv: list[str]) -> int:
         return EXIT_FAILED
     try:
         from .ui.app import run
-    except ImportError:
-        return _no_window(path)
+    except ImportError as exc:  # Qt or its system libraries are missing here
+        return _no_window(path, str(exc))
     return run(path)
 
 
-def _no_window(path: str | None) -> int:
-    """Until the window exists: list the entries of the collection on the command line."""
+def _no_window(path: str | None, reason: str) -> int:
+    """Qt cannot start here: say why, and list the entries of the collection instead."""
     from pathlib import Path
 
     from .core.entry import Entry
@@ -417,7 +417,8 @@ def _no_window(path: str | None) -> int:
 
     root = Path(path) if path else resource("sample")
     files = [root] if root.is_file() else sorted(root.rglob("*.md"))
-    print(f"qteditor {__version__}: the window is not built yet; entries in {root}:")
+    print(f"qteditor {__version__}: the window cannot start here ({reason}); "
+          f"entries in {root}:", file=sys.stderr)
     status = EXIT_OK
     for f in files:
         try:

@@ -203,3 +203,16 @@ def test_export_writes_a_standalone_page(entry_file, tmp_path, capsys):
     assert html.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in html
     assert '<meta name="description" content="Get the full answer from QuickTakes - ' in html
     assert run("export", tmp_path / "missing.md", "-o", page, capsys=capsys)[0] == 1
+
+
+def test_without_qt_the_collection_is_listed_with_the_reason(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "qteditor.ui.app", None)  # as if Qt could not load
+    code = main([])
+    out, err = capsys.readouterr()
+    assert code == 0 and "the window cannot start here" in err
+    assert "[Biology] What are the main parts of a plant cell?" in out
+
+
+def test_unknown_path_for_the_window_is_an_error(capsys, tmp_path):
+    code = main([str(tmp_path / "nope")])
+    assert code == 1 and "no such file or folder" in capsys.readouterr().err
