@@ -459,6 +459,11 @@ def _startup_probe(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import os
+
+    for name in ("stdout", "stderr"):  # a windowed build (Windows, macOS) has no console
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115 - lives as long as the process
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "--startup-probe":
         return _startup_probe(argv[1:])
