@@ -300,7 +300,7 @@ def run_checks(paths: list[str]):
     for (root, prefix, _given), only in _targets(paths).items():
         col = Collection(root)
         try:
-            col.refresh(_progress(f"indexing {root}"))
+            col.refresh(_progress(f"indexing {root}"), text=False)  # checks need no search
             records = col.records()
         finally:
             col.close()

@@ -151,8 +151,12 @@ class Collection:
             except OSError:
                 continue
 
-    def refresh(self, progress: Callable[[int, int], None] | None = None) -> RefreshStats:
-        """Bring the index up to date: read new and changed files, drop removed ones."""
+    def refresh(self, progress: Callable[[int, int], None] | None = None,
+                text: bool = True) -> RefreshStats:
+        """Bring the index up to date: read new and changed files, drop removed ones.
+
+        A collection indexed from nothing gets its full-text index in one pass at the end;
+        ``text=False`` leaves that pass to the first search (checks and browsing need none)."""
         start = time.perf_counter()
         stats = RefreshStats()
         known = {p: (s, m) for p, s, m in self.db.execute("SELECT path, size, mtime FROM entries")}
@@ -181,7 +185,10 @@ class Collection:
                 if progress:
                     progress(done, len(todo))
             if cold:  # one pass over all answers is faster than one per chunk
-                self.db.execute("INSERT INTO fts(fts) VALUES('rebuild')")
+                if text:
+                    self.db.execute("INSERT INTO fts(fts) VALUES('rebuild')")
+                else:
+                    self._set_text_pending(True)
         if cold:
             self.db.execute("PRAGMA synchronous=NORMAL")
         stats.read = len(todo)
@@ -242,6 +249,23 @@ class Collection:
                         "VALUES('delete', ?, ?, ?, ?)", row)
         self.db.execute("DELETE FROM entries WHERE rowid=?", (row[0],))
 
+    def _set_text_pending(self, pending: bool) -> None:
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)")
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('text_pending', ?)",
+                        ("1" if pending else "0",))
+
+    def text_pending(self) -> bool:
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)")
+        row = self.db.execute("SELECT value FROM meta WHERE key='text_pending'").fetchone()
+        return bool(row and row[0] == "1")
+
+    def ensure_text(self) -> None:
+        """Build the full-text index if a text-less refresh left it for later."""
+        if self.text_pending():
+            with self.db:
+                self.db.execute("INSERT INTO fts(fts) VALUES('rebuild')")
+                self._set_text_pending(False)
+
     def update_file(self, rel: str) -> None:
         """Re-read one file now (after a save or a file-watcher event)."""
         path = self.root / rel
@@ -266,21 +290,31 @@ class Collection:
         return self.db.execute("SELECT count(*) FROM entries").fetchone()[0]
 
     def rows(self, order: str = "title") -> list[tuple]:
-        """(path, title, subject, date, id, error) of every entry, for the browser."""
+        """(path, title, subject, date, id, error, rowid) of every entry, for the browser."""
         column = {"title": "title", "subject": "subject", "date": "date", "id": "id",
                   "path": "path"}.get(order, "title")
         return self.db.execute(
-            f"SELECT path, title, subject, date, id, error FROM entries ORDER BY {column}, path"
-        ).fetchall()
+            f"SELECT path, title, subject, date, id, error, rowid FROM entries "
+            f"ORDER BY {column}, path").fetchall()
 
     def search(self, query: str, limit: int = 200) -> list[str]:
         """Paths of the entries matching ``query`` (words, prefix* allowed), best first."""
         match = _fts_query(query)
         if not match:
             return []
+        self.ensure_text()
         return [r[0] for r in self.db.execute(
             "SELECT e.path FROM fts JOIN entries e ON e.rowid = fts.rowid WHERE fts MATCH ? "
             "ORDER BY bm25(fts, 10.0, 1.0, 5.0) LIMIT ?", (match, limit))]
+
+    def matching(self, query: str) -> set[int]:
+        """The row ids of every entry matching ``query``, unranked: what a filter-as-you-type
+        needs (ranking, or even naming, every match of a short prefix costs far more)."""
+        match = _fts_query(query)
+        if not match:
+            return set()
+        self.ensure_text()
+        return {r[0] for r in self.db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (match,))}
 
     def similar(self, text: str, exclude: set[str] | None = None, limit: int = 10) -> list[str]:
         """Entries whose text is like ``text`` (bm25 over question, keywords and answer)."""
@@ -288,6 +322,7 @@ class Collection:
         if not words:
             return []
         match = " OR ".join(f'"{w}"' for w in words)
+        self.ensure_text()
         out = []
         for (path,) in self.db.execute(
                 "SELECT e.path FROM fts JOIN entries e ON e.rowid = fts.rowid WHERE fts MATCH ? "
@@ -307,13 +342,18 @@ def _words(text: str) -> list[str]:
 
 
 def _fts_query(query: str) -> str:
-    terms = []
-    for raw in query.split():
-        prefix = raw.endswith("*")
+    """An FTS5 query: every word must match; the word still being typed (the last, unless a
+    space follows it) and words ending in * match as prefixes. A last word of one letter is
+    left out until a second one is typed (it would match nearly every entry)."""
+    tokens = query.split()
+    terms: list[str] = []
+    for n, raw in enumerate(tokens):
         words = _words(raw)
-        if not words:
-            continue
         for i, w in enumerate(words):
-            last = i == len(words) - 1
-            terms.append(f'"{w}"' + ("*" if (prefix or last) and last else ""))
+            last_word = i == len(words) - 1
+            typing = n == len(tokens) - 1 and not query.endswith(" ")
+            prefix = last_word and (raw.endswith("*") or typing)
+            if prefix and len(w) < 2 and terms:
+                continue
+            terms.append(f'"{w}"' + ("*" if prefix else ""))
     return " AND ".join(terms)

@@ -36,7 +36,7 @@ COLUMNS = ("Title", "Subject", "Date", "ID", "Problems")
 
 
 class EntryModel(QAbstractTableModel):
-    """Rows: (path, title, subject, date, id, problems)."""
+    """Rows: (path, title, subject, date, id, error, rowid); problems by path."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -61,7 +61,7 @@ class EntryModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        path, title, subject, date, ident, error = self.rows[index.row()]
+        path, title, subject, date, ident, error, _rowid = self.rows[index.row()]
         col = index.column()
         count = len(self.problems.get(path, ()))
         if role == Qt.ItemDataRole.DisplayRole:
@@ -82,7 +82,7 @@ class EntryFilter(QSortFilterProxyModel):
     def __init__(self) -> None:
         super().__init__()
         self.setSortRole(Qt.ItemDataRole.UserRole)
-        self.allowed: set[str] | None = None  # search results
+        self.allowed: set[int] | None = None  # row ids of the search results
         self.subject = ""
         self.rule = ""
 
@@ -100,8 +100,8 @@ class EntryFilter(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, row: int, parent) -> bool:  # noqa: N802 - Qt override
         model: EntryModel = self.sourceModel()
-        path, _title, subject, *_ = model.rows[row]
-        if self.allowed is not None and path not in self.allowed:
+        path, _title, subject, *_rest, rowid = model.rows[row]
+        if self.allowed is not None and rowid not in self.allowed:
             return False
         if self.subject and subject != self.subject:
             return False
@@ -228,7 +228,7 @@ class CollectionPanel(QWidget):
                 pass  # the panel was closed while indexing
 
         try:
-            collection.refresh(progress)
+            collection.refresh(progress, text=False)  # browse and checks first
             rows = collection.rows()
             records = collection.records()
             problems: dict[str, list] = {}
@@ -244,7 +244,11 @@ class CollectionPanel(QWidget):
         try:
             self._indexer.finished.emit(rows, problems, records)
         except RuntimeError:
-            pass  # the panel was closed while indexing
+            return  # the panel was closed while indexing
+        try:
+            collection.ensure_text()  # then the full-text index, while the browser is in use
+        except Exception:  # noqa: BLE001 - search builds it on first use otherwise
+            pass
 
     def _show_progress(self, done: int, total: int) -> None:
         if total:
@@ -288,10 +292,10 @@ class CollectionPanel(QWidget):
     # ------------------------------------------------------------------ filtering
     def _apply_search(self) -> None:
         text = self.search.text().strip()
-        if not text or self.collection is None:
+        if len(text) < 2 or self.collection is None:  # one letter matches everything
             self.proxy.change(allowed=None)
         else:
-            self.proxy.change(allowed=set(self.collection.search(text, limit=5000)))
+            self.proxy.change(allowed=self.collection.matching(text))
         self._update_count()
 
     def _apply_filters(self) -> None:

@@ -85,3 +85,27 @@ def test_read_entry_reports_errors_with_location(tmp_path):
     bad.write_bytes(b"---\na: 1\na: 2\n---\n")
     data, error = read_entry(str(bad))
     assert data is None and error.startswith(f"{bad}:3:1: duplicate key")
+
+
+def test_filter_as_you_type_queries():
+    from qteditor.core.collection import _fts_query
+
+    assert _fts_query("balance sh") == '"balance" AND "sh"*'
+    assert _fts_query("balance ") == '"balance"'
+    assert _fts_query("the b") == '"the"'  # a lone letter still being typed waits
+    assert _fts_query("veloc* x") == '"veloc"*'
+    assert _fts_query("!!") == ""
+
+
+def test_matching_returns_row_ids_of_every_match(tmp_path, monkeypatch):
+    import qteditor.core.collection as collection
+
+    monkeypatch.setattr(collection, "CHUNK", 2)  # so that six files count as a large cold index
+    col = Collection(resource("sample") / "content" / "learn", tmp_path / "cache", workers=1)
+    col.refresh(text=False)
+    assert col.text_pending()
+    ids = col.matching("cell")  # builds the full-text index on first use
+    assert not col.text_pending()
+    paths = {r[0] for r in col.rows() if r[6] in ids}
+    assert "biology/what-are-the-main-parts-of-a-plant-cell.md" in paths
+    col.close()
