@@ -8,6 +8,7 @@ and the full parser everything else, with the same answers.
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import json
 import multiprocessing
@@ -51,13 +52,23 @@ def read_entry(path: str) -> tuple[Any, str | None]:
             raw = fh.read()
         doc = split(raw, path)
         data = scan(doc.yaml)
-        if data is None:
-            data = parse(doc.yaml, path, doc.yaml_first_line).data
-        return json_safe(data), None
+        if data is None:  # outside the common shape: the full parser, any YAML value
+            return json_safe(parse(doc.yaml, path, doc.yaml_first_line).data), None
+        return _dates_as_text(data), None
     except QtEditorError as exc:
         return None, str(exc)
     except OSError as exc:
         return None, f"{path}:1:1: cannot read the file: {exc.strerror or exc}"
+
+
+def _dates_as_text(data: dict) -> dict:
+    """The scanner's values are JSON's but for dates: only those need converting."""
+    for key, value in data.items():
+        if isinstance(value, dict):
+            _dates_as_text(value)
+        elif isinstance(value, (_dt.date, _dt.datetime)):
+            data[key] = value.isoformat()
+    return data
 
 
 def _read_chunk(job: tuple[str, list[tuple[str, int, int]]]) -> list[tuple]:
