@@ -297,6 +297,10 @@ class Collection:
             out.append(Record(path, value, error))
         return out
 
+    def next_id(self) -> int:
+        """One more than the largest id in the collection."""
+        return (self.db.execute("SELECT max(id) FROM entries").fetchone()[0] or 0) + 1
+
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM entries").fetchone()[0]
 

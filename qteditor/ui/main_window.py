@@ -672,7 +672,12 @@ class MainWindow(QMainWindow):
         defaults = {}
         if self.session is not None and self.session.fields.get("subject"):
             defaults["subject"] = self.session.fields["subject"]
-        next_id = next_free_id(self.collection) if self.collection else None
+        next_id = None
+        panel = self.collection_panel
+        if panel.collection is not None and panel.model.rows:
+            next_id = panel.collection.next_id()  # from the index: no file is read
+        elif self.collection:
+            next_id = next_free_id(self.collection)
         session = EditSession.new(self.schema, self.collection, next_id, defaults, self.slug_rule)
         self.show_session(session)
         self.form.widget_for(("title",)).setFocus()

@@ -109,3 +109,10 @@ def test_matching_returns_row_ids_of_every_match(tmp_path, monkeypatch):
     paths = {r[0] for r in col.rows() if r[6] in ids}
     assert "biology/what-are-the-main-parts-of-a-plant-cell.md" in paths
     col.close()
+
+
+def test_next_id_from_the_index(tmp_path):
+    col = Collection(resource("sample") / "content" / "learn", tmp_path / "cache", workers=1)
+    col.refresh()
+    assert col.next_id() == 9007
+    col.close()
