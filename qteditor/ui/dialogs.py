@@ -54,6 +54,14 @@ def diff_view(text: str) -> QPlainTextEdit:
     return view
 
 
+def header_grid(*titles: str) -> QGridLayout:
+    """A grid whose first row holds bold column titles."""
+    grid = QGridLayout()
+    for col, title in enumerate(titles):
+        grid.addWidget(QLabel(f"<b>{title}</b>"), 0, col)
+    return grid
+
+
 def accept_buttons(dialog: QDialog, accept_text: str, enabled: bool = True,
                    cancel=QDialogButtonBox.StandardButton.Cancel):
     """Buttons with one accepting button (returned) and a cancel/close button."""
@@ -94,10 +102,7 @@ class RegenerateDialog(QDialog):
     def __init__(self, plan: dict, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Regenerate from title")
-        grid = QGridLayout()
-        grid.addWidget(QLabel("<b>Field</b>"), 0, 0)
-        grid.addWidget(QLabel("<b>Now</b>"), 0, 1)
-        grid.addWidget(QLabel("<b>After</b>"), 0, 2)
+        grid = header_grid("Field", "Now", "After")
         for r, (key, (old, new)) in enumerate(plan.items(), start=1):
             grid.addWidget(QLabel(key), r, 0)
             before, after = QLabel(str(old or "—")), QLabel(str(new))
@@ -170,11 +175,7 @@ class ConflictDialog(QDialog):
         from PySide6.QtWidgets import QComboBox
 
         self.setWindowTitle("Changed on disk and here")
-        grid = QGridLayout()
-        grid.addWidget(QLabel("<b>Field</b>"), 0, 0)
-        grid.addWidget(QLabel("<b>Yours</b>"), 0, 1)
-        grid.addWidget(QLabel("<b>On disk</b>"), 0, 2)
-        grid.addWidget(QLabel("<b>Keep</b>"), 0, 3)
+        grid = header_grid("Field", "Yours", "On disk", "Keep")
         self.combos = []
         for r, c in enumerate(conflicts, start=1):
             grid.addWidget(QLabel(".".join(map(str, c.path))), r, 0)

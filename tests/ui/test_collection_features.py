@@ -44,7 +44,8 @@ def test_pick_adds_a_full_snapshot_and_suggests_similar_entries(window, qtbot, t
             "    subject: Biology\n") in text
 
 
-def test_refresh_stale_snapshots(window, qtbot, tmp_path):
+def _open_stale(window, qtbot, tmp_path):
+    """The sample collection with chemistry's first related article holding a stale id, open."""
     root = tmp_path / "content" / "learn"
     shutil.copytree(sample_collection(), root)
     chem = root / "chemistry" / "how-do-you-balance-the-equation-for-burning-methane.md"
@@ -52,6 +53,11 @@ def test_refresh_stale_snapshots(window, qtbot, tmp_path):
     with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
         window.open_folder(tmp_path)
     window.open_file(chem)
+    return chem
+
+
+def test_refresh_stale_snapshots(window, qtbot, tmp_path):
+    _open_stale(window, qtbot, tmp_path)
     window.refresh_related()
     assert window.session.fields["related_article1"]["id"] == 9006
 
@@ -85,13 +91,7 @@ def test_new_entry_warns_of_a_near_duplicate(window, qtbot, tmp_path):
 
 
 def test_fix_one_problem_in_the_open_entry(window, qtbot, tmp_path):
-    root = tmp_path / "content" / "learn"
-    shutil.copytree(sample_collection(), root)
-    chem = root / "chemistry" / "how-do-you-balance-the-equation-for-burning-methane.md"
-    chem.write_text(chem.read_text().replace("    id: 9006\n", "    id: 1\n"))
-    with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
-        window.open_folder(tmp_path)
-    window.open_file(chem)
+    chem = _open_stale(window, qtbot, tmp_path)
     problem = next(p for p in window.collection_panel.problems_for(str(chem))
                    if p.rule == "related-stale-id")
     assert window.fix_problem(problem)
