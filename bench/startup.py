@@ -1,7 +1,7 @@
 """Start-up benchmark: process start -> main window shown with an entry open, beside a bare
 QMainWindow in the same run. Target: ratio <= 1.3.
 
-    .venv/bin/python bench/startup.py [--runs N] [--command "qteditor-binary"]
+    .venv/bin/python bench/startup.py [--runs N] [--floors] [--command "qteditor-binary"]
 
 Uses the offscreen platform unless a display is present. ``--command`` times another
 launcher of the app (the frozen bundle) in the same way.
@@ -30,6 +30,42 @@ app.processEvents()
 print("shown", flush=True)
 """
 
+# Floors: what PySide6 itself costs before any qteditor code (``--floors``)
+QT_NAMESPACE = BARE.replace("w = QMainWindow()", """from PySide6.QtCore import Qt
+Qt.AlignmentFlag.AlignLeft  # the first use of any Qt.* enum builds the whole namespace
+w = QMainWindow()""")
+
+MINIMAL_EDITOR = """
+import sys
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFormLayout, QLineEdit, QListWidget,
+    QMainWindow, QPlainTextEdit, QScrollArea, QSplitter, QTextBrowser, QToolBar, QWidget)
+app = QApplication(sys.argv[:1])
+text = open(sys.argv[1], encoding="utf-8").read()
+w = QMainWindow(); w.resize(1280, 800)
+for title in ("&File", "&Edit", "&View", "&Help"):
+    w.menuBar().addMenu(title)
+tools = QToolBar(); tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+for name in ("New Entry", "Open", "Save", "Review Changes"):
+    tools.addAction(name)
+w.addToolBar(tools)
+dock = QDockWidget("Collection"); dock.setWidget(QListWidget())
+w.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+form = QWidget(); rows = QFormLayout(form)
+for n in range(17):
+    rows.addRow(f"Field {n}", QLineEdit(text[n * 20:n * 20 + 40]))
+scroll = QScrollArea(); scroll.setWidgetResizable(True); scroll.setWidget(form)
+split = QSplitter()
+for pane in (scroll, QPlainTextEdit(text), QTextBrowser()):
+    split.addWidget(pane)
+w.setCentralWidget(split)
+w.statusBar().showMessage(sys.argv[1])
+w.show()
+app.processEvents()
+print("shown", flush=True)
+"""
+
+
 def time_child(cmd: list[str], env: dict) -> float:
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
@@ -47,6 +83,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--command", help="time this launcher too (e.g. a frozen qteditor)")
+    ap.add_argument("--floors", action="store_true",
+                    help="also time PySide6 floors: the Qt namespace, a minimal editor-shaped window")
+    ap.add_argument("--no-compile", action="store_true",
+                    help="do not byte-compile qteditor first (an installed app has its .pyc files)")
     args = ap.parse_args()
     env = dict(os.environ)
     if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
@@ -54,8 +94,14 @@ def main() -> None:
     env["PYTHONPATH"] = str(REPO)
     env["QTEDITOR_STARTUP_PROBE"] = "1"
     py = sys.executable
-    rows = {"bare QMainWindow": [py, "-c", BARE],
-            "qteditor (source)": [py, "-m", "qteditor", "--startup-probe", str(ENTRY)]}
+    if not args.no_compile:  # as installed (pip and the bundle ship byte code)
+        subprocess.run([py, "-m", "compileall", "-q", str(REPO / "qteditor")], check=True,
+                       stdout=subprocess.DEVNULL)
+    rows = {"bare QMainWindow": [py, "-c", BARE]}
+    if args.floors:
+        rows["+ Qt namespace"] = [py, "-c", QT_NAMESPACE]
+        rows["minimal editor window"] = [py, "-c", MINIMAL_EDITOR, str(ENTRY)]
+    rows["qteditor (source)"] = [py, "-m", "qteditor", "--startup-probe", str(ENTRY)]
     if args.command:
         rows["qteditor (command)"] = [*args.command.split(), "--startup-probe", str(ENTRY)]
     results = {}
@@ -66,7 +112,7 @@ def main() -> None:
     print(f"platform: {env.get('QT_QPA_PLATFORM', 'display')}; median of {args.runs} runs")
     for name, times in results.items():
         med = statistics.median(times)
-        print(f"{name:22} {med * 1000:8.0f} ms   ratio {med / base:5.2f}")
+        print(f"{name:24} {med * 1000:8.0f} ms   ratio {med / base:5.2f}")
 
 
 if __name__ == "__main__":

@@ -8,13 +8,21 @@ import base64
 import hashlib
 import json
 import os
-import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import storage
 from .resources import user_folder
+
+
+def _host() -> str:
+    """This machine's name, as the lock files record it."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename  # what gethostname() answers, without importing socket
+    import socket
+
+    return socket.gethostname()
 
 
 def data_dir() -> Path:
@@ -106,7 +114,7 @@ class Locks:
         else:
             try:
                 other = json.loads(lock.read_text(encoding="utf-8"))
-                if other.get("host") == socket.gethostname() and _alive(int(other["pid"])) \
+                if other.get("host") == _host() and _alive(int(other["pid"])) \
                         and int(other["pid"]) != os.getpid():
                     notice = (f"This entry is open in another qteditor (process {other['pid']}); "
                               "saving here will not overwrite its changes silently.")
@@ -115,7 +123,7 @@ class Locks:
         if notice is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             storage.write_atomic(str(lock), json.dumps(
-                {"pid": os.getpid(), "host": socket.gethostname(), "path": path}).encode())
+                {"pid": os.getpid(), "host": _host(), "path": path}).encode())
             Locks.held.add(key)
         return notice
 

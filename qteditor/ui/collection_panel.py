@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -29,8 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.collection import Collection
-from ..core.collection import content_root as content_root  # re-exported for the window
+from ..core.folders import content_root as content_root  # re-exported for the window
+
+if TYPE_CHECKING:
+    from ..core.collection import Collection
+
 
 COLUMNS = ("Title", "Subject", "Date", "ID", "Problems")
 
@@ -206,6 +210,8 @@ class CollectionPanel(QWidget):
         """Index the folder in the background (``wait`` for tests and scripts)."""
         self.root = Path(folder)
         # a previous indexing thread may still run: it closes its own collection when done
+        from ..core.collection import Collection
+
         self.collection = Collection(self.root, self.cache, workers=2)
         self.progress.setRange(0, 0)
         self.progress.setFormat("Indexing…")

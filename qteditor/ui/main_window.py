@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import html
+import os
 import re
-import uuid
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QFileSystemWatcher, Qt, QTimer
@@ -40,11 +39,16 @@ from ..core.spelling import Speller
 from ..core.storage import ConflictError
 from .answer_editor import AnswerEditor
 from .collection_panel import CollectionPanel, content_root
-from .dialogs import RegenerateDialog, ReviewChangesDialog, show_error
 from .form import RELATED, FormPanel
 from .icons import action, app_icon
 from .preview import PreviewPane
 from .settings import Settings
+
+
+def show_error(parent: QWidget, title: str, error: Exception) -> None:
+    from .dialogs import show_error as show  # dialogs load on first use, not at start-up
+
+    show(parent, title, error)
 
 
 def _pane(title: str, widget: QWidget, extra: QWidget | None = None) -> QWidget:
@@ -151,13 +155,15 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.journal = journal or Journal()
         self.locks = locks or Locks()
-        self._token = uuid.uuid4().hex  # names the journal of a new, never saved entry
+        self._token = os.urandom(16).hex()  # names the journal of a new, never saved entry
         self._locked_path: str | None = None
         self.file_missing = False
         self.schema = schema or default_schema()
         self.session: EditSession | None = None
         self.collection: Path | None = None
         self.slug_rule = slugs.COLLECTION
+        self._painted = False
+        self._after_paint: list = []  # work that waits until the window is on screen
         self.setWindowIcon(app_icon())
         self.resize(1280, 800)
 
@@ -511,7 +517,7 @@ class MainWindow(QMainWindow):
     def _set_collection(self, folder: Path, open_first: bool = True) -> None:
         self.collection = content_root(folder)
         self.settings.set("files/last_collection", str(folder))
-        QTimer.singleShot(0, self._scan_collection)  # after the window shows
+        self.after_first_paint(self._scan_collection)
         if open_first and self.session is None:
             first = next(iter(sorted(self.collection.rglob("*.md"))), None)
             if first is not None:
@@ -759,6 +765,8 @@ class MainWindow(QMainWindow):
             return
         old = s.entry.raw if s.path else b""
         name = Path(s.path).name if s.path else str(s.fields.get("file_name") or "new entry")
+        from .dialogs import ReviewChangesDialog
+
         dialog = ReviewChangesDialog(old, new if new != old else None, name, self)
         if dialog.exec() and dialog.diff:
             self.save()
@@ -782,6 +790,8 @@ class MainWindow(QMainWindow):
         s = self.session
         if s is None:
             return
+        from .dialogs import RegenerateDialog
+
         dialog = RegenerateDialog(s.regeneration(), self)
         if dialog.exec():
             self.form.refresh(s.regenerate())
@@ -805,8 +815,10 @@ class MainWindow(QMainWindow):
             theirs = set(re.findall(r"[a-z0-9]+", other.lower()))
             if theirs and len(words & theirs) / len(words | theirs) >= 0.6:
                 full = str(panel.root / path)
-                self.show_notice(f"A similar question exists: <a href=\"{html.escape(full)}\">"
-                                 f"{html.escape(other)}</a> — open it instead?")
+                from html import escape
+
+                self.show_notice(f"A similar question exists: <a href=\"{escape(full)}\">"
+                                 f"{escape(other)}</a> — open it instead?")
                 return full
         self.show_notice(None)
         return None
@@ -912,6 +924,28 @@ class MainWindow(QMainWindow):
             self.journal.remove(None, self._token)
             return True
         return False
+
+    def after_first_paint(self, work) -> None:
+        """Run ``work`` once the window has painted (start-up shows the entry first); a window
+        that never paints (hidden, tests) runs it shortly anyway."""
+        if self._painted:
+            QTimer.singleShot(0, work)
+            return
+        if not self._after_paint:
+            QTimer.singleShot(250, self._flush_after_paint)
+        self._after_paint.append(work)
+
+    def _flush_after_paint(self) -> None:
+        self._painted = True
+        work, self._after_paint = self._after_paint, []
+        for fn in work:
+            fn()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._flush_after_paint)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.maybe_save():

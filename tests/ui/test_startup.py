@@ -1,0 +1,75 @@
+"""Start-up: the window shows the entry before the heavy parts load, and they load after."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from qteditor.ui.main_window import MainWindow
+
+REPO = Path(__file__).resolve().parents[2]
+ENTRY = (REPO / "resources/sample/content/learn/chemistry"
+         / "how-do-you-balance-the-equation-for-burning-methane.md")
+
+# What the first frame must not wait for: the index (worker pool, SQLite), the dialogs, the
+# checks, the command-line parser, the renderer and typesetter, the spelling dictionary.
+LATER = ("qteditor.core.collection", "multiprocessing", "sqlite3", "qteditor.ui.dialogs",
+         "qteditor.core.checks", "markdown_it", "ziamath", "spellchecker",
+         "qteditor.core.render", "socket", "uuid")
+
+PROBE = """
+import json, sys, tempfile
+from PySide6.QtCore import QSettings
+from qteditor.ui.app import make_app
+from qteditor.ui.main_window import MainWindow
+from qteditor.ui.settings import Settings
+app = make_app()
+w = MainWindow(Settings(QSettings(tempfile.mktemp(suffix=".ini"), QSettings.Format.IniFormat)))
+w.open_path(sys.argv[1])
+w.show()
+app.processEvents()
+first = {m: m in sys.modules for m in json.loads(sys.argv[2])}
+shown = w.session is not None and w.form.isVisible() and w.editor.edit.toPlainText() != ""
+from PySide6.QtCore import QTimer
+QTimer.singleShot(600, app.quit)
+app.exec()
+print(json.dumps({"first": first, "shown": shown, "scanned": w.collection_panel.collection is not None}))
+w.session.saved_fields = w.session.fields
+"""
+
+
+def test_first_frame_shows_the_entry_without_the_heavy_modules(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO),
+           "XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_DATA_HOME": str(tmp_path / "data")}
+    out = subprocess.run([sys.executable, "-c", PROBE, str(ENTRY), json.dumps(LATER)], env=env,
+                         capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["shown"], "the first frame shows the entry's fields and answer"
+    loaded = [m for m, present in result["first"].items() if present]
+    assert loaded == [], f"loaded before the first frame: {loaded}"
+    assert result["scanned"], "the collection is indexed once the window is on screen"
+
+
+def test_work_waits_for_the_first_paint(qtbot, settings):
+    w = MainWindow(settings)
+    qtbot.addWidget(w)
+    ran = []
+    w.after_first_paint(lambda: ran.append("scan"))
+    assert ran == []
+    w.show()
+    qtbot.waitUntil(lambda: ran == ["scan"], timeout=2000)
+    w.after_first_paint(lambda: ran.append("later"))  # once painted: on the next turn
+    qtbot.waitUntil(lambda: ran == ["scan", "later"], timeout=2000)
+
+
+def test_a_window_that_never_paints_still_runs_its_deferred_work(qtbot, settings):
+    w = MainWindow(settings)
+    qtbot.addWidget(w)
+    ran = []
+    w.after_first_paint(lambda: ran.append("scan"))
+    qtbot.waitUntil(lambda: ran == ["scan"], timeout=2000)
+    assert not w.isVisible()
