@@ -6,6 +6,12 @@ way. This scanner reads exactly that shape with one regular-expression pass and 
 (returns None) on anything else — comments, quotes, lists, anchors, tags, tabs, other block
 styles, folded text over several lines, duplicate keys — so the caller falls back to the full
 parser. Where it answers, it answers what the full parser would (tested on the whole corpus).
+
+Most of the work is left to the regular expression: a plain value that is text for sure (no
+character that could start another kind of node or a typed value, no ``": "``, no ``" #"``)
+comes back in its own group and needs no check in Python; other plain values are checked and
+typed here, with decimal integers and text that no implicit type matches answered without
+the YAML resolver (the resolver only for what it would type).
 """
 
 from __future__ import annotations
@@ -13,15 +19,43 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .yamlspan import _IMPLICIT_FIRST, _resolve_plain
+from .yamlspan import _IMPLICIT_FIRST, _RESOLVER, _resolve_plain, json_safe
 
-_ITEM = re.compile(
-    r"^( *)([A-Za-z_][A-Za-z0-9_]*):(?:[ ]+>-[ ]*\n( +)([^\n]*)|[ ]+([^\n]*)|[ ]*)$", re.M)
 _UNSAFE_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_NOT_TEXT_FIRST = "".join(re.escape(c) for c in sorted(_UNSAFE_START | _IMPLICIT_FIRST))
+# a plain value that is text whatever else is in it: a first character that starts neither
+# another kind of node nor a typed value; no ": ", " #" or final ":"; no trailing spaces
+_TEXT = rf"[^\n {_NOT_TEXT_FIRST}][^\n:#]*(?:(?::(?=[^\n ])|(?<! )\#)[^\n:#]*)*(?<! )"
+_ITEM = re.compile(
+    r"^( *)([A-Za-z_][A-Za-z0-9_]*):"
+    r"(?:[ ]+>-[ ]*\n( +)([^\n]*)"  # key: >- and its one content line
+    rf"|[ ]+({_TEXT})[ ]*"  # key: text
+    r"|[ ]+([^\n]*)"  # key: any other value, checked below
+    r"|[ ]*)$", re.M)  # key: (nothing: null, or a mapping follows)
+# the implicit types a plain scalar may have, by its first character (as the resolver does)
+# (the same patterns, compiled here: ruamel.yaml's are lazy wrappers, slower to call)
+_CANDIDATES = {c: tuple(re.compile(regexp.pattern, regexp.flags)
+                        for _tag, regexp in _RESOLVER.versioned_resolver.get(c, ()))
+               for c in _IMPLICIT_FIRST}
+# every character but printable ASCII and the line break: what is left must be printable
+_JSON_AS_IS = frozenset({str, int, bool, type(None)})
+_ASCII_TEXT = bytes(range(0x20, 0x7F)) + b"\n"
+_TEXT_KEYS: set[str] = set()  # keys seen to be text (most keys: found without a call)
 
 
+def _typed(text: str) -> Any:
+    """The value of a plain scalar starting with a character an implicit type may start with:
+    what ``_resolve_plain`` gives, without asking the resolver for decimal integers or for
+    text that none of its patterns for that first character match."""
+    if text.isdigit() and text.isascii() and (text[0] != "0" or len(text) == 1):
+        return int(text)
+    for regexp in _CANDIDATES[text[0]]:
+        if regexp.match(text):
+            return _resolve_plain(text)
+    return text
 
-def _plain(text: str) -> tuple[bool, Any]:
+
+def _plain(text: str, as_json: bool) -> tuple[bool, Any]:
     """The value of a one-line plain scalar, or (False, None) when unsure."""
     first = text[0]
     if first in _UNSAFE_START and (first not in "-?:" or len(text) == 1 or text[1] == " "):
@@ -29,23 +63,49 @@ def _plain(text: str) -> tuple[bool, Any]:
     if ": " in text or " #" in text or text[-1] == ":" or text.startswith(("---", "...")):
         return False, None
     if first in _IMPLICIT_FIRST:
-        return True, _resolve_plain(text)
+        value = _typed(text)
+        if as_json and type(value) not in _JSON_AS_IS:
+            value = json_safe(value)  # dates as ISO text, NaN and infinities as text
+        return True, value
     return True, text
 
 
-def scan(yaml: str) -> dict | None:
-    """The data of a front-matter text in the common shape, else None."""
-    if not yaml.replace("\n", "").isprintable():
+def _key_ok(key: str) -> bool:
+    """A key that is text to YAML too (not true, null, …)."""
+    if key[0] in _IMPLICIT_FIRST and not isinstance(_typed(key), str):
+        return False
+    if len(_TEXT_KEYS) < 4096:
+        _TEXT_KEYS.add(key)
+    return True
+
+
+def printable(yaml: str) -> bool:
+    """``yaml.replace("\\n", "").isprintable()``, faster: printable ASCII is dropped first
+    (as bytes) and only the rest is looked at."""
+    return yaml.encode("utf-8", "surrogatepass").translate(None, _ASCII_TEXT).decode(
+        "utf-8", "surrogatepass").isprintable()
+
+
+def scan(yaml: str, as_json: bool = False) -> dict | None:
+    """The data of a front-matter text in the common shape, else None.
+
+    ``as_json``: typed values as JSON holds them (``json_safe``): dates as ISO text."""
+    if not printable(yaml):
         return None  # tabs, CR, NEL, LS/PS, BOM, controls (and other rare characters)
     items = _ITEM.findall(yaml)
-    lines = yaml.split("\n")
-    nonblank = len(lines) - lines.count("")
+    if "\n\n" in yaml or yaml.startswith("\n"):
+        lines = yaml.split("\n")
+        nonblank = len(lines) - lines.count("")
+    else:  # no blank line: only the empty text after a final line break
+        nonblank = yaml.count("\n") + (not yaml.endswith("\n"))
+        if not yaml:
+            nonblank = 0
     consumed = 0
     data: dict = {}
     cur = data
     pending = None  # a top-level key with no value yet: a mapping may follow
     sub_indent = 0
-    for ind, key, content_indent, content, value in items:
+    for ind, key, content_indent, content, text, value in items:
         if ind:
             if cur is data:
                 if pending is None:
@@ -57,22 +117,23 @@ def scan(yaml: str) -> dict | None:
         else:
             cur = data
             pending = None
-        if key in cur or (key[0] in _IMPLICIT_FIRST and not isinstance(_resolve_plain(key), str)):
+        if key in cur or (key not in _TEXT_KEYS and not _key_ok(key)):
             return None
-        if content_indent:
+        consumed += 1
+        if text:
+            cur[key] = text
+        elif content_indent:
             if len(content_indent) <= len(ind) or not content or content[0] == " ":
                 return None
             cur[key] = content
-            consumed += 2
+            consumed += 1
         elif value and value.rstrip(" "):
-            ok, typed = _plain(value.rstrip(" "))
+            ok, typed = _plain(value.rstrip(" "), as_json)
             if not ok:
                 return None
             cur[key] = typed
-            consumed += 1
         else:
             cur[key] = None
-            consumed += 1
             if not ind:
                 pending = key
     if consumed != nonblank:

@@ -116,3 +116,26 @@ def test_next_id_from_the_index(tmp_path):
     col.refresh()
     assert col.next_id() == 9007
     col.close()
+
+
+def test_scanner_types_plain_values_as_the_resolver_does():
+    from qteditor.core.scanner import _typed
+    from qteditor.core.yamlspan import _resolve_plain
+
+    for text in ("0", "7", "123008", "0123", "-1", "+1", "1_000", "0o17", "0x1F", "1.5", "-1.0",
+                 "1e3", ".5", ".nan", ".inf", "-.inf", "2024-12-13", "2024-12-13T10:00:00",
+                 "2024-1-3", "12:30", "true", "True", "TRUE", "tRUE", "false", "null", "Null",
+                 "~", "nothing", "title", "the answer", "=", "<<", "<b>", "9 lives",
+                 "1984", "١٢", "2024-13-45x", "+", "-", ".", "NaN", "Infinity"):
+        if text[0] in "0123456789+-.tTfFnN~=<":
+            assert same(_typed(text), _resolve_plain(text)), text
+
+
+def test_scanner_json_values_and_printable_check():
+    from qteditor.core.scanner import printable
+
+    assert scan("a: 2024-12-13\nb: 1.5\nc: .nan\nd: 7\n", as_json=True) == {
+        "a": "2024-12-13", "b": 1.5, "c": "nan", "d": 7}
+    for text in ("a: b\n", "a: é\n", "a: \u2028\n", "a:\tb\n", "a: \x85\n", "a: \ufeff\n",
+                 "a: \x7f\n", "a: b\r\n", "", "\n", "a: 😀\n", "a: \xa0\n"):
+        assert printable(text) == text.replace("\n", "").isprintable(), repr(text)
