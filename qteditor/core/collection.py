@@ -8,7 +8,6 @@ and the full parser everything else, with the same answers.
 
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import json
 import multiprocessing
@@ -23,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .document import split
+from .document import _find_closer, decode, split_text
 from .errors import QtEditorError
 from .resources import user_folder
 from .scanner import scan
@@ -31,6 +30,7 @@ from .yamlspan import json_safe, parse
 
 INDEX_VERSION = 2
 CHUNK = 400
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def content_root(folder: Path) -> Path:
@@ -45,36 +45,42 @@ def cache_dir() -> Path:
     return user_folder("cache")
 
 
-def read_entry(path: str) -> tuple[Any, str | None]:
+def _read_bytes(path: str, size: int = -1) -> bytes:
+    """The bytes of a file (``size`` from a stat just before: one read of that size, then
+    one more to make sure it has not grown since)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        parts = [os.read(fd, size + 1 if size >= 0 else 1 << 16)]
+        while parts[-1]:
+            parts.append(os.read(fd, 1 << 16))
+    finally:
+        os.close(fd)
+    return parts[0] if len(parts) == 2 else b"".join(parts)
+
+
+def read_entry(path: str, size: int = -1) -> tuple[Any, str | None]:
     """(stored data as JSON-safe values, error text) of one file."""
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
-        doc = split(raw, path)
-        data = scan(doc.yaml)
+        text = decode(_read_bytes(path, size), path)
+        closer = _find_closer(text, 4) if text.startswith("---\n") else None
+        if closer is not None:  # the usual opening line: what split() gives, sooner
+            yaml = text[4:closer.start()]
+        else:
+            yaml = split_text(text, path).yaml
+        data = scan(yaml, as_json=True)
         if data is None:  # outside the common shape: the full parser, any YAML value
-            return json_safe(parse(doc.yaml, path, doc.yaml_first_line).data), None
-        return _dates_as_text(data), None
+            return json_safe(parse(yaml, path, 2).data), None
+        return data, None
     except QtEditorError as exc:
         return None, str(exc)
     except OSError as exc:
         return None, f"{path}:1:1: cannot read the file: {exc.strerror or exc}"
 
 
-def _dates_as_text(data: dict) -> dict:
-    """The scanner's values are JSON's but for dates: only those need converting."""
-    for key, value in data.items():
-        if isinstance(value, dict):
-            _dates_as_text(value)
-        elif isinstance(value, (_dt.date, _dt.datetime)):
-            data[key] = value.isoformat()
-    return data
-
-
 def _read_chunk(job: tuple[str, list[tuple[str, int, int]]]) -> list[tuple]:
     """Index rows for (relative path, size, mtime) under root: runs in worker processes."""
     root, items = job
-    return [Collection._row(rel, size, mtime, *read_entry(os.path.join(root, rel)))
+    return [Collection._row(rel, size, mtime, *read_entry(os.path.join(root, rel), size))
             for rel, size, mtime in items]
 
 
@@ -237,7 +243,7 @@ class Collection:
                 _text(d.get("title")), _text(d.get("subject")), _text(d.get("date")),
                 _text(d.get("url")), _text(d.get("file_name")), _text(d.get("question")),
                 answer if isinstance(answer, str) else "", _text(seo.get("page_keywords")),
-                json.dumps(rest, ensure_ascii=False, separators=(",", ":")))
+                _dumps(rest))
 
     def _insert(self, rows: list[tuple], with_text: bool = True) -> None:
         before = self.db.execute("SELECT coalesce(max(rowid), 0) FROM entries").fetchone()[0]
