@@ -9,13 +9,14 @@ and the full parser everything else, with the same answers.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -150,21 +151,20 @@ class Collection:
     # ------------------------------------------------------------------ scanning
     def files(self) -> Iterator[tuple[str, int, int]]:
         """(relative path, size, mtime_ns) of every .md file below the root."""
-        root = str(self.root)
-        stack = [root]
+        stack = [(str(self.root), "")]  # (folder, its path relative to the root with "/")
         while stack:
-            folder = stack.pop()
+            folder, prefix = stack.pop()
             try:
                 with os.scandir(folder) as it:
                     for e in it:
-                        if e.name.startswith("."):
+                        name = e.name
+                        if name[0] == ".":
                             continue
                         if e.is_dir(follow_symlinks=False):
-                            stack.append(e.path)
-                        elif e.name.endswith(".md") and e.is_file():
+                            stack.append((e.path, prefix + name + "/"))
+                        elif name.endswith(".md") and e.is_file():
                             st = e.stat()
-                            rel = os.path.relpath(e.path, root).replace(os.sep, "/")
-                            yield rel, st.st_size, st.st_mtime_ns
+                            yield prefix + name, st.st_size, st.st_mtime_ns
             except OSError:
                 continue
 
@@ -177,12 +177,20 @@ class Collection:
         start = time.perf_counter()
         stats = RefreshStats()
         known = {p: (s, m) for p, s, m in self.db.execute("SELECT path, size, mtime FROM entries")}
-        on_disk = {}
-        todo = []
-        for rel, size, mtime in self.files():
-            on_disk[rel] = (size, mtime)
-            if known.get(rel) != (size, mtime):
-                todo.append(rel)
+        on_disk: dict[str, tuple[int, int]] = {}
+        todo: list[str] = []
+
+        def changed() -> Iterator[tuple[str, int, int]]:
+            for rel, size, mtime in self.files():
+                on_disk[rel] = (size, mtime)
+                if known.get(rel) != (size, mtime):
+                    todo.append(rel)
+                    yield rel, size, mtime
+
+        # the workers read the first files while this process still walks the folder: the
+        # first chunk of rows comes once the walk is over (or the only one, read here)
+        chunks = self._read_all(changed())
+        first = next(chunks, None)
         stats.files = len(on_disk)
         gone = [p for p in known if p not in on_disk]
         cold = not known and len(todo) > CHUNK
@@ -196,7 +204,7 @@ class Collection:
                 if rel in known:
                     self._delete(rel)
             done = 0
-            for rows in self._read_all([(rel, *on_disk[rel]) for rel in todo]):
+            for rows in itertools.chain([first] if first is not None else [], chunks):
                 self._insert(rows, with_text=not cold)
                 done += len(rows)
                 if progress:
@@ -212,24 +220,47 @@ class Collection:
         stats.seconds = time.perf_counter() - start
         return stats
 
-    def _read_all(self, items: list[tuple[str, int, int]]) -> Iterator[list]:
+    def _read_all(self, items: Iterable[tuple[str, int, int]]) -> Iterator[list]:
+        """Index rows of (relative path, size, mtime) items, CHUNK at a time, in order. Every
+        item is taken before the first rows come back (``refresh`` relies on a complete walk);
+        the workers start on the first chunks while later items are still being found."""
         root = str(self.root)
-        chunks = [(root, items[i:i + CHUNK]) for i in range(0, len(items), CHUNK)]
-        if len(chunks) <= 2 or self.workers <= 1:
-            for chunk in chunks:
-                yield _read_chunk(chunk)
+        items = iter(items)
+        head = list(itertools.islice(items, 2 * CHUNK + 1))
+        if len(head) <= 2 * CHUNK or self.workers <= 1:
+            head.extend(items)
+            for i in range(0, len(head), CHUNK):
+                yield _read_chunk((root, head[i:i + CHUNK]))
             return
+        chunks: list[tuple[str, list]] = []
+
+        def batches() -> Iterator[tuple[str, list]]:  # as the items come (while walking)
+            batch = []
+            for item in itertools.chain(head, items):
+                batch.append(item)
+                if len(batch) == CHUNK:
+                    chunks.append((root, batch))
+                    yield chunks[-1]
+                    batch = []
+            if batch:
+                chunks.append((root, batch))
+                yield chunks[-1]
+
+        pending = batches()
         # forkserver/spawn: never fork a process that runs other threads (the window's)
         method = "forkserver" if sys.platform.startswith("linux") else "spawn"
         done = 0
         try:
             with ProcessPoolExecutor(max_workers=self.workers,
                                      mp_context=multiprocessing.get_context(method)) as pool:
-                for rows in pool.map(_read_chunk, chunks):
+                for rows in pool.map(_read_chunk, pending):  # (map takes every item first)
                     done += 1
                     yield rows
         except (BrokenProcessPool, OSError):
-            for chunk in chunks[done:]:  # workers could not start here: read in this process
+            # workers could not start here: read the rest in this process
+            for _ in pending:  # (the walk first: it appends to chunks)
+                pass
+            for chunk in chunks[done:]:
                 yield _read_chunk(chunk)
 
     @staticmethod

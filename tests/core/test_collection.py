@@ -139,3 +139,40 @@ def test_scanner_json_values_and_printable_check():
     for text in ("a: b\n", "a: é\n", "a: \u2028\n", "a:\tb\n", "a: \x85\n", "a: \ufeff\n",
                  "a: \x7f\n", "a: b\r\n", "", "\n", "a: 😀\n", "a: \xa0\n"):
         assert printable(text) == text.replace("\n", "").isprintable(), repr(text)
+
+
+def test_workers_read_while_the_walk_goes_on_and_the_fallback_waits_for_it(tmp_path, monkeypatch):
+    import qteditor.core.collection as collection
+
+    monkeypatch.setattr(collection, "CHUNK", 2)  # six files: three chunks, read on workers
+    sample = resource("sample") / "content" / "learn"
+    serial = Collection(sample, tmp_path / "serial", workers=1)
+    serial.refresh()
+    expected = serial.rows("path")
+    serial.close()
+    col = Collection(sample, tmp_path / "pool", workers=2)
+    assert col.refresh().files == 6 and col.rows("path") == expected
+    col.close()
+
+    class NoWorkers:  # processes cannot start here: fails on the second chunk submitted
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def map(self, fn, items):
+            for n, _item in enumerate(items):
+                if n == 1:
+                    raise OSError("no processes")
+            return iter(())
+
+    monkeypatch.setattr(collection, "ProcessPoolExecutor", NoWorkers)
+    col = Collection(sample, tmp_path / "fallback", workers=2)
+    stats = col.refresh()
+    assert (stats.files, stats.read, stats.removed) == (6, 6, 0)
+    assert col.rows("path") == expected
+    col.close()
