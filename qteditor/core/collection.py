@@ -25,6 +25,7 @@ from typing import Any
 
 from .document import _find_closer, decode, split_text
 from .errors import QtEditorError
+from .folders import content_root as content_root  # the layout rule, re-exported
 from .resources import user_folder
 from .scanner import scan
 from .yamlspan import json_safe, parse
@@ -32,14 +33,6 @@ from .yamlspan import json_safe, parse
 INDEX_VERSION = 2
 CHUNK = 400
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def content_root(folder: Path) -> Path:
-    """A site root holding content/learn opens at that folder; any other folder as it is."""
-    for candidate in (folder / "content" / "learn", folder / "learn"):
-        if candidate.is_dir():
-            return candidate
-    return folder
 
 
 def cache_dir() -> Path:
