@@ -66,6 +66,14 @@ print("shown", flush=True)
 """
 
 
+# the same window without the dock and the toolbar's text style: no Qt.* enum at all
+MINIMAL_NO_ENUM = (MINIMAL_EDITOR
+                   .replace("from PySide6.QtCore import Qt\n", "")
+                   .replace("tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)", "")
+                   .replace("w.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)", ""))
+assert "Qt." not in MINIMAL_NO_ENUM
+
+
 def time_child(cmd: list[str], env: dict) -> float:
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
@@ -100,6 +108,7 @@ def main() -> None:
     rows = {"bare QMainWindow": [py, "-c", BARE]}
     if args.floors:
         rows["+ Qt namespace"] = [py, "-c", QT_NAMESPACE]
+        rows["minimal window, no Qt.*"] = [py, "-c", MINIMAL_NO_ENUM, str(ENTRY)]
         rows["minimal editor window"] = [py, "-c", MINIMAL_EDITOR, str(ENTRY)]
     rows["qteditor (source)"] = [py, "-m", "qteditor", "--startup-probe", str(ENTRY)]
     if args.command:
