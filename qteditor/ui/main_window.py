@@ -148,6 +148,8 @@ class ErrorView(QWidget):
 
 
 class MainWindow(QMainWindow):
+    PAINT_FALLBACK_MS = 250  # deferred work runs by then even if the window never paints
+
     def __init__(self, settings: Settings | None = None, schema: Schema | None = None,
                  speller: Speller | None = None, journal: Journal | None = None,
                  locks: Locks | None = None):
@@ -932,7 +934,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, work)
             return
         if not self._after_paint:
-            QTimer.singleShot(250, self._flush_after_paint)
+            QTimer.singleShot(self.PAINT_FALLBACK_MS, self._flush_after_paint)
         self._after_paint.append(work)
 
     def _flush_after_paint(self) -> None:

@@ -56,6 +56,7 @@ def test_first_frame_shows_the_entry_without_the_heavy_modules(tmp_path):
 
 def test_work_waits_for_the_first_paint(qtbot, settings):
     w = MainWindow(settings)
+    w.PAINT_FALLBACK_MS = 600_000  # only the paint can start it here
     qtbot.addWidget(w)
     ran = []
     w.after_first_paint(lambda: ran.append("scan"))
@@ -68,6 +69,7 @@ def test_work_waits_for_the_first_paint(qtbot, settings):
 
 def test_a_window_that_never_paints_still_runs_its_deferred_work(qtbot, settings):
     w = MainWindow(settings)
+    w.PAINT_FALLBACK_MS = 50
     qtbot.addWidget(w)
     ran = []
     w.after_first_paint(lambda: ran.append("scan"))
