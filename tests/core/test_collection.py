@@ -176,3 +176,21 @@ def test_workers_read_while_the_walk_goes_on_and_the_fallback_waits_for_it(tmp_p
     assert (stats.files, stats.read, stats.removed) == (6, 6, 0)
     assert col.rows("path") == expected
     col.close()
+
+
+def test_an_index_written_in_another_format_is_rebuilt(tmp_path):
+    """The index is a cache in this Python's marshal format: an older or foreign one (JSON data,
+    another version number) is dropped and read again, never misread."""
+    root = tmp_path / "site"
+    shutil.copytree(resource("sample"), root)
+    col = Collection(root, tmp_path / "cache", workers=1)
+    assert col.refresh().read == 6
+    col.db.execute("UPDATE entries SET data = '{\"title\": \"stale\"}'")  # as version 2 stored it
+    col.db.execute("PRAGMA user_version=2")
+    col.db.commit()
+    col.close()
+    col = Collection(root, tmp_path / "cache", workers=1)
+    assert col.refresh().read == 6  # everything read again
+    titles = {r.fields["title"] for r in col.records()}
+    assert "stale" not in titles and "What is a prime number?" in titles
+    col.close()
