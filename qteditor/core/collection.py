@@ -164,7 +164,10 @@ class Collection:
                         if e.is_dir(follow_symlinks=False):
                             stack.append((e.path, prefix + name + "/"))
                         elif name.endswith(".md") and e.is_file():
-                            st = e.stat()
+                            try:
+                                st = e.stat()
+                            except OSError:  # gone since the folder was listed
+                                continue
                             yield prefix + name, st.st_size, st.st_mtime_ns
             except OSError:
                 continue
@@ -271,7 +274,9 @@ class Collection:
         ident = d.get("id")
         answer = d.get("answer")
         rest = {k: v for k, v in d.items() if k != "answer"} if isinstance(answer, str) else data
-        return (rel, size, mtime, error, ident if isinstance(ident, int) else None,
+        if type(ident) is not int or not -2**63 <= ident < 2**63:
+            ident = None  # not an id SQLite can hold (true, a 20-digit number): in data only
+        return (rel, size, mtime, error, ident,
                 _text(d.get("title")), _text(d.get("subject")), _text(d.get("date")),
                 _text(d.get("url")), _text(d.get("file_name")), _text(d.get("question")),
                 answer if isinstance(answer, str) else "", _text(seo.get("page_keywords")),

@@ -63,7 +63,10 @@ def _plain(text: str, as_json: bool) -> tuple[bool, Any]:
     if ": " in text or " #" in text or text[-1] == ":" or text.startswith(("---", "...")):
         return False, None
     if first in _IMPLICIT_FIRST:
-        value = _typed(text)
+        try:
+            value = _typed(text)
+        except (ValueError, OverflowError):  # 2023-02-30, a 5,000-digit integer: the full
+            return False, None  # parser reports those with their line and column
         if as_json and type(value) not in _JSON_AS_IS:
             value = json_safe(value)  # dates as ISO text, NaN and infinities as text
         return True, value
@@ -72,7 +75,10 @@ def _plain(text: str, as_json: bool) -> tuple[bool, Any]:
 
 def _key_ok(key: str) -> bool:
     """A key that is text to YAML too (not true, null, …)."""
-    if key[0] in _IMPLICIT_FIRST and not isinstance(_typed(key), str):
+    try:
+        if key[0] in _IMPLICIT_FIRST and not isinstance(_typed(key), str):
+            return False
+    except (ValueError, OverflowError):
         return False
     if len(_TEXT_KEYS) < 4096:
         _TEXT_KEYS.add(key)

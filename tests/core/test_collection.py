@@ -194,3 +194,44 @@ def test_an_index_written_in_another_format_is_rebuilt(tmp_path):
     titles = {r.fields["title"] for r in col.records()}
     assert "stale" not in titles and "What is a prime number?" in titles
     col.close()
+
+
+def test_a_value_the_full_parser_rejects_is_an_error_on_that_entry_not_a_failed_refresh(tmp_path):
+    """Regression: ``date: 2023-02-30`` (and a decimal integer over Python's 4,300-digit limit)
+    read as a type whose constructor fails. ``parse`` reports a FormatError; the scanner raised
+    ValueError instead of answering None, so read_entry let it out and one such file failed the
+    whole refresh (the panel showed no entries at all)."""
+    for yaml in ("date: 2023-02-30\n", "a: 1\nseo:\n  b: 2019-02-29\n", "n: " + "1" * 4400 + "\n"):
+        assert scan(yaml) is None, yaml[:40]
+        assert scan(yaml, as_json=True) is None, yaml[:40]
+    root = tmp_path / "site"
+    shutil.copytree(resource("sample"), root)
+    bad = next(root.rglob("*.md"))
+    bad.write_text(bad.read_text(encoding="utf-8").replace("\n", "\nbad_date: 2023-02-30\n", 1),
+                   encoding="utf-8")
+    col = Collection(root, tmp_path / "cache", workers=1)
+    assert col.refresh().read == 6
+    errors = [r for r in col.records() if r.error]
+    assert len(errors) == 1 and "2023-02-30" in errors[0].error
+    col.close()
+
+
+def test_ids_sqlite_cannot_hold_stay_in_the_data_only(tmp_path):
+    """``id: 99999999999999999999`` (beyond 64 bits) and ``id: true`` must not fail the refresh
+    or pass for ids: the id column is empty for them, the entry's data keeps the value."""
+    root = tmp_path / "site"
+    shutil.copytree(resource("sample"), root)
+    files = sorted(root.rglob("*.md"))
+    for path, value in zip(files, ("99999999999999999999", "true"), strict=False):
+        text = path.read_text(encoding="utf-8")
+        start = text.index("\nid: ") + 5
+        path.write_text(text[:start] + value + text[text.index("\n", start):], encoding="utf-8")
+    col = Collection(root, tmp_path / "cache", workers=1)
+    assert col.refresh().read == 6
+    by_path = {r.path: r for r in col.records()}
+    rel = [str(f.relative_to(col.root)) for f in files[:2]]
+    assert by_path[rel[0]].fields["id"] == 99999999999999999999
+    assert by_path[rel[1]].fields["id"] is True
+    ids = dict(col.db.execute("SELECT path, id FROM entries").fetchall())
+    assert ids[rel[0]] is None and ids[rel[1]] is None
+    col.close()
