@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
         self.collection: Path | None = None
         self.slug_rule = slugs.COLLECTION
         self._painted = False
+        self._paint_waited = False
         self._after_paint: list = []  # work that waits until the window is on screen
         self.setWindowIcon(app_icon())
         self.resize(1280, 800)
@@ -931,23 +932,33 @@ class MainWindow(QMainWindow):
         """Run ``work`` once the window has painted (start-up shows the entry first); a window
         that never paints (hidden, tests) runs it shortly anyway."""
         if self._painted:
-            QTimer.singleShot(0, work)
+            QTimer.singleShot(0, self, work)
             return
         if not self._after_paint:
-            QTimer.singleShot(self.PAINT_FALLBACK_MS, self._flush_after_paint)
+            QTimer.singleShot(self.PAINT_FALLBACK_MS, self, self._paint_overdue)
         self._after_paint.append(work)
+
+    def _paint_overdue(self) -> None:
+        """The fallback. A hidden window runs its deferred work now; a shown one still waiting
+        for its first paint (a large folder was listed before it was shown) waits for the paint,
+        for four more periods at most."""
+        if self.isVisible() and not self._painted and not self._paint_waited:
+            self._paint_waited = True
+            QTimer.singleShot(4 * self.PAINT_FALLBACK_MS, self, self._flush_after_paint)
+            return
+        self._flush_after_paint()
 
     def _flush_after_paint(self) -> None:
         self._painted = True
         work, self._after_paint = self._after_paint, []
-        for fn in work:
-            fn()
+        for fn in work:  # each on its own turn: one that fails does not drop the others
+            QTimer.singleShot(0, self, fn)
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
-            QTimer.singleShot(0, self._flush_after_paint)
+            QTimer.singleShot(0, self, self._flush_after_paint)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.maybe_save():

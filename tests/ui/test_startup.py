@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from qteditor.ui.main_window import MainWindow
@@ -75,3 +76,40 @@ def test_a_window_that_never_paints_still_runs_its_deferred_work(qtbot, settings
     w.after_first_paint(lambda: ran.append("scan"))
     qtbot.waitUntil(lambda: ran == ["scan"], timeout=2000)
     assert not w.isVisible()
+
+
+def test_a_shown_window_waits_for_its_paint_past_the_fallback(qtbot, settings):
+    """Opening a large folder lists it before the window is shown, so the fallback may fall due
+    before the first paint: a shown window then keeps waiting for its paint (four more periods
+    at most) instead of running the work first."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class NoPaint(QObject):  # a window whose paint is slow to come
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt override
+            return event.type() == QEvent.Type.Paint
+
+    w = MainWindow(settings)
+    w.PAINT_FALLBACK_MS = 200
+    qtbot.addWidget(w)
+    blocker = NoPaint()
+    w.installEventFilter(blocker)
+    ran = []
+    w.after_first_paint(lambda: ran.append(time.monotonic()))
+    start = time.monotonic()
+    w.show()
+    qtbot.wait(500)  # the fallback fell due at 200 ms: shown, not painted, so it waits
+    assert ran == []
+    qtbot.waitUntil(lambda: ran != [], timeout=5000)  # never painted: runs after all
+    assert ran[0] - start >= 0.9
+
+
+def test_deferred_work_that_fails_does_not_drop_the_rest(qtbot, settings):
+    w = MainWindow(settings)
+    w.PAINT_FALLBACK_MS = 1
+    qtbot.addWidget(w)
+    ran = []
+    with qtbot.captureExceptions() as exceptions:
+        w.after_first_paint(lambda: 1 / 0)
+        w.after_first_paint(lambda: ran.append("after"))
+        qtbot.waitUntil(lambda: ran == ["after"], timeout=2000)
+    assert [type(e[1]) for e in exceptions] == [ZeroDivisionError]
