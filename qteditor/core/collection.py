@@ -72,6 +72,9 @@ def read_entry(path: str, size: int = -1) -> tuple[Any, str | None]:
         return None, str(exc)
     except OSError as exc:
         return None, f"{path}:1:1: cannot read the file: {exc.strerror or exc}"
+    except Exception as exc:  # noqa: BLE001 - one file never fails the whole index; shown as
+        # that entry's problem (a bug to report, not a reason to show no collection at all)
+        return None, f"{path}:1:1: cannot index this file: {type(exc).__name__}: {exc}"
 
 
 def _read_chunk_packed(job: tuple[str, list[tuple[str, int, int]]]) -> bytes:

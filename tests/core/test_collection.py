@@ -235,3 +235,24 @@ def test_ids_sqlite_cannot_hold_stay_in_the_data_only(tmp_path):
     ids = dict(col.db.execute("SELECT path, id FROM entries").fetchall())
     assert ids[rel[0]] is None and ids[rel[1]] is None
     col.close()
+
+
+def test_an_unexpected_failure_on_one_file_is_that_entrys_error(tmp_path, monkeypatch):
+    root = tmp_path / "site"
+    shutil.copytree(resource("sample"), root)
+    import qteditor.core.collection as collection
+
+    real = collection.scan
+
+    def scan_or_fail(yaml, as_json=False):
+        if "prime" in yaml:
+            raise RuntimeError("scanner bug")
+        return real(yaml, as_json)
+
+    monkeypatch.setattr(collection, "scan", scan_or_fail)
+    col = Collection(root, tmp_path / "cache", workers=1)
+    assert col.refresh().read == 6
+    errors = {r.path: r.error for r in col.records() if r.error}
+    assert list(errors) == ["mathematics/what-is-a-prime-number.md"]
+    assert "RuntimeError: scanner bug" in errors["mathematics/what-is-a-prime-number.md"]
+    col.close()
