@@ -195,21 +195,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
 
         self.collection_panel = CollectionPanel()
-        self.collection_dock = QDockWidget("Collection", self)
-        self.collection_dock.setObjectName("collectionDock")
-        self.collection_dock.setWidget(self.collection_panel)
-        self.collection_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
-                                         | QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.collection_dock)
-        self.resizeDocks([self.collection_dock], [300], Qt.Orientation.Horizontal)
+        self.collection_dock = self._dock("Collection", "collectionDock", self.collection_panel,
+                                          Qt.DockWidgetArea.LeftDockWidgetArea, 300,
+                                          Qt.Orientation.Horizontal)
         self.problems_list = QListWidget()
-        self.problems_dock = QDockWidget("Problems", self)
-        self.problems_dock.setObjectName("problemsDock")
-        self.problems_dock.setWidget(self.problems_list)
-        self.problems_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
-                                       | QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
-        self.resizeDocks([self.problems_dock], [110], Qt.Orientation.Vertical)
+        self.problems_dock = self._dock("Problems", "problemsDock", self.problems_list,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea, 110,
+                                        Qt.Orientation.Vertical)
 
         self.path_label = QLabel()
         self.stats_label = QLabel()
@@ -234,6 +226,18 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore()
         self._update_title()
+
+    def _dock(self, title: str, name: str, widget: QWidget, area, size: int,
+              orientation) -> QDockWidget:
+        """A closable, movable dock (named, so its place is restored) at its first size."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(area, dock)
+        self.resizeDocks([dock], [size], orientation)
+        return dock
 
     # ------------------------------------------------------------------ actions and menus
     def _make_actions(self) -> None:
