@@ -219,6 +219,7 @@ class MainWindow(QMainWindow):
         self.watcher = QFileSystemWatcher(self)
         self._journal_timer = QTimer(self, singleShot=True, interval=2000)
         self._duplicate_timer = QTimer(self, singleShot=True, interval=400)
+        self._ambiguity_timer = QTimer(self, singleShot=True, interval=300)  # after typing pauses
         self.notice.setTextFormat(Qt.TextFormat.RichText)
 
         self._make_actions()
@@ -334,6 +335,7 @@ class MainWindow(QMainWindow):
         self.collection_panel.indexed.connect(self.on_indexed)
         self._journal_timer.timeout.connect(self.write_journal)
         self._duplicate_timer.timeout.connect(self.check_duplicate)
+        self._ambiguity_timer.timeout.connect(self._update_ambiguity_label)
         self.notice.linkActivated.connect(self.open_path)
         self.watcher.fileChanged.connect(
             lambda path: QTimer.singleShot(150, lambda: self.on_outside_change(path)))
@@ -430,7 +432,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.preview.schedule(self.session.fields)
         self._journal_timer.start()  # journaled a little after typing stops
-        QTimer.singleShot(300, self._update_ambiguity_label)
+        self._ambiguity_timer.start()  # one update once typing pauses, not one a keystroke
 
     def _update_ambiguity_label(self) -> None:
         n = len(self.editor.edit.ambiguities)
