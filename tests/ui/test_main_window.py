@@ -165,6 +165,10 @@ def test_ambiguous_newlines_are_marked(window, qtbot, tmp_path):
     assert len(spots) == 1 and spots[0].word == "neq"
     assert window.editor.edit.extraSelections()
     qtbot.waitUntil(lambda: window.ambiguity_label.isVisible(), timeout=2000)
+    edit = window.editor.edit  # typing the spot away hides the note once typing pauses
+    edit.selectAll()
+    qtbot.keyClicks(edit, "v != s")
+    qtbot.waitUntil(lambda: not window.ambiguity_label.isVisible(), timeout=3000)
 
 
 def test_find_replace_and_go_to_line(window, qtbot, tmp_path):
