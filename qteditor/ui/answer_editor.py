@@ -269,6 +269,7 @@ class AnswerEditor(QWidget):
 
     textEdited = Signal(str)
     statsChanged = Signal(int, int)  # words, minutes of reading
+    marksChanged = Signal(int)  # how many ambiguous line breaks are marked
 
     def __init__(self, speller: Speller | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -308,6 +309,7 @@ class AnswerEditor(QWidget):
 
     def _refresh_marks(self) -> None:
         self.edit.set_ambiguities(codec.ambiguities(codec.encode(self.text(), codec.ESCAPED)))
+        self.marksChanged.emit(len(self.edit.ambiguities))
         self._emit_stats()
 
     def go_to_line(self, line: int | None = None) -> None:

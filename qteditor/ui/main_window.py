@@ -219,7 +219,6 @@ class MainWindow(QMainWindow):
         self.watcher = QFileSystemWatcher(self)
         self._journal_timer = QTimer(self, singleShot=True, interval=2000)
         self._duplicate_timer = QTimer(self, singleShot=True, interval=400)
-        self._ambiguity_timer = QTimer(self, singleShot=True, interval=300)  # after typing pauses
         self.notice.setTextFormat(Qt.TextFormat.RichText)
 
         self._make_actions()
@@ -327,6 +326,7 @@ class MainWindow(QMainWindow):
         self.form.titlesLinkToggled.connect(self.on_titles_link)
         self.editor.textEdited.connect(self.on_answer_edited)
         self.editor.statsChanged.connect(self.on_stats)
+        self.editor.marksChanged.connect(self._update_ambiguity_label)  # after a pause in typing
         self.editor.edit.cursorPositionChanged.connect(self.on_cursor)
         self.editor.edit.verticalScrollBar().valueChanged.connect(self.on_editor_scrolled)
         self.preview.rendered.connect(
@@ -335,7 +335,6 @@ class MainWindow(QMainWindow):
         self.collection_panel.indexed.connect(self.on_indexed)
         self._journal_timer.timeout.connect(self.write_journal)
         self._duplicate_timer.timeout.connect(self.check_duplicate)
-        self._ambiguity_timer.timeout.connect(self._update_ambiguity_label)
         self.notice.linkActivated.connect(self.open_path)
         self.watcher.fileChanged.connect(
             lambda path: QTimer.singleShot(150, lambda: self.on_outside_change(path)))
@@ -432,10 +431,8 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.preview.schedule(self.session.fields)
         self._journal_timer.start()  # journaled a little after typing stops
-        self._ambiguity_timer.start()  # one update once typing pauses, not one a keystroke
 
-    def _update_ambiguity_label(self) -> None:
-        n = len(self.editor.edit.ambiguities)
+    def _update_ambiguity_label(self, n: int) -> None:
         self.ambiguity_label.setVisible(n > 0)
         self.ambiguity_label.setText(
             f"⚠ {n} ambiguous line break{'s' if n != 1 else ''} underlined: hover for details"
@@ -478,7 +475,6 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.splitter)
         self.preview.schedule(session.fields)  # renders right after the window paints
         self._update_title()
-        self._update_ambiguity_label()
         self.collection_panel.select_path(session.path)
         self._show_problems()
 
