@@ -9,6 +9,7 @@ backslash stands right before a line break; those spots are reported, never gues
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 ESCAPED = "escaped"  # one physical line, literal \n pairs (the site's convention)
@@ -58,7 +59,8 @@ def ambiguities(stored: str, convention: str = ESCAPED) -> list[Ambiguity]:
     """The ambiguous ``\\n`` spots of a stored value (none when breaks are real)."""
     if convention != ESCAPED or "\\n" not in stored:
         return []
-    math = [(m.start(), m.end()) for m in _MATH.finditer(stored)]
+    math: list[tuple[int, int]] | None = None  # the math spans, found when first needed
+    starts: list[int] = []
     out: list[Ambiguity] = []
     pairs = 0  # \n pairs before the current one: each shortens the decoded text by one
     line, line_start = 1, 0
@@ -73,8 +75,15 @@ def ambiguities(stored: str, convention: str = ESCAPED) -> list[Ambiguity]:
         else:
             w = _PAIR_WORD.match(stored, p)
             word = w.group(1) if w else "n"
-            in_math = any(a <= p < b for a, b in math)
-            if in_math and word in LATEX_N_COMMANDS:
+            if word in LATEX_N_COMMANDS:
+                if math is None:  # spans in order, never overlapping: found once, bisected
+                    math = [(m.start(), m.end()) for m in _MATH.finditer(stored)]
+                    starts = [a for a, _b in math]
+                i = bisect_right(starts, p) - 1  # the last span starting at or before p
+                in_math = i >= 0 and p < math[i][1]
+            else:
+                in_math = False
+            if in_math:
                 kind = "latex-command"
                 message = (f"'\\{word}' looks like a LaTeX command, but the site turns its "
                            f"'\\n' into a line break followed by '{word[1:]}'")

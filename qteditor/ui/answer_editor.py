@@ -303,14 +303,12 @@ class AnswerEditor(QWidget):
         self.textEdited.emit(self.text())
         self._marks.start()  # marks and word count follow a pause in typing
 
-    def _emit_stats(self) -> None:
-        words = word_count(self.text())
-        self.statsChanged.emit(words, reading_minutes(words))
-
     def _refresh_marks(self) -> None:
-        self.edit.set_ambiguities(codec.ambiguities(codec.encode(self.text(), codec.ESCAPED)))
+        text = self.text()
+        self.edit.set_ambiguities(codec.ambiguities(codec.encode(text, codec.ESCAPED)))
         self.marksChanged.emit(len(self.edit.ambiguities))
-        self._emit_stats()
+        words = word_count(text)
+        self.statsChanged.emit(words, reading_minutes(words))
 
     def go_to_line(self, line: int | None = None) -> None:
         doc = self.edit.document()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from qteditor.core import codec
 from qteditor.core.entry import Entry
 from tests.conftest import by_reason, corpus_files
@@ -61,3 +64,23 @@ def test_corpus_files_selected_for_latex_n_have_spots():
     files = by_reason("latex-\\n-command")
     flagged = sum(bool(codec.ambiguities(Entry.load(p).data["answer"])) for p in files)
     assert files and flagged >= len(files) * 0.8
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["\\n", "\\neq", "\\nu", "\\nabla", "\\next", "$", "$$", "x",
+                                 " ", "\\", "\\\\n", "nabla", "\\$"]), max_size=40))
+def test_latex_spots_are_exactly_the_n_commands_inside_math(parts):
+    """The spots, found with a bisect over the math spans, are those a plain reading gives:
+    every \\n pair whose word is a LaTeX command and that lies inside some math span."""
+    stored = "".join(parts)
+    spans = [(m.start(), m.end()) for m in codec._MATH.finditer(stored)]
+    expected = []
+    for m in codec._PAIR.finditer(stored):
+        p = m.start()
+        if p > 0 and stored[p - 1] == "\\":
+            continue
+        word = codec._PAIR_WORD.match(stored, p).group(1)
+        if word in codec.LATEX_N_COMMANDS and any(a <= p < b for a, b in spans):
+            expected.append(word)
+    got = [s.word for s in codec.ambiguities(stored) if s.kind == "latex-command"]
+    assert got == expected
