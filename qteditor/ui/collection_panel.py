@@ -352,8 +352,9 @@ class CollectionPanel(QWidget):
             return []
         return self.model.problems.get(rel, [])
 
-    def refresh_file(self, path: str) -> None:
-        """After a save: re-read that file and redo the checks."""
-        if self.collection is None or self.root is None:
-            return
-        self.set_folder(self.root)
+    def files_written(self) -> None:
+        """The app wrote files here (a save, fixes, a rename): index again once, shortly. The
+        folder watcher reports the same writes; both land on this one coalescing timer, and
+        the refresh reads only the files whose size or mtime changed."""
+        if self.root is not None:
+            self._rescan.start()

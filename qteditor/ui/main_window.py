@@ -615,7 +615,7 @@ class MainWindow(QMainWindow):
         if self.session is not None and self.session.path and any(
                 str(c.file) == self.session.path for c in changes):
             self.on_outside_change(self.session.path)
-        self.collection_panel.set_folder(self.collection_panel.root)
+        self.collection_panel.files_written()
         self.statusBar().showMessage(f"{written} file(s) changed", 5000)
         return written
 
@@ -730,8 +730,6 @@ class MainWindow(QMainWindow):
             show_error(self, "Not saved", exc)
             return False
         self._fill_recent_with(path)
-        if self.collection is not None and self.collection in Path(path).resolve().parents:
-            self.collection_panel.set_folder(self.collection)
         self._saved()
         return True
 
@@ -745,8 +743,8 @@ class MainWindow(QMainWindow):
             if self.locks.acquire(self.session.path) is None:
                 self._locked_path = self.session.path
         self.form.load(self.session)
-        if self.collection is not None:
-            self.collection_panel.refresh_file(self.session.path)
+        if self.collection is not None and self.collection in Path(self.session.path).resolve().parents:
+            self.collection_panel.files_written()
         self._update_title()
         self.statusBar().showMessage("Saved", 3000)
 
@@ -898,7 +896,7 @@ class MainWindow(QMainWindow):
         self.journal.remove(s.path)
         s.saved_fields = s.fields  # written by the rename: nothing to ask about
         self.open_file(plan.new_path)
-        panel.set_folder(panel.root)
+        panel.files_written()
         self.statusBar().showMessage(f"Renamed; {len(plan.inbound)} inbound link(s) updated", 6000)
         return True
 

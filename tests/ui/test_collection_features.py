@@ -133,3 +133,23 @@ def test_index_follows_files_changed_outside(window, qtbot, tmp_path):
         (root / "biology" / "another.md").write_bytes(src.read_bytes().replace(
             b"What are the main parts of a plant cell?", b"Another question"))
     assert window.collection_panel.model.rowCount() == 7
+
+
+def test_a_save_indexes_the_collection_once_and_the_browser_follows(window, qtbot, tmp_path,
+                                                                    monkeypatch):
+    """The save itself and the folder watcher's notice of it end in one re-index, not two."""
+    root = _open(window, qtbot, tmp_path)
+    window.open_file(root / "mathematics" / "what-is-a-prime-number.md")
+    panel = window.collection_panel
+    calls = []
+    real = panel.set_folder
+    monkeypatch.setattr(panel, "set_folder", lambda folder, wait=False: (calls.append(folder),
+                                                                         real(folder, wait)))
+    title = window.form.rows[("title",)].widget
+    title.selectAll()
+    qtbot.keyClicks(title, "What are prime numbers?")
+    with qtbot.waitSignal(panel.indexed, timeout=20000):
+        window.save()
+    qtbot.wait(1500)  # the watcher's notice of the same write has come and gone
+    assert len(calls) == 1
+    assert "What are prime numbers?" in [r[1] for r in panel.model.rows]
