@@ -216,24 +216,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------- check / fix
-def _collection_of_file(path):
-    """The collection folder a file belongs to (content/learn above it, else its subject
-    folder's parent)."""
-    from pathlib import Path
-
-    p = Path(path).resolve()
-    for up in p.parents:
-        if up.name == "learn" and up.parent.name == "content":
-            return up
-    return p.parent.parent
-
-
 def _targets(paths: list[str]):
     """(collection folder, display prefix, only-these paths or None) for each PATH."""
     import os
     from pathlib import Path
 
-    from .core.collection import content_root
+    from .core.folders import collection_of, content_root
 
     groups = {}
     for given in paths:
@@ -244,7 +232,7 @@ def _targets(paths: list[str]):
             key = (str(root.resolve()), prefix if prefix != "." else "", given)
             groups[key] = None
         elif p.is_file():
-            root = _collection_of_file(p)
+            root = collection_of(p)
             rel = os.path.relpath(p.resolve(), root).replace(os.sep, "/")
             key = (str(root), None, None)
             groups.setdefault(key, {})

@@ -30,8 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.folders import content_root as content_root  # re-exported for the window
-
 if TYPE_CHECKING:
     from ..core.collection import Collection
 

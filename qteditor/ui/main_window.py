@@ -31,6 +31,7 @@ from .. import __version__
 from ..core import slugs, storage
 from ..core.entry import Entry
 from ..core.errors import QtEditorError
+from ..core.folders import collection_of, content_root, first_entry
 from ..core.journal import Journal, Locks
 from ..core.resources import resource
 from ..core.schema import Schema, default_schema
@@ -38,7 +39,7 @@ from ..core.session import EditSession, next_free_id
 from ..core.spelling import Speller
 from ..core.storage import ConflictError
 from .answer_editor import AnswerEditor
-from .collection_panel import CollectionPanel, content_root
+from .collection_panel import CollectionPanel
 from .form import RELATED, FormPanel
 from .icons import action, app_icon
 from .preview import PreviewPane
@@ -488,7 +489,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             return False
         if self.collection is None or self.collection not in path.resolve().parents:
-            self._set_collection(self._collection_of(path), open_first=False)
+            self._set_collection(collection_of(path), open_first=False)
         try:
             session = EditSession.open(path, self.collection, self.slug_rule)
         except QtEditorError as exc:
@@ -510,21 +511,12 @@ class MainWindow(QMainWindow):
         self.settings.add_recent(path)
         self._fill_recent()
 
-    @staticmethod
-    def _collection_of(path: Path) -> Path:
-        """The collection a file belongs to: the folder above its subject folder, if any."""
-        parent = path.resolve().parent
-        for up in (parent, *parent.parents):
-            if up.name == "learn" and up.parent.name == "content":
-                return up
-        return parent.parent if parent.parent != parent else parent
-
     def _set_collection(self, folder: Path, open_first: bool = True) -> None:
         self.collection = content_root(folder)
         self.settings.set("files/last_collection", str(folder))
         self.after_first_paint(self._scan_collection)
         if open_first and self.session is None:
-            first = next(iter(sorted(self.collection.rglob("*.md"))), None)
+            first = first_entry(self.collection)
             if first is not None:
                 self.open_file(first)
 
