@@ -330,11 +330,21 @@ class CollectionPanel(QWidget):
         rows = {i.row() for i in self.table.selectionModel().selectedRows()}
         return [self.path_at(self.proxy.index(r, 0)) for r in sorted(rows)]
 
+    def rel_path(self, path: str) -> str | None:
+        """An entry's path as the index keys it (relative to the collection), or None."""
+        if self.root is None:
+            return None
+        try:
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return None
+
     def select_path(self, path: str | None) -> None:
-        if path is None or self.root is None:
+        rel = self.rel_path(path) if path is not None else None
+        if rel is None:
             return
         for row, r in enumerate(self.model.rows):
-            if str(self.root / r[0]) == str(path):
+            if r[0] == rel:
                 idx = self.proxy.mapFromSource(self.model.index(row, 0))
                 if idx.isValid():
                     self.table.selectRow(idx.row())
@@ -342,13 +352,8 @@ class CollectionPanel(QWidget):
                 return
 
     def problems_for(self, path: str) -> list:
-        if self.root is None:
-            return []
-        try:
-            rel = Path(path).resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return []
-        return self.model.problems.get(rel, [])
+        rel = self.rel_path(path)
+        return self.model.problems.get(rel, []) if rel is not None else []
 
     def files_written(self) -> None:
         """The app wrote files here (a save, fixes, a rename): index again once, shortly. The

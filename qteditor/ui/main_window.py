@@ -827,8 +827,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Open the collection folder to pick related articles", 5000)
             return
         listed = {v.get("url") for v in self.form.related.items()}
-        own = Path(s.path).resolve().relative_to(panel.root.resolve()).as_posix() if (
-            s.path and panel.root) else None
+        own = panel.rel_path(s.path) if s.path else None
         text = " ".join(str(s.fields.get(k) or "") for k in ("question", "answer"))[:2000]
         by_path = {r.path: r for r in panel.records}
         exclude = {own} | {p for p, r in by_path.items() if r.fields.get("url") in listed}
