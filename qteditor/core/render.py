@@ -142,16 +142,19 @@ def math_html(tex: str, display: bool) -> str:
     return f'<img class="{kind}" alt="{alt}" src="{src}"/>'
 
 
+@lru_cache(maxsize=4)
 def render_markdown(text: str) -> str:
-    """HTML of a Markdown answer (real line breaks), with raw HTML dropped and links vetted."""
+    """HTML of a Markdown answer (real line breaks), with raw HTML dropped and links vetted.
+    The last few are kept: an edit of another field re-renders the page, not the answer."""
     return sanitize(parser().render(text))
 
 
 _SCRIPTY = re.compile(r"(?is)<(script|style|iframe|object|embed)\b.*?</\1\s*>")
 
 
-def sanitize(fragment: str) -> str:
-    """Remove anything that could run, fetch or navigate (defence in depth after the parser)."""
+@lru_cache(maxsize=1)
+def _policy() -> tuple[set, dict]:
+    """The tags and attributes an answer may keep (built once)."""
     import nh3
 
     tags = set(nh3.ALLOWED_TAGS) | {"img", "input", "div", "span", "del", "s", "table", "thead",
@@ -166,6 +169,14 @@ def sanitize(fragment: str) -> str:
         "td": {"align", "style"},
         "ol": {"start"},
     }
+    return tags, attributes
+
+
+def sanitize(fragment: str) -> str:
+    """Remove anything that could run, fetch or navigate (defence in depth after the parser)."""
+    import nh3
+
+    tags, attributes = _policy()
     return nh3.clean(
         _SCRIPTY.sub("", fragment), tags=tags, attributes=attributes,
         url_schemes={"http", "https", "mailto", "data"}, link_rel=None,

@@ -63,6 +63,21 @@ def test_editing_the_answer_updates_preview_and_saves_only_its_line(window, qtbo
     assert not window.isWindowModified()
 
 
+def test_editing_another_field_refreshes_the_page_without_rendering_the_answer_again(
+        window, qtbot, tmp_path):
+    from qteditor.core.render import render_markdown
+
+    root = _copy_sample(tmp_path)
+    window.open_file(root / "biology" / "what-are-the-main-parts-of-a-plant-cell.md")
+    _wait_preview(qtbot, window)
+    rendered = render_markdown.cache_info().misses
+    title = window.form.rows[("title",)].widget
+    title.selectAll()
+    qtbot.keyClicks(title, "Plant cell parts")
+    qtbot.waitUntil(lambda: "Plant cell parts" in window.preview.browser.toPlainText(), timeout=5000)
+    assert render_markdown.cache_info().misses == rendered
+
+
 def test_new_entry_slugs_follow_the_title(window, qtbot, tmp_path):
     root = _copy_sample(tmp_path)
     window.open_folder(root)
