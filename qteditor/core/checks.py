@@ -110,6 +110,8 @@ def check(records: list, schema: Schema | None = None, only: set[str] | None = N
             continue
         f = r.fields
         own_url = f.get("url")
+        where = PurePosixPath(r.path)
+        path_url = f"/learn/{where.parent.name}/questions/{where.stem}"
         # related articles
         seen: dict[str, str] = {}
         for key, rel in _related(f):
@@ -121,7 +123,7 @@ def check(records: list, schema: Schema | None = None, only: set[str] | None = N
                             fix={key: None}))
                 continue
             seen[url] = key
-            if url == own_url or url == _path_url(r.path):
+            if url == own_url or url == path_url:
                 add(Problem(r.path, "related-self", f"{key} links the entry to itself", key,
                             fix={key: None}))
                 continue
@@ -144,7 +146,7 @@ def check(records: list, schema: Schema | None = None, only: set[str] | None = N
             others = ", ".join(o.path for o in ids[ident] if o is not r)
             add(Problem(r.path, "id-duplicate", f"id {ident} is also used by {others}", "id"))
         # slugs
-        name = PurePosixPath(r.path).name
+        name = where.name
         title = f.get("title")
         file_name = f.get("file_name")
         if isinstance(title, str) or file_name is not None:
@@ -159,11 +161,11 @@ def check(records: list, schema: Schema | None = None, only: set[str] | None = N
                             "file_name"))
         subject = f.get("subject")
         if isinstance(subject, str):
-            want_url = f"/learn/{slugs.subject_slug(subject)}/questions/{PurePosixPath(r.path).stem}"
+            slug = slugs.subject_slug(subject)
+            want_url = f"/learn/{slug}/questions/{where.stem}"
             if own_url != want_url:
                 add(Problem(r.path, "url-mismatch", f"url should be {want_url}", "url",
                             fix={"url": want_url}))
-            slug = slugs.subject_slug(subject)
             if slug in canonical and subject != canonical[slug]:
                 fix = {"subject": canonical[slug]}
                 seo_now = f.get("seo") if isinstance(f.get("seo"), dict) else {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 COLLECTION = "collection"
 SLUGIFY = "slugify"
@@ -36,6 +37,7 @@ def slug(text: str, rule: str = COLLECTION) -> str:
     raise ValueError(f"unknown slug rule {rule!r} (known: {', '.join(RULES)})")
 
 
+@lru_cache(maxsize=1024)  # a collection has a few dozen subjects; checks ask for each entry
 def subject_slug(subject: str) -> str:
     """The folder and url part of a subject (python-slugify, as every real url has it)."""
     return python_slug(subject)
