@@ -28,7 +28,8 @@ class EditSession:
         self.is_new = is_new
         self.slug_rule = slug_rule
         self.collection = collection
-        self.fields: dict = entry.fields() if isinstance(entry.fields(), dict) else {}
+        fields = entry.fields()  # a decoded copy: made once
+        self.fields: dict = fields if isinstance(fields, dict) else {}
         self.saved_fields: dict = unshare(self.fields)
         self.body = entry.body
         self.locked = not is_new  # a published URL is a permalink

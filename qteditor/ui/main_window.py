@@ -371,18 +371,18 @@ class MainWindow(QMainWindow):
         s = self.session
         if s is None:
             self.setWindowTitle("qteditor")
-            self.setWindowModified(False)
             self.path_label.setText("")
         else:
             name = Path(s.path).name if s.path else f"{s.fields.get('file_name') or 'Untitled'} (new)"
             self.setWindowTitle(f"{name}[*] — qteditor")
-            self.setWindowModified(s.dirty)
             self.path_label.setText(s.path or "not saved yet")
+        dirty = s is not None and s.dirty  # compared once a keystroke
+        self.setWindowModified(dirty)
         has = s is not None
         for act in (self.act_save, self.act_save_as, self.act_review, self.act_export,
                     self.act_close):
             act.setEnabled(has)
-        self.act_revert.setEnabled(has and s.dirty and s.path is not None)
+        self.act_revert.setEnabled(dirty and s.path is not None)
 
     # ------------------------------------------------------------------ edits
     def on_field_edited(self, path: tuple, value) -> None:
@@ -1046,7 +1046,6 @@ class MainWindow(QMainWindow):
             s.saved_fields = {}
             if item.path:
                 s.entry.path = None
-            self.show_session(s)
         self.show_session(s)
         self.statusBar().showMessage("Recovered unsaved edits: review and save them", 6000)
         return True
