@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from . import codec, slugs
+from .related import related_items
 from .schema import Schema, default_schema
 
 ERROR, WARNING = "error", "warning"
@@ -35,7 +36,6 @@ RULES = {
     "answer-ambiguous-newline": WARNING,
     "yaml-error": ERROR,
 }
-_RELATED = re.compile(r"related_article(\d+)$")
 _LOCATED = re.compile(r"^.*?:(\d+):(\d+): (.*)$", re.S)
 
 
@@ -56,15 +56,6 @@ class Problem:
     def as_json(self) -> dict:
         return {"path": self.path, "line": self.line, "field": self.field, "rule": self.rule,
                 "severity": self.severity, "message": self.message, "fix": self.fix}
-
-
-def _related(fields: dict) -> list[tuple[str, dict]]:
-    found = []
-    for key, value in fields.items():
-        m = _RELATED.fullmatch(str(key))
-        if m and isinstance(value, dict):
-            found.append((int(m.group(1)), key, value))
-    return [(k, v) for _, k, v in sorted(found, key=lambda t: t[0])]
 
 
 def _path_url(rel: str) -> str:
@@ -114,7 +105,7 @@ def check(records: list, schema: Schema | None = None, only: set[str] | None = N
         path_url = f"/learn/{where.parent.name}/questions/{where.stem}"
         # related articles
         seen: dict[str, str] = {}
-        for key, rel in _related(f):
+        for key, rel in related_items(f):
             url = rel.get("url")
             if not isinstance(url, str) or not url:
                 continue

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import patch as patching
 from .entry import Entry
 from .errors import QtEditorError
+from .related import renumber
 
 
 def deep_merge(into: dict, patch: dict) -> dict:
@@ -20,19 +20,6 @@ def deep_merge(into: dict, patch: dict) -> dict:
         else:
             into[key] = value
     return into
-
-
-def renumber_related(fields: dict) -> dict:
-    """related_articleN keep numbers without gaps after a removal."""
-    keys = [k for k in fields if re.fullmatch(r"related_article\d+", str(k))]
-    numbers = sorted(int(k[len("related_article"):]) for k in keys)
-    if numbers == list(range(1, len(numbers) + 1)):
-        return fields
-    values = [fields[f"related_article{n}"] for n in numbers]
-    out = {k: v for k, v in fields.items() if k not in keys}
-    for i, v in enumerate(values, start=1):
-        out[f"related_article{i}"] = v
-    return out
 
 
 @dataclass
@@ -67,7 +54,7 @@ def prepare(per_file: dict[tuple[str, str], dict]) -> list[Change]:
     for (file, shown), fix in sorted(per_file.items()):
         try:
             entry = Entry.load(file)
-            fields = renumber_related(patching.merge(entry.fields(), fix, entry.schema))
+            fields = renumber(patching.merge(entry.fields(), fix, entry.schema))
             rendered = entry.render(fields)
             changes.append(Change(Path(file), shown, entry.raw, rendered[0] if rendered else None))
         except QtEditorError as exc:

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from . import slugs
+from .related import related_items
 from .render import render_markdown
 
 TITLE_CUT = 60  # characters search engines show of a title
@@ -56,12 +57,7 @@ def _text(fields: dict, *path: str) -> str:
 
 def related(fields: dict) -> list[dict]:
     """The related articles in number order."""
-    items = []
-    for key, value in fields.items():
-        m = re.fullmatch(r"related_article(\d+)", str(key))
-        if m and isinstance(value, dict):
-            items.append((int(m.group(1)), value))
-    return [v for _, v in sorted(items, key=lambda kv: kv[0])]
+    return [value for _key, value in related_items(fields)]
 
 
 def snippet(fields: dict) -> dict:

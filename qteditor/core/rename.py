@@ -5,7 +5,6 @@ through the core writer."""
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,8 +12,7 @@ from typing import Any
 from . import slugs
 from .entry import Entry
 from .errors import SaveError
-
-_RELATED = re.compile(r"related_article\d+$")
+from .related import RELATED
 
 
 @dataclass
@@ -47,7 +45,7 @@ def plan(root: Path, entry_path: Path, fields: dict, records: list,
     inbound = []
     for record in records:
         data = record.data if isinstance(record.data, dict) else {}
-        keys = [k for k, v in data.items() if _RELATED.fullmatch(str(k)) and isinstance(v, dict)
+        keys = [k for k, v in data.items() if RELATED.fullmatch(str(k)) and isinstance(v, dict)
                 and v.get("url") == old_url]
         path = root / record.path
         if keys and path.resolve() != entry_path.resolve():

@@ -13,6 +13,7 @@ from typing import Any
 
 from . import slugs
 from .entry import Entry
+from .related import set_related
 from .schema import Schema, default_schema
 from .yamlspan import same, unshare
 
@@ -103,6 +104,15 @@ class EditSession:
         if path in (("title",), ("subject",)) or (path[0] in LINKED_TITLES and self.titles_linked):
             changed += self.apply_derivations()
         return changed
+
+    def set_related(self, items: list[dict]) -> list[tuple]:
+        """Make ``items`` the related articles; returns the other paths that changed with them
+        (the site's files carry a score whenever they list related articles)."""
+        set_related(self.fields, items)
+        if items and "score" not in self.fields:
+            self.fields["score"] = -1.0
+            return [("score",)]
+        return []
 
     def derived(self) -> dict:
         title = str(self.fields.get("title") or "")

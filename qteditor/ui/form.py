@@ -32,12 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.patch import coerce
+from ..core.related import related_items
 from ..core.schema import Field, Schema
 from ..core.session import LINKED_TITLES, EditSession
 from .icons import icon
 from .keywords import KeywordsEdit
 
-RELATED = re.compile(r"related_article(\d+)$")
 RELATED_KEYS = ("id", "title", "subject", "url")
 
 
@@ -438,7 +438,7 @@ class FormPanel(QScrollArea):
         with QSignalBlocker(self.lock_button):
             self.lock_button.setChecked(session.locked)
         self._lock_changed(session.locked, emit=False)
-        self.related.set_items(self._related_items(session.fields))
+        self.related.set_items([dict(v) for _k, v in related_items(session.fields)])
         self._load_other(session)
         self.validate()
 
@@ -455,15 +455,6 @@ class FormPanel(QScrollArea):
                 row.write(self.session.get(path))
                 del blockers
             self.validate(tuple(path))
-
-    @staticmethod
-    def _related_items(fields: dict) -> list[dict]:
-        found = []
-        for key, value in fields.items():
-            m = RELATED.fullmatch(str(key))
-            if m and isinstance(value, dict):
-                found.append((int(m.group(1)), value))
-        return [dict(v) for _, v in sorted(found, key=lambda kv: kv[0])]
 
     def set_subjects(self, subjects: list[str]) -> None:
         current = self.subject_box.currentText()

@@ -40,7 +40,7 @@ from ..core.spelling import Speller
 from ..core.storage import ConflictError
 from .answer_editor import AnswerEditor
 from .collection_panel import CollectionPanel
-from .form import RELATED, FormPanel
+from .form import FormPanel
 from .icons import action, app_icon
 from .preview import PreviewPane
 from .settings import Settings
@@ -395,19 +395,9 @@ class MainWindow(QMainWindow):
             self._duplicate_timer.start()
 
     def on_related_edited(self, items: list) -> None:
-        s = self.session
-        if s is None:
+        if self.session is None:
             return
-        old = [k for k in s.fields if RELATED.fullmatch(str(k))]
-        for n, item in enumerate(items, start=1):
-            s.fields[f"related_article{n}"] = item
-        for key in old:
-            m = RELATED.fullmatch(key)
-            if int(m.group(1)) > len(items):
-                del s.fields[key]
-        if items and "score" not in s.fields:
-            s.fields["score"] = -1.0  # the site's files: related articles come with a score
-            self.form.refresh([("score",)])
+        self.form.refresh(self.session.set_related(items))
         self._changed()
 
     def on_lock_toggled(self, locked: bool) -> None:
@@ -566,12 +556,13 @@ class MainWindow(QMainWindow):
 
     def fix_problem(self, problem) -> bool:
         """Apply one problem's fix to the open entry (saved with the next Save)."""
-        from ..core import fixes, patch
+        from ..core import patch
+        from ..core.related import renumber
 
         s = self.session
         if s is None or problem.fix is None:
             return False
-        s.fields = fixes.renumber_related(patch.merge(s.fields, problem.fix, s.entry.schema))
+        s.fields = renumber(patch.merge(s.fields, problem.fix, s.entry.schema))
         self.form.load(s)
         self._changed()
         return True
