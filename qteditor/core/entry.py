@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +15,10 @@ from . import codec
 from .document import Document, split
 from .errors import FormatError, QtEditorError, SaveError
 from .schema import Schema, default_schema, schema_for
+from .storage import digest, write_atomic
 from .yamlspan import Parsed, parse, unshare
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
-
-
-def _digest(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()  # the same as storage.digest
 
 
 class Entry:
@@ -32,7 +28,7 @@ class Entry:
                  schema: Schema | None = None):
         self.path = path
         self.raw = raw
-        self.digest = _digest(raw)
+        self.digest = digest(raw)
         self.doc = doc
         self.parsed = parsed
         self.schema = schema or default_schema()
@@ -183,10 +179,8 @@ class Entry:
         if rendered is None and (path is None or path == self.path):
             return False
         raw, doc, parsed = rendered if rendered is not None else (self.raw, self.doc, self.parsed)
-        from . import storage
-
         same_file = path is None or path == self.path
-        storage.write_atomic(target, raw, self.digest if (same_file and check_disk) else None)
+        write_atomic(target, raw, self.digest if (same_file and check_disk) else None)
         self.path, self.raw, self.doc, self.parsed = target, raw, doc, parsed
-        self.digest = _digest(raw)
+        self.digest = digest(raw)
         return True
