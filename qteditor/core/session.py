@@ -199,11 +199,19 @@ class EditSession:
         return written
 
     def revert(self) -> None:
-        if self.entry.path is not None:
-            self.entry = Entry.load(self.entry.path, self.entry.schema)
-        self.fields = self.entry.fields()
-        self.saved_fields = unshare(self.fields)
-        self.body = self.entry.body
+        path = self.entry.path
+        self.reload(Entry.load(path, self.entry.schema) if path is not None else self.entry)
+
+    def reload(self, entry: Entry, merged: dict | None = None) -> None:
+        """Follow a version of the file: it becomes the saved state, shown as it is, or with
+        ``merged`` edits (and this session's body) still unsaved on top of it."""
+        self.entry = entry
+        self.saved_fields = entry.fields()
+        if merged is None:
+            self.fields = unshare(self.saved_fields)
+            self.body = entry.body
+        else:
+            self.fields = merged
 
 
 def next_free_id(folder: Path) -> int:

@@ -1065,17 +1065,12 @@ class MainWindow(QMainWindow):
         scroll = self.editor.edit.verticalScrollBar().value()
         conflicts = []
         if not s.dirty:
-            s.entry = theirs
-            s.fields = theirs.fields()
-            s.saved_fields = theirs.fields()
-            s.body = theirs.body
+            s.reload(theirs)
         else:
             from ..core.merge import merge_fields
 
             merged, conflicts = merge_fields(s.entry.fields(), s.fields, theirs.fields())
-            s.entry = theirs
-            s.saved_fields = theirs.fields()
-            s.fields = merged
+            s.reload(theirs, merged)
         self.show_session(s)
         cur = self.editor.edit.textCursor()
         cur.setPosition(min(cursor, len(self.editor.text())))
