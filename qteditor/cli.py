@@ -151,15 +151,17 @@ def cmd_set(args: argparse.Namespace) -> int:
                 raise UsageError(f"set: expected KEY=VALUE, got {text!r}")
     status = EXIT_OK
     changed = unchanged = 0
+    def change(entry: Entry) -> dict:
+        fields = entry.fields()
+        if assignments:
+            return patching.assign(fields, assignments, entry.schema)
+        return patching.merge(fields, patch, entry.schema)
+
     for path in files:
         try:
-            entry = Entry.load(path)
-            fields = entry.fields()
-            if assignments:
-                new = patching.assign(fields, assignments, entry.schema)
-            else:
-                new = patching.merge(fields, patch, entry.schema)
-            if entry.save(new):
+            # the patch is applied to the file as it is when it is written, under its lock:
+            # two writers at once each keep the other's edit
+            if Entry.update(path, change) is not None:
                 changed += 1
             else:
                 unchanged += 1

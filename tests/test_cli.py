@@ -216,3 +216,20 @@ def test_without_qt_the_collection_is_listed_with_the_reason(monkeypatch, capsys
 def test_unknown_path_for_the_window_is_an_error(capsys, tmp_path):
     code = main([str(tmp_path / "nope")])
     assert code == 1 and "no such file or folder" in capsys.readouterr().err
+
+
+def test_two_set_processes_at_once_both_edits_land(tmp_path):
+    """Two `qteditor set` on one file at the same moment, different fields: neither edit is
+    lost (each patch is applied to the file as it is under its lock)."""
+    path = tmp_path / "entry.md"
+    exe = [sys.executable, "-m", "qteditor"]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    for trial in range(8):
+        path.write_bytes(SAMPLE.encode())
+        a = subprocess.Popen([*exe, "set", str(path), f"author=A{trial}"], env=env,
+                             stderr=subprocess.PIPE)
+        b = subprocess.Popen([*exe, "set", str(path), f"subject=B{trial}"], env=env,
+                             stderr=subprocess.PIPE)
+        assert a.wait(60) == 0 and b.wait(60) == 0, (a.stderr.read(), b.stderr.read())
+        fields = Entry.load(path).fields()
+        assert (fields["author"], fields["subject"]) == (f"A{trial}", f"B{trial}")

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from . import codec
 from .document import Document, split
 from .errors import FormatError, QtEditorError, SaveError
 from .schema import Schema, default_schema, schema_for
-from .storage import digest, write_atomic
+from .storage import digest, update, write_atomic
 from .yamlspan import Parsed, parse, unshare
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -168,8 +169,35 @@ class Entry:
             keys.insert(at, key)
         return {k: new[k] for k in keys}
 
+    @classmethod
+    def update(cls, path: str | Path, change: Callable[[Entry], Any], schema: Schema | None = None,
+               force: bool = False) -> Entry | None:
+        """Edit a file as it is at the moment it is written: under the file's lock, load it,
+        ask ``change(entry)`` for its new fields (None: no change), write them. Returns the
+        entry as written, or None when nothing changed. ``change`` may raise to refuse."""
+        path = str(path)
+        schema = schema or schema_for(path)
+        written: list[Entry] = []
+
+        def compute(current: bytes | None) -> bytes | None:
+            if current is None:
+                raise FormatError("no such file", path)
+            entry = cls.from_bytes(current, path, schema)
+            fields = change(entry)
+            if fields is None:
+                return None
+            rendered = entry.render(fields)
+            if rendered is None:
+                return None
+            raw, doc, parsed = rendered
+            written.append(cls(path, raw, doc, parsed, schema))
+            return raw
+
+        update(path, compute, force=force)
+        return written[0] if written else None
+
     def save(self, fields: Any, body: str | None = None, path: str | None = None,
-             check_disk: bool = True) -> bool:
+             check_disk: bool = True, force: bool = False) -> bool:
         """Write the fields; True when bytes were written. A save with no change writes
         nothing. Refuses (SaveError) rather than write a file that reads back differently."""
         target = path or self.path
@@ -180,7 +208,7 @@ class Entry:
             return False
         raw, doc, parsed = rendered if rendered is not None else (self.raw, self.doc, self.parsed)
         same_file = path is None or path == self.path
-        write_atomic(target, raw, self.digest if (same_file and check_disk) else None)
+        write_atomic(target, raw, self.digest if (same_file and check_disk) else None, force=force)
         self.path, self.raw, self.doc, self.parsed = target, raw, doc, parsed
         self.digest = digest(raw)
         return True

@@ -1,4 +1,18 @@
-"""Atomic writes and content hashes: a save leaves the old bytes or the new, never a mix."""
+"""Atomic, locked writes and content hashes: a save leaves the old bytes or the new, never a
+mix, and two writers of one file never interleave.
+
+Every qteditor writer (the CLI, the window, fixes, renames, recovery) goes through ``update``
+or ``write_atomic``. Both hold the file's lock from the read they check to the rename, so a
+writer always decides on what is on disk at that moment:
+
+    storage.update(path, lambda current: new_bytes_or_None)
+
+The lock is advisory and shared by qteditor processes only: an exclusive ``flock`` on the file
+itself (POSIX; the inode is checked again once locked, since a rename by the previous holder
+replaced it), or a lock file in the user's cache folder (Windows, where an open file cannot be
+renamed over). A file that does not exist yet is created with a hard link, which fails rather
+than replace a file that appeared meanwhile.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +20,24 @@ import errno
 import hashlib
 import os
 import stat
-import tempfile
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from .errors import SaveError
+
+LOCK_TIMEOUT = 30.0  # seconds a writer waits for another one before giving up
+MAX_READ_BYTES = 64 * 1024 * 1024  # what a writer reads back of a file, at most
+_TMP_PREFIX = ".qte-"
 
 
 class ConflictError(SaveError):
     """The file on disk is no longer what was read: someone else changed it."""
+
+
+class ReadOnlyError(SaveError):
+    """The file is read-only (or has other names, hard links, a rename would break)."""
 
 
 def digest(data: bytes) -> str:
@@ -29,49 +54,261 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def write_atomic(path: str, data: bytes, expected_digest: str | None = None) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, fsync'd and
-    renamed over the target. A symlink is written through to its target; permissions are kept.
-    With ``expected_digest``, refuse when the file on disk is not the version that was read."""
+def _tmp_stem(target: str) -> str:
+    """The start of every temporary file name of ``target``: short (a 250-character file name
+    can still be saved) and the same for every save of that file (stale ones are found)."""
+    name = os.path.basename(target).encode("utf-8", "surrogatepass")
+    return _TMP_PREFIX + hashlib.sha1(name).hexdigest()[:10] + "-"
+
+
+# ---------------------------------------------------------------------------- locks
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows runners
+    import msvcrt
+
+    def _lock_fd(path: str) -> int:
+        from .resources import user_folder
+
+        folder = user_folder("cache") / "locks"
+        folder.mkdir(parents=True, exist_ok=True)
+        key = hashlib.sha1(os.path.normcase(path).encode("utf-8", "surrogatepass")).hexdigest()
+        return os.open(str(folder / f"{key}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+
+    def _unlock(fd: int) -> None:
+        try:
+            os.lseek(fd, 0, 0)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        except OSError:
+            pass
+
+    @contextmanager
+    def _locked(target: str, timeout: float) -> Iterator[None]:
+        fd = _lock_fd(target)
+        try:
+            _wait(lambda: _try_lock(fd), target, timeout)
+            try:
+                yield
+            finally:
+                _unlock(fd)
+        finally:
+            os.close(fd)
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+        except OSError as exc:  # a file system without locks: nothing to wait for
+            if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS):
+                return True
+            raise
+
+    @contextmanager
+    def _locked(target: str, timeout: float) -> Iterator[None]:
+        """Lock the file (its folder while it does not exist), checking once locked that the
+        name still points at the locked inode (the holder before may have renamed over it)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+                is_file = True
+            except FileNotFoundError:
+                fd = os.open(os.path.dirname(target) or ".", os.O_RDONLY)
+                is_file = False
+            try:
+                _wait(lambda fd=fd: _try_lock(fd), target, max(0.0, deadline - time.monotonic()))
+                try:
+                    now = os.stat(target)
+                except FileNotFoundError:
+                    now = None
+                held = os.fstat(fd)
+                if (now is not None and is_file and (now.st_ino, now.st_dev)
+                        == (held.st_ino, held.st_dev)) or (now is None and not is_file):
+                    try:
+                        yield
+                    finally:
+                        fcntl.flock(fd, fcntl.LOCK_UN)
+                    return
+                fcntl.flock(fd, fcntl.LOCK_UN)  # replaced meanwhile: lock the new file
+            finally:
+                os.close(fd)
+
+
+def _wait(attempt: Callable[[], bool], target: str, timeout: float) -> None:
+    delay = 0.002
+    deadline = time.monotonic() + timeout
+    while not attempt():
+        if time.monotonic() >= deadline:
+            raise SaveError("another program is writing this file (its lock was held for "
+                            f"{LOCK_TIMEOUT:.0f} s); nothing was written", target)
+        time.sleep(delay)
+        delay = min(delay * 2, 0.05)
+
+
+@contextmanager
+def locked(path: str, timeout: float = LOCK_TIMEOUT) -> Iterator[str]:
+    """Hold ``path``'s write lock; yields the real path (symlinks resolved) to read and write.
+    Not re-entrant: a holder writes with ``_write_locked``, never through ``write_atomic``."""
     target = os.path.realpath(path)
+    try:
+        with _locked(target, timeout):
+            yield target
+    except OSError as exc:
+        raise SaveError(f"cannot write the file: {_reason(exc)}; the file on disk is unchanged",
+                        path) from None
+
+
+# ---------------------------------------------------------------------------- reading
+def read_current(target: str, path: str | None = None) -> bytes | None:
+    """The bytes of a regular file as they are now (None when it does not exist); refuses
+    anything else (a FIFO, a device) and files over MAX_READ_BYTES."""
+    try:
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise SaveError(f"cannot read the file: {_reason(exc)}; nothing was written",
+                        path or target) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise SaveError("this is not a regular file; nothing was written", path or target)
+        parts, size = [], 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > MAX_READ_BYTES:
+                raise SaveError(f"the file is larger than {MAX_READ_BYTES:,} bytes; nothing was "
+                                "written", path or target)
+            parts.append(chunk)
+        return b"".join(parts)
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------------------- writing
+def _check_writable(target: str, st: os.stat_result, path: str, force: bool) -> None:
+    if force:
+        return
+    if not st.st_mode & 0o222 or not os.access(target, os.W_OK):
+        raise ReadOnlyError("the file is read-only; nothing was written (use --force, or "
+                            "make it writable, to save it anyway)", path)
+    if st.st_nlink > 1:
+        raise ReadOnlyError(f"the file has {st.st_nlink} hard links; saving would replace it "
+                            "and break them, so nothing was written (use --force to write it "
+                            "in place, keeping the links)", path)
+
+
+def remove_stale_temporaries(path: str) -> int:
+    """Remove temporary files a killed save of ``path`` left behind (call under its lock, or
+    when no qteditor writes it). Returns how many were removed."""
+    target = os.path.realpath(path)
+    folder = os.path.dirname(target) or "."
+    stem = _tmp_stem(target)
+    removed = 0
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    for name in names:
+        if name.startswith(stem) and name.endswith(".tmp"):
+            try:
+                os.unlink(os.path.join(folder, name))
+                removed += 1
+            except OSError:
+                pass
+    return removed
+
+
+def _fsync_folder(folder: str) -> None:
+    try:
+        dfd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dfd)
+    except OSError:
+        pass
+    finally:
+        os.close(dfd)
+
+
+def _write_locked(target: str, data: bytes, path: str, force: bool = False,
+                  durable: bool = True) -> None:
+    """Write ``data`` over ``target`` (the caller holds its lock)."""
     folder = os.path.dirname(target) or "."
     mode = None
     try:
         st = os.stat(target)
-        mode = stat.S_IMODE(st.st_mode)
     except FileNotFoundError:
-        if expected_digest is not None:
-            raise ConflictError("the file was deleted or moved since it was opened", path) from None
-    if expected_digest is not None:
-        with open(target, "rb") as fh:
-            if digest(fh.read()) != expected_digest:
-                raise ConflictError("the file was changed on disk since it was opened; "
-                                    "nothing was written", path)
+        st = None
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(target) + ".",
-                                   suffix=".tmp")
+        if st is not None:
+            mode = stat.S_IMODE(st.st_mode)
+            _check_writable(target, st, path, force)
+            if st.st_nlink > 1:  # forced: written in place, so every name sees the new bytes
+                with open(target, "r+b") as fh:
+                    fh.write(data)
+                    fh.truncate()
+                    fh.flush()
+                    if durable:
+                        os.fsync(fh.fileno())
+                return
+            remove_stale_temporaries(target)
+        stem = _tmp_stem(target)
+        for _attempt in range(100):
+            tmp = os.path.join(folder, stem + os.urandom(4).hex() + ".tmp")
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                             0o600)
+                break
+            except FileExistsError:
+                tmp = None
+        else:  # pragma: no cover - 100 random names taken
+            raise OSError(errno.EEXIST, "no free temporary name")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         if mode is None:
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
         os.chmod(tmp, mode)
-        os.replace(tmp, target)
-        tmp = None
-        try:
-            dfd = os.open(folder, os.O_RDONLY)
-        except OSError:
-            return
-        try:
-            os.fsync(dfd)
-        except OSError:
-            pass
-        finally:
-            os.close(dfd)
+        if st is None:
+            # a new file: a link fails where a file appeared meanwhile (replace would not)
+            try:
+                os.link(tmp, target)
+            except FileExistsError:
+                raise ConflictError("a file with this name was created meanwhile; nothing "
+                                    "was written", path) from None
+            except OSError as exc:
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV,
+                                     errno.EMLINK, errno.ENOSYS):
+                    raise
+                os.replace(tmp, target)  # no hard links on this file system (FAT, some SMB)
+                tmp = None
+            else:
+                os.unlink(tmp)
+                tmp = None
+        else:
+            os.replace(tmp, target)
+            tmp = None
+        if durable:
+            _fsync_folder(folder)
     except OSError as exc:
         raise SaveError(f"cannot write the file: {_reason(exc)}; the file on disk is unchanged",
                         path) from None
@@ -81,3 +318,38 @@ def write_atomic(path: str, data: bytes, expected_digest: str | None = None) -> 
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def write_atomic(path: str, data: bytes, expected_digest: str | None = None, *,
+                 force: bool = False, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, fsync'd and
+    renamed over the target, under the file's lock. A symlink is written through to its target;
+    permissions are kept. With ``expected_digest``, refuse when the file on disk is not the
+    version that was read (``ConflictError``); a read-only or hard-linked file is refused unless
+    ``force``. ``durable=False`` skips the fsyncs (caches and locks, not the user's files)."""
+
+    def compute(current: bytes | None) -> bytes:
+        if expected_digest is not None:
+            if current is None:
+                raise ConflictError("the file was deleted or moved since it was opened", path)
+            if digest(current) != expected_digest:
+                raise ConflictError("the file was changed on disk since it was opened; "
+                                    "nothing was written", path)
+        return data
+
+    update(path, compute, force=force, durable=durable, always=True)
+
+
+def update(path: str, compute: Callable[[bytes | None], bytes | None], *, force: bool = False,
+           durable: bool = True, always: bool = False) -> bytes | None:
+    """Under ``path``'s lock: read the file as it is now (None when it does not exist), ask
+    ``compute`` for its new bytes (None: leave it), write them atomically. Returns the bytes
+    written, or None when nothing was. ``compute`` may raise to refuse; nothing is written then.
+    ``always`` writes even bytes equal to the current ones."""
+    with locked(path) as target:
+        current = read_current(target, path)
+        new = compute(current)
+        if new is None or (new == current and not always):
+            return None
+        _write_locked(target, new, path, force, durable)
+        return new

@@ -62,3 +62,68 @@ def test_unwritable_target_folder_is_a_clear_error(tmp_path):
     with pytest.raises(SaveError) as info:
         storage.write_atomic(str(path), b"new")
     assert "cannot write" in str(info.value) and "unchanged" in str(info.value)
+
+
+# ---------------------------------------------------------------------------- locks
+def _append_lines(path: str, tag: str, n: int) -> None:
+    for i in range(n):
+        storage.update(path, lambda cur, i=i: (cur or b"") + f"{tag}{i}\n".encode())
+
+
+def test_concurrent_updates_in_real_processes_lose_nothing(tmp_path):
+    import multiprocessing
+
+    path = tmp_path / "a.md"
+    path.write_bytes(b"")
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_append_lines, args=(str(path), tag, 60)) for tag in "abc"]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    lines = path.read_bytes().decode().splitlines()
+    assert sorted(lines) == sorted(f"{t}{i}" for t in "abc" for i in range(60))
+    assert os.listdir(tmp_path) == ["a.md"]
+
+
+def test_update_sees_the_file_as_it_is_under_the_lock(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_bytes(b"one")
+    seen = []
+    storage.update(str(path), lambda cur: seen.append(cur) or None)
+    assert seen == [b"one"] and path.read_bytes() == b"one"  # None: nothing written
+    assert storage.update(str(path), lambda cur: cur + b" two") == b"one two"
+
+
+def test_a_new_file_never_replaces_one_created_meanwhile(tmp_path, monkeypatch):
+    path = tmp_path / "new.md"
+    real_link = os.link
+
+    def racing_link(src, dst):
+        path.write_bytes(b"theirs")  # another program created the file first
+        return real_link(src, dst)
+
+    monkeypatch.setattr(storage.os, "link", racing_link)
+    with pytest.raises(storage.ConflictError):
+        storage.write_atomic(str(path), b"mine")
+    assert path.read_bytes() == b"theirs"
+    assert os.listdir(tmp_path) == ["new.md"]
+
+
+def test_a_held_lock_times_out_with_a_clear_message(tmp_path, monkeypatch):
+    import fcntl
+
+    path = tmp_path / "a.md"
+    path.write_bytes(b"old")
+    fd = os.open(path, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        monkeypatch.setattr(storage, "LOCK_TIMEOUT", 0.2)
+        with pytest.raises(SaveError) as info:
+            with storage.locked(str(path), timeout=0.2):
+                pass
+        assert "another program is writing this file" in str(info.value)
+    finally:
+        os.close(fd)
+    assert path.read_bytes() == b"old"
