@@ -1,6 +1,12 @@
 """A collection of entries: a folder scan, an SQLite index with FTS5 search, kept current by
-path, size and mtime. The index is a cache in the user's cache folder, never the source of
-truth: opening an entry always reads its file.
+each file's size, mtime, ctime and inode. The index is a cache in the user's cache folder,
+never the source of truth: opening or writing an entry always reads its file.
+
+The cache behaves like one: any number of qteditor processes share it (every change is one
+``BEGIN IMMEDIATE`` transaction that reads what is indexed only once it holds the write lock),
+and a cache that is damaged, from another version, unreadable or locked too long is rebuilt or
+replaced by a private one, with a one-line ``notice`` for the user. No error of the index
+reaches the user as an internal error.
 
 Cold indexing reads files on every core: the scanner (``scanner.py``) handles the common shape
 and the full parser everything else, with the same answers.
@@ -8,6 +14,7 @@ and the full parser everything else, with the same answers.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import marshal
@@ -19,23 +26,43 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import codec
 from .document import _find_closer, decode, split_text
 from .errors import QtEditorError
 from .folders import content_root as content_root  # the layout rule, re-exported
 from .resources import user_folder
-from .scanner import scan
+from .scanner import key_lines, scan
 from .yamlspan import json_safe, parse
 
 # the stored data of an entry (all but the answer) is in marshal's format, several times faster
 # to write and read than JSON; the index is a cache of this Python's, rebuilt for another one
-# (schema 3, marshal format, Python major and minor: 3_04_03_11)
-INDEX_VERSION = 3_00_00_00 + marshal.version * 1_00_00 + sys.version_info[0] * 100 + \
+# (schema 4, marshal format, Python major and minor: 4_04_03_11). The version is part of the
+# file name, so two qteditor versions never share (and never rebuild each other's) cache.
+INDEX_VERSION = 4_00_00_00 + marshal.version * 1_00_00 + sys.version_info[0] * 100 + \
     sys.version_info[1]
 CHUNK = 400
+BUSY_SECONDS = 30.0  # how long a writer waits for another process's transaction
+MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are an entry's problem, never read
+FIRST_LINE = 2  # the front matter starts on the file's second line (after the opening ---)
+
+
+_SCHEMA = (
+    "DROP TABLE IF EXISTS entries",
+    "DROP TABLE IF EXISTS fts",
+    "DROP TABLE IF EXISTS meta",
+    "CREATE TABLE entries(rowid INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, size INTEGER, "
+    "mtime INTEGER, ctime INTEGER, ino INTEGER, error TEXT, id INTEGER, title TEXT, subject TEXT, "
+    "date TEXT, url TEXT, file_name TEXT, question TEXT, answer TEXT, keywords TEXT, data BLOB, "
+    "extra BLOB)",
+    "CREATE VIRTUAL TABLE fts USING fts5(question, answer, keywords, content='entries', "
+    "content_rowid='rowid', detail='column')",
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)",
+)
 
 
 def cache_dir() -> Path:
@@ -44,19 +71,67 @@ def cache_dir() -> Path:
 
 def _read_bytes(path: str, size: int = -1) -> bytes:
     """The bytes of a file (``size`` from a stat just before: one read of that size, then
-    one more to make sure it has not grown since)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    one more to make sure it has not grown since), never more than MAX_FILE_BYTES."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
     try:
         parts = [os.read(fd, size + 1 if size >= 0 else 1 << 16)]
+        total = len(parts[0])
         while parts[-1]:
+            if total > MAX_FILE_BYTES:
+                raise _TooLarge(total)
             parts.append(os.read(fd, 1 << 16))
+            total += len(parts[-1])
     finally:
         os.close(fd)
     return parts[0] if len(parts) == 2 else b"".join(parts)
 
 
+class _TooLarge(Exception):
+    def __init__(self, size: int):
+        super().__init__(size)
+        self.size = size
+
+
+def _too_large(path: str, size: int) -> str:
+    return (f"{path}:1:1: the file is too large to be an entry ({size:,} bytes; at most "
+            f"{MAX_FILE_BYTES:,}); it was not read")
+
+
+def tree_lines(parsed: Any, data: Any) -> list[int]:
+    """What ``scan`` records in ``lines``, from the full parser's span tree: the 0-based line of
+    every top-level key and of the keys of its mapping, in ``data``'s order (0 if unknown)."""
+    found: dict[tuple, int] = {}
+    root = parsed.root
+    if root is not None and root.kind == "map":
+        for k, v in root.items:
+            if k.kind != "scalar":
+                continue
+            found[(k.value,)] = k.line
+            if v.kind == "map":
+                for k2, _v2 in v.items:
+                    if k2.kind == "scalar":
+                        found[(k.value, k2.value)] = k2.line
+    out: list[int] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            out.append(found.get((str(key),), 0))
+            if isinstance(value, dict):
+                out.extend(found.get((str(key), str(sub)), 0) for sub in value)
+    return out
+
+
 def read_entry(path: str, size: int = -1) -> tuple[Any, str | None]:
     """(stored data as JSON-safe values, error text) of one file."""
+    data, error, _lines = read_entry_lines(path, size)
+    return data, error
+
+
+def read_entry_lines(path: str, size: int = -1) -> tuple[Any, str | None, list[int]]:
+    """(stored data as JSON-safe values, error text, the 1-based file line of each key as
+    ``scan`` orders them) of one file."""
+    if size > MAX_FILE_BYTES:
+        return None, _too_large(path, size), []
+    lines: list[int] = []
     try:
         text = decode(_read_bytes(path, size), path)
         closer = _find_closer(text, 4) if text.startswith("---\n") else None
@@ -64,29 +139,72 @@ def read_entry(path: str, size: int = -1) -> tuple[Any, str | None]:
             yaml = text[4:closer.start()]
         else:
             yaml = split_text(text, path).yaml
-        data = scan(yaml, as_json=True)
+        data = scan(yaml, as_json=True, lines=lines)
         if data is None:  # outside the common shape: the full parser, any YAML value
-            return json_safe(parse(yaml, path, 2).data), None
-        return data, None
+            parsed = parse(yaml, path, FIRST_LINE)
+            data = json_safe(parsed.data)
+            lines = tree_lines(parsed, data)
+        return data, None, [n + FIRST_LINE for n in lines]
     except QtEditorError as exc:
-        return None, str(exc)
+        return None, str(exc), []
+    except _TooLarge as exc:
+        return None, _too_large(path, exc.size), []
     except OSError as exc:
-        return None, f"{path}:1:1: cannot read the file: {exc.strerror or exc}"
+        return None, f"{path}:1:1: cannot read the file: {exc.strerror or exc}", []
     except Exception as exc:  # noqa: BLE001 - one file never fails the whole index; shown as
         # that entry's problem (a bug to report, not a reason to show no collection at all)
-        return None, f"{path}:1:1: cannot index this file: {type(exc).__name__}: {exc}"
+        return None, f"{path}:1:1: cannot index this file: {type(exc).__name__}: {exc}", []
 
 
-def _read_chunk_packed(job: tuple[str, list[tuple[str, int, int]]]) -> bytes:
+def _spots(data: Any, codec_keys: tuple[str, ...]) -> dict:
+    """Ambiguous ``\\n`` spots of the codec fields, summarised (count, words): the checks need
+    no more of an answer, so records load without it."""
+    out = {}
+    if isinstance(data, dict):
+        for key in codec_keys:
+            value = data.get(key)
+            if isinstance(value, str):
+                spots = codec.ambiguities(value, codec.detect(value))
+                if spots:
+                    out[key] = (len(spots), sorted({"\\" + s.word for s in spots}))
+    return out
+
+
+def _lines_without_answer(data: dict, lines: list[int] | tuple, moved: bool) -> tuple:
+    """(the key lines of the stored data, the answer's line): the answer is kept in a column
+    of its own, so its line is taken out of the others."""
+    if not moved:
+        return tuple(lines), None
+    rest: list[int] = []
+    answer_line = None
+    it = iter(lines)
+    for key, value in data.items():
+        at = next(it, 0)
+        if key == "answer":
+            answer_line = at
+        else:
+            rest.append(at)
+        if isinstance(value, dict):
+            rest.extend(next(it, 0) for _ in value)
+    return tuple(rest), answer_line
+
+
+Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode: a changed file changes one
+
+
+def _read_chunk_packed(job: tuple[str, list[tuple[str, Stamp]], tuple[str, ...]]) -> bytes:
     """``_read_chunk`` for a worker: the rows in one marshal blob (quicker than pickling)."""
     return marshal.dumps(_read_chunk(job))
 
 
-def _read_chunk(job: tuple[str, list[tuple[str, int, int]]]) -> list[tuple]:
-    """Index rows for (relative path, size, mtime) under root: runs in worker processes."""
-    root, items = job
-    return [Collection._row(rel, size, mtime, *read_entry(os.path.join(root, rel), size))
-            for rel, size, mtime in items]
+def _read_chunk(job: tuple[str, list[tuple[str, Stamp]], tuple[str, ...]]) -> list[tuple]:
+    """Index rows for (relative path, stamp) under root: runs in worker processes."""
+    root, items, codec_keys = job
+    rows = []
+    for rel, stamp in items:
+        data, error, lines = read_entry_lines(os.path.join(root, rel), stamp[0])
+        rows.append(Collection._row(rel, stamp, data, error, lines, _spots(data, codec_keys)))
+    return rows
 
 
 @dataclass
@@ -104,57 +222,186 @@ class Record:
     path: str  # relative to the collection root, with "/"
     data: Any
     error: str | None = None
-    extra: dict = field(default_factory=dict)
+    lines: tuple = ()  # the file line of each key (``scanner.key_lines`` reads them)
+    spots: dict = field(default_factory=dict)  # codec field -> (ambiguous spots, their words)
+    answer_line: int | None = None  # the answer is stored apart: its line too
+    omitted: dict = field(default_factory=dict)  # fields left out of data -> their length
 
     @property
     def fields(self) -> dict:
         return self.data if isinstance(self.data, dict) else {}
+
+    def line_of(self, dotted: str | None) -> int | None:
+        """The file line of a field (its parent's, for a key deeper than the index records)."""
+        if not dotted:
+            return None
+        if self.answer_line is not None and dotted.split(".")[0] == "answer":
+            return self.answer_line
+        data = self.data
+        if self.answer_line is not None and isinstance(data, dict) and "answer" in data:
+            data = {k: v for k, v in data.items() if k != "answer"}
+        found = key_lines(data, self.lines)
+        while dotted:
+            if dotted in found:
+                return found[dotted] or None
+            dotted = dotted.rpartition(".")[0]
+        return None
 
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _locked(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower()
+
+
+class IndexError_(QtEditorError):
+    """The index cannot be used even after rebuilding it (shown as a located message)."""
+
+
+def _guarded(method: Callable) -> Callable:
+    """Run an index operation; a damaged cache is rebuilt, a cache locked too long is replaced
+    by a private one for this process (``notice`` says which), and the operation runs again."""
+
+    @functools.wraps(method)
+    def run(self: Collection, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            if self._recovering:
+                raise
+            self._recover(exc)
+            try:
+                return method(self, *args, **kwargs)
+            except sqlite3.Error as again:
+                raise IndexError_(f"the collection index cannot be used: {again}",
+                                  str(self.db_path)) from None
+    return run
+
+
 class Collection:
     """The entries under one folder, indexed."""
 
-    def __init__(self, folder: str | Path, cache: Path | None = None, workers: int | None = None):
+    def __init__(self, folder: str | Path, cache: Path | None = None, workers: int | None = None,
+                 codec_keys: tuple[str, ...] = ("answer",), root: Path | None = None):
         self.folder = Path(folder)
-        self.root = content_root(self.folder)
+        self.root = Path(root) if root is not None else content_root(self.folder)
         self.workers = workers or min(4, os.cpu_count() or 1)
+        self.codec_keys = tuple(codec_keys)
+        self.notice: str | None = None  # one line for the user when the cache was replaced
+        self._recovering = False
         key = hashlib.sha1(str(self.root.resolve()).encode("utf-8")).hexdigest()[:16]
-        cache = cache or cache_dir()
-        cache.mkdir(parents=True, exist_ok=True)
-        self.db_path = cache / f"index-{key}.sqlite"
-        self.db = sqlite3.connect(str(self.db_path), check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self._schema()
+        self.cache = cache or cache_dir()
+        self.db_path = self.cache / f"index-{key}-v{INDEX_VERSION}.sqlite"
+        self.db = self._connect()
 
     # ------------------------------------------------------------------ storage
-    def _schema(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version != INDEX_VERSION:
-            self.db.executescript("""
-                DROP TABLE IF EXISTS entries;
-                DROP TABLE IF EXISTS fts;
-                CREATE TABLE entries(
-                    rowid INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, size INTEGER,
-                    mtime INTEGER, error TEXT, id INTEGER, title TEXT, subject TEXT,
-                    date TEXT, url TEXT, file_name TEXT, question TEXT, answer TEXT,
-                    keywords TEXT, data BLOB);
-                CREATE VIRTUAL TABLE fts USING fts5(question, answer, keywords,
-                    content='entries', content_rowid='rowid', detail='column');
-            """)
-            self.db.execute(f"PRAGMA user_version={INDEX_VERSION}")
-            self.db.commit()
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            self.cache.mkdir(parents=True, exist_ok=True)
+            db = self._open(str(self.db_path))
+        except sqlite3.DatabaseError as exc:
+            if _locked(exc):
+                return self._private("the collection index is busy in another qteditor")
+            self._discard()
+            self.notice = f"The collection index was damaged ({exc}) and has been rebuilt."
+            try:
+                db = self._open(str(self.db_path))
+            except (sqlite3.Error, OSError):
+                return self._private("the collection index cannot be opened")
+        except OSError as exc:
+            return self._private(f"the cache folder cannot be used ({exc.strerror or exc})")
+        return db
+
+    def _private(self, why: str) -> sqlite3.Connection:
+        """An index of this process's own, in memory (read anew at each start)."""
+        self.notice = f"{why[0].upper()}{why[1:]}; this window indexes the folder on its own."
+        self.db_path = Path(":memory:")
+        return self._open(":memory:")
+
+    @staticmethod
+    def _open(where: str) -> sqlite3.Connection:
+        db = sqlite3.connect(where, check_same_thread=False, timeout=BUSY_SECONDS,
+                             isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            Collection._schema(db)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    @staticmethod
+    def _schema(db: sqlite3.Connection) -> None:
+        if db.execute("PRAGMA user_version").fetchone()[0] == INDEX_VERSION:
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if db.execute("PRAGMA user_version").fetchone()[0] != INDEX_VERSION:
+                for statement in _SCHEMA:  # (executescript would commit the transaction)
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version={INDEX_VERSION}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _discard(self) -> None:
+        """Remove a damaged cache file (another process may still hold it open: it keeps its
+        copy; every later open gets the new one)."""
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.unlink(f"{self.db_path}{suffix}")
+            except OSError:
+                pass
+
+    def _recover(self, exc: sqlite3.Error) -> None:
+        """After an error of the cache: a new private index when it was locked too long, else
+        the cache file removed and built again."""
+        self._recovering = True
+        try:
+            try:
+                self.db.close()
+            except sqlite3.Error:
+                pass
+            if _locked(exc):
+                self.db = self._private("the collection index was locked by another qteditor "
+                                        "for too long")
+            else:
+                if str(self.db_path) != ":memory:":
+                    self._discard()
+                self.notice = f"The collection index was damaged ({exc}) and has been rebuilt."
+                self.db = self._connect() if str(self.db_path) != ":memory:" else \
+                    self._open(":memory:")
+            self._refresh(None, False)
+        finally:
+            self._recovering = False
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One write transaction, begun with the write lock held (other processes wait)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            raise
+        self.db.execute("COMMIT")
 
     def close(self) -> None:
-        self.db.close()
+        try:
+            self.db.close()
+        except sqlite3.Error:
+            pass
 
     # ------------------------------------------------------------------ scanning
-    def files(self) -> Iterator[tuple[str, int, int]]:
-        """(relative path, size, mtime_ns) of every .md file below the root."""
+    def files(self) -> Iterator[tuple[str, Stamp]]:
+        """(relative path, stamp) of every .md file below the root."""
         stack = [(str(self.root), "")]  # (folder, its path relative to the root with "/")
         while stack:
             folder, prefix = stack.pop()
@@ -171,28 +418,48 @@ class Collection:
                                 st = e.stat()
                             except OSError:  # gone since the folder was listed
                                 continue
-                            yield prefix + name, st.st_size, st.st_mtime_ns
+                            yield prefix + name, (st.st_size, st.st_mtime_ns, st.st_ctime_ns,
+                                                  st.st_ino)
             except OSError:
                 continue
 
+    @_guarded
     def refresh(self, progress: Callable[[int, int], None] | None = None,
                 text: bool = True) -> RefreshStats:
         """Bring the index up to date: read new and changed files, drop removed ones.
 
         A collection indexed from nothing gets its full-text index in one pass at the end;
         ``text=False`` leaves that pass to the first search (checks and browsing need none)."""
+        return self._refresh(progress, text)
+
+    def _refresh(self, progress: Callable[[int, int], None] | None, text: bool) -> RefreshStats:
         start = time.perf_counter()
         stats = RefreshStats()
-        known = {p: (s, m) for p, s, m in self.db.execute("SELECT path, size, mtime FROM entries")}
-        on_disk: dict[str, tuple[int, int]] = {}
+        empty = self.db.execute("SELECT count(*) FROM entries").fetchone()[0] == 0
+        if empty:  # a cache built from nothing: no fsync (rebuilt if lost)
+            self.db.execute("PRAGMA synchronous=OFF")
+        try:
+            with self._write():  # what is indexed is read with the write lock held
+                self._refresh_locked(stats, progress, text)
+        finally:
+            if empty:
+                self.db.execute("PRAGMA synchronous=NORMAL")
+        stats.seconds = time.perf_counter() - start
+        return stats
+
+    def _refresh_locked(self, stats: RefreshStats, progress: Callable[[int, int], None] | None,
+                        text: bool) -> None:
+        known = {p: (s, m, c, i) for p, s, m, c, i in
+                 self.db.execute("SELECT path, size, mtime, ctime, ino FROM entries")}
+        on_disk: dict[str, Stamp] = {}
         todo: list[str] = []
 
-        def changed() -> Iterator[tuple[str, int, int]]:
-            for rel, size, mtime in self.files():
-                on_disk[rel] = (size, mtime)
-                if known.get(rel) != (size, mtime):
+        def changed() -> Iterator[tuple[str, Stamp]]:
+            for rel, stamp in self.files():
+                on_disk[rel] = stamp
+                if known.get(rel) != stamp:
                     todo.append(rel)
-                    yield rel, size, mtime
+                    yield rel, stamp
 
         # the workers read the first files while this process still walks the folder: the
         # first chunk of rows comes once the walk is over (or the only one, read here)
@@ -200,57 +467,53 @@ class Collection:
         first = next(chunks, None)
         stats.files = len(on_disk)
         gone = [p for p in known if p not in on_disk]
+        pending = self._text_pending()
         cold = not known and len(todo) > CHUNK
-        if cold:  # a cache being built from nothing: no journal, no fsync (rebuilt if lost)
-            self.db.execute("PRAGMA synchronous=OFF")
-        with self.db:
-            for rel in gone:
-                self._delete(rel)
-            stats.removed = len(gone)
-            for rel in todo:
-                if rel in known:
-                    self._delete(rel)
-            done = 0
-            for rows in itertools.chain([first] if first is not None else [], chunks):
-                self._insert(rows, with_text=not cold)
-                done += len(rows)
-                if progress:
-                    progress(done, len(todo))
-            if cold:  # one pass over all answers is faster than one per chunk
-                if text:
-                    self.db.execute("INSERT INTO fts(fts) VALUES('rebuild')")
-                else:
-                    self._set_text_pending(True)
         if cold:
-            self.db.execute("PRAGMA synchronous=NORMAL")
+            pending = True  # one pass over all answers at the end is faster than one a chunk
+            self._set_text_pending(True)
+        for rel in gone:
+            self._delete(rel, not pending)
+        stats.removed = len(gone)
+        for rel in todo:
+            if rel in known:
+                self._delete(rel, not pending)
+        done = 0
+        for rows in itertools.chain([first] if first is not None else [], chunks):
+            self._insert(rows, with_text=not pending)
+            done += len(rows)
+            if progress:
+                progress(done, len(todo))
+        if cold and text:
+            self.db.execute("INSERT INTO fts(fts) VALUES('rebuild')")
+            self._set_text_pending(False)
         stats.read = len(todo)
-        stats.seconds = time.perf_counter() - start
-        return stats
 
-    def _read_all(self, items: Iterable[tuple[str, int, int]]) -> Iterator[list]:
-        """Index rows of (relative path, size, mtime) items, CHUNK at a time, in order. Every
-        item is taken before the first rows come back (``refresh`` relies on a complete walk);
-        the workers start on the first chunks while later items are still being found."""
+    def _read_all(self, items: Iterable[tuple[str, Stamp]]) -> Iterator[list]:
+        """Index rows of (relative path, stamp) items, CHUNK at a time, in order. Every item is
+        taken before the first rows come back (``refresh`` relies on a complete walk); the
+        workers start on the first chunks while later items are still being found."""
         root = str(self.root)
+        keys = self.codec_keys
         items = iter(items)
         head = list(itertools.islice(items, 2 * CHUNK + 1))
         if len(head) <= 2 * CHUNK or self.workers <= 1:
             head.extend(items)
             for i in range(0, len(head), CHUNK):
-                yield _read_chunk((root, head[i:i + CHUNK]))
+                yield _read_chunk((root, head[i:i + CHUNK], keys))
             return
-        chunks: list[tuple[str, list]] = []
+        chunks: list[tuple[str, list, tuple]] = []
 
-        def batches() -> Iterator[tuple[str, list]]:  # as the items come (while walking)
+        def batches() -> Iterator[tuple[str, list, tuple]]:  # as the items come (while walking)
             batch = []
             for item in itertools.chain(head, items):
                 batch.append(item)
                 if len(batch) == CHUNK:
-                    chunks.append((root, batch))
+                    chunks.append((root, batch, keys))
                     yield chunks[-1]
                     batch = []
             if batch:
-                chunks.append((root, batch))
+                chunks.append((root, batch, keys))
                 yield chunks[-1]
 
         pending = batches()
@@ -271,7 +534,8 @@ class Collection:
                 yield _read_chunk(chunk)
 
     @staticmethod
-    def _row(rel: str, size: int, mtime: int, data: Any, error: str | None) -> tuple:
+    def _row(rel: str, stamp: Stamp, data: Any, error: str | None, lines: list[int] | tuple = (),
+             spots: dict | None = None) -> tuple:
         d = data if isinstance(data, dict) else {}
         seo = d.get("seo") if isinstance(d.get("seo"), dict) else {}
         ident = d.get("id")
@@ -279,17 +543,20 @@ class Collection:
         rest = {k: v for k, v in d.items() if k != "answer"} if isinstance(answer, str) else data
         if type(ident) is not int or not -2**63 <= ident < 2**63:
             ident = None  # not an id SQLite can hold (true, a 20-digit number): in data only
-        return (rel, size, mtime, error, ident,
+        return (rel, *stamp, error, ident,
                 _text(d.get("title")), _text(d.get("subject")), _text(d.get("date")),
                 _text(d.get("url")), _text(d.get("file_name")), _text(d.get("question")),
                 answer if isinstance(answer, str) else "", _text(seo.get("page_keywords")),
-                marshal.dumps(rest))
+                marshal.dumps(rest), marshal.dumps(_lines_without_answer(d, lines, rest is not data)
+                                                   + (spots or {},
+                                                      len(answer) if rest is not data else None)))
 
     def _insert(self, rows: list[tuple], with_text: bool = True) -> None:
         before = self.db.execute("SELECT coalesce(max(rowid), 0) FROM entries").fetchone()[0]
         self.db.executemany(
-            "INSERT INTO entries(path, size, mtime, error, id, title, subject, date, url, "
-            "file_name, question, answer, keywords, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            "INSERT INTO entries(path, size, mtime, ctime, ino, error, id, title, subject, date, "
+            "url, file_name, question, answer, keywords, data, extra) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         if not with_text:
             return
         # the new rows have the rowids above the old maximum: a range, not a search by path
@@ -297,59 +564,104 @@ class Collection:
             "INSERT INTO fts(rowid, question, answer, keywords) SELECT rowid, question, answer, "
             "keywords FROM entries WHERE rowid > ?", (before,))
 
-    def _delete(self, rel: str) -> None:
+    def _delete(self, rel: str, with_text: bool) -> None:
+        """Remove one entry; its full-text row too when the full-text index is built (FTS5
+        takes a 'delete' of a row it never had for damage)."""
         row = self.db.execute("SELECT rowid, question, answer, keywords FROM entries WHERE path=?",
                               (rel,)).fetchone()
         if row is None:
             return
-        self.db.execute("INSERT INTO fts(fts, rowid, question, answer, keywords) "
-                        "VALUES('delete', ?, ?, ?, ?)", row)
+        if with_text:
+            self.db.execute("INSERT INTO fts(fts, rowid, question, answer, keywords) "
+                            "VALUES('delete', ?, ?, ?, ?)", row)
         self.db.execute("DELETE FROM entries WHERE rowid=?", (row[0],))
 
     def _set_text_pending(self, pending: bool) -> None:
-        self.db.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)")
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('text_pending', ?)",
                         ("1" if pending else "0",))
 
-    def text_pending(self) -> bool:
-        self.db.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)")
+    def _text_pending(self) -> bool:
         row = self.db.execute("SELECT value FROM meta WHERE key='text_pending'").fetchone()
         return bool(row and row[0] == "1")
 
+    @_guarded
+    def text_pending(self) -> bool:
+        return self._text_pending()
+
+    @_guarded
     def ensure_text(self) -> None:
         """Build the full-text index if a text-less refresh left it for later."""
-        if self.text_pending():
-            with self.db:
-                self.db.execute("INSERT INTO fts(fts) VALUES('rebuild')")
-                self._set_text_pending(False)
+        if self._text_pending():
+            with self._write():
+                if self._text_pending():  # another process may have built it meanwhile
+                    self.db.execute("INSERT INTO fts(fts) VALUES('rebuild')")
+                    self._set_text_pending(False)
 
+    @_guarded
     def update_file(self, rel: str) -> None:
         """Re-read one file now (after a save or a file-watcher event)."""
         path = self.root / rel
-        with self.db:
-            self._delete(rel)
-            if path.exists():
+        with self._write():
+            with_text = not self._text_pending()
+            self._delete(rel, with_text)
+            try:
                 st = path.stat()
-                self._insert([self._row(rel, st.st_size, st.st_mtime_ns, *read_entry(str(path)))])
+            except OSError:
+                return
+            stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            data, error, lines = read_entry_lines(str(path), st.st_size)
+            self._insert([self._row(rel, stamp, data, error, lines,
+                                    _spots(data, self.codec_keys))], with_text)
 
     # ------------------------------------------------------------------ reading
-    def records(self) -> list[Record]:
+    @_guarded
+    def records(self, answers: bool = False) -> list[Record]:
+        """Every entry, in path order; ``answers`` adds the codec fields' text (the checks and
+        the browser need only their summary, which is in ``Record.spots``)."""
         out = []
-        for path, data, answer, error in self.db.execute(
-                "SELECT path, data, answer, error FROM entries ORDER BY path"):
-            value = marshal.loads(data)
-            if isinstance(value, dict) and answer:
-                value["answer"] = answer  # kept in its own column (and in the search index)
-            out.append(Record(path, value, error))
+        loads = marshal.loads
+        if answers:
+            query = "SELECT path, data, error, extra, answer FROM entries ORDER BY path"
+        else:
+            query = "SELECT path, data, error, extra FROM entries ORDER BY path"
+        for row in self.db.execute(query):
+            value = loads(row[1])
+            lines, answer_line, spots, length = loads(row[3])
+            omitted = {}
+            if isinstance(value, dict) and length is not None:
+                if answers:
+                    value["answer"] = row[4]  # kept in its own column (and in the search index)
+                else:
+                    omitted["answer"] = length
+            out.append(Record(row[0], value, row[2], lines, spots, answer_line, omitted))
         return out
 
+    @_guarded
+    def record(self, rel: str, answers: bool = True) -> Record | None:
+        row = self.db.execute("SELECT path, data, error, extra, answer FROM entries WHERE path=?",
+                              (rel,)).fetchone()
+        if row is None:
+            return None
+        value = marshal.loads(row[1])
+        lines, answer_line, spots, length = marshal.loads(row[3])
+        omitted = {}
+        if isinstance(value, dict) and length is not None:
+            if answers:
+                value["answer"] = row[4]
+            else:
+                omitted["answer"] = length
+        return Record(row[0], value, row[2], lines, spots, answer_line, omitted)
+
+    @_guarded
     def next_id(self) -> int:
         """One more than the largest id in the collection."""
         return (self.db.execute("SELECT max(id) FROM entries").fetchone()[0] or 0) + 1
 
+    @_guarded
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM entries").fetchone()[0]
 
+    @_guarded
     def rows(self, order: str = "title") -> list[tuple]:
         """(path, title, subject, date, id, error, rowid) of every entry, for the browser."""
         column = {"title": "title", "subject": "subject", "date": "date", "id": "id",
@@ -358,6 +670,7 @@ class Collection:
             f"SELECT path, title, subject, date, id, error, rowid FROM entries "
             f"ORDER BY {column}, path").fetchall()
 
+    @_guarded
     def search(self, query: str, limit: int = 200) -> list[str]:
         """Paths of the entries matching ``query`` (words, prefix* allowed), best first."""
         match = _fts_query(query)
@@ -368,15 +681,19 @@ class Collection:
             "SELECT e.path FROM fts JOIN entries e ON e.rowid = fts.rowid WHERE fts MATCH ? "
             "ORDER BY bm25(fts, 10.0, 1.0, 5.0) LIMIT ?", (match, limit))]
 
-    def matching(self, query: str) -> set[int]:
-        """The row ids of every entry matching ``query``, unranked: what a filter-as-you-type
-        needs (ranking, or even naming, every match of a short prefix costs far more)."""
+    @_guarded
+    def matching(self, query: str) -> set[str]:
+        """The paths of every entry matching ``query``, unranked: what a filter-as-you-type
+        needs (ranking every match of a short prefix costs far more)."""
         match = _fts_query(query)
         if not match:
             return set()
         self.ensure_text()
-        return {r[0] for r in self.db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (match,))}
+        return {r[0] for r in self.db.execute(
+            "SELECT e.path FROM fts JOIN entries e ON e.rowid = fts.rowid WHERE fts MATCH ?",
+            (match,))}
 
+    @_guarded
     def similar(self, text: str, exclude: set[str] | None = None, limit: int = 10) -> list[str]:
         """Entries whose text is like ``text`` (bm25 over question, keywords and answer)."""
         words = [w for w in _words(text) if len(w) > 3][:24]

@@ -92,16 +92,25 @@ def printable(yaml: str) -> bool:
         "utf-8", "surrogatepass").isprintable()
 
 
-def scan(yaml: str, as_json: bool = False) -> dict | None:
+def scan(yaml: str, as_json: bool = False, lines: list[int] | None = None) -> dict | None:
     """The data of a front-matter text in the common shape, else None.
 
-    ``as_json``: typed values as JSON holds them (``json_safe``): dates as ISO text."""
+    ``as_json``: typed values as JSON holds them (``json_safe``): dates as ISO text.
+    ``lines``: filled with the 0-based line of every key, in the order the keys appear
+    (top-level keys and the keys of their mappings: the order ``key_lines`` walks them)."""
     if not printable(yaml):
         return None  # tabs, CR, NEL, LS/PS, BOM, controls (and other rare characters)
-    items = _ITEM.findall(yaml)
-    if "\n\n" in yaml or yaml.startswith("\n"):
-        lines = yaml.split("\n")
-        nonblank = len(lines) - lines.count("")
+    blank = "\n\n" in yaml or yaml.startswith("\n")
+    starts: list[int] | None = None
+    if lines is not None and blank:  # blank lines between keys: each key's line from its place
+        matches = list(_ITEM.finditer(yaml))
+        items = [m.groups() for m in matches]
+        starts = [m.start() for m in matches]
+    else:
+        items = _ITEM.findall(yaml)
+    if blank:
+        all_lines = yaml.split("\n")
+        nonblank = len(all_lines) - all_lines.count("")
     else:  # no blank line: only the empty text after a final line break
         nonblank = yaml.count("\n") + (not yaml.endswith("\n"))
         if not yaml:
@@ -111,7 +120,16 @@ def scan(yaml: str, as_json: bool = False) -> dict | None:
     cur = data
     pending = None  # a top-level key with no value yet: a mapping may follow
     sub_indent = 0
-    for ind, key, content_indent, content, text, value in items:
+    line = pos = 0
+    for n, (ind, key, content_indent, content, text, value) in enumerate(items):
+        if lines is not None:
+            if starts is not None:  # the line of its start (blank lines in between)
+                line += yaml.count("\n", pos, starts[n])
+                pos = starts[n]
+                lines.append(line)
+            else:  # one line a key (two with block content, counted below)
+                lines.append(line)
+                line += 1
         if ind:
             if cur is data:
                 if pending is None:
@@ -133,6 +151,8 @@ def scan(yaml: str, as_json: bool = False) -> dict | None:
                 return None
             cur[key] = content
             consumed += 1
+            if starts is None:
+                line += 1
         elif value and value.rstrip(" "):
             ok, typed = _plain(value.rstrip(" "), as_json)
             if not ok:
@@ -145,3 +165,24 @@ def scan(yaml: str, as_json: bool = False) -> dict | None:
     if consumed != nonblank:
         return None  # some line is not in the common shape
     return data
+
+
+def key_lines(data: Any, lines: tuple | list) -> dict[str, int]:
+    """Dotted key -> line, from the lines ``scan`` (or ``collection.tree_lines``) recorded for
+    ``data``: top-level keys and the keys of their mappings, in order."""
+    out: dict[str, int] = {}
+    if not isinstance(data, dict):
+        return out
+    it = iter(lines)
+    for key, value in data.items():
+        at = next(it, None)
+        if at is None:
+            break
+        out[str(key)] = at
+        if isinstance(value, dict):
+            for sub in value:
+                at = next(it, None)
+                if at is None:
+                    return out
+                out[f"{key}.{sub}"] = at
+    return out

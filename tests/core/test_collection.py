@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 
 from qteditor.core.collection import Collection, read_entry
 from qteditor.core.document import split
@@ -36,7 +37,7 @@ def test_index_equals_full_parser_on_the_corpus(tmp_path):
     col = Collection(CORPUS, tmp_path / "cache")
     stats = col.refresh()
     assert stats.files == len(corpus_files()) == col.count()
-    by_path = {r.path: r for r in col.records()}
+    by_path = {r.path: r for r in col.records(answers=True)}
     for path in corpus_files():
         rel = path.relative_to(CORPUS).as_posix()
         expected = json_safe(Entry.load(path).data)
@@ -104,9 +105,8 @@ def test_matching_returns_row_ids_of_every_match(tmp_path, monkeypatch):
     col = Collection(resource("sample") / "content" / "learn", tmp_path / "cache", workers=1)
     col.refresh(text=False)
     assert col.text_pending()
-    ids = col.matching("cell")  # builds the full-text index on first use
+    paths = col.matching("cell")  # builds the full-text index on first use
     assert not col.text_pending()
-    paths = {r[0] for r in col.rows() if r[6] in ids}
     assert "biology/what-are-the-main-parts-of-a-plant-cell.md" in paths
     col.close()
 
@@ -187,7 +187,6 @@ def test_an_index_written_in_another_format_is_rebuilt(tmp_path):
     assert col.refresh().read == 6
     col.db.execute("UPDATE entries SET data = '{\"title\": \"stale\"}'")  # as version 2 stored it
     col.db.execute("PRAGMA user_version=2")
-    col.db.commit()
     col.close()
     col = Collection(root, tmp_path / "cache", workers=1)
     assert col.refresh().read == 6  # everything read again
@@ -244,10 +243,10 @@ def test_an_unexpected_failure_on_one_file_is_that_entrys_error(tmp_path, monkey
 
     real = collection.scan
 
-    def scan_or_fail(yaml, as_json=False):
+    def scan_or_fail(yaml, as_json=False, lines=None):
         if "\nid: 9006\n" in "\n" + yaml:  # the prime-number entry
             raise RuntimeError("scanner bug")
-        return real(yaml, as_json)
+        return real(yaml, as_json, lines)
 
     monkeypatch.setattr(collection, "scan", scan_or_fail)
     col = Collection(root, tmp_path / "cache", workers=1)
@@ -255,4 +254,173 @@ def test_an_unexpected_failure_on_one_file_is_that_entrys_error(tmp_path, monkey
     errors = {r.path: r.error for r in col.records() if r.error}
     assert list(errors) == ["mathematics/what-is-a-prime-number.md"]
     assert "RuntimeError: scanner bug" in errors["mathematics/what-is-a-prime-number.md"]
+    col.close()
+
+
+# ---------------------------------------------------------------------------- a real cache
+def _site(tmp_path, monkeypatch=None):
+    root = tmp_path / "site" / "content" / "learn"
+    shutil.copytree(resource("sample") / "content" / "learn", root)
+    return root
+
+
+def _fts_ok(col: Collection) -> None:
+    col.db.execute("INSERT INTO fts(fts) VALUES('integrity-check')")
+
+
+def test_a_change_after_a_textless_cold_index_keeps_the_cache_whole(tmp_path, monkeypatch):
+    """Regression: a cold refresh without full text, then one changed file, made FTS5 take a
+    'delete' of a row it never had, and the cache was 'malformed' for good."""
+    import qteditor.core.collection as collection
+
+    monkeypatch.setattr(collection, "CHUNK", 2)  # six files count as a large cold index
+    root = _site(tmp_path)
+    col = Collection(root, tmp_path / "cache", workers=1)
+    col.refresh(text=False)
+    assert col.text_pending()
+    target = root / "mathematics" / "what-is-a-prime-number.md"
+    target.write_text(target.read_text().replace("prime number?", "prime numeral?"))
+    assert col.refresh(text=False).read == 1
+    col.update_file("mathematics/what-is-a-prime-number.md")
+    assert "mathematics/what-is-a-prime-number.md" in col.matching("numeral")
+    _fts_ok(col)
+    target.write_text(target.read_text().replace("numeral", "numeric"))
+    col.refresh()  # now with full text maintained row by row
+    _fts_ok(col)
+    assert col.search("numeric") == ["mathematics/what-is-a-prime-number.md"]
+    assert col.search("numeral") == []
+    col.close()
+
+
+def test_a_same_size_edit_with_its_mtime_put_back_is_read_again(tmp_path):
+    root = _site(tmp_path)
+    col = Collection(root, tmp_path / "cache", workers=1)
+    col.refresh()
+    target = root / "mathematics" / "what-is-a-prime-number.md"
+    st = target.stat()
+    text = target.read_text()
+    target.write_text(text.replace("What is a prime number?", "What is a prime numbe?!"))
+    assert target.stat().st_size == st.st_size
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))  # touch -r, cp -p, rsync -t
+    assert col.refresh().read == 1
+    assert col.record("mathematics/what-is-a-prime-number.md").fields["title"] == \
+        "What is a prime numbe?!"
+    col.close()
+
+
+def _refresh_in_a_process(root: str, cache: str, rounds: int, out) -> None:
+    try:
+        for _ in range(rounds):
+            col = Collection(root, __import__("pathlib").Path(cache), workers=1)
+            col.refresh(text=False)
+            col.matching("cell")
+            assert col.count() == 6, col.count()
+            col.close()
+        out.put("ok")
+    except BaseException as exc:  # noqa: BLE001 - reported to the test
+        out.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_processes_share_one_cache_while_files_change(tmp_path):
+    import multiprocessing
+
+    root = _site(tmp_path)
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    procs = [ctx.Process(target=_refresh_in_a_process, args=(str(root), str(tmp_path / "cache"),
+                                                             15, out)) for _ in range(3)]
+    for p in procs:
+        p.start()
+    files = sorted(root.rglob("*.md"))
+    for n in range(40):  # edits while they index
+        f = files[n % len(files)]
+        f.write_text(f.read_text().replace("\nauthor:", f"\nx{n % 3}: {n}\nauthor:", 1)
+                     if n % 2 == 0 else f.read_text())
+        time.sleep(0.01)
+    results = [out.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(30)
+    assert results == ["ok"] * 3
+    col = Collection(root, tmp_path / "cache", workers=1)
+    col.refresh()
+    _fts_ok(col)
+    col.close()
+
+
+def test_a_damaged_cache_is_rebuilt_with_a_notice(tmp_path):
+    root = _site(tmp_path)
+    col = Collection(root, tmp_path / "cache", workers=1)
+    col.refresh()
+    path = col.db_path
+    col.close()
+    path.write_bytes(b"this is not an SQLite database" * 100)
+    col = Collection(root, tmp_path / "cache", workers=1)
+    assert col.refresh().read == 6 and col.count() == 6
+    assert "damaged" in col.notice and "rebuilt" in col.notice
+    col.close()
+    # damage found later, on a query: rebuilt too, and the query answered
+    col = Collection(root, tmp_path / "cache", workers=1)
+    col.notice = None
+    col.db.execute("DROP TABLE entries")
+    assert col.count() == 6 and "rebuilt" in col.notice
+    col.close()
+
+
+def test_a_cache_locked_too_long_gives_way_to_a_private_one(tmp_path, monkeypatch):
+    import sqlite3
+
+    import qteditor.core.collection as collection
+
+    root = _site(tmp_path)
+    col = Collection(root, tmp_path / "cache", workers=1)
+    col.refresh()
+    holder = sqlite3.connect(str(col.db_path), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    monkeypatch.setattr(collection, "BUSY_SECONDS", 0.2)
+    (root / "biology" / "new.md").write_bytes((root / "biology").glob("*.md").__next__().read_bytes())
+    other = Collection(root, tmp_path / "cache", workers=1)
+    assert other.refresh().files == 7 and other.count() == 7
+    assert "locked" in other.notice
+    holder.execute("ROLLBACK")
+    holder.close()
+    other.close()
+    col.close()
+
+
+def test_an_unusable_cache_folder_gives_a_private_index(tmp_path):
+    root = _site(tmp_path)
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be")
+    col = Collection(root, blocker, workers=1)
+    assert col.refresh().read == 6 and col.search("chloroplasts")
+    assert "cache folder cannot be used" in col.notice
+    col.close()
+
+
+def test_a_file_over_the_size_cap_is_an_error_and_is_not_read(tmp_path, monkeypatch):
+    import qteditor.core.collection as collection
+
+    root = _site(tmp_path)
+    huge = root / "biology" / "huge.md"
+    with open(huge, "wb") as fh:
+        fh.truncate(collection.MAX_FILE_BYTES + 1)  # sparse: nothing to read, if it were read
+    calls = []
+    real = collection._read_bytes
+    monkeypatch.setattr(collection, "_read_bytes", lambda p, s=-1: calls.append(p) or real(p, s))
+    col = Collection(root, tmp_path / "cache", workers=1)
+    col.refresh()
+    rec = col.record("biology/huge.md")
+    assert "too large" in rec.error and str(huge) not in calls
+    col.close()
+
+
+def test_records_know_each_keys_line(tmp_path):
+    root = _site(tmp_path)
+    col = Collection(root, tmp_path / "cache", workers=1)
+    col.refresh()
+    for rec in col.records():
+        entry = Entry.load(root / rec.path)
+        for dotted in ("title", "seo.title", "subject", "related_article1.title", "seo.nothing"):
+            want = entry.field_lines(dotted) or entry.field_lines(dotted.split(".")[0])
+            assert rec.line_of(dotted) == (want[0] if want else None), (rec.path, dotted)
     col.close()
