@@ -218,30 +218,68 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------- check / fix
-def _targets(paths: list[str]):
-    """(collection folder, display prefix, only-these paths or None) for each PATH."""
-    import os
+class _Target:
+    """One PATH given to check or fix: the workspace it belongs to, which of its entries it
+    names (None: all), and how their paths are shown (relative to the folder given)."""
+
+    def __init__(self, workspace, given: str, folder=None, file: str | None = None):
+        self.workspace = workspace
+        self.given = given
+        self.folder = folder  # a folder given (resolved)
+        self.file = file  # a file given: its index path
+
+    def only(self) -> set[str] | None:
+        ws = self.workspace
+        if self.file is not None:
+            return {self.file}
+        inside = ws.rel(self.folder) if self.folder is not None else None
+        if inside is None or inside == ".":  # the collection, or a site root holding it
+            return None
+        prefix = inside + "/"
+        return {r.path for r in ws.records() if r.path.startswith(prefix)}
+
+    def shown(self, rel: str) -> str:
+        import os
+
+        if self.file is not None:
+            return self.given
+        base = self.workspace.root
+        return os.path.relpath(os.path.join(str(base), rel), str(self.folder)).replace(os.sep, "/")
+
+
+def _targets(paths: list[str]) -> list[_Target]:
     from pathlib import Path
 
-    from .core.folders import collection_of, content_root
+    from .core.errors import QtEditorError
+    from .core.folders import collection_for_folder, collection_of
+    from .core.workspace import Workspace
 
-    groups = {}
+    spaces: dict = {}
+    out = []
+
+    def space(root):
+        if root not in spaces:
+            spaces[root] = Workspace(root)
+        return spaces[root]
+
     for given in paths:
         p = Path(given)
-        if p.is_dir():
-            root = content_root(p)
-            prefix = os.path.relpath(root, p).replace(os.sep, "/")
-            key = (str(root.resolve()), prefix if prefix != "." else "", given)
-            groups[key] = None
-        elif p.is_file():
-            root = collection_of(p)
-            rel = os.path.relpath(p.resolve(), root).replace(os.sep, "/")
-            key = (str(root), None, None)
-            groups.setdefault(key, {})
-            groups[key][rel] = given
-        else:
-            raise UsageError(f"{given}:1:1: no such file or folder")
-    return groups
+        try:
+            if p.is_dir():
+                ws = space(collection_for_folder(p))
+                out.append(_Target(ws, given, folder=p.resolve()))
+            elif p.is_file():
+                root = collection_of(p)
+                if root is None:
+                    out.append(_Target(Workspace(lone=p), given, file=p.name))
+                else:
+                    ws = space(root)
+                    out.append(_Target(ws, given, file=ws.rel(p)))
+            else:
+                raise UsageError(f"{given}:1:1: no such file or folder")
+        except QtEditorError as exc:  # a collection's settings that cannot be read
+            raise UsageError(str(exc)) from None
+    return out
 
 
 def _progress(label: str):
@@ -254,62 +292,46 @@ def _progress(label: str):
     return show
 
 
-def _lines_for(problems, root) -> None:
-    """Fill in the line of each problem from the file itself (only files with problems)."""
-    from pathlib import Path
-
-    from .core.entry import Entry
-    from .core.errors import QtEditorError
-
-    cache = {}
-    for pr in problems:
-        if pr.line is not None:
+def _refreshed(targets: list[_Target]) -> None:
+    seen = set()
+    for t in targets:
+        ws = t.workspace
+        if id(ws) in seen:
             continue
-        entry = cache.get(pr.path)
-        if entry is None and pr.path not in cache:
-            try:
-                entry = Entry.load(Path(root) / pr.path)
-            except QtEditorError:
-                entry = None
-            cache[pr.path] = entry
-        span = entry.field_lines(pr.field) if entry is not None and pr.field else None
-        if span is None and entry is not None and pr.field and "." in pr.field:
-            span = entry.field_lines(pr.field.split(".")[0])
-        pr.line = span[0] if span else 1
+        seen.add(id(ws))
+        ws.refresh(_progress(f"indexing {ws.root or ws.lone}"))
+        if ws.notice:
+            print(f"qteditor: {ws.notice}", file=sys.stderr)
 
 
 def run_checks(paths: list[str]):
     """(files checked, problems with display paths)."""
-    from pathlib import Path
-
-    from .core.checks import check
-    from .core.collection import Collection
-
+    targets = _targets(paths)
+    _refreshed(targets)
     total = 0
     found = []
-    for (root, prefix, _given), only in _targets(paths).items():
-        col = Collection(root)
-        try:
-            col.refresh(_progress(f"indexing {root}"), text=False)  # checks need no search
-            records = col.records()
-        finally:
-            col.close()
-        problems = check(records, only=set(only) if only else None)
-        _lines_for(problems, root)
-        total += len(only) if only else len(records)
+    seen = set()
+    contexts: dict = {}
+    for t in targets:
+        ws = t.workspace
+        only = t.only()
+        if id(ws) not in contexts:
+            contexts[id(ws)] = ws.context()
+        problems = ws.check(only, contexts[id(ws)])
+        total += len(only) if only is not None else len(ws.records())
         for pr in problems:
-            pr.file = str(Path(root) / pr.path)  # where to write a fix
-            if only:
-                pr.path = only[pr.path]
-            elif prefix:
-                pr.path = f"{prefix}/{pr.path}"
-        found += problems
+            key = (pr.file, pr.rule, pr.field, pr.message)
+            if key in seen:
+                continue
+            seen.add(key)
+            pr.path = t.shown(pr.path)
+            found.append(pr)
     found.sort(key=lambda pr: (pr.path, pr.line or 0, pr.rule))
     return total, found
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .core.checks import ERROR
+    from .core.checks import ERROR, counts
 
     files, problems = run_checks(args.paths)
     if args.json:
@@ -318,37 +340,61 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         for p in problems:
             print(f"{p.path}:{p.line}: {p.severity}: {p.message} [{p.rule}]")
-        errors = sum(p.severity == ERROR for p in problems)
-        print(f"{files:,} files, {len(problems):,} problems ({errors:,} errors)", file=sys.stderr)
+        c = counts(problems)
+        print(f"{files:,} files, {len(problems):,} problems ({c['error']:,} errors, "
+              f"{c['warning']:,} warnings, {c['info']:,} notes)", file=sys.stderr)
     return EXIT_FAILED if any(p.severity == ERROR for p in problems) else EXIT_OK
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
-    from .core import fixes
-    from .core.checks import RULES
+    from .core.checks import FIXABLE, RULES
+    from .core.plan import Plan
 
     if args.rule and args.rule not in RULES:
         raise UsageError(f"fix: unknown rule {args.rule!r} (rules: {', '.join(RULES)})")
-    _files, problems = run_checks(args.paths)
-    changes = fixes.prepare(fixes.plan_fixes(problems, args.rule))
+    targets = _targets(args.paths)
+    _refreshed(targets)
+    rules = {args.rule} if args.rule else None
+    if args.rule and args.rule not in FIXABLE and args.rule != "required-missing":
+        print(f"qteditor: {args.rule} has no automatic fix: its problems need a decision",
+              file=sys.stderr)
+    # one plan a workspace, for the union of what was given of it
+    groups: dict = {}
+    for t in targets:
+        groups.setdefault(id(t.workspace), []).append(t)
+    total = Plan("fix")
     status = EXIT_OK
-    for change in changes:
-        if change.error is not None:
-            _report(change.error, change.shown)
-            status = EXIT_FAILED
-    if args.dry_run:
-        for change in changes:
-            sys.stdout.write(change.diff())
-        changed = sum(c.new is not None for c in changes)
-    else:
-        changed, errors = fixes.write(changes)
-        for exc in errors:
-            if exc not in [c.error for c in changes]:
+    for group in groups.values():
+        ws = group[0].workspace
+        scopes = [t.only() for t in group]
+        only = None if any(s is None for s in scopes) else set().union(*scopes)
+
+        def shown(rel: str, group=group) -> str:
+            for t in group:
+                scope = t.only()
+                if scope is None or rel in scope:
+                    return t.shown(rel)
+            return group[0].shown(rel)
+
+        plan = ws.plan_fix_all(rules, only, shown)
+        for change in plan.changes:
+            if change.error is not None:
+                _report(change.error, change.shown)
+                status = EXIT_FAILED
+        if args.dry_run:
+            sys.stdout.write(plan.diff())
+        else:
+            result = ws.apply(plan, force=args.force)
+            for exc in result.errors:
                 _report(exc)
                 status = EXIT_FAILED
-    if sys.stderr.isatty():
-        verb = "would change" if args.dry_run else "changed"
-        print(f"{verb} {changed} file(s)", file=sys.stderr)
+            failed = {str(e.path) for e in result.errors}
+            for change in plan.writes:
+                if str(change.path) in failed:
+                    change.error = next(e for e in result.errors if str(e.path) == str(change.path))
+        total.changes += plan.changes
+        total.left += plan.left
+    print(f"qteditor fix: {total.summary(dry_run=args.dry_run)}", file=sys.stderr)
     return status
 
 
@@ -378,6 +424,8 @@ def build_parser() -> _Parser:
     fx = sub.add_parser("fix", help="apply the checks' fixes through the format-preserving writer")
     fx.add_argument("--rule", metavar="RULE", help="only this rule's fixes")
     fx.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
+    fx.add_argument("--force", action="store_true",
+                    help="also write read-only and hard-linked files")
     fx.add_argument("paths", nargs="+", metavar="PATH")
     return parser
 

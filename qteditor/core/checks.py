@@ -3,22 +3,34 @@
 Rule ids (public contract): related-dangling, related-stale-id, related-stale-title,
 related-duplicate, related-self, id-duplicate, file-name-mismatch, url-mismatch,
 subject-casing, title-mismatch, seo-title-mismatch, seo-description-length, required-missing,
-answer-ambiguous-newline, yaml-error.
+field-pattern, field-length, answer-ambiguous-newline, yaml-error.
+
+Severities: an *error* breaks the site (a dangling link, a wrong url, a duplicate id), a
+*warning* is worth fixing, an *info* is a note (a description outside the search engines'
+window, which 98 % of the real entries have). A collection sets a rule's severity, or turns it
+off, in ``.qteditor/config.yaml`` (``config.py``).
+
+A fix only ever writes a value it has: when the value to copy is missing or empty (a target
+without an id, an entry without a title) the problem has no fix and needs a decision.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from . import codec, slugs
+from . import slugs
 from .related import related_items
 from .schema import Schema, default_schema
+from .site import Site
+from .validate import validate
 
-ERROR, WARNING = "error", "warning"
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 RULES = {
     "related-dangling": ERROR,
     "related-stale-id": WARNING,
@@ -31,11 +43,19 @@ RULES = {
     "subject-casing": WARNING,
     "title-mismatch": WARNING,
     "seo-title-mismatch": WARNING,
-    "seo-description-length": WARNING,
+    "seo-description-length": INFO,
     "required-missing": ERROR,
+    "field-pattern": WARNING,
+    "field-length": WARNING,
     "answer-ambiguous-newline": WARNING,
     "yaml-error": ERROR,
 }
+# fixes applied only when asked for by name (``fix --rule``, the panel's menu), after the diff
+REVIEWED = ("id-duplicate", "related-dangling")
+# rules whose problems can have a fix (the others always need a person)
+FIXABLE = ("related-stale-id", "related-stale-title", "related-duplicate", "related-self",
+           "file-name-mismatch", "url-mismatch", "subject-casing", "title-mismatch",
+           "seo-title-mismatch", *REVIEWED)
 _LOCATED = re.compile(r"^.*?:(\d+):(\d+): (.*)$", re.S)
 
 
@@ -48,151 +68,300 @@ class Problem:
     line: int | None = None
     fix: dict | None = None
     severity: str = ""
+    file: str | None = None  # where the entry is on disk (set by whoever knows the root)
 
     def __post_init__(self) -> None:
         if not self.severity:
             self.severity = RULES[self.rule]
+
+    @property
+    def needs_decision(self) -> bool:
+        """No fix can be computed (the right value is unknown, or no rule can know it)."""
+        return self.fix is None
 
     def as_json(self) -> dict:
         return {"path": self.path, "line": self.line, "field": self.field, "rule": self.rule,
                 "severity": self.severity, "message": self.message, "fix": self.fix}
 
 
-def _path_url(rel: str) -> str:
-    p = PurePosixPath(rel)
-    return f"/learn/{p.parent.name}/questions/{p.stem}"
+class Draft:
+    """An entry as a rule sees it that is not in the index: read from disk just now, or being
+    edited (``data`` is the stored form: JSON-safe values, codec fields encoded)."""
+
+    __slots__ = ("path", "data", "error", "spots")
+
+    def __init__(self, path: str, data: Any, error: str | None = None):
+        self.path = path
+        self.data = data
+        self.error = error
+        self.spots: dict = {}
+
+    @property
+    def fields(self) -> dict:
+        return self.data if isinstance(self.data, dict) else {}
+
+
+def _has_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+@dataclass
+class Context:
+    """What a rule needs to know of the rest of the collection."""
+
+    site: Site
+    schema: Schema
+    severities: dict[str, str] = field(default_factory=dict)
+    by_url: dict[str, Any] = field(default_factory=dict)  # url -> record
+    ids: dict[Any, list] = field(default_factory=dict)  # id -> records
+    canonical: dict[str, str] = field(default_factory=dict)  # subject folder -> spelling
+    lone: bool = False  # a file opened alone: links cannot be resolved
+
+    def severity(self, rule: str) -> str:
+        return self.severities.get(rule, RULES[rule])
+
+    def target(self, url: Any) -> Any:
+        return self.by_url.get(url) if isinstance(url, str) else None
+
+
+def build_context(records: Iterable, schema: Schema | None = None,
+                  slug_rule: str = slugs.COLLECTION, severities: dict[str, str] | None = None,
+                  lone: bool = False) -> Context:
+    schema = schema or default_schema()
+    site = Site(schema, slug_rule)
+    ctx = Context(site, schema, dict(severities or {}), lone=lone)
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    ids: dict[Any, list] = defaultdict(list)
+    for r in records:
+        if r.error is not None or not isinstance(r.data, dict):
+            continue
+        f = r.data
+        for url in (f.get("url"), site.url_at(r.path)):
+            if isinstance(url, str) and url:
+                ctx.by_url.setdefault(url, r)
+        ident = f.get("id")
+        if ident is not None and not isinstance(ident, (dict, list)):
+            ids[ident].append(r)
+        subject = f.get("subject")
+        if _has_text(subject):
+            spellings[site.folder(subject)][subject] += 1
+    ctx.ids = {k: v for k, v in ids.items() if len(v) > 1}
+    # the most common spelling of each subject folder, ties to the first in sorted order
+    ctx.canonical = {slug: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+                     for slug, c in spellings.items() if len(c) > 1}
+    return ctx
 
 
 def check(records: list, schema: Schema | None = None, only: set[str] | None = None,
-          slug_rule: str = slugs.COLLECTION) -> list[Problem]:
+          slug_rule: str = slugs.COLLECTION, severities: dict[str, str] | None = None,
+          context: Context | None = None) -> list[Problem]:
     """Problems of ``records`` (collection.Record); ``only`` limits reporting to some paths."""
-    schema = schema or default_schema()
+    ctx = context or build_context(records, schema, slug_rule, severities)
     problems: list[Problem] = []
-    ok = [r for r in records if r.error is None and isinstance(r.data, dict)]
-    by_url: dict[str, Any] = {}
-    for r in ok:
-        for url in (r.fields.get("url"), _path_url(r.path)):
-            if isinstance(url, str) and url:
-                by_url.setdefault(url, r)
-    ids: dict[Any, list] = defaultdict(list)
-    spellings: dict[str, Counter] = defaultdict(Counter)
-    for r in ok:
-        ident = r.fields.get("id")
-        if ident is not None:
-            ids[ident].append(r)
-        subject = r.fields.get("subject")
-        if isinstance(subject, str) and subject:
-            spellings[slugs.subject_slug(subject)][subject] += 1
-    canonical = {slug: c.most_common(1)[0][0] for slug, c in spellings.items()
-                 if len(c) > 1}
-    required = [f for f in schema.fields if f.required and f.type != "related"]
-    desc = schema.field("seo.page_description")
-    lo = desc.recommended_min if desc else None
-    hi = desc.recommended_max if desc else None
-
     for r in records:
         if only is not None and r.path not in only:
             continue
-        add = problems.append
-        if r.error is not None or not isinstance(r.data, dict):
-            m = _LOCATED.match(r.error or "")
-            add(Problem(r.path, "yaml-error", m.group(3) if m else (r.error or "not a mapping"),
-                        None, int(m.group(1)) if m else 1))
-            continue
-        f = r.fields
-        own_url = f.get("url")
-        where = PurePosixPath(r.path)
-        path_url = f"/learn/{where.parent.name}/questions/{where.stem}"
-        # related articles
-        seen: dict[str, str] = {}
-        for key, rel in related_items(f):
-            url = rel.get("url")
-            if not isinstance(url, str) or not url:
-                continue
-            if url in seen:
-                add(Problem(r.path, "related-duplicate", f"{key} repeats {seen[url]} ({url})", key,
-                            fix={key: None}))
-                continue
-            seen[url] = key
-            if url == own_url or url == path_url:
-                add(Problem(r.path, "related-self", f"{key} links the entry to itself", key,
-                            fix={key: None}))
-                continue
-            target = by_url.get(url)
-            if target is None:
-                add(Problem(r.path, "related-dangling", f"{key}: no entry has the url {url}", key))
-                continue
-            t = target.fields
-            if rel.get("id") != t.get("id"):
-                add(Problem(r.path, "related-stale-id",
-                            f"{key}: id {rel.get('id')} but {target.path} has id {t.get('id')}",
-                            f"{key}.id", fix={key: {"id": t.get("id")}}))
-            if rel.get("title") != t.get("title"):
-                add(Problem(r.path, "related-stale-title",
-                            f"{key}: the title differs from {target.path}'s", f"{key}.title",
-                            fix={key: {"title": t.get("title")}}))
-        # ids
-        ident = f.get("id")
-        if ident is not None and len(ids.get(ident, ())) > 1:
-            others = ", ".join(o.path for o in ids[ident] if o is not r)
-            add(Problem(r.path, "id-duplicate", f"id {ident} is also used by {others}", "id"))
-        # slugs
-        name = where.name
-        title = f.get("title")
-        file_name = f.get("file_name")
-        if isinstance(title, str) or file_name is not None:
-            want = slugs.file_name(str(title or ""), slug_rule)
-            if file_name != name:
-                add(Problem(r.path, "file-name-mismatch",
-                            f"file_name is {file_name!r} but the file is named {name!r}",
-                            "file_name", fix={"file_name": name}))
-            elif isinstance(title, str) and file_name != want:
-                add(Problem(r.path, "file-name-mismatch",
-                            f"file_name {file_name!r} is not the slug of the title ({want!r})",
-                            "file_name"))
-        subject = f.get("subject")
-        if isinstance(subject, str):
-            slug = slugs.subject_slug(subject)
-            want_url = f"/learn/{slug}/questions/{where.stem}"
-            if own_url != want_url:
-                add(Problem(r.path, "url-mismatch", f"url should be {want_url}", "url",
-                            fix={"url": want_url}))
-            if slug in canonical and subject != canonical[slug]:
-                fix = {"subject": canonical[slug]}
-                seo_now = f.get("seo") if isinstance(f.get("seo"), dict) else {}
-                if seo_now.get("title") == slugs.seo_title(subject):  # derived: follows along
-                    fix["seo"] = {"title": slugs.seo_title(canonical[slug])}
-                add(Problem(r.path, "subject-casing",
-                            f"subject {subject!r} is a less common spelling of "
-                            f"{canonical[slug]!r}", "subject", fix=fix))
-        # titles and SEO
-        titles = [f.get(k) for k in ("title", "article_title", "question") if k in f]
-        if len(set(map(str, titles))) > 1:
-            fix = {k: title for k in ("article_title", "question") if k in f and f[k] != title}
-            add(Problem(r.path, "title-mismatch", "title, article_title and question differ",
-                        "article_title" if f.get("article_title") != title else "question",
-                        fix=fix or None))
-        seo = f.get("seo") if isinstance(f.get("seo"), dict) else {}
-        if isinstance(subject, str) and "title" in seo and seo.get("title") != slugs.seo_title(subject):
-            add(Problem(r.path, "seo-title-mismatch",
-                        f"seo.title should be {slugs.seo_title(subject)!r}", "seo.title",
-                        fix={"seo": {"title": slugs.seo_title(subject)}}))
-        description = seo.get("page_description")
-        if isinstance(description, str) and lo and hi and not lo <= len(description) <= hi:
-            add(Problem(r.path, "seo-description-length",
-                        f"seo.page_description has {len(description)} characters; search engines "
-                        f"show {lo}-{hi}", "seo.page_description"))
-        for fld in required:
-            value: Any = f
-            for part in fld.key.split("."):
-                value = value.get(part) if isinstance(value, dict) else None
-            if value is None or (isinstance(value, str) and not value.strip()):
-                add(Problem(r.path, "required-missing", f"{fld.key} is required", fld.key))
-        answer = f.get("answer")
-        if isinstance(answer, str):
-            spots = codec.ambiguities(answer, codec.detect(answer))
-            if spots:
-                words = ", ".join(sorted({"\\" + s.word for s in spots}))
-                add(Problem(r.path, "answer-ambiguous-newline",
-                            f"{len(spots)} ambiguous \\n spot(s): {words}", "answer"))
+        problems.extend(check_record(r, ctx))
     return problems
+
+
+def check_record(r: Any, ctx: Context) -> list[Problem]:
+    """The problems of one record (anything with path, data, error; lines optional)."""
+    out: list[Problem] = []
+
+    def add(rule: str, message: str, key: str | None = None, fix: dict | None = None,
+            line: int | None = None) -> None:
+        severity = ctx.severity(rule)
+        if severity == "off":
+            return
+        if line is None and key is not None and hasattr(r, "line_of"):
+            line = r.line_of(key)
+        out.append(Problem(r.path, rule, message, key, line, fix, severity))
+
+    if r.error is not None or not isinstance(r.data, dict):
+        m = _LOCATED.match(r.error or "")
+        add("yaml-error", m.group(3) if m else (r.error or "the front matter is not a mapping"),
+            None, None, int(m.group(1)) if m else 1)
+        return out
+    f = r.data
+    _related(r, f, ctx, add)
+    _ids(r, f, ctx, add)
+    _derived(r, f, ctx, add)
+    _linked(f, ctx, add)
+    known: dict | None = None
+    for finding in validate(f, ctx.schema, getattr(r, "omitted", None)):
+        fix = None
+        if finding.rule == "required-missing":  # a missing field that follows from others
+            if known is None:
+                known = {**ctx.site.derive(f), **ctx.site.located(f, r.path)}
+            if finding.key in known and not _present(f, finding.key):
+                fix = _patch(finding.key, known[finding.key])
+        add(finding.rule, finding.message, finding.key, fix)
+    spots = getattr(r, "spots", None) or {}
+    for key, kind in ctx.schema.codec_fields().items():
+        if kind != "escaped-newlines":
+            continue
+        summary = spots.get(key)
+        if summary is None and isinstance(f.get(key), str) and not spots:
+            from . import codec
+
+            found = codec.ambiguities(f[key], codec.detect(f[key]))
+            summary = (len(found), sorted({"\\" + s.word for s in found})) if found else None
+        if summary:
+            count, words = summary
+            add("answer-ambiguous-newline",
+                f"{count} ambiguous \\n spot(s): {', '.join(words)}", key)
+    return out
+
+
+def _related(r: Any, f: dict, ctx: Context, add) -> None:
+    own_url = f.get("url")
+    path_url = ctx.site.url_at(r.path)
+    seen: dict[str, str] = {}
+    for key, rel in related_items(f):
+        url = rel.get("url")
+        if not isinstance(url, str) or not url:
+            continue
+        if url in seen:
+            add("related-duplicate", f"{key} repeats {seen[url]} ({url})", key, {key: None})
+            continue
+        seen[url] = key
+        if url == own_url or url == path_url:
+            add("related-self", f"{key} links the entry to itself", key, {key: None})
+            continue
+        if ctx.lone:
+            continue  # no collection to look in
+        target = ctx.target(url)
+        if target is None:
+            add("related-dangling", f"{key}: no entry has the url {url}", key)
+            continue
+        t = target.fields
+        if "id" in rel and rel.get("id") != t.get("id"):
+            ident = t.get("id")
+            fix = {key: {"id": ident}} if ident is not None else None
+            add("related-stale-id",
+                f"{key}: id {rel.get('id')} but {target.path} has id {ident}"
+                + ("" if fix else " (no id there to copy: a decision is needed)"),
+                f"{key}.id", fix)
+        if "title" in rel and rel.get("title") != t.get("title"):
+            title = t.get("title")
+            fix = {key: {"title": title}} if _has_text(title) else None
+            add("related-stale-title", f"{key}: the title differs from {target.path}'s"
+                + ("" if fix else " (it has no title to copy: a decision is needed)"),
+                f"{key}.title", fix)
+
+
+def _ids(r: Any, f: dict, ctx: Context, add) -> None:
+    ident = f.get("id")
+    if ident is None or isinstance(ident, (dict, list)):
+        return
+    group = ctx.ids.get(ident)
+    if group:
+        others = ", ".join(o.path for o in group if o is not r and o.path != r.path)
+        add("id-duplicate", f"id {ident} is also used by {others}", "id")
+
+
+def _derived(r: Any, f: dict, ctx: Context, add) -> None:
+    """Fields that follow from others (seo.title) or name the file (file_name, url)."""
+    site = ctx.site
+    name = PurePosixPath(r.path).name
+    located = site.located(f, r.path)
+    derived = site.derive(f)
+    for d in site.derived:
+        if d.rule is None or not _present(f, d.key):
+            continue
+        value = _get(f, d.key)
+        if d.key in located:
+            want = located[d.key]
+            if value != want:
+                if d.key == site.name_field:
+                    message = f"{d.key} is {value!r} but the file is named {name!r}"
+                else:
+                    message = f"{d.key} should be {want}"
+                add(d.rule, message, d.key, _patch(d.key, want))
+            elif d.key == site.name_field and d.key in derived and value != derived[d.key]:
+                add(d.rule, f"{d.key} {value!r} is not the slug of the title ({derived[d.key]!r})",
+                    d.key)
+        elif d.key in derived and value != derived[d.key]:
+            add(d.rule, f"{d.key} should be {derived[d.key]!r}", d.key, _patch(d.key, derived[d.key]))
+    # subject spellings: one folder, two display names
+    subject = f.get("subject")
+    if _has_text(subject):
+        folder = site.folder(subject)
+        canon = ctx.canonical.get(folder)
+        if canon is not None and subject != canon:
+            fix: dict = {"subject": canon}
+            follow = {**f, "subject": canon}
+            for d in site.derived:  # derived fields that followed the old spelling follow along
+                if "{subject}" in d.template and _present(f, d.key) and \
+                        _get(f, d.key) == site.evaluate(d.template, f):
+                    new = site.evaluate(d.template, follow)
+                    if new is not None:
+                        _merge(fix, _patch(d.key, new))
+            add("subject-casing", f"subject {subject!r} is a less common spelling of {canon!r}",
+                "subject", fix)
+
+
+def _linked(f: dict, ctx: Context, add) -> None:
+    """title, article_title and question stay equal; the title is the one to copy."""
+    keys = [k for k in ctx.site.linked if k in f]
+    if len(keys) < 2:
+        return
+    values = [f[k] for k in keys]
+    if len({repr(v) for v in values}) <= 1:
+        return
+    head = keys[0]
+    source = f.get(head)
+    fix: dict | None = None
+    if _has_text(source):
+        fix = {k: source for k in keys[1:] if f[k] != source}
+    else:  # no title: the others, when they agree, are what it was
+        others = {f[k] for k in keys[1:] if _has_text(f[k])}
+        if len(others) == 1 and all(_has_text(f[k]) or f[k] in (None, "") for k in keys[1:]):
+            value = others.pop()
+            fix = {k: value for k in keys if f[k] != value}
+    wrong = next((k for k in keys[1:] if f[k] != source), keys[1])
+    add("title-mismatch", f"{', '.join(keys)} differ"
+        + ("" if fix else " (no title to copy: a decision is needed)"),
+        wrong if _has_text(source) else head, fix or None)
+
+
+def _present(f: dict, dotted: str) -> bool:
+    value: Any = f
+    for part in dotted.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return False
+        value = value[part]
+    return True
+
+
+def _get(f: dict, dotted: str) -> Any:
+    value: Any = f
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _patch(dotted: str, value: Any) -> dict:
+    out: dict = {}
+    holder = out
+    parts = dotted.split(".")
+    for part in parts[:-1]:
+        holder = holder.setdefault(part, {})
+    holder[parts[-1]] = value
+    return out
+
+
+def _merge(into: dict, patch: dict) -> dict:
+    for key, value in patch.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+    return into
+
+
+def counts(problems: Iterable[Problem]) -> dict[str, int]:
+    """Problems per severity."""
+    c = Counter(p.severity for p in problems)
+    return {s: c.get(s, 0) for s in (ERROR, WARNING, INFO)}

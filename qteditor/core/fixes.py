@@ -1,93 +1,420 @@
-"""Applying the checks' fixes and batch edits to files, through the core writer."""
+"""Fixes and batch edits as plans (``plan.py``), computed from the files as they are on disk.
+
+``FixPlanner`` takes the index's records for the collection around the files (what links
+where, which ids repeat), reads every file it would change — and every entry it would copy a
+value from — from disk, and works out each file's fixes together until none is left:
+
+1. the fixes of the file's own fields (subject spelling, file name, url, derived fields,
+   linked titles, repeated or self links), one rule at a time in a fixed order, until the
+   file has none of those problems (so ``seo.title`` follows the *fixed* subject);
+2. the consequences elsewhere: links to an entry whose url is fixed follow it; with
+   ``id-duplicate`` (reviewed, only when named) the oldest entry of a group keeps its id, the
+   others take new ones and the links to them follow; with ``related-dangling`` (reviewed)
+   a dangling link points at the closest entry by slug and title, or is removed;
+3. the links' snapshots from their targets *after* step 1.
+
+A second run finds nothing to do. A fix only writes values it has (``checks.py``). Each file's
+change is computed again from its bytes at the moment it is written (``plan.apply``).
+"""
 
 from __future__ import annotations
 
+import copy
 import difflib
-import json
-from dataclasses import dataclass
-from pathlib import Path
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 from . import patch as patching
-from .entry import Entry
+from .checks import FIXABLE, REVIEWED, Context, Draft, Problem, build_context, check, check_record
 from .errors import QtEditorError
-from .related import renumber
+from .plan import FileChange, Plan
+from .related import RELATED, related_items, renumber
+from .schema import Schema
+from .yamlspan import json_safe, same
+
+DEFAULT_RULES = tuple(r for r in FIXABLE if r not in REVIEWED) + ("required-missing",)
+# one rule at a time, in this order: a fix that changes a source (the subject) comes before
+# the fixes that derive from it (seo.title); links last, from their targets' fixed values
+ORDER = ("subject-casing", "url-mismatch", "file-name-mismatch", "required-missing",
+         "seo-title-mismatch", "title-mismatch", "related-self", "related-duplicate",
+         "related-dangling", "related-stale-id", "related-stale-title", "id-duplicate")
+LINK_RULES = ("related-stale-id", "related-stale-title")
+_PRIORITY = {r: i for i, r in enumerate(ORDER)}
+_ROUNDS = 12
 
 
-def deep_merge(into: dict, patch: dict) -> dict:
-    for key, value in patch.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
-            deep_merge(into[key], value)
+def json_patch(old: Any, new: Any) -> dict:
+    """The field patch that turns ``old`` into ``new`` (``None`` deletes a key)."""
+    out: dict = {}
+    for key, value in new.items():
+        if key not in old:
+            out[key] = value
+        elif isinstance(value, dict) and isinstance(old[key], dict):
+            sub = json_patch(old[key], value)
+            if sub:
+                out[key] = sub
+        elif not same(value, old[key]):
+            out[key] = value
+    for key in old:
+        if key not in new:
+            out[key] = None
+    return out
+
+
+def _merge(data: dict, fix: dict) -> None:
+    for key, value in fix.items():
+        if value is None:
+            data.pop(key, None)
+        elif isinstance(value, dict) and isinstance(data.get(key), dict):
+            _merge(data[key], value)
         else:
-            into[key] = value
-    return into
+            data[key] = copy.deepcopy(value)
 
 
-@dataclass
-class Change:
-    file: Path
-    shown: str
-    old: bytes
-    new: bytes | None  # None: nothing to change
-    error: QtEditorError | None = None
+class FixPlanner:
+    """Plan the fixes of a collection (or of some of its files: ``only``)."""
 
-    def diff(self) -> str:
-        if self.new is None:
-            return ""
-        return "".join(difflib.unified_diff(
-            self.old.decode("utf-8", "replace").splitlines(keepends=True),
-            self.new.decode("utf-8", "replace").splitlines(keepends=True),
-            f"a/{self.shown}", f"b/{self.shown}"))
+    def __init__(self, root: Path, records: list, schema: Schema, slug_rule: str,
+                 severities: dict[str, str] | None = None, rules: Iterable[str] | None = None,
+                 only: set[str] | None = None, shown: Callable[[str], str] | None = None,
+                 problems: list[Problem] | None = None, lone: bool = False):
+        self.root = Path(root)
+        self.records = records
+        self.schema = schema
+        self.slug_rule = slug_rule
+        self.severities = dict(severities or {})
+        self.rules = set(rules) if rules else set(DEFAULT_RULES)
+        self.only = only
+        self.shown = shown or (lambda rel: rel)
+        self.lone = lone
+        self.ctx0 = build_context(records, schema, slug_rule, self.severities, lone)
+        self.problems = problems if problems is not None else check(records, context=self.ctx0,
+                                                                    only=only)
+        self.raw: dict[str, bytes] = {}
+        self.fresh: dict[str, Draft] = {}
+        self.errors: dict[str, QtEditorError] = {}
+        self.moves: dict[str, str] = {}  # old url -> new url (links follow)
+        self.new_ids: dict[str, int] = {}  # rel -> its new id (id-duplicate)
+        self.choices: dict[tuple[str, str], str | None] = {}  # dangling (rel, key) -> target
+        self._inbound: dict[str, list[tuple[str, str]]] | None = None
 
+    # ------------------------------------------------------------------ reading
+    def _read(self, rel: str) -> Draft | None:
+        """The entry as it is on disk now (None when it cannot be read)."""
+        if rel in self.fresh:
+            return self.fresh[rel]
+        if rel in self.errors:
+            return None
+        from .entry import Entry
 
-def plan_fixes(problems, rule: str | None = None) -> dict[tuple[str, str], dict]:
-    """One merged field patch per file from the problems' fixes (``problem.file`` is where)."""
-    per_file: dict = {}
-    for p in problems:
-        if p.fix is not None and (not rule or p.rule == rule):
-            deep_merge(per_file.setdefault((p.file, p.path), {}), json.loads(json.dumps(p.fix)))
-    return per_file
-
-
-def prepare(per_file: dict[tuple[str, str], dict]) -> list[Change]:
-    """The new bytes of each file (nothing written yet)."""
-    changes = []
-    for (file, shown), fix in sorted(per_file.items()):
+        path = self.root / rel
         try:
-            entry = Entry.load(file)
-            fields = renumber(patching.merge(entry.fields(), fix, entry.schema))
-            rendered = entry.render(fields)
-            changes.append(Change(Path(file), shown, entry.raw, rendered[0] if rendered else None))
+            entry = Entry.load(path, self.schema)
         except QtEditorError as exc:
-            changes.append(Change(Path(file), shown, b"", None, exc))
-    return changes
+            self.errors[rel] = exc.located(str(path))
+            return None
+        self.raw[rel] = entry.raw
+        rec = Draft(rel, json_safe(entry.data))
+        self.fresh[rel] = rec
+        return rec
+
+    def _records_with(self, views: dict[str, Draft]) -> list:
+        return [views.get(r.path, r) for r in self.records]
+
+    def inbound(self) -> dict[str, list[tuple[str, str]]]:
+        """url -> (entry, related key) of every link, over the whole collection."""
+        if self._inbound is None:
+            found: dict[str, list[tuple[str, str]]] = {}
+            for r in self.records:
+                for key, snap in related_items(r.fields):
+                    url = snap.get("url")
+                    if isinstance(url, str):
+                        found.setdefault(url, []).append((r.path, key))
+            self._inbound = found
+        return self._inbound
+
+    def _links_to(self, rel: str, ctx: Context) -> set[str]:
+        """The entries with a link that resolves to ``rel``."""
+        out = set()
+        rec = ctx.by_url
+        for url, holders in self.inbound().items():
+            target = rec.get(url)
+            if target is not None and target.path == rel:
+                out.update(h for h, _key in holders)
+        return out
+
+    # ------------------------------------------------------------------ fixing one file
+    def _settle(self, rel: str, data: Any, ctx: Context, rules: set[str]) -> Any:
+        """``data`` with the fixes of ``rules`` applied one rule at a time until none is left."""
+        if not isinstance(data, dict):
+            return data
+        data = copy.deepcopy(data)
+        self._link_ops(rel, data, ctx)
+        for _ in range(_ROUNDS):
+            fixes = [p for p in check_record(Draft(rel, data), ctx)
+                     if p.rule in rules and p.fix is not None]
+            if not fixes:
+                break
+            first = min(_PRIORITY.get(p.rule, 99) for p in fixes)
+            for p in fixes:
+                if _PRIORITY.get(p.rule, 99) == first:
+                    _merge(data, p.fix)
+        return data
+
+    def _link_ops(self, rel: str, data: dict, ctx: Context) -> None:
+        """The consequences of other files' fixes: moved urls, new ids, dangling choices."""
+        for key, snap in related_items(data):
+            url = snap.get("url")
+            if (rel, key) in self.choices:
+                target = self.choices[(rel, key)]
+                if target is None:
+                    data.pop(key, None)
+                    continue
+                t = self._view(target)
+                new = {k: t.get(k) for k in ("id", "title", "subject", "url") if t.get(k) is not None}
+                data[key] = {k: new.get(k, v) for k, v in snap.items()} | \
+                    {k: v for k, v in new.items() if k not in snap}
+                continue
+            if isinstance(url, str) and url in self.moves:
+                snap["url"] = self.moves[url]
+                url = snap["url"]
+            target = ctx.target(url)
+            if target is not None and target.path in self.new_ids and "id" in snap:
+                snap["id"] = self.new_ids[target.path]
+
+    def _view(self, rel: str) -> dict:
+        rec = self.post.get(rel) or self.fresh.get(rel)
+        if rec is None:
+            rec = next((r for r in self.records if r.path == rel), None)
+        return rec.fields if rec is not None else {}
+
+    # ------------------------------------------------------------------ the plan
+    def plan(self) -> Plan:
+        rules = self.rules
+        own = {r for r in rules if r not in LINK_RULES and r not in REVIEWED}
+        targets = {p.path for p in self.problems
+                   if p.rule in rules and (p.fix is not None or p.rule in REVIEWED)}
+        involved = set(targets)
+        for rel in list(involved):  # the entries they link to: read from disk as well
+            rec = self._read(rel)
+            if rec is None:
+                involved.discard(rel)
+                continue
+            for _key, snap in related_items(rec.fields):
+                t = self.ctx0.target(snap.get("url"))
+                if t is not None:
+                    self._read(t.path)
+        ctx1 = build_context(self._records_with(self.fresh), self.schema, self.slug_rule,
+                             self.severities, self.lone)
+        # 1. every file's own fields
+        self.post: dict[str, Draft] = {}
+        for rel in sorted(involved):
+            data = self._settle(rel, self.fresh[rel].data, ctx1, own)
+            self.post[rel] = Draft(rel, data)
+        # 2. consequences elsewhere
+        followers: set[str] = set()
+        for rel, rec in self.post.items():
+            old_url = self.fresh[rel].fields.get("url")
+            new_url = rec.fields.get("url")
+            if isinstance(old_url, str) and old_url and new_url != old_url and \
+                    isinstance(new_url, str) and ctx1.site.url_at(rel) != old_url:
+                self.moves[old_url] = new_url
+                followers.update(h for h, _k in self.inbound().get(old_url, ()))
+        if "id-duplicate" in rules:
+            followers |= self._renumber(ctx1, involved)
+        if "related-dangling" in rules:
+            self._choose_targets(ctx1, involved)
+        for rel in sorted(followers - involved):
+            if self._read(rel) is not None:
+                involved.add(rel)
+                self.post[rel] = self.fresh[rel]
+        views = {**self.fresh, **self.post}
+        ctx2 = build_context(self._records_with(views), self.schema, self.slug_rule,
+                             self.severities, self.lone)
+        # 3. the links, from their targets' fixed values
+        self.ctx1, self.ctx2 = ctx1, ctx2
+        plan = Plan("Fix " + (", ".join(sorted(self.rules)) if self.rules != set(DEFAULT_RULES)
+                              else "all"))
+        final: dict[str, Any] = {}
+        for rel in sorted(involved):
+            final[rel] = self._final(rel, self.post[rel].data, ctx2)
+        for rel in sorted(involved):
+            change = self._change(rel, final[rel], ctx1, ctx2)
+            if change is not None:
+                plan.changes.append(change)
+        for rel, exc in sorted(self.errors.items()):
+            if rel in targets:
+                plan.changes.append(FileChange(self.root / rel, self.shown(rel), b"", None,
+                                               error=exc))
+        plan.left = self._left(final, ctx2)
+        return plan
+
+    def _final(self, rel: str, data: Any, ctx: Context) -> Any:
+        data = self._settle(rel, data, ctx, self.rules - set(REVIEWED))
+        if self.new_ids.get(rel) is not None and isinstance(data, dict):
+            data["id"] = self.new_ids[rel]
+        return data
+
+    def _fields_for(self, rel: str, stored: Any) -> Any:
+        """All fixes of one file, from its stored data as read now (at plan or write time)."""
+        own = {r for r in self.rules if r not in LINK_RULES and r not in REVIEWED}
+        data = self._settle(rel, json_safe(stored), self.ctx1, own)
+        return self._final(rel, data, self.ctx2)
+
+    def _change(self, rel: str, final: Any, ctx1: Context, ctx2: Context) -> FileChange | None:
+        from .entry import Entry
+
+        before = self.fresh[rel]
+        diff = json_patch(before.data, final) if isinstance(final, dict) else {}
+        if not diff:
+            return None
+        path = self.root / rel
+        raw = self.raw[rel]
+
+        def recompute(entry: Any, rel: str = rel) -> Any:
+            if not isinstance(entry.data, dict):
+                return None
+            new = self._fields_for(rel, entry.data)
+            delta = json_patch(json_safe(entry.data), new)
+            return _fields(entry, delta) if delta else None
+
+        try:
+            entry = Entry.from_bytes(raw, str(path), self.schema)
+            rendered = entry.render(_fields(entry, diff))
+        except QtEditorError as exc:
+            return FileChange(path, self.shown(rel), raw, None, error=exc.located(str(path)))
+        if rendered is None:
+            return None
+        wanted = set(self.rules)
+        fixed_before = [p for p in check_record(before, ctx1) if p.rule in wanted]
+        fixed_after = [p for p in check_record(Draft(rel, final), ctx2) if p.rule in wanted]
+        fixed = max(0, len(fixed_before) - len(fixed_after))
+        return FileChange(path, self.shown(rel), raw, rendered[0], recompute, fixed=fixed)
+
+    def _left(self, final: dict[str, Any], ctx2: Context) -> list[Problem]:
+        left = [p for p in self.problems if p.path not in final and p.needs_decision]
+        for rel, data in final.items():
+            if self.only is not None and rel not in self.only:
+                continue
+            left += [p for p in check_record(Draft(rel, data), ctx2) if p.needs_decision]
+        return [p for p in left if p.severity != "info"]
+
+    # ------------------------------------------------------------------ reviewed fixes
+    def _renumber(self, ctx: Context, involved: set[str]) -> set[str]:
+        """id-duplicate: the oldest entry of each group (by date, then path) keeps the id; the
+        others take the next free ids. Returns the entries whose links must follow."""
+        highest = max((r.fields.get("id") for r in self._records_with(self.fresh)
+                       if type(r.fields.get("id")) is int), default=0)
+        next_id = max(highest, 0) + 1
+        followers: set[str] = set()
+        for _ident, group in sorted(ctx.ids.items(), key=lambda kv: str(kv[0])):
+            members = sorted(group, key=lambda r: (str(r.fields.get("date") or "9999"), r.path))
+            if not any(m.path in involved for m in members):
+                continue
+            for member in members[1:]:
+                if member.path not in self.post:
+                    continue
+                self.new_ids[member.path] = next_id
+                self.post[member.path].data["id"] = next_id
+                next_id += 1
+                followers |= self._links_to(member.path, ctx)
+        return followers
+
+    def _choose_targets(self, ctx: Context, involved: set[str]) -> None:
+        """related-dangling: the closest entry by slug and title, or nothing (removal)."""
+        index = _Similar(self._records_with(self.fresh))
+        for p in self.problems:
+            if p.rule != "related-dangling" or p.path not in involved or p.field is None:
+                continue
+            snap = self.fresh[p.path].fields.get(p.field)
+            if not isinstance(snap, dict):
+                continue
+            url = snap.get("url")
+            stem = PurePosixPath(url).name if isinstance(url, str) else ""
+            best = index.closest(stem, str(snap.get("title") or ""), exclude=p.path)
+            self.choices[(p.path, p.field)] = best
 
 
-def prepare_assignments(files: list[Path], assignments: list[str]) -> list[Change]:
-    """A batch edit: KEY=VALUE assignments on every file, each value in its field's type."""
-    changes = []
+def _fields(entry: Any, delta: dict) -> Any:
+    return apply_patch(entry.fields(), delta, entry.schema)
+
+
+def apply_patch(fields: dict, fix: dict, schema: Schema | None = None) -> dict:
+    """Editor fields with a fix (a field patch) applied: each value in its field's type,
+    related articles numbered again after one is removed."""
+    out = patching.merge(fields, fix, schema)
+    return renumber(out) if any(RELATED.fullmatch(str(k)) and v is None
+                                for k, v in fix.items()) else out
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+class _Similar:
+    """Entries by slug and title words, for the closest match of a dangling link."""
+
+    THRESHOLD = 0.85
+
+    def __init__(self, records: list):
+        self.by_stem: dict[str, list] = {}
+        self.by_word: dict[str, list] = {}
+        self.records = [r for r in records if r.error is None and isinstance(r.data, dict)]
+        for r in self.records:
+            stem = PurePosixPath(r.path).stem
+            self.by_stem.setdefault(stem, []).append(r)
+
+    def _words(self) -> dict[str, list]:
+        if not self.by_word:
+            for r in self.records:
+                for w in set(_WORD.findall(PurePosixPath(r.path).stem)):
+                    if len(w) > 3:
+                        self.by_word.setdefault(w, []).append(r)
+        return self.by_word
+
+    def closest(self, stem: str, title: str, exclude: str) -> str | None:
+        same_name = [r for r in self.by_stem.get(stem, ()) if r.path != exclude]
+        if same_name:
+            return sorted(same_name, key=lambda r: r.path)[0].path
+        words = [w for w in set(_WORD.findall(stem)) if len(w) > 3]
+        pool: dict[str, Any] = {}
+        index = self._words()
+        for w in sorted(words, key=lambda w: len(index.get(w, ())))[:4]:  # the rarest words
+            for r in index.get(w, ())[:2000]:
+                pool[r.path] = r
+        best, best_score = None, 0.0
+        t = title.lower()
+        for r in pool.values():
+            if r.path == exclude:
+                continue
+            score = max(difflib.SequenceMatcher(None, stem, PurePosixPath(r.path).stem).ratio(),
+                        difflib.SequenceMatcher(None, t, str(r.fields.get("title") or "").lower())
+                        .ratio() if t else 0.0)
+            if score > best_score or (score == best_score and best is not None and r.path < best):
+                best, best_score = r.path, score
+        return best if best_score >= self.THRESHOLD else None
+
+
+# ---------------------------------------------------------------------------- batch edits
+def plan_assignments(files: list[Path], assignments: list[str], shown: Callable[[Path], str],
+                     title: str = "Set a field") -> Plan:
+    """A batch edit: KEY=VALUE assignments on every file, each value in its field's type,
+    computed again from each file as it is when it is written."""
+    from .entry import Entry
+
+    plan = Plan(title)
+
+    def change(entry: Any) -> Any:
+        return patching.assign(entry.fields(), assignments, entry.schema)
+
     for file in files:
         try:
             entry = Entry.load(file)
-            fields = patching.assign(entry.fields(), assignments, entry.schema)
-            rendered = entry.render(fields)
-            changes.append(Change(Path(file), Path(file).name, entry.raw,
-                                  rendered[0] if rendered else None))
+            rendered = entry.render(change(entry))
+            plan.changes.append(FileChange(Path(file), shown(Path(file)), entry.raw,
+                                           rendered[0] if rendered else None, change))
         except QtEditorError as exc:
-            changes.append(Change(Path(file), Path(file).name, b"", None, exc))
-    return changes
-
-
-def write(changes: list[Change]) -> tuple[int, list[QtEditorError]]:
-    """Write prepared changes atomically; refuses a file changed since it was prepared."""
-    from . import storage
-
-    written, errors = 0, [c.error for c in changes if c.error is not None]
-    for c in changes:
-        if c.new is None or c.error is not None:
-            continue
-        try:
-            storage.write_atomic(str(c.file), c.new, storage.digest(c.old))
-            written += 1
-        except QtEditorError as exc:
-            errors.append(exc.located(str(c.file)))
-    return written, errors
+            plan.changes.append(FileChange(Path(file), shown(Path(file)), b"", None,
+                                           error=exc.located(str(file))))
+    return plan

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+MARKER = ".qteditor"  # a folder holding this folder is a collection (its settings are there)
+
 
 def content_root(folder: Path) -> Path:
     """A site root holding content/learn opens at that folder; any other folder as it is."""
@@ -15,14 +17,53 @@ def content_root(folder: Path) -> Path:
     return folder
 
 
-def collection_of(path: str | Path) -> Path:
-    """The collection a file belongs to: the content/learn folder above it, else the folder
-    above its subject folder (the file's own folder at the top of the file system)."""
-    parent = Path(path).resolve().parent
-    for up in (parent, *parent.parents):
+def _learn_tree(folder: Path) -> Path | None:
+    """The content/learn folder that ``folder`` is (or is inside of), if any."""
+    for up in (folder, *folder.parents):
         if up.name == "learn" and up.parent.name == "content":
             return up
-    return parent.parent if parent.parent != parent else parent
+    return None
+
+
+def _marked(folder: Path) -> Path | None:
+    """The nearest folder at or above ``folder`` that holds a .qteditor folder."""
+    for up in (folder, *folder.parents):
+        if (up / MARKER).is_dir():
+            return up
+    return None
+
+
+def collection_of(path: str | Path, opened: Path | None = None) -> Path | None:
+    """The collection a file belongs to, or None when it stands alone. A file belongs to one
+    only when the layout says so: inside a content/learn tree, below a folder holding
+    .qteditor/, or inside ``opened`` (a folder the user opened). A stray file elsewhere (in
+    the home folder, a temporary folder) opens alone: its grandparent is not a collection."""
+    parent = Path(path).resolve().parent
+    tree = _learn_tree(parent)
+    if tree is not None:
+        return tree
+    marked = _marked(parent)
+    if marked is not None:
+        return content_root(marked)
+    if opened is not None:
+        opened = Path(opened).resolve()
+        if parent == opened or opened in parent.parents:
+            return opened
+    return None
+
+
+def collection_for_folder(folder: str | Path) -> Path:
+    """The collection a folder given by the user belongs to: a subject folder is part of
+    the content/learn tree (or the .qteditor collection) it is in; a site root opens at its
+    content/learn; any other folder is a collection of its own."""
+    folder = Path(folder).resolve()
+    tree = _learn_tree(folder)
+    if tree is not None:
+        return tree
+    marked = _marked(folder)
+    if marked is not None:
+        return content_root(marked)
+    return content_root(folder)
 
 
 def first_entry(root: Path) -> Path | None:

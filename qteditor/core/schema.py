@@ -26,6 +26,7 @@ class Field:
     derive: str | None = None
     codec: str | None = None
     pattern: str | None = None
+    pattern_help: str | None = None  # what the form says when the value is not in that form
     min_length: int | None = None
     max_length: int | None = None
     recommended_min: int | None = None
@@ -33,6 +34,7 @@ class Field:
     separator: str | None = None
     same_as: tuple[str, ...] = ()
     repeat: int | None = None
+    rule: str | None = None  # the check's rule id for this field's derivation or length
     yaml: dict | None = None  # how a new value is written when the file shows no example
     subfields: tuple[Field, ...] = ()
 
@@ -53,6 +55,7 @@ class Schema:
     template: str | None = None
     slug_rule: str = "collection"
     source: Path | None = None
+    path: str | None = None  # where an entry lives in its collection (a template)
 
     def field(self, path: str | tuple) -> Field | None:
         """The field at a dotted path (``seo.title``, ``related_article3.title``)."""
@@ -125,6 +128,7 @@ def load_schema(path: str | Path | None = None) -> Schema:
         template=raw.get("template"),
         slug_rule=raw.get("slug_rule", "collection"),
         source=src,
+        path=raw.get("path"),
     )
 
 

@@ -114,6 +114,12 @@ class EditSession:
             return [("score",)]
         return []
 
+    def apply_fix(self, fix: dict) -> None:
+        """Apply a problem's fix (a field patch) to the fields being edited."""
+        from .fixes import apply_patch
+
+        self.fields = apply_patch(self.fields, fix, self.entry.schema)
+
     def derived(self) -> dict:
         title = str(self.fields.get("title") or "")
         subject = str(self.fields.get("subject") or "")

@@ -1,18 +1,24 @@
 """The collection browser: every entry of the open folder in a sortable table, searched as you
-type (FTS5), filtered by subject and by problem; indexing runs in the background."""
+type (FTS5), filtered by subject, by problem and by severity; indexing and searching run off
+the GUI thread, so the window never waits for them.
+
+The rows shown are always the entries that match the search box and the filters as they are
+displayed: after any re-index (a save, a fix, a file changed on disk) the filters keep their
+choice and the search is asked again.
+"""
 
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QFileSystemWatcher,
     QModelIndex,
     QObject,
-    QSortFilterProxyModel,
     Qt,
     QTimer,
     Signal,
@@ -32,27 +38,92 @@ from PySide6.QtWidgets import (
 
 if TYPE_CHECKING:
     from ..core.collection import Collection
+    from ..core.workspace import Workspace
 
 
 COLUMNS = ("Title", "Subject", "Date", "ID", "Problems")
+SEVERITIES = (("Errors and warnings", ("error", "warning")), ("Errors only", ("error",)),
+              ("All, with notes", ("error", "warning", "info")))
 
 
 class EntryModel(QAbstractTableModel):
-    """Rows: (path, title, subject, date, id, error, rowid); problems by path."""
+    """Rows: (path, title, subject, date, id, error, rowid); problems by path. The model
+    filters and sorts itself (key lists built once, sorted in C): a proxy model would call
+    back into Python for every row and every comparison (seconds at 36,000 rows)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[tuple] = []
         self.problems: dict[str, list] = {}
+        self.severities: tuple[str, ...] = SEVERITIES[0][1]
+        self.visible: list[int] = []
+        self._counts: list[int] = []
+        self._keys: list[list] = []
+        self.sort_column = 0
+        self.sort_order = Qt.SortOrder.AscendingOrder
 
-    def set_rows(self, rows: list[tuple], problems: dict[str, list]) -> None:
+    # ------------------------------------------------------------------ content
+    def set_rows(self, rows: list[tuple], problems: dict[str, list] | None = None) -> None:
         self.beginResetModel()
         self.rows = rows
-        self.problems = problems
+        if problems is not None:
+            self.problems = problems
+        self._recount()
+        self._keys = [[(r[1] or r[0]).lower() for r in rows], [r[2].lower() for r in rows],
+                      [r[3] for r in rows], [r[4] if r[4] is not None else -10**18 for r in rows]]
+        self.visible = list(range(len(rows)))
+        self._sort()
         self.endResetModel()
 
+    def set_problems(self, problems: dict[str, list], severities: tuple[str, ...]) -> None:
+        self.problems = problems
+        self.severities = severities
+        self._recount()
+        if self.visible:
+            self.dataChanged.emit(self.index(0, 4), self.index(len(self.visible) - 1, 4))
+
+    def _recount(self) -> None:
+        wanted = set(self.severities)
+        self._counts = [sum(1 for p in self.problems.get(r[0], ()) if p.severity in wanted)
+                        for r in self.rows]
+
+    def count(self, row: int) -> int:
+        return self._counts[row] if row < len(self._counts) else 0
+
+    def show_only(self, accept) -> None:
+        """Show the rows ``accept(index)`` takes (None: all), in the current order."""
+        self.beginResetModel()
+        self.visible = [i for i in range(len(self.rows)) if accept is None or accept(i)]
+        self._sort()
+        self.endResetModel()
+
+    def _sort(self) -> None:
+        col = self.sort_column
+        key = self._counts if col == 4 else (self._keys[col] if col < len(self._keys) else None)
+        if key is None:
+            return
+        paths = [r[0] for r in self.rows]
+        self.visible.sort(key=lambda i: (key[i], paths[i]),
+                          reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:  # Qt override
+        self.layoutAboutToBeChanged.emit()
+        self.sort_column, self.sort_order = column, order
+        self._sort()
+        self.layoutChanged.emit()
+
+    def source_row(self, visible_row: int) -> int:
+        return self.visible[visible_row]
+
+    def visible_row(self, source_row: int) -> int | None:
+        try:
+            return self.visible.index(source_row)
+        except ValueError:
+            return None
+
+    # ------------------------------------------------------------------ Qt
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() else len(self.visible)
 
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
         return len(COLUMNS)
@@ -63,87 +134,73 @@ class EntryModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        path, title, subject, date, ident, error, _rowid = self.rows[index.row()]
+        row = self.visible[index.row()]
+        path, title, subject, date, ident, _error, _rowid = self.rows[row]
         col = index.column()
-        count = len(self.problems.get(path, ()))
         if role == Qt.ItemDataRole.DisplayRole:
+            count = self._counts[row]
             return (title or Path(path).stem, subject, date,
                     "" if ident is None else str(ident), str(count) if count else "")[col]
-        if role == Qt.ItemDataRole.UserRole:  # sort key
-            return (title.lower() if title else path, subject.lower(), date,
-                    ident if ident is not None else -10**12, count)[col]
         if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [path] + [f"• {p.message} [{p.rule}]" for p in self.problems.get(path, ())[:8]]
+            found = self.problems.get(path, ())
+            lines = [path] + [f"• {p.severity}: {p.message} [{p.rule}]" for p in found[:8]]
+            if len(found) > 8:
+                lines.append(f"… and {len(found) - 8} more")
             return "\n".join(lines)
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (3, 4):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
 
-class EntryFilter(QSortFilterProxyModel):
-    def __init__(self) -> None:
-        super().__init__()
-        self.setSortRole(Qt.ItemDataRole.UserRole)
-        self.allowed: set[int] | None = None  # row ids of the search results
-        self.subject = ""
-        self.rule = ""
-
-    def change(self, **values) -> None:
-        """Set filter values and re-filter the rows (begin/endFilterChange where Qt has them)."""
-        modern = hasattr(self, "endFilterChange")
-        if modern:
-            self.beginFilterChange()
-        for name, value in values.items():
-            setattr(self, name, value)
-        if modern:
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self.invalidateFilter()
-
-    def filterAcceptsRow(self, row: int, parent) -> bool:  # noqa: N802 - Qt override
-        model: EntryModel = self.sourceModel()
-        path, _title, subject, *_rest, rowid = model.rows[row]
-        if self.allowed is not None and rowid not in self.allowed:
-            return False
-        if self.subject and subject != self.subject:
-            return False
-        if self.rule:
-            found = model.problems.get(path, ())
-            if self.rule == "*":
-                return bool(found)
-            return any(p.rule == self.rule for p in found)
-        return True
-
-
-class _Indexer(QObject):
+class _Signals(QObject):
     progress = Signal(int, int)
-    finished = Signal(object, object, object)  # rows, problems, records
+    rows = Signal(object, object)  # generation, rows
+    checked = Signal(object, object)  # generation, (problems, records, context, slug rule)
+    text_ready = Signal(object)  # generation
+    failed = Signal(object, str)  # generation, message
+    searched = Signal(int, object)  # search generation, paths (None: all)
 
 
 class CollectionPanel(QWidget):
     """Entries of the open folder; type to search, Enter or double-click to open."""
 
     openRequested = Signal(str)
-    indexed = Signal()
+    indexed = Signal()  # rows, problems and records are current
+    rowsShown = Signal()  # the rows are shown (problems may follow)
 
     def __init__(self, parent: QWidget | None = None, cache: Path | None = None):
         super().__init__(parent)
         self.root: Path | None = None
         self.cache = cache
-        self.collection: Collection | None = None
+        self.workspace: Workspace | None = None
+        self.context: Any = None  # the checks' view of the collection (for the open entry)
+        self.slug_rule: str | None = None
         self.subjects: list[str] = []
-        self.records = []
+        self.records: list = []
+        self.loading = False
+        self.error: str | None = None
+        self._generation = 0  # of the folder being shown
+        self._running = False
+        self._again = False
+        self._allowed: set[str] | None = None  # the search's matches (None: no search)
+        self._search_generation = 0
+        self._searcher: Collection | None = None
+        self._search_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search")
+
         self.search = QLineEdit(placeholderText="Search question, answer, keywords")
         self.search.setClearButtonEnabled(True)
         self.subject_filter = QComboBox()
         self.rule_filter = QComboBox()
+        self.severity_filter = QComboBox()
+        for label, severities in SEVERITIES:
+            self.severity_filter.addItem(label, severities)
+        self.severity_filter.setToolTip("Which problems count in the Problems column, the count "
+                                        "below and the “With problems” filter")
         self.model = EntryModel()
-        self.proxy = EntryFilter()
-        self.proxy.setSourceModel(self.model)
         self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().setVisible(False)
@@ -161,6 +218,7 @@ class CollectionPanel(QWidget):
         self.progress.hide()
         self.count = QLabel()
         self.count.setStyleSheet("color: palette(placeholder-text); font-size: 9pt;")
+        self.count.setWordWrap(True)
         self.empty = QLabel("No folder open.\nFile ▸ Open Folder… shows its entries here.")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
@@ -172,24 +230,31 @@ class CollectionPanel(QWidget):
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.search)
         lay.addLayout(filters)
+        lay.addWidget(self.severity_filter)
         lay.addWidget(self.progress)
         lay.addWidget(self.table, 1)
         lay.addWidget(self.empty, 1)
         lay.addWidget(self.count)
         self._search_timer = QTimer(self, singleShot=True, interval=120)
-        self._search_timer.timeout.connect(self._apply_search)
+        self._search_timer.timeout.connect(self._start_search)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.search.returnPressed.connect(self._open_first_visible)
         self.subject_filter.currentIndexChanged.connect(self._apply_filters)
         self.rule_filter.currentIndexChanged.connect(self._apply_filters)
+        self.severity_filter.currentIndexChanged.connect(self._severity_changed)
         self.table.activated.connect(self._open_index)
         self.watcher = QFileSystemWatcher(self)
         self._rescan = QTimer(self, singleShot=True, interval=700)
-        self._rescan.timeout.connect(lambda: self.root and self.set_folder(self.root))
+        self._rescan.timeout.connect(lambda: self.reindex())
         self.watcher.directoryChanged.connect(lambda _p: self._rescan.start())
-        self._indexer = _Indexer()
-        self._indexer.progress.connect(self._show_progress, Qt.ConnectionType.QueuedConnection)
-        self._indexer.finished.connect(self._indexed, Qt.ConnectionType.QueuedConnection)
+        self._signals = _Signals()
+        queued = Qt.ConnectionType.QueuedConnection
+        self._signals.progress.connect(self._show_progress, queued)
+        self._signals.rows.connect(self._rows_ready, queued)
+        self._signals.checked.connect(self._checked, queued)
+        self._signals.text_ready.connect(self._text_ready, queued)
+        self._signals.failed.connect(self._failed, queued)
+        self._signals.searched.connect(self._searched, queued)
         self._show_empty(True)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -199,22 +264,52 @@ class CollectionPanel(QWidget):
         self.table.setColumnHidden(2, width < 520)
         self.table.setColumnHidden(3, width < 600)
 
+    @property
+    def collection(self) -> Collection | None:
+        """The index of the folder shown (None before one is opened)."""
+        return self.workspace.index() if self.workspace is not None else None
+
     # ------------------------------------------------------------------ loading
     def _show_empty(self, empty: bool) -> None:
         self.empty.setVisible(empty)
         self.table.setVisible(not empty)
 
     def set_folder(self, folder: Path, wait: bool = False) -> None:
-        """Index the folder in the background (``wait`` for tests and scripts)."""
-        self.root = Path(folder)
-        # a previous indexing thread may still run: it closes its own collection when done
-        from ..core.collection import Collection
+        """Show the collection at ``folder``, indexed in the background (``wait`` for tests)."""
+        from ..core.workspace import Workspace
 
-        self.collection = Collection(self.root, self.cache, workers=2)
+        self.root = Path(folder)
+        self._generation += 1
+        if self.workspace is not None:
+            old = self.workspace
+            self.workspace = None
+            if not self._running:
+                old.close()
+        self._close_searcher()
+        self.workspace = Workspace(self.root, cache=self.cache, workers=2)
+        self.loading = True
+        self.records, self.context = [], None
+        self.model.set_rows([], {})
+        self._allowed = None
+        self.empty.setText(f"Indexing {self.root}…")
+        self._show_empty(True)
+        self._update_count()
+        self.reindex(wait)
+
+    def reindex(self, wait: bool = False) -> None:
+        """Read what changed in the folder and show it (one run at a time; a request during a
+        run starts one more when it ends)."""
+        if self.workspace is None:
+            return
+        if self._running:
+            self._again = True
+            return
+        self._running = True
         self.progress.setRange(0, 0)
         self.progress.setFormat("Indexing…")
         self.progress.show()
-        worker = threading.Thread(target=self._index, args=(self.collection,), daemon=True)
+        worker = threading.Thread(target=self._index, args=(self.workspace, self._generation),
+                                  daemon=True)
         worker.start()
         if wait:
             worker.join()
@@ -222,37 +317,42 @@ class CollectionPanel(QWidget):
 
             QCoreApplication.sendPostedEvents()
 
-    def _index(self, collection: Collection) -> None:
-        from ..core.checks import check
+    def _index(self, ws: Workspace, generation: int) -> None:
+        signals = self._signals
+
+        def emit(signal, *args) -> bool:
+            try:
+                signal.emit(*args)
+                return True
+            except RuntimeError:
+                return False  # the panel was closed meanwhile
 
         def progress(done: int, total: int) -> None:
-            try:
-                self._indexer.progress.emit(done, total)
-            except RuntimeError:
-                pass  # the panel was closed while indexing
+            emit(signals.progress, done, total)
 
         try:
-            collection.refresh(progress, text=False)  # browse and checks first
-            rows = collection.rows()
-            records = collection.records()
+            ws.refresh(progress)
+            rows = ws.index().rows()
+            if not emit(signals.rows, generation, rows):
+                return
+            records = ws.records()
+            slug_rule = ws.slug_rule  # inferred before any check runs
+            ctx = ws.context()
             problems: dict[str, list] = {}
-            for p in check(records):
+            for p in ws.check(context=ctx):
                 problems.setdefault(p.path, []).append(p)
+            if not emit(signals.checked, generation, (problems, records, ctx, slug_rule)):
+                return
+            ws.index().ensure_text()  # then the full-text index, while the browser is in use
+            emit(signals.text_ready, generation)
         except Exception as exc:  # noqa: BLE001 - shown in the panel, never a traceback
-            rows, problems, records = [], {}, []
-            self.error = str(exc)
-        current = collection is self.collection
-        if not current:
-            collection.close()  # superseded by a newer folder: its result is not shown
-            return
-        try:
-            self._indexer.finished.emit(rows, problems, records)
-        except RuntimeError:
-            return  # the panel was closed while indexing
-        try:
-            collection.ensure_text()  # then the full-text index, while the browser is in use
-        except Exception:  # noqa: BLE001 - search builds it on first use otherwise
-            pass
+            emit(signals.failed, generation, str(exc))
+
+    def _finish_run(self) -> None:
+        self._running = False
+        if self._again:
+            self._again = False
+            self.reindex()
 
     def _show_progress(self, done: int, total: int) -> None:
         if total:
@@ -261,74 +361,181 @@ class CollectionPanel(QWidget):
             self.progress.setFormat(f"Indexing: {done:,} of {total:,} files")
 
     def _watch_folders(self) -> None:
-        """Files added, removed or changed outside the app refresh the index (by mtime)."""
+        """Files added, removed or changed outside the app refresh the index (by their stamp)."""
         if self.watcher.directories():
             self.watcher.removePaths(self.watcher.directories())
         folders = {str(self.root)} | {str(self.root / Path(r[0]).parent) for r in self.model.rows}
         self.watcher.addPaths(sorted(folders)[:2000])
 
-    def _indexed(self, rows, problems, records) -> None:
-        self.progress.hide()
-        self.records = records
-        self.model.set_rows(rows, problems)
-        self.subjects = sorted({r[2] for r in rows if r[2]}, key=str.lower)
-        self.subject_filter.blockSignals(True)
-        self.subject_filter.clear()
-        self.subject_filter.addItem("All subjects", "")
-        for s in self.subjects:
-            self.subject_filter.addItem(s, s)
-        self.subject_filter.blockSignals(False)
-        rules = sorted({p.rule for ps in problems.values() for p in ps})
-        self.rule_filter.blockSignals(True)
-        self.rule_filter.clear()
-        self.rule_filter.addItem("Any problem state", "")
-        self.rule_filter.addItem("With problems", "*")
-        for r in rules:
-            self.rule_filter.addItem(r, r)
-        self.rule_filter.blockSignals(False)
+    def _rows_ready(self, generation: int, rows: list) -> None:
+        if generation != self._generation:
+            return
+        first = self.loading and not self.model.rows
+        self.model.set_rows(rows)
+        self._fill_subjects(rows)
         self._show_empty(not rows)
         if not rows:
             self.empty.setText(f"No entries (.md files) in\n{self.root}")
-        self._update_count()
+        self._apply_filters()
+        if self.search.text().strip():
+            self._start_search()
+        if first:
+            self._watch_folders()
+        self.rowsShown.emit()
+
+    def _checked(self, generation: int, result) -> None:
+        if generation != self._generation:
+            self._finish_run()
+            return
+        problems, records, ctx, slug_rule = result
+        self.progress.hide()
+        self.loading = False
+        self.records, self.context, self.slug_rule = records, ctx, slug_rule
+        self.model.set_problems(problems, self.severity_filter.currentData())
+        self._fill_rules(problems)
+        self._apply_filters()
         self._watch_folders()
         self.indexed.emit()
 
-    # ------------------------------------------------------------------ filtering
-    def _apply_search(self) -> None:
+    def _text_ready(self, generation: int) -> None:
+        if generation == self._generation and self.search.text().strip():
+            self._start_search()  # answered by the full-text index now
+        self._finish_run()
+
+    def _failed(self, generation: int, message: str) -> None:
+        self.progress.hide()
+        self.loading = False
+        self.error = message
+        if generation == self._generation:
+            self.count.setText(f"The collection could not be indexed: {message}")
+            self.indexed.emit()
+        self._finish_run()
+
+    def _fill_subjects(self, rows: list) -> None:
+        """One item a subject folder: spellings that differ only in case are one subject,
+        shown in its most common spelling."""
+        from collections import Counter
+
+        from ..core.slugs import subject_slug
+
+        spellings: dict[str, Counter] = {}
+        for r in rows:
+            if r[2]:
+                spellings.setdefault(subject_slug(r[2]), Counter())[r[2]] += 1
+        names = {slug: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+                 for slug, c in spellings.items()}
+        self.subjects = sorted(names.values(), key=str.lower)
+        self._row_folders = [subject_slug(r[2]) if r[2] else "" for r in rows]
+        _refill(self.subject_filter, [("All subjects", "")] +
+                [(names[s], s) for s in sorted(names, key=lambda s: names[s].lower())])
+
+    def _fill_rules(self, problems: dict[str, list]) -> None:
+        from collections import Counter
+
+        per_rule = Counter(p.rule for ps in problems.values() for p in ps)
+        _refill(self.rule_filter, [("Any problem state", ""), ("With problems", "*")] +
+                [(f"{rule} ({n:,})", rule) for rule, n in sorted(per_rule.items())])
+
+    # ------------------------------------------------------------------ searching
+    def _start_search(self) -> None:
+        """Ask the full-text index in the background; the rows follow when it answers."""
         text = self.search.text().strip()
-        if len(text) < 2 or self.collection is None:  # one letter matches everything
-            self.proxy.change(allowed=None)
-        else:
-            self.proxy.change(allowed=self.collection.matching(text))
-        self._update_count()
+        self._search_generation += 1
+        generation = self._search_generation
+        if len(text) < 2 or self.workspace is None:  # one letter matches everything
+            self._searched(generation, None)
+            return
+        if self._searcher is None:
+            from ..core.collection import Collection
+
+            ws = self.workspace
+            self._searcher = Collection(ws.root, self.cache, 1, ws.index().codec_keys, ws.root)
+        searcher = self._searcher
+        signals = self._signals
+
+        def run() -> None:
+            try:
+                paths = searcher.matching(text)
+            except Exception:  # noqa: BLE001 - a failed search shows every row, never a traceback
+                paths = None
+            if generation == self._search_generation:
+                try:
+                    signals.searched.emit(generation, paths)
+                except RuntimeError:
+                    pass
+
+        self.count.setText("Searching…")
+        self._search_pool.submit(run)
+
+    def _searched(self, generation: int, paths) -> None:
+        if generation != self._search_generation:
+            return  # a newer search is on its way
+        self._allowed = paths
+        self._apply_filters()
+
+    def _close_searcher(self) -> None:
+        searcher, self._searcher = self._searcher, None
+        if searcher is not None:
+            self._search_pool.submit(searcher.close)
+
+    # ------------------------------------------------------------------ filtering
+    def _severity_changed(self) -> None:
+        self.model.set_problems(self.model.problems, self.severity_filter.currentData())
+        self._apply_filters()
 
     def _apply_filters(self) -> None:
-        self.proxy.change(subject=self.subject_filter.currentData() or "",
-                          rule=self.rule_filter.currentData() or "")
+        model = self.model
+        allowed = self._allowed
+        subject = self.subject_filter.currentData() or ""
+        rule = self.rule_filter.currentData() or ""
+        rows = model.rows
+        folders = getattr(self, "_row_folders", [])
+        if allowed is None and not subject and not rule:
+            accept = None
+        else:
+            def accept(i: int) -> bool:
+                r = rows[i]
+                if allowed is not None and r[0] not in allowed:
+                    return False
+                if subject and (folders[i] if i < len(folders) else "") != subject:
+                    return False
+                if rule == "*":
+                    return model.count(i) > 0
+                if rule:
+                    return any(p.rule == rule for p in model.problems.get(r[0], ()))
+                return True
+        model.show_only(accept)
         self._update_count()
 
     def _update_count(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
-        with_problems = sum(1 for v in self.model.problems.values() if v)
-        self.count.setText(f"{shown:,} of {total:,} entries · {with_problems:,} with problems"
-                           if shown != total else
-                           f"{total:,} entries · {with_problems:,} with problems")
+        shown, total = self.model.rowCount(), len(self.model.rows)
+        with_problems = sum(1 for c in self.model._counts if c)
+        what = {("error", "warning"): "with problems", ("error",): "with errors"}.get(
+            tuple(self.severity_filter.currentData() or ()), "with problems or notes")
+        text = (f"{shown:,} of {total:,} entries" if shown != total else f"{total:,} entries")
+        if not self.loading or self.model.problems:
+            text += f" · {with_problems:,} {what}"
+        elif total:
+            text += " · checking…"
+        notice = self.workspace.notice if self.workspace is not None else None
+        if notice:
+            text += f"\n{notice}"
+        self.count.setText(text)
 
     # ------------------------------------------------------------------ opening
     def path_at(self, index: QModelIndex) -> str:
-        src = self.proxy.mapToSource(index)
-        return str(self.root / self.model.rows[src.row()][0])
+        return str(self.root / self.model.rows[self.model.source_row(index.row())][0])
 
     def _open_index(self, index: QModelIndex) -> None:
         self.openRequested.emit(self.path_at(index))
 
     def _open_first_visible(self) -> None:
-        if self.proxy.rowCount():
-            self._open_index(self.proxy.index(0, 0))
+        if self.model.rowCount():
+            self._open_index(self.model.index(0, 0))
 
     def selected_paths(self) -> list[str]:
         rows = {i.row() for i in self.table.selectionModel().selectedRows()}
-        return [self.path_at(self.proxy.index(r, 0)) for r in sorted(rows)]
+        return [self.path_at(self.model.index(r, 0)) for r in sorted(rows)]
 
     def rel_path(self, path: str) -> str | None:
         """An entry's path as the index keys it (relative to the collection), or None."""
@@ -340,16 +547,18 @@ class CollectionPanel(QWidget):
             return None
 
     def select_path(self, path: str | None) -> None:
+        """Select the entry's row (nothing is selected for a path not in the list: a new
+        entry, an entry outside the collection)."""
         rel = self.rel_path(path) if path is not None else None
-        if rel is None:
-            return
         for row, r in enumerate(self.model.rows):
-            if r[0] == rel:
-                idx = self.proxy.mapFromSource(self.model.index(row, 0))
-                if idx.isValid():
-                    self.table.selectRow(idx.row())
-                    self.table.scrollTo(idx)
-                return
+            if rel is not None and r[0] == rel:
+                shown = self.model.visible_row(row)
+                if shown is not None:
+                    self.table.selectRow(shown)
+                    self.table.scrollTo(self.model.index(shown, 0))
+                    return
+                break
+        self.table.clearSelection()
 
     def problems_for(self, path: str) -> list:
         rel = self.rel_path(path)
@@ -358,6 +567,19 @@ class CollectionPanel(QWidget):
     def files_written(self) -> None:
         """The app wrote files here (a save, fixes, a rename): index again once, shortly. The
         folder watcher reports the same writes; both land on this one coalescing timer, and
-        the refresh reads only the files whose size or mtime changed."""
+        the refresh reads only the files whose stamp changed."""
         if self.root is not None:
             self._rescan.start()
+
+
+def _refill(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
+    """New items, the current choice kept when it is still there (else the first item, and
+    the change is applied)."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    for label, data in items:
+        combo.addItem(label, data)
+    at = combo.findData(current) if current is not None else -1
+    combo.setCurrentIndex(at if at >= 0 else 0)
+    combo.blockSignals(False)

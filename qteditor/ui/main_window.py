@@ -31,7 +31,7 @@ from .. import __version__
 from ..core import slugs, storage
 from ..core.entry import Entry
 from ..core.errors import QtEditorError
-from ..core.folders import collection_of, content_root, first_entry
+from ..core.folders import collection_for_folder, collection_of, first_entry
 from ..core.journal import Journal, Locks
 from ..core.resources import resource
 from ..core.schema import Schema, default_schema
@@ -220,6 +220,7 @@ class MainWindow(QMainWindow):
         self.watcher = QFileSystemWatcher(self)
         self._journal_timer = QTimer(self, singleShot=True, interval=2000)
         self._duplicate_timer = QTimer(self, singleShot=True, interval=400)
+        self._problems_timer = QTimer(self, singleShot=True, interval=350)  # after typing pauses
         self.notice.setTextFormat(Qt.TextFormat.RichText)
 
         self._make_actions()
@@ -336,6 +337,7 @@ class MainWindow(QMainWindow):
         self.collection_panel.indexed.connect(self.on_indexed)
         self._journal_timer.timeout.connect(self.write_journal)
         self._duplicate_timer.timeout.connect(self.check_duplicate)
+        self._problems_timer.timeout.connect(self._show_problems)
         self.notice.linkActivated.connect(self.open_path)
         self.watcher.fileChanged.connect(
             lambda path: QTimer.singleShot(150, lambda: self.on_outside_change(path)))
@@ -422,6 +424,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.preview.schedule(self.session.fields)
         self._journal_timer.start()  # journaled a little after typing stops
+        self._problems_timer.start()  # the Problems panel follows the edit
 
     def _update_ambiguity_label(self, n: int) -> None:
         self.ambiguity_label.setVisible(n > 0)
@@ -464,10 +467,18 @@ class MainWindow(QMainWindow):
         answer = session.fields.get("answer")
         self.editor.set_text(answer if isinstance(answer, str) else "")
         self.stack.setCurrentWidget(self.splitter)
-        self.preview.schedule(session.fields)  # renders right after the window paints
+        if self._painted:
+            self.preview.schedule(session.fields)
+        else:  # the renderer loads after the first frame, however long that takes
+            self.after_first_paint(lambda: self.session is not None and
+                                   self.preview.schedule(self.session.fields))
         self._update_title()
         self.collection_panel.select_path(session.path)
-        self._show_problems()
+        if self._painted:
+            self._show_problems()
+        else:  # the checks load after the first frame
+            self.problems_list.clear()
+            self.after_first_paint(self._show_problems)
 
     def open_path(self, path: str) -> bool:
         p = Path(path)
@@ -478,10 +489,14 @@ class MainWindow(QMainWindow):
     def open_file(self, path: Path) -> bool:
         if not self.maybe_save():
             return False
-        if self.collection is None or self.collection not in path.resolve().parents:
-            self._set_collection(collection_of(path), open_first=False)
+        # a file belongs to a collection only where the layout says so (a content/learn tree,
+        # a folder holding .qteditor/, the folder opened here); a stray file opens alone
+        root = collection_of(path, opened=self.collection)
+        if root is not None and root != self.collection:
+            self._set_collection(root, open_first=False)
+        collection = root if root is not None and root == self.collection else None
         try:
-            session = EditSession.open(path, self.collection, self.slug_rule)
+            session = EditSession.open(path, collection, self.slug_rule)
         except QtEditorError as exc:
             self.session = None
             try:
@@ -502,7 +517,7 @@ class MainWindow(QMainWindow):
         self._fill_recent()
 
     def _set_collection(self, folder: Path, open_first: bool = True) -> None:
-        self.collection = content_root(folder)
+        self.collection = collection_for_folder(folder)
         self.settings.set("files/last_collection", str(folder))
         self.after_first_paint(self._scan_collection)
         if open_first and self.session is None:
@@ -518,15 +533,44 @@ class MainWindow(QMainWindow):
         panel = self.collection_panel
         panel.select_path(self.session.path if self.session else None)
         self.form.set_subjects(panel.subjects)
-        pairs = [(str(r[1]), Path(r[0]).stem) for r in panel.model.rows[:2000] if r[1]]
-        self.slug_rule = slugs.infer_rule(pairs) if pairs else slugs.COLLECTION
+        self.slug_rule = panel.slug_rule or slugs.COLLECTION  # the workspace's, before checks
         if self.session is not None:
             self.session.slug_rule = self.slug_rule
         self._show_problems()
 
+    def _session_in_collection(self) -> bool:
+        s = self.session
+        panel = self.collection_panel
+        return s is not None and panel.root is not None and (
+            s.path is None and s.collection is not None or
+            s.path is not None and panel.rel_path(s.path) is not None)
+
+    def current_problems(self) -> list:
+        """The open entry's problems as it is now in the editor (saved or not), against the
+        collection it is in (or alone)."""
+        from ..core.checks import Draft, build_context, check_record
+        from ..core.yamlspan import json_safe
+
+        s = self.session
+        if s is None:
+            return []
+        panel = self.collection_panel
+        ctx = panel.context if self._session_in_collection() else None
+        if ctx is None:
+            ctx = build_context([], s.entry.schema, self.slug_rule, lone=True)
+        rel = panel.rel_path(s.path) if s.path and panel.root is not None else None
+        if rel is None:
+            name = Path(s.path).name if s.path else str(s.fields.get("file_name") or "new.md")
+            folder = Path(s.path).parent.name if s.path else ""
+            rel = f"{folder}/{name}" if folder else name
+        try:
+            data = json_safe(s.entry.encode(s.fields))
+        except Exception:  # noqa: BLE001 - fields that cannot be stored yet show no problems
+            return []
+        return check_record(Draft(rel, data), ctx)
+
     def _show_problems(self) -> None:
-        problems = self.collection_panel.problems_for(self.session.path) if (
-            self.session and self.session.path) else []
+        problems = self.current_problems()
         self.problems_list.clear()
         for p in problems:
             item = QListWidgetItem(f"{p.severity}: {p.message}  [{p.rule}]")
@@ -547,58 +591,67 @@ class MainWindow(QMainWindow):
         problem = item.data(Qt.ItemDataRole.UserRole + 1) if item else None
         if problem is None:
             return
+        from ..core.checks import FIXABLE
+
         menu = QMenu(self)
         fix = menu.addAction("Fix in this entry", lambda: self.fix_problem(problem))
         fix.setEnabled(problem.fix is not None)
-        menu.addAction(f"Fix all “{problem.rule}” in the collection…",
-                       lambda: self.fix_all(problem.rule))
+        if (problem.rule in FIXABLE or problem.rule == "required-missing") and \
+                self.collection_panel.workspace is not None and self._session_in_collection():
+            menu.addAction(f"Fix all “{problem.rule}” in the collection…",
+                           lambda: self.fix_all(problem.rule))
         menu.exec(self.problems_list.mapToGlobal(pos))
 
     def fix_problem(self, problem) -> bool:
         """Apply one problem's fix to the open entry (saved with the next Save)."""
-        from ..core import patch
-        from ..core.related import renumber
-
         s = self.session
         if s is None or problem.fix is None:
             return False
-        s.fields = renumber(patch.merge(s.fields, problem.fix, s.entry.schema))
+        s.apply_fix(problem.fix)
         self.form.load(s)
         self._changed()
+        self._show_problems()
         return True
 
     def fix_all(self, rule: str, apply=None) -> int:
-        """Fix every problem of a rule across the collection, after showing the diff."""
-        from ..core import fixes
-
-        panel = self.collection_panel
-        if panel.root is None:
+        """Fix every problem of a rule across the collection, after showing the diff (the
+        workspace's plan: the same as ``qteditor fix --rule RULE``)."""
+        ws = self.collection_panel.workspace
+        if ws is None:
             return 0
-        problems = [p for ps in panel.model.problems.values() for p in ps if p.rule == rule]
-        for p in problems:
-            p.file = str(panel.root / p.path)
-        changes = fixes.prepare(fixes.plan_fixes(problems, rule))
-        return self._apply_changes(f"Fix all “{rule}”", changes, apply)
+        try:
+            ws.refresh()
+            plan = ws.plan_fix_all({rule})
+        except QtEditorError as exc:
+            show_error(self, f"Fix all “{rule}”", exc)
+            return 0
+        return self._apply_plan(f"Fix all “{rule}”", plan, apply)
 
-    def _apply_changes(self, title: str, changes: list, apply=None) -> int:
-        from ..core import fixes
+    def _apply_plan(self, title: str, plan, apply=None) -> int:
         from .dialogs import BatchDialog
 
+        ws = self.collection_panel.workspace
+        changes = plan.changes
         if self.session is not None and self.session.dirty and any(
-                str(c.file) == self.session.path for c in changes):
+                str(c.path) == self.session.path for c in plan.writes):
             show_error(self, title, QtEditorError("save or revert the open entry first",
                                                   self.session.path))
             return 0
         ok = apply(changes) if apply else BatchDialog(title, changes, self).exec()
         if not ok:
             return 0
-        written, errors = fixes.write(changes)
-        for exc in errors[:1]:
+        result = ws.apply(plan) if ws is not None else None
+        if result is None:
+            from ..core.plan import apply as apply_plan
+
+            result = apply_plan(plan)
+        for exc in result.errors[:1]:
             show_error(self, title, exc)
         if self.session is not None and self.session.path and any(
-                str(c.file) == self.session.path for c in changes):
+                str(p) == self.session.path for p in result.written):
             self.on_outside_change(self.session.path)
         self.collection_panel.files_written()
+        written = len(result.written)
         self.statusBar().showMessage(f"{written} file(s) changed", 5000)
         return written
 
@@ -617,15 +670,20 @@ class MainWindow(QMainWindow):
         """Set KEY=VALUE (dotted keys, the field's type kept) on many entries, after a diff."""
         from PySide6.QtWidgets import QInputDialog
 
-        from ..core import fixes
-
         if assignment is None:
             assignment, ok = QInputDialog.getText(
                 self, "Set a field", "KEY=VALUE (e.g. subject=Computer Science, author=QuickTakes):")
             if not ok or "=" not in assignment:
                 return 0
-        changes = fixes.prepare_assignments([Path(p) for p in paths], [assignment])
-        return self._apply_changes(f"Set {assignment.split('=', 1)[0]}", changes, apply)
+        ws = self.collection_panel.workspace
+        files = [Path(p) for p in paths]
+        if ws is not None:
+            plan = ws.plan_batch([assignment], files)
+        else:
+            from ..core.fixes import plan_assignments
+
+            plan = plan_assignments(files, [assignment], lambda p: Path(p).name)
+        return self._apply_plan(f"Set {assignment.split('=', 1)[0]}", plan, apply)
 
     def jump_to_problem(self, item) -> None:
         field = item.data(Qt.ItemDataRole.UserRole)
@@ -668,7 +726,7 @@ class MainWindow(QMainWindow):
             defaults["subject"] = self.session.fields["subject"]
         next_id = None
         panel = self.collection_panel
-        if panel.collection is not None and panel.model.rows:
+        if panel.workspace is not None and panel.model.rows:
             next_id = panel.collection.next_id()  # from the index: no file is read
         elif self.collection:
             next_id = next_free_id(self.collection)

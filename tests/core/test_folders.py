@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qteditor.core.folders import collection_of, content_root, first_entry
+from qteditor.core.folders import collection_for_folder, collection_of, content_root, first_entry
 
 
 def test_first_entry_is_the_first_in_path_order_without_hidden_names(tmp_path):
@@ -25,7 +25,22 @@ def test_collection_of_a_file_and_the_root_of_a_site(tmp_path):
     entry.write_text("x")
     assert collection_of(entry) == learn.resolve()
     assert content_root(tmp_path / "site") == learn
+    assert collection_for_folder(learn / "biology") == learn.resolve()  # a subject folder
+    assert collection_for_folder(tmp_path / "site") == learn.resolve()  # a site root
+
+
+def test_a_stray_file_opens_alone(tmp_path):
+    """Regression: one stray file in a temporary folder made its grandparent a collection (the
+    window indexed 74,835 files); a file in the home folder would have indexed the home."""
     loose = tmp_path / "notes" / "physics" / "speed.md"
     loose.parent.mkdir(parents=True)
     loose.write_text("x")
+    assert collection_of(loose) is None
+    assert collection_of(loose, opened=tmp_path / "notes") == (tmp_path / "notes").resolve()
+    assert collection_of(loose, opened=tmp_path / "elsewhere") is None
+    (tmp_path / "notes" / ".qteditor").mkdir()  # a collection by its settings folder
     assert collection_of(loose) == (tmp_path / "notes").resolve()
+    assert collection_for_folder(loose.parent) == (tmp_path / "notes").resolve()
+    other = tmp_path / "plain"
+    other.mkdir()
+    assert collection_for_folder(other) == other.resolve()  # a folder given is one

@@ -142,9 +142,8 @@ def test_a_save_indexes_the_collection_once_and_the_browser_follows(window, qtbo
     window.open_file(root / "mathematics" / "what-is-a-prime-number.md")
     panel = window.collection_panel
     calls = []
-    real = panel.set_folder
-    monkeypatch.setattr(panel, "set_folder", lambda folder, wait=False: (calls.append(folder),
-                                                                         real(folder, wait)))
+    real = panel.reindex
+    monkeypatch.setattr(panel, "reindex", lambda wait=False: (calls.append(1), real(wait)))
     title = window.form.rows[("title",)].widget
     title.selectAll()
     qtbot.keyClicks(title, "What are prime numbers?")

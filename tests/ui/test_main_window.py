@@ -291,18 +291,18 @@ def test_collection_browser_search_filter_and_problems(window, qtbot, tmp_path):
     panel = window.collection_panel
     with qtbot.waitSignal(panel.indexed, timeout=20000):
         window.open_folder(tmp_path)
-    assert panel.proxy.rowCount() == 6
+    assert panel.model.rowCount() == 6
     panel.search.setText("chloroplasts")
-    qtbot.waitUntil(lambda: panel.proxy.rowCount() == 1, timeout=3000)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=3000)
     panel.search.clear()
-    qtbot.waitUntil(lambda: panel.proxy.rowCount() == 6, timeout=3000)
-    panel.subject_filter.setCurrentIndex(panel.subject_filter.findData("Physics"))
-    assert panel.proxy.rowCount() == 1
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 6, timeout=3000)
+    panel.subject_filter.setCurrentIndex(panel.subject_filter.findText("Physics"))
+    assert panel.model.rowCount() == 1
     panel.subject_filter.setCurrentIndex(0)
     panel.rule_filter.setCurrentIndex(panel.rule_filter.findData("related-stale-id"))
-    assert panel.proxy.rowCount() == 1
+    assert panel.model.rowCount() == 1
     panel.table.selectRow(0)
-    panel.table.activated.emit(panel.proxy.index(0, 0))
+    panel.table.activated.emit(panel.model.index(0, 0))
     assert window.session.path == str(chem)
     items = [window.problems_list.item(i) for i in range(window.problems_list.count())]
     stale = next(i for i in items if "related-stale-id" in i.text())

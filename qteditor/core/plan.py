@@ -1,0 +1,133 @@
+"""Plans: what an operation would write — the files, their bytes before and after, a diff —
+computed first, shown, then applied. A plan is data; nothing is written until ``apply``.
+
+Applying a plan writes each file under its lock from the bytes on disk at that moment: when
+they are still the ones the plan was made from, the planned bytes are written; when the file
+changed meanwhile, the change is computed again from what is there now (``recompute``), so an
+edit made since the plan is never overwritten with old content.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import QtEditorError
+
+NO_NEWLINE = "\\ No newline at end of file\n"
+
+
+def unified_diff(old: bytes, new: bytes, shown: str) -> str:
+    """A unified diff of two versions of a file that ``git apply`` takes (a last line without
+    a line break gets git's marker)."""
+    a = old.decode("utf-8", "replace").splitlines(keepends=True)
+    b = new.decode("utf-8", "replace").splitlines(keepends=True)
+    out = []
+    for line in difflib.unified_diff(a, b, f"a/{shown}", f"b/{shown}"):
+        if line.startswith(("---", "+++")):
+            out.append(line.rstrip("\n") + "\n")
+        elif line.endswith("\n"):
+            out.append(line)
+        else:
+            out.append(line + "\n" + NO_NEWLINE)
+    return "".join(out)
+
+
+@dataclass
+class FileChange:
+    path: Path  # on disk
+    shown: str  # as the user sees it (relative to the folder they gave)
+    old: bytes  # as read when the plan was made
+    new: bytes | None  # the planned bytes; None: nothing to change
+    recompute: Callable[[Any], Any] | None = None  # Entry as it is now -> new fields, or None
+    error: QtEditorError | None = None
+    fixed: int = 0  # problems this change fixes
+    note: str = ""
+
+    def diff(self) -> str:
+        if self.new is None:
+            return ""
+        return unified_diff(self.old, self.new, self.shown)
+
+
+@dataclass
+class Plan:
+    title: str
+    changes: list[FileChange] = field(default_factory=list)
+    left: list = field(default_factory=list)  # problems the plan leaves for a person
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def writes(self) -> list[FileChange]:
+        return [c for c in self.changes if c.new is not None and c.error is None]
+
+    @property
+    def errors(self) -> list[QtEditorError]:
+        return [c.error for c in self.changes if c.error is not None]
+
+    @property
+    def fixed(self) -> int:
+        return sum(c.fixed for c in self.writes)
+
+    def diff(self) -> str:
+        return "".join(c.diff() for c in self.writes)
+
+    def summary(self, dry_run: bool = False) -> str:
+        """One line: files changed, problems fixed, problems left that need a decision."""
+        n = len(self.writes)
+        verb = "would change" if dry_run else "changed"
+        text = f"{verb} {n:,} file{'s' if n != 1 else ''}"
+        if self.fixed or self.left or n:
+            text += f", {self.fixed:,} problem{'s' if self.fixed != 1 else ''} fixed"
+        decisions = [p for p in self.left if p.severity in ("error", "warning")]
+        if decisions:
+            by_rule: dict[str, int] = {}
+            for p in decisions:
+                by_rule[p.rule] = by_rule.get(p.rule, 0) + 1
+            top = ", ".join(f"{r} {c:,}" for r, c in sorted(by_rule.items(), key=lambda kv: -kv[1]))
+            text += f"; {len(decisions):,} left that need a decision ({top})"
+        if self.errors:
+            text += f"; {len(self.errors):,} file{'s' if len(self.errors) != 1 else ''} failed"
+        return text
+
+
+@dataclass
+class Applied:
+    written: list[Path] = field(default_factory=list)
+    errors: list[QtEditorError] = field(default_factory=list)
+    recomputed: list[Path] = field(default_factory=list)  # changed since planned: done again
+
+
+def apply(plan: Plan, force: bool = False) -> Applied:
+    """Write a plan through the core writer, each file under its lock (see the module doc)."""
+    from . import storage
+    from .entry import Entry
+
+    result = Applied()
+    for c in plan.writes:
+        def compute(current: bytes | None, c: FileChange = c) -> bytes | None:
+            if current is None:
+                raise QtEditorError("the file was deleted or moved since the plan was made; "
+                                    "nothing was written", str(c.path))
+            if current == c.old:
+                return c.new
+            if c.recompute is None:
+                raise storage.ConflictError("the file was changed on disk since the plan was "
+                                            "made; nothing was written", str(c.path))
+            entry = Entry.from_bytes(current, str(c.path))
+            fields = c.recompute(entry)
+            if fields is None:
+                return None
+            rendered = entry.render(fields)
+            result.recomputed.append(c.path)
+            return None if rendered is None else rendered[0]
+
+        try:
+            if storage.update(str(c.path), compute, force=force) is not None:
+                result.written.append(c.path)
+        except QtEditorError as exc:
+            result.errors.append(exc.located(str(c.path)))
+    return result

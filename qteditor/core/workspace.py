@@ -1,0 +1,164 @@
+"""The application floor: a collection (or one lone file) and the operations a user does on
+it — check, plan fixes, plan batch edits, apply a plan. Plain Python; the CLI and the window
+are its two faces, so ``qteditor fix`` and the window's "Fix all" are one code path.
+
+A workspace owns its root, schema, settings (``config.py``), slug rule and index. Every
+operation that writes returns a ``Plan`` first (``plan.py``); ``apply`` writes it under the
+files' locks, each file's change computed from its bytes at that moment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import slugs
+from .checks import Context, Problem, build_context, check
+from .config import Config, load_config
+from .folders import collection_for_folder, collection_of
+from .plan import Applied, Plan, apply
+from .schema import Schema, schema_for
+
+SAMPLE_PAIRS = 2000  # (title, file name) pairs the slug rule is inferred from
+
+
+class Workspace:
+    """A collection at ``root``, or the lone file ``lone`` (no collection around it)."""
+
+    def __init__(self, root: Path | None = None, lone: Path | None = None,
+                 cache: Path | None = None, workers: int | None = None):
+        if (root is None) == (lone is None):
+            raise ValueError("a workspace is a collection root or one lone file")
+        self.root = Path(root).resolve() if root is not None else None
+        self.lone = Path(lone).resolve() if lone is not None else None
+        self.cache = cache
+        self.workers = workers
+        where = self.root if self.root is not None else self.lone.parent
+        self.schema: Schema = schema_for(where / "entry.md")
+        self.config: Config = load_config(self.root) if self.root is not None else Config()
+        self._index = None
+        self._records: list | None = None
+        self._slug_rule: str | None = self.config.slug_rule
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def for_folder(cls, folder: str | Path, **kw: Any) -> Workspace:
+        return cls(collection_for_folder(folder), **kw)
+
+    @classmethod
+    def for_file(cls, path: str | Path, opened: Path | None = None, **kw: Any) -> Workspace:
+        root = collection_of(path, opened)
+        return cls(root, **kw) if root is not None else cls(lone=Path(path), **kw)
+
+    @property
+    def notice(self) -> str | None:
+        return self._index.notice if self._index is not None else None
+
+    def index(self):
+        """The collection's index (opened on first use)."""
+        if self._index is None:
+            if self.root is None:
+                raise ValueError("a lone file has no collection index")
+            from .collection import Collection
+
+            codec_keys = tuple(k for k, kind in self.schema.codec_fields().items()
+                               if kind == "escaped-newlines")
+            self._index = Collection(self.root, self.cache, self.workers, codec_keys, self.root)
+        return self._index
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+
+    def rel(self, path: str | Path) -> str | None:
+        """A file's path as the index keys it (relative to the root, with "/")."""
+        if self.root is None:
+            return None
+        try:
+            return Path(path).resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+
+    def refresh(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """Read what changed on disk into the index (checks and browsing need no full text)."""
+        self._records = None
+        if self.root is not None:
+            self.index().refresh(progress, text=False)
+
+    def records(self) -> list:
+        if self._records is None:
+            if self.root is None:
+                from .collection import Record, read_entry_lines
+
+                data, error, lines = read_entry_lines(str(self.lone))
+                self._records = [Record(self.lone.name, data, error, tuple(lines))]
+            else:
+                self._records = self.index().records()
+        return self._records
+
+    # ------------------------------------------------------------------ conventions
+    @property
+    def slug_rule(self) -> str:
+        """The collection's slug rule: its settings' choice, else the one its files follow."""
+        if self._slug_rule is None:
+            pairs = []
+            for r in self.records()[:SAMPLE_PAIRS] if self.root is not None else ():
+                title = r.fields.get("title")
+                if isinstance(title, str) and title:
+                    pairs.append((title, Path(r.path).stem))
+            self._slug_rule = slugs.infer_rule(pairs) if pairs else self.schema.slug_rule
+            if self._slug_rule not in slugs.RULES:
+                self._slug_rule = slugs.COLLECTION
+        return self._slug_rule
+
+    def context(self) -> Context:
+        return build_context(self.records(), self.schema, self.slug_rule, self.config.severities,
+                             lone=self.root is None)
+
+    # ------------------------------------------------------------------ operations
+    def check(self, only: set[str] | None = None, context: Context | None = None) -> list[Problem]:
+        """The problems of the collection (or of the files in ``only``), each with its line and
+        the file it is in."""
+        records = self.records()
+        problems = check(records, only=only, context=context or self.context())
+        base = self.root if self.root is not None else self.lone.parent
+        for p in problems:
+            if p.line is None:
+                p.line = 1
+            p.file = str(base / p.path)
+        return problems
+
+    def plan_fix_all(self, rules: set[str] | None = None, only: set[str] | None = None,
+                     shown: Callable[[str], str] | None = None) -> Plan:
+        """The fixes of ``rules`` (the default fixable ones when None) for the collection, or for
+        the files in ``only``, read from disk and computed together (``fixes.FixPlanner``)."""
+        from .fixes import FixPlanner
+
+        root = self.root if self.root is not None else self.lone.parent
+        planner = FixPlanner(root, self.records(), self.schema, self.slug_rule,
+                             self.config.severities, rules, only, shown, lone=self.root is None)
+        return planner.plan()
+
+    def plan_fix(self, problem: Problem) -> Plan:
+        """The fix of one problem (with what it brings along in that file)."""
+        return self.plan_fix_all({problem.rule}, {problem.path})
+
+    def plan_batch(self, assignments: list[str], files: list[Path]) -> Plan:
+        from .fixes import plan_assignments
+
+        return plan_assignments(files, assignments, self.shown_path,
+                                "Set " + ", ".join(a.split("=", 1)[0] for a in assignments))
+
+    def shown_path(self, path: str | Path) -> str:
+        """A file's path as the user sees it: relative to the collection, with its folder."""
+        rel = self.rel(path)
+        return rel if rel is not None else os.path.basename(str(path))
+
+    def apply(self, plan: Plan, force: bool = False) -> Applied:
+        result = apply(plan, force)
+        if self._index is not None and result.written:
+            self._records = None
+        return result
