@@ -304,13 +304,17 @@ def _derived(r: Any, f: dict, ctx: Context, add) -> None:
 
 def _linked(f: dict, ctx: Context, add) -> None:
     """title, article_title and question stay equal; the title is the one to copy."""
+    if not ctx.site.linked:
+        return
+    head = ctx.site.linked[0]
     keys = [k for k in ctx.site.linked if k in f]
     if len(keys) < 2:
         return
     values = [f[k] for k in keys]
     if len({repr(v) for v in values}) <= 1:
         return
-    head = keys[0]
+    if keys[0] != head:  # the title itself is missing
+        keys = [head, *keys]
     source = f.get(head)
     fix: dict | None = None
     if _has_text(source):
