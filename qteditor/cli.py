@@ -239,12 +239,21 @@ class _Target:
         return {r.path for r in ws.records() if r.path.startswith(prefix)}
 
     def shown(self, rel: str) -> str:
-        import os
-
         if self.file is not None:
             return self.given
-        base = self.workspace.root
-        return os.path.relpath(os.path.join(str(base), rel), str(self.folder)).replace(os.sep, "/")
+        if not hasattr(self, "_prefix"):
+            import os
+
+            up = os.path.relpath(str(self.workspace.root), str(self.folder)).replace(os.sep, "/")
+            if up == ".":
+                self._prefix, self._strip = "", ""
+            elif not up.startswith(".."):  # a site root holding the collection
+                self._prefix, self._strip = up + "/", ""
+            else:  # a folder inside the collection (a subject folder)
+                self._prefix, self._strip = "", (self.workspace.rel(self.folder) or "") + "/"
+        if self._strip and rel.startswith(self._strip):
+            return rel[len(self._strip):]
+        return self._prefix + rel
 
 
 def _targets(paths: list[str]) -> list[_Target]:
@@ -369,12 +378,13 @@ def cmd_fix(args: argparse.Namespace) -> int:
         scopes = [t.only() for t in group]
         only = None if any(s is None for s in scopes) else set().union(*scopes)
 
-        def shown(rel: str, group=group) -> str:
-            for t in group:
-                scope = t.only()
+        scoped = list(zip(group, scopes, strict=True))
+
+        def shown(rel: str, scoped=scoped) -> str:
+            for t, scope in scoped:
                 if scope is None or rel in scope:
                     return t.shown(rel)
-            return group[0].shown(rel)
+            return scoped[0][0].shown(rel)
 
         plan = ws.plan_fix_all(rules, only, shown)
         for change in plan.changes:

@@ -20,13 +20,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import Any
 
 from . import slugs
 from .related import related_items
 from .schema import Schema, default_schema
-from .site import Site
+from .site import Site, site_for
 from .validate import validate
 
 ERROR, WARNING, INFO = "error", "warning", "info"
@@ -50,6 +49,12 @@ RULES = {
     "answer-ambiguous-newline": WARNING,
     "yaml-error": ERROR,
 }
+# rules that look at other entries; every other rule looks at one file alone, and its findings
+# are kept in the index (computed by the index's workers when a file changes)
+COLLECTION_RULES = ("related-dangling", "related-stale-id", "related-stale-title",
+                    "id-duplicate", "subject-casing")
+_COLLECTION_SET = frozenset(COLLECTION_RULES)
+CHECKS_VERSION = 1  # of what the rules find: the index's stored findings are of one version
 # fixes applied only when asked for by name (``fix --rule``, the panel's menu), after the diff
 REVIEWED = ("id-duplicate", "related-dangling")
 # rules whose problems can have a fix (the others always need a person)
@@ -88,13 +93,14 @@ class Draft:
     """An entry as a rule sees it that is not in the index: read from disk just now, or being
     edited (``data`` is the stored form: JSON-safe values, codec fields encoded)."""
 
-    __slots__ = ("path", "data", "error", "spots")
+    __slots__ = ("path", "data", "error", "spots", "local")
 
     def __init__(self, path: str, data: Any, error: str | None = None):
         self.path = path
         self.data = data
         self.error = error
-        self.spots: dict = {}
+        self.spots: dict | None = None  # the codec fields' ambiguity summary (None: not known)
+        self.local: dict | None = None  # what the rules over this file found (None: not known)
 
     @property
     def fields(self) -> dict:
@@ -128,7 +134,7 @@ def build_context(records: Iterable, schema: Schema | None = None,
                   slug_rule: str = slugs.COLLECTION, severities: dict[str, str] | None = None,
                   lone: bool = False) -> Context:
     schema = schema or default_schema()
-    site = Site(schema, slug_rule)
+    site = site_for(schema, slug_rule)
     ctx = Context(site, schema, dict(severities or {}), lone=lone)
     spellings: dict[str, Counter] = defaultdict(Counter)
     ids: dict[Any, list] = defaultdict(list)
@@ -165,18 +171,72 @@ def check(records: list, schema: Schema | None = None, only: set[str] | None = N
     return problems
 
 
-def check_record(r: Any, ctx: Context) -> list[Problem]:
-    """The problems of one record (anything with path, data, error; lines optional)."""
+def check_record(r: Any, ctx: Context, rules: set[str] | frozenset | None = None) -> list[Problem]:
+    """The problems of one record (anything with path, data, error; lines, spots, omitted and
+    stored ``local`` findings optional). ``rules``: only these are wanted (the rules over one
+    file are skipped when none of them is)."""
     out: list[Problem] = []
+    severity_of = ctx.severities.get
+    if rules is None or not rules <= _COLLECTION_SET:
+        for rule, message, key, fix, line in local_of(r, ctx.site, ctx.schema):
+            severity = severity_of(rule) or RULES[rule]
+            if severity != "off":
+                out.append(Problem(r.path, rule, message, key, line, fix, severity))
+    if r.error is not None or not isinstance(r.data, dict):
+        return out
+
+    def add(rule: str, message: str, key: str | None = None, fix: dict | None = None) -> None:
+        severity = severity_of(rule) or RULES[rule]
+        if severity == "off":
+            return
+        line = r.line_of(key) if key is not None and hasattr(r, "line_of") else None
+        out.append(Problem(r.path, rule, message, key, line, fix, severity))
+
+    f = r.data
+    if not ctx.lone:
+        _links(r, f, ctx, add)
+    _ids(r, f, ctx, add)
+    _casing(f, ctx, add)
+    return out
+
+
+Finding = tuple  # (rule, message, field, fix, line): what the index keeps of a local problem
+
+
+def local_of(r: Any, site: Site, schema: Schema) -> list[Finding]:
+    """The record's findings of the rules that look at it alone: the index's copy when it has
+    one for this slug rule, else computed now."""
+    stored = getattr(r, "local", None)
+    if stored is not None:  # (an index record's data is its facts: the findings are all there is)
+        found = stored.get(site.slug_rule, stored.get("*"))
+        return found if found is not None else []
+    return local_findings(r, site, schema)
+
+
+def local_variants(r: Any, schema: Schema, sites: dict[str, Site]) -> dict[str, list[Finding]]:
+    """``local_findings`` under every slug rule the answer depends on: {"*": findings} when the
+    rules agree on the entry's slugs (most entries), else one list a rule."""
+    first = sites[slugs.COLLECTION]
+    found = local_findings(r, first, schema)
+    if not isinstance(r.data, dict) or not first.slug_sensitive(r.data):
+        return {"*": found}
+    out = {slugs.COLLECTION: found}
+    for rule, site in sites.items():
+        if rule != slugs.COLLECTION:
+            out[rule] = local_findings(r, site, schema)
+    return out
+
+
+def local_findings(r: Any, site: Site, schema: Schema) -> list[Finding]:
+    """The findings of the rules that look at one file alone (default severities)."""
+    out: list[Finding] = []
+    has_lines = hasattr(r, "line_of")
 
     def add(rule: str, message: str, key: str | None = None, fix: dict | None = None,
             line: int | None = None) -> None:
-        severity = ctx.severity(rule)
-        if severity == "off":
-            return
-        if line is None and key is not None and hasattr(r, "line_of"):
+        if line is None and key is not None and has_lines:
             line = r.line_of(key)
-        out.append(Problem(r.path, rule, message, key, line, fix, severity))
+        out.append((rule, message, key, fix, line))
 
     if r.error is not None or not isinstance(r.data, dict):
         m = _LOCATED.match(r.error or "")
@@ -184,25 +244,25 @@ def check_record(r: Any, ctx: Context) -> list[Problem]:
             None, None, int(m.group(1)) if m else 1)
         return out
     f = r.data
-    _related(r, f, ctx, add)
-    _ids(r, f, ctx, add)
-    _derived(r, f, ctx, add)
-    _linked(f, ctx, add)
+    _own_links(r, f, site, add)
+    _derived(r, f, site, add)
+    _linked(f, site, add)
     known: dict | None = None
-    for finding in validate(f, ctx.schema, getattr(r, "omitted", None)):
+    for finding in validate(f, schema, getattr(r, "omitted", None)):
         fix = None
         if finding.rule == "required-missing":  # a missing field that follows from others
             if known is None:
-                known = {**ctx.site.derive(f), **ctx.site.located(f, r.path)}
+                both = site.compute(f, r.path)
+                known = {**both[0], **both[1]}
             if finding.key in known and not _present(f, finding.key):
                 fix = _patch(finding.key, known[finding.key])
         add(finding.rule, finding.message, finding.key, fix)
-    spots = getattr(r, "spots", None) or {}
-    for key, kind in ctx.schema.codec_fields().items():
+    spots = getattr(r, "spots", None)
+    for key, kind in schema.codec_fields().items():
         if kind != "escaped-newlines":
             continue
-        summary = spots.get(key)
-        if summary is None and isinstance(f.get(key), str) and not spots:
+        summary = spots.get(key) if spots is not None else None
+        if spots is None and isinstance(f.get(key), str):
             from . import codec
 
             found = codec.ambiguities(f[key], codec.detect(f[key]))
@@ -214,9 +274,33 @@ def check_record(r: Any, ctx: Context) -> list[Problem]:
     return out
 
 
-def _related(r: Any, f: dict, ctx: Context, add) -> None:
+def facts(data: Any, site: Site) -> Any:
+    """The part of an entry's data the rules over other entries read (a fraction of it, so a
+    check of 36,000 entries loads little): ids, titles, subjects, urls, dates, the fields
+    derived from the subject, and the related articles' snapshots."""
+    if not isinstance(data, dict):
+        return data
+    out: dict = {}
+    for key in site.fact_keys:
+        if key in data:
+            out[key] = data[key]
+    for dotted in site.fact_paths:
+        head, _, tail = dotted.partition(".")
+        sub = data.get(head)
+        if isinstance(sub, dict) and tail in sub:
+            out.setdefault(head, {})[tail] = sub[tail]
+    for key, snap in related_items(data):
+        out[key] = {k: snap[k] for k in _SNAPSHOT if k in snap}
+    return out
+
+
+_SNAPSHOT = ("id", "title", "subject", "url")
+
+
+def _own_links(r: Any, f: dict, site: Site, add) -> None:
+    """Related articles listed twice, or linking the entry to itself."""
     own_url = f.get("url")
-    path_url = ctx.site.url_at(r.path)
+    path_url = site.url_at(r.path)
     seen: dict[str, str] = {}
     for key, rel in related_items(f):
         url = rel.get("url")
@@ -228,9 +312,20 @@ def _related(r: Any, f: dict, ctx: Context, add) -> None:
         seen[url] = key
         if url == own_url or url == path_url:
             add("related-self", f"{key} links the entry to itself", key, {key: None})
+
+
+def _links(r: Any, f: dict, ctx: Context, add) -> None:
+    """Related articles that point at no entry, or whose snapshot is stale."""
+    own_url = f.get("url")
+    path_url = ctx.site.url_at(r.path)
+    seen: set[str] = set()
+    for key, rel in related_items(f):
+        url = rel.get("url")
+        if not isinstance(url, str) or not url or url in seen:
             continue
-        if ctx.lone:
-            continue  # no collection to look in
+        seen.add(url)
+        if url == own_url or url == path_url:
+            continue
         target = ctx.target(url)
         if target is None:
             add("related-dangling", f"{key}: no entry has the url {url}", key)
@@ -261,12 +356,10 @@ def _ids(r: Any, f: dict, ctx: Context, add) -> None:
         add("id-duplicate", f"id {ident} is also used by {others}", "id")
 
 
-def _derived(r: Any, f: dict, ctx: Context, add) -> None:
+def _derived(r: Any, f: dict, site: Site, add) -> None:
     """Fields that follow from others (seo.title) or name the file (file_name, url)."""
-    site = ctx.site
-    name = PurePosixPath(r.path).name
-    located = site.located(f, r.path)
-    derived = site.derive(f)
+    name = r.path.rsplit("/", 1)[-1]
+    derived, located = site.compute(f, r.path)
     for d in site.derived:
         if d.rule is None or not _present(f, d.key):
             continue
@@ -284,30 +377,35 @@ def _derived(r: Any, f: dict, ctx: Context, add) -> None:
                     d.key)
         elif d.key in derived and value != derived[d.key]:
             add(d.rule, f"{d.key} should be {derived[d.key]!r}", d.key, _patch(d.key, derived[d.key]))
-    # subject spellings: one folder, two display names
+
+
+def _casing(f: dict, ctx: Context, add) -> None:
+    """Subject spellings: one folder, two display names."""
     subject = f.get("subject")
-    if _has_text(subject):
-        folder = site.folder(subject)
-        canon = ctx.canonical.get(folder)
-        if canon is not None and subject != canon:
-            fix: dict = {"subject": canon}
-            follow = {**f, "subject": canon}
-            for d in site.derived:  # derived fields that followed the old spelling follow along
-                if "{subject}" in d.template and _present(f, d.key) and \
-                        _get(f, d.key) == site.evaluate(d.template, f):
-                    new = site.evaluate(d.template, follow)
-                    if new is not None:
-                        _merge(fix, _patch(d.key, new))
-            add("subject-casing", f"subject {subject!r} is a less common spelling of {canon!r}",
-                "subject", fix)
-
-
-def _linked(f: dict, ctx: Context, add) -> None:
-    """title, article_title and question stay equal; the title is the one to copy."""
-    if not ctx.site.linked:
+    if not _has_text(subject):
         return
-    head = ctx.site.linked[0]
-    keys = [k for k in ctx.site.linked if k in f]
+    site = ctx.site
+    canon = ctx.canonical.get(site.folder(subject))
+    if canon is None or subject == canon:
+        return
+    fix: dict = {"subject": canon}
+    follow = {**f, "subject": canon}
+    for d in site.derived:  # derived fields that followed the old spelling follow along
+        if "{subject}" in d.template and _present(f, d.key) and \
+                _get(f, d.key) == site.evaluate(d.template, f):
+            new = site.evaluate(d.template, follow)
+            if new is not None:
+                _merge(fix, _patch(d.key, new))
+    add("subject-casing", f"subject {subject!r} is a less common spelling of {canon!r}",
+        "subject", fix)
+
+
+def _linked(f: dict, site: Site, add) -> None:
+    """title, article_title and question stay equal; the title is the one to copy."""
+    if not site.linked:
+        return
+    head = site.linked[0]
+    keys = [k for k in site.linked if k in f]
     if len(keys) < 2:
         return
     values = [f[k] for k in keys]

@@ -58,11 +58,19 @@ _SCHEMA = (
     "CREATE TABLE entries(rowid INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, size INTEGER, "
     "mtime INTEGER, ctime INTEGER, ino INTEGER, error TEXT, id INTEGER, title TEXT, subject TEXT, "
     "date TEXT, url TEXT, file_name TEXT, question TEXT, answer TEXT, keywords TEXT, data BLOB, "
-    "extra BLOB)",
+    "extra BLOB, facts BLOB, local BLOB)",
     "CREATE VIRTUAL TABLE fts USING fts5(question, answer, keywords, content='entries', "
     "content_rowid='rowid', detail='column')",
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)",
 )
+
+
+def _schema_digest(schema: Any) -> str:
+    source = getattr(schema, "source", None)
+    try:
+        return hashlib.sha1(Path(source).read_bytes()).hexdigest() if source else "none"
+    except OSError:
+        return "unreadable"
 
 
 def cache_dir() -> Path:
@@ -131,9 +139,21 @@ def read_entry_lines(path: str, size: int = -1) -> tuple[Any, str | None, list[i
     ``scan`` orders them) of one file."""
     if size > MAX_FILE_BYTES:
         return None, _too_large(path, size), []
+    try:
+        raw = _read_bytes(path, size)
+    except _TooLarge as exc:
+        return None, _too_large(path, exc.size), []
+    except OSError as exc:
+        return None, f"{path}:1:1: cannot read the file: {exc.strerror or exc}", []
+    return entry_data(raw, path)
+
+
+def entry_data(raw: bytes, path: str) -> tuple[Any, str | None, list[int]]:
+    """(stored data as JSON-safe values, error text, key lines) of a file's bytes: the fast
+    reader (the scanner for the common shape, else the full parser)."""
     lines: list[int] = []
     try:
-        text = decode(_read_bytes(path, size), path)
+        text = decode(raw, path)
         closer = _find_closer(text, 4) if text.startswith("---\n") else None
         if closer is not None:  # the usual opening line: what split() gives, sooner
             yaml = text[4:closer.start()]
@@ -147,10 +167,6 @@ def read_entry_lines(path: str, size: int = -1) -> tuple[Any, str | None, list[i
         return data, None, [n + FIRST_LINE for n in lines]
     except QtEditorError as exc:
         return None, str(exc), []
-    except _TooLarge as exc:
-        return None, _too_large(path, exc.size), []
-    except OSError as exc:
-        return None, f"{path}:1:1: cannot read the file: {exc.strerror or exc}", []
     except Exception as exc:  # noqa: BLE001 - one file never fails the whole index; shown as
         # that entry's problem (a bug to report, not a reason to show no collection at all)
         return None, f"{path}:1:1: cannot index this file: {type(exc).__name__}: {exc}", []
@@ -168,6 +184,19 @@ def _spots(data: Any, codec_keys: tuple[str, ...]) -> dict:
                 if spots:
                     out[key] = (len(spots), sorted({"\\" + s.word for s in spots}))
     return out
+
+
+def _fact_lines(data: dict, lines: list[int] | tuple, fact: Any) -> tuple:
+    """The key lines of an entry's facts, in their order (as ``scanner.key_lines`` reads them)."""
+    if not isinstance(fact, dict):
+        return ()
+    found = key_lines(data, lines)
+    out = []
+    for key, value in fact.items():
+        out.append(found.get(str(key), 0))
+        if isinstance(value, dict):
+            out.extend(found.get(f"{key}.{sub}", 0) for sub in value)
+    return tuple(out)
 
 
 def _lines_without_answer(data: dict, lines: list[int] | tuple, moved: bool) -> tuple:
@@ -190,21 +219,51 @@ def _lines_without_answer(data: dict, lines: list[int] | tuple, moved: bool) -> 
 
 
 Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode: a changed file changes one
+Job = tuple[str, list[tuple[str, Stamp]], tuple[str, ...], str | None]
+
+_SITES: dict[str | None, tuple[Any, dict]] = {}
 
 
-def _read_chunk_packed(job: tuple[str, list[tuple[str, Stamp]], tuple[str, ...]]) -> bytes:
+def _rules_for(schema_source: str | None) -> tuple[Any, dict]:
+    """(schema, {slug rule: Site}) of a schema file (None: the bundled one), once a process."""
+    found = _SITES.get(schema_source)
+    if found is None:
+        from . import slugs
+        from .schema import default_schema, load_schema
+        from .site import Site
+
+        schema = load_schema(schema_source) if schema_source else default_schema()
+        found = _SITES[schema_source] = (schema, {r: Site(schema, r) for r in slugs.RULES})
+    return found
+
+
+def _read_chunk_packed(job: Job) -> bytes:
     """``_read_chunk`` for a worker: the rows in one marshal blob (quicker than pickling)."""
     return marshal.dumps(_read_chunk(job))
 
 
-def _read_chunk(job: tuple[str, list[tuple[str, Stamp]], tuple[str, ...]]) -> list[tuple]:
-    """Index rows for (relative path, stamp) under root: runs in worker processes."""
-    root, items, codec_keys = job
-    rows = []
-    for rel, stamp in items:
-        data, error, lines = read_entry_lines(os.path.join(root, rel), stamp[0])
-        rows.append(Collection._row(rel, stamp, data, error, lines, _spots(data, codec_keys)))
-    return rows
+def _read_chunk(job: Job) -> list[tuple]:
+    """Index rows for (relative path, stamp) under root: runs in worker processes. Each row
+    carries what the rules over one file find of it (``checks.local_variants``)."""
+    root, items, codec_keys, schema_source = job
+    return [_read_row(root, rel, stamp, codec_keys, schema_source) for rel, stamp in items]
+
+
+def _read_row(root: str, rel: str, stamp: Stamp, codec_keys: tuple[str, ...],
+              schema_source: str | None) -> tuple:
+    from .checks import facts, local_variants
+
+    schema, sites = _rules_for(schema_source)
+    data, error, lines = read_entry_lines(os.path.join(root, rel), stamp[0])
+    spots = _spots(data, codec_keys)
+    record = Record(rel, data, error, tuple(lines), spots)
+    try:
+        local = local_variants(record, schema, sites)
+    except Exception as exc:  # noqa: BLE001 - a rule's bug is that entry's problem, not the index's
+        local = {"*": [("yaml-error", f"cannot check this entry: {type(exc).__name__}: {exc}",
+                        None, None, 1)]}
+    return Collection._row(rel, stamp, data, error, lines, spots,
+                           facts(data, sites[next(iter(sites))]), local)
 
 
 @dataclass
@@ -215,7 +274,7 @@ class RefreshStats:
     seconds: float = 0.0
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One indexed entry."""
 
@@ -226,6 +285,8 @@ class Record:
     spots: dict = field(default_factory=dict)  # codec field -> (ambiguous spots, their words)
     answer_line: int | None = None  # the answer is stored apart: its line too
     omitted: dict = field(default_factory=dict)  # fields left out of data -> their length
+    local: dict | None = None  # what the rules over this file alone found (by slug rule)
+    _lines_by_key: dict | None = field(default=None, repr=False, compare=False)
 
     @property
     def fields(self) -> dict:
@@ -237,10 +298,12 @@ class Record:
             return None
         if self.answer_line is not None and dotted.split(".")[0] == "answer":
             return self.answer_line
-        data = self.data
-        if self.answer_line is not None and isinstance(data, dict) and "answer" in data:
-            data = {k: v for k, v in data.items() if k != "answer"}
-        found = key_lines(data, self.lines)
+        found = self._lines_by_key
+        if found is None:
+            data = self.data
+            if self.answer_line is not None and isinstance(data, dict) and "answer" in data:
+                data = {k: v for k, v in data.items() if k != "answer"}
+            found = self._lines_by_key = key_lines(data, self.lines)
         while dotted:
             if dotted in found:
                 return found[dotted] or None
@@ -284,16 +347,32 @@ class Collection:
     """The entries under one folder, indexed."""
 
     def __init__(self, folder: str | Path, cache: Path | None = None, workers: int | None = None,
-                 codec_keys: tuple[str, ...] = ("answer",), root: Path | None = None):
+                 codec_keys: tuple[str, ...] | None = None, root: Path | None = None,
+                 schema: Any = None):
+        from .schema import schema_for
+
         self.folder = Path(folder)
         self.root = Path(root) if root is not None else content_root(self.folder)
         self.workers = workers or min(4, os.cpu_count() or 1)
+        self.schema = schema or schema_for(self.root / "entry.md")
+        if codec_keys is None:
+            codec_keys = tuple(k for k, kind in self.schema.codec_fields().items()
+                               if kind == "escaped-newlines")
         self.codec_keys = tuple(codec_keys)
+        source = self.schema.source
+        bundled = source is None or source == _rules_for(None)[0].source
+        self.schema_source = None if bundled else str(source)
+        # what the stored findings were computed with: another schema or rules version is
+        # another cache (a cache file of its own, like another index version)
+        from .checks import CHECKS_VERSION
+
+        rules_key = hashlib.sha1(f"{CHECKS_VERSION}:{_schema_digest(self.schema)}".encode())
+        key = hashlib.sha1(str(self.root.resolve()).encode("utf-8")).hexdigest()[:16]
+        self._rules_key = rules_key.hexdigest()[:8]
         self.notice: str | None = None  # one line for the user when the cache was replaced
         self._recovering = False
-        key = hashlib.sha1(str(self.root.resolve()).encode("utf-8")).hexdigest()[:16]
         self.cache = cache or cache_dir()
-        self.db_path = self.cache / f"index-{key}-v{INDEX_VERSION}.sqlite"
+        self.db_path = self.cache / f"index-{key}-v{INDEX_VERSION}-{self._rules_key}.sqlite"
         self.db = self._connect()
 
     # ------------------------------------------------------------------ storage
@@ -495,25 +574,26 @@ class Collection:
         workers start on the first chunks while later items are still being found."""
         root = str(self.root)
         keys = self.codec_keys
+        source = self.schema_source
         items = iter(items)
         head = list(itertools.islice(items, 2 * CHUNK + 1))
         if len(head) <= 2 * CHUNK or self.workers <= 1:
             head.extend(items)
             for i in range(0, len(head), CHUNK):
-                yield _read_chunk((root, head[i:i + CHUNK], keys))
+                yield _read_chunk((root, head[i:i + CHUNK], keys, source))
             return
-        chunks: list[tuple[str, list, tuple]] = []
+        chunks: list[Job] = []
 
-        def batches() -> Iterator[tuple[str, list, tuple]]:  # as the items come (while walking)
+        def batches() -> Iterator[Job]:  # as the items come (while walking)
             batch = []
             for item in itertools.chain(head, items):
                 batch.append(item)
                 if len(batch) == CHUNK:
-                    chunks.append((root, batch, keys))
+                    chunks.append((root, batch, keys, source))
                     yield chunks[-1]
                     batch = []
             if batch:
-                chunks.append((root, batch, keys))
+                chunks.append((root, batch, keys, source))
                 yield chunks[-1]
 
         pending = batches()
@@ -535,7 +615,7 @@ class Collection:
 
     @staticmethod
     def _row(rel: str, stamp: Stamp, data: Any, error: str | None, lines: list[int] | tuple = (),
-             spots: dict | None = None) -> tuple:
+             spots: dict | None = None, fact: Any = None, local: dict | None = None) -> tuple:
         d = data if isinstance(data, dict) else {}
         seo = d.get("seo") if isinstance(d.get("seo"), dict) else {}
         ident = d.get("id")
@@ -549,14 +629,16 @@ class Collection:
                 answer if isinstance(answer, str) else "", _text(seo.get("page_keywords")),
                 marshal.dumps(rest), marshal.dumps(_lines_without_answer(d, lines, rest is not data)
                                                    + (spots or {},
-                                                      len(answer) if rest is not data else None)))
+                                                      len(answer) if rest is not data else None)),
+                marshal.dumps((fact, _fact_lines(d, lines, fact), local or {})),
+                marshal.dumps(local or {}))
 
     def _insert(self, rows: list[tuple], with_text: bool = True) -> None:
         before = self.db.execute("SELECT coalesce(max(rowid), 0) FROM entries").fetchone()[0]
         self.db.executemany(
             "INSERT INTO entries(path, size, mtime, ctime, ino, error, id, title, subject, date, "
-            "url, file_name, question, answer, keywords, data, extra) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            "url, file_name, question, answer, keywords, data, extra, facts, local) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         if not with_text:
             return
         # the new rows have the rowids above the old maximum: a range, not a search by path
@@ -609,48 +691,45 @@ class Collection:
             except OSError:
                 return
             stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-            data, error, lines = read_entry_lines(str(path), st.st_size)
-            self._insert([self._row(rel, stamp, data, error, lines,
-                                    _spots(data, self.codec_keys))], with_text)
+            self._insert([_read_row(str(self.root), rel, stamp, self.codec_keys,
+                                    self.schema_source)], with_text)
 
     # ------------------------------------------------------------------ reading
     @_guarded
-    def records(self, answers: bool = False) -> list[Record]:
-        """Every entry, in path order; ``answers`` adds the codec fields' text (the checks and
-        the browser need only their summary, which is in ``Record.spots``)."""
-        out = []
+    def records(self, full: bool = False, answers: bool = False) -> list[Record]:
+        """Every entry, in path order, with what the rules found of it alone (``local``). The
+        data is the entry's *facts* (what the rules over other entries read: ``checks.facts``),
+        or with ``full`` the whole front matter (``answers``: the codec fields' text too)."""
         loads = marshal.loads
-        if answers:
-            query = "SELECT path, data, error, extra, answer FROM entries ORDER BY path"
-        else:
-            query = "SELECT path, data, error, extra FROM entries ORDER BY path"
-        for row in self.db.execute(query):
-            value = loads(row[1])
-            lines, answer_line, spots, length = loads(row[3])
-            omitted = {}
-            if isinstance(value, dict) and length is not None:
-                if answers:
-                    value["answer"] = row[4]  # kept in its own column (and in the search index)
-                else:
-                    omitted["answer"] = length
-            out.append(Record(row[0], value, row[2], lines, spots, answer_line, omitted))
+        if full or answers:
+            query = "SELECT path, data, error, extra, local, answer FROM entries ORDER BY path" \
+                if answers else "SELECT path, data, error, extra, local FROM entries ORDER BY path"
+            return [self._record(row, answers, loads) for row in self.db.execute(query)]
+        out = []
+        for path, blob, error in self.db.execute(
+                "SELECT path, facts, error FROM entries ORDER BY path"):
+            value, lines, local = loads(blob)
+            out.append(Record(path, value, error, lines, {}, None, {}, local))
         return out
 
-    @_guarded
-    def record(self, rel: str, answers: bool = True) -> Record | None:
-        row = self.db.execute("SELECT path, data, error, extra, answer FROM entries WHERE path=?",
-                              (rel,)).fetchone()
-        if row is None:
-            return None
-        value = marshal.loads(row[1])
-        lines, answer_line, spots, length = marshal.loads(row[3])
+    @staticmethod
+    def _record(row: tuple, answers: bool, loads: Callable = marshal.loads) -> Record:
+        value = loads(row[1])
+        lines, answer_line, spots, length = loads(row[3])
         omitted = {}
         if isinstance(value, dict) and length is not None:
             if answers:
-                value["answer"] = row[4]
+                value["answer"] = row[5]  # kept in its own column (and in the search index)
             else:
                 omitted["answer"] = length
-        return Record(row[0], value, row[2], lines, spots, answer_line, omitted)
+        return Record(row[0], value, row[2], lines, spots, answer_line, omitted, loads(row[4]))
+
+    @_guarded
+    def record(self, rel: str, answers: bool = True) -> Record | None:
+        """One entry with its whole front matter (and its answer)."""
+        row = self.db.execute("SELECT path, data, error, extra, local, answer FROM entries "
+                              "WHERE path=?", (rel,)).fetchone()
+        return None if row is None else self._record(row, answers)
 
     @_guarded
     def next_id(self) -> int:

@@ -116,8 +116,10 @@ class Entry:
                     data[key] = codec.encode(data[key], conv)
         return data
 
-    def render(self, fields: Any, body: str | None = None) -> tuple[bytes, Document, Parsed] | None:
-        """The file's new bytes for these fields (and body), or None when nothing changed."""
+    def render(self, fields: Any, body: str | None = None,
+               need_parsed: bool = True) -> tuple[bytes, Document, Parsed | None] | None:
+        """The file's new bytes for these fields (and body), or None when nothing changed.
+        Without ``need_parsed`` the new parse may be left out (None): bytes for a plan."""
         from .splice import Writer  # the writer loads on the first save, not at start-up
 
         new_data = self.encode(fields)
@@ -125,9 +127,9 @@ class Entry:
             new_data = self._place_new_keys(self.parsed.data, new_data)
         writer = Writer(self.doc.yaml, self.parsed, self.doc.newline, self.path,
                         self.doc.yaml_first_line, self.schema.yaml_hint)
-        result = writer.write(self.parsed.data, new_data)
+        result = writer.write(self.parsed.data, new_data, need_parsed)
         if result is not None:
-            self._check_conventions(fields, result[1].data)
+            self._check_conventions(fields, result[1].data if result[1] is not None else new_data)
         doc, parsed = self.doc, self.parsed
         if result is not None:
             doc = doc.with_yaml(result[0])

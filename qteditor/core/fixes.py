@@ -32,7 +32,7 @@ from .errors import QtEditorError
 from .plan import FileChange, Plan
 from .related import RELATED, related_items, renumber
 from .schema import Schema
-from .yamlspan import json_safe, same
+from .yamlspan import json_safe, same, unshare
 
 DEFAULT_RULES = tuple(r for r in FIXABLE if r not in REVIEWED) + ("required-missing",)
 # one rule at a time, in this order: a fix that changes a source (the subject) comes before
@@ -70,7 +70,7 @@ def _merge(data: dict, fix: dict) -> None:
         elif isinstance(value, dict) and isinstance(data.get(key), dict):
             _merge(data[key], value)
         else:
-            data[key] = copy.deepcopy(value)
+            data[key] = unshare(value)
 
 
 class FixPlanner:
@@ -99,6 +99,10 @@ class FixPlanner:
         self.new_ids: dict[str, int] = {}  # rel -> its new id (id-duplicate)
         self.choices: dict[tuple[str, str], str | None] = {}  # dangling (rel, key) -> target
         self._inbound: dict[str, list[tuple[str, str]]] | None = None
+        self.codec_keys = tuple(k for k, kind in schema.codec_fields().items()
+                                if kind == "escaped-newlines")
+        self.own = frozenset(r for r in self.rules if r not in LINK_RULES and r not in REVIEWED)
+        self.links = frozenset(r for r in self.rules if r in LINK_RULES or r in REVIEWED)
 
     # ------------------------------------------------------------------ reading
     def _read(self, rel: str) -> Draft | None:
@@ -107,16 +111,27 @@ class FixPlanner:
             return self.fresh[rel]
         if rel in self.errors:
             return None
-        from .entry import Entry
+        from .collection import _spots, entry_data
+        from .errors import FormatError
+        from .storage import read_current
 
         path = self.root / rel
         try:
-            entry = Entry.load(path, self.schema)
+            raw = read_current(str(path))
+            if raw is None:
+                raise FormatError("no such file", str(path))
         except QtEditorError as exc:
             self.errors[rel] = exc.located(str(path))
             return None
-        self.raw[rel] = entry.raw
-        rec = Draft(rel, json_safe(entry.data))
+        data, error, _lines = entry_data(raw, str(path))  # the index's fast reader
+        if error is not None:
+            m = _LOCATED.match(error)
+            self.errors[rel] = FormatError(m.group(4), m.group(1), int(m.group(2)),
+                                           int(m.group(3))) if m else FormatError(error, str(path))
+            return None
+        self.raw[rel] = raw
+        rec = Draft(rel, data)
+        rec.spots = _spots(data, self.codec_keys)
         self.fresh[rel] = rec
         return rec
 
@@ -146,14 +161,19 @@ class FixPlanner:
         return out
 
     # ------------------------------------------------------------------ fixing one file
-    def _settle(self, rel: str, data: Any, ctx: Context, rules: set[str]) -> Any:
+    def _settle(self, rel: str, data: Any, ctx: Context, rules: frozenset,
+                spots: dict | None = None) -> Any:
         """``data`` with the fixes of ``rules`` applied one rule at a time until none is left."""
         if not isinstance(data, dict):
             return data
-        data = copy.deepcopy(data)
+        data = unshare(data)
         self._link_ops(rel, data, ctx)
+        if not rules:
+            return data
         for _ in range(_ROUNDS):
-            fixes = [p for p in check_record(Draft(rel, data), ctx)
+            draft = Draft(rel, data)
+            draft.spots = spots
+            fixes = [p for p in check_record(draft, ctx, rules)
                      if p.rule in rules and p.fix is not None]
             if not fixes:
                 break
@@ -193,26 +213,25 @@ class FixPlanner:
     # ------------------------------------------------------------------ the plan
     def plan(self) -> Plan:
         rules = self.rules
-        own = {r for r in rules if r not in LINK_RULES and r not in REVIEWED}
         targets = {p.path for p in self.problems
                    if p.rule in rules and (p.fix is not None or p.rule in REVIEWED)}
         involved = set(targets)
-        for rel in list(involved):  # the entries they link to: read from disk as well
-            rec = self._read(rel)
-            if rec is None:
-                involved.discard(rel)
-                continue
-            for _key, snap in related_items(rec.fields):
-                t = self.ctx0.target(snap.get("url"))
-                if t is not None:
-                    self._read(t.path)
+        for rel in list(involved):  # every file to change is read from disk now (the values
+            if self._read(rel) is None:  # copied from others come from the index, refreshed
+                involved.discard(rel)  # by stamps that see any write)
         ctx1 = build_context(self._records_with(self.fresh), self.schema, self.slug_rule,
                              self.severities, self.lone)
-        # 1. every file's own fields
+        # 1. every file's own fields (the files the index says have such problems)
         self.post: dict[str, Draft] = {}
+        has_own = {p.path for p in self.problems if p.rule in self.own and p.fix is not None}
         for rel in sorted(involved):
-            data = self._settle(rel, self.fresh[rel].data, ctx1, own)
-            self.post[rel] = Draft(rel, data)
+            fresh = self.fresh[rel]
+            if rel in has_own:
+                self.post[rel] = Draft(rel, self._settle(rel, fresh.data, ctx1, self.own,
+                                                         fresh.spots))
+                self.post[rel].spots = fresh.spots
+            else:
+                self.post[rel] = fresh
         # 2. consequences elsewhere
         followers: set[str] = set()
         for rel, rec in self.post.items():
@@ -237,12 +256,31 @@ class FixPlanner:
         self.ctx1, self.ctx2 = ctx1, ctx2
         plan = Plan("Fix " + (", ".join(sorted(self.rules)) if self.rules != set(DEFAULT_RULES)
                               else "all"))
+        self._by_path: dict[str, list[Problem]] = {}
+        for p in self.problems:
+            self._by_path.setdefault(p.path, []).append(p)
         final: dict[str, Any] = {}
         for rel in sorted(involved):
             final[rel] = self._final(rel, self.post[rel].data, ctx2)
+        self._after: dict[str, list[Problem]] = {}
+        jobs = []
+        index_local = {r.path: r.local for r in self.records if getattr(r, "local", None) is not None}
         for rel in sorted(involved):
-            change = self._change(rel, final[rel], ctx1, ctx2)
+            draft = Draft(rel, final[rel])
+            draft.spots = self.fresh[rel].spots
+            if rel not in has_own and self.post[rel] is self.fresh[rel]:
+                draft.local = index_local.get(rel)  # its own fields are as the index read them
+            self._after[rel] = check_record(draft, ctx2)
+            before = self.fresh[rel]
+            delta = json_patch(before.data, final[rel]) if isinstance(final[rel], dict) else {}
+            if delta:
+                jobs.append((rel, delta))
+        rendered = _render_all([(str(self.root / rel), self.raw[rel], delta, self.shown(rel))
+                                for rel, delta in jobs], self.schema)
+        for (rel, _delta), (new, error, diff) in zip(jobs, rendered, strict=True):
+            change = self._change(rel, new, error)
             if change is not None:
+                change.diff_text = diff
                 plan.changes.append(change)
         for rel, exc in sorted(self.errors.items()):
             if rel in targets:
@@ -252,53 +290,43 @@ class FixPlanner:
         return plan
 
     def _final(self, rel: str, data: Any, ctx: Context) -> Any:
-        data = self._settle(rel, data, ctx, self.rules - set(REVIEWED))
+        data = self._settle(rel, data, ctx, self.links - set(REVIEWED))
         if self.new_ids.get(rel) is not None and isinstance(data, dict):
             data["id"] = self.new_ids[rel]
         return data
 
     def _fields_for(self, rel: str, stored: Any) -> Any:
         """All fixes of one file, from its stored data as read now (at plan or write time)."""
-        own = {r for r in self.rules if r not in LINK_RULES and r not in REVIEWED}
-        data = self._settle(rel, json_safe(stored), self.ctx1, own)
+        data = self._settle(rel, json_safe(stored), self.ctx1, self.own)
         return self._final(rel, data, self.ctx2)
 
-    def _change(self, rel: str, final: Any, ctx1: Context, ctx2: Context) -> FileChange | None:
-        from .entry import Entry
-
-        before = self.fresh[rel]
-        diff = json_patch(before.data, final) if isinstance(final, dict) else {}
-        if not diff:
-            return None
+    def _change(self, rel: str, new: bytes | None, error: QtEditorError | None) -> FileChange | None:
         path = self.root / rel
         raw = self.raw[rel]
+        if error is not None:
+            return FileChange(path, self.shown(rel), raw, None, error=error)
+        if new is None:
+            return None
 
         def recompute(entry: Any, rel: str = rel) -> Any:
             if not isinstance(entry.data, dict):
                 return None
-            new = self._fields_for(rel, entry.data)
-            delta = json_patch(json_safe(entry.data), new)
+            final = self._fields_for(rel, entry.data)
+            delta = json_patch(json_safe(entry.data), final)
             return _fields(entry, delta) if delta else None
 
-        try:
-            entry = Entry.from_bytes(raw, str(path), self.schema)
-            rendered = entry.render(_fields(entry, diff))
-        except QtEditorError as exc:
-            return FileChange(path, self.shown(rel), raw, None, error=exc.located(str(path)))
-        if rendered is None:
-            return None
-        wanted = set(self.rules)
-        fixed_before = [p for p in check_record(before, ctx1) if p.rule in wanted]
-        fixed_after = [p for p in check_record(Draft(rel, final), ctx2) if p.rule in wanted]
-        fixed = max(0, len(fixed_before) - len(fixed_after))
-        return FileChange(path, self.shown(rel), raw, rendered[0], recompute, fixed=fixed)
+        wanted = self.rules
+        fixed_before = sum(1 for p in self._by_path.get(rel, ()) if p.rule in wanted)
+        fixed_after = sum(1 for p in self._after[rel] if p.rule in wanted)
+        return FileChange(path, self.shown(rel), raw, new, recompute,
+                          fixed=max(0, fixed_before - fixed_after))
 
     def _left(self, final: dict[str, Any], ctx2: Context) -> list[Problem]:
         left = [p for p in self.problems if p.path not in final and p.needs_decision]
-        for rel, data in final.items():
+        for rel in final:
             if self.only is not None and rel not in self.only:
                 continue
-            left += [p for p in check_record(Draft(rel, data), ctx2) if p.needs_decision]
+            left += [p for p in self._after[rel] if p.needs_decision]
         return [p for p in left if p.severity != "info"]
 
     # ------------------------------------------------------------------ reviewed fixes
@@ -317,7 +345,11 @@ class FixPlanner:
                 if member.path not in self.post:
                     continue
                 self.new_ids[member.path] = next_id
-                self.post[member.path].data["id"] = next_id
+                post = self.post[member.path]
+                if post is self.fresh.get(member.path):  # (the file's own view: a copy to change)
+                    post = self.post[member.path] = Draft(member.path, copy.deepcopy(post.data))
+                    post.spots = self.fresh[member.path].spots
+                post.data["id"] = next_id
                 next_id += 1
                 followers |= self._links_to(member.path, ctx)
         return followers
@@ -341,6 +373,77 @@ def _fields(entry: Any, delta: dict) -> Any:
     return apply_patch(entry.fields(), delta, entry.schema)
 
 
+PARALLEL = 400  # files: more are rendered on worker processes (one a core)
+
+
+def _render_one(path: str, raw: bytes, delta: dict, shown: str, schema: Schema) -> tuple:
+    """(new bytes or None, error or None, diff or None) of one file and its field patch."""
+    from .entry import Entry
+    from .plan import unified_diff
+
+    try:
+        entry = Entry.from_bytes(raw, path, schema)
+        rendered = entry.render(_fields(entry, delta), need_parsed=False)
+    except QtEditorError as exc:
+        return None, exc.located(path), None
+    if rendered is None:
+        return None, None, None
+    return rendered[0], None, unified_diff(raw, rendered[0], shown)
+
+
+def _render_chunk(job: tuple[str | None, list[tuple[str, bytes, dict, str]]]) -> list[tuple]:
+    """A worker's part of ``_render_all``: errors travel as (text, path, line, column, kind)."""
+    from .collection import _rules_for
+
+    source, items = job
+    schema = _rules_for(source)[0]
+    out = []
+    for path, raw, delta, shown in items:
+        new, error, diff = _render_one(path, raw, delta, shown, schema)
+        out.append((new, None if error is None else
+                    (error.message, error.path, error.line, error.column, type(error).__name__),
+                    diff))
+    return out
+
+
+def _render_all(items: list[tuple[str, bytes, dict, str]], schema: Schema) -> list[tuple]:
+    """(new bytes, error, diff) of each (path, old bytes, field patch, shown path), in order:
+    rendered by the core writer (verified), on worker processes when there are many."""
+    import os
+
+    workers = min(4, os.cpu_count() or 1)
+    if len(items) < PARALLEL or workers < 2:
+        return [_render_one(*item, schema) for item in items]
+    import multiprocessing
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from . import errors as error_types
+    from .collection import _rules_for
+
+    bundled = schema.source is None or schema.source == _rules_for(None)[0].source
+    source = None if bundled else str(schema.source)
+    size = max(50, len(items) // (workers * 4))
+    chunks = [(source, items[i:i + size]) for i in range(0, len(items), size)]
+    method = "forkserver" if sys.platform.startswith("linux") else "spawn"
+    try:
+        with ProcessPoolExecutor(max_workers=workers,
+                                 mp_context=multiprocessing.get_context(method)) as pool:
+            results = [r for chunk in pool.map(_render_chunk, chunks) for r in chunk]
+    except (BrokenProcessPool, OSError):  # workers could not start here: render in this one
+        return [_render_one(*item, schema) for item in items]
+    out = []
+    for new, error, diff in results:
+        if error is not None:
+            message, path, line, column, kind = error
+            cls = getattr(error_types, kind, error_types.QtEditorError)
+            out.append((None, cls(message, path, line, column), None))
+        else:
+            out.append((new, None, diff))
+    return out
+
+
 def apply_patch(fields: dict, fix: dict, schema: Schema | None = None) -> dict:
     """Editor fields with a fix (a field patch) applied: each value in its field's type,
     related articles numbered again after one is removed."""
@@ -350,6 +453,7 @@ def apply_patch(fields: dict, fix: dict, schema: Schema | None = None) -> dict:
 
 
 _WORD = re.compile(r"[a-z0-9]+")
+_LOCATED = re.compile(r"^(.*?):(\d+):(\d+): (.*)$", re.S)
 
 
 class _Similar:
@@ -394,6 +498,7 @@ class _Similar:
             if score > best_score or (score == best_score and best is not None and r.path < best):
                 best, best_score = r.path, score
         return best if best_score >= self.THRESHOLD else None
+
 
 
 # ---------------------------------------------------------------------------- batch edits

@@ -46,11 +46,14 @@ class FileChange:
     error: QtEditorError | None = None
     fixed: int = 0  # problems this change fixes
     note: str = ""
+    diff_text: str | None = None  # the diff, when it was made with the new bytes
 
     def diff(self) -> str:
         if self.new is None:
             return ""
-        return unified_diff(self.old, self.new, self.shown)
+        if self.diff_text is None:
+            self.diff_text = unified_diff(self.old, self.new, self.shown)
+        return self.diff_text
 
 
 @dataclass

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from functools import lru_cache
 from typing import Any
 
 from . import slugs
@@ -27,6 +27,32 @@ from .schema import Field, Schema
 
 _EXPR = re.compile(r"\{([^{}]+)\}")
 _CALL = re.compile(r"^(\w+)\(([\w.]+)\)$")
+
+
+@lru_cache(maxsize=256)
+def _parse_template(template: str) -> tuple[tuple[str, str | None], ...]:
+    """(literal text, expression after it or None) pieces of a template."""
+    pieces = []
+    pos = 0
+    for m in _EXPR.finditer(template):
+        pieces.append((template[pos:m.start()], m.group(1)))
+        pos = m.end()
+    pieces.append((template[pos:], None))
+    return tuple(pieces)
+
+
+@lru_cache(maxsize=256)
+def _parse_expr(expr: str) -> tuple[str | None, tuple[str, ...]]:
+    call = _CALL.match(expr)
+    if call:
+        return call.group(1), tuple(call.group(2).split("."))
+    return None, tuple(expr.split("."))
+
+
+def _stem(rel: str) -> str:
+    name = rel.rsplit("/", 1)[-1]
+    head, dot, _ext = name.rpartition(".")
+    return head if dot and head else name
 
 
 def _get(fields: Any, dotted: str) -> Any:
@@ -76,50 +102,104 @@ class Site:
             if f.same_as:
                 self.linked = (f.key, *f.same_as)
                 break
+        # what the rules over other entries read of each (``checks.facts``)
+        keys = ["id", "date", "subject", "url"] + ([self.linked[0]] if self.linked else ["title"])
+        paths = []
+        for d in self.derived:
+            if "{subject}" in d.template:
+                (paths if "." in d.key else keys).append(d.key)
+        self.fact_keys = tuple(dict.fromkeys(keys))
+        self._urls: dict[str, str | None] = {}
+        self.fact_paths = tuple(paths)
+        self._slug_sources = tuple(dict.fromkeys(
+            parts for d in self.derived for _lit, expr in _parse_template(d.template)
+            if expr is not None for func, parts in [_parse_expr(expr)] if func == "slug"))
 
     # ------------------------------------------------------------------ evaluation
     def value(self, expr: str, fields: Any, overrides: dict[str, str] | None = None) -> str | None:
         if overrides and expr in overrides:
             return overrides[expr]
-        call = _CALL.match(expr)
-        name = call.group(2) if call else expr
-        raw = _get(fields, name)
+        func, parts = _parse_expr(expr)
+        raw = fields
+        for part in parts:
+            raw = raw.get(part) if isinstance(raw, dict) else None
         if raw is None or isinstance(raw, (dict, list)) or (isinstance(raw, str) and not raw.strip()):
             return None  # a missing or empty source: nothing can be derived from it
-        text = str(raw)
-        if call is None:
+        text = raw if isinstance(raw, str) else str(raw)
+        if func is None:
             return text
-        func = call.group(1)
         if func == "slug":
             return slugs.slug(text, self.slug_rule)
         if func == "folder":
             return slugs.subject_slug(text)
         raise ValueError(f"unknown function {func}() in a schema template")
 
+    def slug_sensitive(self, fields: Any) -> bool:
+        """Whether the slug rules disagree on this entry's slugs (so what the checks find of
+        it depends on the collection's rule)."""
+        for parts in self._slug_sources:
+            raw = fields
+            for part in parts:
+                raw = raw.get(part) if isinstance(raw, dict) else None
+            if isinstance(raw, str) and raw.strip() and \
+                    slugs.collection_slug(raw) != slugs.python_slug(raw):
+                return True
+        return False
+
     def evaluate(self, template: str, fields: Any,
                  overrides: dict[str, str] | None = None) -> str | None:
         """The template's text for these fields, or None when a value it needs is missing."""
-        missing = False
-
-        def part(m: re.Match) -> str:
-            nonlocal missing
-            v = self.value(m.group(1), fields, overrides)
-            if v is None:
-                missing = True
-                return ""
-            return v
-
-        text = _EXPR.sub(part, template)
-        return None if missing else text
+        out = []
+        for literal, expr in _parse_template(template):
+            out.append(literal)
+            if expr is not None:
+                v = self.value(expr, fields, overrides)
+                if v is None:
+                    return None
+                out.append(v)
+        return "".join(out)
 
     def derive(self, fields: Any) -> dict[str, str]:
         """Every derived field's value (dotted key -> value), where it can be computed."""
-        out = {}
+        return self.compute(fields)[0]
+
+    def compute(self, fields: Any, rel: str | None = None) -> tuple[dict[str, str], dict[str, str]]:
+        """(``derive(fields)``, ``located(fields, rel)``) with each expression evaluated once
+        (what the checks ask of every entry)."""
+        values: dict[str, str | None] = {}
+        stem = _stem(rel) if rel is not None and self.stem_expr else None
+        derived: dict[str, str] = {}
+        located: dict[str, str] = {}
         for d in self.derived:
-            v = self.evaluate(d.template, fields)
-            if v is not None:
-                out[d.key] = v
-        return out
+            out: list[str] = []
+            at: list[str] | None = [] if stem is not None and \
+                "{" + self.stem_expr + "}" in d.template else None  # type: ignore[operator]
+            missing = missing_at = False
+            for literal, expr in _parse_template(d.template):
+                out.append(literal)
+                if at is not None:
+                    at.append(literal)
+                if expr is None:
+                    continue
+                if expr not in values:
+                    values[expr] = self.value(expr, fields)
+                v = values[expr]
+                if v is None:
+                    missing = True
+                else:
+                    out.append(v)
+                if at is not None:
+                    if expr == self.stem_expr:
+                        at.append(stem)  # type: ignore[arg-type]
+                    elif v is None:
+                        missing_at = True
+                    else:
+                        at.append(v)
+            if not missing:
+                derived[d.key] = "".join(out)
+            if at is not None and not missing_at:
+                located[d.key] = "".join(at)
+        return derived, located
 
     # ------------------------------------------------------------------ places
     def folder(self, subject: str) -> str:
@@ -133,11 +213,7 @@ class Site:
         return self.evaluate(self.path_template, fields)
 
     def _place(self, rel: str) -> dict[str, str]:
-        p = PurePosixPath(rel)
-        over = {}
-        if self.stem_expr:
-            over[self.stem_expr] = p.stem
-        return over
+        return {self.stem_expr: _stem(rel)} if self.stem_expr else {}
 
     def located(self, fields: Any, rel: str) -> dict[str, str]:
         """The values the derived fields bound to the file's name must have for the file at
@@ -156,13 +232,20 @@ class Site:
     def url_at(self, rel: str) -> str | None:
         """The url an entry is found at by its place alone (its folder and name), whatever
         its fields say: how links to it resolve while its url field is wrong."""
+        try:
+            return self._urls[rel]
+        except KeyError:
+            found = self._urls[rel] = self._url_at(rel)
+            return found
+
+    def _url_at(self, rel: str) -> str | None:
         url = next((d for d in self.derived if d.key == "url"), None)
         if url is None or not self.stem_expr:
             return None
-        p = PurePosixPath(rel)
         over = self._place(rel)
         if self.folder_expr:
-            over[self.folder_expr] = p.parent.name
+            parts = rel.rsplit("/", 2)
+            over[self.folder_expr] = parts[-2] if len(parts) > 1 else ""
         return self.evaluate(url.template, {}, over)
 
     def section_url(self, subject: str) -> str:
@@ -181,7 +264,17 @@ def _all_fields(schema: Schema) -> list[Field]:
     return out
 
 
+_SITES: dict[tuple[int, str], tuple[Schema, Site]] = {}
+
+
 def site_for(schema: Schema | None = None, slug_rule: str = slugs.COLLECTION) -> Site:
+    """The Site of a schema and slug rule (one a pair: it keeps what it worked out of each
+    entry's place, which every check of a collection asks again)."""
     from .schema import default_schema
 
-    return Site(schema or default_schema(), slug_rule)
+    schema = schema or default_schema()
+    key = (id(schema), slug_rule)
+    found = _SITES.get(key)
+    if found is None or found[0] is not schema:
+        found = _SITES[key] = (schema, Site(schema, slug_rule))
+    return found[1]

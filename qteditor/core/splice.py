@@ -653,8 +653,11 @@ class Writer:
         first = self.text.count("\n", 0, self._line_start(k.start))
         return first, first + self.text.count("\n", self._line_start(k.start), end)
 
-    def write(self, old: Any, new: Any) -> tuple[str, Parsed] | None:
-        """New front-matter text and its parse, or None when nothing changed."""
+    def write(self, old: Any, new: Any, need_parsed: bool = True) -> tuple[str, Parsed | None] | None:
+        """New front-matter text and its parse, or None when nothing changed. Without
+        ``need_parsed`` a new text in the common shape is verified by the scanner (an
+        independent reader that agrees with the full parser on that shape) and no parse is
+        returned: what a plan of thousands of fixes needs."""
         if same(old, new):
             return None
         self.jobs: list[Job] = []
@@ -692,6 +695,12 @@ class Writer:
                 pos = job.end
             pieces.append(self.text[pos:])
             candidate = "".join(pieces)
+            if not need_parsed:
+                from .scanner import scan
+
+                quick = scan(candidate)
+                if quick is not None and same(quick, new):
+                    return candidate, None
             try:
                 reparsed = parse(candidate, self.path, self.first_line)
             except FormatError as exc:

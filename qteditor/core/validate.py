@@ -24,13 +24,6 @@ def _pattern(text: str) -> re.Pattern:
     return re.compile(text)
 
 
-def _value(fields: Any, key: str) -> Any:
-    value = fields
-    for part in key.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
-
-
 class Omitted:
     """A text field's value that was not loaded, known by its length (the index keeps the
     answer apart): required and length rules still apply, patterns cannot."""
@@ -84,19 +77,39 @@ def _length(f: Field, n: int) -> Finding | None:
     return None
 
 
+def _compiled(schema: Schema) -> list[tuple[Field, tuple[str, ...], bool]]:
+    """(field, its key's parts, whether it has any rule besides being required), once a
+    schema: the checks ask for 36,000 entries."""
+    done = getattr(schema, "_validation", None)
+    if done is None:
+        done = [(f, tuple(f.key.split(".")), bool(
+                    f.pattern or f.recommended_min is not None or f.max_length is not None
+                    or f.min_length is not None))
+                for f in schema.fields if not (f.repeat or f.type == "related")]
+        schema._validation = done  # type: ignore[attr-defined]
+    return done
+
+
 def validate(fields: Any, schema: Schema, omitted: dict[str, int] | None = None) -> list[Finding]:
     """Every field's first warning, in schema order (repeated fields such as related articles
     are the checks' business). ``omitted``: fields not loaded, by their length."""
     if omitted:
         fields = {**fields, **{k: Omitted(n) for k, n in omitted.items()}}
     out = []
-    for f in schema.fields:
-        if f.repeat or f.type == "related":
+    for f, parts, ruled in _compiled(schema):
+        value: Any = fields
+        for part in parts:
+            if not isinstance(value, dict):
+                value = None
+                break
+            value = value.get(part)
+        if value is None and len(parts) > 1 and not f.required:
             continue
-        if "." in f.key and not isinstance(_value(fields, f.key.rsplit(".", 1)[0]), dict) \
-                and not f.required:
+        if not ruled and not f.required:
             continue
-        finding = check_field(f, _value(fields, f.key))
+        if not ruled and isinstance(value, str) and value.strip():
+            continue  # the common case: a required text that is there
+        finding = check_field(f, value)
         if finding is not None:
             out.append(finding)
     return out

@@ -124,11 +124,11 @@ class Workspace:
         the file it is in."""
         records = self.records()
         problems = check(records, only=only, context=context or self.context())
-        base = self.root if self.root is not None else self.lone.parent
+        base = str(self.root if self.root is not None else self.lone.parent) + os.sep
         for p in problems:
             if p.line is None:
                 p.line = 1
-            p.file = str(base / p.path)
+            p.file = base + p.path
         return problems
 
     def plan_fix_all(self, rules: set[str] | None = None, only: set[str] | None = None,
