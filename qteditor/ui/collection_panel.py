@@ -164,6 +164,7 @@ class _Signals(QObject):
 class CollectionPanel(QWidget):
     """Entries of the open folder; type to search, Enter or double-click to open."""
 
+    POLL_MS = 20_000
     openRequested = Signal(str)
     indexed = Signal()  # rows, problems and records are current
     rowsShown = Signal()  # the rows are shown (problems may follow)
@@ -247,6 +248,11 @@ class CollectionPanel(QWidget):
         self._rescan = QTimer(self, singleShot=True, interval=700)
         self._rescan.timeout.connect(lambda: self.reindex())
         self.watcher.directoryChanged.connect(lambda _p: self._rescan.start())
+        # a write in place changes no folder: look again every little while (a refresh that
+        # finds nothing changed stats the files and reads none)
+        self._poll = QTimer(self, interval=self.POLL_MS)
+        self._poll.timeout.connect(lambda: self.isVisible() and self.files_written())
+        self._poll.start()
         self._signals = _Signals()
         queued = Qt.ConnectionType.QueuedConnection
         self._signals.progress.connect(self._show_progress, queued)
@@ -273,6 +279,12 @@ class CollectionPanel(QWidget):
     def _show_empty(self, empty: bool) -> None:
         self.empty.setVisible(empty)
         self.table.setVisible(not empty)
+
+    def announce(self, folder: Path) -> None:
+        """Say the folder is on its way (the window indexes it once it has painted)."""
+        self.loading = True
+        self.empty.setText(f"Indexing {folder}…")
+        self._show_empty(True)
 
     def set_folder(self, folder: Path, wait: bool = False) -> None:
         """Show the collection at ``folder``, indexed in the background (``wait`` for tests)."""

@@ -519,6 +519,7 @@ class MainWindow(QMainWindow):
     def _set_collection(self, folder: Path, open_first: bool = True) -> None:
         self.collection = collection_for_folder(folder)
         self.settings.set("files/last_collection", str(folder))
+        self.collection_panel.announce(self.collection)
         self.after_first_paint(self._scan_collection)
         if open_first and self.session is None:
             first = first_entry(self.collection)
@@ -999,6 +1000,16 @@ class MainWindow(QMainWindow):
         if not self._painted:
             self._painted = True
             QTimer.singleShot(0, self, self._flush_after_paint)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == event.Type.ActivationChange and self.isActiveWindow():
+            self.collection_panel.files_written()  # back from elsewhere: look for outside edits
+
+    def event(self, event) -> bool:  # noqa: D102 - Qt override
+        if event.type() == event.Type.WindowActivate:
+            self.collection_panel.files_written()
+        return super().event(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.maybe_save():
