@@ -2,8 +2,8 @@
 
     qteditor [PATH]                      open the window (an entry or a collection folder)
     qteditor show [--json] FILE...       print an entry's fields and body
-    qteditor set --json PATCH FILE...    deep-merge a JSON object into each file's front matter
-    qteditor set FILE KEY=VALUE...       set dotted keys, converted to each field's type
+    qteditor set [--force] --json PATCH FILE...   deep-merge a JSON object into each file's front matter
+    qteditor set [--force] FILE KEY=VALUE...      set dotted keys, converted to each field's type
     qteditor render [--fragment] [--json] FILE...   the preview's HTML
     qteditor export FILE -o PAGE.html    a standalone page
     qteditor check [--json] PATH...      problems in files or collections (exit 1 on errors)
@@ -161,7 +161,7 @@ def cmd_set(args: argparse.Namespace) -> int:
         try:
             # the patch is applied to the file as it is when it is written, under its lock:
             # two writers at once each keep the other's edit
-            if Entry.update(path, change) is not None:
+            if Entry.update(path, change, force=args.force) is not None:
                 changed += 1
             else:
                 unchanged += 1
@@ -341,7 +341,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
             sys.stdout.write(change.diff())
         changed = sum(c.new is not None for c in changes)
     else:
-        changed, errors = fixes.write(changes)
+        changed, errors = fixes.write(changes, force=args.force)
         for exc in errors:
             if exc not in [c.error for c in changes]:
                 _report(exc)
@@ -364,6 +364,8 @@ def build_parser() -> _Parser:
     setp.add_argument("--json", metavar="PATCH",
                       help="a JSON object to deep-merge (null deletes); @FILE or - for stdin")
     setp.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    setp.add_argument("--force", action="store_true",
+                      help="write read-only files too, and hard-linked ones in place")
     setp.add_argument("targets", nargs="*", metavar="FILE | KEY=VALUE")
     rend = sub.add_parser("render", help="print the preview's HTML (the page, or the answer alone)")
     rend.add_argument("--fragment", action="store_true", help="only the rendered answer")
@@ -378,6 +380,8 @@ def build_parser() -> _Parser:
     fx = sub.add_parser("fix", help="apply the checks' fixes through the format-preserving writer")
     fx.add_argument("--rule", metavar="RULE", help="only this rule's fixes")
     fx.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
+    fx.add_argument("--force", action="store_true",
+                    help="write read-only files too, and hard-linked ones in place")
     fx.add_argument("paths", nargs="+", metavar="PATH")
     return parser
 

@@ -233,3 +233,48 @@ def test_two_set_processes_at_once_both_edits_land(tmp_path):
         assert a.wait(60) == 0 and b.wait(60) == 0, (a.stderr.read(), b.stderr.read())
         fields = Entry.load(path).fields()
         assert (fields["author"], fields["subject"]) == (f"A{trial}", f"B{trial}")
+
+
+def test_set_refuses_a_read_only_file_unless_forced(entry_file, capsys):
+    os.chmod(entry_file, 0o444)
+    code, _, err = run("set", entry_file, "author=Me", capsys=capsys)
+    assert code == 1 and err.startswith(f"{entry_file}:1:1: the file is read-only")
+    assert "--force" in err and entry_file.read_bytes() == SAMPLE.encode()
+    code, _, err = run("set", "--force", entry_file, "author=Me", capsys=capsys)
+    assert code == 0, err
+    assert Entry.load(entry_file).fields()["author"] == "Me"
+    assert entry_file.stat().st_mode & 0o777 == 0o444  # still read-only
+
+
+def test_set_refuses_a_hard_linked_file_unless_forced_which_keeps_the_links(entry_file, tmp_path,
+                                                                             capsys):
+    other = tmp_path / "other-name.md"
+    os.link(entry_file, other)
+    code, _, err = run("set", "--json", '{"author": "Me"}', entry_file, capsys=capsys)
+    assert code == 1 and "2 hard links" in err and other.read_bytes() == SAMPLE.encode()
+    code, _, err = run("set", "--force", "--json", '{"author": "Me"}', entry_file, capsys=capsys)
+    assert code == 0, err
+    assert Entry.load(other).fields()["author"] == "Me"  # the other name sees the edit
+    assert os.path.samefile(entry_file, other)
+
+
+def test_fix_refuses_a_read_only_file_unless_forced(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from qteditor.core.resources import resource
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = tmp_path / "site" / "content" / "learn"
+    shutil.copytree(resource("sample") / "content" / "learn", root)
+    chem = root / "chemistry" / "how-do-you-balance-the-equation-for-burning-methane.md"
+    entry = Entry.load(chem)
+    fields = entry.fields()
+    fields["related_article2"]["id"] = 1  # stale: the fix sets it back
+    entry.save(fields)
+    before = chem.read_bytes()
+    os.chmod(chem, 0o444)
+    folder = tmp_path / "site"
+    assert main(["fix", "--rule", "related-stale-id", str(folder)]) == 1
+    assert "read-only" in capsys.readouterr().err and chem.read_bytes() == before
+    assert main(["fix", "--force", "--rule", "related-stale-id", str(folder)]) == 0
+    assert Entry.load(chem).fields()["related_article2"]["id"] == 9005

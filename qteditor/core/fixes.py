@@ -77,8 +77,9 @@ def prepare_assignments(files: list[Path], assignments: list[str]) -> list[Chang
     return changes
 
 
-def write(changes: list[Change]) -> tuple[int, list[QtEditorError]]:
-    """Write prepared changes atomically; refuses a file changed since it was prepared."""
+def write(changes: list[Change], force: bool = False) -> tuple[int, list[QtEditorError]]:
+    """Write prepared changes atomically; refuses a file changed since it was prepared (and a
+    read-only or hard-linked one unless ``force``)."""
     from . import storage
 
     written, errors = 0, [c.error for c in changes if c.error is not None]
@@ -86,7 +87,7 @@ def write(changes: list[Change]) -> tuple[int, list[QtEditorError]]:
         if c.new is None or c.error is not None:
             continue
         try:
-            storage.write_atomic(str(c.file), c.new, storage.digest(c.old))
+            storage.write_atomic(str(c.file), c.new, storage.digest(c.old), force=force)
             written += 1
         except QtEditorError as exc:
             errors.append(exc.located(str(c.file)))

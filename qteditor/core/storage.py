@@ -37,7 +37,14 @@ class ConflictError(SaveError):
 
 
 class ReadOnlyError(SaveError):
-    """The file is read-only (or has other names, hard links, a rename would break)."""
+    """The file is read-only (``reason`` "read-only"), or has other names that a rename would
+    break (``reason`` "hard-links"); written only when forced."""
+
+    def __init__(self, message: str, path: str | None = None, reason: str = "read-only",
+                 links: int = 1):
+        super().__init__(message, path)
+        self.reason = reason
+        self.links = links
 
 
 def digest(data: bytes) -> str:
@@ -207,7 +214,7 @@ def _check_writable(target: str, st: os.stat_result, path: str, force: bool) -> 
     if st.st_nlink > 1:
         raise ReadOnlyError(f"the file has {st.st_nlink} hard links; saving would replace it "
                             "and break them, so nothing was written (use --force to write it "
-                            "in place, keeping the links)", path)
+                            "in place, keeping the links)", path, "hard-links", st.st_nlink)
 
 
 def remove_stale_temporaries(path: str) -> int:
@@ -321,14 +328,17 @@ def _write_locked(target: str, data: bytes, path: str, force: bool = False,
 
 
 def write_atomic(path: str, data: bytes, expected_digest: str | None = None, *,
-                 force: bool = False, durable: bool = True) -> None:
+                 force: bool = False, durable: bool = True, new_file: bool = False) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, fsync'd and
     renamed over the target, under the file's lock. A symlink is written through to its target;
     permissions are kept. With ``expected_digest``, refuse when the file on disk is not the
-    version that was read (``ConflictError``); a read-only or hard-linked file is refused unless
-    ``force``. ``durable=False`` skips the fsyncs (caches and locks, not the user's files)."""
+    version that was read (``ConflictError``); with ``new_file``, refuse when a file of that
+    name exists; a read-only or hard-linked file is refused unless ``force``.
+    ``durable=False`` skips the fsyncs (caches and locks, not the user's files)."""
 
     def compute(current: bytes | None) -> bytes:
+        if new_file and current is not None:
+            raise ConflictError("a file with this name exists already; nothing was written", path)
         if expected_digest is not None:
             if current is None:
                 raise ConflictError("the file was deleted or moved since it was opened", path)

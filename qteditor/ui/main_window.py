@@ -37,7 +37,7 @@ from ..core.resources import resource
 from ..core.schema import Schema, default_schema
 from ..core.session import EditSession, next_free_id
 from ..core.spelling import Speller
-from ..core.storage import ConflictError
+from ..core.storage import ConflictError, ReadOnlyError
 from .answer_editor import AnswerEditor
 from .collection_panel import CollectionPanel
 from .form import FormPanel
@@ -97,6 +97,7 @@ class ErrorView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.path: Path | None = None
+        self.raw = b""
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -115,6 +116,7 @@ class ErrorView(QWidget):
 
     def show_error(self, error: QtEditorError, raw: bytes, path: Path | None = None) -> None:
         self.path = path
+        self.raw = raw  # what was read: the corrected text is saved only over these bytes
         self.message.setText(f"This file cannot be opened as an entry; nothing has been written "
                              f"to it. Correct the text below and save it.\n{error}")
         try:
@@ -677,14 +679,29 @@ class MainWindow(QMainWindow):
         self.form.widget_for(("title",)).setFocus()
         self.form.widget_for(("title",)).selectAll()
 
-    def save(self) -> bool:
+    def ask_force(self, exc: ReadOnlyError) -> bool:
+        """A read-only or hard-linked file: ask before writing it anyway."""
+        if exc.reason == "hard-links":
+            text = (f"This file has {exc.links} hard links (other names for the same file). "
+                    "Save anyway? It is written in place, so every name sees the change.")
+        else:
+            text = "This file is read-only. Save anyway?"
+        answer = QMessageBox.question(self, "Save anyway?", text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def save(self, force: bool = False) -> bool:
         s = self.session
         if s is None:
             return False
         if s.path is None:
             return self.save_as()
         try:
-            s.save()
+            s.save(force=force)
+        except ReadOnlyError as exc:
+            if not force and self.ask_force(exc):
+                return self.save(force=True)
+            self.statusBar().showMessage(f"Not saved: {exc.message}", 8000)
+            return False
         except ConflictError:
             # someone else changed the file: merge their version in, then let the user save
             self.on_outside_change(s.path)
@@ -707,11 +724,19 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Save entry as", str(suggestion), "Entries (*.md)")
         if not path:
             return False
-        try:
-            s.save(path)
-        except QtEditorError as exc:
-            show_error(self, "Not saved", exc)
-            return False
+        force = False
+        while True:
+            try:
+                s.save(path, force=force)
+                break
+            except ReadOnlyError as exc:
+                if force or not self.ask_force(exc):
+                    self.statusBar().showMessage(f"Not saved: {exc.message}", 8000)
+                    return False
+                force = True
+            except QtEditorError as exc:
+                show_error(self, "Not saved", exc)
+                return False
         self._fill_recent_with(path)
         self._saved()
         return True
@@ -950,14 +975,14 @@ class MainWindow(QMainWindow):
         else:
             event.ignore()
 
-    def save_raw(self) -> bool:
-        """Save the corrected text of a broken file, only if it now reads as an entry."""
+    def save_raw(self, force: bool = False) -> bool:
+        """Save the corrected text of a broken file, only if it now reads as an entry and the
+        file on disk is still the one shown (checked under the file's lock)."""
         view = self.error_view
         if view.path is None:
             return False
         raw = view.text.toPlainText().encode("utf-8")
-        original = view.path.read_bytes() if view.path.exists() else b""
-        if b"\r\n" in original:
+        if b"\r\n" in view.raw:
             raw = raw.replace(b"\n", b"\r\n")
         try:
             entry = Entry.from_bytes(raw, str(view.path))
@@ -967,7 +992,20 @@ class MainWindow(QMainWindow):
             view.message.setText(f"Not saved: the text still does not read as an entry.\n{exc}")
             view.mark(exc)
             return False
-        storage.write_atomic(str(view.path), raw, storage.digest(original))
+        try:
+            storage.write_atomic(str(view.path), raw, storage.digest(view.raw), force=force)
+        except ReadOnlyError as exc:
+            if not force and self.ask_force(exc):
+                return self.save_raw(force=True)
+            view.message.setText(f"Not saved.\n{exc}")
+            return False
+        except ConflictError:
+            view.message.setText("Not saved: the file changed on disk since it was shown; your "
+                                 "text is kept here. Open the file again to see its new text.")
+            return False
+        except QtEditorError as exc:
+            view.message.setText(f"Not saved.\n{exc}")
+            return False
         return self.open_file(view.path)
 
     # ------------------------------------------------------------------ never lose work

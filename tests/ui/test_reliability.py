@@ -183,3 +183,53 @@ def test_save_over_an_outside_change_merges_instead(window, qtbot, tmp_path):
     assert window.save() is True
     saved = Entry.load(path).fields()
     assert (saved["author"], saved["subject"]) == ("Me", "Maths")
+
+
+def _type_author(window, qtbot, text):
+    author = window.form.rows[("author",)].widget
+    author.selectAll()
+    qtbot.keyClicks(author, text)
+
+
+def test_read_only_file_is_saved_only_when_the_user_agrees(window, qtbot, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    path = _entry(tmp_path)
+    before = path.read_bytes()
+    window.open_file(path)
+    _type_author(window, qtbot, "Me")
+    os.chmod(path, 0o444)
+    window.answers.append(QMessageBox.StandardButton.No)
+    assert window.save() is False
+    assert window.asked == ["This file is read-only. Save anyway?"]
+    assert path.read_bytes() == before and window.session.dirty
+    window.answers.append(QMessageBox.StandardButton.Yes)
+    assert window.save() is True
+    assert Entry.load(path).fields()["author"] == "Me" and not window.session.dirty
+    assert path.stat().st_mode & 0o777 == 0o444
+
+
+def test_hard_linked_file_is_asked_about_and_written_in_place(window, qtbot, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    path = _entry(tmp_path)
+    other = tmp_path / "other-name.md"
+    os.link(path, other)
+    window.open_file(path)
+    _type_author(window, qtbot, "Me")
+    window.answers.append(QMessageBox.StandardButton.Yes)
+    assert window.save() is True
+    assert "2 hard links" in window.asked[0]
+    assert os.path.samefile(path, other) and Entry.load(other).fields()["author"] == "Me"
+
+
+def test_corrected_text_is_not_saved_over_a_file_changed_meanwhile(window, tmp_path):
+    bad = tmp_path / "bad.md"
+    bad.write_bytes(b"---\ntitle: x\n\tid: 1\n---\nbody")
+    window.open_file(bad)
+    bad.write_bytes(b"---\ntitle: theirs\n---\nbody")  # another program fixed it meanwhile
+    window.error_view.text.setPlainText("---\ntitle: mine\n---\nbody")
+    assert window.save_raw() is False
+    assert bad.read_bytes() == b"---\ntitle: theirs\n---\nbody"
+    assert "changed on disk" in window.error_view.message.text()
+    assert window.error_view.text.toPlainText() == "---\ntitle: mine\n---\nbody"  # kept
