@@ -32,7 +32,7 @@ from ..core import slugs, storage
 from ..core.entry import Entry
 from ..core.errors import QtEditorError
 from ..core.folders import collection_of, content_root, first_entry
-from ..core.journal import Journal, Locks
+from ..core.journal import Journal, Locks, recover
 from ..core.resources import resource
 from ..core.schema import Schema, default_schema
 from ..core.session import EditSession, next_free_id
@@ -1034,7 +1034,10 @@ class MainWindow(QMainWindow):
             content = s.current_bytes()
         except QtEditorError:
             return False  # not writable as it stands: the previous journal entry remains
-        self.journal.write(s.path, s.entry.digest if s.path else None, content, self._token)
+        # the base is the version the edits were made against (after a merge of an outside
+        # change, the merged-in disk version): recovery puts only the edits back onto the file
+        self.journal.write(s.path, s.entry.digest if s.path else None, content, self._token,
+                           base=s.entry.raw if s.path else None)
         return True
 
     def offer_recovery(self, choose=None) -> int:
@@ -1045,12 +1048,18 @@ class MainWindow(QMainWindow):
         recovered = 0
         for item in self.journal.pending():
             disk = b""
+            content = item.content
             if item.path and Path(item.path).exists():
-                disk = Path(item.path).read_bytes()
-                if disk == item.content:
-                    self.journal.discard(item)
+                try:
+                    disk = Path(item.path).read_bytes()
+                    content = recover(item, Entry.from_bytes(disk, item.path)).content
+                except (QtEditorError, OSError):
+                    pass  # shown against the file as it is; recovering reports the error
+                if disk == item.content or disk == content:
+                    self.journal.discard(item)  # nothing of the edits is missing on disk
                     continue
-            answer = choose(item, disk) if choose else RecoveryDialog(item, disk, self).choice()
+            answer = (choose(item, disk) if choose
+                      else RecoveryDialog(item, disk, self, content).choice())
             if answer == "discard":
                 self.journal.discard(item)
             elif answer == "recover" and self.recover(item):
@@ -1059,23 +1068,34 @@ class MainWindow(QMainWindow):
         return recovered
 
     def recover(self, item) -> bool:
+        """Reopen journaled edits: put onto the file as it is now (a three-way merge, so what
+        changed on disk meanwhile stays), or as a new entry when the file is gone."""
         try:
             stored = Entry.from_bytes(item.content, item.path)
         except QtEditorError as exc:
             show_error(self, "Cannot recover", exc)
             return False
+        conflicts = []
         if item.path and Path(item.path).exists():
             if not self.open_file(Path(item.path)):
                 return False
             s = self.session
-            s.fields = stored.fields()
-            s.body = stored.body
+            try:
+                recovery = recover(item, s.entry)
+            except QtEditorError as exc:
+                show_error(self, "Cannot recover", exc)
+                return False
+            s.fields = recovery.fields
+            s.body = recovery.body
+            conflicts = recovery.conflicts
         else:
             s = EditSession(stored, True, self.slug_rule, self.collection)
             s.saved_fields = {}
             if item.path:
                 s.entry.path = None
         self.show_session(s)
+        if conflicts:
+            self.resolve_conflicts(conflicts)
         self.statusBar().showMessage("Recovered unsaved edits: review and save them", 6000)
         return True
 

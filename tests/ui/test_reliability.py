@@ -3,6 +3,7 @@ merged field by field, deleted files, two editors on one file."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -87,6 +88,79 @@ def test_recovery_after_sigkill(tmp_path):
     assert lines[0] == "1", out.stderr
     assert "Typed before the crash." in lines[1]
     assert Entry.load(path).fields()["answer"].endswith("Typed before the crash.")
+
+
+def test_recovery_after_sigkill_keeps_an_outside_change_the_window_had_merged(tmp_path):
+    """Type in the answer, journal; `qteditor set author=…` on disk; the window merges it;
+    SIGKILL. Recovery puts the typing onto the file as it is: the author stays, and the
+    recovery diff shows only the typing."""
+    path = _entry(tmp_path)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path / "data"),
+               XDG_CACHE_HOME=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path / "config"),
+               PYTHONPATH=str(REPO))
+    typist = textwrap.dedent(f"""
+        import subprocess, sys
+        from pathlib import Path
+        from PySide6.QtCore import QTimer
+        from PySide6.QtTest import QTest
+        from qteditor.ui.app import make_app
+        from qteditor.ui.main_window import MainWindow
+        app = make_app()
+        w = MainWindow()
+        w.open_file(Path({str(path)!r}))
+        w.show()
+        def type_some():
+            w.editor.edit.moveCursor(w.editor.edit.textCursor().MoveOperation.End)
+            QTest.keyClicks(w.editor.edit, " Typed before the crash.")
+        def change_outside():
+            subprocess.run([sys.executable, "-m", "qteditor", "set", {str(path)!r},
+                            "author=Changed Outside"], check=True)
+            poll()
+        def poll():
+            if w.session.fields.get("author") == "Changed Outside":  # the window merged it
+                print("merged", flush=True)
+            else:
+                QTimer.singleShot(50, poll)
+        QTimer.singleShot(100, type_some)
+        QTimer.singleShot(2600, change_outside)  # the journal was written at 2.1 s
+        app.exec()
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", typist], env=env, stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        assert proc.stdout.readline().strip() == "merged"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert Entry.load(path).fields()["author"] == "Changed Outside"
+    recover = textwrap.dedent("""
+        import json
+        from qteditor.ui import dialogs
+        from qteditor.ui.app import make_app
+        from qteditor.ui.main_window import MainWindow
+        shown = []
+        def choice(self):
+            shown.append(self.diff)
+            return "recover"
+        dialogs.RecoveryDialog.choice = choice  # the real dialog's diff, answered "recover"
+        app = make_app()
+        w = MainWindow()
+        print(w.offer_recovery())
+        print(json.dumps(shown[0]))
+        w.save()
+    """)
+    out = subprocess.run([sys.executable, "-c", recover], env=env, capture_output=True, text=True,
+                         timeout=60)
+    lines = out.stdout.splitlines()
+    assert lines[0] == "1", out.stderr
+    changed = [line for line in json.loads(lines[1]).splitlines()
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert len(changed) == 2 and "Typed before the crash." in changed[1]
+    assert "Typed" not in changed[0]
+    assert not any("author" in line for line in changed)
+    saved = Entry.load(path).fields()
+    assert saved["author"] == "Changed Outside"
+    assert saved["answer"].endswith("Typed before the crash.")
 
 
 def test_outside_change_without_local_edits_reloads(window, qtbot, tmp_path):
