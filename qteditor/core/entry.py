@@ -22,6 +22,17 @@ from .yamlspan import Parsed, parse, unshare
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
+class UnstorableText(SaveError):
+    """A codec field's text that its convention cannot store (a literal ``\\n`` in the
+    site's escaped convention). ``field`` names it; ``spot`` is (line, column) in the text."""
+
+    def __init__(self, message: str, path: str | None, line: int, field: str,
+                 spot: tuple[int, int]):
+        super().__init__(message, path, line)
+        self.field = field
+        self.spot = spot
+
+
 class Entry:
     """A loaded entry. ``fields()`` is what editors edit; ``render``/``save`` write it back."""
 
@@ -108,11 +119,21 @@ class Entry:
 
     # ------------------------------------------------------------------ writing
     def encode(self, fields: Any) -> Any:
-        """Stored data for editor fields: codec fields back in their own convention."""
+        """Stored data for editor fields: codec fields back in their own convention. Refuses
+        (UnstorableText) text the convention cannot store so that it reads back the same."""
         data = unshare(fields)
         if isinstance(data, dict):
             for key, conv in self.conventions.items():
                 if isinstance(data.get(key), str):
+                    spot = codec.unstorable(data[key], conv)
+                    if spot is not None:
+                        lines = self.field_lines(key)
+                        raise UnstorableText(
+                            f"{key}: the text contains the characters \\n at line {spot[0]}, "
+                            f"column {spot[1]}, which the site reads as a line break; it cannot "
+                            "be stored so that it reads back as written (change those two "
+                            "characters); the file was not changed", self.path,
+                            lines[0] if lines else 1, field=key, spot=spot)
                     data[key] = codec.encode(data[key], conv)
         return data
 

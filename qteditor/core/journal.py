@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import storage
-from .entry import Entry
-from .errors import FormatError
+from . import codec, storage
+from .entry import Entry, UnstorableText
+from .errors import FormatError, SaveError
 from .merge import Conflict, merge_fields, merge_lines
 from .resources import user_folder
 
@@ -127,8 +127,26 @@ def recover(item: JournalItem, disk: Entry | None) -> Recovery:
     else:
         fields, conflicts = our_fields, []
     body, _clean = merge_lines(base.body, ours.body, disk.body)
-    rendered = disk.render(fields, body)
-    return Recovery(fields, body, conflicts, disk.raw if rendered is None else rendered[0], disk)
+    try:
+        rendered = disk.render(fields, body)
+        content = disk.raw if rendered is None else rendered[0]
+    except SaveError:  # not storable as it stands: shown as journaled, fixed before saving
+        content = item.content
+    return Recovery(fields, body, conflicts, content, disk)
+
+
+def snapshot(entry: Entry, fields: Any, body: str) -> bytes:
+    """What to journal for a session: its bytes as saving would write them, or, when a codec
+    field's text cannot be stored in its convention yet (a literal ``\\n`` being typed), the
+    bytes with such fields in real line breaks, so the text comes back exactly as typed.
+    Raises SaveError when neither can be written."""
+    try:
+        rendered = entry.render(fields, body)
+    except UnstorableText:
+        copy = Entry(entry.path, entry.raw, entry.doc, entry.parsed, entry.schema)
+        copy.conventions = dict.fromkeys(entry.conventions, codec.REAL)
+        rendered = copy.render(fields, body)
+    return entry.raw if rendered is None else rendered[0]
 
 
 def _alive(pid: int) -> bool:

@@ -32,7 +32,7 @@ from ..core import slugs, storage
 from ..core.entry import Entry
 from ..core.errors import QtEditorError
 from ..core.folders import collection_of, content_root, first_entry
-from ..core.journal import Journal, Locks, recover
+from ..core.journal import Journal, Locks, recover, snapshot
 from ..core.resources import resource
 from ..core.schema import Schema, default_schema
 from ..core.session import EditSession, next_free_id
@@ -1031,7 +1031,7 @@ class MainWindow(QMainWindow):
         if s is None or not s.dirty:
             return False
         try:
-            content = s.current_bytes()
+            content = snapshot(s.entry, s.fields, s.body)
         except QtEditorError:
             return False  # not writable as it stands: the previous journal entry remains
         # the base is the version the edits were made against (after a merge of an outside

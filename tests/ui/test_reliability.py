@@ -307,3 +307,22 @@ def test_corrected_text_is_not_saved_over_a_file_changed_meanwhile(window, tmp_p
     assert bad.read_bytes() == b"---\ntitle: theirs\n---\nbody"
     assert "changed on disk" in window.error_view.message.text()
     assert window.error_view.text.toPlainText() == "---\ntitle: mine\n---\nbody"  # kept
+
+
+def test_a_literal_backslash_n_is_refused_on_save_with_its_position(window, qtbot, tmp_path,
+                                                                   monkeypatch):
+    from qteditor.ui import main_window
+
+    shown = []
+    monkeypatch.setattr(main_window, "show_error", lambda parent, title, exc: shown.append(str(exc)))
+    path = _entry(tmp_path)
+    before = path.read_bytes()
+    window.open_file(path)
+    window.editor.edit.moveCursor(window.editor.edit.textCursor().MoveOperation.End)
+    qtbot.keyClicks(window.editor.edit, " see C:\\new")
+    assert window.save() is False and path.read_bytes() == before
+    line = Entry.load(path).field_lines("answer")[0]
+    assert len(shown) == 1 and shown[0].startswith(f"{path}:{line}:1: answer: the text contains "
+                                                   "the characters \\n at line ")
+    assert window.write_journal()  # the typed text is journaled all the same
+    assert Journal().pending()[0].content.count(b"C:\\new") == 1
