@@ -205,8 +205,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .core import storage
     from .core.entry import Entry
     from .core.errors import QtEditorError
-    from .core.page import page_html
+    from .core.page import check_export_target, page_html
 
+    try:
+        check_export_target(args.output, args.file)
+    except QtEditorError as exc:  # the page would replace an entry: a wrong argument
+        raise UsageError(str(exc)) from None
     try:
         fields = Entry.load(args.file).fields()
         storage.write_atomic(args.output, page_html(fields if isinstance(fields, dict) else {})

@@ -278,3 +278,25 @@ def test_fix_refuses_a_read_only_file_unless_forced(tmp_path, monkeypatch, capsy
     assert "read-only" in capsys.readouterr().err and chem.read_bytes() == before
     assert main(["fix", "--force", "--rule", "related-stale-id", str(folder)]) == 0
     assert Entry.load(chem).fields()["related_article2"]["id"] == 9005
+
+
+def test_export_never_writes_over_the_entry_or_another_entry(entry_file, tmp_path, capsys):
+    other = tmp_path / "other.md"
+    other.write_bytes(SAMPLE.encode())
+    link = tmp_path / "link-to-entry.html"
+    link.symlink_to(entry_file)
+    hard = tmp_path / "hard-name"
+    os.link(entry_file, hard)  # another name of the entry itself
+    no_ext = tmp_path / "entry-without-extension"
+    no_ext.write_bytes(SAMPLE.encode())
+    for output in (entry_file, other, link, hard, no_ext, tmp_path / "UPPER.MD"):
+        if output.name == "UPPER.MD":
+            output.write_bytes(b"# notes")
+        before = output.read_bytes()
+        code, _, err = run("export", entry_file, "-o", output, capsys=capsys)
+        assert code == 2 and err.startswith(f"{output}:1:1: the output is ") and "Traceback" not in err
+        assert output.read_bytes() == before and entry_file.read_bytes() == SAMPLE.encode()
+    page = tmp_path / "page.html"
+    page.write_bytes(b"<html>an old export</html>")  # an earlier page is replaced
+    assert run("export", entry_file, "-o", page, capsys=capsys)[0] == 0
+    assert page.read_bytes().startswith(b"<!DOCTYPE html>")

@@ -132,6 +132,36 @@ img.math-inline { vertical-align: middle; }
 """
 
 
+def check_export_target(output: str, source: str | None) -> None:
+    """Refuse (SaveError) to export a page over the entry itself (any name of it) or over an
+    existing entry file (``.md``, or anything that starts with a front-matter line)."""
+    import os
+
+    from .errors import SaveError
+
+    if source is not None:
+        try:
+            same = os.path.samefile(output, source)
+        except OSError:
+            same = os.path.realpath(output) == os.path.realpath(source)
+        if same:
+            raise SaveError("the output is the entry itself; give another file name for the page "
+                            "(nothing was written)", output)
+    if not os.path.lexists(output) or os.path.isdir(output):
+        return
+    entry_like = output.lower().endswith((".md", ".markdown"))
+    if not entry_like and os.path.isfile(output):  # a regular file: never a FIFO that blocks
+        try:
+            with open(output, "rb") as fh:
+                head = fh.read(7)
+        except OSError:
+            return
+        entry_like = head.startswith((b"---", b"\xef\xbb\xbf---"))
+    if entry_like:
+        raise SaveError("the output is an existing entry file; a page is never written over "
+                        "an entry (nothing was written)", output)
+
+
 def page_html(fields: dict, answer_html: str | None = None) -> str:
     """A standalone page (export): the site's <title> and description, styles inline."""
     s = snippet(fields)

@@ -790,9 +790,10 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Export HTML", str(Path.home() / f"{stem}.html"),
                                               "HTML (*.html)")
         if path:
-            from ..core.page import page_html
+            from ..core.page import check_export_target, page_html
 
             try:
+                check_export_target(path, s.path)  # never over the entry, nor another entry
                 storage.write_atomic(path, page_html(s.fields).encode("utf-8"))
             except QtEditorError as exc:
                 show_error(self, "Not exported", exc)
