@@ -300,3 +300,14 @@ def test_export_never_writes_over_the_entry_or_another_entry(entry_file, tmp_pat
     page.write_bytes(b"<html>an old export</html>")  # an earlier page is replaced
     assert run("export", entry_file, "-o", page, capsys=capsys)[0] == 0
     assert page.read_bytes().startswith(b"<!DOCTYPE html>")
+
+
+def test_show_a_fifo_or_a_device_says_what_it_is(tmp_path):
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    proc = subprocess.run([sys.executable, "-m", "qteditor", "show", "--json", str(fifo),
+                           "/dev/zero"], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        f"{fifo}:1:1: this is a named pipe (FIFO), not a regular file; only regular files are read",
+        "/dev/zero:1:1: this is a character device, not a regular file; only regular files are read"]

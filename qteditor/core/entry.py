@@ -16,10 +16,10 @@ from . import codec
 from .document import Document, split
 from .errors import FormatError, QtEditorError, SaveError
 from .schema import Schema, default_schema, schema_for
-from .storage import digest, update, write_atomic
+from .storage import MAX_READ_BYTES, digest, read_file, update, write_atomic
 from .yamlspan import Parsed, parse, unshare
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = MAX_READ_BYTES  # what an entry file may hold, at most
 
 
 class UnstorableText(SaveError):
@@ -56,18 +56,9 @@ class Entry:
     @classmethod
     def load(cls, path: str | Path, schema: Schema | None = None) -> Entry:
         path = str(path)
-        try:
-            size = Path(path).stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise FormatError(f"the file is too large to edit ({size:,} bytes)", path)
-            with open(path, "rb") as fh:
-                raw = fh.read()
-        except IsADirectoryError:
-            raise FormatError("this is a folder, not an entry file", path) from None
-        except FileNotFoundError:
-            raise FormatError("no such file", path) from None
-        except OSError as exc:
-            raise FormatError(f"cannot read the file: {exc.strerror or exc}", path) from None
+        # a regular file only (checked once open: a FIFO or /dev/zero is never read), at most
+        # MAX_FILE_BYTES, counted as read (st_size says 0 for both)
+        raw = read_file(path, MAX_FILE_BYTES)
         return cls.from_bytes(raw, path, schema or schema_for(path))
 
     @classmethod

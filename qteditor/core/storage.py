@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from .errors import SaveError
+from .errors import FormatError, SaveError
 
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another one before giving up
 MAX_READ_BYTES = 64 * 1024 * 1024  # what a writer reads back of a file, at most
@@ -175,33 +175,81 @@ def locked(path: str, timeout: float = LOCK_TIMEOUT) -> Iterator[str]:
 
 
 # ---------------------------------------------------------------------------- reading
-def read_current(target: str, path: str | None = None) -> bytes | None:
-    """The bytes of a regular file as they are now (None when it does not exist); refuses
-    anything else (a FIFO, a device) and files over MAX_READ_BYTES."""
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+
+class _Unreadable(Exception):
+    """Why a path is not read: not a regular file, or larger than the cap."""
+
+
+def _read_regular(target: str, limit: int) -> bytes | None:
+    """The bytes of a regular file, read with a byte cap (None when it does not exist). The
+    file is opened without blocking and checked once open (fstat), so a FIFO or a device is
+    never read: _Unreadable says what it is instead. OSError for anything else."""
     try:
         fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         return None
+    except IsADirectoryError:
+        raise _Unreadable("this is a folder, not a file") from None
     except OSError as exc:
-        raise SaveError(f"cannot read the file: {_reason(exc)}; nothing was written",
-                        path or target) from None
+        if exc.errno == errno.ENXIO:  # a socket (or a FIFO without a writer, elsewhere)
+            try:
+                mode = os.stat(target).st_mode
+            except OSError:
+                mode = 0
+            what = next((name for test, name in _KINDS if test(mode)), "a socket or a pipe")
+            raise _Unreadable(f"this is {what}, not a regular file; only regular files are "
+                              "read") from None
+        raise
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise SaveError("this is not a regular file; nothing was written", path or target)
+            what = next((name for test, name in _KINDS if test(st.st_mode)), "not a regular file")
+            raise _Unreadable(f"this is {what}, not a regular file; only regular files are read")
         parts, size = [], 0
         while True:
-            chunk = os.read(fd, 1 << 20)
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
             if not chunk:
                 break
             size += len(chunk)
-            if size > MAX_READ_BYTES:
-                raise SaveError(f"the file is larger than {MAX_READ_BYTES:,} bytes; nothing was "
-                                "written", path or target)
+            if size > limit:
+                raise _Unreadable(f"the file is larger than {limit:,} bytes; it is not read")
             parts.append(chunk)
         return b"".join(parts)
     finally:
         os.close(fd)
+
+
+def read_file(path: str, limit: int = MAX_READ_BYTES) -> bytes:
+    """The bytes of an entry file, for loading: a regular file only, at most ``limit`` bytes;
+    anything else is a FormatError that says what the path is."""
+    try:
+        raw = _read_regular(path, limit)
+    except _Unreadable as exc:
+        message = str(exc)
+        if message.startswith("this is a folder"):
+            message = "this is a folder, not an entry file"
+        raise FormatError(message, path) from None
+    except OSError as exc:
+        raise FormatError(f"cannot read the file: {_reason(exc)}", path) from None
+    if raw is None:
+        raise FormatError("no such file", path)
+    return raw
+
+
+def read_current(target: str, path: str | None = None) -> bytes | None:
+    """The bytes of a regular file as they are now (None when it does not exist), for a writer
+    holding its lock; refuses anything else (a FIFO, a device) and files over MAX_READ_BYTES."""
+    try:
+        return _read_regular(target, MAX_READ_BYTES)
+    except _Unreadable as exc:
+        raise SaveError(f"{exc}; nothing was written", path or target) from None
+    except OSError as exc:
+        raise SaveError(f"cannot read the file: {_reason(exc)}; nothing was written",
+                        path or target) from None
 
 
 # ---------------------------------------------------------------------------- writing

@@ -486,11 +486,15 @@ class MainWindow(QMainWindow):
             session = EditSession.open(path, self.collection, self.slug_rule)
         except QtEditorError as exc:
             self.session = None
+            readable = True
             try:
-                raw = path.read_bytes()
-            except OSError:
-                raw = b""
+                raw = storage.read_file(str(path))  # never a FIFO, a device or a huge file
+            except QtEditorError:
+                raw, readable = b"", False
             self.error_view.show_error(exc, raw, path)
+            if not readable:  # nothing was read: nothing may be written back
+                self.error_view.text.setReadOnly(True)
+                self.error_view.save_button.setEnabled(False)
             self.stack.setCurrentWidget(self.error_view)
             self._update_title()
             self.path_label.setText(str(exc))
@@ -1052,9 +1056,9 @@ class MainWindow(QMainWindow):
             content = item.content
             if item.path and Path(item.path).exists():
                 try:
-                    disk = Path(item.path).read_bytes()
+                    disk = storage.read_file(item.path)
                     content = recover(item, Entry.from_bytes(disk, item.path)).content
-                except (QtEditorError, OSError):
+                except QtEditorError:
                     pass  # shown against the file as it is; recovering reports the error
                 if disk == item.content or disk == content:
                     self.journal.discard(item)  # nothing of the edits is missing on disk
@@ -1112,10 +1116,10 @@ class MainWindow(QMainWindow):
                              "write it somewhere.")
             return
         self._watch(path)  # some programs replace the file: watch the new one
-        raw = p.read_bytes()
-        if raw == s.entry.raw:
-            return
         try:
+            raw = storage.read_file(path)  # a regular file, capped: never blocks the window
+            if raw == s.entry.raw:
+                return
             theirs = Entry.from_bytes(raw, path)
         except QtEditorError as exc:
             self.show_notice(f"The file changed on disk and cannot be read now: {exc}")

@@ -12,6 +12,8 @@ import sys
 import textwrap
 import time
 
+import pytest
+
 from qteditor.core.entry import Entry
 from qteditor.core.journal import Journal
 from qteditor.ui.main_window import MainWindow, sample_collection
@@ -326,3 +328,12 @@ def test_a_literal_backslash_n_is_refused_on_save_with_its_position(window, qtbo
                                                    "the characters \\n at line ")
     assert window.write_journal()  # the typed text is journaled all the same
     assert Journal().pending()[0].content.count(b"C:\\new") == 1
+
+
+@pytest.mark.timeout(30)
+def test_opening_a_fifo_never_blocks_the_window(window, tmp_path):
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    assert window.open_file(fifo) is False
+    assert "named pipe" in window.error_view.message.text()
+    assert window.error_view.text.isReadOnly() and not window.error_view.save_button.isEnabled()
