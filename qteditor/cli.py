@@ -46,6 +46,15 @@ def _report(exc: BaseException, path: str | None = None) -> None:
         print(f"{path or '<input>'}:1:1: {exc}", file=sys.stderr)
 
 
+def _out(text: str) -> None:
+    """Write to stdout in pieces, then flush: a failed or short write raises (exit 1), never a
+    silently cut output."""
+    step = 1 << 20
+    for at in range(0, len(text), step):
+        sys.stdout.write(text[at:at + step])
+    sys.stdout.flush()
+
+
 # ---------------------------------------------------------------------------- show
 def _show_text(fields: Any, body: str) -> str:
     lines: list[str] = []
@@ -97,11 +106,11 @@ def cmd_show(args: argparse.Namespace) -> int:
         fields = entry.fields()
         if args.json:
             out = {"path": path, "fields": json_safe(fields), "body": entry.body}
-            print(json.dumps(out, ensure_ascii=False))
+            _out(json.dumps(out, ensure_ascii=False) + "\n")
         else:
             if len(args.files) > 1:
-                print(f"==> {path} <==")
-            print(_show_text(fields, entry.body))
+                _out(f"==> {path} <==\n")
+            _out(_show_text(fields, entry.body) + "\n")
     return status
 
 

@@ -311,3 +311,13 @@ def test_show_a_fifo_or_a_device_says_what_it_is(tmp_path):
     assert proc.stderr.splitlines() == [
         f"{fifo}:1:1: this is a named pipe (FIFO), not a regular file; only regular files are read",
         "/dev/zero:1:1: this is a character device, not a regular file; only regular files are read"]
+
+
+def test_show_json_of_an_alias_byte_bomb_is_a_located_error_not_cut_output(tmp_path):
+    bomb = tmp_path / "bomb.md"
+    refs = ", ".join(["*b"] * 3000)
+    bomb.write_text(f'---\nblob: &b "{"x" * 1_000_000}"\nrefs: [{refs}]\n---\n')
+    proc = subprocess.run([sys.executable, "-m", "qteditor", "show", "--json", str(bomb)],
+                          capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.startswith(f"{bomb}:3:") and "alias bomb" in proc.stderr

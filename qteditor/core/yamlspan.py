@@ -33,6 +33,7 @@ except ImportError:  # pragma: no cover - exercised where clib is missing
 
 MAX_DEPTH = 150
 MAX_EXPANDED_NODES = 2_000_000
+MAX_EXPANDED_CHARS = 64 * 1024 * 1024  # text of every scalar with aliases expanded, at most
 
 _SAFE = YAML(typ="safe", pure=True)
 _RESOLVER = _SAFE.resolver
@@ -178,6 +179,8 @@ class _Builder:
         self.line0 = line0
         self.anchors: dict[str, Node] = {}
         self.anchor_data: dict[str, tuple[Any, int]] = {}
+        self.anchor_chars: dict[str, int] = {}
+        self.chars = 0  # characters of scalar text so far, every alias expanded
         self.aliases: list[tuple[Node, tuple]] = []
         self.stack: list = []
         self.total = 0
@@ -190,9 +193,11 @@ class _Builder:
         ev = self.events[self.i]
         self.i += 1
         name = type(ev).__name__
+        chars_before = self.chars
         if name == "ScalarEvent":
             node = Node("scalar", ev)
             node.value = ev.value
+            self.chars += len(ev.value)
             try:
                 if node.tag is not None and node.tag != "!":
                     data = _construct_tagged(node.tag, ev.value)
@@ -214,6 +219,10 @@ class _Builder:
                 raise self.fail(f"alias *{node.anchor} names no anchor defined before it", node)
             data, size = self.anchor_data[node.anchor]
             self.aliases.append((node, tuple(self.stack)))
+            self.chars += self.anchor_chars[node.anchor]
+            if self.chars > MAX_EXPANDED_CHARS:  # a few aliases of a long text: a byte bomb
+                raise self.fail(f"aliases expand to more than {MAX_EXPANDED_CHARS:,} characters "
+                                "of text (an alias bomb?)", node)
         elif name == "MappingStartEvent":
             node, data, size = self._mapping(ev, depth)
         elif name == "SequenceStartEvent":
@@ -228,6 +237,7 @@ class _Builder:
         if node.anchor is not None and node.kind != "alias":
             self.anchors[node.anchor] = node
             self.anchor_data[node.anchor] = (data, size)
+            self.anchor_chars[node.anchor] = self.chars - chars_before
         return node, data, size
 
     def _mapping(self, ev: Any, depth: int) -> tuple[Node, dict, int]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qteditor.core.entry import Entry
 from qteditor.core.errors import FormatError
@@ -64,3 +66,37 @@ def test_billion_laughs_is_refused():
     raw = ("---\n" + "\n".join(lines) + "\n---\n").encode()
     result = _timed(raw, 5.0)
     assert isinstance(result, FormatError) and "alias" in str(result)
+
+
+def test_an_alias_byte_bomb_is_refused_where_it_goes_off():
+    """A 1 MB string and 3,000 aliases of it: 3 GB of text once expanded (few nodes)."""
+    refs = ", ".join(["*b"] * 3000)
+    raw = f'---\nblob: &b "{"x" * 1_000_000}"\nrefs: [{refs}]\n---\n'.encode()
+    result = _timed(raw, 5.0)
+    assert isinstance(result, FormatError)
+    assert str(result).startswith("h.md:3:") and "characters of text (an alias bomb?)" in str(result)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 3000), st.integers(0, 30), st.booleans())
+def test_expanded_text_is_bounded_exactly(blob, refs, nested):
+    """Refused exactly when the text of every scalar, aliases expanded, passes the bound."""
+    from qteditor.core import yamlspan
+
+    cap = 20_000
+    items = ", ".join(["*b"] * refs)
+    value = f"[{items}]" if not nested else f"{{k: [{items}]}}"
+    raw = f'---\nblob: &b "{"x" * blob}"\nrefs: {value}\n---\n'.encode()
+    expanded = len("blob") + len("refs") + blob * (1 + refs) + (len("k") if nested else 0)
+    old = yamlspan.MAX_EXPANDED_CHARS
+    yamlspan.MAX_EXPANDED_CHARS = cap
+    try:
+        result = _timed(raw, 5.0)
+    finally:
+        yamlspan.MAX_EXPANDED_CHARS = old
+    if expanded > cap:
+        assert isinstance(result, FormatError) and "alias bomb" in str(result)
+    else:
+        assert isinstance(result, Entry)
+        got = result.fields()["refs"]
+        assert (got["k"] if nested else got) == ["x" * blob] * refs
