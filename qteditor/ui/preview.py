@@ -101,13 +101,6 @@ def data_image(uri: str, ratio: float = 1.0, color: str = "") -> QImage | None:
     return image
 
 
-def math_ready() -> bool:
-    """True once the formula typesetter is imported (the first import takes ~0.3 s)."""
-    import sys
-
-    return "ziamath" in sys.modules and "markdown_it" in sys.modules
-
-
 def warm_up() -> None:
     """Import the renderer and typesetter (run on a worker thread after the window shows)."""
     from ..core.render import math_svg
@@ -211,7 +204,9 @@ class PreviewPane(QWidget):
         serial = self._serial
         fields = self._fields
         answer = fields.get("answer") if isinstance(fields.get("answer"), str) else ""
-        if len(answer) < OFF_THREAD_CHARS and (math_ready() or "$" not in answer):
+        # on this thread only what cannot take long: a short answer without formulas (a
+        # formula may take seconds to typeset; the window never waits for one)
+        if len(answer) < OFF_THREAD_CHARS and "$" not in answer:
             start = time.perf_counter()
             self._show(serial, compose(fields), time.perf_counter() - start)
         else:

@@ -80,3 +80,71 @@ def test_hostile_markdown_is_defused(markdown):
     for url in re.findall(r'(?:href|src)="([^"]*)"', tags):
         assert url.startswith(("http:", "https:", "mailto:", "#", "data:image/svg+xml;base64,")), url
         assert not (url.startswith("http") and 'src="' + url in tags)  # no remote images
+
+
+# ---------------------------------------------------------------------------- typesetting budget
+@pytest.fixture
+def typesetter(monkeypatch):
+    """Counts the formulas handed to the typesetter (each real call is kept as it is)."""
+    import ziamath
+
+    from qteditor.core import render
+
+    render.clear_math_cache()
+    render_markdown.cache_clear()
+    calls = []
+    real = ziamath.Latex
+
+    def counting(tex, *args, **kwargs):
+        calls.append(tex)
+        return real(tex, *args, **kwargs)
+
+    monkeypatch.setattr(ziamath, "Latex", counting)
+    yield calls
+    render.clear_math_cache()
+    render_markdown.cache_clear()
+
+
+@pytest.mark.parametrize("text", [
+    "$$\n" + "x\n" * 100_000,  # an unclosed $$ over 100,000 lines: one formula to the end
+    "Before $$" + "\\frac{1}{2}" * 10_000 + "$$ after",
+    "$" + "\\frac{1}{2}" * 10_000 + "$",
+])
+def test_a_formula_over_the_size_budget_shows_as_source_with_a_note(text, typesetter):
+    import time
+
+    start = time.perf_counter()
+    html = render_markdown(text)
+    assert time.perf_counter() - start < 10.0  # linear: no typesetting at all here
+    assert typesetter == []
+    assert re.search(r'<code[^>]*title="shown as source: longer than 3,000 characters"', html)
+    assert "1 formula shown as source (1 longer than 3,000 characters)" in html
+    assert "\\frac{1}{2}" in html or "x\nx\n" in html  # the source itself is shown
+
+
+def test_past_the_time_budget_formulas_show_as_source_and_typeset_ones_stay(typesetter,
+                                                                          monkeypatch):
+    from qteditor.core import render
+
+    render_markdown("$a$")  # typeset once: kept
+    monkeypatch.setattr(render, "MATH_SECONDS", 0.0)  # the budget is gone before the first
+    render_markdown.cache_clear()
+    html = render_markdown(" ".join(f"$x_{{{i}}}$" for i in range(500)) + " and $a$")
+    assert typesetter == ["a"]  # nothing more was typeset
+    assert html.count('class="math math-inline math-source"') == 500
+    assert html.count('<img class="math math-inline"') == 1  # $a$ from before
+    assert "500 formulas shown as source (500 left once typesetting had taken 0 s)" in html
+
+
+def test_time_spent_typesetting_one_answer_is_bounded(typesetter, monkeypatch):
+    import time
+
+    from qteditor.core import render
+
+    monkeypatch.setattr(render, "MATH_SECONDS", 0.5)
+    start = time.perf_counter()
+    html = render_markdown(" ".join(f"${'x+' * 200}y_{{{i}}}$" for i in range(200)))
+    took = time.perf_counter() - start
+    typeset = len(typesetter)
+    assert 0 < typeset < 200 and html.count("math-source") == 200 - typeset
+    assert took < 0.5 + 5.0  # the budget, plus the one formula that was running
