@@ -80,17 +80,136 @@ class Parsed:
     merges: bool = False
 
 
-_BRACKETS = re.compile(r"[\[\]{}]")
+_BLOCK_HEADER = re.compile(r"[|>][-+0-9]*[ \t]*(?:#.*)?$")
+_PROPERTY = re.compile(r"[&!][^ \t,\[\]{}]*")
+_FLOW_TEXT = re.compile(r"[^\[\]{},'\" \t#]+")  # plain text inside a flow collection
+_DQ_STOP = re.compile(r'[\\"]')
 
 
 def _flow_depth(text: str) -> int:
-    """The deepest bracket nesting (flow collections), counted only when there are many."""
+    """The deepest nesting of flow collections (``[…]``, ``{…}``), worked out only when there
+    are many brackets at all. Only structural brackets count, not those inside quoted, plain or
+    block scalars or comments (an answer with 151 ``[a, b)`` is not nested at all). Both YAML
+    parsers take time that grows with the square of this depth, so it is checked before them;
+    the builder checks the real depth of every node afterwards."""
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return 0
     depth = deepest = 0
-    for m in _BRACKETS.finditer(text):
-        depth += 1 if m.group() in "[{" else -1
-        deepest = max(deepest, depth)
+    quote = ""  # a quoted scalar that goes on over lines
+    block_owner: int | None = None  # in a block scalar: the column of its key or dash
+    plain_owner: int | None = None  # a plain scalar may go on: the column of its key or dash
+    pending_owner: int | None = None  # a line ended awaiting a value: the column of its key
+    at_node = True
+    for raw_line in text.split("\n"):
+        line = raw_line[:-1] if raw_line.endswith("\r") else raw_line
+        body = line.lstrip(" ")
+        indent = len(line) - len(body)
+        blank = not body.strip(" \t")
+        if block_owner is not None:
+            if blank or indent > block_owner:
+                continue  # block scalar text
+            block_owner = None
+        if plain_owner is not None and depth == 0 and not quote:
+            if blank:
+                continue
+            if indent > plain_owner and not body.startswith("#"):
+                continue  # the plain scalar goes on: text (and perhaps a comment)
+            plain_owner = None
+        if depth == 0 and not quote:
+            at_node = True
+        # the column of the key or dash the next node belongs to (-1: the root)
+        owner = pending_owner if pending_owner is not None else -1
+        pending_owner = None
+        node_col: int | None = None  # where the next node's properties (&anchor, !tag) began
+        commented = False
+        after_text = False  # the last character read was plain text (a "#" there is text)
+        i, n = indent, len(line)
+        while i < n:
+            if quote == "'":
+                end = line.find("'", i)
+                if end < 0:
+                    break  # goes on on the next line
+                if end + 1 < n and line[end + 1] == "'":
+                    i = end + 2
+                    continue
+                quote, at_node, after_text, i = "", False, False, end + 1
+                continue
+            if quote == '"':
+                m = _DQ_STOP.search(line, i)
+                if m is None:
+                    break
+                if m.group() == "\\":
+                    i = m.end() + 1
+                    continue
+                quote, at_node, after_text, i = "", False, False, m.end()
+                continue
+            c = line[i]
+            if c in " \t":
+                after_text = False
+                i += 1
+                continue
+            if c == "#" and not after_text:  # where a token could start, as libyaml reads it
+                commented = True
+                break  # a comment to the end of the line
+            if c in "&!" and at_node:
+                if node_col is None:
+                    node_col = i
+                i = _PROPERTY.match(line, i).end()
+                continue
+            if c in "'\"" and at_node:
+                quote = c
+                i += 1
+                continue
+            if c in "[{" and (depth > 0 or at_node):
+                depth += 1
+                deepest = max(deepest, depth)
+                at_node = True
+                i += 1
+                continue
+            if depth > 0:  # inside a flow collection
+                if c in "]}":
+                    depth -= 1
+                    at_node = False
+                elif c == ",":
+                    at_node = True
+                elif c in ":?" and (i + 1 >= n or line[i + 1] in " \t,[]{}"):
+                    at_node = True
+                else:
+                    m = _FLOW_TEXT.match(line, i)
+                    at_node, after_text = False, True
+                    i = m.end() if m else i + 1
+                    continue
+                after_text = False
+                i += 1
+                continue
+            # block context: indicators, then one node
+            if c in "-?:" and (i + 1 >= n or line[i + 1] in " \t"):
+                if c != ":":
+                    owner = i
+                at_node, node_col = True, None
+                i += 1
+                continue
+            if c in "|>" and at_node and _BLOCK_HEADER.match(line, i):
+                block_owner = owner
+                break
+            # a plain scalar: a key (its value follows ": ") or text to the end of the line
+            colon = line.find(": ", i)
+            comment = line.find(" #", i)
+            key_col = node_col if node_col is not None else i
+            node_col = None
+            if colon >= 0 and (comment < 0 or colon < comment):
+                owner, at_node, i = key_col, True, colon + 1
+                continue
+            rest = line[i:comment] if comment >= 0 else line[i:]
+            if not rest.rstrip(" \t").endswith(":"):  # not a key without a value
+                plain_owner = owner
+                at_node = False
+            else:
+                owner, at_node = key_col, True
+            break
+        if (depth == 0 and not quote and block_owner is None and at_node
+                and (i >= n or commented)):
+            pending_owner = owner  # "key:" or "-" at the end of the line: its value follows
     return deepest
 
 
