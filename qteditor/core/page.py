@@ -9,7 +9,7 @@ from typing import Any
 
 from . import slugs
 from .related import related_items
-from .render import render_markdown
+from .render import render_markdown, safe_href
 
 TITLE_CUT = 60  # characters search engines show of a title
 DESCRIPTION_CUT = 160  # … and of a description
@@ -106,8 +106,11 @@ def body_html(fields: dict, answer_html: str | None = None) -> str:
     if items:
         parts.append('<div class="qt-related"><h2>Related articles</h2><ul>')
         for item in items:
+            title = html.escape(_text(item, "title"))
+            href = safe_href(_text(item, "url"))  # javascript: and the like stay text
+            link = f'<a href="{html.escape(href)}">{title}</a>' if href else f"<span>{title}</span>"
             parts.append(
-                f'<li><a href="{html.escape(_text(item, "url"))}">{html.escape(_text(item, "title"))}</a>'
+                f'<li>{link}'
                 f' <span class="qt-related-subject">{html.escape(_text(item, "subject"))}</span></li>'
             )
         parts.append("</ul></div>")

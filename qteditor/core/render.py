@@ -109,14 +109,27 @@ def parser() -> MarkdownIt:
     return md
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_IGNORED = re.compile(r"[\x00-\x20\x7f]")  # what browsers drop from a URL before reading it
+
+
+def safe_href(url: str) -> str | None:
+    """``url`` when it may be written into a page as a link target: http(s), mailto, or
+    site-relative (``/learn/…``, ``#anchor``, a relative path); None for anything else
+    (``javascript:``, ``data:``, ``file:``, ``//other.host``, backslashes …), which stays text."""
+    target = _IGNORED.sub("", url)  # "java\tscript:" and " javascript:" are javascript: too
+    if not target or "\\" in target or target.startswith("//"):
+        return None
+    scheme = _SCHEME.match(target)
+    if scheme is None:
+        return url.strip() if ":" not in target.split("/")[0] else None
+    return url.strip() if scheme.group().lower() in _SAFE_SCHEMES else None
+
+
 def _valid_link(url: str) -> bool:
-    """Only web and mail links (and in-page anchors) become links."""
-    target = url.strip().lower()
-    if target.startswith("#"):
-        return True
-    if ":" not in target.split("/")[0]:
-        return True  # relative link: stays inert in the preview, kept for export
-    return target.startswith(_SAFE_SCHEMES)
+    """Only web and mail links, in-page anchors and site-relative links become links (a
+    relative link stays inert in the preview and is kept for export)."""
+    return safe_href(url) is not None
 
 
 # Typesetting budgets. The typesetter's time grows faster than a formula's length (a 3,000

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qteditor.core import codec
 from qteditor.core.entry import Entry
@@ -148,3 +150,50 @@ def test_time_spent_typesetting_one_answer_is_bounded(typesetter, monkeypatch):
     typeset = len(typesetter)
     assert 0 < typeset < 200 and html.count("math-source") == 200 - typeset
     assert took < 0.5 + 5.0  # the budget, plus the one formula that was running
+
+
+# ---------------------------------------------------------------------------- links in pages
+URL_PIECES = st.sampled_from(["javascript:", "JaVaScRiPt:", "java\tscript:", " ", "\x01", "\n",
+                              "data:", "vbscript:", "file:", "http:", "https:", "mailto:", "//",
+                              "/", "\\", "evil.com", "alert(1)", "#", "learn", ":", "%6a", "&#106;",
+                              "?q=1", "x"])
+
+
+def _browser_reads(href: str) -> str:
+    """How a browser reads an href: entities decoded, controls and spaces dropped."""
+    import html as html_module
+
+    return re.sub(r"[\x00-\x20\x7f]", "", html_module.unescape(href))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(URL_PIECES, min_size=1, max_size=6).map("".join))
+def test_links_written_into_pages_are_web_mail_or_site_relative(url):
+    from qteditor.core.page import page_html
+
+    fields = {"title": "T", "subject": "S", "score": -1.0,
+              "related_article1": {"id": 1, "title": "Other", "subject": "S", "url": url}}
+    page = page_html(fields)
+    for href in re.findall(r'href="([^"]*)"', page):
+        seen = _browser_reads(href)
+        scheme = re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", seen)
+        assert (scheme.group().lower() in ("http:", "https:", "mailto:") if scheme
+                else not seen.startswith(("//", "/\\", "\\")) and ":" not in seen.split("/")[0]), href
+    assert "Other" in page  # the title stays, as text when its url is not a safe link
+
+
+def test_a_javascript_related_url_is_text_in_render_and_export(tmp_path, capsys):
+    from qteditor.cli import main
+
+    path = tmp_path / "e.md"
+    path.write_bytes(b"---\ntitle: T\nsubject: S\nanswer: >-\n    Hi\nscore: -1.0\nrelated_article1:\n"
+                     b"    id: 1\n    title: Evil\n    subject: S\n"
+                     b"    url: javascript:alert(document.domain)\n"
+                     b"related_article2:\n    id: 2\n    title: Good\n    subject: S\n"
+                     b"    url: /learn/s/questions/good\n---\n")
+    assert main(["render", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "javascript:" not in out and "<span>Evil</span>" in out
+    assert '<a href="/learn/s/questions/good">Good</a>' in out
+    assert main(["export", str(path), "-o", str(tmp_path / "p.html")]) == 0
+    assert "javascript:" not in (tmp_path / "p.html").read_text()
