@@ -286,6 +286,16 @@ def remove_stale_temporaries(path: str) -> int:
     return removed
 
 
+def clean_stale_temporaries(path: str) -> int:
+    """Remove what killed saves of ``path`` left behind, if no writer holds its lock at this
+    moment (never waits: a save in progress is left alone). Returns how many were removed."""
+    try:
+        with locked(path, timeout=0) as target:
+            return remove_stale_temporaries(target)
+    except SaveError:
+        return 0
+
+
 def _fsync_folder(folder: str) -> None:
     try:
         dfd = os.open(folder, os.O_RDONLY)

@@ -480,6 +480,7 @@ class MainWindow(QMainWindow):
     def open_file(self, path: Path) -> bool:
         if not self.maybe_save():
             return False
+        storage.clean_stale_temporaries(str(path))  # left by a killed save (never waits)
         if self.collection is None or self.collection not in path.resolve().parents:
             self._set_collection(collection_of(path), open_first=False)
         try:

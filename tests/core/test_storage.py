@@ -172,3 +172,14 @@ def test_a_250_character_file_name_saves(tmp_path):
     path.write_bytes(b"old")
     storage.write_atomic(str(path), b"new")
     assert path.read_bytes() == b"new" and os.listdir(tmp_path) == [path.name]
+
+
+def test_the_next_save_removes_temporaries_a_killed_save_left(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_bytes(b"old")
+    stale = tmp_path / (storage._tmp_stem(str(path)) + "deadbeef.tmp")
+    stale.write_bytes(b"half a save")
+    storage.write_atomic(str(path), b"new")
+    assert os.listdir(tmp_path) == ["a.md"]
+    stale.write_bytes(b"again")
+    assert storage.clean_stale_temporaries(str(path)) == 1 and os.listdir(tmp_path) == ["a.md"]

@@ -337,3 +337,34 @@ def test_opening_a_fifo_never_blocks_the_window(window, tmp_path):
     assert window.open_file(fifo) is False
     assert "named pipe" in window.error_view.message.text()
     assert window.error_view.text.isReadOnly() and not window.error_view.save_button.isEnabled()
+
+
+def test_opening_a_file_removes_the_temporaries_a_killed_save_left(window, tmp_path):
+    from qteditor.core import storage
+
+    path = _entry(tmp_path)
+    stale = path.parent / (storage._tmp_stem(str(path)) + "0badf00d.tmp")
+    stale.write_bytes(b"x" * 1000)  # what a SIGKILL mid-save leaves
+    other = path.parent / (storage._tmp_stem(str(path.parent / "other.md")) + "12345678.tmp")
+    other.write_bytes(b"another file's")
+    assert window.open_file(path)
+    assert not stale.exists() and other.exists()
+
+
+@pytest.mark.timeout(30)
+def test_a_save_in_progress_keeps_its_temporary_and_the_window_does_not_wait(window, tmp_path):
+    import fcntl
+
+    from qteditor.core import storage
+
+    path = _entry(tmp_path)
+    tmp = path.parent / (storage._tmp_stem(str(path)) + "0badf00d.tmp")
+    tmp.write_bytes(b"being written")
+    fd = os.open(path, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # another writer holds the file's lock
+    try:
+        start = time.monotonic()
+        assert window.open_file(path)
+        assert time.monotonic() - start < 5 and tmp.exists()
+    finally:
+        os.close(fd)
