@@ -115,26 +115,74 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------- set
+PATCH_MAX_BYTES = 64 * 1024 * 1024
+PATCH_MAX_DEPTH = 150  # as deep as a front matter may nest
+
+
+def _patch_text(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise UsageError(f"{source}:{line}:{col}: the patch is not UTF-8 text (byte "
+                         f"0x{data[exc.start:exc.start + 1].hex()})") from None
+
+
+def _check_patch_values(patch: Any, source: str) -> None:
+    """A patch nests at most PATCH_MAX_DEPTH levels and holds only text that can be written
+    (no lone surrogates, from a JSON \\ud800 escape or a command line that is not UTF-8)."""
+    stack = [(patch, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > PATCH_MAX_DEPTH:
+            raise UsageError(f"{source}:1:1: the patch nests deeper than {PATCH_MAX_DEPTH} levels")
+        if isinstance(value, dict):
+            for k, v in value.items():
+                stack.append((k, depth))
+                stack.append((v, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise UsageError(f"{source}:1:1: the patch holds {value[exc.start]!r}, which is not "
+                                 "a character UTF-8 can store (a lone surrogate)") from None
+
+
 def _read_patch(spec: str) -> dict:
     if spec == "-":
-        text = sys.stdin.read()
         source = "<stdin>"
+        stream = getattr(sys.stdin, "buffer", None)
+        text = (_patch_text(stream.read(PATCH_MAX_BYTES + 1), source) if stream is not None
+                else sys.stdin.read())
     elif spec.startswith("@"):
         source = spec[1:]
         try:
-            with open(source, encoding="utf-8") as fh:
-                text = fh.read()
+            with open(source, "rb") as fh:  # a pipe is fine here (@<(…)): the user asked for it
+                data = fh.read(PATCH_MAX_BYTES + 1)
         except OSError as exc:
             raise UsageError(f"cannot read the patch file {source}: {exc.strerror or exc}") from None
+        if len(data) > PATCH_MAX_BYTES:
+            raise UsageError(f"{source}:1:1: the patch is larger than {PATCH_MAX_BYTES:,} bytes")
+        text = _patch_text(data, source)
     else:
         text, source = spec, "<argument>"
+    if len(text) > PATCH_MAX_BYTES:
+        raise UsageError(f"{source}:1:1: the patch is larger than {PATCH_MAX_BYTES:,} bytes")
     try:
         patch = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"{source}:{exc.lineno}:{exc.colno}: the patch is not valid JSON: "
                          f"{exc.msg}") from None
+    except RecursionError:
+        raise UsageError(f"{source}:1:1: the patch nests deeper than {PATCH_MAX_DEPTH} levels") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise UsageError(f"{source}:1:1: the patch cannot be read: {exc}") from None
     if not isinstance(patch, dict):
         raise UsageError(f"{source}:1:1: the patch must be a JSON object")
+    _check_patch_values(patch, source)
     return patch
 
 
@@ -158,6 +206,7 @@ def cmd_set(args: argparse.Namespace) -> int:
         for text in assignments:
             if "=" not in text:
                 raise UsageError(f"set: expected KEY=VALUE, got {text!r}")
+        _check_patch_values(assignments, "<argument>")  # a command line that is not UTF-8
     status = EXIT_OK
     changed = unchanged = 0
     def change(entry: Entry) -> dict:

@@ -321,3 +321,33 @@ def test_show_json_of_an_alias_byte_bomb_is_a_located_error_not_cut_output(tmp_p
                           capture_output=True, text=True, cwd=REPO, timeout=60)
     assert proc.returncode == 1 and proc.stdout == ""
     assert proc.stderr.startswith(f"{bomb}:3:") and "alias bomb" in proc.stderr
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda d: d.write_bytes(b'{"title": "caf\xe9"}'), ":1:15: the patch is not UTF-8 text (byte 0xe9)"),
+    (lambda d: d.write_text("[" * 100_000 + "]" * 100_000), "nests deeper than 150"),
+    (lambda d: d.write_text('{"a": ' * 100_000 + "1" + "}" * 100_000), "nests deeper than 150"),
+    (lambda d: d.write_text('{"a": ' * 200 + "1" + "}" * 200), "nests deeper than 150"),
+    (lambda d: d.write_text('{"title": "\\ud800"}'), "a lone surrogate"),
+    (lambda d: d.write_text('{"\\udfff": 1}'), "a lone surrogate"),
+    (lambda d: d.write_text('{"id": ' + "9" * 5000 + "}"), "the patch cannot be read"),
+])
+def test_a_bad_patch_file_is_a_usage_error_with_a_message(entry_file, tmp_path, capsys, make, words):
+    patch = tmp_path / "patch.json"
+    make(patch)
+    code, _, err = run("set", "--json", f"@{patch}", entry_file, capsys=capsys)
+    assert code == 2 and words in err and "internal error" not in err, err
+    assert err.startswith(f"{patch}:1:")
+    assert entry_file.read_bytes() == SAMPLE.encode()
+
+
+def test_a_command_line_or_stdin_that_is_not_utf8_is_a_usage_error(entry_file):
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    exe = [sys.executable, "-m", "qteditor", "set"]
+    proc = subprocess.run([*exe, os.fsencode(entry_file), b"title=caf\xe9"], env=env,
+                          capture_output=True, cwd=REPO)
+    assert proc.returncode == 2 and b"lone surrogate" in proc.stderr, proc.stderr
+    proc = subprocess.run([*exe, "--json", "-", str(entry_file)], input=b'{"title": "\xff"}',
+                          env=env, capture_output=True, cwd=REPO)
+    assert proc.returncode == 2 and proc.stderr.startswith(b"<stdin>:1:12: the patch is not UTF-8")
+    assert entry_file.read_bytes() == SAMPLE.encode()
