@@ -59,18 +59,22 @@ def _out(text: str) -> None:
 def _show_text(fields: Any, body: str) -> str:
     lines: list[str] = []
 
+    from .core.yamlspan import _key_text, json_safe
+
     def emit(prefix: str, value: Any) -> None:
-        if isinstance(value, dict):
+        if isinstance(value, dict):  # every key, in its own line (1 and '1' both stay)
             if not value:
                 lines.append(f"{prefix}: {{}}")
             for k, v in value.items():
-                emit(f"{prefix}.{k}" if prefix else str(k), v)
+                key = k if isinstance(k, str) else _key_text(k)
+                emit(f"{prefix}.{key}" if prefix else key, v)
         elif isinstance(value, list):
             if not value:
                 lines.append(f"{prefix}: []")
             for i, v in enumerate(value):
                 emit(f"{prefix}[{i}]", v)
         else:
+            value = json_safe(value)
             text = json.dumps(value) if not isinstance(value, str) else value
             if isinstance(value, (int, float, bool)) or value is None:
                 text = json.dumps(value)
@@ -82,9 +86,7 @@ def _show_text(fields: Any, body: str) -> str:
             else:
                 lines.append(f"{prefix}: {text}")
 
-    from .core.yamlspan import json_safe
-
-    emit("", json_safe(fields) if isinstance(fields, (dict, list)) else fields)
+    emit("", fields)
     lines.append("--- body ---")
     lines.append(body)
     return "\n".join(lines)
@@ -93,24 +95,33 @@ def _show_text(fields: Any, body: str) -> str:
 def cmd_show(args: argparse.Namespace) -> int:
     from .core.entry import Entry
     from .core.errors import QtEditorError
-    from .core.yamlspan import json_safe
+    from .core.yamlspan import KeyCollision, json_fields
 
     status = EXIT_OK
     for path in args.files:
         try:
             entry = Entry.load(path)
+            fields = entry.fields()
+            if args.json:
+                out = {"path": path, "fields": json_fields(fields), "body": entry.body}
+                text = json.dumps(out, ensure_ascii=False) + "\n"
+            else:
+                text = _show_text(fields, entry.body) + "\n"
+                if len(args.files) > 1:
+                    text = f"==> {path} <==\n" + text
+        except KeyCollision as exc:  # located at the second key
+            lines = entry.field_lines(exc.mapping + (exc.keys[1],)) if not any(
+                isinstance(p, (int, tuple)) and not isinstance(p, bool) for p in exc.mapping) \
+                else None  # a key inside a list: the file's first line
+            exc.line = lines[0] if lines else 1
+            _report(exc, path)
+            status = EXIT_FAILED
+            continue
         except QtEditorError as exc:
             _report(exc, path)
             status = EXIT_FAILED
             continue
-        fields = entry.fields()
-        if args.json:
-            out = {"path": path, "fields": json_safe(fields), "body": entry.body}
-            _out(json.dumps(out, ensure_ascii=False) + "\n")
-        else:
-            if len(args.files) > 1:
-                _out(f"==> {path} <==\n")
-            _out(_show_text(fields, entry.body) + "\n")
+        _out(text)
     return status
 
 

@@ -10,6 +10,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qteditor.cli import main
 from qteditor.core.entry import Entry
@@ -351,3 +353,45 @@ def test_a_command_line_or_stdin_that_is_not_utf8_is_a_usage_error(entry_file):
                           env=env, capture_output=True, cwd=REPO)
     assert proc.returncode == 2 and proc.stderr.startswith(b"<stdin>:1:12: the patch is not UTF-8")
     assert entry_file.read_bytes() == SAMPLE.encode()
+
+
+KEY_SPELLINGS = ["1", "'1'", "2024-01-01", "'2024-01-01'", "null", "'null'", "true", "'true'",
+                 "1.0", "'1.0'", "x", "0", "false", "~", "'~'"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(KEY_SPELLINGS), min_size=1, max_size=6, unique=True))
+def test_show_json_keeps_every_key_or_refuses(tmp_path_factory, spellings):
+    """Every key of the file is in the JSON, or show refuses naming the keys; never one lost."""
+    import contextlib
+
+    path = tmp_path_factory.mktemp("keys") / "k.md"
+    path.write_text("---\n" + "".join(f"{k}: v{i}\n" for i, k in enumerate(spellings)) + "---\n")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["show", "--json", str(path)])
+    if code == 0:
+        fields = json.loads(out.getvalue())["fields"]
+        assert sorted(fields.values()) == sorted(f"v{i}" for i in range(len(spellings)))
+    else:
+        assert code == 1 and out.getvalue() == ""
+        message = err.getvalue()
+        assert message.startswith(f"{path}:") and ("would both be written" in message
+                                                   or "are different in YAML" in message
+                                                   or "duplicate key" in message), message
+        if "duplicate key" in message:  # only keys YAML itself reads as the same
+            assert {"null", "~"} <= set(spellings)
+
+
+def test_keys_one_and_true_are_not_called_duplicates(tmp_path, capsys):
+    path = tmp_path / "k.md"
+    path.write_text("---\n1: a\ntrue: b\n---\n")
+    code, _, err = run("show", "--json", path, capsys=capsys)
+    assert code == 1 and "duplicate" not in err
+    assert err.startswith(f"{path}:3:1: the keys 1 (line 2) and true are different in YAML")
+    path.write_text("---\n1: a\n'1': b\n---\n")
+    code, out, err = run("show", "--json", path, capsys=capsys)
+    assert code == 1 and out == "" and err.startswith(
+        f"{path}:3:1: the keys 1 and '1' would both be written \"1\" in JSON")
+    code, out, _ = run("show", path, capsys=capsys)  # the text view shows both
+    assert code == 0 and "1: a\n1: b\n" in out

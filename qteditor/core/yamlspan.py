@@ -394,11 +394,14 @@ class _Builder:
             except TypeError:
                 raise self.fail("this kind of mapping key is not supported", knode) from None
             if seen:
-                raise self.fail(
-                    f"duplicate key '{kdata}' (first defined at line "
-                    f"{first_line[kdata] + self.line0})",
-                    knode,
-                )
+                first = next(k for k in first_line if k == kdata)
+                where = f"line {first_line[kdata] + self.line0}"
+                if type(first) is type(kdata) or _key_sig(first) == _key_sig(kdata):
+                    raise self.fail(f"duplicate key '{kdata}' (first defined at {where})", knode)
+                raise self.fail(  # 1 and true, 1 and 1.0: two keys to YAML, one to Python
+                    f"the keys {_yaml_key(first)} ({where}) and {_yaml_key(kdata)} are different "
+                    "in YAML, but a program reading this file sees one key (they compare equal); "
+                    "quote one of them to make it text", knode)
             first_line[kdata] = knode.line
             data[kdata] = vdata
         end = events[self.i]
@@ -477,6 +480,14 @@ def same(a: Any, b: Any) -> bool:
     return a == b
 
 
+def _yaml_key(key: Any) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    return repr(key) if isinstance(key, str) else str(key)
+
+
 def _key_sig(key: Any) -> tuple:
     return (type(key).__name__, repr(key))
 
@@ -492,6 +503,38 @@ def unshare(value: Any) -> Any:
 
 def is_scalar(value: Any) -> bool:
     return not isinstance(value, (dict, list))
+
+
+class KeyCollision(FormatError):
+    """Two keys of one mapping that JSON would write as the same text (``1`` and ``'1'``)."""
+
+    def __init__(self, message: str, path: tuple, keys: tuple):
+        super().__init__(message)
+        self.mapping = path  # the data keys of the mapping that holds them
+        self.keys = keys
+
+
+def json_fields(value: Any, _path: tuple = ()) -> Any:
+    """``json_safe``, but refusing (KeyCollision) two keys of one mapping that become the same
+    JSON text (``1`` and ``'1'``, a date and its quoted form, ``null`` and ``'null'``), which
+    ``json_safe`` would silently merge: every key is kept or the output refused."""
+    if isinstance(value, dict):
+        out: dict = {}
+        source: dict = {}
+        for k, v in value.items():
+            text = k if isinstance(k, str) else _key_text(k)
+            if text in out:
+                other = source[text]
+                raise KeyCollision(
+                    f"the keys {_yaml_key(other)} and {_yaml_key(k)} would both be written "
+                    f"\"{text}\" in JSON, so one would be lost; quote or rename one of them",
+                    _path, (other, k))
+            source[text] = k
+            out[text] = json_fields(v, _path + (k,))
+        return out
+    if isinstance(value, list):
+        return [json_fields(v, _path + (i,)) for i, v in enumerate(value)]
+    return json_safe(value)
 
 
 def json_safe(value: Any) -> Any:
