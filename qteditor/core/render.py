@@ -140,6 +140,11 @@ def _valid_link(url: str) -> bool:
 # text; formulas typeset once are kept (a later render of the answer shows more of them).
 MAX_FORMULA_CHARS = 3_000
 MATH_SECONDS = 4.0
+# What a typeset formula may measure (px at the preview's size): the corpus's widest is 12,725
+# x 18, its largest 535 x 69; \rule{10000cm}{10000cm} would be an image of 14 billion pixels
+MAX_FORMULA_SIDE = 50_000
+MAX_FORMULA_AREA = 2_000_000
+_SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="([0-9.]+)[a-z]*"[^>]*?\sheight="([0-9.]+)[a-z]*"')
 _SVG_CACHE_SIZE = 2048
 _svg_cache: OrderedDict[tuple[str, bool], str | None] = OrderedDict()
 _svg_lock = threading.Lock()
@@ -151,6 +156,7 @@ class MathBudget:
     def __init__(self, seconds: float | None = None):
         self.deadline = time.monotonic() + (MATH_SECONDS if seconds is None else seconds)
         self.too_long = 0
+        self.too_large = 0
         self.out_of_time = 0
 
     def spent(self) -> bool:
@@ -160,10 +166,12 @@ class MathBudget:
         parts = []
         if self.too_long:
             parts.append(f"{self.too_long:,} longer than {MAX_FORMULA_CHARS:,} characters")
+        if self.too_large:
+            parts.append(f"{self.too_large:,} too large to draw")
         if self.out_of_time:
             parts.append(f"{self.out_of_time:,} left once typesetting had taken "
                          f"{MATH_SECONDS:g} s")
-        count = self.too_long + self.out_of_time
+        count = self.too_long + self.too_large + self.out_of_time
         return (f'<p class="qt-note"><em>{count:,} formula{"s" if count != 1 else ""} shown as '
                 f'source ({"; ".join(parts)}).</em></p>') if count else ""
 
@@ -224,6 +232,12 @@ def math_html(tex: str, display: bool, budget: MathBudget | None = None) -> str:
         svg = math_svg(tex, display)
     if svg is None:
         return f'<code class="{kind} math-error">{html.escape(tex)}</code>'
+    size = _SVG_SIZE.search(svg[:2000])
+    width, height = (float(size.group(1)), float(size.group(2))) if size else (0.0, 0.0)
+    if size is None or max(width, height) > MAX_FORMULA_SIDE or width * height > MAX_FORMULA_AREA:
+        if budget is not None:
+            budget.too_large += 1
+        return _as_source(tex, kind, f"too large to draw ({width:,.0f} x {height:,.0f} px)")
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     alt = html.escape(tex, quote=True)
     src = f"data:image/svg+xml;base64,{data}"

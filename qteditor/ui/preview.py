@@ -99,6 +99,8 @@ def data_image(uri: str, ratio: float = 1.0, color: str = "") -> QImage | None:
         return None
     size = renderer.defaultSize()
     scale = max(1.0, ratio) * 1.15
+    if size.width() * size.height() * scale * scale > 64_000_000:  # never a giant image
+        return None
     image = QImage(max(1, round(size.width() * scale)), max(1, round(size.height() * scale)),
                    QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)

@@ -197,3 +197,11 @@ def test_a_javascript_related_url_is_text_in_render_and_export(tmp_path, capsys)
     assert '<a href="/learn/s/questions/good">Good</a>' in out
     assert main(["export", str(path), "-o", str(tmp_path / "p.html")]) == 0
     assert "javascript:" not in (tmp_path / "p.html").read_text()
+
+
+@pytest.mark.parametrize("tex", ["\\rule{10000cm}{10000cm}", "\\hspace{100000cm}x"])
+def test_a_formula_too_large_to_draw_shows_as_source(tex):
+    render_markdown.cache_clear()
+    html = render_markdown(f"See $${tex}$$ and $x^2$.")
+    assert 'title="shown as source: too large to draw (' in html and "1 too large to draw" in html
+    assert html.count("data:image/svg+xml") == 1  # x^2 is drawn
