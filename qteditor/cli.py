@@ -2,8 +2,8 @@
 
     qteditor [PATH]                      open the window (an entry or a collection folder)
     qteditor show [--json] FILE...       print an entry's fields and body
-    qteditor set --json PATCH FILE...    deep-merge a JSON object into each file's front matter
-    qteditor set FILE KEY=VALUE...       set dotted keys, converted to each field's type
+    qteditor set [--force] --json PATCH FILE...   deep-merge a JSON object into each file's front matter
+    qteditor set [--force] FILE KEY=VALUE...      set dotted keys, converted to each field's type
     qteditor render [--fragment] [--json] FILE...   the preview's HTML
     qteditor export FILE -o PAGE.html    a standalone page
     qteditor check [--json] PATH...      problems in files or collections (exit 1 on errors)
@@ -46,22 +46,35 @@ def _report(exc: BaseException, path: str | None = None) -> None:
         print(f"{path or '<input>'}:1:1: {exc}", file=sys.stderr)
 
 
+def _out(text: str) -> None:
+    """Write to stdout in pieces, then flush: a failed or short write raises (exit 1), never a
+    silently cut output."""
+    step = 1 << 20
+    for at in range(0, len(text), step):
+        sys.stdout.write(text[at:at + step])
+    sys.stdout.flush()
+
+
 # ---------------------------------------------------------------------------- show
 def _show_text(fields: Any, body: str) -> str:
     lines: list[str] = []
 
+    from .core.yamlspan import _key_text, json_safe
+
     def emit(prefix: str, value: Any) -> None:
-        if isinstance(value, dict):
+        if isinstance(value, dict):  # every key, in its own line (1 and '1' both stay)
             if not value:
                 lines.append(f"{prefix}: {{}}")
             for k, v in value.items():
-                emit(f"{prefix}.{k}" if prefix else str(k), v)
+                key = k if isinstance(k, str) else _key_text(k)
+                emit(f"{prefix}.{key}" if prefix else key, v)
         elif isinstance(value, list):
             if not value:
                 lines.append(f"{prefix}: []")
             for i, v in enumerate(value):
                 emit(f"{prefix}[{i}]", v)
         else:
+            value = json_safe(value)
             text = json.dumps(value) if not isinstance(value, str) else value
             if isinstance(value, (int, float, bool)) or value is None:
                 text = json.dumps(value)
@@ -73,9 +86,7 @@ def _show_text(fields: Any, body: str) -> str:
             else:
                 lines.append(f"{prefix}: {text}")
 
-    from .core.yamlspan import json_safe
-
-    emit("", json_safe(fields) if isinstance(fields, (dict, list)) else fields)
+    emit("", fields)
     lines.append("--- body ---")
     lines.append(body)
     return "\n".join(lines)
@@ -84,48 +95,105 @@ def _show_text(fields: Any, body: str) -> str:
 def cmd_show(args: argparse.Namespace) -> int:
     from .core.entry import Entry
     from .core.errors import QtEditorError
-    from .core.yamlspan import json_safe
+    from .core.yamlspan import KeyCollision, json_fields
 
     status = EXIT_OK
     for path in args.files:
         try:
             entry = Entry.load(path)
+            fields = entry.fields()
+            if args.json:
+                out = {"path": path, "fields": json_fields(fields), "body": entry.body}
+                text = json.dumps(out, ensure_ascii=False) + "\n"
+            else:
+                text = _show_text(fields, entry.body) + "\n"
+                if len(args.files) > 1:
+                    text = f"==> {path} <==\n" + text
+        except KeyCollision as exc:  # located at the second key
+            lines = entry.field_lines(exc.mapping + (exc.keys[1],)) if not any(
+                isinstance(p, (int, tuple)) and not isinstance(p, bool) for p in exc.mapping) \
+                else None  # a key inside a list: the file's first line
+            exc.line = lines[0] if lines else 1
+            _report(exc, path)
+            status = EXIT_FAILED
+            continue
         except QtEditorError as exc:
             _report(exc, path)
             status = EXIT_FAILED
             continue
-        fields = entry.fields()
-        if args.json:
-            out = {"path": path, "fields": json_safe(fields), "body": entry.body}
-            print(json.dumps(out, ensure_ascii=False))
-        else:
-            if len(args.files) > 1:
-                print(f"==> {path} <==")
-            print(_show_text(fields, entry.body))
+        _out(text)
     return status
 
 
 # ---------------------------------------------------------------------------- set
+PATCH_MAX_BYTES = 64 * 1024 * 1024
+PATCH_MAX_DEPTH = 150  # as deep as a front matter may nest
+
+
+def _patch_text(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise UsageError(f"{source}:{line}:{col}: the patch is not UTF-8 text (byte "
+                         f"0x{data[exc.start:exc.start + 1].hex()})") from None
+
+
+def _check_patch_values(patch: Any, source: str) -> None:
+    """A patch nests at most PATCH_MAX_DEPTH levels and holds only text that can be written
+    (no lone surrogates, from a JSON \\ud800 escape or a command line that is not UTF-8)."""
+    stack = [(patch, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > PATCH_MAX_DEPTH:
+            raise UsageError(f"{source}:1:1: the patch nests deeper than {PATCH_MAX_DEPTH} levels")
+        if isinstance(value, dict):
+            for k, v in value.items():
+                stack.append((k, depth))
+                stack.append((v, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise UsageError(f"{source}:1:1: the patch holds {value[exc.start]!r}, which is not "
+                                 "a character UTF-8 can store (a lone surrogate)") from None
+
+
 def _read_patch(spec: str) -> dict:
     if spec == "-":
-        text = sys.stdin.read()
         source = "<stdin>"
+        stream = getattr(sys.stdin, "buffer", None)
+        text = (_patch_text(stream.read(PATCH_MAX_BYTES + 1), source) if stream is not None
+                else sys.stdin.read())
     elif spec.startswith("@"):
         source = spec[1:]
         try:
-            with open(source, encoding="utf-8") as fh:
-                text = fh.read()
+            with open(source, "rb") as fh:  # a pipe is fine here (@<(…)): the user asked for it
+                data = fh.read(PATCH_MAX_BYTES + 1)
         except OSError as exc:
             raise UsageError(f"cannot read the patch file {source}: {exc.strerror or exc}") from None
+        if len(data) > PATCH_MAX_BYTES:
+            raise UsageError(f"{source}:1:1: the patch is larger than {PATCH_MAX_BYTES:,} bytes")
+        text = _patch_text(data, source)
     else:
         text, source = spec, "<argument>"
+    if len(text) > PATCH_MAX_BYTES:
+        raise UsageError(f"{source}:1:1: the patch is larger than {PATCH_MAX_BYTES:,} bytes")
     try:
         patch = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"{source}:{exc.lineno}:{exc.colno}: the patch is not valid JSON: "
                          f"{exc.msg}") from None
+    except RecursionError:
+        raise UsageError(f"{source}:1:1: the patch nests deeper than {PATCH_MAX_DEPTH} levels") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise UsageError(f"{source}:1:1: the patch cannot be read: {exc}") from None
     if not isinstance(patch, dict):
         raise UsageError(f"{source}:1:1: the patch must be a JSON object")
+    _check_patch_values(patch, source)
     return patch
 
 
@@ -149,6 +217,7 @@ def cmd_set(args: argparse.Namespace) -> int:
         for text in assignments:
             if "=" not in text:
                 raise UsageError(f"set: expected KEY=VALUE, got {text!r}")
+        _check_patch_values(assignments, "<argument>")  # a command line that is not UTF-8
     status = EXIT_OK
     changed = unchanged = 0
     def change(entry: Entry) -> dict:
@@ -161,7 +230,7 @@ def cmd_set(args: argparse.Namespace) -> int:
         try:
             # the patch is applied to the file as it is when it is written, under its lock:
             # two writers at once each keep the other's edit
-            if Entry.update(path, change) is not None:
+            if Entry.update(path, change, force=args.force) is not None:
                 changed += 1
             else:
                 unchanged += 1
@@ -205,8 +274,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .core import storage
     from .core.entry import Entry
     from .core.errors import QtEditorError
-    from .core.page import page_html
+    from .core.page import check_export_target, page_html
 
+    try:
+        check_export_target(args.output, args.file)
+    except QtEditorError as exc:  # the page would replace an entry: a wrong argument
+        raise UsageError(str(exc)) from None
     try:
         fields = Entry.load(args.file).fields()
         storage.write_atomic(args.output, page_html(fields if isinstance(fields, dict) else {})
@@ -420,6 +493,8 @@ def build_parser() -> _Parser:
     setp.add_argument("--json", metavar="PATCH",
                       help="a JSON object to deep-merge (null deletes); @FILE or - for stdin")
     setp.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    setp.add_argument("--force", action="store_true",
+                      help="write read-only files too, and hard-linked ones in place")
     setp.add_argument("targets", nargs="*", metavar="FILE | KEY=VALUE")
     rend = sub.add_parser("render", help="print the preview's HTML (the page, or the answer alone)")
     rend.add_argument("--fragment", action="store_true", help="only the rendered answer")
@@ -435,7 +510,7 @@ def build_parser() -> _Parser:
     fx.add_argument("--rule", metavar="RULE", help="only this rule's fixes")
     fx.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
     fx.add_argument("--force", action="store_true",
-                    help="also write read-only and hard-linked files")
+                    help="write read-only files too, and hard-linked ones in place")
     fx.add_argument("paths", nargs="+", metavar="PATH")
     return parser
 

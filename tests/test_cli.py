@@ -10,6 +10,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qteditor.cli import main
 from qteditor.core.entry import Entry
@@ -233,3 +235,163 @@ def test_two_set_processes_at_once_both_edits_land(tmp_path):
         assert a.wait(60) == 0 and b.wait(60) == 0, (a.stderr.read(), b.stderr.read())
         fields = Entry.load(path).fields()
         assert (fields["author"], fields["subject"]) == (f"A{trial}", f"B{trial}")
+
+
+def test_set_refuses_a_read_only_file_unless_forced(entry_file, capsys):
+    os.chmod(entry_file, 0o444)
+    code, _, err = run("set", entry_file, "author=Me", capsys=capsys)
+    assert code == 1 and err.startswith(f"{entry_file}:1:1: the file is read-only")
+    assert "--force" in err and entry_file.read_bytes() == SAMPLE.encode()
+    code, _, err = run("set", "--force", entry_file, "author=Me", capsys=capsys)
+    assert code == 0, err
+    assert Entry.load(entry_file).fields()["author"] == "Me"
+    assert entry_file.stat().st_mode & 0o777 == 0o444  # still read-only
+
+
+def test_set_refuses_a_hard_linked_file_unless_forced_which_keeps_the_links(entry_file, tmp_path,
+                                                                             capsys):
+    other = tmp_path / "other-name.md"
+    os.link(entry_file, other)
+    code, _, err = run("set", "--json", '{"author": "Me"}', entry_file, capsys=capsys)
+    assert code == 1 and "2 hard links" in err and other.read_bytes() == SAMPLE.encode()
+    code, _, err = run("set", "--force", "--json", '{"author": "Me"}', entry_file, capsys=capsys)
+    assert code == 0, err
+    assert Entry.load(other).fields()["author"] == "Me"  # the other name sees the edit
+    assert os.path.samefile(entry_file, other)
+
+
+def test_fix_refuses_a_read_only_file_unless_forced(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from qteditor.core.resources import resource
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = tmp_path / "site" / "content" / "learn"
+    shutil.copytree(resource("sample") / "content" / "learn", root)
+    chem = root / "chemistry" / "how-do-you-balance-the-equation-for-burning-methane.md"
+    entry = Entry.load(chem)
+    fields = entry.fields()
+    fields["related_article2"]["id"] = 1  # stale: the fix sets it back
+    entry.save(fields)
+    before = chem.read_bytes()
+    os.chmod(chem, 0o444)
+    folder = tmp_path / "site"
+    assert main(["fix", "--rule", "related-stale-id", str(folder)]) == 1
+    assert "read-only" in capsys.readouterr().err and chem.read_bytes() == before
+    assert main(["fix", "--force", "--rule", "related-stale-id", str(folder)]) == 0
+    assert Entry.load(chem).fields()["related_article2"]["id"] == 9005
+
+
+def test_export_never_writes_over_the_entry_or_another_entry(entry_file, tmp_path, capsys):
+    other = tmp_path / "other.md"
+    other.write_bytes(SAMPLE.encode())
+    link = tmp_path / "link-to-entry.html"
+    link.symlink_to(entry_file)
+    hard = tmp_path / "hard-name"
+    os.link(entry_file, hard)  # another name of the entry itself
+    no_ext = tmp_path / "entry-without-extension"
+    no_ext.write_bytes(SAMPLE.encode())
+    for output in (entry_file, other, link, hard, no_ext, tmp_path / "UPPER.MD"):
+        if output.name == "UPPER.MD":
+            output.write_bytes(b"# notes")
+        before = output.read_bytes()
+        code, _, err = run("export", entry_file, "-o", output, capsys=capsys)
+        assert code == 2 and err.startswith(f"{output}:1:1: the output is ") and "Traceback" not in err
+        assert output.read_bytes() == before and entry_file.read_bytes() == SAMPLE.encode()
+    page = tmp_path / "page.html"
+    page.write_bytes(b"<html>an old export</html>")  # an earlier page is replaced
+    assert run("export", entry_file, "-o", page, capsys=capsys)[0] == 0
+    assert page.read_bytes().startswith(b"<!DOCTYPE html>")
+
+
+def test_show_a_fifo_or_a_device_says_what_it_is(tmp_path):
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    proc = subprocess.run([sys.executable, "-m", "qteditor", "show", "--json", str(fifo),
+                           "/dev/zero"], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        f"{fifo}:1:1: this is a named pipe (FIFO), not a regular file; only regular files are read",
+        "/dev/zero:1:1: this is a character device, not a regular file; only regular files are read"]
+
+
+def test_show_json_of_an_alias_byte_bomb_is_a_located_error_not_cut_output(tmp_path):
+    bomb = tmp_path / "bomb.md"
+    refs = ", ".join(["*b"] * 3000)
+    bomb.write_text(f'---\nblob: &b "{"x" * 1_000_000}"\nrefs: [{refs}]\n---\n')
+    proc = subprocess.run([sys.executable, "-m", "qteditor", "show", "--json", str(bomb)],
+                          capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.startswith(f"{bomb}:3:") and "alias bomb" in proc.stderr
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda d: d.write_bytes(b'{"title": "caf\xe9"}'), ":1:15: the patch is not UTF-8 text (byte 0xe9)"),
+    (lambda d: d.write_text("[" * 100_000 + "]" * 100_000), "nests deeper than 150"),
+    (lambda d: d.write_text('{"a": ' * 100_000 + "1" + "}" * 100_000), "nests deeper than 150"),
+    (lambda d: d.write_text('{"a": ' * 200 + "1" + "}" * 200), "nests deeper than 150"),
+    (lambda d: d.write_text('{"title": "\\ud800"}'), "a lone surrogate"),
+    (lambda d: d.write_text('{"\\udfff": 1}'), "a lone surrogate"),
+    (lambda d: d.write_text('{"id": ' + "9" * 5000 + "}"), "the patch cannot be read"),
+])
+def test_a_bad_patch_file_is_a_usage_error_with_a_message(entry_file, tmp_path, capsys, make, words):
+    patch = tmp_path / "patch.json"
+    make(patch)
+    code, _, err = run("set", "--json", f"@{patch}", entry_file, capsys=capsys)
+    assert code == 2 and words in err and "internal error" not in err, err
+    assert err.startswith(f"{patch}:1:")
+    assert entry_file.read_bytes() == SAMPLE.encode()
+
+
+def test_a_command_line_or_stdin_that_is_not_utf8_is_a_usage_error(entry_file):
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    exe = [sys.executable, "-m", "qteditor", "set"]
+    proc = subprocess.run([*exe, os.fsencode(entry_file), b"title=caf\xe9"], env=env,
+                          capture_output=True, cwd=REPO)
+    assert proc.returncode == 2 and b"lone surrogate" in proc.stderr, proc.stderr
+    proc = subprocess.run([*exe, "--json", "-", str(entry_file)], input=b'{"title": "\xff"}',
+                          env=env, capture_output=True, cwd=REPO)
+    assert proc.returncode == 2 and proc.stderr.startswith(b"<stdin>:1:12: the patch is not UTF-8")
+    assert entry_file.read_bytes() == SAMPLE.encode()
+
+
+KEY_SPELLINGS = ["1", "'1'", "2024-01-01", "'2024-01-01'", "null", "'null'", "true", "'true'",
+                 "1.0", "'1.0'", "x", "0", "false", "~", "'~'"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(KEY_SPELLINGS), min_size=1, max_size=6, unique=True))
+def test_show_json_keeps_every_key_or_refuses(tmp_path_factory, spellings):
+    """Every key of the file is in the JSON, or show refuses naming the keys; never one lost."""
+    import contextlib
+
+    path = tmp_path_factory.mktemp("keys") / "k.md"
+    path.write_text("---\n" + "".join(f"{k}: v{i}\n" for i, k in enumerate(spellings)) + "---\n")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["show", "--json", str(path)])
+    if code == 0:
+        fields = json.loads(out.getvalue())["fields"]
+        assert sorted(fields.values()) == sorted(f"v{i}" for i in range(len(spellings)))
+    else:
+        assert code == 1 and out.getvalue() == ""
+        message = err.getvalue()
+        assert message.startswith(f"{path}:") and ("would both be written" in message
+                                                   or "are different in YAML" in message
+                                                   or "duplicate key" in message), message
+        if "duplicate key" in message:  # only keys YAML itself reads as the same
+            assert {"null", "~"} <= set(spellings)
+
+
+def test_keys_one_and_true_are_not_called_duplicates(tmp_path, capsys):
+    path = tmp_path / "k.md"
+    path.write_text("---\n1: a\ntrue: b\n---\n")
+    code, _, err = run("show", "--json", path, capsys=capsys)
+    assert code == 1 and "duplicate" not in err
+    assert err.startswith(f"{path}:3:1: the keys 1 (line 2) and true are different in YAML")
+    path.write_text("---\n1: a\n'1': b\n---\n")
+    code, out, err = run("show", "--json", path, capsys=capsys)
+    assert code == 1 and out == "" and err.startswith(
+        f"{path}:3:1: the keys 1 and '1' would both be written \"1\" in JSON")
+    code, out, _ = run("show", path, capsys=capsys)  # the text view shows both
+    assert code == 0 and "1: a\n1: b\n" in out

@@ -42,6 +42,18 @@ def encode(text: str, convention: str) -> str:
     return text.replace("\n", "\\n") if convention == ESCAPED else text
 
 
+def unstorable(text: str, convention: str) -> tuple[int, int] | None:
+    """Where editor text cannot be stored in ``convention`` so that it reads back exactly: in
+    the escaped one, the two characters backslash and ``n`` (they would read back as a line
+    break, as the site shows them). 1-based line and column in the text, or None."""
+    if convention != ESCAPED:
+        return None
+    at = text.find("\\n")
+    if at < 0:
+        return None
+    return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+
+
 @dataclass(frozen=True)
 class Ambiguity:
     """A spot where the stored ``\\n`` may not mean a line break. Offsets index the decoded

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .errors import FormatError
+from .errors import FormatError, SaveError
 
 _OPENER = re.compile(r"---[ \t]*(\r\n|\n)")
 _CLOSER = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r\n|\n|\Z)", re.M)
@@ -45,7 +45,13 @@ class Document:
         return self.bom + self.opener + self.yaml + self.closer + self.body
 
     def to_bytes(self) -> bytes:
-        return self.text().encode("utf-8")
+        text = self.text()
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError as exc:  # a lone surrogate: no UTF-8 byte sequence holds it
+            line, col = _line_col(text, exc.start)
+            raise SaveError(f"the text holds {text[exc.start]!r}, which UTF-8 cannot store (a "
+                            "lone surrogate); the file was not changed", None, line, col) from None
 
 
 def _line_col(data: bytes | str, offset: int) -> tuple[int, int]:

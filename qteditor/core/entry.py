@@ -16,10 +16,21 @@ from . import codec
 from .document import Document, split
 from .errors import FormatError, QtEditorError, SaveError
 from .schema import Schema, default_schema, schema_for
-from .storage import digest, update, write_atomic
+from .storage import MAX_READ_BYTES, digest, read_file, update, write_atomic
 from .yamlspan import Parsed, parse, unshare
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = MAX_READ_BYTES  # what an entry file may hold, at most
+
+
+class UnstorableText(SaveError):
+    """A codec field's text that its convention cannot store (a literal ``\\n`` in the
+    site's escaped convention). ``field`` names it; ``spot`` is (line, column) in the text."""
+
+    def __init__(self, message: str, path: str | None, line: int, field: str,
+                 spot: tuple[int, int]):
+        super().__init__(message, path, line)
+        self.field = field
+        self.spot = spot
 
 
 class Entry:
@@ -45,18 +56,9 @@ class Entry:
     @classmethod
     def load(cls, path: str | Path, schema: Schema | None = None) -> Entry:
         path = str(path)
-        try:
-            size = Path(path).stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise FormatError(f"the file is too large to edit ({size:,} bytes)", path)
-            with open(path, "rb") as fh:
-                raw = fh.read()
-        except IsADirectoryError:
-            raise FormatError("this is a folder, not an entry file", path) from None
-        except FileNotFoundError:
-            raise FormatError("no such file", path) from None
-        except OSError as exc:
-            raise FormatError(f"cannot read the file: {exc.strerror or exc}", path) from None
+        # a regular file only (checked once open: a FIFO or /dev/zero is never read), at most
+        # MAX_FILE_BYTES, counted as read (st_size says 0 for both)
+        raw = read_file(path, MAX_FILE_BYTES)
         return cls.from_bytes(raw, path, schema or schema_for(path))
 
     @classmethod
@@ -108,11 +110,21 @@ class Entry:
 
     # ------------------------------------------------------------------ writing
     def encode(self, fields: Any) -> Any:
-        """Stored data for editor fields: codec fields back in their own convention."""
+        """Stored data for editor fields: codec fields back in their own convention. Refuses
+        (UnstorableText) text the convention cannot store so that it reads back the same."""
         data = unshare(fields)
         if isinstance(data, dict):
             for key, conv in self.conventions.items():
                 if isinstance(data.get(key), str):
+                    spot = codec.unstorable(data[key], conv)
+                    if spot is not None:
+                        lines = self.field_lines(key)
+                        raise UnstorableText(
+                            f"{key}: the text contains the characters \\n at line {spot[0]}, "
+                            f"column {spot[1]}, which the site reads as a line break; it cannot "
+                            "be stored so that it reads back as written (change those two "
+                            "characters); the file was not changed", self.path,
+                            lines[0] if lines else 1, field=key, spot=spot)
                     data[key] = codec.encode(data[key], conv)
         return data
 

@@ -11,8 +11,12 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from . import storage
+from . import codec, storage
+from .entry import Entry, UnstorableText
+from .errors import FormatError, SaveError
+from .merge import Conflict, merge_fields, merge_lines
 from .resources import user_folder
 
 
@@ -41,17 +45,35 @@ class JournalItem:
     digest: str | None  # of the file on disk when the edits began
     content: bytes  # the entry as it would have been saved
     written: float
+    base: bytes | None = None  # the file the edits were made against (None: not recorded)
+
+
+@dataclass
+class Recovery:
+    """Journaled edits put onto the file as it is now: what a recovered session shows."""
+
+    fields: Any  # the merged fields (the user's edits on top of the disk version)
+    body: str
+    conflicts: list[Conflict]  # fields both the user and the disk changed (the user's kept)
+    content: bytes  # the entry as saving the recovery would write it
+    disk: Entry | None  # the file as it is now (None: it is gone)
 
 
 class Journal:
     def __init__(self, folder: Path | None = None):
         self.folder = folder or data_dir() / "journal"
 
-    def write(self, path: str | None, digest: str | None, content: bytes, token: str = "") -> Path:
+    def write(self, path: str | None, digest: str | None, content: bytes, token: str = "",
+              base: bytes | None = None) -> Path:
+        """Journal ``content`` (the entry as it would be saved) for ``path``; ``base`` is the
+        file the edits were made against (the session's saved state: after a merge of an outside
+        change, the merged-in disk version), so recovery can put only the edits back."""
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self.folder / f"{_key(path, token)}.json"
         record = {"path": path, "digest": digest, "written": time.time(),
                   "content": base64.b64encode(content).decode("ascii")}
+        if base is not None:
+            record["base"] = base64.b64encode(base).decode("ascii")
         storage.write_atomic(str(target), json.dumps(record).encode("utf-8"))
         return target
 
@@ -68,9 +90,11 @@ class Journal:
         for file in sorted(self.folder.glob("*.json")):
             try:
                 record = json.loads(file.read_text(encoding="utf-8"))
+                base = record.get("base")
                 items.append(JournalItem(file, record["path"], record.get("digest"),
                                          base64.b64decode(record["content"]),
-                                         float(record.get("written", 0))))
+                                         float(record.get("written", 0)),
+                                         None if base is None else base64.b64decode(base)))
             except (OSError, ValueError, KeyError):
                 continue  # a damaged journal entry is skipped, never fatal
         return items
@@ -80,6 +104,49 @@ class Journal:
             item.file.unlink()
         except FileNotFoundError:
             pass
+
+
+def recover(item: JournalItem, disk: Entry | None) -> Recovery:
+    """Put a journal item's edits onto the file as it is now (``disk``; None when it is gone):
+    the user's edits are the journal's content against its base, merged three ways (fields
+    independently, the answer and the body line by line) onto ``disk``, so a change made on disk
+    meanwhile (or merged in by the window before the crash) is kept, and only the user's edits
+    differ from ``disk``. Raises FormatError when the journal cannot be read as an entry."""
+    ours = Entry.from_bytes(item.content, item.path, disk.schema if disk is not None else None)
+    if disk is None:
+        return Recovery(ours.fields(), ours.body, [], item.content, None)
+    base = disk  # no base recorded (an older journal) or unreadable: all of it is the user's
+    if item.base is not None:
+        try:
+            base = Entry.from_bytes(item.base, item.path, disk.schema)
+        except FormatError:
+            pass
+    base_fields, our_fields, disk_fields = base.fields(), ours.fields(), disk.fields()
+    if all(isinstance(f, dict) for f in (base_fields, our_fields, disk_fields)):
+        fields, conflicts = merge_fields(base_fields, our_fields, disk_fields)
+    else:
+        fields, conflicts = our_fields, []
+    body, _clean = merge_lines(base.body, ours.body, disk.body)
+    try:
+        rendered = disk.render(fields, body)
+        content = disk.raw if rendered is None else rendered[0]
+    except SaveError:  # not storable as it stands: shown as journaled, fixed before saving
+        content = item.content
+    return Recovery(fields, body, conflicts, content, disk)
+
+
+def snapshot(entry: Entry, fields: Any, body: str) -> bytes:
+    """What to journal for a session: its bytes as saving would write them, or, when a codec
+    field's text cannot be stored in its convention yet (a literal ``\\n`` being typed), the
+    bytes with such fields in real line breaks, so the text comes back exactly as typed.
+    Raises SaveError when neither can be written."""
+    try:
+        rendered = entry.render(fields, body)
+    except UnstorableText:
+        copy = Entry(entry.path, entry.raw, entry.doc, entry.parsed, entry.schema)
+        copy.conventions = dict.fromkeys(entry.conventions, codec.REAL)
+        rendered = copy.render(fields, body)
+    return entry.raw if rendered is None else rendered[0]
 
 
 def _alive(pid: int) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 
 from . import slugs
 from .related import related_items
-from .render import render_markdown
+from .render import render_markdown, safe_href
 
 TITLE_CUT = 60  # characters search engines show of a title
 DESCRIPTION_CUT = 160  # … and of a description
@@ -106,8 +106,11 @@ def body_html(fields: dict, answer_html: str | None = None) -> str:
     if items:
         parts.append('<div class="qt-related"><h2>Related articles</h2><ul>')
         for item in items:
+            title = html.escape(_text(item, "title"))
+            href = safe_href(_text(item, "url"))  # javascript: and the like stay text
+            link = f'<a href="{html.escape(href)}">{title}</a>' if href else f"<span>{title}</span>"
             parts.append(
-                f'<li><a href="{html.escape(_text(item, "url"))}">{html.escape(_text(item, "title"))}</a>'
+                f'<li>{link}'
                 f' <span class="qt-related-subject">{html.escape(_text(item, "subject"))}</span></li>'
             )
         parts.append("</ul></div>")
@@ -130,6 +133,36 @@ body { font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, 
 div.math-display { text-align: center; margin: 0.8em 0; }
 img.math-inline { vertical-align: middle; }
 """
+
+
+def check_export_target(output: str, source: str | None) -> None:
+    """Refuse (SaveError) to export a page over the entry itself (any name of it) or over an
+    existing entry file (``.md``, or anything that starts with a front-matter line)."""
+    import os
+
+    from .errors import SaveError
+
+    if source is not None:
+        try:
+            same = os.path.samefile(output, source)
+        except OSError:
+            same = os.path.realpath(output) == os.path.realpath(source)
+        if same:
+            raise SaveError("the output is the entry itself; give another file name for the page "
+                            "(nothing was written)", output)
+    if not os.path.lexists(output) or os.path.isdir(output):
+        return
+    entry_like = output.lower().endswith((".md", ".markdown"))
+    if not entry_like and os.path.isfile(output):  # a regular file: never a FIFO that blocks
+        try:
+            with open(output, "rb") as fh:
+                head = fh.read(7)
+        except OSError:
+            return
+        entry_like = head.startswith((b"---", b"\xef\xbb\xbf---"))
+    if entry_like:
+        raise SaveError("the output is an existing entry file; a page is never written over "
+                        "an entry (nothing was written)", output)
 
 
 def page_html(fields: dict, answer_html: str | None = None) -> str:

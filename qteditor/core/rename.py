@@ -69,7 +69,8 @@ def apply(plan: RenamePlan, fields: dict) -> list[Path]:
         rendered = entry.render(new_fields)
         from . import storage
 
-        storage.write_atomic(str(plan.new_path), rendered[0] if rendered else entry.raw)
+        storage.write_atomic(str(plan.new_path), rendered[0] if rendered else entry.raw,
+                             new_file=True)  # never over a file that appeared meanwhile
     else:
         entry.save(new_fields)
     written.append(plan.new_path)

@@ -12,6 +12,9 @@ from __future__ import annotations
 import base64
 import html
 import re
+import threading
+import time
+from collections import OrderedDict
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -26,11 +29,11 @@ def _drop(*_args, **_kwargs) -> str:
 
 
 def _math_inline(self, tokens, idx, options, env) -> str:
-    return math_html(tokens[idx].content, display=False)
+    return math_html(tokens[idx].content, display=False, budget=env.get("math"))
 
 
 def _math_block(self, tokens, idx, options, env) -> str:
-    return math_html(tokens[idx].content, display=True) + "\n"
+    return math_html(tokens[idx].content, display=True, budget=env.get("math")) + "\n"
 
 
 def _math_flow(state, start_line: int, end_line: int, silent: bool) -> bool:
@@ -106,34 +109,135 @@ def parser() -> MarkdownIt:
     return md
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_IGNORED = re.compile(r"[\x00-\x20\x7f]")  # what browsers drop from a URL before reading it
+
+
+def safe_href(url: str) -> str | None:
+    """``url`` when it may be written into a page as a link target: http(s), mailto, or
+    site-relative (``/learn/…``, ``#anchor``, a relative path); None for anything else
+    (``javascript:``, ``data:``, ``file:``, ``//other.host``, backslashes …), which stays text."""
+    target = _IGNORED.sub("", url)  # "java\tscript:" and " javascript:" are javascript: too
+    if not target or "\\" in target or target.startswith("//"):
+        return None
+    scheme = _SCHEME.match(target)
+    if scheme is None:
+        return url.strip() if ":" not in target.split("/")[0] else None
+    return url.strip() if scheme.group().lower() in _SAFE_SCHEMES else None
+
+
 def _valid_link(url: str) -> bool:
-    """Only web and mail links (and in-page anchors) become links."""
-    target = url.strip().lower()
-    if target.startswith("#"):
-        return True
-    if ":" not in target.split("/")[0]:
-        return True  # relative link: stays inert in the preview, kept for export
-    return target.startswith(_SAFE_SCHEMES)
+    """Only web and mail links, in-page anchors and site-relative links become links (a
+    relative link stays inert in the preview and is kept for export)."""
+    return safe_href(url) is not None
 
 
-@lru_cache(maxsize=2048)
+# Typesetting budgets. The typesetter's time grows faster than a formula's length (a 3,000
+# character formula takes seconds, 10,000 \frac{1}{2} a minute), so: a formula longer than
+# MAX_FORMULA_CHARS is shown as its source (the longest of the site's 35,915 answers has 1,975
+# characters), and once an answer's formulas have taken MATH_SECONDS to typeset, the rest that
+# are not typeset already show as source too, each with a note. Rendering stays linear in the
+# text; formulas typeset once are kept (a later render of the answer shows more of them).
+MAX_FORMULA_CHARS = 3_000
+MATH_SECONDS = 4.0
+# What a typeset formula may measure (px at the preview's size): the corpus's widest is 12,725
+# x 18, its largest 535 x 69; \rule{10000cm}{10000cm} would be an image of 14 billion pixels
+MAX_FORMULA_SIDE = 50_000
+MAX_FORMULA_AREA = 2_000_000
+_SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="([0-9.]+)[a-z]*"[^>]*?\sheight="([0-9.]+)[a-z]*"')
+_SVG_CACHE_SIZE = 2048
+_svg_cache: OrderedDict[tuple[str, bool], str | None] = OrderedDict()
+_svg_lock = threading.Lock()
+
+
+class MathBudget:
+    """The typesetting time one render may spend, and the formulas it showed as source."""
+
+    def __init__(self, seconds: float | None = None):
+        self.deadline = time.monotonic() + (MATH_SECONDS if seconds is None else seconds)
+        self.too_long = 0
+        self.too_large = 0
+        self.out_of_time = 0
+
+    def spent(self) -> bool:
+        return time.monotonic() >= self.deadline
+
+    def note(self) -> str:
+        parts = []
+        if self.too_long:
+            parts.append(f"{self.too_long:,} longer than {MAX_FORMULA_CHARS:,} characters")
+        if self.too_large:
+            parts.append(f"{self.too_large:,} too large to draw")
+        if self.out_of_time:
+            parts.append(f"{self.out_of_time:,} left once typesetting had taken "
+                         f"{MATH_SECONDS:g} s")
+        count = self.too_long + self.too_large + self.out_of_time
+        return (f'<p class="qt-note"><em>{count:,} formula{"s" if count != 1 else ""} shown as '
+                f'source ({"; ".join(parts)}).</em></p>') if count else ""
+
+
+def _cached_svg(tex: str, display: bool) -> tuple[bool, str | None]:
+    with _svg_lock:
+        key = (tex, display)
+        if key in _svg_cache:
+            _svg_cache.move_to_end(key)
+            return True, _svg_cache[key]
+    return False, None
+
+
 def math_svg(tex: str, display: bool) -> str | None:
-    """An SVG of the formula, or None when it cannot be typeset."""
+    """An SVG of the formula, or None when it cannot be typeset (results are kept)."""
+    hit, svg = _cached_svg(tex, display)
+    if hit:
+        return svg
     try:
         import ziafont
         import ziamath
 
         ziamath.config.svg2 = ziafont.config.svg2 = False  # plain paths: Qt's SVG renderer too
-        return ziamath.Latex(tex.strip(), size=16, inline=not display).svg()
+        svg = ziamath.Latex(tex.strip(), size=16, inline=not display).svg()
     except Exception:  # noqa: BLE001 - any TeX the typesetter rejects falls back to text
-        return None
+        svg = None
+    with _svg_lock:
+        _svg_cache[(tex, display)] = svg
+        while len(_svg_cache) > _SVG_CACHE_SIZE:
+            _svg_cache.popitem(last=False)
+    return svg
 
 
-def math_html(tex: str, display: bool) -> str:
+def clear_math_cache() -> None:
+    with _svg_lock:
+        _svg_cache.clear()
+
+
+def _as_source(tex: str, kind: str, why: str) -> str:
+    note = html.escape(f"shown as source: {why}", quote=True)
+    if "math-display" in kind:
+        return (f'<div class="{kind} math-source"><code title="{note}">{html.escape(tex)}</code>'
+                "</div>")
+    return f'<code class="{kind} math-source" title="{note}">{html.escape(tex)}</code>'
+
+
+def math_html(tex: str, display: bool, budget: MathBudget | None = None) -> str:
     kind = "math math-display" if display else "math math-inline"
-    svg = math_svg(tex, display)
+    if len(tex) > MAX_FORMULA_CHARS:
+        if budget is not None:
+            budget.too_long += 1
+        return _as_source(tex, kind, f"longer than {MAX_FORMULA_CHARS:,} characters")
+    hit, svg = _cached_svg(tex, display)
+    if not hit:
+        if budget is not None and budget.spent():
+            budget.out_of_time += 1
+            return _as_source(tex, kind, "this answer's typesetting time ran out")
+        svg = math_svg(tex, display)
     if svg is None:
         return f'<code class="{kind} math-error">{html.escape(tex)}</code>'
+    size = _SVG_SIZE.search(svg[:2000])
+    width, height = (float(size.group(1)), float(size.group(2))) if size else (0.0, 0.0)
+    if size is None or max(width, height) > MAX_FORMULA_SIDE or width * height > MAX_FORMULA_AREA:
+        if budget is not None:
+            budget.too_large += 1
+        return _as_source(tex, kind, f"too large to draw ({width:,.0f} x {height:,.0f} px)")
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     alt = html.escape(tex, quote=True)
     src = f"data:image/svg+xml;base64,{data}"
@@ -145,8 +249,11 @@ def math_html(tex: str, display: bool) -> str:
 @lru_cache(maxsize=4)
 def render_markdown(text: str) -> str:
     """HTML of a Markdown answer (real line breaks), with raw HTML dropped and links vetted.
-    The last few are kept: an edit of another field re-renders the page, not the answer."""
-    return sanitize(parser().render(text))
+    The last few are kept: an edit of another field re-renders the page, not the answer.
+    Formulas are typeset within a budget (see MathBudget); past it they show as source."""
+    budget = MathBudget()
+    fragment = parser().render(text, {"math": budget})
+    return sanitize(fragment + budget.note())
 
 
 _SCRIPTY = re.compile(r"(?is)<(script|style|iframe|object|embed)\b.*?</\1\s*>")
@@ -163,6 +270,7 @@ def _policy() -> tuple[set, dict]:
     attributes = {
         "*": {"class", "align"},
         "a": {"href", "title"},
+        "code": {"title"},
         "img": {"src", "alt", "title"},
         "input": {"type", "checked", "disabled"},
         "th": {"align", "style"},

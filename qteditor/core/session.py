@@ -177,26 +177,24 @@ class EditSession:
         rendered = self.render()
         return self.entry.raw if rendered is None else rendered
 
-    def save(self, path: str | Path | None = None) -> bool:
-        """Write through the core writer (atomic, verified). True when bytes were written."""
+    def save(self, path: str | Path | None = None, force: bool = False) -> bool:
+        """Write through the core writer (atomic, verified). True when bytes were written.
+        ``force`` writes a read-only or hard-linked file (storage.ReadOnlyError otherwise)."""
         target = str(path) if path is not None else self.entry.path
         if target is None:
             raise ValueError("this entry has no file yet: choose where to save it")
         if self.entry.path is None:
-            if Path(target).exists():
-                from .errors import SaveError
-
-                raise SaveError("a file with this name exists already; nothing was written", target)
             Path(target).parent.mkdir(parents=True, exist_ok=True)
             rendered = self.entry.render(self.fields, self.body)
             raw = rendered[0] if rendered else self.entry.raw
             from . import storage
 
-            storage.write_atomic(target, raw)
-            self.entry = Entry.load(target, self.entry.schema)
+            # refused under the file's lock when a file of that name exists (never replaced)
+            storage.write_atomic(target, raw, new_file=True)
+            self.entry = Entry.from_bytes(raw, target, self.entry.schema)
             written = True
         else:
-            written = self.entry.save(self.fields, self.body, target)
+            written = self.entry.save(self.fields, self.body, target, force=force)
         self.saved_fields = unshare(self.fields)
         self.body = self.entry.body
         if self.is_new:

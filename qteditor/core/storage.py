@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from .errors import SaveError
+from .errors import FormatError, SaveError
 
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another one before giving up
 MAX_READ_BYTES = 64 * 1024 * 1024  # what a writer reads back of a file, at most
@@ -37,7 +37,14 @@ class ConflictError(SaveError):
 
 
 class ReadOnlyError(SaveError):
-    """The file is read-only (or has other names, hard links, a rename would break)."""
+    """The file is read-only (``reason`` "read-only"), or has other names that a rename would
+    break (``reason`` "hard-links"); written only when forced."""
+
+    def __init__(self, message: str, path: str | None = None, reason: str = "read-only",
+                 links: int = 1):
+        super().__init__(message, path)
+        self.reason = reason
+        self.links = links
 
 
 def digest(data: bytes) -> str:
@@ -168,33 +175,81 @@ def locked(path: str, timeout: float = LOCK_TIMEOUT) -> Iterator[str]:
 
 
 # ---------------------------------------------------------------------------- reading
-def read_current(target: str, path: str | None = None) -> bytes | None:
-    """The bytes of a regular file as they are now (None when it does not exist); refuses
-    anything else (a FIFO, a device) and files over MAX_READ_BYTES."""
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+
+class _Unreadable(Exception):
+    """Why a path is not read: not a regular file, or larger than the cap."""
+
+
+def _read_regular(target: str, limit: int) -> bytes | None:
+    """The bytes of a regular file, read with a byte cap (None when it does not exist). The
+    file is opened without blocking and checked once open (fstat), so a FIFO or a device is
+    never read: _Unreadable says what it is instead. OSError for anything else."""
     try:
         fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         return None
+    except IsADirectoryError:
+        raise _Unreadable("this is a folder, not a file") from None
     except OSError as exc:
-        raise SaveError(f"cannot read the file: {_reason(exc)}; nothing was written",
-                        path or target) from None
+        if exc.errno == errno.ENXIO:  # a socket (or a FIFO without a writer, elsewhere)
+            try:
+                mode = os.stat(target).st_mode
+            except OSError:
+                mode = 0
+            what = next((name for test, name in _KINDS if test(mode)), "a socket or a pipe")
+            raise _Unreadable(f"this is {what}, not a regular file; only regular files are "
+                              "read") from None
+        raise
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise SaveError("this is not a regular file; nothing was written", path or target)
+            what = next((name for test, name in _KINDS if test(st.st_mode)), "not a regular file")
+            raise _Unreadable(f"this is {what}, not a regular file; only regular files are read")
         parts, size = [], 0
         while True:
-            chunk = os.read(fd, 1 << 20)
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
             if not chunk:
                 break
             size += len(chunk)
-            if size > MAX_READ_BYTES:
-                raise SaveError(f"the file is larger than {MAX_READ_BYTES:,} bytes; nothing was "
-                                "written", path or target)
+            if size > limit:
+                raise _Unreadable(f"the file is larger than {limit:,} bytes; it is not read")
             parts.append(chunk)
         return b"".join(parts)
     finally:
         os.close(fd)
+
+
+def read_file(path: str, limit: int = MAX_READ_BYTES) -> bytes:
+    """The bytes of an entry file, for loading: a regular file only, at most ``limit`` bytes;
+    anything else is a FormatError that says what the path is."""
+    try:
+        raw = _read_regular(path, limit)
+    except _Unreadable as exc:
+        message = str(exc)
+        if message.startswith("this is a folder"):
+            message = "this is a folder, not an entry file"
+        raise FormatError(message, path) from None
+    except OSError as exc:
+        raise FormatError(f"cannot read the file: {_reason(exc)}", path) from None
+    if raw is None:
+        raise FormatError("no such file", path)
+    return raw
+
+
+def read_current(target: str, path: str | None = None) -> bytes | None:
+    """The bytes of a regular file as they are now (None when it does not exist), for a writer
+    holding its lock; refuses anything else (a FIFO, a device) and files over MAX_READ_BYTES."""
+    try:
+        return _read_regular(target, MAX_READ_BYTES)
+    except _Unreadable as exc:
+        raise SaveError(f"{exc}; nothing was written", path or target) from None
+    except OSError as exc:
+        raise SaveError(f"cannot read the file: {_reason(exc)}; nothing was written",
+                        path or target) from None
 
 
 # ---------------------------------------------------------------------------- writing
@@ -207,7 +262,7 @@ def _check_writable(target: str, st: os.stat_result, path: str, force: bool) -> 
     if st.st_nlink > 1:
         raise ReadOnlyError(f"the file has {st.st_nlink} hard links; saving would replace it "
                             "and break them, so nothing was written (use --force to write it "
-                            "in place, keeping the links)", path)
+                            "in place, keeping the links)", path, "hard-links", st.st_nlink)
 
 
 def remove_stale_temporaries(path: str) -> int:
@@ -229,6 +284,16 @@ def remove_stale_temporaries(path: str) -> int:
             except OSError:
                 pass
     return removed
+
+
+def clean_stale_temporaries(path: str) -> int:
+    """Remove what killed saves of ``path`` left behind, if no writer holds its lock at this
+    moment (never waits: a save in progress is left alone). Returns how many were removed."""
+    try:
+        with locked(path, timeout=0) as target:
+            return remove_stale_temporaries(target)
+    except SaveError:
+        return 0
 
 
 def _fsync_folder(folder: str) -> None:
@@ -321,14 +386,17 @@ def _write_locked(target: str, data: bytes, path: str, force: bool = False,
 
 
 def write_atomic(path: str, data: bytes, expected_digest: str | None = None, *,
-                 force: bool = False, durable: bool = True) -> None:
+                 force: bool = False, durable: bool = True, new_file: bool = False) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, fsync'd and
     renamed over the target, under the file's lock. A symlink is written through to its target;
     permissions are kept. With ``expected_digest``, refuse when the file on disk is not the
-    version that was read (``ConflictError``); a read-only or hard-linked file is refused unless
-    ``force``. ``durable=False`` skips the fsyncs (caches and locks, not the user's files)."""
+    version that was read (``ConflictError``); with ``new_file``, refuse when a file of that
+    name exists; a read-only or hard-linked file is refused unless ``force``.
+    ``durable=False`` skips the fsyncs (caches and locks, not the user's files)."""
 
     def compute(current: bytes | None) -> bytes:
+        if new_file and current is not None:
+            raise ConflictError("a file with this name exists already; nothing was written", path)
         if expected_digest is not None:
             if current is None:
                 raise ConflictError("the file was deleted or moved since it was opened", path)

@@ -33,6 +33,7 @@ except ImportError:  # pragma: no cover - exercised where clib is missing
 
 MAX_DEPTH = 150
 MAX_EXPANDED_NODES = 2_000_000
+MAX_EXPANDED_CHARS = 64 * 1024 * 1024  # text of every scalar with aliases expanded, at most
 
 _SAFE = YAML(typ="safe", pure=True)
 _RESOLVER = _SAFE.resolver
@@ -79,17 +80,136 @@ class Parsed:
     merges: bool = False
 
 
-_BRACKETS = re.compile(r"[\[\]{}]")
+_BLOCK_HEADER = re.compile(r"[|>][-+0-9]*[ \t]*(?:#.*)?$")
+_PROPERTY = re.compile(r"[&!][^ \t,\[\]{}]*")
+_FLOW_TEXT = re.compile(r"[^\[\]{},'\" \t#]+")  # plain text inside a flow collection
+_DQ_STOP = re.compile(r'[\\"]')
 
 
 def _flow_depth(text: str) -> int:
-    """The deepest bracket nesting (flow collections), counted only when there are many."""
+    """The deepest nesting of flow collections (``[…]``, ``{…}``), worked out only when there
+    are many brackets at all. Only structural brackets count, not those inside quoted, plain or
+    block scalars or comments (an answer with 151 ``[a, b)`` is not nested at all). Both YAML
+    parsers take time that grows with the square of this depth, so it is checked before them;
+    the builder checks the real depth of every node afterwards."""
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return 0
     depth = deepest = 0
-    for m in _BRACKETS.finditer(text):
-        depth += 1 if m.group() in "[{" else -1
-        deepest = max(deepest, depth)
+    quote = ""  # a quoted scalar that goes on over lines
+    block_owner: int | None = None  # in a block scalar: the column of its key or dash
+    plain_owner: int | None = None  # a plain scalar may go on: the column of its key or dash
+    pending_owner: int | None = None  # a line ended awaiting a value: the column of its key
+    at_node = True
+    for raw_line in text.split("\n"):
+        line = raw_line[:-1] if raw_line.endswith("\r") else raw_line
+        body = line.lstrip(" ")
+        indent = len(line) - len(body)
+        blank = not body.strip(" \t")
+        if block_owner is not None:
+            if blank or indent > block_owner:
+                continue  # block scalar text
+            block_owner = None
+        if plain_owner is not None and depth == 0 and not quote:
+            if blank:
+                continue
+            if indent > plain_owner and not body.startswith("#"):
+                continue  # the plain scalar goes on: text (and perhaps a comment)
+            plain_owner = None
+        if depth == 0 and not quote:
+            at_node = True
+        # the column of the key or dash the next node belongs to (-1: the root)
+        owner = pending_owner if pending_owner is not None else -1
+        pending_owner = None
+        node_col: int | None = None  # where the next node's properties (&anchor, !tag) began
+        commented = False
+        after_text = False  # the last character read was plain text (a "#" there is text)
+        i, n = indent, len(line)
+        while i < n:
+            if quote == "'":
+                end = line.find("'", i)
+                if end < 0:
+                    break  # goes on on the next line
+                if end + 1 < n and line[end + 1] == "'":
+                    i = end + 2
+                    continue
+                quote, at_node, after_text, i = "", False, False, end + 1
+                continue
+            if quote == '"':
+                m = _DQ_STOP.search(line, i)
+                if m is None:
+                    break
+                if m.group() == "\\":
+                    i = m.end() + 1
+                    continue
+                quote, at_node, after_text, i = "", False, False, m.end()
+                continue
+            c = line[i]
+            if c in " \t":
+                after_text = False
+                i += 1
+                continue
+            if c == "#" and not after_text:  # where a token could start, as libyaml reads it
+                commented = True
+                break  # a comment to the end of the line
+            if c in "&!" and at_node:
+                if node_col is None:
+                    node_col = i
+                i = _PROPERTY.match(line, i).end()
+                continue
+            if c in "'\"" and at_node:
+                quote = c
+                i += 1
+                continue
+            if c in "[{" and (depth > 0 or at_node):
+                depth += 1
+                deepest = max(deepest, depth)
+                at_node = True
+                i += 1
+                continue
+            if depth > 0:  # inside a flow collection
+                if c in "]}":
+                    depth -= 1
+                    at_node = False
+                elif c == ",":
+                    at_node = True
+                elif c in ":?" and (i + 1 >= n or line[i + 1] in " \t,[]{}"):
+                    at_node = True
+                else:
+                    m = _FLOW_TEXT.match(line, i)
+                    at_node, after_text = False, True
+                    i = m.end() if m else i + 1
+                    continue
+                after_text = False
+                i += 1
+                continue
+            # block context: indicators, then one node
+            if c in "-?:" and (i + 1 >= n or line[i + 1] in " \t"):
+                if c != ":":
+                    owner = i
+                at_node, node_col = True, None
+                i += 1
+                continue
+            if c in "|>" and at_node and _BLOCK_HEADER.match(line, i):
+                block_owner = owner
+                break
+            # a plain scalar: a key (its value follows ": ") or text to the end of the line
+            colon = line.find(": ", i)
+            comment = line.find(" #", i)
+            key_col = node_col if node_col is not None else i
+            node_col = None
+            if colon >= 0 and (comment < 0 or colon < comment):
+                owner, at_node, i = key_col, True, colon + 1
+                continue
+            rest = line[i:comment] if comment >= 0 else line[i:]
+            if not rest.rstrip(" \t").endswith(":"):  # not a key without a value
+                plain_owner = owner
+                at_node = False
+            else:
+                owner, at_node = key_col, True
+            break
+        if (depth == 0 and not quote and block_owner is None and at_node
+                and (i >= n or commented)):
+            pending_owner = owner  # "key:" or "-" at the end of the line: its value follows
     return deepest
 
 
@@ -178,6 +298,8 @@ class _Builder:
         self.line0 = line0
         self.anchors: dict[str, Node] = {}
         self.anchor_data: dict[str, tuple[Any, int]] = {}
+        self.anchor_chars: dict[str, int] = {}
+        self.chars = 0  # characters of scalar text so far, every alias expanded
         self.aliases: list[tuple[Node, tuple]] = []
         self.stack: list = []
         self.total = 0
@@ -190,9 +312,11 @@ class _Builder:
         ev = self.events[self.i]
         self.i += 1
         name = type(ev).__name__
+        chars_before = self.chars
         if name == "ScalarEvent":
             node = Node("scalar", ev)
             node.value = ev.value
+            self.chars += len(ev.value)
             try:
                 if node.tag is not None and node.tag != "!":
                     data = _construct_tagged(node.tag, ev.value)
@@ -214,6 +338,10 @@ class _Builder:
                 raise self.fail(f"alias *{node.anchor} names no anchor defined before it", node)
             data, size = self.anchor_data[node.anchor]
             self.aliases.append((node, tuple(self.stack)))
+            self.chars += self.anchor_chars[node.anchor]
+            if self.chars > MAX_EXPANDED_CHARS:  # a few aliases of a long text: a byte bomb
+                raise self.fail(f"aliases expand to more than {MAX_EXPANDED_CHARS:,} characters "
+                                "of text (an alias bomb?)", node)
         elif name == "MappingStartEvent":
             node, data, size = self._mapping(ev, depth)
         elif name == "SequenceStartEvent":
@@ -228,6 +356,7 @@ class _Builder:
         if node.anchor is not None and node.kind != "alias":
             self.anchors[node.anchor] = node
             self.anchor_data[node.anchor] = (data, size)
+            self.anchor_chars[node.anchor] = self.chars - chars_before
         return node, data, size
 
     def _mapping(self, ev: Any, depth: int) -> tuple[Node, dict, int]:
@@ -265,11 +394,14 @@ class _Builder:
             except TypeError:
                 raise self.fail("this kind of mapping key is not supported", knode) from None
             if seen:
-                raise self.fail(
-                    f"duplicate key '{kdata}' (first defined at line "
-                    f"{first_line[kdata] + self.line0})",
-                    knode,
-                )
+                first = next(k for k in first_line if k == kdata)
+                where = f"line {first_line[kdata] + self.line0}"
+                if type(first) is type(kdata) or _key_sig(first) == _key_sig(kdata):
+                    raise self.fail(f"duplicate key '{kdata}' (first defined at {where})", knode)
+                raise self.fail(  # 1 and true, 1 and 1.0: two keys to YAML, one to Python
+                    f"the keys {_yaml_key(first)} ({where}) and {_yaml_key(kdata)} are different "
+                    "in YAML, but a program reading this file sees one key (they compare equal); "
+                    "quote one of them to make it text", knode)
             first_line[kdata] = knode.line
             data[kdata] = vdata
         end = events[self.i]
@@ -348,6 +480,14 @@ def same(a: Any, b: Any) -> bool:
     return a == b
 
 
+def _yaml_key(key: Any) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    return repr(key) if isinstance(key, str) else str(key)
+
+
 def _key_sig(key: Any) -> tuple:
     return (type(key).__name__, repr(key))
 
@@ -363,6 +503,38 @@ def unshare(value: Any) -> Any:
 
 def is_scalar(value: Any) -> bool:
     return not isinstance(value, (dict, list))
+
+
+class KeyCollision(FormatError):
+    """Two keys of one mapping that JSON would write as the same text (``1`` and ``'1'``)."""
+
+    def __init__(self, message: str, path: tuple, keys: tuple):
+        super().__init__(message)
+        self.mapping = path  # the data keys of the mapping that holds them
+        self.keys = keys
+
+
+def json_fields(value: Any, _path: tuple = ()) -> Any:
+    """``json_safe``, but refusing (KeyCollision) two keys of one mapping that become the same
+    JSON text (``1`` and ``'1'``, a date and its quoted form, ``null`` and ``'null'``), which
+    ``json_safe`` would silently merge: every key is kept or the output refused."""
+    if isinstance(value, dict):
+        out: dict = {}
+        source: dict = {}
+        for k, v in value.items():
+            text = k if isinstance(k, str) else _key_text(k)
+            if text in out:
+                other = source[text]
+                raise KeyCollision(
+                    f"the keys {_yaml_key(other)} and {_yaml_key(k)} would both be written "
+                    f"\"{text}\" in JSON, so one would be lost; quote or rename one of them",
+                    _path, (other, k))
+            source[text] = k
+            out[text] = json_fields(v, _path + (k,))
+        return out
+    if isinstance(value, list):
+        return [json_fields(v, _path + (i,)) for i, v in enumerate(value)]
+    return json_safe(value)
 
 
 def json_safe(value: Any) -> Any:

@@ -132,7 +132,8 @@ def show_error(parent: QWidget | None, title: str, error: Exception) -> None:
 class RecoveryDialog(QDialog):
     """Unsaved edits from a session that ended abruptly: the diff against the file on disk."""
 
-    def __init__(self, item, disk: bytes, parent: QWidget | None = None):
+    def __init__(self, item, disk: bytes, parent: QWidget | None = None,
+                 content: bytes | None = None):
         super().__init__(parent)
         import datetime as dt
         from pathlib import Path
@@ -142,9 +143,13 @@ class RecoveryDialog(QDialog):
         self.setWindowTitle("Recover unsaved edits")
         self.resize(860, 520)
         label = QLabel(f"qteditor ended before <b>{name}</b> was saved. "
-                       f"Edits journaled at {when}; the changes against the file on disk:")
+                       f"Edits journaled at {when}; your changes, put onto the file as it is "
+                       "on disk now:")
         label.setWordWrap(True)
-        text = diff_view(unified_diff(disk, item.content, name) or "(no difference)")
+        # content: the edits merged onto the disk version (changes made on disk meanwhile are
+        # not shown as the user's)
+        self.diff = unified_diff(disk, item.content if content is None else content, name)
+        text = diff_view(self.diff or "(no difference)")
         buttons = QDialogButtonBox()
         recover = buttons.addButton("Recover", QDialogButtonBox.ButtonRole.AcceptRole)
         discard = buttons.addButton("Discard", QDialogButtonBox.ButtonRole.DestructiveRole)

@@ -32,12 +32,12 @@ from ..core import slugs, storage
 from ..core.entry import Entry
 from ..core.errors import QtEditorError
 from ..core.folders import collection_for_folder, collection_of, first_entry
-from ..core.journal import Journal, Locks
+from ..core.journal import Journal, Locks, recover, snapshot
 from ..core.resources import resource
 from ..core.schema import Schema, default_schema
 from ..core.session import EditSession, next_free_id
 from ..core.spelling import Speller
-from ..core.storage import ConflictError
+from ..core.storage import ConflictError, ReadOnlyError
 from .answer_editor import AnswerEditor
 from .collection_panel import CollectionPanel
 from .form import FormPanel
@@ -97,6 +97,7 @@ class ErrorView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.path: Path | None = None
+        self.raw = b""
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -115,6 +116,7 @@ class ErrorView(QWidget):
 
     def show_error(self, error: QtEditorError, raw: bytes, path: Path | None = None) -> None:
         self.path = path
+        self.raw = raw  # what was read: the corrected text is saved only over these bytes
         self.message.setText(f"This file cannot be opened as an entry; nothing has been written "
                              f"to it. Correct the text below and save it.\n{error}")
         try:
@@ -489,6 +491,7 @@ class MainWindow(QMainWindow):
     def open_file(self, path: Path) -> bool:
         if not self.maybe_save():
             return False
+        storage.clean_stale_temporaries(str(path))  # left by a killed save (never waits)
         # a file belongs to a collection only where the layout says so (a content/learn tree,
         # a folder holding .qteditor/, the folder opened here); a stray file opens alone
         root = collection_of(path, opened=self.collection)
@@ -499,11 +502,15 @@ class MainWindow(QMainWindow):
             session = EditSession.open(path, collection, self.slug_rule)
         except QtEditorError as exc:
             self.session = None
+            readable = True
             try:
-                raw = path.read_bytes()
-            except OSError:
-                raw = b""
+                raw = storage.read_file(str(path))  # never a FIFO, a device or a huge file
+            except QtEditorError:
+                raw, readable = b"", False
             self.error_view.show_error(exc, raw, path)
+            if not readable:  # nothing was read: nothing may be written back
+                self.error_view.text.setReadOnly(True)
+                self.error_view.save_button.setEnabled(False)
             self.stack.setCurrentWidget(self.error_view)
             self._update_title()
             self.path_label.setText(str(exc))
@@ -736,14 +743,29 @@ class MainWindow(QMainWindow):
         self.form.widget_for(("title",)).setFocus()
         self.form.widget_for(("title",)).selectAll()
 
-    def save(self) -> bool:
+    def ask_force(self, exc: ReadOnlyError) -> bool:
+        """A read-only or hard-linked file: ask before writing it anyway."""
+        if exc.reason == "hard-links":
+            text = (f"This file has {exc.links} hard links (other names for the same file). "
+                    "Save anyway? It is written in place, so every name sees the change.")
+        else:
+            text = "This file is read-only. Save anyway?"
+        answer = QMessageBox.question(self, "Save anyway?", text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def save(self, force: bool = False) -> bool:
         s = self.session
         if s is None:
             return False
         if s.path is None:
             return self.save_as()
         try:
-            s.save()
+            s.save(force=force)
+        except ReadOnlyError as exc:
+            if not force and self.ask_force(exc):
+                return self.save(force=True)
+            self.statusBar().showMessage(f"Not saved: {exc.message}", 8000)
+            return False
         except ConflictError:
             # someone else changed the file: merge their version in, then let the user save
             self.on_outside_change(s.path)
@@ -766,11 +788,19 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Save entry as", str(suggestion), "Entries (*.md)")
         if not path:
             return False
-        try:
-            s.save(path)
-        except QtEditorError as exc:
-            show_error(self, "Not saved", exc)
-            return False
+        force = False
+        while True:
+            try:
+                s.save(path, force=force)
+                break
+            except ReadOnlyError as exc:
+                if force or not self.ask_force(exc):
+                    self.statusBar().showMessage(f"Not saved: {exc.message}", 8000)
+                    return False
+                force = True
+            except QtEditorError as exc:
+                show_error(self, "Not saved", exc)
+                return False
         self._fill_recent_with(path)
         self._saved()
         return True
@@ -824,9 +854,10 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Export HTML", str(Path.home() / f"{stem}.html"),
                                               "HTML (*.html)")
         if path:
-            from ..core.page import page_html
+            from ..core.page import check_export_target, page_html
 
             try:
+                check_export_target(path, s.path)  # never over the entry, nor another entry
                 storage.write_atomic(path, page_html(s.fields).encode("utf-8"))
             except QtEditorError as exc:
                 show_error(self, "Not exported", exc)
@@ -1019,14 +1050,14 @@ class MainWindow(QMainWindow):
         else:
             event.ignore()
 
-    def save_raw(self) -> bool:
-        """Save the corrected text of a broken file, only if it now reads as an entry."""
+    def save_raw(self, force: bool = False) -> bool:
+        """Save the corrected text of a broken file, only if it now reads as an entry and the
+        file on disk is still the one shown (checked under the file's lock)."""
         view = self.error_view
         if view.path is None:
             return False
         raw = view.text.toPlainText().encode("utf-8")
-        original = view.path.read_bytes() if view.path.exists() else b""
-        if b"\r\n" in original:
+        if b"\r\n" in view.raw:
             raw = raw.replace(b"\n", b"\r\n")
         try:
             entry = Entry.from_bytes(raw, str(view.path))
@@ -1036,7 +1067,20 @@ class MainWindow(QMainWindow):
             view.message.setText(f"Not saved: the text still does not read as an entry.\n{exc}")
             view.mark(exc)
             return False
-        storage.write_atomic(str(view.path), raw, storage.digest(original))
+        try:
+            storage.write_atomic(str(view.path), raw, storage.digest(view.raw), force=force)
+        except ReadOnlyError as exc:
+            if not force and self.ask_force(exc):
+                return self.save_raw(force=True)
+            view.message.setText(f"Not saved.\n{exc}")
+            return False
+        except ConflictError:
+            view.message.setText("Not saved: the file changed on disk since it was shown; your "
+                                 "text is kept here. Open the file again to see its new text.")
+            return False
+        except QtEditorError as exc:
+            view.message.setText(f"Not saved.\n{exc}")
+            return False
         return self.open_file(view.path)
 
     # ------------------------------------------------------------------ never lose work
@@ -1062,10 +1106,13 @@ class MainWindow(QMainWindow):
         if s is None or not s.dirty:
             return False
         try:
-            content = s.current_bytes()
+            content = snapshot(s.entry, s.fields, s.body)
         except QtEditorError:
             return False  # not writable as it stands: the previous journal entry remains
-        self.journal.write(s.path, s.entry.digest if s.path else None, content, self._token)
+        # the base is the version the edits were made against (after a merge of an outside
+        # change, the merged-in disk version): recovery puts only the edits back onto the file
+        self.journal.write(s.path, s.entry.digest if s.path else None, content, self._token,
+                           base=s.entry.raw if s.path else None)
         return True
 
     def offer_recovery(self, choose=None) -> int:
@@ -1076,12 +1123,18 @@ class MainWindow(QMainWindow):
         recovered = 0
         for item in self.journal.pending():
             disk = b""
+            content = item.content
             if item.path and Path(item.path).exists():
-                disk = Path(item.path).read_bytes()
-                if disk == item.content:
-                    self.journal.discard(item)
+                try:
+                    disk = storage.read_file(item.path)
+                    content = recover(item, Entry.from_bytes(disk, item.path)).content
+                except QtEditorError:
+                    pass  # shown against the file as it is; recovering reports the error
+                if disk == item.content or disk == content:
+                    self.journal.discard(item)  # nothing of the edits is missing on disk
                     continue
-            answer = choose(item, disk) if choose else RecoveryDialog(item, disk, self).choice()
+            answer = (choose(item, disk) if choose
+                      else RecoveryDialog(item, disk, self, content).choice())
             if answer == "discard":
                 self.journal.discard(item)
             elif answer == "recover" and self.recover(item):
@@ -1090,23 +1143,34 @@ class MainWindow(QMainWindow):
         return recovered
 
     def recover(self, item) -> bool:
+        """Reopen journaled edits: put onto the file as it is now (a three-way merge, so what
+        changed on disk meanwhile stays), or as a new entry when the file is gone."""
         try:
             stored = Entry.from_bytes(item.content, item.path)
         except QtEditorError as exc:
             show_error(self, "Cannot recover", exc)
             return False
+        conflicts = []
         if item.path and Path(item.path).exists():
             if not self.open_file(Path(item.path)):
                 return False
             s = self.session
-            s.fields = stored.fields()
-            s.body = stored.body
+            try:
+                recovery = recover(item, s.entry)
+            except QtEditorError as exc:
+                show_error(self, "Cannot recover", exc)
+                return False
+            s.fields = recovery.fields
+            s.body = recovery.body
+            conflicts = recovery.conflicts
         else:
             s = EditSession(stored, True, self.slug_rule, self.collection)
             s.saved_fields = {}
             if item.path:
                 s.entry.path = None
         self.show_session(s)
+        if conflicts:
+            self.resolve_conflicts(conflicts)
         self.statusBar().showMessage("Recovered unsaved edits: review and save them", 6000)
         return True
 
@@ -1122,10 +1186,10 @@ class MainWindow(QMainWindow):
                              "write it somewhere.")
             return
         self._watch(path)  # some programs replace the file: watch the new one
-        raw = p.read_bytes()
-        if raw == s.entry.raw:
-            return
         try:
+            raw = storage.read_file(path)  # a regular file, capped: never blocks the window
+            if raw == s.entry.raw:
+                return
             theirs = Entry.from_bytes(raw, path)
         except QtEditorError as exc:
             self.show_notice(f"The file changed on disk and cannot be read now: {exc}")

@@ -13,7 +13,18 @@ import re
 import time
 from functools import lru_cache
 
-from PySide6.QtCore import QByteArray, QObject, QRunnable, Qt, QThreadPool, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    QTimer,
+    QUrl,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QColor, QDesktopServices, QImage, QPainter, QPalette, QTextDocument
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
@@ -88,6 +99,8 @@ def data_image(uri: str, ratio: float = 1.0, color: str = "") -> QImage | None:
         return None
     size = renderer.defaultSize()
     scale = max(1.0, ratio) * 1.15
+    if size.width() * size.height() * scale * scale > 64_000_000:  # never a giant image
+        return None
     image = QImage(max(1, round(size.width() * scale)), max(1, round(size.height() * scale)),
                    QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
@@ -99,13 +112,6 @@ def data_image(uri: str, ratio: float = 1.0, color: str = "") -> QImage | None:
     painter.end()
     image.setDevicePixelRatio(max(1.0, ratio))
     return image
-
-
-def math_ready() -> bool:
-    """True once the formula typesetter is imported (the first import takes ~0.3 s)."""
-    import sys
-
-    return "ziamath" in sys.modules and "markdown_it" in sys.modules
 
 
 def warm_up() -> None:
@@ -164,6 +170,7 @@ class PreviewPane(QWidget):
     """Shows ``compose(fields)``; call ``schedule(fields)`` on every change."""
 
     rendered = Signal(float)  # seconds the last render took
+    PAINT_FALLBACK_MS = 250
 
     def __init__(self, delay_ms: int = 25, parent: QWidget | None = None):
         super().__init__(parent)
@@ -179,6 +186,11 @@ class PreviewPane(QWidget):
         self._busy = False
         self._timer = QTimer(self, singleShot=True, interval=delay_ms)
         self._timer.timeout.connect(self._render)
+        # the first render waits for the first paint (a pane never painted: this long at most)
+        self._painted = False
+        self._first = QTimer(self, singleShot=True, interval=self.PAINT_FALLBACK_MS)
+        self._first.timeout.connect(self._render)
+        self.browser.viewport().installEventFilter(self)
         self._signals = _Signals()
         self._signals.done.connect(self._show, Qt.ConnectionType.QueuedConnection)
         self._pool = QThreadPool(self)
@@ -190,18 +202,31 @@ class PreviewPane(QWidget):
         self.browser.document().setDefaultStyleSheet(preview_css(self.palette()))
 
     def schedule(self, fields: dict, now: bool = False) -> None:
-        """Mark the preview outdated; it renders after a short pause in typing."""
+        """Mark the preview outdated; it renders after a short pause in typing (the first
+        time, once the pane has painted: the window's first frame never waits for it)."""
         self._fields = fields
         self._serial += 1
         if now:
             self._timer.stop()
             self._render()
+        elif not self._painted:
+            if not self._first.isActive():
+                self._first.start()
         elif not self._timer.isActive():
             self._timer.start()
 
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if not self._painted and event.type() == QEvent.Type.Paint:
+            self._painted = True
+            if self._first.isActive():  # rendered on the next turn, after this frame
+                self._first.stop()
+                QTimer.singleShot(0, self, self._render)
+        return False
+
     @property
     def pending(self) -> bool:
-        return self._timer.isActive() or self._busy or self._shown != self._serial
+        return (self._timer.isActive() or self._first.isActive() or self._busy
+                or self._shown != self._serial)
 
     def _render(self) -> None:
         if self._fields is None:
@@ -211,7 +236,9 @@ class PreviewPane(QWidget):
         serial = self._serial
         fields = self._fields
         answer = fields.get("answer") if isinstance(fields.get("answer"), str) else ""
-        if len(answer) < OFF_THREAD_CHARS and (math_ready() or "$" not in answer):
+        # on this thread only what cannot take long: a short answer without formulas (a
+        # formula may take seconds to typeset; the window never waits for one)
+        if len(answer) < OFF_THREAD_CHARS and "$" not in answer:
             start = time.perf_counter()
             self._show(serial, compose(fields), time.perf_counter() - start)
         else:

@@ -84,3 +84,64 @@ def test_latex_spots_are_exactly_the_n_commands_inside_math(parts):
             expected.append(word)
     got = [s.word for s in codec.ambiguities(stored) if s.kind == "latex-command"]
     assert got == expected
+
+
+# ---------------------------------------------------------------------------- literal \n
+ESCAPED_DOC = b"---\ntitle: x\nanswer: >-\n    old\\nlines\nsubject: s\n---\nbody"
+REAL_DOC = b"---\ntitle: x\nanswer: |-\n  old\n  lines\nsubject: s\n---\nbody"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=["a", "\\", "n", "\n", " ", "$"], max_size=14),
+       st.sampled_from([ESCAPED_DOC, REAL_DOC]))
+def test_answer_text_reads_back_exactly_or_is_refused_at_its_literal_backslash_n(text, doc):
+    """Every text an editor gives either saves so that it reads back exactly, or is refused
+    with the line and column of the characters \\n the convention cannot store."""
+    from qteditor.core.entry import UnstorableText
+    from qteditor.core.errors import SaveError
+
+    entry = Entry.from_bytes(doc, "e.md")
+    fields = entry.fields()
+    fields["answer"] = text
+    literal = text.find("\\n")
+    try:
+        rendered = entry.render(fields)
+    except UnstorableText as exc:
+        assert literal >= 0 and doc is ESCAPED_DOC
+        line = text.count("\n", 0, literal) + 1
+        col = literal - text.rfind("\n", 0, literal)
+        assert exc.spot == (line, col) and (exc.line, exc.column) == (3, 1)
+        assert str(exc).startswith(f"e.md:3:1: answer: the text contains the characters \\n at "
+                                   f"line {line}, column {col}, which the site reads as a line break")
+        return
+    except SaveError as exc:  # real breaks convention, no break left: it would flip on reload
+        assert doc is REAL_DOC and "\n" not in text and literal >= 0, exc
+        return
+    assert doc is REAL_DOC or literal < 0
+    raw = entry.raw if rendered is None else rendered[0]
+    assert Entry.from_bytes(raw).fields()["answer"] == text
+
+
+def test_set_refuses_a_literal_backslash_n_with_its_position(tmp_path, capsys):
+    from qteditor.cli import main
+
+    path = tmp_path / "e.md"
+    path.write_bytes(ESCAPED_DOC)
+    assert main(["set", "--json", '{"answer": "a\\\\nb\\nc"}', str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{path}:3:1: answer: the text contains the characters \\n at line 1, "
+                          "column 2, which the site reads as a line break")
+    assert path.read_bytes() == ESCAPED_DOC
+    assert main(["set", str(path), "answer=one \\nu"]) == 1  # KEY=VALUE: the same refusal
+    assert "line 1, column 5" in capsys.readouterr().err and path.read_bytes() == ESCAPED_DOC
+
+
+def test_a_literal_backslash_n_being_typed_is_journaled_exactly():
+    from qteditor.core.journal import JournalItem, recover, snapshot
+
+    entry = Entry.from_bytes(ESCAPED_DOC, "e.md")
+    fields = entry.fields()
+    fields["answer"] = "typing \\nabla\nnext line"
+    content = snapshot(entry, fields, entry.body)  # saving would refuse; the journal keeps it
+    rec = recover(JournalItem(None, "e.md", None, content, 0.0, ESCAPED_DOC), entry)
+    assert rec.fields["answer"] == "typing \\nabla\nnext line" and rec.fields["title"] == "x"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from qteditor.core.document import split
@@ -84,3 +86,45 @@ def test_python_object_tag_is_never_executed():
     raw = b"---\na: !!python/object/apply:os.system ['touch /tmp/qteditor-pwned']\n---\n"
     entry = Entry.from_bytes(raw)
     assert entry.fields() == {"a": ["touch /tmp/qteditor-pwned"]}
+
+
+# ---------------------------------------------------------------------------- what is read
+@pytest.mark.timeout(20)
+def test_only_regular_files_are_read_and_never_block(tmp_path):
+    import socket
+
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    sock_path = tmp_path / "s.md"
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(sock_path))
+    try:
+        for path, what in ((fifo, "a named pipe (FIFO)"), ("/dev/zero", "a character device"),
+                           (sock_path, "a socket"), (tmp_path, "a folder")):
+            with pytest.raises(FormatError) as info:
+                Entry.load(path)
+            assert str(info.value).startswith(f"{path}:1:1: this is {what}"), str(info.value)
+    finally:
+        sock.close()
+
+
+def test_the_size_cap_counts_the_bytes_read_not_st_size(tmp_path, monkeypatch):
+    from qteditor.core import entry as entry_module
+
+    monkeypatch.setattr(entry_module, "MAX_FILE_BYTES", 1000)
+    path = tmp_path / "big.md"
+    path.write_bytes(b"---\na: " + b"x" * 1000 + b"\n---\n")
+    real_stat, real_fstat = os.stat, os.fstat
+
+    def size_zero(st):  # what /dev/zero and /proc files say
+        return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid,
+                               st.st_gid, 0, st.st_atime, st.st_mtime, st.st_ctime))
+
+    with monkeypatch.context() as m:
+        m.setattr(os, "stat", lambda *a, **k: size_zero(real_stat(*a, **k)))
+        m.setattr(os, "fstat", lambda fd: size_zero(real_fstat(fd)))
+        with pytest.raises(FormatError) as info:
+            Entry.load(path)
+    assert "larger than 1,000 bytes" in str(info.value)
+    path.write_bytes(b"---\na: 1\n---\n")
+    assert Entry.load(path).data == {"a": 1}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qteditor.core.entry import Entry
 from qteditor.core.errors import FormatError
@@ -64,3 +66,105 @@ def test_billion_laughs_is_refused():
     raw = ("---\n" + "\n".join(lines) + "\n---\n").encode()
     result = _timed(raw, 5.0)
     assert isinstance(result, FormatError) and "alias" in str(result)
+
+
+def test_an_alias_byte_bomb_is_refused_where_it_goes_off():
+    """A 1 MB string and 3,000 aliases of it: 3 GB of text once expanded (few nodes)."""
+    refs = ", ".join(["*b"] * 3000)
+    raw = f'---\nblob: &b "{"x" * 1_000_000}"\nrefs: [{refs}]\n---\n'.encode()
+    result = _timed(raw, 5.0)
+    assert isinstance(result, FormatError)
+    assert str(result).startswith("h.md:3:") and "characters of text (an alias bomb?)" in str(result)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 3000), st.integers(0, 30), st.booleans())
+def test_expanded_text_is_bounded_exactly(blob, refs, nested):
+    """Refused exactly when the text of every scalar, aliases expanded, passes the bound."""
+    from qteditor.core import yamlspan
+
+    cap = 20_000
+    items = ", ".join(["*b"] * refs)
+    value = f"[{items}]" if not nested else f"{{k: [{items}]}}"
+    raw = f'---\nblob: &b "{"x" * blob}"\nrefs: {value}\n---\n'.encode()
+    expanded = len("blob") + len("refs") + blob * (1 + refs) + (len("k") if nested else 0)
+    old = yamlspan.MAX_EXPANDED_CHARS
+    yamlspan.MAX_EXPANDED_CHARS = cap
+    try:
+        result = _timed(raw, 5.0)
+    finally:
+        yamlspan.MAX_EXPANDED_CHARS = old
+    if expanded > cap:
+        assert isinstance(result, FormatError) and "alias bomb" in str(result)
+    else:
+        assert isinstance(result, Entry)
+        got = result.fields()["refs"]
+        assert (got["k"] if nested else got) == ["x" * blob] * refs
+
+
+# ---------------------------------------------------------------------------- nesting counted right
+INTERVALS = "[a, b) " * 151
+LATEX = "\\\\frac{" * 151
+
+
+@pytest.mark.parametrize("yaml", [
+    f"answer: >-\n    {INTERVALS}\nid: 1\n",  # the site's folded answer
+    f"answer: |\n  {LATEX}\n  more\nid: 1\n",
+    f"title: intervals {INTERVALS}\n",  # a plain scalar
+    f"title: '{INTERVALS}it''s'\n",
+    f'title: "{INTERVALS}\\" {LATEX}"\n',
+    f'title: "{INTERVALS}\n  {INTERVALS}"\n',  # a quoted scalar over two lines
+    f"title: text\n  {INTERVALS}\nid: 2\n",  # a plain scalar over two lines
+    f"id: 1 # {INTERVALS}\n",
+    f"list:\n  - see {INTERVALS}\n  - [\"{INTERVALS}\", '{{{{']\n",
+])
+def test_brackets_inside_text_are_not_nesting(yaml):
+    result = _timed(("---\n" + yaml + "---\n").encode(), 5.0)
+    assert isinstance(result, Entry), str(result)
+    fields = result.fields()
+    fields["id"] = 3
+    assert result.render(fields) is not None  # and it saves
+
+
+@pytest.mark.parametrize("yaml", [
+    "a: " + "[" * 151 + "]" * 151 + "\n",
+    "a: " + "{b: " * 151 + "1" + "}" * 151 + "\n",
+    "- " + "[" * 151 + "x" + "]" * 151 + "\n",
+    "a: &x !!seq " + "[" * 100_000 + "\n",
+])
+def test_real_flow_nesting_is_still_refused_before_parsing(yaml):
+    result = _timed(("---\n" + yaml + "---\n").encode(), 5.0)
+    assert isinstance(result, FormatError) and "nesting deeper than 150 levels" in str(result)
+
+
+def _true_flow_depth(text: str) -> int:
+    from qteditor.core.yamlspan import _events
+
+    stack, deepest = [], 0
+    for ev in _events(text):
+        name = type(ev).__name__
+        if name in ("MappingStartEvent", "SequenceStartEvent"):
+            stack.append(bool(getattr(ev, "flow_style", False)))
+            deepest = max(deepest, sum(stack))
+        elif name in ("MappingEndEvent", "SequenceEndEvent"):
+            stack.pop()
+    return deepest
+
+
+YAML_PIECES = ["[", "]", "{", "}", "'", '"', "#", " ", "\n", "- ", ": ", "a", ",", "|", ">", "  ",
+               "? ", "&x ", "!t ", "\\", "k: ", "\n  ", "\n- ", "''", ":", "|-\n  ", ">\n   "]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(YAML_PIECES), min_size=1, max_size=40))
+def test_the_nesting_pre_check_never_counts_more_than_the_parser_finds(pieces):
+    """Over any text the parser reads, the pre-check's depth is at most the real depth of
+    flow collections (it runs only past 150 brackets, hence the commented ones first)."""
+    from qteditor.core.yamlspan import _flow_depth
+
+    text = "# " + "[" * 160 + "\n" + "".join(pieces) + "\n"
+    try:
+        true = _true_flow_depth(text)
+    except Exception:  # noqa: BLE001 - not YAML: nothing to compare
+        return
+    assert _flow_depth(text) <= true

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qteditor.core import codec
 from qteditor.core.entry import Entry
@@ -80,3 +82,126 @@ def test_hostile_markdown_is_defused(markdown):
     for url in re.findall(r'(?:href|src)="([^"]*)"', tags):
         assert url.startswith(("http:", "https:", "mailto:", "#", "data:image/svg+xml;base64,")), url
         assert not (url.startswith("http") and 'src="' + url in tags)  # no remote images
+
+
+# ---------------------------------------------------------------------------- typesetting budget
+@pytest.fixture
+def typesetter(monkeypatch):
+    """Counts the formulas handed to the typesetter (each real call is kept as it is)."""
+    import ziamath
+
+    from qteditor.core import render
+
+    render.clear_math_cache()
+    render_markdown.cache_clear()
+    calls = []
+    real = ziamath.Latex
+
+    def counting(tex, *args, **kwargs):
+        calls.append(tex)
+        return real(tex, *args, **kwargs)
+
+    monkeypatch.setattr(ziamath, "Latex", counting)
+    yield calls
+    render.clear_math_cache()
+    render_markdown.cache_clear()
+
+
+@pytest.mark.parametrize("text", [
+    "$$\n" + "x\n" * 100_000,  # an unclosed $$ over 100,000 lines: one formula to the end
+    "Before $$" + "\\frac{1}{2}" * 10_000 + "$$ after",
+    "$" + "\\frac{1}{2}" * 10_000 + "$",
+])
+def test_a_formula_over_the_size_budget_shows_as_source_with_a_note(text, typesetter):
+    import time
+
+    start = time.perf_counter()
+    html = render_markdown(text)
+    assert time.perf_counter() - start < 10.0  # linear: no typesetting at all here
+    assert typesetter == []
+    assert re.search(r'<code[^>]*title="shown as source: longer than 3,000 characters"', html)
+    assert "1 formula shown as source (1 longer than 3,000 characters)" in html
+    assert "\\frac{1}{2}" in html or "x\nx\n" in html  # the source itself is shown
+
+
+def test_past_the_time_budget_formulas_show_as_source_and_typeset_ones_stay(typesetter,
+                                                                          monkeypatch):
+    from qteditor.core import render
+
+    render_markdown("$a$")  # typeset once: kept
+    monkeypatch.setattr(render, "MATH_SECONDS", 0.0)  # the budget is gone before the first
+    render_markdown.cache_clear()
+    html = render_markdown(" ".join(f"$x_{{{i}}}$" for i in range(500)) + " and $a$")
+    assert typesetter == ["a"]  # nothing more was typeset
+    assert html.count('class="math math-inline math-source"') == 500
+    assert html.count('<img class="math math-inline"') == 1  # $a$ from before
+    assert "500 formulas shown as source (500 left once typesetting had taken 0 s)" in html
+
+
+def test_time_spent_typesetting_one_answer_is_bounded(typesetter, monkeypatch):
+    import time
+
+    from qteditor.core import render
+
+    monkeypatch.setattr(render, "MATH_SECONDS", 0.5)
+    start = time.perf_counter()
+    html = render_markdown(" ".join(f"${'x+' * 200}y_{{{i}}}$" for i in range(200)))
+    took = time.perf_counter() - start
+    typeset = len(typesetter)
+    assert 0 < typeset < 200 and html.count("math-source") == 200 - typeset
+    assert took < 0.5 + 5.0  # the budget, plus the one formula that was running
+
+
+# ---------------------------------------------------------------------------- links in pages
+URL_PIECES = st.sampled_from(["javascript:", "JaVaScRiPt:", "java\tscript:", " ", "\x01", "\n",
+                              "data:", "vbscript:", "file:", "http:", "https:", "mailto:", "//",
+                              "/", "\\", "evil.com", "alert(1)", "#", "learn", ":", "%6a", "&#106;",
+                              "?q=1", "x"])
+
+
+def _browser_reads(href: str) -> str:
+    """How a browser reads an href: entities decoded, controls and spaces dropped."""
+    import html as html_module
+
+    return re.sub(r"[\x00-\x20\x7f]", "", html_module.unescape(href))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(URL_PIECES, min_size=1, max_size=6).map("".join))
+def test_links_written_into_pages_are_web_mail_or_site_relative(url):
+    from qteditor.core.page import page_html
+
+    fields = {"title": "T", "subject": "S", "score": -1.0,
+              "related_article1": {"id": 1, "title": "Other", "subject": "S", "url": url}}
+    page = page_html(fields)
+    for href in re.findall(r'href="([^"]*)"', page):
+        seen = _browser_reads(href)
+        scheme = re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", seen)
+        assert (scheme.group().lower() in ("http:", "https:", "mailto:") if scheme
+                else not seen.startswith(("//", "/\\", "\\")) and ":" not in seen.split("/")[0]), href
+    assert "Other" in page  # the title stays, as text when its url is not a safe link
+
+
+def test_a_javascript_related_url_is_text_in_render_and_export(tmp_path, capsys):
+    from qteditor.cli import main
+
+    path = tmp_path / "e.md"
+    path.write_bytes(b"---\ntitle: T\nsubject: S\nanswer: >-\n    Hi\nscore: -1.0\nrelated_article1:\n"
+                     b"    id: 1\n    title: Evil\n    subject: S\n"
+                     b"    url: javascript:alert(document.domain)\n"
+                     b"related_article2:\n    id: 2\n    title: Good\n    subject: S\n"
+                     b"    url: /learn/s/questions/good\n---\n")
+    assert main(["render", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "javascript:" not in out and "<span>Evil</span>" in out
+    assert '<a href="/learn/s/questions/good">Good</a>' in out
+    assert main(["export", str(path), "-o", str(tmp_path / "p.html")]) == 0
+    assert "javascript:" not in (tmp_path / "p.html").read_text()
+
+
+@pytest.mark.parametrize("tex", ["\\rule{10000cm}{10000cm}", "\\hspace{100000cm}x"])
+def test_a_formula_too_large_to_draw_shows_as_source(tex):
+    render_markdown.cache_clear()
+    html = render_markdown(f"See $${tex}$$ and $x^2$.")
+    assert 'title="shown as source: too large to draw (' in html and "1 too large to draw" in html
+    assert html.count("data:image/svg+xml") == 1  # x^2 is drawn

@@ -102,3 +102,14 @@ def test_titles_unlinked_when_the_file_has_them_differ():
 
 def test_next_free_id():
     assert next_free_id(SAMPLE) == 9007
+
+
+def test_a_new_entry_never_replaces_an_existing_file(tmp_path):
+    target = tmp_path / "taken.md"
+    target.write_bytes(b"someone's entry")
+    session = EditSession.new()
+    with pytest.raises(SaveError):
+        session.save(target)
+    assert target.read_bytes() == b"someone's entry" and session.path is None
+    fresh = tmp_path / "sub" / "fresh.md"
+    assert session.save(fresh) and session.path == str(fresh) and not session.dirty

@@ -127,3 +127,59 @@ def test_a_held_lock_times_out_with_a_clear_message(tmp_path, monkeypatch):
     finally:
         os.close(fd)
     assert path.read_bytes() == b"old"
+
+
+# ---------------------------------------------------------------------------- read-only, links
+def test_read_only_file_is_refused_unless_forced_and_stays_read_only(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_bytes(b"old")
+    os.chmod(path, 0o444)
+    with pytest.raises(storage.ReadOnlyError) as info:
+        storage.write_atomic(str(path), b"new")
+    assert info.value.reason == "read-only" and "read-only" in str(info.value)
+    assert str(info.value).startswith(f"{path}:1:1:") and "--force" in str(info.value)
+    assert path.read_bytes() == b"old"
+    storage.write_atomic(str(path), b"new", force=True)
+    assert path.read_bytes() == b"new" and stat.S_IMODE(path.stat().st_mode) == 0o444
+    assert os.listdir(tmp_path) == ["a.md"]
+
+
+def test_hard_linked_file_is_refused_unless_forced_then_written_in_place(tmp_path):
+    path, other = tmp_path / "a.md", tmp_path / "b.md"
+    path.write_bytes(b"old")
+    os.link(path, other)
+    with pytest.raises(storage.ReadOnlyError) as info:
+        storage.update(str(path), lambda cur: cur + b" new")
+    assert info.value.reason == "hard-links" and info.value.links == 2
+    assert "2 hard links" in str(info.value) and path.read_bytes() == b"old"
+    storage.update(str(path), lambda cur: cur + b" new", force=True)
+    assert other.read_bytes() == b"old new" and path.stat().st_ino == other.stat().st_ino
+    storage.write_atomic(str(other), b"x", force=True)  # shorter: the rest is cut off
+    assert path.read_bytes() == b"x" and path.stat().st_nlink == 2
+
+
+def test_new_file_is_never_written_over_an_existing_one(tmp_path):
+    path = tmp_path / "a.md"
+    storage.write_atomic(str(path), b"mine", new_file=True)
+    assert path.read_bytes() == b"mine"
+    with pytest.raises(storage.ConflictError):
+        storage.write_atomic(str(path), b"again", new_file=True)
+    assert path.read_bytes() == b"mine"
+
+
+def test_a_250_character_file_name_saves(tmp_path):
+    path = tmp_path / ("q" * 247 + ".md")
+    path.write_bytes(b"old")
+    storage.write_atomic(str(path), b"new")
+    assert path.read_bytes() == b"new" and os.listdir(tmp_path) == [path.name]
+
+
+def test_the_next_save_removes_temporaries_a_killed_save_left(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_bytes(b"old")
+    stale = tmp_path / (storage._tmp_stem(str(path)) + "deadbeef.tmp")
+    stale.write_bytes(b"half a save")
+    storage.write_atomic(str(path), b"new")
+    assert os.listdir(tmp_path) == ["a.md"]
+    stale.write_bytes(b"again")
+    assert storage.clean_stale_temporaries(str(path)) == 1 and os.listdir(tmp_path) == ["a.md"]

@@ -3,6 +3,7 @@ merged field by field, deleted files, two editors on one file."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -10,6 +11,8 @@ import subprocess
 import sys
 import textwrap
 import time
+
+import pytest
 
 from qteditor.core.entry import Entry
 from qteditor.core.journal import Journal
@@ -87,6 +90,79 @@ def test_recovery_after_sigkill(tmp_path):
     assert lines[0] == "1", out.stderr
     assert "Typed before the crash." in lines[1]
     assert Entry.load(path).fields()["answer"].endswith("Typed before the crash.")
+
+
+def test_recovery_after_sigkill_keeps_an_outside_change_the_window_had_merged(tmp_path):
+    """Type in the answer, journal; `qteditor set author=…` on disk; the window merges it;
+    SIGKILL. Recovery puts the typing onto the file as it is: the author stays, and the
+    recovery diff shows only the typing."""
+    path = _entry(tmp_path)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path / "data"),
+               XDG_CACHE_HOME=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path / "config"),
+               PYTHONPATH=str(REPO))
+    typist = textwrap.dedent(f"""
+        import subprocess, sys
+        from pathlib import Path
+        from PySide6.QtCore import QTimer
+        from PySide6.QtTest import QTest
+        from qteditor.ui.app import make_app
+        from qteditor.ui.main_window import MainWindow
+        app = make_app()
+        w = MainWindow()
+        w.open_file(Path({str(path)!r}))
+        w.show()
+        def type_some():
+            w.editor.edit.moveCursor(w.editor.edit.textCursor().MoveOperation.End)
+            QTest.keyClicks(w.editor.edit, " Typed before the crash.")
+        def change_outside():
+            subprocess.run([sys.executable, "-m", "qteditor", "set", {str(path)!r},
+                            "author=Changed Outside"], check=True)
+            poll()
+        def poll():
+            if w.session.fields.get("author") == "Changed Outside":  # the window merged it
+                print("merged", flush=True)
+            else:
+                QTimer.singleShot(50, poll)
+        QTimer.singleShot(100, type_some)
+        QTimer.singleShot(2600, change_outside)  # the journal was written at 2.1 s
+        app.exec()
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", typist], env=env, stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        assert proc.stdout.readline().strip() == "merged"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert Entry.load(path).fields()["author"] == "Changed Outside"
+    recover = textwrap.dedent("""
+        import json
+        from qteditor.ui import dialogs
+        from qteditor.ui.app import make_app
+        from qteditor.ui.main_window import MainWindow
+        shown = []
+        def choice(self):
+            shown.append(self.diff)
+            return "recover"
+        dialogs.RecoveryDialog.choice = choice  # the real dialog's diff, answered "recover"
+        app = make_app()
+        w = MainWindow()
+        print(w.offer_recovery())
+        print(json.dumps(shown[0]))
+        w.save()
+    """)
+    out = subprocess.run([sys.executable, "-c", recover], env=env, capture_output=True, text=True,
+                         timeout=60)
+    lines = out.stdout.splitlines()
+    assert lines[0] == "1", out.stderr
+    changed = [line for line in json.loads(lines[1]).splitlines()
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert len(changed) == 2 and "Typed before the crash." in changed[1]
+    assert "Typed" not in changed[0]
+    assert not any("author" in line for line in changed)
+    saved = Entry.load(path).fields()
+    assert saved["author"] == "Changed Outside"
+    assert saved["answer"].endswith("Typed before the crash.")
 
 
 def test_outside_change_without_local_edits_reloads(window, qtbot, tmp_path):
@@ -183,3 +259,112 @@ def test_save_over_an_outside_change_merges_instead(window, qtbot, tmp_path):
     assert window.save() is True
     saved = Entry.load(path).fields()
     assert (saved["author"], saved["subject"]) == ("Me", "Maths")
+
+
+def _type_author(window, qtbot, text):
+    author = window.form.rows[("author",)].widget
+    author.selectAll()
+    qtbot.keyClicks(author, text)
+
+
+def test_read_only_file_is_saved_only_when_the_user_agrees(window, qtbot, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    path = _entry(tmp_path)
+    before = path.read_bytes()
+    window.open_file(path)
+    _type_author(window, qtbot, "Me")
+    os.chmod(path, 0o444)
+    window.answers.append(QMessageBox.StandardButton.No)
+    assert window.save() is False
+    assert window.asked == ["This file is read-only. Save anyway?"]
+    assert path.read_bytes() == before and window.session.dirty
+    window.answers.append(QMessageBox.StandardButton.Yes)
+    assert window.save() is True
+    assert Entry.load(path).fields()["author"] == "Me" and not window.session.dirty
+    assert path.stat().st_mode & 0o777 == 0o444
+
+
+def test_hard_linked_file_is_asked_about_and_written_in_place(window, qtbot, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    path = _entry(tmp_path)
+    other = tmp_path / "other-name.md"
+    os.link(path, other)
+    window.open_file(path)
+    _type_author(window, qtbot, "Me")
+    window.answers.append(QMessageBox.StandardButton.Yes)
+    assert window.save() is True
+    assert "2 hard links" in window.asked[0]
+    assert os.path.samefile(path, other) and Entry.load(other).fields()["author"] == "Me"
+
+
+def test_corrected_text_is_not_saved_over_a_file_changed_meanwhile(window, tmp_path):
+    bad = tmp_path / "bad.md"
+    bad.write_bytes(b"---\ntitle: x\n\tid: 1\n---\nbody")
+    window.open_file(bad)
+    bad.write_bytes(b"---\ntitle: theirs\n---\nbody")  # another program fixed it meanwhile
+    window.error_view.text.setPlainText("---\ntitle: mine\n---\nbody")
+    assert window.save_raw() is False
+    assert bad.read_bytes() == b"---\ntitle: theirs\n---\nbody"
+    assert "changed on disk" in window.error_view.message.text()
+    assert window.error_view.text.toPlainText() == "---\ntitle: mine\n---\nbody"  # kept
+
+
+def test_a_literal_backslash_n_is_refused_on_save_with_its_position(window, qtbot, tmp_path,
+                                                                   monkeypatch):
+    from qteditor.ui import main_window
+
+    shown = []
+    monkeypatch.setattr(main_window, "show_error", lambda parent, title, exc: shown.append(str(exc)))
+    path = _entry(tmp_path)
+    before = path.read_bytes()
+    window.open_file(path)
+    window.editor.edit.moveCursor(window.editor.edit.textCursor().MoveOperation.End)
+    qtbot.keyClicks(window.editor.edit, " see C:\\new")
+    assert window.save() is False and path.read_bytes() == before
+    line = Entry.load(path).field_lines("answer")[0]
+    assert len(shown) == 1 and shown[0].startswith(f"{path}:{line}:1: answer: the text contains "
+                                                   "the characters \\n at line ")
+    assert window.write_journal()  # the typed text is journaled all the same
+    assert Journal().pending()[0].content.count(b"C:\\new") == 1
+
+
+@pytest.mark.timeout(30)
+def test_opening_a_fifo_never_blocks_the_window(window, tmp_path):
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    assert window.open_file(fifo) is False
+    assert "named pipe" in window.error_view.message.text()
+    assert window.error_view.text.isReadOnly() and not window.error_view.save_button.isEnabled()
+
+
+def test_opening_a_file_removes_the_temporaries_a_killed_save_left(window, tmp_path):
+    from qteditor.core import storage
+
+    path = _entry(tmp_path)
+    stale = path.parent / (storage._tmp_stem(str(path)) + "0badf00d.tmp")
+    stale.write_bytes(b"x" * 1000)  # what a SIGKILL mid-save leaves
+    other = path.parent / (storage._tmp_stem(str(path.parent / "other.md")) + "12345678.tmp")
+    other.write_bytes(b"another file's")
+    assert window.open_file(path)
+    assert not stale.exists() and other.exists()
+
+
+@pytest.mark.timeout(30)
+def test_a_save_in_progress_keeps_its_temporary_and_the_window_does_not_wait(window, tmp_path):
+    import fcntl
+
+    from qteditor.core import storage
+
+    path = _entry(tmp_path)
+    tmp = path.parent / (storage._tmp_stem(str(path)) + "0badf00d.tmp")
+    tmp.write_bytes(b"being written")
+    fd = os.open(path, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # another writer holds the file's lock
+    try:
+        start = time.monotonic()
+        assert window.open_file(path)
+        assert time.monotonic() - start < 5 and tmp.exists()
+    finally:
+        os.close(fd)
