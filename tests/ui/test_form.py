@@ -119,6 +119,7 @@ def test_keyword_chips_flow_several_a_row_and_never_clip_the_add_field(window, q
     form = window.form
     kw = form.rows[("seo", "page_keywords")].widget
     holder = form.rows[("seo", "page_keywords")].holder
+    qtbot.waitUntil(lambda: not window.preview.pending, timeout=5000)  # no render in the way
     qtbot.wait(50)
     assert len(_chips(kw)) == 6
     rows = _check_flow(kw)
