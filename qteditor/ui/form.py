@@ -345,6 +345,7 @@ class FormPanel(QScrollArea):
         path = _path(f.key)
         if f.type == "text":
             w = PlainField(4)
+            w.setPlaceholderText(f.placeholder)
             counter = QLabel()
             counter.setStyleSheet("color: palette(placeholder-text); font-size: 9pt;")
             box = QWidget()
@@ -393,12 +394,15 @@ class FormPanel(QScrollArea):
             return w, read, write
         if f.type == "keywords":
             w = KeywordsEdit(f.separator or ", ")
+            if f.placeholder:
+                w.input.setPlaceholderText(f.placeholder)
             w.changed.connect(lambda text: self._emit(path, text))
             return w, w.text, w.set_text
         if f.key == "subject":
             w = QComboBox()
             w.setEditable(True)
             w.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            w.lineEdit().setPlaceholderText(f.placeholder)
             w.lineEdit().textEdited.connect(lambda t: self._emit(path, t))
             w.activated.connect(lambda _i: self._emit(path, w.currentText()))
             self.subject_box = w
@@ -426,8 +430,7 @@ class FormPanel(QScrollArea):
                     return None
         else:
             read = w.text
-        if f.key == "date_format":
-            w.setPlaceholderText("MMM DD, YYYY")
+        w.setPlaceholderText(f.placeholder)
         w.textEdited.connect(lambda _t: self._emit(path, read()))
 
         def write(v):

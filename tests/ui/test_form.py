@@ -161,3 +161,29 @@ def test_a_short_description_after_a_long_one_has_no_scroll_bar(window, qtbot):
     assert len(description.toPlainText()) < 60
     assert description.verticalScrollBar().maximum() == 0
     assert not description.verticalScrollBar().isVisible()  # not the last entry's bar
+
+
+def test_a_new_entry_shows_placeholders_greyed_and_saves_none(window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    window.new_entry()
+    form = window.form
+    description = form.rows[("seo", "page_description")].widget.focusProxy()
+    keywords = form.rows[("seo", "page_keywords")].widget
+    schema = window.schema
+    assert description.toPlainText() == ""
+    assert description.placeholderText() == schema.field("seo.page_description").placeholder
+    assert keywords.keywords == [] and _chips(keywords) == []
+    assert keywords.input.placeholderText() == schema.field("seo.page_keywords").placeholder
+    assert form.validate()[("seo", "page_description")] == "Page description is required."
+    assert form.rows[("seo", "page_description")].hint.isVisible()
+    title = form.rows[("title",)].widget
+    title.selectAll()
+    qtbot.keyClicks(title, "What is an enzyme?")
+    target = tmp_path / "enzyme.md"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    assert window.save()
+    raw = target.read_bytes()
+    assert b"Describe the answer" not in raw and b"    keyword\n" not in raw
+    assert b"  page_description: >-\n  page_keywords: >-\n" in raw
+    assert form.validate()[("seo", "page_description")] == "Page description is required."
