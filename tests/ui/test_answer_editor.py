@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QTextCursor
 from PySide6.QtWidgets import QApplication
 
-from qteditor.ui.answer_editor import AnswerEditor
+from qteditor.ui.answer_editor import AnswerEditor, WordCounter, word_count
 from qteditor.ui.main_window import sample_collection
 
 ENTRY = "biology/what-are-the-main-parts-of-a-plant-cell.md"
@@ -185,3 +187,35 @@ def test_find_shortcuts(window, qtbot):
     qtbot.keyClick(bar.find_edit, Qt.Key.Key_Escape)
     qtbot.keyClick(edit, Qt.Key.Key_F3)  # F3 in the editor: the next match, bar shown again
     assert bar.isVisible() and bar.count.text() == "3 of 7" and edit.hasFocus()
+
+
+_LINES = st.lists(st.text(alphabet="ab c'’-\té1", max_size=12), min_size=1, max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_LINES, min_size=1, max_size=5))
+def test_the_word_counter_agrees_with_a_full_count(versions):
+    """Edits in a row (each version of the answer): the by-line counter gives the full count."""
+    counter = WordCounter()
+    for lines in versions:
+        text = "\n".join(lines)
+        assert counter(text) == word_count(text)
+
+
+def test_a_pause_counts_only_the_changed_lines_and_signals_changes_only(qtbot):
+    paragraphs = [f"Paragraph {i} has five words." for i in range(300)]
+    editor = _editor(qtbot, "\n\n".join(paragraphs))
+    counted: list[str] = []
+    count = editor._words._count
+    editor._words._count = lambda line: counted.append(line) or count(line)
+    stats: list[tuple[int, int]] = []
+    editor.statsChanged.connect(lambda words, minutes: stats.append((words, minutes)))
+    editor.edit.moveCursor(QTextCursor.MoveOperation.End)
+    editor.edit.moveCursor(QTextCursor.MoveOperation.Left)  # inside the last word
+    qtbot.keyClicks(editor.edit, "s")
+    editor._refresh_marks()  # the pause in typing
+    assert counted == ["Paragraph 299 has five wordss."]
+    assert stats == []  # the same count: the status bar is not asked to change
+    qtbot.keyClicks(editor.edit, " more")
+    editor._refresh_marks()
+    assert stats == [(1501, 8)]
