@@ -1,6 +1,7 @@
 """Preview benchmark: latency from the last keystroke to the updated preview, for a typical
 entry (target <= 50 ms) and a 200 KB answer (typing must stay responsive; render time reported).
-Reference in the same run: a bare QPlainTextEdit's keystroke time.
+References in the same run: a bare QPlainTextEdit's keystroke time (typical and 200 KB text), and
+the answer editor alone (its highlighting, spelling and marks without the window's work).
 
     .venv/bin/python bench/preview.py
 """
@@ -94,20 +95,47 @@ def bench(app: QApplication, answer: str | None, label: str, trials: int) -> Non
     window.close()
 
 
-def bare_reference(app: QApplication, text: str) -> None:
-    edit = QPlainTextEdit()
-    edit.setPlainText(text)
-    edit.show()
+def _keys(app: QApplication, edit: QPlainTextEdit, gap: float = 0.03) -> list[float]:
+    """KEYS three times at the end of ``edit``, ``gap`` seconds apart, a pause after each ten."""
     edit.moveCursor(edit.textCursor().MoveOperation.End)
     times = []
-    for ch in KEYS * 3:
-        t = time.perf_counter()
-        QTest.keyClick(edit, ch)
-        app.processEvents()
-        times.append(time.perf_counter() - t)
-    print(f"{'reference: bare QPlainTextEdit':28} keystroke handling: median "
+    for _burst in range(3):
+        for i, ch in enumerate(KEYS):
+            t = time.perf_counter()
+            QTest.keyClick(edit, ch)
+            app.processEvents()
+            times.append(time.perf_counter() - t)
+            pump(app, gap if i < len(KEYS) - 1 else 0.4)  # the pause: marks and word count
+    return times
+
+
+def bare_reference(app: QApplication, text: str, label: str = "reference: bare QPlainTextEdit") -> None:
+    edit = QPlainTextEdit()
+    edit.resize(450, 560)
+    edit.setPlainText(text)
+    edit.show()
+    times = _keys(app, edit)
+    print(f"{label:28} keystroke handling: median "
           f"{statistics.median(times) * 1000:5.2f} ms, max {max(times) * 1000:6.2f} ms")
     edit.close()
+
+
+def editor_alone(app: QApplication, text: str) -> None:
+    """The answer editor without the window: highlighting, spelling, marks, word count."""
+    from qteditor.core.spelling import Speller
+    from qteditor.ui.answer_editor import AnswerEditor
+
+    speller = Speller()
+    speller.wait(30)
+    editor = AnswerEditor(speller)
+    editor.resize(450, 600)
+    editor.set_text(text)
+    editor.show()
+    pump(app, 0.3)
+    times = _keys(app, editor.edit)
+    print(f"{'answer editor alone, 200 KB':28} keystroke handling: median "
+          f"{statistics.median(times) * 1000:5.2f} ms, max {max(times) * 1000:6.2f} ms (spelling on)")
+    editor.close()
 
 
 def main() -> None:
@@ -117,6 +145,8 @@ def main() -> None:
     big = (typical + "\n\n") * (200_000 // (len(typical) + 2) + 1)
     bare_reference(app, typical)
     bench(app, None, "typical entry", 8)
+    bare_reference(app, big[:200_000], "reference: bare, 200 KB")
+    editor_alone(app, big[:200_000])
     bench(app, big[:200_000], "200 KB answer", 3)
 
 

@@ -17,6 +17,7 @@ import time
 from collections import OrderedDict
 from functools import lru_cache
 
+from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
@@ -88,10 +89,38 @@ def _math_flow(state, start_line: int, end_line: int, silent: bool) -> bool:
     return True
 
 
+_GFM_EMAIL_LOCAL = re.compile(r"[A-Za-z0-9._+-]+$")
+
+
+def _site_autolinks(matches) -> list:
+    """The autolinks GFM makes (the site's remark-gfm): ``http(s)://``, ``www.`` and e-mail
+    addresses. linkify-it's other finds, bare domains (Monday.com, M.Sc.), ``//host`` and
+    ``xmpp:``, stay text; in ``mailto:me@x.org`` only the address is the link, as on the site."""
+    kept = []
+    for m in matches or ():
+        if m.schema in ("http:", "https:") or (not m.schema and m.raw[:4].lower() == "www."):
+            kept.append(m)
+        elif m.schema == "mailto:":
+            local = _GFM_EMAIL_LOCAL.search(m.raw.rpartition("@")[0])
+            if local is None:
+                continue
+            cut = local.start()
+            m.index, m.raw = m.index + cut, m.raw[cut:]
+            m.text, m.url = m.raw, "mailto:" + m.raw
+            kept.append(m)
+    return kept
+
+
+class _SiteLinkify(LinkifyIt):
+    def match(self, text: str):  # the core linkify rule asks ``test`` first, then ``match``
+        return _site_autolinks(super().match(text))
+
+
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": True, "typographer": False})
     md.enable(["table", "strikethrough", "linkify"])
+    md.linkify = _SiteLinkify()
     md.use(dollarmath_plugin, allow_labels=False, allow_space=True, allow_digits=True,
            double_inline=True)
     md.use(tasklists_plugin, enabled=False)

@@ -22,6 +22,7 @@ class Field:
     group: str = "other"
     required: bool = False
     help: str = ""
+    placeholder: str = ""  # shown greyed in an empty field, never stored
     default: Any = None
     derive: str | None = None
     codec: str | None = None

@@ -8,10 +8,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFont, QIntValidator, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -24,6 +27,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QScrollBar,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
@@ -43,6 +47,12 @@ RELATED_KEYS = ("id", "title", "subject", "url")
 
 def _path(key: str) -> tuple:
     return tuple(key.split("."))
+
+
+def _quiet(widget: QWidget) -> list[QSignalBlocker]:
+    """Block the signals of a field's editing widgets while a value is written into it. Scroll
+    bars keep theirs: a text box shows or hides its bar on their rangeChanged."""
+    return [QSignalBlocker(c) for c in widget.findChildren(QWidget) if not isinstance(c, QScrollBar)]
 
 
 class _Row:
@@ -289,6 +299,7 @@ class FormPanel(QScrollArea):
         self.other_rows: list[tuple] = []
         self.layout_.addStretch(1)
         self._align_labels()
+        self._guard_wheel()
 
     def _align_labels(self) -> None:
         """One label column across all sections."""
@@ -334,6 +345,7 @@ class FormPanel(QScrollArea):
         path = _path(f.key)
         if f.type == "text":
             w = PlainField(4)
+            w.setPlaceholderText(f.placeholder)
             counter = QLabel()
             counter.setStyleSheet("color: palette(placeholder-text); font-size: 9pt;")
             box = QWidget()
@@ -382,12 +394,15 @@ class FormPanel(QScrollArea):
             return w, read, write
         if f.type == "keywords":
             w = KeywordsEdit(f.separator or ", ")
+            if f.placeholder:
+                w.input.setPlaceholderText(f.placeholder)
             w.changed.connect(lambda text: self._emit(path, text))
             return w, w.text, w.set_text
         if f.key == "subject":
             w = QComboBox()
             w.setEditable(True)
             w.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            w.lineEdit().setPlaceholderText(f.placeholder)
             w.lineEdit().textEdited.connect(lambda t: self._emit(path, t))
             w.activated.connect(lambda _i: self._emit(path, w.currentText()))
             self.subject_box = w
@@ -415,8 +430,7 @@ class FormPanel(QScrollArea):
                     return None
         else:
             read = w.text
-        if f.key == "date_format":
-            w.setPlaceholderText("MMM DD, YYYY")
+        w.setPlaceholderText(f.placeholder)
         w.textEdited.connect(lambda _t: self._emit(path, read()))
 
         def write(v):
@@ -424,12 +438,40 @@ class FormPanel(QScrollArea):
             w.setCursorPosition(0)
         return w, read, write
 
+    # ------------------------------------------------------------------ the wheel
+    def _guard_wheel(self) -> None:
+        """The wheel scrolls the form, not a text box, list or value it passes over; a box the
+        user has clicked into (focus) takes the wheel itself."""
+        inner = self.widget()
+        for area in inner.findChildren(QAbstractScrollArea):
+            area.viewport().installEventFilter(self)
+        for box in inner.findChildren(QComboBox) + inner.findChildren(QAbstractSpinBox):
+            box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # no focus by the wheel
+            box.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget):
+            owner = watched
+            if not isinstance(watched, (QComboBox, QAbstractSpinBox)) and isinstance(
+                    watched.parentWidget(), QAbstractScrollArea):
+                owner = watched.parentWidget()  # the viewport of a text box or table
+            if not owner.hasFocus():
+                bar = self.verticalScrollBar()
+                if not event.pixelDelta().isNull():  # a touchpad: pixels
+                    bar.setValue(bar.value() - event.pixelDelta().y())
+                else:
+                    lines = event.angleDelta().y() / 120 * QApplication.wheelScrollLines()
+                    bar.setValue(bar.value() - round(lines * bar.singleStep()))
+                return True
+        return super().eventFilter(watched, event)
+
     # ------------------------------------------------------------------ data in
     def load(self, session: EditSession) -> None:
+        another = session is not self.session
         self.session = session
         for path, row in self.rows.items():
             with QSignalBlocker(row.widget):
-                blockers = [QSignalBlocker(c) for c in row.widget.findChildren(QWidget)]
+                blockers = _quiet(row.widget)
                 row.write(session.get(path))
                 del blockers
         with QSignalBlocker(self.link_box):
@@ -441,6 +483,9 @@ class FormPanel(QScrollArea):
         self.related.set_items([dict(v) for _k, v in related_items(session.fields)])
         self._load_other(session)
         self.validate()
+        if another:  # another entry, or a new one, starts at the top (the title in view)
+            self.verticalScrollBar().setValue(0)
+            self.horizontalScrollBar().setValue(0)
 
     def refresh(self, paths: list[tuple]) -> None:
         """Show new values of fields changed by something other than their own widget."""
@@ -451,7 +496,7 @@ class FormPanel(QScrollArea):
             if row.widget.hasFocus() and tuple(path) not in (("file_name",), ("url",)):
                 continue
             with QSignalBlocker(row.widget):
-                blockers = [QSignalBlocker(c) for c in row.widget.findChildren(QWidget)]
+                blockers = _quiet(row.widget)
                 row.write(self.session.get(path))
                 del blockers
             self.validate(tuple(path))
@@ -519,6 +564,8 @@ class FormPanel(QScrollArea):
                 w.textEdited.connect(apply)
             self.other_form.addRow(QLabel(str(key)), w)
             self.other_rows.append(path)
+        if unknown:
+            self._guard_wheel()
 
     # ------------------------------------------------------------------ validation
     def validate(self, only: tuple | None = None) -> dict[tuple, str]:

@@ -8,11 +8,14 @@ from PySide6.QtWidgets import QLayout, QLineEdit, QSizePolicy, QToolButton, QWid
 
 
 class FlowLayout(QLayout):
-    """Lays widgets out left to right, wrapping to new lines (like words in a paragraph)."""
+    """Lays widgets out left to right, wrapping to new lines (like words in a paragraph).
+    With ``fill_last`` the last item (an input box) takes the rest of its line, between its
+    minimum and maximum width, or starts a line of its own."""
 
-    def __init__(self, parent: QWidget | None = None, spacing: int = 4):
+    def __init__(self, parent: QWidget | None = None, spacing: int = 4, fill_last: bool = False):
         super().__init__(parent)
         self._items: list = []
+        self.fill_last = fill_last
         self.setSpacing(spacing)
         self.setContentsMargins(0, 0, 0, 0)
 
@@ -53,9 +56,15 @@ class FlowLayout(QLayout):
     def _lay_out(self, rect: QRect, test: bool) -> int:
         x, y, line = rect.x(), rect.y(), 0
         gap = self.spacing()
-        for item in self._items:
+        right = rect.right() + 1
+        for n, item in enumerate(self._items):
             hint = item.sizeHint()
-            if x + hint.width() > rect.right() + 1 and line > 0:
+            if self.fill_last and n == len(self._items) - 1:
+                lo, hi = item.minimumSize().width(), item.maximumSize().width()
+                if x > rect.x() and right - x < lo:
+                    x, y, line = rect.x(), y + line + gap, 0
+                hint = QSize(max(lo, min(hi, right - x)), hint.height())
+            elif x + hint.width() > right and x > rect.x():
                 x, y, line = rect.x(), y + line + gap, 0
             if not test:
                 item.setGeometry(QRect(QPoint(x, y), hint))
@@ -76,6 +85,10 @@ def split_keywords(value: str) -> list[str]:
     return [k.strip() for k in value.split(",") if k.strip()]
 
 
+CHIP_STYLE = ("QToolButton#keywordChip { border: 1px solid palette(mid); border-radius: 9px; "
+              "padding: 1px 6px; }")
+
+
 class KeywordsEdit(QWidget):
     """A tag list over a comma-separated string."""
 
@@ -86,10 +99,10 @@ class KeywordsEdit(QWidget):
         self.separator = default_separator
         self.default_separator = default_separator
         self.keywords: list[str] = []
-        self.flow = FlowLayout(self)
+        self.flow = FlowLayout(self, fill_last=True)
         self.input = QLineEdit(self, placeholderText="Add keyword…")
-        self.input.setMinimumWidth(110)
-        self.input.setMaximumWidth(200)
+        self.input.setMinimumWidth(self.input.fontMetrics().horizontalAdvance("Add keyword…") + 10)
+        self.input.setMaximumWidth(240)
         self.input.returnPressed.connect(self._add_from_input)
         self.input.textEdited.connect(self._maybe_split)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
@@ -110,20 +123,33 @@ class KeywordsEdit(QWidget):
             item = self.flow.takeAt(0)
             w = item.widget()
             if w is not None and w is not self.input:
+                w.hide()  # gone at once (deleted with the next event loop)
                 w.deleteLater()
         for i, word in enumerate(self.keywords):
-            chip = QToolButton()
-            chip.setText(f"{word}  ×")
+            chip = QToolButton(self)
+            chip.setText(f"{word} ×")
             chip.setToolTip(f"Remove “{word}”")
             chip.setObjectName("keywordChip")
-            chip.setStyleSheet("QToolButton#keywordChip { border: 1px solid palette(mid); "
-                               "border-radius: 9px; padding: 1px 7px; }")
+            chip.setStyleSheet(CHIP_STYLE)
             chip.clicked.connect(lambda _=False, i=i: self.remove(i))
             self.flow.addItem(QWidgetItem(chip))
-            chip.setParent(self)
             chip.show()
         self.flow.addItem(QWidgetItem(self.input))
+        self.flow.invalidate()  # lay the new chips out even when the size stays the same
+        self._fit()
         self.updateGeometry()
+
+    def _fit(self) -> None:
+        """Ask for the height the chips need at this width as a minimum: a form layout does not
+        always ask heightForWidth again when only the chips changed (the add field was cut off)."""
+        if self.width() > 0:
+            height = self.flow.heightForWidth(self.width())
+            if self.minimumHeight() != height:
+                self.setMinimumHeight(height)
+
+    def resizeEvent(self, e) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(e)
+        self._fit()
 
     def remove(self, index: int) -> None:
         if 0 <= index < len(self.keywords):

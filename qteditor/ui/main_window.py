@@ -263,10 +263,13 @@ class MainWindow(QMainWindow):
         self.act_quit = a(self, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.act_undo = a(self, "&Undo", self.editor.edit.undo, QKeySequence.StandardKey.Undo)
         self.act_redo = a(self, "&Redo", self.editor.edit.redo, QKeySequence.StandardKey.Redo)
-        self.act_find = a(self, "&Find…", lambda: self.editor.find_bar.open(False),
-                          QKeySequence.StandardKey.Find)
+        self.act_find = a(self, "&Find…", lambda: self.editor.find_bar.open(False), "Ctrl+F")
         self.act_replace = a(self, "Find and &Replace…", lambda: self.editor.find_bar.open(True),
-                             QKeySequence.StandardKey.Replace)
+                             "Ctrl+H")
+        self.act_find_next = a(self, "Find &Next", lambda: self.editor.find_bar.find_next(), "F3")
+        self.act_find_previous = a(self, "Find Pre&vious",
+                                   lambda: self.editor.find_bar.find_next(back=True), "Shift+F3")
+        self.addActions([self.act_find_next, self.act_find_previous])  # not in a menu: keys only
         self.act_goto = a(self, "&Go to Line…", lambda: self.editor.go_to_line(), "Ctrl+L")
         self.act_refresh = a(self, "Refresh &Preview", self._refresh_preview, "F5")
         self.act_sync = a(self, "&Sync Preview Scrolling", None, None, None, None, True)

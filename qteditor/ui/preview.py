@@ -53,6 +53,7 @@ def preview_css(palette: QPalette) -> str:
     pre {{ background-color: {code_bg}; font-family: monospace; }}
     code {{ background-color: {code_bg}; font-family: monospace; }}
     th {{ background-color: {code_bg}; }}
+    table {{ margin-top: 10px; margin-bottom: 6px; }}  /* a block gap: Qt lends a table none */
     .qt-back {{ font-size: 9pt; }}
     .qt-date {{ color: {muted}; font-size: 9pt; }}
     .qt-related-subject {{ color: {muted}; font-size: 9pt; }}

@@ -205,3 +205,68 @@ def test_a_formula_too_large_to_draw_shows_as_source(tex):
     html = render_markdown(f"See $${tex}$$ and $x^2$.")
     assert 'title="shown as source: too large to draw (' in html and "1 too large to draw" in html
     assert html.count("data:image/svg+xml") == 1  # x^2 is drawn
+
+
+_ANCHOR = re.compile(r"<a\b[^>]*>(.*?)</a>", re.S)
+
+
+def _link_texts(fragment: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", t) for t in _ANCHOR.findall(fragment)]
+
+
+AUTOLINKS = {
+    "bare domains stay text": "Try Monday.com, Tsunami.gov, Character.AI or Beautiful.ai after your M.Sc.",
+    "bare host with a path": "see example.com/path and sub.example.org",
+    "www and protocols": "www.example.com, WWW.Example.com/a?b=1), https://x.org/a_(b). and http://1.2.3.4:80/x",
+    "e-mail": "Write to a.b+c-d@ex-ample.co.uk. or mailto:me@x.org or xmpp:me@x.org",
+    "not links on the site": "//x.org/a, ftp://x.org/f and awww.x.org",
+    "inside emphasis and parentheses": "*www.x.org* (https://y.org)",
+}
+
+
+@pytest.fixture(scope="module")
+def site_autolinks() -> dict[str, str]:
+    return site_html({k: codec.encode(v, codec.ESCAPED) for k, v in AUTOLINKS.items()})  # one run
+
+
+@pytest.mark.parametrize("name", sorted(AUTOLINKS))
+def test_autolinks_are_the_sites(name, site_autolinks):
+    """GFM links www., http(s):// and e-mail addresses; bare domains (Monday.com) stay text."""
+    assert _link_texts(render_markdown(AUTOLINKS[name])) == _link_texts(site_autolinks[name])
+
+
+def test_autolinks_match_the_site_on_the_corpus():
+    """The answers with something a linkifier may take for a link: the same links as the site."""
+    candidate = re.compile(r"(?i)\b[a-z0-9-]+\.[a-z]{2,}\b|@|www\.|https?://")
+    stored = {}
+    for f in corpus_files():
+        raw = f.read_text(encoding="utf-8").split("\nanswer:", 1)[-1].split("\nsubject:", 1)[0]
+        if not candidate.search(raw):
+            continue  # nothing link-like in the answer's lines: not loaded
+        answer = Entry.load(f).data["answer"]
+        decoded = codec.decode(answer, codec.detect(answer))
+        plain = re.sub(r"\$\$.*?\$\$|\$[^$\n]*\$|`[^`]*`", "", decoded, flags=re.S)  # math is slow
+        if candidate.search(plain):
+            stored[str(f)] = answer
+    assert len(stored) >= 10  # 15 of the 3,000: Monday.com, Tsunami.gov, www., mail addresses …
+    theirs = site_html(stored)
+    differ = [k for k, a in stored.items() if _token_link_texts(a) != _link_texts(theirs[k])]
+    assert differ == []
+
+
+def _token_link_texts(stored: str) -> list[str]:
+    """Our links' texts, from the parse (the formulas are not typeset: links are all we need)."""
+    from qteditor.core.render import parser
+
+    texts: list[str] = []
+    for block in parser().parse(codec.decode(stored, codec.detect(stored))):
+        inside = None
+        for t in block.children or ():
+            if t.type == "link_open":
+                inside = []
+            elif t.type == "link_close" and inside is not None:
+                texts.append("".join(inside))
+                inside = None
+            elif inside is not None and t.type in ("text", "code_inline"):
+                inside.append(t.content)
+    return texts

@@ -113,3 +113,41 @@ def test_a_new_entry_never_replaces_an_existing_file(tmp_path):
     assert target.read_bytes() == b"someone's entry" and session.path is None
     fresh = tmp_path / "sub" / "fresh.md"
     assert session.save(fresh) and session.path == str(fresh) and not session.dirty
+
+
+def test_a_new_entry_stores_no_placeholder_text(tmp_path, capsys, monkeypatch):
+    """The template's hints are the schema's placeholders: shown in empty fields, never saved;
+    the checks still find the fields empty."""
+    import json
+
+    from qteditor.cli import main
+    from qteditor.core.schema import default_schema
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    schema = default_schema()
+    hints = {key: schema.field(key).placeholder for key in ("seo.page_description", "seo.page_keywords")}
+    assert hints["seo.page_description"] == "Describe the answer in 150 to 160 characters."
+    assert hints["seo.page_keywords"]
+    s = EditSession.new(collection=tmp_path / "learn", next_id=5)
+    assert s.get("seo.page_description") == "" and s.get("seo.page_keywords") == ""
+    assert not s.dirty
+    s.set("title", "What is an enzyme?")
+    target = s.default_path()
+    s.save(target)
+    raw = target.read_bytes()
+    for hint in hints.values():
+        assert hint.encode() not in raw
+    assert b"    keyword\n" not in raw
+    assert b"  page_description: >-\n  page_keywords: >-\n" in raw  # empty, in the file's styles
+    again = Entry.load(target)
+    assert again.fields()["seo"] == {"title": "QuickTakes | General", "page_description": "",
+                                     "page_keywords": ""}
+    main(["check", "--json", str(target)])
+    problems = {(p["rule"], p["field"]) for p in json.loads(capsys.readouterr().out)["problems"]}
+    assert ("required-missing", "seo.page_description") in problems
+    assert ("seo-description-length", "seo.page_description") in problems
+    # written later, the description takes the site's folded style
+    again_session = EditSession.open(target)
+    again_session.set("seo.page_description", "Enzymes: proteins that speed up reactions.")
+    again_session.save()
+    assert b"  page_description: >-\n    Enzymes: proteins that speed up reactions.\n" in target.read_bytes()

@@ -1,0 +1,189 @@
+"""The front-matter form: where it scrolls, who gets the wheel, how keyword chips flow."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PySide6.QtCore import QDate, QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication, QToolButton
+
+from qteditor.ui.main_window import sample_collection
+
+PLANT = "biology/what-are-the-main-parts-of-a-plant-cell.md"
+PRIME = "mathematics/what-is-a-prime-number.md"
+
+
+def _copy_sample(tmp_path):
+    root = tmp_path / "content" / "learn"
+    shutil.copytree(sample_collection(), root)
+    return root
+
+
+def _shown_in_viewport(form, widget) -> bool:
+    top_left = widget.mapTo(form.viewport(), QPoint(0, 0))
+    return form.viewport().rect().contains(top_left) and top_left.y() >= 0
+
+
+def test_the_form_starts_at_the_top_for_another_entry_and_a_new_one(window, qtbot):
+    form = window.form
+    bar = form.verticalScrollBar()
+    window.open_file(sample_collection() / PLANT)
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=2000)
+    title = form.rows[("title",)].widget
+    for step in ("another entry", "a new entry"):
+        bar.setValue(bar.maximum())
+        assert not _shown_in_viewport(form, title)
+        if step == "another entry":
+            window.open_file(sample_collection() / PRIME)
+        else:
+            window.new_entry()
+        qtbot.wait(10)
+        assert bar.value() == 0, step
+        assert _shown_in_viewport(form, title), step
+    # the same entry shown again (after a save or a fix) keeps the place
+    bar.setValue(bar.maximum() // 2)
+    form.load(window.session)
+    assert bar.value() == bar.maximum() // 2
+
+
+def _wheel(widget, steps: int = -2) -> None:
+    """A mouse wheel turned over the middle of ``widget`` (negative: towards the user)."""
+    centre = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0),
+                        QPoint(0, 120 * steps), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_scrolls_the_form_unless_the_box_under_it_has_focus(window, qtbot, tmp_path):
+    root = _copy_sample(tmp_path)
+    window.open_file(root / PLANT)
+    form = window.form
+    bar = form.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=2000)
+    description = form.rows[("seo", "page_description")].widget.focusProxy()
+    description.setPlainText("A long description of the plant cell. " * 20)  # scrolls inside
+    assert description.verticalScrollBar().maximum() > 0
+    form.ensureWidgetVisible(description)
+    window.editor.edit.setFocus()
+
+    start = bar.value()
+    _wheel(description.viewport())
+    assert bar.value() > start  # the form moved on
+    assert description.verticalScrollBar().value() == 0  # the box did not
+
+    description.setFocus()
+    qtbot.waitUntil(description.hasFocus, timeout=1000)
+    at = bar.value()
+    _wheel(description.viewport())
+    assert description.verticalScrollBar().value() > 0  # a focused box scrolls itself
+    assert bar.value() == at
+
+    window.editor.edit.setFocus()
+    qtbot.waitUntil(lambda: not description.hasFocus(), timeout=1000)
+    date = form.rows[("date",)].widget
+    subject = form.rows[("subject",)].widget
+    for box in (date, subject):  # the wheel never changes a value it merely passes over
+        form.ensureWidgetVisible(box, 0, 200)
+        before_value = date.date() if box is date else subject.currentText()
+        at = bar.value()
+        _wheel(box, -2 if at < bar.maximum() else 2)
+        assert (date.date() if box is date else subject.currentText()) == before_value
+        assert bar.value() != at and not box.hasFocus()
+    assert date.date() == QDate(2025, 1, 14) and window.session.fields["subject"] == "Biology"
+    assert window.session.fields["date"] == window.session.saved_fields["date"]
+
+
+def _chips(kw) -> list:
+    return [c for c in kw.findChildren(QToolButton) if c.isVisibleTo(kw)]
+
+
+def _check_flow(kw) -> int:
+    """No chip or the input is clipped or overlaps another; returns the number of chip rows."""
+    chips = [c.geometry() for c in _chips(kw)]
+    pieces = chips + [kw.input.geometry()]
+    for i, a in enumerate(pieces):
+        assert kw.rect().contains(a), (a, kw.rect())
+        for b in pieces[i + 1:]:
+            assert not a.intersects(b), (a, b)
+    assert kw.height() >= kw.heightForWidth(kw.width())
+    return len({r.top() for r in chips})
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1600, 1000)])
+def test_keyword_chips_flow_several_a_row_and_never_clip_the_add_field(window, qtbot, size):
+    window.resize(*size)
+    window.open_file(sample_collection() / PLANT)
+    form = window.form
+    kw = form.rows[("seo", "page_keywords")].widget
+    holder = form.rows[("seo", "page_keywords")].holder
+    qtbot.waitUntil(lambda: not window.preview.pending, timeout=5000)  # no render in the way
+    qtbot.wait(50)
+    assert len(_chips(kw)) == 6
+    rows = _check_flow(kw)
+    assert rows <= 3, rows  # six chips: two or more a row
+    # a fix changes the keywords (the form shows the session again): still nothing clipped
+    s = window.session
+    s.fields["seo"]["page_keywords"] = ", ".join(
+        ["plant cell", "cell wall", "chloroplast", "vacuole", "nucleus", "organelles",
+         "photosynthesis", "cellulose", "cell membrane", "mitochondria"])
+    form.load(s)
+    qtbot.wait(50)
+    assert len(_chips(kw)) == 10
+    assert _check_flow(kw) <= 7  # not one a row
+    assert holder.geometry().contains(kw.geometry().translated(holder.geometry().topLeft()))
+    subject = form.rows[("subject",)].widget
+    below = subject.mapTo(form.widget(), QPoint(0, 0)).y()
+    assert kw.mapTo(form.widget(), QPoint(0, kw.height())).y() < below  # nothing overlaps
+    s.fields["seo"]["page_keywords"] = "plant cell"
+    form.load(s)  # fewer chips: the removed ones are gone at once, not after the next event loop
+    assert len(_chips(kw)) == 1 and _chips(kw)[0].text().startswith("plant cell")
+    qtbot.wait(50)
+    assert _check_flow(kw) == 1
+    chip = _chips(kw)[0].geometry()
+    if kw.width() - chip.right() - 1 - kw.flow.spacing() >= kw.input.minimumWidth():
+        assert kw.input.geometry().top() == chip.top()  # the field sits beside the chip
+        assert kw.input.geometry().right() <= kw.rect().right()
+    s.saved_fields = s.fields
+
+
+def test_a_short_description_after_a_long_one_has_no_scroll_bar(window, qtbot):
+    window.open_file(sample_collection() / PLANT)  # 152 characters: five lines at 1280 px
+    form = window.form
+    description = form.rows[("seo", "page_description")].widget.focusProxy()
+    qtbot.waitUntil(lambda: description.verticalScrollBar().isVisible(), timeout=2000)
+    qtbot.wait(200)
+    form.ensureWidgetVisible(form.rows[("seo", "page_keywords")].widget)
+    window.new_entry()
+    qtbot.wait(100)
+    assert len(description.toPlainText()) < 60
+    assert description.verticalScrollBar().maximum() == 0
+    assert not description.verticalScrollBar().isVisible()  # not the last entry's bar
+
+
+def test_a_new_entry_shows_placeholders_greyed_and_saves_none(window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    window.new_entry()
+    form = window.form
+    description = form.rows[("seo", "page_description")].widget.focusProxy()
+    keywords = form.rows[("seo", "page_keywords")].widget
+    schema = window.schema
+    assert description.toPlainText() == ""
+    assert description.placeholderText() == schema.field("seo.page_description").placeholder
+    assert keywords.keywords == [] and _chips(keywords) == []
+    assert keywords.input.placeholderText() == schema.field("seo.page_keywords").placeholder
+    assert form.validate()[("seo", "page_description")] == "Page description is required."
+    assert form.rows[("seo", "page_description")].hint.isVisible()
+    title = form.rows[("title",)].widget
+    title.selectAll()
+    qtbot.keyClicks(title, "What is an enzyme?")
+    target = tmp_path / "enzyme.md"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    assert window.save()
+    raw = target.read_bytes()
+    assert b"Describe the answer" not in raw and b"    keyword\n" not in raw
+    assert b"  page_description: >-\n  page_keywords: >-\n" in raw
+    assert form.validate()[("seo", "page_description")] == "Page description is required."
