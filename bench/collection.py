@@ -476,6 +476,8 @@ def main(argv: list[str]) -> int:
         except BlockingIOError:
             print("waiting for /tmp/bench.lock (another benchmark is running)", flush=True)
             fcntl.flock(lock, fcntl.LOCK_EX)
+    print(f"load average (1, 5, 15 min) at the start: {os.getloadavg()} on {os.cpu_count()} cores",
+          flush=True)
     parts = set(args.only.split(","))
     with tempfile.TemporaryDirectory(prefix="qte-bench-") as tmp:
         b = Bench(args.n, site, args.runs, Path(tmp))
@@ -484,6 +486,7 @@ def main(argv: list[str]) -> int:
         for part in ("check", "fix", "loop", "index"):
             if part in parts:
                 getattr(b, part)()
+        print(f"load average (1, 5, 15 min) at the end: {os.getloadavg()}")
         report(b)
         if args.json:
             Path(args.json).write_text(json.dumps(

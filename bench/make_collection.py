@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("QTEDITOR_SHARED", REPO.parent / "shared"))
 CORPUS = SHARED / "corpus" / "quicktakes"
 PLAN = "bench-plan.json"
-VERSION = 2  # of the generator: a folder made by another version is made again
+VERSION = 3  # of the generator: a folder made by another version is made again
 
 REAL_N = 35_915
 # figures of the real collection (format.md): files with a finding, per rule
@@ -328,7 +328,9 @@ def plan(n: int, templates: list[Template], seed: int = 1) -> tuple[list[Spec], 
             first = groups[s.group][0] if s.group >= 0 else s
             if first.description is None:
                 length = description_length(rng)
-                first.description = fit(first.tpl.description, first.tpl.words, length - 8, length)
+                # (a cut at a word boundary lands a few characters below its bound)
+                first.description = fit(first.tpl.description, first.tpl.words, length - 5,
+                                        length + 3)
                 if 150 <= len(first.description) <= 160:
                     first.description = fit(first.tpl.description, first.tpl.words, 140, 149)
             s.description = first.description

@@ -316,6 +316,8 @@ def main(argv: list[str]) -> int:
         except BlockingIOError:
             print("waiting for /tmp/bench.lock (another benchmark is running)", flush=True)
             fcntl.flock(lock, fcntl.LOCK_EX)
+    print(f"load average (1, 5, 15 min) at the start: {os.getloadavg()} on {os.cpu_count()} cores",
+          flush=True)
     results: dict = {"cold": [], "warm": [], "reference-bare": [], "reference-proxy": []}
     with tempfile.TemporaryDirectory(prefix="qte-window-") as tmp:
         for i in range(args.runs):
@@ -339,6 +341,7 @@ def main(argv: list[str]) -> int:
                 else:
                     line = f"FAILED: {r['error']} {r.get('stderr', '')[-600:]}"
                 print(f"run {i + 1} {kind:9} {line}", flush=True)
+    print(f"load average (1, 5, 15 min) at the end: {os.getloadavg()}")
     report(results, args.n, args.runs)
     if args.json:
         Path(args.json).write_text(json.dumps({"n": args.n, "runs": args.runs,
