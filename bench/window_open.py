@@ -108,7 +108,7 @@ def child_window(site: str) -> dict:
     window.show()
     panel = window.collection_panel
     watch = Watch(app, panel.table.viewport())
-    watch.rows = lambda: panel.proxy.rowCount()
+    watch.rows = lambda: panel.model.rowCount()
     watch.wait(lambda: window._painted, 10)
     watch.idle(0.3)
     out: dict = {}
@@ -130,7 +130,7 @@ def child_window(site: str) -> dict:
     out["open_folder_call"] = opened - t0
     if watch.wait(lambda: shown() is not None) is None:
         raise RuntimeError(f"no rows shown within {LIMIT_S:.0f} s (indexed: {bool(indexed)}, "
-                           f"rows {panel.proxy.rowCount()}, table visible "
+                           f"rows {panel.model.rowCount()}, table visible "
                            f"{panel.table.isVisible()})")
     t_rows = shown()
     total = panel.model.rowCount()
@@ -142,21 +142,21 @@ def child_window(site: str) -> dict:
     t_type = time.perf_counter()
     QTest.keyClicks(panel.search, SEARCH)
     typed = time.perf_counter()
-    done = watch.wait(lambda: panel.proxy.rowCount() != total and
+    done = watch.wait(lambda: panel.model.rowCount() != total and
                       watch.painted_after(typed, lambda r: r != total))
     if done is None:
         raise RuntimeError(f"the search {SEARCH!r} did not filter the rows within {LIMIT_S:.0f} s "
-                           f"(rows {panel.proxy.rowCount()} of {total})")
+                           f"(rows {panel.model.rowCount()} of {total})")
     t_found = watch.painted_after(typed, lambda r: r != total)
     out.update(search_answered=t_found - t0, search_after_rows=t_found - t_rows,
                typing=typed - t_type, search_latency=t_found - typed,
-               search_rows=panel.proxy.rowCount(), stall_search=watch.stall(t_type, t_found))
+               search_rows=panel.model.rowCount(), stall_search=watch.stall(t_type, t_found))
     watch.idle(0.3)
 
     # clearing the box: every row again
     t = time.perf_counter()
     panel.search.clear()
-    back = watch.wait(lambda: panel.proxy.rowCount() == total)
+    back = watch.wait(lambda: panel.model.rowCount() == total)
     watch.idle(SETTLE_S)
     out.update(clear_rows_back=(back - t) if back else None,
                stall_clear=watch.stall(t, time.perf_counter()))
@@ -166,7 +166,7 @@ def child_window(site: str) -> dict:
         QTest.keyClicks(panel.search, key)
         watch.idle(SETTLE_S)
         out[name] = watch.stall(t, time.perf_counter())
-    out["rows_after_ph"] = panel.proxy.rowCount()
+    out["rows_after_ph"] = panel.model.rowCount()
     # a search active ("ph"), then its text selected and replaced by one letter: every row back
     t = time.perf_counter()
     QTest.keyClick(panel.search, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)

@@ -1040,11 +1040,6 @@ class MainWindow(QMainWindow):
         if event.type() == event.Type.ActivationChange and self.isActiveWindow():
             self.collection_panel.files_written()  # back from elsewhere: look for outside edits
 
-    def event(self, event) -> bool:  # noqa: D102 - Qt override
-        if event.type() == event.Type.WindowActivate:
-            self.collection_panel.files_written()
-        return super().event(event)
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.maybe_save():
             self._store()

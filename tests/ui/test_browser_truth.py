@@ -159,7 +159,8 @@ def test_a_file_written_in_place_is_seen_when_the_window_comes_back(window, qtbo
     outside.write_text(outside.read_text(encoding="utf-8").replace("otter", "quokka"),
                        encoding="utf-8")
     with qtbot.waitSignal(panel.indexed, timeout=20000):
-        QApplication.sendEvent(window, QEvent(QEvent.Type.WindowActivate))
+        window.activateWindow()
+        QApplication.sendEvent(window, QEvent(QEvent.Type.ActivationChange))
     _truthful(qtbot, panel, root, "quokka", "biology")
     assert "biology/biology-question-number-4.md" in shown(panel)
 
