@@ -32,7 +32,7 @@ def found(made, tmp_path_factory) -> tuple[dict, list]:
     col = Collection(made, tmp_path_factory.mktemp("cache"))
     try:
         col.refresh(text=False)
-        records = col.records()
+        records = col.records(full=True, answers=True)
     finally:
         col.close()
     files = defaultdict(set)

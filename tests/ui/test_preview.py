@@ -20,8 +20,10 @@ def test_the_window_never_waits_for_a_formula(qtbot, monkeypatch):
     render.render_markdown.cache_clear()
     release = threading.Event()
     real = ziamath.Latex
+    calls = []
 
     def slow(tex, *args, **kwargs):  # a formula that takes as long as the test wants
+        calls.append(tex)
         release.wait(20)
         return real(tex, *args, **kwargs)
 
@@ -31,6 +33,7 @@ def test_the_window_never_waits_for_a_formula(qtbot, monkeypatch):
     start = time.perf_counter()
     pane.schedule({"answer": "A short answer with $y^2$ in it."}, now=True)
     assert time.perf_counter() - start < 1.0 and pane.pending  # returned at once
+    qtbot.waitUntil(lambda: calls, timeout=10000)  # the worker is typesetting now
     qtbot.wait(50)  # the event loop runs on while the formula is typeset
     assert pane.pending
     release.set()
