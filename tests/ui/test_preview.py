@@ -33,7 +33,7 @@ def test_the_window_never_waits_for_a_formula(qtbot, monkeypatch):
     start = time.perf_counter()
     pane.schedule({"answer": "A short answer with $y^2$ in it."}, now=True)
     assert time.perf_counter() - start < 1.0 and pane.pending  # returned at once
-    qtbot.waitUntil(lambda: calls, timeout=10000)  # the worker is typesetting now
+    qtbot.waitUntil(lambda: bool(calls), timeout=10000)  # the worker is typesetting now
     qtbot.wait(50)  # the event loop runs on while the formula is typeset
     assert pane.pending
     release.set()
