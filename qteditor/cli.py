@@ -309,7 +309,7 @@ class _Target:
         if inside is None or inside == ".":  # the collection, or a site root holding it
             return None
         prefix = inside + "/"
-        return {r.path for r in ws.records() if r.path.startswith(prefix)}
+        return {path for path in ws.paths() if path.startswith(prefix)}
 
     def shown(self, rel: str) -> str:
         if self.file is not None:
@@ -393,14 +393,11 @@ def run_checks(paths: list[str]):
     total = 0
     found = []
     seen = set()
-    contexts: dict = {}
     for t in targets:
         ws = t.workspace
         only = t.only()
-        if id(ws) not in contexts:
-            contexts[id(ws)] = ws.context()
-        problems = ws.check(only, contexts[id(ws)])
-        total += len(only) if only is not None else len(ws.records())
+        problems = ws.check(only)
+        total += len(only) if only is not None else ws.count()
         for pr in problems:
             key = (pr.file, pr.rule, pr.field, pr.message)
             if key in seen:

@@ -67,9 +67,15 @@ class Ambiguity:
     message: str
 
 
+# what an ambiguous spot needs: a backslash right before a \n, or a \n that begins one of
+# the LaTeX words (most answers have neither: one search, and they are done)
+_CANDIDATE = re.compile(r"\\\\n|\\(?:" + "|".join(sorted(LATEX_N_COMMANDS, key=len, reverse=True))
+                        + r")(?![A-Za-z])")
+
+
 def ambiguities(stored: str, convention: str = ESCAPED) -> list[Ambiguity]:
     """The ambiguous ``\\n`` spots of a stored value (none when breaks are real)."""
-    if convention != ESCAPED or "\\n" not in stored:
+    if convention != ESCAPED or "\\n" not in stored or _CANDIDATE.search(stored) is None:
         return []
     math: list[tuple[int, int]] | None = None  # the math spans, found when first needed
     starts: list[int] = []

@@ -43,7 +43,7 @@ from .yamlspan import json_safe, parse
 # to write and read than JSON; the index is a cache of this Python's, rebuilt for another one
 # (schema 4, marshal format, Python major and minor: 4_04_03_11). The version is part of the
 # file name, so two qteditor versions never share (and never rebuild each other's) cache.
-INDEX_VERSION = 4_00_00_00 + marshal.version * 1_00_00 + sys.version_info[0] * 100 + \
+INDEX_VERSION = 5_00_00_00 + marshal.version * 1_00_00 + sys.version_info[0] * 100 + \
     sys.version_info[1]
 CHUNK = 400
 BUSY_SECONDS = 30.0  # how long a writer waits for another process's transaction
@@ -55,6 +55,7 @@ _SCHEMA = (
     "DROP TABLE IF EXISTS entries",
     "DROP TABLE IF EXISTS fts",
     "DROP TABLE IF EXISTS meta",
+    "DROP TABLE IF EXISTS results",
     "CREATE TABLE entries(rowid INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, size INTEGER, "
     "mtime INTEGER, ctime INTEGER, ino INTEGER, error TEXT, id INTEGER, title TEXT, subject TEXT, "
     "date TEXT, url TEXT, file_name TEXT, question TEXT, answer TEXT, keywords TEXT, data BLOB, "
@@ -62,6 +63,7 @@ _SCHEMA = (
     "CREATE VIRTUAL TABLE fts USING fts5(question, answer, keywords, content='entries', "
     "content_rowid='rowid', detail='column')",
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)",
+    "CREATE TABLE results(key TEXT PRIMARY KEY, blob BLOB)",
 )
 
 
@@ -514,27 +516,42 @@ class Collection:
     def _refresh(self, progress: Callable[[int, int], None] | None, text: bool) -> RefreshStats:
         start = time.perf_counter()
         stats = RefreshStats()
-        empty = self.db.execute("SELECT count(*) FROM entries").fetchone()[0] == 0
-        if empty:  # a cache built from nothing: no fsync (rebuilt if lost)
+        known = self._known()
+        items: list[tuple[str, Stamp]] | None = None
+        if known:  # a warm index: look first, and take the write lock only for a change
+            items = list(self.files())
+            stats.files = len(items)
+            on_disk = {rel for rel, _stamp in items}
+            if all(known.get(rel) == stamp for rel, stamp in items) and on_disk.issuperset(known):
+                stats.seconds = time.perf_counter() - start
+                return stats
+        else:  # a cache built from nothing: no fsync (rebuilt if lost)
             self.db.execute("PRAGMA synchronous=OFF")
         try:
-            with self._write():  # what is indexed is read with the write lock held
-                self._refresh_locked(stats, progress, text)
+            with self._write():  # what is indexed is read again with the write lock held
+                self._refresh_locked(stats, progress, text, items)
         finally:
-            if empty:
+            if not known:
                 self.db.execute("PRAGMA synchronous=NORMAL")
+        if not known and stats.read > CHUNK:
+            # the build's pages are copied into the database now, by the process that made
+            # them, not by the next reader (a warm check would wait seconds for it)
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         stats.seconds = time.perf_counter() - start
         return stats
 
+    def _known(self) -> dict[str, Stamp]:
+        return {p: (s, m, c, i) for p, s, m, c, i in
+                self.db.execute("SELECT path, size, mtime, ctime, ino FROM entries")}
+
     def _refresh_locked(self, stats: RefreshStats, progress: Callable[[int, int], None] | None,
-                        text: bool) -> None:
-        known = {p: (s, m, c, i) for p, s, m, c, i in
-                 self.db.execute("SELECT path, size, mtime, ctime, ino FROM entries")}
+                        text: bool, walked: list[tuple[str, Stamp]] | None = None) -> None:
+        known = self._known()
         on_disk: dict[str, Stamp] = {}
         todo: list[str] = []
 
         def changed() -> Iterator[tuple[str, Stamp]]:
-            for rel, stamp in self.files():
+            for rel, stamp in (walked if walked is not None else self.files()):
                 on_disk[rel] = stamp
                 if known.get(rel) != stamp:
                     todo.append(rel)
@@ -567,6 +584,45 @@ class Collection:
             self.db.execute("INSERT INTO fts(fts) VALUES('rebuild')")
             self._set_text_pending(False)
         stats.read = len(todo)
+        if todo or gone:
+            self._bump()
+
+    def _bump(self) -> None:
+        """A new generation of the index's content (what cached results are keyed by)."""
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)",
+                        (str(self._generation() + 1),))
+
+    def _generation(self) -> int:
+        row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    @_guarded
+    def generation(self) -> int:
+        """Changes whenever an entry is added, changed or removed."""
+        return self._generation()
+
+    @_guarded
+    def cached(self, key: str) -> bytes | None:
+        """A result stored for ``key`` (a computation over this generation of the index)."""
+        row = self.db.execute("SELECT blob FROM results WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @_guarded
+    def store(self, key: str, blob: bytes) -> None:
+        """Keep one result (the ones of older keys go)."""
+        with self._write():
+            self.db.execute("DELETE FROM results")
+            self.db.execute("INSERT INTO results VALUES (?, ?)", (key, blob))
+
+    @_guarded
+    def paths(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT path FROM entries ORDER BY path")]
+
+    @_guarded
+    def titles(self, limit: int) -> list[tuple[str, str]]:
+        """(path, title) of some entries (what the slug rule is inferred from)."""
+        return self.db.execute("SELECT path, title FROM entries WHERE title != '' ORDER BY path "
+                               "LIMIT ?", (limit,)).fetchall()
 
     def _read_all(self, items: Iterable[tuple[str, Stamp]]) -> Iterator[list]:
         """Index rows of (relative path, stamp) items, CHUNK at a time, in order. Every item is
@@ -686,6 +742,7 @@ class Collection:
         with self._write():
             with_text = not self._text_pending()
             self._delete(rel, with_text)
+            self._bump()
             try:
                 st = path.stat()
             except OSError:

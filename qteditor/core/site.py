@@ -141,8 +141,7 @@ class Site:
             raw = fields
             for part in parts:
                 raw = raw.get(part) if isinstance(raw, dict) else None
-            if isinstance(raw, str) and raw.strip() and \
-                    slugs.collection_slug(raw) != slugs.python_slug(raw):
+            if isinstance(raw, str) and raw.strip() and not slugs.rules_agree(raw):
                 return True
         return False
 

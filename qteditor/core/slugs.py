@@ -43,6 +43,20 @@ def subject_slug(subject: str) -> str:
     return python_slug(subject)
 
 
+# words of ASCII letters and digits, one space between them, punctuation only at a word's end:
+# both rules give the same slug for such a text (the collection's deletes the punctuation,
+# python-slugify makes a separator of it, which the space already is)
+_PLAIN_WORDS = re.compile(r"(?:[A-Za-z0-9]+[?.,!:;]*)(?: [A-Za-z0-9]+[?.,!:;]*)*")
+
+
+def rules_agree(text: str) -> bool:
+    """Whether both slug rules give ``text`` the same slug (a quick test first: python-slugify
+    is slow, and most titles are plain words)."""
+    if _PLAIN_WORDS.fullmatch(text):
+        return True
+    return collection_slug(text) == python_slug(text)
+
+
 def infer_rule(pairs: Iterable[tuple[str, str]]) -> str:
     """The rule that explains most (title, file-name stem) pairs; ties go to the collection's."""
     hits = {COLLECTION: 0, SLUGIFY: 0}

@@ -96,19 +96,22 @@ def validate(fields: Any, schema: Schema, omitted: dict[str, int] | None = None)
     if omitted:
         fields = {**fields, **{k: Omitted(n) for k, n in omitted.items()}}
     out = []
+    get = fields.get
     for f, parts, ruled in _compiled(schema):
-        value: Any = fields
-        for part in parts:
-            if not isinstance(value, dict):
-                value = None
-                break
-            value = value.get(part)
-        if value is None and len(parts) > 1 and not f.required:
-            continue
-        if not ruled and not f.required:
-            continue
-        if not ruled and isinstance(value, str) and value.strip():
-            continue  # the common case: a required text that is there
+        if len(parts) == 1:
+            value = get(parts[0])
+        else:
+            value = fields
+            for part in parts:
+                if type(value) is not dict:
+                    value = None
+                    break
+                value = value.get(part)
+            if value is None and not f.required:
+                continue
+        if not ruled:
+            if not f.required or (type(value) is str and value.strip()):
+                continue  # the common case: a required text that is there
         finding = check_field(f, value)
         if finding is not None:
             out.append(finding)

@@ -105,10 +105,10 @@ class Workspace:
         """The collection's slug rule: its settings' choice, else the one its files follow."""
         if self._slug_rule is None:
             pairs = []
-            for r in self.records()[:SAMPLE_PAIRS] if self.root is not None else ():
-                title = r.fields.get("title")
-                if isinstance(title, str) and title:
-                    pairs.append((title, Path(r.path).stem))
+            if self.root is not None:
+                for path, title in self.index().titles(SAMPLE_PAIRS):
+                    name = path.rsplit("/", 1)[-1]
+                    pairs.append((title, name[:-3] if name.endswith(".md") else name))
             self._slug_rule = slugs.infer_rule(pairs) if pairs else self.schema.slug_rule
             if self._slug_rule not in slugs.RULES:
                 self._slug_rule = slugs.COLLECTION
@@ -119,15 +119,44 @@ class Workspace:
                              lone=self.root is None)
 
     # ------------------------------------------------------------------ operations
+    def count(self) -> int:
+        """How many entries the collection has (1 for a lone file)."""
+        return self.index().count() if self.root is not None else 1
+
+    def paths(self) -> list[str]:
+        return self.index().paths() if self.root is not None else [self.lone.name]
+
     def check(self, only: set[str] | None = None, context: Context | None = None) -> list[Problem]:
         """The problems of the collection (or of the files in ``only``), each with its line and
-        the file it is in."""
-        records = self.records()
-        problems = check(records, only=only, context=context or self.context())
+        the file it is in. The collection's result is kept in the index for its generation
+        (with this slug rule and these severities): a check of an unchanged collection loads it."""
         base = str(self.root if self.root is not None else self.lone.parent) + os.sep
+        problems = None
+        key = None
+        if self.root is not None and context is None:
+            import json
+            import marshal
+
+            index = self.index()
+            key = (f"{index.generation()}|{self.slug_rule}|"
+                   f"{json.dumps(self.config.severities, sort_keys=True)}")
+            blob = index.cached(key)
+            if blob is not None:
+                problems = [Problem(*t) for t in marshal.loads(blob)]
+        if problems is None:
+            problems = check(self.records(), context=context or self.context())
+            for p in problems:
+                if p.line is None:
+                    p.line = 1
+            if key is not None:
+                import marshal
+
+                self.index().store(key, marshal.dumps(
+                    [(p.path, p.rule, p.message, p.field, p.line, p.fix, p.severity)
+                     for p in problems]))
+        if only is not None:
+            problems = [p for p in problems if p.path in only]
         for p in problems:
-            if p.line is None:
-                p.line = 1
             p.file = base + p.path
         return problems
 

@@ -145,3 +145,31 @@ def test_a_literal_backslash_n_being_typed_is_journaled_exactly():
     content = snapshot(entry, fields, entry.body)  # saving would refuse; the journal keeps it
     rec = recover(JournalItem(None, "e.md", None, content, 0.0, ESCAPED_DOC), entry)
     assert rec.fields["answer"] == "typing \\nabla\nnext line" and rec.fields["title"] == "x"
+
+
+def test_the_quick_rejection_never_hides_a_spot():
+    """ambiguities() returns early when no candidate is found; on texts made of the pieces
+    that matter it finds exactly what the full scan finds."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from qteditor.core import codec
+
+    pieces = st.sampled_from(["\\n", "\\\\n", "\\neq", "\\nu", "\\nabla x", "$", "$$", "a", " ",
+                              "\\notin", "\\nx", "\\n\\n", "\\", "n", "eq"])
+
+    class Always:
+        def search(self, _text):
+            return True
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.lists(pieces, max_size=20).map("".join))
+    def same(text):
+        quick = codec.ambiguities(text)
+        saved, codec._CANDIDATE = codec._CANDIDATE, Always()
+        try:
+            assert quick == codec.ambiguities(text), text
+        finally:
+            codec._CANDIDATE = saved
+
+    same()

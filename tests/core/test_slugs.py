@@ -33,3 +33,20 @@ def test_derived_fields():
     }
     assert slugs.url("Computer Science", "Café au lait?", slugs.SLUGIFY) == (
         "/learn/computer-science/questions/cafe-au-lait")
+
+
+def test_the_quick_agreement_test_never_says_agree_when_the_rules_differ():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from qteditor.core.slugs import collection_slug, python_slug, rules_agree
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.text(alphabet="aZ09 ?.,!:;'-/é", max_size=24))
+    def agree(text):
+        assert rules_agree(text) == (collection_slug(text) == python_slug(text)), text
+
+    agree()
+    for path in corpus_files()[:300]:
+        title = path.read_text(encoding="utf-8").split("\n")[4].strip()
+        assert rules_agree(title) == (collection_slug(title) == python_slug(title)), title
