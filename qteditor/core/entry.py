@@ -226,3 +226,17 @@ class Entry:
         self.path, self.raw, self.doc, self.parsed = target, raw, doc, parsed
         self.digest = digest(raw)
         return True
+
+
+def write_corrected(path: str | Path, text: str, shown: bytes, force: bool = False) -> None:
+    """Save the corrected text of a file that could not be read as an entry: only if it now
+    reads as one (and back to itself), in the line endings the file had, and only over the
+    bytes that were shown (``ConflictError`` when the file changed meanwhile)."""
+    path = str(path)
+    raw = text.encode("utf-8")
+    if b"\r\n" in shown:
+        raw = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    entry = Entry.from_bytes(raw, path)
+    if entry.render(entry.fields()) is not None:
+        raise FormatError("the text does not read back to itself", path)
+    write_atomic(path, raw, digest(shown), force=force)
