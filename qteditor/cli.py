@@ -573,7 +573,7 @@ def _startup_probe(argv: list[str]) -> int:
     app.processEvents()
     print("shown", flush=True)
     if window.session is not None:
-        window.session.saved_fields = window.session.fields
+        window.session.discard_changes()
     window.close()
     return EXIT_OK
 

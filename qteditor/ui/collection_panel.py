@@ -129,8 +129,12 @@ class EntryModel(QAbstractTableModel):
         return len(COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:  # the problem count's column is narrow
+            return "⚠" if COLUMNS[section] == "Problems" else COLUMNS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "Problems (errors and warnings)" if COLUMNS[section] == "Problems" else None
         return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
@@ -212,8 +216,12 @@ class CollectionPanel(QWidget):
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3, 4):
+        for col in (2, 3, 4):
             head.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # the subject tells four "Compare Babylonian and G…" rows apart: shown by default, at
+        # a width that leaves the title room (the user can drag it wider)
+        head.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        head.resizeSection(1, self.fontMetrics().horizontalAdvance("Computer S…") + 10)
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.progress.hide()
@@ -263,12 +271,15 @@ class CollectionPanel(QWidget):
         self._signals.searched.connect(self._searched, queued)
         self._show_empty(True)
 
+    SUBJECT_FROM = 260  # panel widths from which the subject and date columns show
+    DATE_FROM = 330
+
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        width = self.width()  # narrow panel: title and problems; wider: every column
-        self.table.setColumnHidden(1, width < 420)
-        self.table.setColumnHidden(2, width < 520)
-        self.table.setColumnHidden(3, width < 600)
+        width = self.width()  # narrow panel: title, subject, date, problems; wider: the id too
+        self.table.setColumnHidden(1, width < self.SUBJECT_FROM)
+        self.table.setColumnHidden(2, width < self.DATE_FROM)
+        self.table.setColumnHidden(3, width < 560)
 
     @property
     def collection(self) -> Collection | None:
@@ -345,10 +356,10 @@ class CollectionPanel(QWidget):
         try:
             ws.refresh(progress)
             rows = ws.index().rows()
-            if not emit(signals.rows, generation, rows):
+            slug_rule = ws.slug_rule  # inferred from the files before any check runs
+            if not emit(signals.rows, generation, (rows, slug_rule)):
                 return
             records = ws.records()
-            slug_rule = ws.slug_rule  # inferred before any check runs
             ctx = ws.context()
             problems: dict[str, list] = {}
             for p in ws.check(context=ctx):
@@ -379,9 +390,10 @@ class CollectionPanel(QWidget):
         folders = {str(self.root)} | {str(self.root / Path(r[0]).parent) for r in self.model.rows}
         self.watcher.addPaths(sorted(folders)[:2000])
 
-    def _rows_ready(self, generation: int, rows: list) -> None:
+    def _rows_ready(self, generation: int, result) -> None:
         if generation != self._generation:
             return
+        rows, self.slug_rule = result
         first = self.loading and not self.model.rows
         self.model.set_rows(rows)
         self._fill_subjects(rows)

@@ -38,7 +38,7 @@ from PySide6.QtCore import QTimer
 QTimer.singleShot(600, app.quit)
 app.exec()
 print(json.dumps({"first": first, "shown": shown, "scanned": w.collection_panel.collection is not None}))
-w.session.saved_fields = w.session.fields
+w.session.discard_changes()
 """
 
 
