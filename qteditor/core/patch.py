@@ -11,7 +11,8 @@ from typing import Any
 
 from .errors import PatchError
 from .schema import Schema
-from .yamlspan import _resolve_plain, unshare
+from .yaml import unshare
+from .yamlspan import _resolve_plain
 
 _MISSING = object()
 _TRUE = {"true", "yes", "on", "1"}

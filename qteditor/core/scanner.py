@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .yamlspan import _IMPLICIT_FIRST, _RESOLVER, _resolve_plain, json_safe
+from .yaml import json_safe
+from .yamlspan import _IMPLICIT_FIRST, _RESOLVER, _resolve_plain
 
 _UNSAFE_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _NOT_TEXT_FIRST = "".join(re.escape(c) for c in sorted(_UNSAFE_START | _IMPLICIT_FIRST))

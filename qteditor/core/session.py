@@ -15,7 +15,7 @@ from . import slugs
 from .entry import Entry
 from .related import set_related
 from .schema import Schema, default_schema
-from .yamlspan import same, unshare
+from .yaml import same, unshare
 
 LINKED_TITLES = ("title", "article_title", "question")
 

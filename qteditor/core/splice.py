@@ -17,7 +17,8 @@ from typing import Any
 
 from . import emit
 from .errors import FormatError, SaveError
-from .yamlspan import MERGE_TAG, Node, Parsed, is_scalar, parse, same
+from .yaml import is_scalar, same
+from .yamlspan import MERGE_TAG, Node, Parsed, parse
 
 _CORE = "tag:yaml.org,2002:"
 _TAG_TYPES = {

@@ -10,8 +10,6 @@ and marks); the pure-Python parser is the fallback and always words the error me
 
 from __future__ import annotations
 
-import datetime as _dt
-import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -23,6 +21,8 @@ from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import ScalarNode
 
 from .errors import FormatError
+from .yaml.values import key_sig as _key_sig
+from .yaml.values import yaml_key as _yaml_key
 
 try:  # the C parser ships as ruamel.yaml.clib (QTEDITOR_PURE_YAML=1 forces the pure one)
     if os.environ.get("QTEDITOR_PURE_YAML"):
@@ -457,104 +457,3 @@ def parse(text: str, path: str | None = None, first_line: int = 1) -> Parsed:
     if type(events[builder.i]).__name__ != "DocumentEndEvent" or len(events) > builder.i + 2:
         raise FormatError("the front matter holds more than one YAML document", path, first_line)
     return Parsed(root, data, builder.anchors, builder.aliases, builder.merges)
-
-
-def same(a: Any, b: Any) -> bool:
-    """Equal in value and in type (1, 1.0 and True differ; key order does not matter)."""
-    ta, tb = type(a), type(b)
-    if ta is not tb:
-        return False
-    if ta is dict:
-        if a.keys() != b.keys():
-            return False
-        if not all(type(k) is str for k in a) and (
-                sorted(map(_key_sig, a)) != sorted(map(_key_sig, b))):
-            return False  # 1, 1.0 and True are one dict key to Python, not to YAML
-        return all(same(v, b[k]) for k, v in a.items())
-    if ta is list:
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=False))
-    if ta is float:
-        if a != a:
-            return b != b
-        return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
-    return a == b
-
-
-def _yaml_key(key: Any) -> str:
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    if key is None:
-        return "null"
-    return repr(key) if isinstance(key, str) else str(key)
-
-
-def _key_sig(key: Any) -> tuple:
-    return (type(key).__name__, repr(key))
-
-
-def unshare(value: Any) -> Any:
-    """A deep copy in which no two places share an object (aliases become copies)."""
-    if isinstance(value, dict):
-        return {k: unshare(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [unshare(v) for v in value]
-    return value
-
-
-def is_scalar(value: Any) -> bool:
-    return not isinstance(value, (dict, list))
-
-
-class KeyCollision(FormatError):
-    """Two keys of one mapping that JSON would write as the same text (``1`` and ``'1'``)."""
-
-    def __init__(self, message: str, path: tuple, keys: tuple):
-        super().__init__(message)
-        self.mapping = path  # the data keys of the mapping that holds them
-        self.keys = keys
-
-
-def json_fields(value: Any, _path: tuple = ()) -> Any:
-    """``json_safe``, but refusing (KeyCollision) two keys of one mapping that become the same
-    JSON text (``1`` and ``'1'``, a date and its quoted form, ``null`` and ``'null'``), which
-    ``json_safe`` would silently merge: every key is kept or the output refused."""
-    if isinstance(value, dict):
-        out: dict = {}
-        source: dict = {}
-        for k, v in value.items():
-            text = k if isinstance(k, str) else _key_text(k)
-            if text in out:
-                other = source[text]
-                raise KeyCollision(
-                    f"the keys {_yaml_key(other)} and {_yaml_key(k)} would both be written "
-                    f"\"{text}\" in JSON, so one would be lost; quote or rename one of them",
-                    _path, (other, k))
-            source[text] = k
-            out[text] = json_fields(v, _path + (k,))
-        return out
-    if isinstance(value, list):
-        return [json_fields(v, _path + (i,)) for i, v in enumerate(value)]
-    return json_safe(value)
-
-
-def json_safe(value: Any) -> Any:
-    """Data as JSON can hold it: dates as ISO text, non-string keys as text."""
-    if isinstance(value, dict):
-        return {(k if isinstance(k, str) else _key_text(k)): json_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [json_safe(v) for v in value]
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        return str(value)
-    return value
-
-
-def _key_text(key: Any) -> str:
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    if key is None:
-        return "null"
-    if isinstance(key, (_dt.date, _dt.datetime)):
-        return key.isoformat()
-    return str(key)

@@ -560,7 +560,7 @@ class MainWindow(QMainWindow):
         """The open entry's problems as it is now in the editor (saved or not), against the
         collection it is in (or alone)."""
         from ..core.checks import Draft, build_context, check_record
-        from ..core.yamlspan import json_safe
+        from ..core.yaml import json_safe
 
         s = self.session
         if s is None:

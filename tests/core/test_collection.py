@@ -11,7 +11,8 @@ from qteditor.core.document import split
 from qteditor.core.entry import Entry
 from qteditor.core.resources import resource
 from qteditor.core.scanner import scan
-from qteditor.core.yamlspan import json_safe, parse, same
+from qteditor.core.yaml import json_safe, same
+from qteditor.core.yamlspan import parse
 from tests.conftest import CORPUS, corpus_files
 
 

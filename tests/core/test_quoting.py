@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from qteditor.core.emit import plain
 from qteditor.core.entry import Entry
 from qteditor.core.session import EditSession
-from qteditor.core.yamlspan import same
+from qteditor.core.yaml import same
 
 YAML11_WORDS = ["y", "Y", "n", "N", "yes", "no", "on", "off", "true", "false", "null", "~", "=",
                 "<<", ".inf", ".nan", "-.inf", "+.inf", ".Inf", ".NaN", "NULL", "Null"]

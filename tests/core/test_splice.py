@@ -313,7 +313,7 @@ def test_plain_values_that_cannot_be_built_are_located_errors():
 
 
 def test_key_types_and_negative_zero_count():
-    from qteditor.core.yamlspan import same
+    from qteditor.core.yaml import same
 
     assert not same({1: "x"}, {True: "x"}) and not same({1.0: "x"}, {1: "x"})
     assert not same(0.0, -0.0) and same({"a": 1}, {"a": 1})
