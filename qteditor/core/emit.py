@@ -11,7 +11,7 @@ import math
 import re
 from typing import Any
 
-from .yamlspan import _resolve_plain
+from .yaml.resolve import resolve_plain, yaml11_typed
 
 # Characters only double quotes (with escapes) carry safely: controls, NEL, LS, PS, BOM,
 # surrogates and non-characters. Libraries also treat NEL/LS/PS as line breaks.
@@ -24,36 +24,6 @@ _DQ_NAMED = {
 }
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
 
-# Plain scalars a YAML 1.1 reader (PyYAML, libyaml's users, most tools older than YAML 1.2)
-# types as something other than a string, though YAML 1.2 reads them as text: booleans in any
-# of their spellings, sexagesimal (``1:30``) and underscored numbers, ``0b``/``0x``/leading-zero
-# octal ints, ``.inf``/``.nan``, the null spellings, the merge key ``<<``, the value key ``=``
-# and timestamps. The same resolver tables PyYAML uses, plus the 1.1 spec's y/n.
-_YAML11_FIRST = frozenset("yYnNtTfFoO-+0123456789.<~=")
-_YAML11 = re.compile(r"""(?x)
-    y|Y|n|N|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
-  | [-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
-  | \.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
-  | [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
-  | [-+]?\.(?:inf|Inf|INF)
-  | \.(?:nan|NaN|NAN)
-  | [-+]?0b[0-1_]+
-  | [-+]?0[0-7_]+
-  | [-+]?(?:0|[1-9][0-9_]*)
-  | [-+]?0x[0-9a-fA-F_]+
-  | [-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+
-  | <<
-  | ~|null|Null|NULL
-  | [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
-  | [0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[\ \t]+)[0-9][0-9]?
-      :[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[\ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?
-  | =
-""")
-
-
-def yaml11_typed(value: str) -> bool:
-    """True when a YAML 1.1 reader would not read this plain scalar as a string."""
-    return bool(value) and value[0] in _YAML11_FIRST and _YAML11.fullmatch(value) is not None
 _FLOW_CHARS = set(",[]{}")
 
 
@@ -99,7 +69,7 @@ def plain(value: str, flow: bool = False) -> str | None:
     if yaml11_typed(value):  # text to YAML 1.2, a bool, number, null… to YAML 1.1 readers
         return None
     try:
-        if not isinstance(_resolve_plain(value), str):
+        if not isinstance(resolve_plain(value), str):
             return None
     except Exception:  # noqa: BLE001 - reads as a type but is not one (2019-02-29, "="): quote it
         return None

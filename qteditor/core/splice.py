@@ -18,16 +18,9 @@ from typing import Any
 from . import emit
 from .errors import FormatError, SaveError
 from .yaml import is_scalar, same
-from .yamlspan import MERGE_TAG, Node, Parsed, parse
+from .yaml.resolve import MERGE_TAG, TAG_TYPES, construct_tagged, resolve_plain
+from .yamlspan import Node, Parsed, parse
 
-_CORE = "tag:yaml.org,2002:"
-_TAG_TYPES = {
-    _CORE + "str": (str,),
-    _CORE + "int": (int,),
-    _CORE + "float": (float,),
-    _CORE + "bool": (bool,),
-    _CORE + "null": (type(None),),
-}
 _HEADER = re.compile(r"([|>])([-+1-9]*)([^\r\n]*)")
 _MAX_ROUNDS = 4
 _SPACES = re.compile(r" *")
@@ -402,7 +395,7 @@ class Writer:
             return
         start = self._props_end(node)
         if node.tag is not None and node.tag != "!":
-            kinds = _TAG_TYPES.get(node.tag, (str,))
+            kinds = TAG_TYPES.get(node.tag, (str,))
             if not isinstance(new, kinds) or (isinstance(new, bool) and bool not in kinds):
                 start = node.start  # the tag no longer fits: drop it, keep the anchor
                 anchor = f"&{node.anchor} " if node.anchor else ""
@@ -735,11 +728,9 @@ def old_key(k: Node, old: dict | None) -> Any:
     """The data key of a key node (as the loader built it)."""
     if k.kind == "scalar":
         if k.style is None and (k.tag is None):
-            from .yamlspan import _resolve_plain
-            return _resolve_plain(k.value)
+            return resolve_plain(k.value)
         if k.tag is not None and k.tag != "!":
-            from .yamlspan import _construct_tagged
-            return _construct_tagged(k.tag, k.value)
+            return construct_tagged(k.tag, k.value)
         return k.value
     # complex keys: find by position in the old mapping (rare; matched by order)
     raise SaveError("complex mapping keys cannot be edited", None, k.line + 2, k.col + 1)

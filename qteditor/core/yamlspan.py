@@ -13,14 +13,13 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.nodes import ScalarNode
 
 from .errors import FormatError
+from .yaml.resolve import CORE, MERGE_TAG, construct_tagged, resolve_plain
 from .yaml.values import key_sig as _key_sig
 from .yaml.values import yaml_key as _yaml_key
 
@@ -34,14 +33,6 @@ except ImportError:  # pragma: no cover - exercised where clib is missing
 MAX_DEPTH = 150
 MAX_EXPANDED_NODES = 2_000_000
 MAX_EXPANDED_CHARS = 64 * 1024 * 1024  # text of every scalar with aliases expanded, at most
-
-_SAFE = YAML(typ="safe", pure=True)
-_RESOLVER = _SAFE.resolver
-_CONSTRUCTOR = _SAFE.constructor
-_CORE = "tag:yaml.org,2002:"
-_TYPED_TAGS = {_CORE + t for t in ("int", "float", "bool", "null", "timestamp")}
-MERGE_TAG = _CORE + "merge"
-
 
 class Node:
     """One node of the span tree. ``start``/``end`` index the front-matter text."""
@@ -255,33 +246,6 @@ def _mark_error(exc: MarkedYAMLError, path: str | None, line0: int, text: str = 
     return FormatError(f"YAML error: {problem}", path, line, col)
 
 
-# ruamel's resolver picks implicit types by the first character: anything else is a string
-_IMPLICIT_FIRST = frozenset(k for k in _RESOLVER.versioned_resolver if k)
-
-
-def _resolve_plain(value: str) -> Any:
-    """The typed value of a plain scalar (YAML 1.2 core schema, as ruamel.yaml types it)."""
-    if value and value[0] not in _IMPLICIT_FIRST:
-        return value
-    return _resolve_typed(value)
-
-
-@lru_cache(maxsize=4096)
-def _resolve_typed(value: str) -> Any:
-    tag = _RESOLVER.resolve(ScalarNode, value, (True, False))
-    if tag in (_CORE + "str", MERGE_TAG, _CORE + "value"):  # "=" is text in YAML 1.2
-        return value
-    return _CONSTRUCTOR.construct_object(ScalarNode(tag, value), deep=True)
-
-
-def _construct_tagged(tag: str, value: str) -> Any:
-    if tag == _CORE + "str":
-        return value
-    if tag in _TYPED_TAGS:
-        return _CONSTRUCTOR.construct_object(ScalarNode(tag, value), deep=True)
-    return value  # unknown and local tags are kept as text, never constructed
-
-
 def _freeze(value: Any) -> Any:
     if isinstance(value, dict):
         return tuple((k, _freeze(v)) for k, v in value.items())
@@ -319,14 +283,14 @@ class _Builder:
             self.chars += len(ev.value)
             try:
                 if node.tag is not None and node.tag != "!":
-                    data = _construct_tagged(node.tag, ev.value)
+                    data = construct_tagged(node.tag, ev.value)
                 elif node.style is None and ev.implicit[0]:
-                    data = _resolve_plain(ev.value)
+                    data = resolve_plain(ev.value)
                 else:
                     data = ev.value
             except Exception as exc:  # noqa: BLE001 - a bad !!int, or 2019-02-29 read as a date
                 if node.tag is not None:
-                    what = f"its tag {node.tag.replace(_CORE, '!!')}"
+                    what = f"its tag {node.tag.replace(CORE, '!!')}"
                 else:
                     what = "the type it reads as (quote it to keep it as text)"
                 raise self.fail(f"the value {ev.value[:40]!r} does not fit {what}: {exc}",

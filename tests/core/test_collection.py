@@ -121,7 +121,7 @@ def test_next_id_from_the_index(tmp_path):
 
 def test_scanner_types_plain_values_as_the_resolver_does():
     from qteditor.core.scanner import _typed
-    from qteditor.core.yamlspan import _resolve_plain
+    from qteditor.core.yaml import resolve_plain
 
     for text in ("0", "7", "123008", "0123", "-1", "+1", "1_000", "0o17", "0x1F", "1.5", "-1.0",
                  "1e3", ".5", ".nan", ".inf", "-.inf", "2024-12-13", "2024-12-13T10:00:00",
@@ -129,7 +129,7 @@ def test_scanner_types_plain_values_as_the_resolver_does():
                  "~", "nothing", "title", "the answer", "=", "<<", "<b>", "9 lives",
                  "1984", "١٢", "2024-13-45x", "+", "-", ".", "NaN", "Infinity"):
         if text[0] in "0123456789+-.tTfFnN~=<":
-            assert same(_typed(text), _resolve_plain(text)), text
+            assert same(_typed(text), resolve_plain(text)), text
 
 
 def test_scanner_json_values_and_printable_check():

@@ -3,13 +3,16 @@
 Everything outside this package imports from here (``from qteditor.core.yaml import ...``);
 the modules behind it are
 
+    resolve      YAML 1.2 core typing in one place; the YAML 1.1 spellings quoting avoids
     values       plain-data helpers: ``same`` (type-strict equality), ``unshare``, JSON-safe data
 """
 
 from __future__ import annotations
 
+from .resolve import resolve_plain
 from .values import KeyCollision, is_scalar, json_fields, json_safe, key_text, same, unshare
 
 __all__ = [
-    "KeyCollision", "is_scalar", "json_fields", "json_safe", "key_text", "same", "unshare",
+    "KeyCollision", "is_scalar", "json_fields", "json_safe", "key_text", "resolve_plain", "same",
+    "unshare",
 ]
