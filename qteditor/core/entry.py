@@ -17,8 +17,7 @@ from .document import Document, split
 from .errors import FormatError, QtEditorError, SaveError
 from .schema import Schema, default_schema, schema_for
 from .storage import MAX_READ_BYTES, digest, read_file, update, write_atomic
-from .yaml import unshare
-from .yamlspan import Parsed, parse
+from .yaml import Parsed, parse, unshare
 
 MAX_FILE_BYTES = MAX_READ_BYTES  # what an entry file may hold, at most
 

@@ -18,8 +18,8 @@ from typing import Any
 from . import emit
 from .errors import FormatError, SaveError
 from .yaml import is_scalar, same
-from .yaml.resolve import MERGE_TAG, TAG_TYPES, construct_tagged, resolve_plain
-from .yamlspan import Node, Parsed, parse
+from .yaml.resolve import MERGE_TAG, TAG_TYPES
+from .yaml.spans import Node, Parsed, node_key, parse
 
 _HEADER = re.compile(r"([|>])([-+1-9]*)([^\r\n]*)")
 _MAX_ROUNDS = 4
@@ -66,7 +66,7 @@ class Writer:
     """Writes new data into one front-matter text, keeping everything else as it was."""
 
     def __init__(self, text: str, parsed: Parsed, newline: str = "\n",
-                 path: str | None = None, first_line: int = 2,
+                 path: str | None = None, first_line: int = 1,
                  hints: Callable[[Any, Any], dict | None] | None = None):
         self.text = text
         self.hints = hints
@@ -466,7 +466,7 @@ class Writer:
                     k.tag is None or k.tag == MERGE_TAG):
                 merge = True
                 continue
-            kdata = old_key(k, old)
+            kdata = node_key(k, self.first_line)
             pairs[kdata] = (k, v)
         if merge and any(key not in new for key in old if key not in pairs):
             self._replace_value(node, new, ctx, path)  # a merged key was deleted: write it out
@@ -607,7 +607,7 @@ class Writer:
             if node.kind == "map":
                 found = None
                 for i, (k, v) in enumerate(node.items):
-                    if k.kind == "scalar" and old_key(k, None) == step:
+                    if k.kind == "scalar" and node_key(k, self.first_line) == step:
                         nxt = node.items[i + 1][0].start if i + 1 < len(node.items) else None
                         found = (v, Ctx(node.flow, k.col if not node.flow else ctx.indent, step,
                                         ctx.key, self._colon(k, v, nxt)))
@@ -634,7 +634,7 @@ class Writer:
                 return None
             found = None
             for k, v in node.items:
-                if k.kind == "scalar" and old_key(k, None) == step:
+                if k.kind == "scalar" and node_key(k, self.first_line) == step:
                     found = (k, v)
                     break
             if found is None:
@@ -722,18 +722,6 @@ class Writer:
         if detail:
             msg += f" ({detail})"
         return SaveError(msg + "; the file was not changed", self.path, line, col)
-
-
-def old_key(k: Node, old: dict | None) -> Any:
-    """The data key of a key node (as the loader built it)."""
-    if k.kind == "scalar":
-        if k.style is None and (k.tag is None):
-            return resolve_plain(k.value)
-        if k.tag is not None and k.tag != "!":
-            return construct_tagged(k.tag, k.value)
-        return k.value
-    # complex keys: find by position in the old mapping (rare; matched by order)
-    raise SaveError("complex mapping keys cannot be edited", None, k.line + 2, k.col + 1)
 
 
 def _get(data: Any, path: tuple) -> Any:

@@ -11,8 +11,7 @@ from qteditor.core.document import split
 from qteditor.core.entry import Entry
 from qteditor.core.resources import resource
 from qteditor.core.scanner import scan
-from qteditor.core.yaml import json_safe, same
-from qteditor.core.yamlspan import parse
+from qteditor.core.yaml import json_safe, parse, same
 from tests.conftest import CORPUS, corpus_files
 
 

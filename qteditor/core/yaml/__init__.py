@@ -3,6 +3,7 @@
 Everything outside this package imports from here (``from qteditor.core.yaml import ...``);
 the modules behind it are
 
+    spans        ruamel.yaml's event stream -> a span tree (exact start/end of every node) + data
     resolve      YAML 1.2 core typing in one place; the YAML 1.1 spellings quoting avoids
     values       plain-data helpers: ``same`` (type-strict equality), ``unshare``, JSON-safe data
 """
@@ -10,9 +11,11 @@ the modules behind it are
 from __future__ import annotations
 
 from .resolve import resolve_plain
+from .spans import LIBYAML, MAX_DEPTH, Node, Parsed, parse
 from .values import KeyCollision, is_scalar, json_fields, json_safe, key_text, same, unshare
 
 __all__ = [
+    "LIBYAML", "MAX_DEPTH", "Node", "Parsed", "parse",
     "KeyCollision", "is_scalar", "json_fields", "json_safe", "key_text", "resolve_plain", "same",
     "unshare",
 ]

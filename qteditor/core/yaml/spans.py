@@ -18,10 +18,9 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 
-from .errors import FormatError
-from .yaml.resolve import CORE, MERGE_TAG, construct_tagged, resolve_plain
-from .yaml.values import key_sig as _key_sig
-from .yaml.values import yaml_key as _yaml_key
+from ..errors import FormatError, SaveError
+from .resolve import CORE, MERGE_TAG, construct_tagged, resolve_plain
+from .values import key_sig, yaml_key
 
 try:  # the C parser ships as ruamel.yaml.clib (QTEDITOR_PURE_YAML=1 forces the pure one)
     if os.environ.get("QTEDITOR_PURE_YAML"):
@@ -29,6 +28,7 @@ try:  # the C parser ships as ruamel.yaml.clib (QTEDITOR_PURE_YAML=1 forces the 
     from _ruamel_yaml import CParser as _CParser
 except ImportError:  # pragma: no cover - exercised where clib is missing
     _CParser = None
+LIBYAML = _CParser is not None  # whether libyaml's parser reads the files
 
 MAX_DEPTH = 150
 MAX_EXPANDED_NODES = 2_000_000
@@ -77,7 +77,7 @@ _FLOW_TEXT = re.compile(r"[^\[\]{},'\" \t#]+")  # plain text inside a flow colle
 _DQ_STOP = re.compile(r'[\\"]')
 
 
-def _flow_depth(text: str) -> int:
+def flow_depth(text: str) -> int:
     """The deepest nesting of flow collections (``[…]``, ``{…}``), worked out only when there
     are many brackets at all. Only structural brackets count, not those inside quoted, plain or
     block scalars or comments (an answer with 151 ``[a, b)`` is not nested at all). Both YAML
@@ -204,7 +204,9 @@ def _flow_depth(text: str) -> int:
     return deepest
 
 
-def _events(text: str) -> list:
+def events(text: str) -> list:
+    """The parser's events for a text: libyaml's when it can read it, else the pure parser's
+    (a MarkedYAMLError as libyaml words it when the text is not YAML)."""
     if _CParser is not None:
         try:
             parser = _CParser(text)
@@ -360,10 +362,10 @@ class _Builder:
             if seen:
                 first = next(k for k in first_line if k == kdata)
                 where = f"line {first_line[kdata] + self.line0}"
-                if type(first) is type(kdata) or _key_sig(first) == _key_sig(kdata):
+                if type(first) is type(kdata) or key_sig(first) == key_sig(kdata):
                     raise self.fail(f"duplicate key '{kdata}' (first defined at {where})", knode)
                 raise self.fail(  # 1 and true, 1 and 1.0: two keys to YAML, one to Python
-                    f"the keys {_yaml_key(first)} ({where}) and {_yaml_key(kdata)} are different "
+                    f"the keys {yaml_key(first)} ({where}) and {yaml_key(kdata)} are different "
                     "in YAML, but a program reading this file sees one key (they compare equal); "
                     "quote one of them to make it text", knode)
             first_line[kdata] = knode.line
@@ -400,24 +402,37 @@ class _Builder:
         return node, data, size
 
 
+def node_key(k: Node, first_line: int = 1) -> Any:
+    """The data key of a key node, as the builder made it (``first_line``: the file line of
+    the text's first line, for the error a complex key gets)."""
+    if k.kind == "scalar":
+        if k.style is None and (k.tag is None):
+            return resolve_plain(k.value)
+        if k.tag is not None and k.tag != "!":
+            return construct_tagged(k.tag, k.value)
+        return k.value
+    # a complex key (a mapping or a list): not one the writer can name
+    raise SaveError("complex mapping keys cannot be edited", None, k.line + first_line, k.col + 1)
+
+
 def parse(text: str, path: str | None = None, first_line: int = 1) -> Parsed:
     """Parse front-matter text. ``first_line`` is the file line of the text's first line."""
-    if _flow_depth(text) > MAX_DEPTH:
+    if flow_depth(text) > MAX_DEPTH:
         raise FormatError(f"nesting deeper than {MAX_DEPTH} levels", path, first_line)
     try:
-        events = _events(text)
+        stream = events(text)
     except MarkedYAMLError as exc:
         raise _mark_error(exc, path, first_line, text) from None
     except RecursionError:
         raise FormatError(f"nesting deeper than {MAX_DEPTH} levels", path, first_line) from None
     except Exception as exc:  # noqa: BLE001 - any other parser failure is still a format error
         raise FormatError(f"YAML error: {exc}", path, first_line) from None
-    builder = _Builder(events, path, first_line)
-    names = [type(e).__name__ for e in events[:2]]
+    builder = _Builder(stream, path, first_line)
+    names = [type(e).__name__ for e in stream[:2]]
     if names != ["StreamStartEvent", "DocumentStartEvent"]:
         return Parsed(None, {})
     builder.i = 2
     root, data, _ = builder.build()
-    if type(events[builder.i]).__name__ != "DocumentEndEvent" or len(events) > builder.i + 2:
+    if type(stream[builder.i]).__name__ != "DocumentEndEvent" or len(stream) > builder.i + 2:
         raise FormatError("the front matter holds more than one YAML document", path, first_line)
     return Parsed(root, data, builder.anchors, builder.aliases, builder.merges)
