@@ -15,9 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import emit
 from .errors import FormatError, SaveError
-from .yaml import is_scalar, same
+from .yaml import emit, is_scalar, same
 from .yaml.resolve import MERGE_TAG, TAG_TYPES
 from .yaml.spans import Node, Parsed, node_key, parse
 
@@ -260,29 +259,6 @@ class Writer:
         return self._defaults[1]
 
     # ------------------------------------------------------------------ rendering new values
-    def _str_chain(self, style: str | None) -> list[str]:
-        return {
-            None: ["plain", "single", "double"],
-            "'": ["single", "double"],
-            '"': ["double"],
-            ">": [">", "|", "double"],
-            "|": ["|", "double"],
-        }.get(style, ["plain", "single", "double"])
-
-    def _render_str(self, value: str, how: str, flow: bool, content_col: int,
-                    parent_indent: int, keep: bool = False, indicator: bool = False,
-                    comment: str = "") -> str | None:
-        if how == "plain":
-            return emit.plain(value, flow)
-        if how == "single":
-            return emit.single(value)
-        if how == "double":
-            return emit.double(value)
-        if flow:
-            return None
-        return emit.block(value, how, content_col, parent_indent, self.nl, keep, indicator,
-                          comment)
-
     def _new_scalar(self, value: Any, ctx: Ctx, level: int) -> str:
         """Text of a scalar in a place that had none, in the conventions of its key."""
         c = self._conv_for(ctx.key, ctx.parent) if ctx.key is not None else None
@@ -296,17 +272,11 @@ class Writer:
             style = "|"
         offset = c.offset if c and c.offset else 2
         keep = bool(c and "+" in c.chomp)
-        for how in self._str_chain(style):
-            text = self._render_str(value, how, ctx.flow, ctx.indent + offset, ctx.indent, keep)
+        for how in emit.chain(style):
+            text = emit.render(value, how, ctx.flow, ctx.indent + offset, ctx.indent, self.nl, keep)
             if text is not None:
                 return text
         return emit.double(value)
-
-    def _key_text(self, key: Any, flow: bool) -> str:
-        if isinstance(key, str):
-            return emit.plain(key, flow) or emit.single(key) or emit.double(key)
-        text = emit.scalar_text(key)
-        return text if text is not None else emit.double(str(key))
 
     def _after_indicator(self, value: Any, ctx: Ctx, level: int, anchor: str | None = None) -> str:
         """What follows ``key:`` or ``-`` in block context for a whole new value."""
@@ -331,7 +301,7 @@ class Writer:
 
     def _pair(self, key: Any, value: Any, indent: int, parent: Any, level: int) -> str:
         ctx = Ctx(False, indent, key, parent)
-        return " " * indent + self._key_text(key, False) + ":" + self._after_indicator(value, ctx, level)
+        return " " * indent + emit.new_key(key, False) + ":" + self._after_indicator(value, ctx, level)
 
     def _map_body(self, value: dict, indent: int, parent: Any, level: int) -> str:
         return self.nl.join(self._pair(k, v, indent, parent, level) for k, v in value.items())
@@ -351,7 +321,7 @@ class Writer:
     def _flow(self, value: Any, level: int, key: Any = None, parent: Any = None) -> str:
         if isinstance(value, dict):
             inner = ", ".join(
-                f"{self._key_text(k, True)}: {self._flow(v, level, k, key)}" for k, v in value.items()
+                f"{emit.new_key(k, True)}: {self._flow(v, level, k, key)}" for k, v in value.items()
             )
             return "{" + inner + "}"
         if isinstance(value, list):
@@ -420,18 +390,18 @@ class Writer:
             if content_col <= ctx.indent:
                 content_col = ctx.indent + 2
             parent = ctx.indent if ctx.lead is not None else -1
-            chain = self._str_chain(node.style)
+            chain = emit.chain(node.style)
             if content_col - max(parent, 0) > 9:
                 has_digit = False
         else:
-            chain = self._str_chain(node.style if not ctx.flow or node.style not in ("|", ">")
+            chain = emit.chain(node.style if not ctx.flow or node.style not in ("|", ">")
                                     else '"')
             content_col, parent, keep, has_digit, comment = ctx.indent + 2, ctx.indent, False, False, ""
 
         def render(level: int) -> str | None:
             how = chain[min(level, len(chain) - 1)]
-            text = self._render_str(new, how, ctx.flow, content_col, max(parent, 0), keep,
-                                    has_digit, comment if how == node.style else "")
+            text = emit.render(new, how, ctx.flow, content_col, max(parent, 0), self.nl, keep,
+                               has_digit, comment if how == node.style else "")
             if text is None:
                 return None
             return anchor + text

@@ -242,7 +242,7 @@ def test_merge_keys_override_and_delete():
 
 def test_verification_gate_refuses_a_value_that_does_not_read_back(monkeypatch):
     """If every style renders text that reads back differently, nothing is written."""
-    from qteditor.core import emit
+    from qteditor.core.yaml import emit
 
     monkeypatch.setattr(emit, "plain", lambda value, flow=False: value + "x")
     monkeypatch.setattr(emit, "single", lambda value: "'" + value + "y'")
@@ -257,7 +257,7 @@ def test_verification_gate_refuses_a_value_that_does_not_read_back(monkeypatch):
 
 
 def test_verification_falls_back_to_the_next_style(monkeypatch):
-    from qteditor.core import emit
+    from qteditor.core.yaml import emit
 
     real_single = emit.single
     monkeypatch.setattr(emit, "plain", lambda value, flow=False: value + "-broken")

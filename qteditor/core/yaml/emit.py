@@ -1,6 +1,7 @@
-"""Scalar renderers for each YAML style.
+"""Scalar renderers for each YAML style, quoting that every reader reads the same.
 
 Each renderer returns the source text of a scalar, or None when the style cannot hold the value.
+A string is written plain only when YAML 1.2 and YAML 1.1 readers both read it as that string.
 The predicates are conservative; the writer's re-parse is still the final judge.
 """
 
@@ -11,7 +12,7 @@ import math
 import re
 from typing import Any
 
-from .yaml.resolve import resolve_plain, yaml11_typed
+from .resolve import resolve_plain, yaml11_typed
 
 # Characters only double quotes (with escapes) carry safely: controls, NEL, LS, PS, BOM,
 # surrogates and non-characters. Libraries also treat NEL/LS/PS as line breaks.
@@ -161,3 +162,42 @@ def scalar_text(value: Any, hint: str | None = None) -> str | None:
     if isinstance(value, _dt.date):
         return value.isoformat()
     return None
+
+
+# the styles a string falls through when the one before does not read back, by its old style
+_CHAINS = {
+    None: ["plain", "single", "double"],
+    "'": ["single", "double"],
+    '"': ["double"],
+    ">": [">", "|", "double"],
+    "|": ["|", "double"],
+}
+
+
+def chain(style: str | None) -> list[str]:
+    """The styles to try, in order, for a string written where a scalar of ``style`` was."""
+    return _CHAINS.get(style, _CHAINS[None])
+
+
+def render(value: str, how: str, flow: bool, content_col: int, parent_indent: int,
+           newline: str, keep: bool = False, indicator: bool = False,
+           comment: str = "") -> str | None:
+    """A string in one style of ``chain``: "plain", "single", "double" or a block (``|``,
+    ``>``; never in flow context); None when that style cannot hold it."""
+    if how == "plain":
+        return plain(value, flow)
+    if how == "single":
+        return single(value)
+    if how == "double":
+        return double(value)
+    if flow:
+        return None
+    return block(value, how, content_col, parent_indent, newline, keep, indicator, comment)
+
+
+def new_key(value: Any, flow: bool) -> str:
+    """The text of a new mapping key: plain when it can be, else quoted."""
+    if isinstance(value, str):
+        return plain(value, flow) or single(value) or double(value)
+    text = scalar_text(value)
+    return text if text is not None else double(str(value))
