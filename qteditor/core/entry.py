@@ -17,7 +17,7 @@ from .document import Document, split
 from .errors import FormatError, QtEditorError, SaveError
 from .schema import Schema, default_schema, schema_for
 from .storage import MAX_READ_BYTES, digest, read_file, update, write_atomic
-from .yaml import Parsed, parse, unshare
+from .yaml import Parsed, pair_span, parse, unshare
 
 MAX_FILE_BYTES = MAX_READ_BYTES  # what an entry file may hold, at most
 
@@ -100,9 +100,7 @@ class Entry:
         """1-based first and last file line of a field (key and value), or None if absent."""
         if isinstance(path, str):
             path = tuple(path.split("."))
-        from .splice import Writer
-
-        span = Writer(self.doc.yaml, self.parsed).pair_span(path)
+        span = pair_span(self.doc.yaml, self.parsed, path)
         if span is None:
             return None
         first = self.doc.yaml_first_line

@@ -17,12 +17,11 @@ from typing import Any
 
 from .errors import FormatError, SaveError
 from .yaml import emit, is_scalar, same
+from .yaml.geometry import BLOCK_HEADER, Geometry, is_empty
 from .yaml.resolve import MERGE_TAG, TAG_TYPES
 from .yaml.spans import Node, Parsed, node_key, parse
 
-_HEADER = re.compile(r"([|>])([-+1-9]*)([^\r\n]*)")
 _MAX_ROUNDS = 4
-_SPACES = re.compile(r" *")
 
 
 @dataclass(frozen=True)
@@ -68,6 +67,7 @@ class Writer:
                  path: str | None = None, first_line: int = 1,
                  hints: Callable[[Any, Any], dict | None] | None = None):
         self.text = text
+        self.geo = Geometry(text)
         self.hints = hints
         self.parsed = parsed
         self.nl = newline
@@ -75,112 +75,6 @@ class Writer:
         self.first_line = first_line
         self._conv: dict | None = None
         self._defaults: tuple[int, int] | None = None
-
-    # ------------------------------------------------------------------ text geometry
-    def _col(self, pos: int) -> int:
-        return pos - (self.text.rfind("\n", 0, pos) + 1)
-
-    def _line_start(self, pos: int) -> int:
-        return self.text.rfind("\n", 0, pos) + 1
-
-    def _line_end(self, pos: int) -> int:
-        """Index of the line break ending the line that holds pos (or the text's end)."""
-        nl = self.text.find("\n", pos)
-        if nl < 0:
-            return len(self.text)
-        return nl - 1 if nl > 0 and self.text[nl - 1] == "\r" else nl
-
-    def _after_line(self, pos: int) -> int:
-        nl = self.text.find("\n", pos)
-        return len(self.text) if nl < 0 else nl + 1
-
-    def _indent_at(self, pos: int) -> int:
-        """Number of spaces that start the line at pos."""
-        return _SPACES.match(self.text, pos).end() - pos
-
-    def _props_end(self, node: Node) -> int:
-        t, p = self.text, node.start
-        if node.anchor is None and node.tag is None:
-            return p
-        while p < len(t) and t[p] in "&!":
-            while p < len(t) and t[p] not in " \t\r\n":
-                p += 1
-            while p < len(t) and t[p] in " \t":
-                p += 1
-        return p
-
-    @staticmethod
-    def _is_empty(node: Node) -> bool:
-        return (node.kind == "scalar" and node.style is None and node.value == ""
-                and node.anchor is None and node.tag is None)
-
-    def _block_content_end(self, node: Node) -> int:
-        t = self.text
-        header_end = self._line_end(node.start)
-        m = _HEADER.match(t, self._props_end(node))
-        keep = m is not None and "+" in m.group(2)
-        end = node.end
-        if keep:
-            if end > header_end and t[end - 1] == "\n":
-                end -= 2 if end >= 2 and t[end - 2] == "\r" else 1
-            return max(end, header_end)
-        # the last line that holds content (blank lines after the text are not the value's)
-        pos = header_end
-        last = header_end
-        col = None
-        while pos < end:
-            line_from = pos + 1 if t[pos] == "\n" else pos
-            if line_from >= end:
-                break
-            nxt = t.find("\n", line_from)
-            line_to = len(t) if nxt < 0 else nxt
-            if line_to > line_from and t[line_to - 1] == "\r":
-                line_to -= 1
-            text_at = _SPACES.match(t, line_from, line_to).end()
-            if text_at < line_to:
-                if col is None:
-                    col = text_at - line_from
-                last = line_to
-            elif col is not None and line_to - line_from > col:
-                last = line_to
-            if nxt < 0:
-                break
-            pos = nxt
-        return last
-
-    def _content_end(self, node: Node) -> int:
-        if node.kind == "scalar":
-            if node.style in ("|", ">"):
-                return self._block_content_end(node)
-            return node.end
-        if node.kind == "alias" or node.flow:
-            return node.end
-        if node.kind == "map":
-            if not node.items:
-                return node.end
-            k, v = node.items[-1]
-            if self._is_empty(v):
-                lead = self._colon(k, v, None)
-                return lead if lead is not None else k.end
-            return self._content_end(v)
-        if not node.items:
-            return node.end
-        last = node.items[-1]
-        if self._is_empty(last):
-            return self._dash(last) + 1
-        return self._content_end(last)
-
-    def _colon(self, k: Node, v: Node, limit: int | None) -> int | None:
-        stop = v.start if not self._is_empty(v) else (limit if limit is not None else len(self.text))
-        pos = self.text.find(":", self._content_end(k), max(stop, self._content_end(k)))
-        return None if pos < 0 else pos + 1
-
-    def _dash(self, item: Node) -> int:
-        pos = item.start - 1
-        t = self.text
-        while pos >= 0 and t[pos] != "-":
-            pos -= 1
-        return pos
 
     # ------------------------------------------------------------------ conventions
     def _conventions(self) -> dict:
@@ -203,14 +97,14 @@ class Writer:
                         c.style = v.style
                         c.spelling = v.value if v.style is None else None
                         if v.style in ("|", ">"):
-                            m = _HEADER.match(self.text, self._props_end(v))
+                            m = BLOCK_HEADER.match(self.text, self.geo.props_end(v))
                             c.chomp = m.group(2).strip("123456789") if m else "-"
-                            c.offset = self._indent_at(self._after_line(v.start)) - k.col
+                            c.offset = self.geo.indent_at(self.geo.after_line(v.start)) - k.col
                     elif v.kind == "map" and not v.flow and v.items:
                         c.map_offset = v.items[0][0].col - k.col
                         map_offsets[c.map_offset] += 1
                     elif v.kind == "seq" and not v.flow and v.items:
-                        c.seq_offset = self._col(self._dash(v.items[0])) - k.col
+                        c.seq_offset = self.geo.col(self.geo.dash(v.items[0])) - k.col
                         seq_offsets[c.seq_offset] += 1
                     conv.setdefault((_family(parent), key), c)
                     conv.setdefault((None, key), c)
@@ -355,7 +249,7 @@ class Writer:
             self._replace_value(node, new, ctx, path)
 
     def _replace_scalar(self, node: Node, new: Any, ctx: Ctx, path: tuple) -> None:
-        if self._is_empty(node):
+        if is_empty(node):
             if ctx.lead is None:
                 self._replace_value(node, new, ctx, path)
                 return
@@ -363,7 +257,7 @@ class Writer:
                       lambda lvl: self._after_indicator(new, ctx, lvl) if not ctx.flow
                       else " " + self._flow(new, lvl, ctx.key, ctx.parent), 2)
             return
-        start = self._props_end(node)
+        start = self.geo.props_end(node)
         if node.tag is not None and node.tag != "!":
             kinds = TAG_TYPES.get(node.tag, (str,))
             if not isinstance(new, kinds) or (isinstance(new, bool) and bool not in kinds):
@@ -373,7 +267,7 @@ class Writer:
                 anchor = ""
         else:
             anchor = ""
-        end = self._content_end(node)
+        end = self.geo.content_end(node)
         if not isinstance(new, str):
             text = emit.scalar_text(new, node.value if node.style is None else None)
             if text is None:  # no YAML spelling of its own (not a type the loader builds)
@@ -381,12 +275,12 @@ class Writer:
             self._add(start, end, path, lambda lvl: anchor + text)
             return
         if node.style in ("|", ">") and not ctx.flow:
-            m = _HEADER.match(self.text, start)
+            m = BLOCK_HEADER.match(self.text, start)
             header_mods = m.group(2) if m else ""
             comment = m.group(3) if m else ""
             keep = "+" in header_mods
             has_digit = any(ch.isdigit() for ch in header_mods)
-            content_col = self._indent_at(self._after_line(start))
+            content_col = self.geo.indent_at(self.geo.after_line(start))
             if content_col <= ctx.indent:
                 content_col = ctx.indent + 2
             parent = ctx.indent if ctx.lead is not None else -1
@@ -410,7 +304,7 @@ class Writer:
 
     def _replace_value(self, node: Node, new: Any, ctx: Ctx, path: tuple) -> None:
         anchor = node.anchor if node.kind != "alias" else None
-        end = self._content_end(node)
+        end = self.geo.content_end(node)
         if ctx.flow or (node.flow and isinstance(new, (dict, list))):
             pre = f"&{anchor} " if anchor else ""
             self._add(node.start, end, path, lambda lvl: pre + self._flow(new, lvl, ctx.key, ctx.parent), 2)
@@ -448,7 +342,7 @@ class Writer:
             if key not in new:
                 self._delete_pair(node, i, keys, pairs)
                 continue
-            lead = self._colon(k, v, pairs[keys[i + 1]][0].start if i + 1 < len(keys) else None)
+            lead = self.geo.colon(k, v, pairs[keys[i + 1]][0].start if i + 1 < len(keys) else None)
             child = Ctx(False, k.col, key, ctx.key, lead)
             self._diff(v, old[key], new[key], child, path + (key,))
         # new keys go after the closest preceding key that already exists
@@ -471,9 +365,8 @@ class Writer:
                           )[indent:] + self.nl + " " * indent, 2)
             else:
                 k, v = pairs[after]
-                end = self._content_end(v) if not self._is_empty(v) else (
-                    self._colon(k, v, None) or k.end)
-                pos = self._line_end(end)
+                end = self.geo.pair_end(k, v)
+                pos = self.geo.line_end(end)
                 self._add(pos, pos, path + (added[0],),
                           lambda lvl, added=added: "".join(
                               self.nl + self._pair(a, new[a], indent, ctx.key, lvl) for a in added
@@ -481,22 +374,22 @@ class Writer:
 
     def _delete_pair(self, node: Node, i: int, keys: list, pairs: dict) -> None:
         k, v = pairs[keys[i]]
-        end = self._content_end(v) if not self._is_empty(v) else (self._colon(k, v, None) or k.end)
-        line_start = self._line_start(k.start)
+        end = self.geo.pair_end(k, v)
+        line_start = self.geo.line_start(k.start)
         if self.text[line_start:k.start].strip(" ") == "":
-            self._fixed(line_start, self._after_line(end), "")
+            self._fixed(line_start, self.geo.after_line(end), "")
         elif i + 1 < len(keys):
             self._fixed(k.start, pairs[keys[i + 1]][0].start, "")
         else:  # the last pair of an inline mapping (``- a: 1``): remove it with its line break
-            self._fixed(self._line_end(self._content_end(pairs[keys[i - 1]][1])) if i else k.start,
-                        self._line_end(end), "")
+            self._fixed(self.geo.line_end(self.geo.content_end(pairs[keys[i - 1]][1])) if i else k.start,
+                        self.geo.line_end(end), "")
 
     def _diff_flow_map(self, node: Node, old: dict, new: dict, ctx: Ctx, path: tuple) -> None:
         if list(old) != list(new) or len(node.items) != len(old):
             self._replace_value(node, new, ctx, path)
             return
         for (k, v), key in zip(node.items, old, strict=False):
-            lead = self._colon(k, v, None)
+            lead = self.geo.colon(k, v, None)
             self._diff(v, old[key], new[key], Ctx(True, ctx.indent, key, ctx.key, lead), path + (key,))
 
     def _diff_seq_same_length(self, node: Node, old: list, new: list, ctx: Ctx, path: tuple) -> None:
@@ -504,17 +397,17 @@ class Writer:
             self._replace_value(node, new, ctx, path)
             return
         for i, item in enumerate(node.items):
-            lead = None if node.flow else self._dash(item) + 1
-            dash_col = ctx.indent if node.flow else self._col(self._dash(item))
+            lead = None if node.flow else self.geo.dash(item) + 1
+            dash_col = ctx.indent if node.flow else self.geo.col(self.geo.dash(item))
             self._diff(item, old[i], new[i], Ctx(node.flow, dash_col, None, ctx.key, lead), path + (i,))
 
     def _diff_block_seq(self, node: Node, old: list, new: list, ctx: Ctx, path: tuple) -> None:
         items = node.items
-        dashes = [self._dash(it) for it in items]
-        if any(self.text[self._line_start(d):d].strip(" ") for d in dashes):
+        dashes = [self.geo.dash(it) for it in items]
+        if any(self.text[self.geo.line_start(d):d].strip(" ") for d in dashes):
             self._replace_value(node, new, ctx, path)  # nested inline sequences: write it out
             return
-        dash_col = self._col(dashes[0])
+        dash_col = self.geo.col(dashes[0])
         pre = 0
         while pre < min(len(old), len(new)) and same(old[pre], new[pre]):
             pre += 1
@@ -529,14 +422,14 @@ class Writer:
                        Ctx(False, dash_col, None, ctx.key, dashes[i] + 1), path + (j,))
         common = min(len(old_mid), len(new_mid))
         for i in list(old_mid)[common:]:
-            end = self._content_end(items[i]) if not self._is_empty(items[i]) else dashes[i] + 1
-            self._fixed(self._line_start(dashes[i]), self._after_line(end), "")
+            end = self.geo.content_end(items[i]) if not is_empty(items[i]) else dashes[i] + 1
+            self._fixed(self.geo.line_start(dashes[i]), self.geo.after_line(end), "")
         extra = list(new_mid)[common:]
         if extra:
             if pre + common > 0:
                 prev = items[pre + common - 1]
-                end = self._content_end(prev) if not self._is_empty(prev) else dashes[pre + common - 1] + 1
-                pos = self._line_end(end)
+                end = self.geo.content_end(prev) if not is_empty(prev) else dashes[pre + common - 1] + 1
+                pos = self.geo.line_end(end)
                 self._add(pos, pos, path + (extra[0],), lambda lvl: "".join(
                     self.nl + " " * dash_col + self._seq_item(new[j], dash_col, ctx.key, lvl)
                     for j in extra), 2)
@@ -580,43 +473,21 @@ class Writer:
                     if k.kind == "scalar" and node_key(k, self.first_line) == step:
                         nxt = node.items[i + 1][0].start if i + 1 < len(node.items) else None
                         found = (v, Ctx(node.flow, k.col if not node.flow else ctx.indent, step,
-                                        ctx.key, self._colon(k, v, nxt)))
+                                        ctx.key, self.geo.colon(k, v, nxt)))
                         break
                 if found is None:
                     return None
                 node, ctx = found
             elif node.kind == "seq" and isinstance(step, int) and step < len(node.items):
                 item = node.items[step]
-                lead = None if node.flow else self._dash(item) + 1
-                col = ctx.indent if node.flow else self._col(self._dash(item))
+                lead = None if node.flow else self.geo.dash(item) + 1
+                col = ctx.indent if node.flow else self.geo.col(self.geo.dash(item))
                 node, ctx = item, Ctx(node.flow, col, None, ctx.key, lead)
             else:
                 return None
         return ctx
 
     # ------------------------------------------------------------------ public
-    def pair_span(self, path: tuple) -> tuple[int, int] | None:
-        """0-based first and last line of the key at ``path`` with its value, or None."""
-        node = self.parsed.root
-        found = None
-        for step in path:
-            if node is None or node.kind != "map":
-                return None
-            found = None
-            for k, v in node.items:
-                if k.kind == "scalar" and node_key(k, self.first_line) == step:
-                    found = (k, v)
-                    break
-            if found is None:
-                return None
-            node = found[1]
-        if found is None:
-            return None
-        k, v = found
-        end = self._content_end(v) if not self._is_empty(v) else (self._colon(k, v, None) or k.end)
-        first = self.text.count("\n", 0, self._line_start(k.start))
-        return first, first + self.text.count("\n", self._line_start(k.start), end)
-
     def write(self, old: Any, new: Any, need_parsed: bool = True) -> tuple[str, Parsed | None] | None:
         """New front-matter text and its parse, or None when nothing changed. Without
         ``need_parsed`` a new text in the common shape is verified by the scanner (an
@@ -686,7 +557,7 @@ class Writer:
 
     def _refuse(self, job: Job | None, detail: str) -> SaveError:
         line = self.first_line + (self.text.count("\n", 0, job.start) if job else 0)
-        col = (self._col(job.start) + 1) if job else 1
+        col = (self.geo.col(job.start) + 1) if job else 1
         where = ".".join(str(p) for p in job.path) if job and job.path else "the front matter"
         msg = f"cannot write {where} so that it reads back as intended"
         if detail:
