@@ -9,14 +9,13 @@ folded -> literal -> double quoted) and if nothing verifies the save is refused.
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import FormatError, SaveError
 from .yaml import emit, is_scalar, same
+from .yaml.conventions import Conventions, Hints
 from .yaml.geometry import BLOCK_HEADER, Geometry, is_empty
 from .yaml.resolve import MERGE_TAG, TAG_TYPES
 from .yaml.spans import Node, Parsed, node_key, parse
@@ -46,116 +45,24 @@ class Job:
     level: int = 0
 
 
-def _family(key: Any) -> Any:
-    return re.sub(r"\d+$", "", key) if isinstance(key, str) else key
-
-
-@dataclass
-class _Conv:
-    style: str | None = None
-    chomp: str = "-"
-    offset: int | None = None  # block scalar content column - key column
-    spelling: str | None = None
-    map_offset: int | None = None
-    seq_offset: int | None = None
-
-
 class Writer:
     """Writes new data into one front-matter text, keeping everything else as it was."""
 
     def __init__(self, text: str, parsed: Parsed, newline: str = "\n",
                  path: str | None = None, first_line: int = 1,
-                 hints: Callable[[Any, Any], dict | None] | None = None):
+                 hints: Hints | None = None):
         self.text = text
         self.geo = Geometry(text)
-        self.hints = hints
         self.parsed = parsed
+        self.conv = Conventions(self.geo, parsed.root, hints)
         self.nl = newline
         self.path = path
         self.first_line = first_line
-        self._conv: dict | None = None
-        self._defaults: tuple[int, int] | None = None
-
-    # ------------------------------------------------------------------ conventions
-    def _conventions(self) -> dict:
-        if self._conv is not None:
-            return self._conv
-        conv: dict = {}
-        map_offsets: Counter = Counter()
-        seq_offsets: Counter = Counter()
-
-        def visit(node: Node | None, parent: Any) -> None:
-            if node is None:
-                return
-            if node.kind == "map" and not node.flow:
-                for k, v in node.items:
-                    if k.kind != "scalar":
-                        continue
-                    key = k.value
-                    c = _Conv()
-                    if v.kind == "scalar":
-                        c.style = v.style
-                        c.spelling = v.value if v.style is None else None
-                        if v.style in ("|", ">"):
-                            m = BLOCK_HEADER.match(self.text, self.geo.props_end(v))
-                            c.chomp = m.group(2).strip("123456789") if m else "-"
-                            c.offset = self.geo.indent_at(self.geo.after_line(v.start)) - k.col
-                    elif v.kind == "map" and not v.flow and v.items:
-                        c.map_offset = v.items[0][0].col - k.col
-                        map_offsets[c.map_offset] += 1
-                    elif v.kind == "seq" and not v.flow and v.items:
-                        c.seq_offset = self.geo.col(self.geo.dash(v.items[0])) - k.col
-                        seq_offsets[c.seq_offset] += 1
-                    conv.setdefault((_family(parent), key), c)
-                    conv.setdefault((None, key), c)
-                    conv.setdefault((None, _family(key)), c)
-                    visit(v, key)
-            elif node.kind == "map":
-                for k, v in node.items:
-                    visit(v, k.value if k.kind == "scalar" else None)
-            elif node.kind == "seq":
-                for item in node.items:
-                    visit(item, parent)
-
-        visit(self.parsed.root, None)
-        self._conv = conv
-        self._defaults = (
-            map_offsets.most_common(1)[0][0] if map_offsets else 2,
-            seq_offsets.most_common(1)[0][0] if seq_offsets else 2,
-        )
-        return conv
-
-    def _conv_for(self, key: Any, parent: Any) -> _Conv | None:
-        conv = self._conventions()
-        for probe in ((_family(parent), key), (None, key), (None, _family(key))):
-            c = conv.get(probe)
-            if c is not None:
-                return c
-        hint = self.hints(key, parent) if self.hints else None
-        if hint:
-            return _Conv(style=hint.get("style"), chomp=hint.get("chomp", "-"),
-                         offset=hint.get("offset"), spelling=hint.get("spelling"),
-                         map_offset=hint.get("map_offset"), seq_offset=hint.get("seq_offset"))
-        return None
-
-    def _map_offset(self, key: Any, parent: Any) -> int:
-        c = self._conv_for(key, parent)
-        if c is not None and c.map_offset:
-            return c.map_offset
-        self._conventions()
-        return self._defaults[0] or 2
-
-    def _seq_offset(self, key: Any, parent: Any) -> int:
-        c = self._conv_for(key, parent)
-        if c is not None and c.seq_offset is not None:
-            return c.seq_offset
-        self._conventions()
-        return self._defaults[1]
 
     # ------------------------------------------------------------------ rendering new values
     def _new_scalar(self, value: Any, ctx: Ctx, level: int) -> str:
         """Text of a scalar in a place that had none, in the conventions of its key."""
-        c = self._conv_for(ctx.key, ctx.parent) if ctx.key is not None else None
+        c = self.conv.for_key(ctx.key, ctx.parent) if ctx.key is not None else None
         if not isinstance(value, str):
             text = emit.scalar_text(value, c.spelling if c else None)
             return emit.double(str(value)) if text is None else text
@@ -183,10 +90,10 @@ class Writer:
                 body = self._seq_body(value, inner, ctx.parent, level)
             return pre + self.nl + body if anchor else " " + body[inner:]
         if isinstance(value, dict) and value:
-            indent = ctx.indent + self._map_offset(ctx.key, ctx.parent)
+            indent = ctx.indent + self.conv.map_offset(ctx.key, ctx.parent)
             return pre + self.nl + self._map_body(value, indent, ctx.key, level)
         if isinstance(value, list) and value:
-            indent = ctx.indent + self._seq_offset(ctx.key, ctx.parent)
+            indent = ctx.indent + self.conv.seq_offset(ctx.key, ctx.parent)
             return pre + self.nl + self._seq_body(value, indent, ctx.key, level)
         if isinstance(value, (dict, list)):
             return pre + (" {}" if isinstance(value, dict) else " []")
