@@ -130,7 +130,7 @@ class Entry:
                need_parsed: bool = True) -> tuple[bytes, Document, Parsed | None] | None:
         """The file's new bytes for these fields (and body), or None when nothing changed.
         Without ``need_parsed`` the new parse may be left out (None): bytes for a plan."""
-        from .splice import Writer  # the writer loads on the first save, not at start-up
+        from .yaml import Writer  # the writer loads on the first save, not at start-up
 
         new_data = self.encode(fields)
         if isinstance(new_data, dict) and isinstance(self.parsed.data, dict):

@@ -8,8 +8,7 @@ import pytest
 
 from qteditor.core.entry import Entry
 from qteditor.core.errors import SaveError
-from qteditor.core.splice import Writer
-from qteditor.core.yaml import parse
+from qteditor.core.yaml import Writer, parse
 from tests.core.helpers import edit, entry_of
 
 ENTRY = """---

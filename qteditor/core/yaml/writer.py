@@ -13,12 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import FormatError, SaveError
-from .yaml import emit, is_scalar, same
-from .yaml.conventions import Conventions, Hints
-from .yaml.geometry import BLOCK_HEADER, Geometry, is_empty
-from .yaml.resolve import MERGE_TAG, TAG_TYPES
-from .yaml.spans import Node, Parsed, node_key, parse
+from ..errors import FormatError, SaveError
+from . import emit
+from .conventions import Conventions, Hints
+from .geometry import BLOCK_HEADER, Geometry, is_empty
+from .resolve import MERGE_TAG, TAG_TYPES
+from .spans import Node, Parsed, node_key, parse
+from .values import is_scalar, same
 
 _MAX_ROUNDS = 4
 
@@ -438,7 +439,7 @@ class Writer:
             pieces.append(self.text[pos:])
             candidate = "".join(pieces)
             if not need_parsed:
-                from .scanner import scan
+                from ..scanner import scan
 
                 quick = scan(candidate)
                 if quick is not None and same(quick, new):
