@@ -36,8 +36,7 @@ from .document import _find_closer, decode, split_text
 from .errors import QtEditorError
 from .folders import content_root as content_root  # the layout rule, re-exported
 from .resources import user_folder
-from .scanner import key_lines, scan
-from .yaml import json_safe, parse
+from .yaml import json_safe, key_lines, parse, scan
 
 # the stored data of an entry (all but the answer) is in marshal's format, several times faster
 # to write and read than JSON; the index is a cache of this Python's, rebuilt for another one

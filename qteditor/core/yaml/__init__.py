@@ -18,8 +18,9 @@ The modules behind this face:
     emit         scalar renderers per style; quoting that YAML 1.1 and 1.2 readers read the same
     conventions  how a file writes things (styles, indentation, spellings), inferred
     writer       old data vs new data -> minimal edits -> verified by a re-parse
+    scanner      a fast reader of the common shape (the index, the writer's quick check)
 
-``Writer`` loads on first use (the first save), not with this package.
+``Writer`` and the scanner load on first use (the first save, the index), not with this package.
 """
 
 from __future__ import annotations
@@ -33,15 +34,18 @@ from .spans import LIBYAML, MAX_DEPTH, Node, Parsed, parse
 from .values import KeyCollision, is_scalar, json_fields, json_safe, key_text, same, unshare
 
 if TYPE_CHECKING:
+    from .scanner import key_lines, printable, scan
     from .writer import Writer
 
 __all__ = [
     "LIBYAML", "MAX_DEPTH", "Node", "Parsed", "parse", "pair_span", "Writer",
+    "key_lines", "printable", "scan",
     "KeyCollision", "is_scalar", "json_fields", "json_safe", "key_text", "resolve_plain", "same",
     "unshare",
 ]
 
-_LAZY = {"Writer": "writer"}  # name -> the module that holds it, imported on first use
+# name -> the module that holds it, imported on first use
+_LAZY = {"Writer": "writer", "key_lines": "scanner", "printable": "scanner", "scan": "scanner"}
 
 
 def __getattr__(name: str) -> Any:

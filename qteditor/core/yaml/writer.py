@@ -439,7 +439,7 @@ class Writer:
             pieces.append(self.text[pos:])
             candidate = "".join(pieces)
             if not need_parsed:
-                from ..scanner import scan
+                from .scanner import scan
 
                 quick = scan(candidate)
                 if quick is not None and same(quick, new):

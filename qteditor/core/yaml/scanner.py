@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .yaml import json_safe
-from .yaml.resolve import IMPLICIT_FIRST, implicit_patterns, resolve_plain
+from .resolve import IMPLICIT_FIRST, implicit_patterns, resolve_plain
+from .values import json_safe
 
 _UNSAFE_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _NOT_TEXT_FIRST = "".join(re.escape(c) for c in sorted(_UNSAFE_START | IMPLICIT_FIRST))
@@ -41,7 +41,7 @@ _ASCII_TEXT = bytes(range(0x20, 0x7F)) + b"\n"
 _TEXT_KEYS: set[str] = set()  # keys seen to be text (most keys: found without a call)
 
 
-def _typed(text: str) -> Any:
+def typed(text: str) -> Any:
     """The value of a plain scalar starting with a character an implicit type may start with:
     what ``resolve_plain`` gives, without asking the resolver for decimal integers or for
     text that none of its patterns for that first character match."""
@@ -62,7 +62,7 @@ def _plain(text: str, as_json: bool) -> tuple[bool, Any]:
         return False, None
     if first in IMPLICIT_FIRST:
         try:
-            value = _typed(text)
+            value = typed(text)
         except (ValueError, OverflowError):  # 2023-02-30, a 5,000-digit integer: the full
             return False, None  # parser reports those with their line and column
         if as_json and type(value) not in _JSON_AS_IS:
@@ -74,7 +74,7 @@ def _plain(text: str, as_json: bool) -> tuple[bool, Any]:
 def _key_ok(key: str) -> bool:
     """A key that is text to YAML too (not true, null, …)."""
     try:
-        if key[0] in IMPLICIT_FIRST and not isinstance(_typed(key), str):
+        if key[0] in IMPLICIT_FIRST and not isinstance(typed(key), str):
             return False
     except (ValueError, OverflowError):
         return False
@@ -166,7 +166,7 @@ def scan(yaml: str, as_json: bool = False, lines: list[int] | None = None) -> di
 
 
 def key_lines(data: Any, lines: tuple | list) -> dict[str, int]:
-    """Dotted key -> line, from the lines ``scan`` (or ``collection.tree_lines``) recorded for
+    """Dotted key -> line, from the lines ``scan`` (or the collection's ``tree_lines``) recorded for
     ``data``: top-level keys and the keys of their mappings, in order."""
     out: dict[str, int] = {}
     if not isinstance(data, dict):
