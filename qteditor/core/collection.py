@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from . import codec
-from .document import _find_closer, decode, split_text
+from .document import FIRST_LINE, decode, split_text
+from .document import find_closer as _find_closer
 from .errors import QtEditorError
 from .folders import content_root as content_root  # the layout rule, re-exported
 from .resources import user_folder
@@ -47,7 +48,6 @@ INDEX_VERSION = 5_00_00_00 + marshal.version * 1_00_00 + sys.version_info[0] * 1
 CHUNK = 400
 BUSY_SECONDS = 30.0  # how long a writer waits for another process's transaction
 MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are an entry's problem, never read
-FIRST_LINE = 2  # the front matter starts on the file's second line (after the opening ---)
 
 
 _SCHEMA = (
