@@ -59,7 +59,8 @@ def _out(text: str) -> None:
 def _show_text(fields: Any, body: str) -> str:
     lines: list[str] = []
 
-    from .core.yamlspan import _key_text, json_safe
+    from .core.yaml import json_safe
+    from .core.yaml import key_text as _key_text
 
     def emit(prefix: str, value: Any) -> None:
         if isinstance(value, dict):  # every key, in its own line (1 and '1' both stay)
@@ -95,7 +96,7 @@ def _show_text(fields: Any, body: str) -> str:
 def cmd_show(args: argparse.Namespace) -> int:
     from .core.entry import Entry
     from .core.errors import QtEditorError
-    from .core.yamlspan import KeyCollision, json_fields
+    from .core.yaml import KeyCollision, json_fields
 
     status = EXIT_OK
     for path in args.files:

@@ -25,6 +25,8 @@ def test_wheel_carries_resources_and_finds_them(tmp_path):
         names = zf.namelist()
         zf.extractall(site)
     assert "qteditor/resources/schema/quicktakes.yaml" in names
+    sources = {p.relative_to(REPO).as_posix() for p in (REPO / "qteditor").rglob("*.py")}
+    assert sources - set(names) == set(), "every module of the source tree is in the wheel"
     assert "qteditor/resources/templates/quicktakes.md" in names
     assert any(n.startswith("qteditor/resources/sample/content/learn/") for n in names)
     probe = ("from qteditor.core.resources import resource_dir; "

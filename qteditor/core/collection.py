@@ -32,12 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from . import codec
-from .document import _find_closer, decode, split_text
+from .document import FIRST_LINE, decode, split_text
+from .document import find_closer as _find_closer
 from .errors import QtEditorError
 from .folders import content_root as content_root  # the layout rule, re-exported
 from .resources import user_folder
-from .scanner import key_lines, scan
-from .yamlspan import json_safe, parse
+from .yaml import json_safe, key_lines, parse, scan
 
 # the stored data of an entry (all but the answer) is in marshal's format, several times faster
 # to write and read than JSON; the index is a cache of this Python's, rebuilt for another one
@@ -48,7 +48,6 @@ INDEX_VERSION = 5_00_00_00 + marshal.version * 1_00_00 + sys.version_info[0] * 1
 CHUNK = 400
 BUSY_SECONDS = 30.0  # how long a writer waits for another process's transaction
 MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are an entry's problem, never read
-FIRST_LINE = 2  # the front matter starts on the file's second line (after the opening ---)
 
 
 _SCHEMA = (

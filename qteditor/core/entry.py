@@ -17,7 +17,7 @@ from .document import Document, split
 from .errors import FormatError, QtEditorError, SaveError
 from .schema import Schema, default_schema, schema_for
 from .storage import MAX_READ_BYTES, digest, read_file, update, write_atomic
-from .yamlspan import Parsed, parse, unshare
+from .yaml import Parsed, pair_span, parse, unshare
 
 MAX_FILE_BYTES = MAX_READ_BYTES  # what an entry file may hold, at most
 
@@ -100,9 +100,7 @@ class Entry:
         """1-based first and last file line of a field (key and value), or None if absent."""
         if isinstance(path, str):
             path = tuple(path.split("."))
-        from .splice import Writer
-
-        span = Writer(self.doc.yaml, self.parsed).pair_span(path)
+        span = pair_span(self.doc.yaml, self.parsed, path)
         if span is None:
             return None
         first = self.doc.yaml_first_line
@@ -132,7 +130,7 @@ class Entry:
                need_parsed: bool = True) -> tuple[bytes, Document, Parsed | None] | None:
         """The file's new bytes for these fields (and body), or None when nothing changed.
         Without ``need_parsed`` the new parse may be left out (None): bytes for a plan."""
-        from .splice import Writer  # the writer loads on the first save, not at start-up
+        from .yaml import Writer  # the writer loads on the first save, not at start-up
 
         new_data = self.encode(fields)
         if isinstance(new_data, dict) and isinstance(self.parsed.data, dict):

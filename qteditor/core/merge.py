@@ -11,7 +11,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from .yamlspan import same, unshare
+from .yaml import same, unshare
 
 _MISSING = object()
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from .errors import PatchError
 from .schema import Schema
-from .yamlspan import _resolve_plain, unshare
+from .yaml import resolve_plain, unshare
 
 _MISSING = object()
 _TRUE = {"true", "yes", "on", "1"}
@@ -33,7 +33,7 @@ def coerce(existing: Any, value: Any, ftype: str | None, path: tuple, from_text:
         kind = {"int": int, "float": float, "bool": bool, "date": _dt.date}.get(ftype or "")
         if kind is None:
             if from_text and existing is None:
-                return _resolve_plain(value)
+                return resolve_plain(value)
             return value
         target = kind
     elif isinstance(existing, (dict, list)):

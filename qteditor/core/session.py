@@ -16,7 +16,7 @@ from .entry import Entry
 from .related import set_related
 from .schema import Schema, default_schema
 from .site import site_for
-from .yamlspan import same, unshare
+from .yaml import same, unshare
 
 
 class EditSession:
@@ -205,7 +205,7 @@ class EditSession:
         collection's ``checks.Context``, or a lone one); ``rel`` is where it is, or would be."""
         from .checks import Draft, check_record
         from .errors import QtEditorError
-        from .yamlspan import json_safe
+        from .yaml import json_safe
 
         try:
             data = json_safe(self.entry.encode(self.fields))

@@ -210,7 +210,7 @@ class Workspace:
         """The related articles' snapshots (id, title, subject) brought up to date from the
         entries they point at; returns the new fields and how many values changed."""
         from .related import related_items, set_related
-        from .yamlspan import unshare
+        from .yaml import unshare
 
         ctx = context or self.context()
         out = unshare(fields)

@@ -8,7 +8,7 @@ from PySide6.QtCore import QDate, QUrl
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from qteditor.core.entry import Entry
-from qteditor.core.yamlspan import json_safe
+from qteditor.core.yaml import json_safe
 from qteditor.ui.main_window import sample_collection
 from qteditor.ui.preview import SafeBrowser
 from tests.conftest import by_reason
