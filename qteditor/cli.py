@@ -524,7 +524,7 @@ def _open_window(argv: list[str]) -> int:
         from .ui.app import run
     except ImportError as exc:  # Qt or its system libraries are missing here
         return _no_window(path, str(exc))
-    return run(path)
+    return run(path, exit_process=True)
 
 
 def _no_window(path: str | None, reason: str) -> int:
