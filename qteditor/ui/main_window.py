@@ -41,6 +41,7 @@ from ..core.storage import ConflictError, ReadOnlyError
 from .answer_editor import AnswerEditor
 from .collection_panel import CollectionPanel
 from .form import FormPanel
+from .help import build_help_menu
 from .icons import action, app_icon
 from .preview import PreviewPane
 from .settings import Settings
@@ -305,7 +306,7 @@ class MainWindow(QMainWindow):
         for act in (self.act_collection, self.act_problems, self.act_sync, self.act_wrap,
                     self.act_refresh):
             view.addAction(act)
-        bar.addMenu("&Help").addAction(self.act_about)
+        build_help_menu(self)  # the guide, the shortcuts, system information, About
         tools = QToolBar("Main")
         tools.setObjectName("mainToolbar")
         tools.setMovable(False)
