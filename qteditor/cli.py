@@ -3,7 +3,8 @@
     qteditor [PATH]                      open the window (an entry or a collection folder)
     qteditor show [--json] FILE...       print an entry's fields and body
     qteditor set [--force] --json PATCH FILE...   deep-merge a JSON object into each file's front matter
-    qteditor set [--force] FILE KEY=VALUE...      set dotted keys, converted to each field's type
+    qteditor set [--force] [--new-key] FILE... KEY=VALUE...   set dotted keys in each file,
+                                         converted to each field's type
     qteditor render [--fragment] [--json] FILE...   the preview's HTML
     qteditor export FILE -o PAGE.html    a standalone page
     qteditor check [--json] PATH...      problems in files or collections (exit 1 on errors)
@@ -198,10 +199,44 @@ def _read_patch(spec: str) -> dict:
     return patch
 
 
+def _split_targets(targets: list[str]) -> tuple[list[str], list[str]]:
+    """FILE... KEY=VALUE...: an argument with '=' that is not an existing file is an
+    assignment; the files come first."""
+    import os
+
+    files: list[str] = []
+    assignments: list[str] = []
+    for text in targets:
+        if "=" in text and not os.path.lexists(text):
+            assignments.append(text)
+        elif assignments:
+            raise UsageError(f"set: expected KEY=VALUE, got {text!r} (the files come first)")
+        else:
+            files.append(text)
+    return files, assignments
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def _locate_field(entry: Any, exc: Any) -> None:
+    """Point a refused change at its field's line and column (or its closest parent's)."""
+    field = getattr(exc, "field", None)
+    if not field or (exc.line, exc.column) != (1, 1):
+        return
+    try:
+        where = entry.field_position(field)
+    except Exception:  # noqa: BLE001 - the position is a help; the message is the error
+        where = None
+    if where is not None:
+        exc.line, exc.column = where
+
+
 def cmd_set(args: argparse.Namespace) -> int:
     from .core import patch as patching
     from .core.entry import Entry
-    from .core.errors import QtEditorError
+    from .core.errors import PatchError, QtEditorError
 
     if args.json is not None:
         patch = _read_patch(args.json)
@@ -210,22 +245,27 @@ def cmd_set(args: argparse.Namespace) -> int:
             raise UsageError("set: give at least one FILE")
     else:
         if not args.targets:
-            raise UsageError("set: give FILE KEY=VALUE... or --json PATCH FILE...")
-        files = [args.targets[0]]
-        assignments = args.targets[1:]
+            raise UsageError("set: give FILE... KEY=VALUE... or --json PATCH FILE...")
+        files, assignments = _split_targets(args.targets)
+        if not files:
+            raise UsageError("set: give at least one FILE before the KEY=VALUE assignments")
         if not assignments:
-            raise UsageError("set: give at least one KEY=VALUE after the file")
-        for text in assignments:
-            if "=" not in text:
-                raise UsageError(f"set: expected KEY=VALUE, got {text!r}")
+            raise UsageError("set: give at least one KEY=VALUE after the files")
         _check_patch_values(assignments, "<argument>")  # a command line that is not UTF-8
     status = EXIT_OK
     changed = unchanged = 0
+
     def change(entry: Entry) -> dict:
         fields = entry.fields()
-        if assignments:
-            return patching.assign(fields, assignments, entry.schema)
-        return patching.merge(fields, patch, entry.schema)
+        try:
+            if assignments:
+                if not args.new_key:
+                    patching.check_keys(fields, assignments, entry.schema)
+                return patching.assign(fields, assignments, entry.schema)
+            return patching.merge(fields, patch, entry.schema)
+        except PatchError as exc:
+            _locate_field(entry, exc)
+            raise
 
     for path in files:
         try:
@@ -238,9 +278,14 @@ def cmd_set(args: argparse.Namespace) -> int:
         except QtEditorError as exc:
             _report(exc, path)
             status = EXIT_FAILED
-    if not args.quiet and sys.stderr.isatty():
+    if not args.quiet:
         failed = len(files) - changed - unchanged
-        print(f"{changed} changed, {unchanged} unchanged, {failed} failed", file=sys.stderr)
+        parts = [f"{_plural(changed, 'file')} changed"] if changed or not (unchanged or failed) else []
+        if unchanged:
+            parts.append(f"{_plural(unchanged, 'file')} unchanged")
+        if failed:
+            parts.append(f"{_plural(failed, 'file')} failed")
+        print(f"qteditor set: {', '.join(parts)}", file=sys.stderr)
     return status
 
 
@@ -480,17 +525,80 @@ def cmd_fix(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------- main
+EXAMPLES = """\
+examples:
+  qteditor content/learn                 open the window on a collection (or PATH: an entry)
+  qteditor check content/learn           list the problems of every entry
+  qteditor fix --dry-run content/learn   show the fixes as a diff; without --dry-run, apply them
+  qteditor fix --rule related-stale-title content/learn/biology
+  qteditor set a.md b.md subject=Biology "seo.title=QuickTakes | Biology"
+  qteditor set --json '{"no_index": true}' content/learn/physics/*.md
+  qteditor show --json entry.md          the fields and body as JSON
+  qteditor render --fragment entry.md    the answer's HTML, as the preview shows it
+  qteditor export entry.md -o page.html  a standalone page"""
+
+EXIT_CODES = """\
+exit status:
+  0  every file succeeded
+  1  some file failed (the others are still processed), or check found an error
+  2  usage error (a wrong command, option or argument)
+errors go to stderr as path:line:column: message."""
+
+
+def _rules_help() -> str:
+    from .core.checks import FIXABLE, REVIEWED, RULES
+
+    lines = ["rules (check's findings; fix --rule RULE):"]
+    width = max(map(len, RULES))
+    for rule, severity in RULES.items():
+        note = ("fixable, only when named with --rule" if rule in REVIEWED
+                else "fixable" if rule in FIXABLE else "needs a decision")
+        lines.append(f"  {rule:<{width}}  {severity:<7}  {note}")
+    return "\n".join(lines)
+
+
+class _TopParser(_Parser):
+    """The top-level parser: its help adds examples, the rule ids and the exit codes (the
+    rules are read only when the help is shown: the commands do not import the checks)."""
+
+    def format_help(self) -> str:
+        self.epilog = "\n\n".join((EXAMPLES, _rules_help(), EXIT_CODES))
+        return super().format_help()
+
+
 def build_parser() -> _Parser:
-    parser = _Parser(prog="qteditor", description="Edit Markdown Q&A entries with YAML front matter.")
+    parser = _TopParser(
+        prog="qteditor", formatter_class=argparse.RawDescriptionHelpFormatter,
+        usage="qteditor [PATH]\n       qteditor COMMAND [options] ...",
+        description="Edit Markdown Q&A entries with YAML front matter.\n\n"
+                    "qteditor PATH opens the window on an entry file or a collection folder "
+                    "(without PATH:\nthe last one, or the sample collection). The commands "
+                    "below work without a window.")
     parser.add_argument("--version", action="version", version=f"qteditor {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, title="commands",
+                                metavar="COMMAND")
     show = sub.add_parser("show", help="print an entry's fields and body")
     show.add_argument("--json", action="store_true", help="one JSON object per file")
     show.add_argument("files", nargs="+", metavar="FILE")
-    setp = sub.add_parser("set", help="change front-matter fields, keeping the file's formatting")
+    setp = sub.add_parser(
+        "set", help="change front-matter fields, keeping the file's formatting",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        usage="qteditor set [options] FILE... KEY=VALUE...\n"
+              "       qteditor set [options] --json PATCH FILE...",
+        description="Change front-matter fields of each FILE; only their lines change.\n\n"
+                    "An argument that contains '=' and is not an existing file is a KEY=VALUE "
+                    "assignment (the files\ncome first). KEY is dotted (seo.title); VALUE is "
+                    "converted to the field's type. A key that is\nneither in the schema nor "
+                    "in the file is refused (a typo, most often) unless --new-key.",
+        epilog='examples:\n  qteditor set a.md b.md subject=Biology "seo.title=QuickTakes | Biology"\n'
+               '  qteditor set --json \'{"seo": {"page_keywords": "cells, biology"}}\' a.md\n'
+               '  qteditor set --new-key a.md reviewed_by=Me')
     setp.add_argument("--json", metavar="PATCH",
                       help="a JSON object to deep-merge (null deletes); @FILE or - for stdin")
-    setp.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    setp.add_argument("--new-key", action="store_true",
+                      help="allow KEY=VALUE keys that are neither in the schema nor in the file")
+    setp.add_argument("-q", "--quiet", action="store_true",
+                      help="no summary line (\"3 files changed\") on stderr")
     setp.add_argument("--force", action="store_true",
                       help="write read-only files too, and hard-linked ones in place")
     setp.add_argument("targets", nargs="*", metavar="FILE | KEY=VALUE")
@@ -525,7 +633,7 @@ def _open_window(argv: list[str]) -> int:
         from .ui.app import run
     except ImportError as exc:  # Qt or its system libraries are missing here
         return _no_window(path, str(exc))
-    return run(path)
+    return run(path, exit_process=True)
 
 
 def _no_window(path: str | None, reason: str) -> int:

@@ -106,6 +106,25 @@ class Entry:
         first = self.doc.yaml_first_line
         return span[0] + first, span[1] + first
 
+    def field_position(self, path: str | tuple) -> tuple[int, int] | None:
+        """1-based line and column of a field's key in the file; for a key the file does not
+        have, of its closest enclosing key that it has; None when none of them is there."""
+        if isinstance(path, str):
+            path = tuple(path.split("."))
+        path = tuple(path)
+        while path:
+            try:
+                lines = self.field_lines(path)
+            except (KeyError, TypeError, ValueError, IndexError):  # a path through a list
+                lines = None
+            if lines is not None:
+                text = self.raw.split(b"\n")[lines[0] - 1].decode("utf-8", "replace")
+                indent = len(text) - len(text.lstrip(" "))
+                at = text.find(str(path[-1]), indent)
+                return lines[0], (at if at >= 0 else indent) + 1
+            path = path[:-1]
+        return None
+
     # ------------------------------------------------------------------ writing
     def encode(self, fields: Any) -> Any:
         """Stored data for editor fields: codec fields back in their own convention. Refuses

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar
 
+from .help import build_help_menu
 from .icons import action
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def make_actions(w: MainWindow) -> None:
     w.act_sync.setChecked(w.settings.get("preview/sync_scroll"))
     w.act_wrap = a(w, "Soft &Wrap", w._set_wrap, None, None, None, True)
     w.act_wrap.setChecked(w.settings.get("editor/wrap"))
-    w.act_about = a(w, "&About qteditor", w.about)
+    w.act_about = a(w, "&About qteditor")  # help.py shows its dialog
     w.act_collection = w.collection_dock.toggleViewAction()
     w.act_collection.setShortcut("Ctrl+Shift+L")
     w.act_problems = w.problems_dock.toggleViewAction()
@@ -84,8 +85,7 @@ def make_menus(w: MainWindow) -> None:
     view = bar.addMenu("&View")
     for act in (w.act_collection, w.act_problems, w.act_sync, w.act_wrap, w.act_refresh):
         view.addAction(act)
-    w.help_menu = bar.addMenu("&Help")
-    w.help_menu.addAction(w.act_about)
+    w.help_menu = build_help_menu(w)  # the guide, the shortcuts, system information, About
     tools = QToolBar("Main")
     tools.setObjectName("mainToolbar")
     tools.setMovable(False)

@@ -595,6 +595,20 @@ class CollectionPanel(QWidget):
         if self.root is not None:
             self._rescan.start()
 
+    def shutdown(self) -> None:
+        """The window is closing: nothing more starts, queued searches are dropped and the
+        index's worker processes stop, so that the process can end at once (the index keeps
+        what it committed; a refresh cut short is read again next time). Idempotent."""
+        for timer in (self._poll, self._rescan, self._search_timer):
+            timer.stop()
+        self._generation += 1  # what is still on its way is not shown
+        self._search_generation += 1
+        self._search_pool.shutdown(wait=False, cancel_futures=True)
+        if self.workspace is not None:  # (the index's module is loaded only with a folder)
+            from ..core.collection import stop_workers
+
+            stop_workers()
+
 
 def _refill(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
     """New items, the current choice kept when it is still there (else the first item, and

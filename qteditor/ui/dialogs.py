@@ -5,7 +5,13 @@ from __future__ import annotations
 import difflib
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFontDatabase, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtGui import (
+    QColor,
+    QFontDatabase,
+    QGuiApplication,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -63,12 +69,17 @@ def header_grid(*titles: str) -> QGridLayout:
     return grid
 
 
-def fit_screen(dialog: QWidget, width: int, height: int) -> None:
-    """Resize to (width, height), never beyond the available area of the screen it opens on
-    (a dialog at 1280×800 keeps its buttons on screen)."""
-    parent = dialog.parentWidget()
-    screen = (parent.screen() if parent is not None else dialog.screen()).availableGeometry()
-    dialog.resize(min(width, screen.width() - 40), min(height, screen.height() - 60))
+def fit_screen(dialog: QWidget, width: int, height: int, parent: QWidget | None = None) -> None:
+    """Size a dialog to (width, height) or less: the available area of the screen it opens on,
+    less a margin for the frame and title bar, so that the whole dialog (its buttons too) shows
+    on a 1280×800 screen."""
+    parent = parent if parent is not None else dialog.parentWidget()
+    screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+    if screen is not None:
+        area = screen.availableGeometry()
+        width = min(width, area.width() - 60)
+        height = min(height, area.height() - 80)
+    dialog.resize(max(width, 320), max(height, 240))
 
 
 def accept_buttons(dialog: QDialog, accept_text: str, enabled: bool = True,

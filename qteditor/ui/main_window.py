@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import __version__
 from ..core import slugs, storage
 from ..core.entry import Entry
 from ..core.errors import QtEditorError
@@ -1100,14 +1099,6 @@ class MainWindow(QMainWindow):
                 s.set(conflict.path, conflict.theirs)
         self.show_session(s)
 
-    def about(self) -> None:
-        QMessageBox.about(self, "About qteditor",
-                          f"<b>qteditor {__version__}</b><p>Edits Markdown Q&amp;A entries and "
-                          "keeps every byte of the front matter it does not change.</p>")
-
 
 def sample_collection() -> Path:
     return resource("sample") / "content" / "learn"
-
-
-

@@ -30,6 +30,7 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 OFF_THREAD_CHARS = 20_000
+_DETACHED: list = []  # render pools of closed panes, left to finish (never waited for)
 OPENABLE = ("http", "https", "mailto")
 
 _ALIGN = re.compile(r'<(t[hd]) style="text-align:(left|right|center)">')
@@ -258,6 +259,18 @@ class PreviewPane(QWidget):
         self.rendered.emit(seconds)
         if serial != self._serial:  # the text changed meanwhile
             self._timer.start()
+
+    def shutdown(self) -> None:
+        """The window is closing: no render starts any more, queued ones are dropped, and a
+        render still running is left to end on its own: the pool is detached so that deleting
+        this pane never waits for it (the process may end first; it only makes HTML)."""
+        self._timer.stop()
+        self._first.stop()
+        self._fields = None
+        self._pool.clear()
+        if self._pool.activeThreadCount():
+            self._pool.setParent(None)
+            _DETACHED.append(self._pool)
 
     def sync_to(self, fraction: float) -> None:
         bar = self.browser.verticalScrollBar()
