@@ -261,6 +261,13 @@ def _match(base: list, side: list) -> list:
         v = item.get("id") if isinstance(item, dict) else None
         return repr(v) if v is not None and not isinstance(v, (dict, list)) else None
 
+    # first the items that line up (the same url in the same order): which of two copies of
+    # one article a side removed is then told by where it stood
+    keys_b = [url(x) or ident(x) or repr(x) for x in base]
+    keys_s = [url(x) or ident(x) or repr(x) for x in side]
+    for i, j in _lcs(keys_b, keys_s):
+        out[j] = i
+        free.discard(i)
     by(url)
     by(ident)
     for j, item in enumerate(side):  # an unchanged item whose url and id were both odd
@@ -271,6 +278,30 @@ def _match(base: list, side: list) -> list:
                     free.discard(i)
                     break
     return out
+
+
+def _lcs(a: list, b: list) -> list[tuple[int, int]]:
+    """Index pairs of a longest common subsequence of ``a`` and ``b`` (the fewest items added
+    and removed); difflib's blocks on long lists."""
+    if len(a) * len(b) > 250_000:
+        return [(i + d, j + d) for i, j, n in difflib.SequenceMatcher(
+            None, a, b, autojunk=False).get_matching_blocks() for d in range(n)]
+    n, m = len(a), len(b)
+    table = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            table[i][j] = table[i + 1][j + 1] + 1 if a[i] == b[j] else max(table[i + 1][j],
+                                                                            table[i][j + 1])
+    pairs, i, j = [], 0, 0
+    while i < n and j < m:
+        if a[i] == b[j]:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif table[i + 1][j] >= table[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return pairs
 
 
 def _tokens(base: list, side: list) -> list[tuple]:

@@ -324,3 +324,16 @@ def test_merge_families(base, ours_edits, theirs_edits, ours_paras, theirs_paras
         assert out.clean
         assert out.data == expected(ours, theirs_on_ours)
         Entry.from_bytes(out.data)
+
+
+def test_copies_of_one_article_line_up_by_their_order():
+    """[C, M, C, C]: ours removes M, theirs fixes the third (a C): the fix lands on the copy
+    that was third, now second (items are matched by the fewest removals, not moved)."""
+    def item(url: str, title: str = "t") -> dict:
+        return {"id": 1, "title": title, "subject": "S", "url": url}
+    b = {f"related_article{i}": item(u) for i, u in enumerate("CMCC", start=1)}
+    o = {f"related_article{i}": item(u) for i, u in enumerate("CCC", start=1)}
+    t = dict(b, related_article3=item("C", "fixed"))
+    m = merge_entry(b, o, t, "", "", "")
+    assert m.clean
+    assert [m.fields[f"related_article{i}"]["title"] for i in (1, 2, 3)] == ["t", "fixed", "t"]
