@@ -213,6 +213,19 @@ class SyncResult:
 
 
 @dataclass
+class CommitItem:
+    """One row of the commit dialog: the entry's change and its field-level summary lines."""
+
+    change: EntryChange
+    lines: list[str]
+    committable: bool = True  # a conflicted entry is resolved first, not committed
+
+    @property
+    def path(self) -> str:
+        return self.change.path
+
+
+@dataclass
 class ConflictedEntry:
     """A file git could not merge: its three versions (None: that side has no file) and, when
     they are entries, the field-level merge with each conflict's base/ours/theirs."""
@@ -1117,6 +1130,37 @@ class GitWorkspace:
     def suggest_message(self, changes: list[EntryChange]) -> str:
         return suggest_message(changes, self.schema)
 
+    def commit_items(self, status: Status | None = None) -> list[CommitItem]:
+        """What the commit dialog lists: each changed entry with its title and one line per
+        changed field ("title: old → new", "answer: 2 paragraphs changed")."""
+        from .changes import describe
+
+        status = status or self.status(values=True)
+        need = [e for e in status.entries if e.changes is None and not e.error
+                and e.state not in (CONFLICTED, DELETED, NEW, UNTRACKED)]
+        if need:  # a status read without values (or without fields): read them for these only
+            self.repo.fill_fields(need, values=True)
+        by_path = {e.path: e for e in status.entries}
+        items = []
+        for change in self.changes(status):
+            e = by_path[change.path]
+            if e.state in (NEW, UNTRACKED):
+                lines = ["new entry"]
+            elif e.state == DELETED:
+                lines = ["deleted"]
+            elif e.state == CONFLICTED:
+                lines = ["in conflict: " + (", ".join(e.fields) if e.fields else "the whole file")
+                         + " (resolve it first)"]
+            elif e.error:
+                lines = [e.error]
+            else:
+                lines = [describe(c, self.schema) for c in (e.changes or [])] or [
+                    "formatting only (no field changed)"]
+            if e.orig_path:
+                lines.insert(0, f"renamed from {e.orig_path}")
+            items.append(CommitItem(change, lines, e.state != CONFLICTED))
+        return items
+
     def commit(self, paths: Iterable[str | Path], message: str) -> str:
         return self.repo.commit(paths, message, within=self.root)
 
@@ -1133,7 +1177,7 @@ class GitWorkspace:
 def _read_or_none(reader, path: Path) -> bytes | None:
     try:
         return reader(str(path))
-    except OSError:
+    except (OSError, QtEditorError):  # gone (a deleted entry), a folder, unreadable
         return None
 
 

@@ -101,6 +101,28 @@ def test_commit_a_new_and_a_deleted_entry(site):
     assert ws.status(fields=False).entries == []
 
 
+def test_commit_items_list_each_entry_with_its_field_summaries(site):
+    from tests.core.merge_helpers import cms
+
+    e0, e1, e2, e3 = (site.entry(site.desk, i) for i in range(4))
+    old_title = fields_of(e0.read_bytes())["title"]
+    set_field(e0, title="A new title")
+    e1.write_bytes(cms(e1.read_bytes()))  # re-dumped at width 80, no field changed
+    e2.unlink()
+    new = site.learn(site.desk) / "biology" / "brand-new.md"
+    new.write_bytes(e3.read_bytes())
+    ws = g.GitWorkspace(site.learn(site.desk))
+    for status in (None, ws.status(fields=False)):  # values are read when the status lacks them
+        items = {i.path.rsplit("/", 1)[-1]: i for i in ws.commit_items(status)}
+        assert items[e0.name].lines == [f"title: {old_title[:39]}… → A new title"
+                                        if len(old_title) > 40 else f"title: {old_title} → A new title"]
+        assert items[e0.name].change.title == "A new title" and items[e0.name].committable
+        assert items[e1.name].lines == ["formatting only (no field changed)"]
+        assert items[e2.name].lines == ["deleted"]
+        assert items["brand-new.md"].lines == ["new entry"]
+        assert len(items) == 4
+
+
 # ---------------------------------------------------------------------------- log and restore
 def test_log_follows_renames_with_the_fields_each_commit_changed(site, capsys):
     e0 = site.entry(site.desk, 0)
