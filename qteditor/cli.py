@@ -485,10 +485,11 @@ def cmd_fix(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------------- git
 def _git_error(exc: BaseException, path: str | None = None) -> int:
-    from .core.git import GitError
+    from .core.git import GitError, GitUnavailable, NotARepository
 
     if isinstance(exc, GitError):
-        where = exc.path or path or "."
+        where = (path if isinstance(exc, (NotARepository, GitUnavailable)) else None) \
+            or exc.path or path or "."
         text = f"{where}:1:1: {exc.message}" + (f" {exc.advice}" if exc.advice else "")
         print(text, file=sys.stderr)
         return EXIT_FAILED

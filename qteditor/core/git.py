@@ -322,7 +322,7 @@ class Repo:
         if proc.returncode != 0:
             err = _text(proc.stderr)
             if "not a git repository" in err.lower():
-                raise NotARepository("not inside a git repository", str(path),
+                raise NotARepository("not inside a git repository.", str(path),
                                      advice="Open a folder that git manages (git init or git clone).",
                                      detail=err.strip())
             raise GitError(f"git cannot read this folder: {err.strip()}", str(path), detail=err)
@@ -1218,6 +1218,10 @@ def merge_driver(base: str, ours: str, theirs: str, path: str, cwd: str | Path |
     except NotMergeable as exc:
         code, note = merge_file(base, ours, theirs, style, marker_size, cwd)
         return code, f"{path}: not merged as an entry ({exc}); merged line by line: {note}"
+    except Exception as exc:  # noqa: BLE001 - a fault here must not leave OURS without markers
+        code, note = merge_file(base, ours, theirs, style, marker_size, cwd)
+        return code, (f"{path}: the entry merge failed ({type(exc).__name__}: {exc}); merged line "
+                      f"by line: {note}")
     storage.write_atomic(ours, outcome.data, durable=False, force=True)
     if outcome.clean:
         return 0, f"{path}: merged field by field"
@@ -1247,13 +1251,18 @@ def merge_file(base: str, ours: str, theirs: str, style: str = "merge", marker_s
     return 1, f"{proc.returncode} conflict{'s' if proc.returncode != 1 else ''}"
 
 
+# where the .deb (and a hand install) put the frozen app's launcher: git's config names it so
+# that the driver keeps working when an upgrade moves the bundle behind it
+LAUNCHERS = (Path("/usr/bin/qteditor"), Path("/usr/local/bin/qteditor"))
+
+
 def qteditor_command() -> list[str]:
     """How git should start this installation's qteditor: the frozen app (the .deb's
     /usr/bin/qteditor when it is this one, else the executable itself), or this Python with
     ``-m qteditor`` (a venv; with PYTHONPATH when qteditor runs from a source folder)."""
     if getattr(sys, "frozen", False):
         exe = Path(sys.executable).resolve()
-        for candidate in (Path("/usr/bin/qteditor"), Path("/usr/local/bin/qteditor")):
+        for candidate in LAUNCHERS:
             try:
                 if candidate.exists() and candidate.resolve() == exe:
                     return [str(candidate)]
@@ -1347,6 +1356,7 @@ def setup(path: str | Path = ".") -> dict:
     patterns = collections_under(path, repo.top)
     attributes = repo.top / ".gitattributes"
     old = attributes.read_bytes().decode("utf-8") if attributes.exists() else ""
+    eol = "\r\n" if "\r\n" in old else "\n"  # the file's own line endings
     lines = old.splitlines()
     added, updated = [], []
     for pattern in patterns:
@@ -1355,6 +1365,8 @@ def setup(path: str | Path = ".") -> dict:
             words = _line_pattern(lines[at[0]])[1].split()
             attrs = [w for w in words if not re.match(r"^-?!?(merge|diff)(=|$)", w)]
             new_line = " ".join([pattern] + attrs + list(ATTRIBUTES))
+            if sorted(words) == sorted(attrs + list(ATTRIBUTES)):
+                new_line = lines[at[0]]  # already right (in its own order and spacing)
             if lines[at[0]] != new_line:
                 lines[at[0]] = new_line
                 updated.append(pattern)
@@ -1364,8 +1376,8 @@ def setup(path: str | Path = ".") -> dict:
         else:
             lines.append(" ".join((pattern,) + ATTRIBUTES))
             added.append(pattern)
-    new = "\n".join(lines) + "\n"
-    if new != old:
+    if lines != old.splitlines():  # else left as it is, byte for byte
+        new = eol.join(lines) + eol
         storage.write_atomic(str(attributes), new.encode("utf-8"))
     cmd = _shell(qteditor_command())
     config = {"merge.qteditor.name": "qteditor: entries merged field by field",

@@ -372,6 +372,34 @@ def test_setup_without_a_collection_marks_md_files(tmp_path, gitenv):
     assert main(["git", "setup", str(tmp_path)]) == 1  # not a repository
 
 
+def test_setup_keeps_the_attribute_file_as_it_is_written(tmp_path, gitenv):
+    repo = tmp_path / "site"
+    git(tmp_path, "init", "-q", str(repo))
+    attributes = repo / ".gitattributes"
+    attributes.write_bytes(b"*.png binary\r\n*.md text diff=qteditor\r\n*.md -merge\r\n")
+    done = g.setup(repo)
+    assert attributes.read_bytes() == b"*.png binary\r\n*.md text merge=qteditor diff=qteditor\r\n"
+    assert done["updated"] == ["*.md", "*.md"] and done["added"] == []
+    right = b"*.md   diff=qteditor merge=qteditor eol=lf"  # right already, no final newline
+    attributes.write_bytes(right)
+    done = g.setup(repo)
+    assert attributes.read_bytes() == right and done["added"] == done["updated"] == []
+    assert g.is_setup(repo)
+
+
+def test_the_debs_launcher_is_what_git_calls(monkeypatch, tmp_path):
+    bundle = tmp_path / "opt" / "qteditor" / "qteditor"
+    bundle.parent.mkdir(parents=True)
+    bundle.write_text("")
+    launcher = tmp_path / "usr" / "bin" / "qteditor"
+    launcher.parent.mkdir(parents=True)
+    launcher.symlink_to(bundle)  # as build-deb.sh links /usr/bin/qteditor
+    monkeypatch.setattr(g, "LAUNCHERS", (launcher,))
+    monkeypatch.setattr("sys.frozen", True, raising=False)
+    monkeypatch.setattr("sys.executable", str(bundle))
+    assert g.qteditor_command() == [str(launcher)]
+
+
 def test_the_frozen_app_registers_itself(monkeypatch, tmp_path):
     exe = tmp_path / "opt" / "qteditor"
     exe.parent.mkdir()
@@ -427,6 +455,29 @@ def test_merge_driver_falls_back_to_git_merge_file(tmp_path, gitenv, capsys):
     assert ours.read_text() == "plain\n<<<<<<< ours\nOURS\n=======\nTHEIRS\n>>>>>>> theirs\nhere\n"
     assert "merged line by line" in capsys.readouterr().err
     assert main(["merge-driver", str(base), str(tmp_path / "nope"), str(theirs), "x.md"]) == 2
+
+
+def test_merge_driver_falls_back_for_an_unparseable_entry_and_on_a_fault(tmp_path, gitenv, capsys,
+                                                                         monkeypatch):
+    base, ours, theirs = (tmp_path / n for n in ("base", "ours", "theirs"))
+    base.write_text("---\ntitle: [broken\n---\nbody\n")
+    ours.write_text("---\ntitle: [broken\n---\nbody OURS\n")
+    theirs.write_text("---\ntitle: [broken, too\n---\nbody\n")
+    assert main(["merge-driver", str(base), str(ours), str(theirs), "e.md"]) == 0
+    assert ours.read_text() == "---\ntitle: [broken, too\n---\nbody OURS\n"  # git's line merge
+    raw = (CORPUS / ENTRIES[0]).read_bytes()
+    base.write_bytes(raw)
+    ours.write_bytes(raw.replace(b"\ndate:", b"\nauthor_note: ours\ndate:", 1))
+    theirs.write_bytes(raw.replace(b"\ndate:", b"\nauthor_note: theirs\ndate:", 1))
+
+    def broken(*args, **kw):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("qteditor.core.merge.merge_bytes", broken)
+    assert main(["merge-driver", str(base), str(ours), str(theirs), "e.md"]) == 1
+    text = ours.read_text()
+    assert "<<<<<<< ours\nauthor_note: ours\n=======\nauthor_note: theirs\n>>>>>>> theirs\n" in text
+    assert "the entry merge failed (RuntimeError: a bug)" in capsys.readouterr().err
 
 
 def test_textconv_makes_git_diff_show_the_paragraph(site):
