@@ -500,9 +500,25 @@ def test_without_git_the_git_features_say_so_and_the_rest_works(site, monkeypatc
     assert not g.available()
     assert main(["git", "status", str(site.desk)]) == 1
     assert "git is not installed" in capsys.readouterr().err
+    for command in (["git", "setup", str(site.desk)], ["git", "log", str(site.entry(site.desk, 0))]):
+        assert main(command) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "git is not installed" in err and "Traceback" not in err
     assert main(["check", str(site.learn(site.desk))]) in (0, 1)
     assert "problems" in capsys.readouterr().err
     e0 = site.entry(site.desk, 0)
     assert main(["set", str(e0), "author=Works"]) == 0
     assert Entry.load(e0).fields()["author"] == "Works"
     assert main(["textconv", str(e0)]) == 0 and "answer: |-" in capsys.readouterr().out
+
+
+def test_a_git_older_than_2_30_is_refused_in_one_line(site, monkeypatch, capsys, tmp_path):
+    old = tmp_path / "oldgit"
+    old.mkdir()
+    (old / "git").write_text("#!/bin/sh\necho 'git version 2.25.1'\n")
+    (old / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", str(old))
+    assert not g.available()
+    assert main(["git", "status", str(site.desk)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "git 2.25.1 is too old: qteditor needs 2.30 or newer." in err
