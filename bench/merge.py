@@ -22,7 +22,8 @@ Both tools get the same three files; qteditor's through ``merge_driver`` (what
 Status: the N-entry collection of bench/make_collection.py in a fresh git repository (one
 commit), then 5 entries modified; warm timings (min / median / max over R runs after one
 warm-up) of plain ``git status --porcelain=v2`` (the reference), of ``Repo.status`` with
-states only, and of the status the browser needs (states, fields for the changed files).
+states only, of the status the browser needs (states, fields for the changed files), and of
+``qteditor git status --json`` as a process (Python's start-up and imports included).
 """
 
 from __future__ import annotations
@@ -388,6 +389,10 @@ def run_status(n: int, runs: int) -> dict:
                                                      capture_output=True, check=True), runs)
         states = timed(lambda: repo.status([learn], fields=False), runs)
         browser = timed(lambda: repo.status([learn], fields=True), runs)
+        cli = [sys.executable, "-m", "qteditor", "git", "status", "--json", str(learn)]
+        process = timed(lambda: subprocess.run(cli, cwd=site, capture_output=True, check=True), runs)
+        shown = json.loads(subprocess.run(cli, cwd=site, capture_output=True, check=True).stdout)
+        assert [e["fields"] for e in shown["entries"]] == [["author"]] * len(changed)
         status = repo.status([learn])
         assert len(status.entries) == len(changed) and all(e.fields == ["author"] for e in status.entries)
         print(f"{'plain git status --porcelain=v2 -uall (reference)':<58}{fmt(plain)}")
@@ -395,7 +400,9 @@ def run_status(n: int, runs: int) -> dict:
         print(f"{'Repo.status: file states':<58}{fmt(states)}")
         print(f"{'Repo.status: states + fields of the changed files':<58}{fmt(browser)}  "
               f"(target warm <= 300 ms)")
+        print(f"{'qteditor git status --json (a process, start-up included)':<58}{fmt(process)}")
         return {"n": n, "plain_ms": statistics.median(plain) * 1000,
+                "process_ms": statistics.median(process) * 1000,
                 "states_ms": statistics.median(states) * 1000,
                 "browser_ms": statistics.median(browser) * 1000}
     finally:
