@@ -1291,9 +1291,13 @@ def _shell(cmd: list[str]) -> str:
 def collections_under(path: Path, top: Path) -> list[str]:
     """The .gitattributes patterns of the collections under ``path``: each content/learn
     tree and each folder holding .qteditor/ (its content root); ``*.md`` under ``path``
-    when there is none."""
-    from .folders import MARKER, content_root
+    when there is none. A ``path`` inside a collection (a subject folder, an entry) gives
+    that collection."""
+    from .folders import MARKER, _learn_tree, _marked, content_root
 
+    path = path.resolve()
+    if path.is_file():
+        path = path.parent
     found: list[Path] = []
     skip = {".git", "node_modules", ".venv", "__pycache__"}
     for dirpath, dirnames, _files in os.walk(path):
@@ -1308,7 +1312,12 @@ def collections_under(path: Path, top: Path) -> list[str]:
     out: list[str] = []
     roots = sorted({f.resolve() for f in found})
     roots = [r for r in roots if not any(o != r and o in r.parents for o in roots)]
-    for r in roots or [path.resolve()]:
+    if not roots:  # none under PATH: the collection PATH is in (a subject folder), or PATH
+        inside = [p for p in (_learn_tree(path), _marked(path))
+                  if p is not None and (p == top or top in p.parents)]
+        roots = [(inside[0] if inside[0].name == "learn" else content_root(inside[0])).resolve()
+                 if inside else path]
+    for r in roots:
         rel = r.relative_to(top).as_posix()
         out.append("*.md" if rel in ("", ".") else _attr_pattern(f"/{_attr_escape(rel)}/**/*.md"))
     return list(dict.fromkeys(out))

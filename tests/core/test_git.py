@@ -372,6 +372,14 @@ def test_setup_without_a_collection_marks_md_files(tmp_path, gitenv):
     assert main(["git", "setup", str(tmp_path)]) == 1  # not a repository
 
 
+def test_setup_from_inside_a_collection_marks_the_whole_collection(site):
+    for where in (site.entry(site.desk, 2).parent, site.entry(site.desk, 0)):  # a subject, an entry
+        (site.desk / ".gitattributes").unlink(missing_ok=True)
+        assert main(["git", "setup", str(where)]) == 0
+        assert (site.desk / ".gitattributes").read_text() == \
+            "/content/learn/**/*.md merge=qteditor diff=qteditor\n"
+
+
 def test_setup_keeps_the_attribute_file_as_it_is_written(tmp_path, gitenv):
     repo = tmp_path / "site"
     git(tmp_path, "init", "-q", str(repo))
