@@ -20,10 +20,11 @@ Both tools get the same three files; qteditor's through ``merge_driver`` (what
 ``git merge-file``.
 
 Status: the N-entry collection of bench/make_collection.py in a fresh git repository (one
-commit), then 5 entries modified; warm timings (min / median / max over R runs after one
-warm-up) of plain ``git status --porcelain=v2`` (the reference), of ``Repo.status`` with
-states only, of the status the browser needs (states, fields for the changed files), and of
-``qteditor git status --json`` as a process (Python's start-up and imports included).
+commit), then 5 entries modified; warm timings (min / median / max over R rounds after one
+warm-up round, the five taken in turn each round) of plain ``git status --porcelain=v2`` (the
+reference), of ``Repo.status`` with states only, of the status the browser needs (states,
+fields for the changed files), and of ``qteditor git status --json`` as a process (Python's
+start-up and imports included).
 """
 
 from __future__ import annotations
@@ -341,13 +342,16 @@ def report_merges(res: dict) -> dict:
 
 
 # ---------------------------------------------------------------------------- status
-def timed(fn, runs: int) -> list[float]:
-    fn()  # warm-up
-    out = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
+def timed_together(fns: dict, runs: int) -> dict[str, list[float]]:
+    """Each function once a round, in turn, for ``runs`` rounds after one warm-up round: on a
+    shared machine a change of load then falls on all of them alike."""
+    out: dict[str, list[float]] = {name: [] for name in fns}
+    for round_ in range(runs + 1):
+        for name, fn in fns.items():
+            t = time.perf_counter()
+            fn()
+            if round_:
+                out[name].append(time.perf_counter() - t)
     return out
 
 
@@ -381,18 +385,21 @@ def run_status(n: int, runs: int) -> dict:
             path.write_bytes(desktop(path.read_bytes(), lambda f: f.update(author="Benchmark")))
         print(f"made in {made:.1f} s, committed in {committed:.1f} s; {len(changed)} entries modified")
         repo = g.Repo.find(learn)
-        plain = timed(lambda: subprocess.run([git_cmd, "--no-optional-locks", "status",
-                                              "--porcelain=v2", "-z", "--branch",
-                                              "--untracked-files=all"], cwd=site,
-                                             capture_output=True, check=True), runs)
-        plain_default = timed(lambda: subprocess.run([git_cmd, "status", "--porcelain"], cwd=site,
-                                                     capture_output=True, check=True), runs)
-        states = timed(lambda: repo.status([learn], fields=False), runs)
-        browser = timed(lambda: repo.status([learn], fields=True), runs)
         cli = [sys.executable, "-m", "qteditor", "git", "status", "--json", str(learn)]
-        process = timed(lambda: subprocess.run(cli, cwd=site, capture_output=True, check=True), runs)
         shown = json.loads(subprocess.run(cli, cwd=site, capture_output=True, check=True).stdout)
         assert [e["fields"] for e in shown["entries"]] == [["author"]] * len(changed)
+        ts = timed_together({
+            "plain": lambda: subprocess.run([git_cmd, "--no-optional-locks", "status", "--porcelain=v2",
+                                             "-z", "--branch", "--untracked-files=all"], cwd=site,
+                                            capture_output=True, check=True),
+            "plain_default": lambda: subprocess.run([git_cmd, "status", "--porcelain"], cwd=site,
+                                                    capture_output=True, check=True),
+            "states": lambda: repo.status([learn], fields=False),
+            "browser": lambda: repo.status([learn], fields=True),
+            "process": lambda: subprocess.run(cli, cwd=site, capture_output=True, check=True),
+        }, runs)
+        plain, plain_default, states, browser, process = (
+            ts[k] for k in ("plain", "plain_default", "states", "browser", "process"))
         status = repo.status([learn])
         assert len(status.entries) == len(changed) and all(e.fields == ["author"] for e in status.entries)
         print(f"{'plain git status --porcelain=v2 -uall (reference)':<58}{fmt(plain)}")
