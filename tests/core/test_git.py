@@ -462,6 +462,11 @@ def test_merge_driver_falls_back_to_git_merge_file(tmp_path, gitenv, capsys):
     assert main(["merge-driver", str(base), str(ours), str(theirs), "notes.md"]) == 1
     assert ours.read_text() == "plain\n<<<<<<< ours\nOURS\n=======\nTHEIRS\n>>>>>>> theirs\nhere\n"
     assert "merged line by line" in capsys.readouterr().err
+    git(tmp_path, "config", "--global", "merge.conflictStyle", "diff3")
+    ours.write_text("plain\nOURS\nhere\n")
+    assert main(["merge-driver", str(base), str(ours), str(theirs), "notes.md"]) == 1
+    assert ours.read_text() == ("plain\n<<<<<<< ours\nOURS\n||||||| base\ntext\n=======\nTHEIRS\n"
+                                ">>>>>>> theirs\nhere\n")
     assert main(["merge-driver", str(base), str(tmp_path / "nope"), str(theirs), "x.md"]) == 2
 
 
