@@ -9,6 +9,11 @@
     qteditor export FILE -o PAGE.html    a standalone page
     qteditor check [--json] PATH...      problems in files or collections (exit 1 on errors)
     qteditor fix [--rule RULE] [--dry-run] PATH...   apply the checks' fixes, minimal diffs
+    qteditor git setup [PATH]            register the merge and diff drivers in the repository
+    qteditor git status [--json] [PATH]  changed entries (against HEAD and the index), with fields
+    qteditor git log [--json] FILE       an entry's commits (following renames), with fields
+    qteditor merge-driver BASE OURS THEIRS PATH   git's %O %A %B %P: merge entries field by field
+    qteditor textconv FILE               what git diff shows of an entry (answer in real lines)
 
 Exit status: 0 when every file succeeded, 1 when any failed (the others are still processed),
 2 for a usage error. Errors go to stderr as ``path:line:column: message``. Headless commands
@@ -24,7 +29,7 @@ from typing import Any
 
 from . import __version__
 
-COMMANDS = ("show", "set", "render", "export", "check", "fix")
+COMMANDS = ("show", "set", "render", "export", "check", "fix", "git", "merge-driver", "textconv")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -524,6 +529,144 @@ def cmd_fix(args: argparse.Namespace) -> int:
     return status
 
 
+# ---------------------------------------------------------------------------- git
+def _git_error(exc: BaseException, path: str | None = None) -> int:
+    from .core.git import GitError, GitUnavailable, NotARepository
+
+    if isinstance(exc, GitError):
+        where = (path if isinstance(exc, (NotARepository, GitUnavailable)) else None) \
+            or exc.path or path or "."
+        text = f"{where}:1:1: {exc.message}" + (f" {exc.advice}" if exc.advice else "")
+        print(text, file=sys.stderr)
+        return EXIT_FAILED
+    _report(exc, path)
+    return EXIT_FAILED
+
+
+def cmd_git_setup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .core import git
+    from .core.errors import QtEditorError
+
+    path = args.path or "."
+    if not Path(path).exists():
+        raise UsageError(f"{path}:1:1: no such file or folder")
+    try:
+        done = git.setup(path)
+    except QtEditorError as exc:
+        return _git_error(exc, path)
+    print(f"qteditor: drivers registered in {done['repository']} for "
+          f"{', '.join(done['patterns'])}"
+          + ("" if done["added"] or done["updated"] or done["config"] else " (already set up)"),
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_git_status(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .core import git
+    from .core.errors import QtEditorError
+    from .core.folders import collection_for_folder
+
+    path = args.path or "."
+    p = Path(path)
+    if not p.exists():
+        raise UsageError(f"{path}:1:1: no such file or folder")
+    try:
+        scope = p.resolve() if p.is_file() else collection_for_folder(p)
+        repo = git.Repo.find(scope)
+        status = repo.status([scope])
+    except QtEditorError as exc:
+        return _git_error(exc, path)
+    if args.json:
+        _out(json.dumps(status.as_json(), ensure_ascii=False) + "\n")
+        return EXIT_OK
+    where = status.branch or "(detached HEAD)"
+    line = f"On branch {where}"
+    if status.upstream:
+        line += f" (tracking {status.upstream}: {status.ahead} ahead, {status.behind} behind)"
+    if status.operation:
+        line += f"; a {status.operation} is in progress"
+    lines = [line]
+    for e in status.entries:
+        lines.append(f"{e.state:<10}  {e.path}" + (f"  [{', '.join(e.fields)}]" if e.fields else ""))
+    if not status.entries:
+        lines.append("no changed entries")
+    _out("\n".join(lines) + "\n")
+    return EXIT_OK
+
+
+def cmd_git_log(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .core import git
+    from .core.errors import QtEditorError
+
+    p = Path(args.file)
+    if p.is_dir():
+        raise UsageError(f"{args.file}:1:1: give an entry file, not a folder")
+    if not p.exists() and not p.parent.exists():
+        raise UsageError(f"{args.file}:1:1: no such file")
+    try:
+        repo = git.Repo.find(p.parent if p.parent.exists() else ".")
+        commits = repo.log(p.absolute(), values=False)
+    except QtEditorError as exc:
+        return _git_error(exc, args.file)
+    if args.json:
+        out = {"path": repo.rel(p.absolute()), "commits": [c.as_json() for c in commits]}
+        _out(json.dumps(out, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    lines = []
+    for c in commits:
+        lines.append(f"{c.commit[:10]}  {c.date[:10]}  {c.author}  {c.subject}")
+        if c.old_path:
+            lines.append(f"    renamed from {c.old_path}")
+        lines.append("    " + (", ".join(c.fields) if c.fields else "(no field changed)"))
+    _out("\n".join(lines) + ("\n" if lines else ""))
+    return EXIT_OK
+
+
+def cmd_merge_driver(args: argparse.Namespace) -> int:
+    import os
+
+    from .core import git
+    from .core.errors import QtEditorError
+
+    for f in (args.base, args.ours, args.theirs):
+        if not os.path.isfile(f):
+            raise UsageError(f"{f}:1:1: no such file (git passes %O %A %B %P)")
+    try:
+        code, note = git.merge_driver(args.base, args.ours, args.theirs, args.path)
+    except (QtEditorError, OSError) as exc:
+        _report(exc, args.path)
+        return EXIT_FAILED
+    if code != 0:
+        print(f"qteditor merge-driver: {note}", file=sys.stderr)
+    return EXIT_OK if code == 0 else EXIT_FAILED
+
+
+def cmd_textconv(args: argparse.Namespace) -> int:
+    from .core.changes import textconv
+
+    try:
+        with open(args.file, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        print(f"{args.file}:1:1: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+    out = textconv(raw, args.file)
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:
+        buffer.write(out)
+        buffer.flush()
+    else:
+        _out(out.decode("utf-8", "replace"))
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------------------- main
 EXAMPLES = """\
 examples:
@@ -618,6 +761,22 @@ def build_parser() -> _Parser:
     fx.add_argument("--force", action="store_true",
                     help="write read-only files too, and hard-linked ones in place")
     fx.add_argument("paths", nargs="+", metavar="PATH")
+    gitp = sub.add_parser("git", help="git for entries: setup, status, log")
+    gsub = gitp.add_subparsers(dest="git_command", parser_class=_Parser)
+    gsetup = gsub.add_parser("setup", help="register the merge and diff drivers in the repository")
+    gsetup.add_argument("path", nargs="?", metavar="PATH")
+    gstatus = gsub.add_parser("status", help="changed entries with the fields that changed")
+    gstatus.add_argument("--json", action="store_true",
+                         help='{"branch", "upstream", "ahead", "behind", "entries": [...]}')
+    gstatus.add_argument("path", nargs="?", metavar="PATH")
+    glog = gsub.add_parser("log", help="an entry's commits with the fields each changed")
+    glog.add_argument("--json", action="store_true", help='{"path", "commits": [...]}')
+    glog.add_argument("file", metavar="FILE")
+    md = sub.add_parser("merge-driver", help="git's merge driver for entries (%%O %%A %%B %%P)")
+    for name in ("base", "ours", "theirs", "path"):
+        md.add_argument(name, metavar=name.upper())
+    tc = sub.add_parser("textconv", help="an entry as git diff shows it (answer in real lines)")
+    tc.add_argument("file", metavar="FILE")
     return parser
 
 
@@ -712,6 +871,15 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_check(args)
         if args.command == "fix":
             return cmd_fix(args)
+        if args.command == "git":
+            commands = {"setup": cmd_git_setup, "status": cmd_git_status, "log": cmd_git_log}
+            if args.git_command not in commands:
+                raise UsageError("qteditor git: give setup, status or log")
+            return commands[args.git_command](args)
+        if args.command == "merge-driver":
+            return cmd_merge_driver(args)
+        if args.command == "textconv":
+            return cmd_textconv(args)
         build_parser().print_help()
         return EXIT_USAGE
     except UsageError as exc:
