@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar
 
+from .git_panel import build_git_menu
 from .help import build_help_menu
 from .icons import action
 
@@ -85,6 +86,7 @@ def make_menus(w: MainWindow) -> None:
     view = bar.addMenu("&View")
     for act in (w.act_collection, w.act_problems, w.act_sync, w.act_wrap, w.act_refresh):
         view.addAction(act)
+    w.git_menu = build_git_menu(w)  # commit, sync, resolve, history (in a git repository)
     w.help_menu = build_help_menu(w)  # the guide, the shortcuts, system information, About
     tools = QToolBar("Main")
     tools.setObjectName("mainToolbar")

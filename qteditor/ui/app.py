@@ -96,6 +96,7 @@ def finish(app: QApplication, window: MainWindow, settings: Settings, code: int,
     if window.isVisible():
         window.write_journal()
     window.collection_panel.shutdown()
+    window.git.shutdown()
     window.preview.shutdown()
     settings.store.sync()
     if not exit_process:

@@ -36,6 +36,13 @@ def _paragraph_html(p: changes.ParagraphChange) -> str:
             f"</span><br>{''.join(parts)}</p>")
 
 
+def _alike(old: str, new: str) -> bool:
+    """Whether two values share enough words for word-level marks to read well (a title
+    rewritten from scratch reads better as old → new)."""
+    kept = sum(len(t) for op, t in changes.words(old, new) if op == "=" and t.strip())
+    return kept >= 0.4 * max(len(old.strip()), len(new.strip()), 1)
+
+
 def changes_html(old_fields: dict, new_fields: dict, old_body: str | None = None,
                  new_body: str | None = None, schema: Any = None) -> str:
     """The change between two versions of an entry, as HTML for a QTextBrowser."""
@@ -56,12 +63,15 @@ def changes_html(old_fields: dict, new_fields: dict, old_body: str | None = None
             out.append(head + f'<br><span style="{_INS}">{_value(c.new)}</span> (added)</p>')
         elif c.kind == "removed":
             out.append(head + f'<br><span style="{_DEL}">{_value(c.old)}</span> (removed)</p>')
-        elif isinstance(c.old, str) and isinstance(c.new, str):
+        elif isinstance(c.old, str) and isinstance(c.new, str) and _alike(c.old, c.new):
             words = changes.words(c.old, c.new)
             marked = "".join(escape(t) if op == "=" else
                              f'<span style="{_DEL if op == "-" else _INS}">{escape(t)}</span>'
                              for op, t in words)
             out.append(head + f"<br>{marked}</p>")
+        elif isinstance(c.old, str) and isinstance(c.new, str):  # rewritten: old → new, whole
+            out.append(head + f'<br><span style="{_DEL}">{_value(c.old)}</span> → '
+                       f'<span style="{_INS}">{_value(c.new)}</span></p>')
         else:
             out.append(head + f"<br>{_value(c.old)} → {_value(c.new)}</p>")
     return "".join(out)

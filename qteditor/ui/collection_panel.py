@@ -41,7 +41,15 @@ if TYPE_CHECKING:
     from ..core.workspace import Workspace
 
 
-COLUMNS = ("Title", "Subject", "Date", "ID", "Problems")
+COLUMNS = ("Title", "Subject", "Date", "ID", "Problems", "Git")
+GIT_COLUMN = 5
+# an entry's git state in the Git column: (symbol, words); the order sorts the column
+GIT_STATES = {"conflicted": ("C", "in conflict: resolve it"), "modified": ("M", "modified, not staged"),
+              "staged": ("S", "changed and staged"), "new": ("A", "new, staged"),
+              "untracked": ("U", "new, not yet known to git"), "deleted": ("D", "deleted")}
+GIT_FILTERS = (("Any git state", ""), ("Changed since the last commit", "*"),
+               ("Modified", "modified"), ("Staged", "staged"), ("New (staged)", "new"),
+               ("Untracked", "untracked"), ("Conflicted", "conflicted"))
 SEVERITIES = (("Errors and warnings", ("error", "warning")), ("Errors only", ("error",)),
               ("All, with notes", ("error", "warning", "info")))
 
@@ -55,6 +63,7 @@ class EntryModel(QAbstractTableModel):
         super().__init__()
         self.rows: list[tuple] = []
         self.problems: dict[str, list] = {}
+        self.git: dict[str, tuple[str, list]] = {}  # path -> (state, changed fields)
         self.severities: tuple[str, ...] = SEVERITIES[0][1]
         self.visible: list[int] = []
         self._counts: list[int] = []
@@ -82,6 +91,13 @@ class EntryModel(QAbstractTableModel):
         if self.visible:
             self.dataChanged.emit(self.index(0, 4), self.index(len(self.visible) - 1, 4))
 
+    def set_git(self, states: dict[str, tuple[str, list]]) -> None:
+        """Each changed entry's git state and fields (the rest are as in the last commit)."""
+        self.git = states
+        if self.visible:
+            self.dataChanged.emit(self.index(0, GIT_COLUMN),
+                                  self.index(len(self.visible) - 1, GIT_COLUMN))
+
     def _recount(self) -> None:
         wanted = set(self.severities)
         self._counts = [sum(1 for p in self.problems.get(r[0], ()) if p.severity in wanted)
@@ -100,6 +116,9 @@ class EntryModel(QAbstractTableModel):
     def _sort(self) -> None:
         col = self.sort_column
         key = self._counts if col == 4 else (self._keys[col] if col < len(self._keys) else None)
+        if col == GIT_COLUMN:
+            order = {s: i for i, s in enumerate(GIT_STATES)}
+            key = [order.get(self.git.get(r[0], ("",))[0], len(order)) for r in self.rows]
         if key is None:
             return
         paths = [r[0] for r in self.rows]
@@ -134,7 +153,9 @@ class EntryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:  # the problem count's column is narrow
             return "⚠" if COLUMNS[section] == "Problems" else COLUMNS[section]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "Problems (errors and warnings)" if COLUMNS[section] == "Problems" else None
+            return {"Problems": "Problems (errors and warnings)",
+                    "Git": "Git state against the last commit: M modified, S staged, A new, "
+                           "U untracked, C in conflict"}.get(COLUMNS[section])
         return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
@@ -143,14 +164,32 @@ class EntryModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             count = self._counts[row]
+            if col == GIT_COLUMN:
+                state = self.git.get(path)
+                return GIT_STATES.get(state[0], ("?",))[0] if state else ""
             return (title or Path(path).stem, subject, date,
                     "" if ident is None else str(ident), str(count) if count else "")[col]
+        if role == Qt.ItemDataRole.ToolTipRole and col == GIT_COLUMN:
+            state = self.git.get(path)
+            if not state:
+                return f"{path}\nas in the last commit"
+            words = GIT_STATES.get(state[0], (None, state[0]))[1]
+            return f"{path}\n{words}" + (f"\nfields: {', '.join(state[1])}" if state[1] else "")
+        if role == Qt.ItemDataRole.ForegroundRole and col == GIT_COLUMN:
+            state = self.git.get(path)
+            if state and state[0] == "conflicted":
+                from PySide6.QtGui import QColor
+
+                return QColor("#cf222e")
+            return None
         if role == Qt.ItemDataRole.ToolTipRole:
             found = self.problems.get(path, ())
             lines = [path] + [f"• {p.severity}: {p.message} [{p.rule}]" for p in found[:8]]
             if len(found) > 8:
                 lines.append(f"… and {len(found) - 8} more")
             return "\n".join(lines)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == GIT_COLUMN:
+            return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (3, 4):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -199,6 +238,11 @@ class CollectionPanel(QWidget):
         self.severity_filter = QComboBox()
         for label, severities in SEVERITIES:
             self.severity_filter.addItem(label, severities)
+        self.git_filter = QComboBox()  # shown once the folder is known to be in a git repository
+        for label, state in GIT_FILTERS:
+            self.git_filter.addItem(label, state)
+        self.git_filter.setToolTip("Show the entries in this git state (against the last commit)")
+        self.git_filter.hide()
         self.severity_filter.setToolTip("Which problems count in the Problems column, the count "
                                         "below and the “With problems” filter")
         self.model = EntryModel()
@@ -216,8 +260,9 @@ class CollectionPanel(QWidget):
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (2, 3, 4):
+        for col in (2, 3, 4, GIT_COLUMN):
             head.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setColumnHidden(GIT_COLUMN, True)  # until git status says where we are
         # the subject tells four "Compare Babylonian and G…" rows apart: shown by default, at
         # a width that leaves the title room (the user can drag it wider)
         head.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
@@ -240,6 +285,7 @@ class CollectionPanel(QWidget):
         lay.addWidget(self.search)
         lay.addLayout(filters)
         lay.addWidget(self.severity_filter)
+        lay.addWidget(self.git_filter)
         lay.addWidget(self.progress)
         lay.addWidget(self.table, 1)
         lay.addWidget(self.empty, 1)
@@ -251,6 +297,7 @@ class CollectionPanel(QWidget):
         self.subject_filter.currentIndexChanged.connect(self._apply_filters)
         self.rule_filter.currentIndexChanged.connect(self._apply_filters)
         self.severity_filter.currentIndexChanged.connect(self._severity_changed)
+        self.git_filter.currentIndexChanged.connect(self._apply_filters)
         self.table.activated.connect(self._open_index)
         self.watcher = QFileSystemWatcher(self)
         self._rescan = QTimer(self, singleShot=True, interval=700)
@@ -502,6 +549,19 @@ class CollectionPanel(QWidget):
         if searcher is not None:
             self._search_pool.submit(searcher.close)
 
+    # ------------------------------------------------------------------ git
+    def set_git_states(self, states: dict[str, tuple[str, list]] | None) -> None:
+        """Show each entry's git state (paths relative to the folder) in the Git column, with
+        its filter; None: not a git repository (or no git), the column and filter hidden."""
+        on = states is not None
+        self.table.setColumnHidden(GIT_COLUMN, not on)
+        self.git_filter.setVisible(on)
+        if not on and self.git_filter.currentIndex():
+            self.git_filter.setCurrentIndex(0)
+        self.model.set_git(states or {})
+        if on and self.git_filter.currentData():
+            self._apply_filters()
+
     # ------------------------------------------------------------------ filtering
     def _severity_changed(self) -> None:
         self.model.set_problems(self.model.problems, self.severity_filter.currentData())
@@ -514,7 +574,9 @@ class CollectionPanel(QWidget):
         rule = self.rule_filter.currentData() or ""
         rows = model.rows
         folders = getattr(self, "_row_folders", [])
-        if allowed is None and not subject and not rule:
+        git_state = (self.git_filter.currentData() or "") if not self.git_filter.isHidden() else ""
+        git = model.git
+        if allowed is None and not subject and not rule and not git_state:
             accept = None
         else:
             def accept(i: int) -> bool:
@@ -522,6 +584,9 @@ class CollectionPanel(QWidget):
                 if allowed is not None and r[0] not in allowed:
                     return False
                 if subject and (folders[i] if i < len(folders) else "") != subject:
+                    return False
+                if git_state and (r[0] not in git if git_state == "*" else
+                                  git.get(r[0], ("",))[0] != git_state):
                     return False
                 if rule == "*":
                     return model.count(i) > 0

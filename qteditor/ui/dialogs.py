@@ -95,25 +95,91 @@ def accept_buttons(dialog: QDialog, accept_text: str, enabled: bool = True,
 
 
 class ReviewChangesDialog(QDialog):
-    """The exact diff Save will write, before it writes it."""
+    """What Save will write, before it writes it: field by field ("Fields", word-level marks)
+    and as the exact diff of the file's lines ("Lines"); against the file on disk, or, in a git
+    repository (``committed``: the entry's bytes in the last commit), against the last commit."""
 
-    def __init__(self, old: bytes, new: bytes | None, name: str, parent: QWidget | None = None):
+    DISK, COMMIT = "disk", "commit"
+
+    def __init__(self, old: bytes, new: bytes | None, name: str, parent: QWidget | None = None,
+                 committed: bytes | None = None, schema=None):
         super().__init__(parent)
+        from PySide6.QtWidgets import QComboBox, QHBoxLayout, QTabWidget
+
+        from .change_view import ChangeView
+
         self.setWindowTitle(f"Review changes — {name}")
         fit_screen(self, 900, 560)
+        self._old, self._new, self._name = old, new, name
+        self._committed, self._schema = committed, schema
         diff = unified_diff(old, new, name) if new is not None else ""
-        self.diff = diff
-        text = diff_view(diff or "No changes: saving would write nothing.")
-        changed = sum(1 for line in diff.splitlines() if line[:1] in "+-"
-                      and not line.startswith(("+++", "---")))
-        summary = QLabel(f"{changed} changed line(s). Only these lines change on disk."
-                         if diff else "The file on disk already holds this entry.")
+        self.diff = diff  # against the file on disk: what Save writes
+        self.against = QComboBox()
+        self.against.addItem("against the file on disk", self.DISK)
+        if committed is not None:
+            self.against.addItem("against the last commit", self.COMMIT)
+        self.against.setEnabled(committed is not None)
+        self.against.setToolTip("Compare what Save writes with the file as it is on disk now, or "
+                                "with the entry as it is in the last git commit")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.fields = ChangeView()
+        self.lines = diff_view("")
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.fields, "Fields")
+        self.tabs.addTab(self.lines, "Lines")
         buttons, self.save_button = accept_buttons(self, "Save", bool(diff),
                                                    QDialogButtonBox.StandardButton.Close)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Changes"))
+        top.addWidget(self.against)
+        top.addStretch(1)
         lay = QVBoxLayout(self)
-        lay.addWidget(summary)
-        lay.addWidget(text)
+        lay.addLayout(top)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.tabs, 1)
         lay.addWidget(buttons)
+        self.against.currentIndexChanged.connect(lambda _i: self.show_against())
+        self.show_against(self.DISK)
+
+    def show_against(self, which: str | None = None) -> None:
+        """Show the change against the file on disk or against the last commit."""
+        if which is not None:
+            self.against.setCurrentIndex(max(0, self.against.findData(which)))
+        which = self.against.currentData()
+        base = self._committed if which == self.COMMIT else self._old
+        new = self._new if self._new is not None else self._old
+        diff = unified_diff(base or b"", new, self._name).replace(
+            "(on disk)", "(last commit)" if which == self.COMMIT else "(on disk)", 1)
+        nothing = ("No changes: saving would write nothing." if which == self.DISK
+                   else "No changes since the last commit.")
+        self.lines.setPlainText(diff or nothing)
+        self.fields.setHtml(_fields_html(base or b"", new, self._name, self._schema))
+        changed = sum(1 for line in diff.splitlines() if line[:1] in "+-"
+                      and not line.startswith(("+++", "---")))
+        if which == self.DISK:
+            self.summary.setText(f"{changed} changed line(s). Only these lines change on disk."
+                                 if diff else "The file on disk already holds this entry.")
+        else:
+            self.summary.setText(f"{changed} line(s) differ from the last commit (saved or not)."
+                                 if diff else "The entry is as in the last commit.")
+
+
+def _fields_html(old: bytes, new: bytes, name: str, schema=None) -> str:
+    """Two versions of an entry as field-level HTML (ChangeView's), or why they cannot be."""
+    from html import escape
+
+    from ..core.entry import Entry
+    from ..core.errors import QtEditorError
+    from .change_view import changes_html
+
+    try:
+        a = Entry.from_bytes(old, name) if old else None
+        b = Entry.from_bytes(new, name)
+    except QtEditorError as exc:
+        return f"<p>Not comparable field by field: {escape(str(exc))}. See the lines.</p>"
+    return changes_html(a.fields() if a else {}, b.fields(), a.body if a else None, b.body,
+                        schema)
 
 
 class RegenerateDialog(QDialog):

@@ -35,6 +35,7 @@ from .answer_editor import AnswerEditor
 from .collection_panel import CollectionPanel
 from .error_view import ErrorView
 from .form import FormPanel
+from .git_panel import GitController
 from .icons import app_icon
 from .inline_note import InlineNote
 from .preview import PreviewPane
@@ -169,6 +170,7 @@ class MainWindow(QMainWindow):
         self._duplicate_timer = QTimer(self, singleShot=True, interval=400)
         self._problems_timer = QTimer(self, singleShot=True, interval=350)  # after typing pauses
 
+        self.git = GitController(self)  # the Git column, menu and notices (git_panel.py)
         make_actions(self)
         make_menus(self)
         self._connect()
@@ -380,6 +382,8 @@ class MainWindow(QMainWindow):
         p = Path(path)
         if p.is_dir():
             return self.open_folder(p)
+        if self.git.is_conflicted(p):  # a merge left it in conflict: the resolver first
+            return self.git.open_conflicted(str(p))
         return self.open_file(p)
 
     def open_file(self, path: Path) -> bool:
@@ -746,7 +750,8 @@ class MainWindow(QMainWindow):
         name = Path(s.path).name if s.path else str(s.fields.get("file_name") or "new entry")
         from .dialogs import ReviewChangesDialog
 
-        dialog = ReviewChangesDialog(old, new if new != old else None, name, self)
+        dialog = ReviewChangesDialog(old, new if new != old else None, name, self,
+                                     self.git.committed_bytes(s.path), s.entry.schema)
         if dialog.exec() and dialog.diff:
             self.save()
 

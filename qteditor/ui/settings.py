@@ -18,6 +18,7 @@ DEFAULTS: dict[str, Any] = {
     "preview/delay_ms": 25,
     "preview/sync_scroll": True,
     "view/collection_panel": True,
+    "git/setup_offered": [],  # repositories offered `git setup` once (top folders)
 }
 MAX_RECENT = 10
 
