@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -78,17 +79,21 @@ class CommitDialog(QDialog):
                 flags &= ~Qt.ItemFlag.ItemIsEnabled
             top.setFlags(flags)
             top.setCheckState(0, Qt.CheckState.Checked if item.committable else Qt.CheckState.Unchecked)
+            font = top.font(0)
+            font.setBold(True)
+            top.setFont(0, font)
             for line in item.lines:
                 child = QTreeWidgetItem([line])
                 child.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 child.setToolTip(0, line)
+                child.setForeground(0, self.palette().placeholderText())
                 top.addChild(child)
             self.tree.addTopLevelItem(top)
             top.setExpanded(True)
         self.tree.itemChanged.connect(lambda *_: self._checks_changed())
         self.message = QPlainTextEdit()
         self.message.setPlaceholderText("What changed and why")
-        self.message.setMaximumHeight(110)
+        self.message.setMaximumHeight(90)
         self.message.textChanged.connect(self._typed)
         who = (f"Author: {author}" if author else
                "git does not know your name and email yet: set user.name and user.email "
@@ -421,6 +426,8 @@ class HistoryDialog(QDialog):
         rl.setContentsMargins(0, 0, 0, 0)
         self.heading = QLabel()
         self.heading.setWordWrap(True)
+        # a long subject without spaces wraps nowhere: it is cut, never widens the dialog
+        self.heading.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         rl.addWidget(self.heading)
         rl.addWidget(self.view, 1)
         rl.addWidget(QLabel("Fields this commit changed"))

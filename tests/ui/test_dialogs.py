@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QDateEdit, QDialog, QDial
 
 from qteditor.core.entry import Entry
 from qteditor.core.schema import default_schema
-from qteditor.ui import dialogs
+from qteditor.ui import dialogs, git_dialogs
 from qteditor.ui.batch_dialog import BatchEditDialog, batch_fields
 from qteditor.ui.main_window import sample_collection
 
@@ -179,13 +179,47 @@ def _every_dialog(parent):
     yield dialogs.PickerDialog(records, {}, [], set(), parent)
     yield dialogs.BatchDialog("Fix all", [change] * 3, parent)
     yield BatchEditDialog(default_schema(), 12, ["Physics"], parent)
+    yield from _git_dialogs(parent, long_url)
 
 
-@pytest.mark.parametrize("index", range(7))
+def _git_dialogs(parent, long_url):
+    ns = types.SimpleNamespace
+    items = [git_dialogs_item(f"content/learn/physics/{long_url[7:]}-{i}.md", i) for i in range(40)]
+    yield git_dialogs.CommitDialog(items, "Desk Writer <desk@example.org>", lambda c: "Edit " + "x" * 300,
+                                   parent)
+    sync = git_dialogs.SyncDialog(parent)
+    sync.on_failed(ns(kind="conflicts", message="Both you and someone else changed " + "x " * 200,
+                      advice="Resolve each conflicted entry " * 10, detail="CONFLICT\n" * 200))
+    yield sync
+    conflicts = [ns(path=("title",), base="base " * 200, ours="mine " * 200, theirs="theirs " * 200,
+                    key=("field", "title"), absent=()) for _ in range(8)]
+    yield git_dialogs.ResolveDialog(ns(path="content/learn/x/" + long_url + ".md", mine="ours",
+                                       rebase=False, mergeable=True, conflicts=conflicts,
+                                       error=None), parent)
+    raw = b"---\ntitle: " + b"a" * 500 + b"\nanswer: b\n---\n"
+    commits = [ns(commit="0123456789" * 4, date="2025-01-02T03:04:05+00:00", subject="s" * 300,
+                  author="Someone", email="a@b", path="x.md", old_path=None, fields=["title"] * 20,
+                  old=raw, new=raw.replace(b"a", b"c")) for _ in range(50)]
+    yield git_dialogs.HistoryDialog(commits, long_url + ".md", parent)
+
+
+def git_dialogs_item(path, i):
+    ns = types.SimpleNamespace
+    change = ns(path=path, title="A title " * 30, state="modified", fields=[("title",)])
+    return ns(change=change, lines=[f"title: {'old ' * 40} → {'new ' * 40}"] * 3, committable=i % 7 != 3,
+              path=path)
+
+
+DIALOGS = 11
+
+
+@pytest.mark.parametrize("index", range(DIALOGS))
 def test_every_dialog_fits_a_1280_by_800_screen(window, qtbot, index):
     """Regression: the Regenerate dialog was wider than the screen (its new URL and Cancel
     were cut off)."""
-    dialog = list(_every_dialog(window))[index]
+    made = list(_every_dialog(window))
+    assert len(made) == DIALOGS
+    dialog = made[index]
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
