@@ -17,6 +17,11 @@ blocks; the issue saw ~3 s). Reference in the same run: a bare QMainWindow with 
 N rows from a Python list (a QAbstractTableModel behind a sorting QSortFilterProxyModel), timed
 from building the model to rows painted, then filtered by a fixed string and cleared.
 Figures are min / median / max over R runs; a failed run is reported, never fatal.
+
+``--git`` also opens a copy of the collection that is a git repository (``git init``, every
+entry committed) in each run, beside the plain folder: browse-ready time with git status
+(the Git column) against without it (target: not worse by more than 10 %), and when the
+status is shown.
 """
 
 from __future__ import annotations
@@ -114,6 +119,8 @@ def child_window(site: str) -> dict:
     out: dict = {}
     indexed: list[float] = []
     panel.indexed.connect(lambda: indexed.append(time.perf_counter()))
+    git_shown: list[float] = []
+    window.git.statusReady.connect(lambda: git_shown.append(time.perf_counter()))
 
     expected = sum(name.endswith(".md") for _d, _s, names in os.walk(site) for name in names)
 
@@ -173,6 +180,9 @@ def child_window(site: str) -> dict:
     QTest.keyClicks(panel.search, "q")
     watch.idle(SETTLE_S)
     out["stall_replace_one_letter"] = watch.stall(t, time.perf_counter())
+    watch.wait(lambda: bool(git_shown), 30)
+    out.update(git_state=window.git.state,
+               git_shown=(git_shown[0] - t0) if git_shown else None)
     if window.session is not None:
         window.session.saved_fields = window.session.fields  # no prompt
     return out
@@ -308,6 +318,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", help="the collection (default /tmp/qteditor-N, made if needed)")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--no-lock", action="store_true", help="do not wait for /tmp/bench.lock")
+    parser.add_argument("--git", action="store_true",
+                        help="also open a git repository copy of the collection (git status on)")
     parser.add_argument("--child", nargs=2, metavar=("MODE", "SITE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -316,6 +328,7 @@ def main(argv: list[str]) -> int:
 
     site = Path(args.out or f"/tmp/qteditor-{args.n}")
     make(args.n, site, quiet=False)
+    git_site = make_git_copy(site) if args.git else None
     if not args.no_lock:
         import fcntl
 
@@ -328,14 +341,17 @@ def main(argv: list[str]) -> int:
     print(f"load average (1, 5, 15 min) at the start: {os.getloadavg()} on {os.cpu_count()} cores",
           flush=True)
     results: dict = {"cold": [], "warm": [], "reference-bare": [], "reference-proxy": []}
+    modes = [("window", "cold", site), ("window", "warm", site)]
+    if git_site is not None:
+        results.update({"cold-git": [], "warm-git": []})
+        modes += [("window", "cold-git", git_site), ("window", "warm-git", git_site)]
+    modes += [("reference-bare", "reference-bare", site), ("reference-proxy", "reference-proxy", site)]
     with tempfile.TemporaryDirectory(prefix="qte-window-") as tmp:
         for i in range(args.runs):
-            cache = Path(tmp) / f"cache-{i}"
-            for mode, kind in (("window", "cold"), ("window", "warm"),
-                               ("reference-bare", "reference-bare"),
-                               ("reference-proxy", "reference-proxy")):
+            for mode, kind, where in modes:
+                cache = Path(tmp) / f"cache-{i}{'-git' if where is git_site else ''}"
                 data = Path(tempfile.mkdtemp(prefix="data-", dir=tmp))
-                r = measure(mode, site, cache, data)
+                r = measure(mode, where, cache, data)
                 results[kind].append(r)
                 if r["ok"]:
                     line = (f"rows {r['rows_shown'] * 1000:6.0f} ms" +
@@ -349,6 +365,8 @@ def main(argv: list[str]) -> int:
                              f"{r['stall_clear'] * 1000:.0f} ms"))
                 else:
                     line = f"FAILED: {r['error']} {r.get('stderr', '')[-600:]}"
+                if r.get("ok") and mode == "window":
+                    line += f", git {r.get('git_state')} shown {(r.get('git_shown') or 0) * 1000:.0f} ms"
                 print(f"run {i + 1} {kind:9} {line}", flush=True)
     print(f"load average (1, 5, 15 min) at the end: {os.getloadavg()}")
     report(results, args.n, args.runs)
@@ -375,7 +393,9 @@ def report(results: dict, n: int, runs: int) -> None:
         for r in results[kind]:
             if not r["ok"]:
                 print(f"{kind}: FAILED: {r['error']} {r.get('stderr', '')[-400:]}")
-    for kind, target in (("cold", 4), ("warm", 1)):
+    for kind, target in (("cold", 4), ("warm", 1), ("cold-git", 4), ("warm-git", 1)):
+        if kind not in results:
+            continue
         ok = [r for r in results[kind] if r["ok"]]
         failed = [r for r in results[kind] if not r["ok"]]
         if ok:
@@ -394,6 +414,37 @@ def report(results: dict, n: int, runs: int) -> None:
                   f"panel: {ok[0]['count_label']!r}")
         for r in failed:
             print(f"{kind}: FAILED: {r['error']} {r.get('stderr', '')[-400:]}")
+    for kind in ("cold", "warm"):
+        plain = [r["rows_shown"] for r in results[kind] if r["ok"]]
+        with_git = [r for r in results.get(kind + "-git", []) if r["ok"]]
+        if plain and with_git:
+            a = statistics.median(plain)
+            b = statistics.median(r["rows_shown"] for r in with_git)
+            print(f"{kind}: browse-ready (rows shown) without git {a * 1000:.0f} ms, with git status "
+                  f"{b * 1000:.0f} ms ({(b / a - 1) * 100:+.1f} %; target <= +10 %); the Git column "
+                  f"shown {spread([r['git_shown'] for r in with_git])} after open_folder "
+                  f"(state {with_git[0]['git_state']})")
+
+
+def make_git_copy(site: Path) -> Path:
+    """The collection copied into a git repository, every entry committed (made once)."""
+    import shutil
+
+    target = site.with_name(site.name + "-git")
+    stamp = target / ".git" / "qteditor-bench"
+    want = (site / "bench-plan.json").read_bytes() if (site / "bench-plan.json").exists() else b""
+    if stamp.exists() and stamp.read_bytes() == want:
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(site, target)
+    env = dict(os.environ, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@example.org",
+               GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@example.org")
+    t = time.perf_counter()
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "Entries"]):
+        subprocess.run(["git", *args], cwd=target, check=True, env=env, capture_output=True)
+    stamp.write_bytes(want)
+    print(f"git repository copy made in {time.perf_counter() - t:.1f} s: {target}", flush=True)
+    return target
 
 
 if __name__ == "__main__":

@@ -219,9 +219,6 @@ class GitController(QObject):
             self.act_sync.setEnabled(self.status.operation is None)
             self.act_resolve.setEnabled(any(st == "conflicted" for st, _f in self.states.values())
                                         or self.status.operation is not None)
-        if on:
-            s = self.w.session
-            self.act_history.setEnabled(s is not None and s.path is not None)
 
     def _message(self, title: str, exc: Exception) -> None:
         """A git error in plain words (its message and what to do next), never a traceback."""
@@ -467,7 +464,10 @@ class GitController(QObject):
 
         s = self.w.session
         path = path or (s.path if s is not None else None)
-        if self.ws is None or not path:
+        if self.ws is None:
+            return False
+        if not path:
+            self.w.statusBar().showMessage("Open an entry (saved) to see its history", 5000)
             return False
         try:
             with _Busy():
