@@ -346,10 +346,11 @@ class GitController(QObject):
     def _sync_finished(self, result, error) -> None:
         dialog = self._sync_dialog
         top = self.ws.repo.top if self.ws is not None else None
-        if result is not None and top is not None:
-            self._reload([str(top / p) for p in result.changed])
-        elif error is not None and getattr(error, "kind", "") == "conflicts" and top is not None:
-            self._reload([str(top / p) for p in self.ws.repo.conflicted()])
+        if top is not None:  # what the pull changed; the open entry is looked at in any case
+            # (a merge stopped at conflicts has changed files too): unchanged bytes are a no-op
+            s = self.w.session
+            self._reload([str(top / p) for p in (result.changed if result is not None else [])]
+                         + ([s.path] if s is not None and s.path else []))
         if dialog is not None:
             if result is not None:
                 dialog.on_done(result)

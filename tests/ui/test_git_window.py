@@ -281,10 +281,12 @@ def test_a_conflict_stops_sync_and_the_resolver_takes_theirs_field_by_field(wind
     e0 = site.entry(site.desk, 0)
     cms_save(site, 0, lambda d: (d.__setitem__("title", "CMS title"),
                                  d["seo"].__setitem__("page_keywords", "cms, words")))
+    cms_save(site, 1, lambda d: d.__setitem__("author", "CMS author"))
     set_field(e0, title="Desk title", author="Desk author")
     git(site.desk, "commit", "-q", "-am", "Edit title")
     open_site(window, qtbot, site.learn(site.desk))
     no_setup_offer(window)
+    window.open_file(site.entry(site.desk, 1))  # merged cleanly by the stopped merge: reloads
     seen = {}
 
     def sync(dialog):
@@ -306,6 +308,7 @@ def test_a_conflict_stops_sync_and_the_resolver_takes_theirs_field_by_field(wind
     dialog = window.git.sync()
     assert done == ["SyncDialog", "ResolveDialog"]
     assert dialog.error.kind == "conflicts" and "could not be merged" in seen["message"]
+    assert window.session.fields["author"] == "CMS author" and not window.session.dirty
     assert "Resolve each conflicted entry" in seen["advice"]
     assert seen["rows"] == [(("title",), "Desk title", "CMS title")]
     assert "Desk title" in seen["views"] and "CMS title" in seen["views"]
