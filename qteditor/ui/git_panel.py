@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QMenu, QMessageBox
 
@@ -55,6 +55,7 @@ class GitController(QObject):
     """Git for the window's collection. ``state``: off (no folder), no-git, no-repo, on."""
 
     statusReady = Signal()  # a status was shown (tests and the window wait for it)
+    AFTER_ROWS_MS = 150
 
     def __init__(self, window: MainWindow):
         super().__init__(window)
@@ -88,7 +89,11 @@ class GitController(QObject):
         self.setup_note.close_button.clicked.connect(self._setup_dismissed)
         panel.layout().addWidget(self.notice)
         panel.layout().addWidget(self.setup_note)
-        panel.rowsShown.connect(self.refresh)  # every re-index: poll, watcher, saves
+        # every re-index (the poll, the folder watcher, saves) asks again, a moment after the
+        # rows are shown: the browser paints them first, and close requests are one read
+        self._soon = QTimer(self, singleShot=True, interval=self.AFTER_ROWS_MS)
+        self._soon.timeout.connect(self.refresh)
+        panel.rowsShown.connect(self._soon.start)
 
     # ------------------------------------------------------------------ status, off the GUI thread
     def refresh(self) -> None:
