@@ -216,8 +216,12 @@ class CollectionPanel(QWidget):
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (2, 3, 4):
-            head.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # widths from the font, not ResizeToContents: that asks data() of every one of 36,000
+        # rows each time the table is shown or laid out (seconds on the GUI thread)
+        metrics = self.fontMetrics()
+        for col, sample in ((2, "0000-00-00"), (3, "-000000"), (4, "999")):
+            head.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            head.resizeSection(col, metrics.horizontalAdvance(sample) + 16)
         # the subject tells four "Compare Babylonian and G…" rows apart: shown by default, at
         # a width that leaves the title room (the user can drag it wider)
         head.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
@@ -387,7 +391,10 @@ class CollectionPanel(QWidget):
         """Files added, removed or changed outside the app refresh the index (by their stamp)."""
         if self.watcher.directories():
             self.watcher.removePaths(self.watcher.directories())
-        folders = {str(self.root)} | {str(self.root / Path(r[0]).parent) for r in self.model.rows}
+        # string work on the relative paths (36,000 Path objects took seconds on the GUI thread)
+        parents = {r[0].rpartition("/")[0] for r in self.model.rows}
+        root = str(self.root)
+        folders = {root} | {f"{root}/{p}" if p else root for p in parents}
         self.watcher.addPaths(sorted(folders)[:2000])
 
     def _rows_ready(self, generation: int, result) -> None:
@@ -442,14 +449,15 @@ class CollectionPanel(QWidget):
 
         from ..core.slugs import subject_slug
 
+        per_spelling = Counter(r[2] for r in rows if r[2])  # a few dozen spellings
+        slug_of = {name: subject_slug(name) for name in per_spelling}
         spellings: dict[str, Counter] = {}
-        for r in rows:
-            if r[2]:
-                spellings.setdefault(subject_slug(r[2]), Counter())[r[2]] += 1
+        for name, n in per_spelling.items():
+            spellings.setdefault(slug_of[name], Counter())[name] += n
         names = {slug: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
                  for slug, c in spellings.items()}
         self.subjects = sorted(names.values(), key=str.lower)
-        self._row_folders = [subject_slug(r[2]) if r[2] else "" for r in rows]
+        self._row_folders = [slug_of[r[2]] if r[2] else "" for r in rows]
         _refill(self.subject_filter, [("All subjects", "")] +
                 [(names[s], s) for s in sorted(names, key=lambda s: names[s].lower())])
 
