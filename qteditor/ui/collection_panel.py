@@ -59,6 +59,7 @@ class EntryModel(QAbstractTableModel):
         self.visible: list[int] = []
         self._counts: list[int] = []
         self._keys: list[list] = []
+        self._order: list[int] = []  # every row, sorted: the filters keep its order
         self.sort_column = 0
         self.sort_order = Qt.SortOrder.AscendingOrder
 
@@ -71,44 +72,67 @@ class EntryModel(QAbstractTableModel):
         self._recount()
         self._keys = [[(r[1] or r[0]).lower() for r in rows], [r[2].lower() for r in rows],
                       [r[3] for r in rows], [r[4] if r[4] is not None else -10**18 for r in rows]]
-        self.visible = list(range(len(rows)))
-        self._sort()
+        self._order = list(range(len(rows)))
+        self._sort_order()
+        self.visible = list(self._order)
         self.endResetModel()
 
     def set_problems(self, problems: dict[str, list], severities: tuple[str, ...]) -> None:
         self.problems = problems
         self.severities = severities
         self._recount()
+        if self.sort_column == 4:  # the order follows the counts
+            self.layoutAboutToBeChanged.emit()
+            self._sort_order()
+            self._sort()
+            self.layoutChanged.emit()
         if self.visible:
             self.dataChanged.emit(self.index(0, 4), self.index(len(self.visible) - 1, 4))
 
     def _recount(self) -> None:
         wanted = set(self.severities)
-        self._counts = [sum(1 for p in self.problems.get(r[0], ()) if p.severity in wanted)
+        get = self.problems.get
+        self._counts = [sum(p.severity in wanted for p in ps) if (ps := get(r[0])) else 0
                         for r in self.rows]
 
     def count(self, row: int) -> int:
         return self._counts[row] if row < len(self._counts) else 0
 
     def show_only(self, accept) -> None:
-        """Show the rows ``accept(index)`` takes (None: all), in the current order."""
+        """Show the rows ``accept(index)`` takes (None: all), in the current order: a filter
+        of the rows kept sorted, so clearing a search sorts nothing."""
         self.beginResetModel()
-        self.visible = [i for i in range(len(self.rows)) if accept is None or accept(i)]
-        self._sort()
+        order = getattr(self, "_order", None)
+        if order is None or len(order) != len(self.rows):
+            self._order = list(range(len(self.rows)))
+            self._sort_order()
+        self.visible = (list(self._order) if accept is None
+                        else [i for i in self._order if accept(i)])
         self.endResetModel()
 
-    def _sort(self) -> None:
+    def _key(self):
         col = self.sort_column
-        key = self._counts if col == 4 else (self._keys[col] if col < len(self._keys) else None)
+        return self._counts if col == 4 else (self._keys[col] if col < len(self._keys) else None)
+
+    def _sort_rows(self, rows: list[int]) -> None:
+        key = self._key()
         if key is None:
             return
         paths = [r[0] for r in self.rows]
-        self.visible.sort(key=lambda i: (key[i], paths[i]),
-                          reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+        rows.sort(key=lambda i: (key[i], paths[i]),
+                  reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+
+    def _sort_order(self) -> None:
+        """Every row in the current order (what the filters pick from)."""
+        self._sort_rows(self._order)
+
+    def _sort(self) -> None:
+        self._sort_rows(self.visible)
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:  # Qt override
         self.layoutAboutToBeChanged.emit()
         self.sort_column, self.sort_order = column, order
+        self._sort_order()
         self._sort()
         self.layoutChanged.emit()
 
