@@ -7,7 +7,6 @@ Values keep the type of the field they replace: an ``id`` stays an int, a ``date
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 from typing import Any
 
 from .errors import PatchError
@@ -189,6 +188,8 @@ def check_keys(fields: Any, assignments: list[str], schema: Schema | None = None
         if known is None:
             known = list(dict.fromkeys(schema_keys(schema) + file_keys(fields)))
         dotted = _dotted(path)
+        import difflib  # only when a key is unknown
+
         close = difflib.get_close_matches(dotted, known, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]}? " if close else ""
         raise PatchError(f"{dotted} is neither in the schema nor in the file; {hint}"

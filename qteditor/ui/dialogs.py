@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QColor,
     QFontDatabase,
-    QGuiApplication,
     QSyntaxHighlighter,
     QTextCharFormat,
 )
@@ -23,6 +22,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from .fit import fit_screen
+
+__all__ = ["fit_screen"]  # dialogs keep their size helper at hand
 
 
 def unified_diff(old: bytes, new: bytes, name: str) -> str:
@@ -67,19 +70,6 @@ def header_grid(*titles: str) -> QGridLayout:
     for col, title in enumerate(titles):
         grid.addWidget(QLabel(f"<b>{title}</b>"), 0, col)
     return grid
-
-
-def fit_screen(dialog: QWidget, width: int, height: int, parent: QWidget | None = None) -> None:
-    """Size a dialog to (width, height) or less: the available area of the screen it opens on,
-    less a margin for the frame and title bar, so that the whole dialog (its buttons too) shows
-    on a 1280×800 screen."""
-    parent = parent if parent is not None else dialog.parentWidget()
-    screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
-    if screen is not None:
-        area = screen.availableGeometry()
-        width = min(width, area.width() - 60)
-        height = min(height, area.height() - 80)
-    dialog.resize(max(width, 320), max(height, 240))
 
 
 def accept_buttons(dialog: QDialog, accept_text: str, enabled: bool = True,

@@ -7,7 +7,6 @@ window's own actions), system information for a report (to the clipboard) and Ab
 from __future__ import annotations
 
 import html
-import platform
 import re
 import sys
 from pathlib import Path
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from .dialogs import fit_screen
+from .fit import fit_screen
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # .../qteditor
 GUIDE_WIDTH, GUIDE_HEIGHT = 900, 720  # at most; less on a smaller screen
@@ -147,6 +146,8 @@ class ShortcutsDialog(QDialog):
 # ---------------------------------------------------------------------------- system information
 def system_information(window: QMainWindow | None = None) -> str:
     """What a problem report needs: versions, platform, what is open."""
+    import platform  # loaded when asked for, not with the window
+
     import PySide6
     from PySide6 import QtCore
 
@@ -188,6 +189,8 @@ class AboutDialog(QDialog):
         super().__init__(window)
         self.setWindowTitle("About qteditor")
         layout = QVBoxLayout(self)
+        import platform
+
         import PySide6
         from PySide6 import QtCore
 

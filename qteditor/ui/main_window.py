@@ -160,6 +160,10 @@ class MainWindow(QMainWindow):
         self.path_label = QLabel()
         self.stats_label = QLabel()
         self.position_label = QLabel()
+        # a fixed size: a new position never relayouts the status bar (it did on every key)
+        metrics = self.position_label.fontMetrics()
+        self.position_label.setFixedSize(metrics.horizontalAdvance("Ln 000000, Col 00000") + 8,
+                                         metrics.height() + 4)
         self.render_label = QLabel()
         for w in (self.stats_label, self.position_label, self.render_label):
             self.statusBar().addPermanentWidget(w)
