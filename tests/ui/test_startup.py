@@ -20,7 +20,7 @@ ENTRY = (REPO / "resources/sample/content/learn/chemistry"
 LATER = ("qteditor.core.collection", "multiprocessing", "sqlite3", "qteditor.ui.dialogs",
          "qteditor.core.checks", "markdown_it", "ziamath", "spellchecker",
          "qteditor.core.render", "socket", "uuid", "difflib", "platform", "qteditor.core.git",
-         "qteditor.core.changes")
+         "qteditor.core.changes", "qteditor.ui.help", "PySide6.QtSvg")
 
 PROBE = """
 import json, sys, tempfile
@@ -70,6 +70,7 @@ def test_what_waits_for_the_paint_is_there_once_the_window_has_painted(qtbot, se
     w.resize(1280, 800)
     w.open_path(str(ENTRY))
     assert not w.form._wheel_guarded
+    assert w.help_menu.actions() == [] and not hasattr(w, "act_guide")
     w.show()
     qtbot.waitUntil(lambda: w.form._wheel_guarded, timeout=3000)
     # the wheel over a text box the user has not clicked into scrolls the form
@@ -83,6 +84,8 @@ def test_what_waits_for_the_paint_is_there_once_the_window_has_painted(qtbot, se
         Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False))
     assert bar.value() > 0
     qtbot.waitUntil(lambda: w.preview.last_html != "", timeout=5000)  # the preview rendered
+    helps = [a.text().replace("&", "") for a in w.help_menu.actions() if not a.isSeparator()]
+    assert helps == ["User Guide", "Keyboard Shortcuts", "Copy System Information", "About qteditor"]
     w.session.discard_changes()
 
 
