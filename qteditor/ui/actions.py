@@ -13,7 +13,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar
 
 from .git_panel import build_git_menu
-from .help import build_help_menu
 from .icons import action
 
 if TYPE_CHECKING:
@@ -87,7 +86,8 @@ def make_menus(w: MainWindow) -> None:
     for act in (w.act_collection, w.act_problems, w.act_sync, w.act_wrap, w.act_refresh):
         view.addAction(act)
     w.git_menu = build_git_menu(w)  # commit, sync, resolve, history (in a git repository)
-    w.help_menu = build_help_menu(w)  # the guide, the shortcuts, system information, About
+    w.help_menu = bar.addMenu("&Help")  # the guide, the shortcuts, system information, About:
+    w.after_first_paint(lambda: _fill_help(w))  # its actions come after the first paint
     tools = QToolBar("Main")
     tools.setObjectName("mainToolbar")
     tools.setMovable(False)
@@ -96,6 +96,12 @@ def make_menus(w: MainWindow) -> None:
         tools.addAction(act)
     w.addToolBar(tools)
     fill_recent(w)
+
+
+def _fill_help(w: MainWindow) -> None:
+    from .help import build_help_menu  # help.py and its dialogs load after the first frame
+
+    build_help_menu(w, w.help_menu)
 
 
 def fill_recent(w: MainWindow) -> None:

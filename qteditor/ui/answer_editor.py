@@ -21,13 +21,11 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QTextEdit,
     QToolButton,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -151,6 +149,8 @@ class MarkdownEdit(QPlainTextEdit):
 
     def event(self, e: QEvent) -> bool:  # noqa: N802 - Qt override
         if e.type() == QEvent.Type.ToolTip:
+            from PySide6.QtWidgets import QToolTip  # loads with the first tooltip
+
             cur = self.cursorForPosition(self.viewport().mapFrom(self, e.pos()))
             spot = self.ambiguity_at(cur.position())
             if spot is not None:
@@ -601,6 +601,8 @@ class AnswerEditor(QWidget):
         doc = self.edit.document()
         if line is None:
             current = self.edit.textCursor().blockNumber() + 1
+            from PySide6.QtWidgets import QInputDialog
+
             line, ok = QInputDialog.getInt(self, "Go to line", f"Line (1–{doc.blockCount()}):",
                                            current, 1, doc.blockCount())
             if not ok:

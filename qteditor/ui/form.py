@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QDate, QEvent, QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFont, QIntValidator, QRegularExpressionValidator
 from PySide6.QtWidgets import (
@@ -213,9 +214,14 @@ class FormPanel(QScrollArea):
     regenerateRequested = Signal()
     titlesLinkToggled = Signal(bool)
 
-    def __init__(self, schema: Schema, parent: QWidget | None = None):
+    def __init__(self, schema: Schema, parent: QWidget | None = None,
+                 later: Callable[[Callable], None] | None = None):
+        """``later``: where to hand work the first frame does not need (the window's
+        ``after_first_paint``): the wheel guard, whose first look at a viewport makes PySide6
+        build the Python types of every widget class (25 ms)."""
         super().__init__(parent)
         self.schema = schema
+        self._wheel_guarded = False
         site = site_for(schema)
         self.linked = site.linked  # fields that follow the first one unless edited apart
         # the permalink: the derived fields that name the file (locked in an existing entry)
@@ -236,6 +242,10 @@ class FormPanel(QScrollArea):
         self.setWidget(inner)
         self.forms: dict[str, QFormLayout] = {}
         self._build()
+        if later is None:
+            self._guard_wheel()
+        else:
+            later(lambda: shiboken6.isValid(self) and self._guard_wheel())
 
     # ------------------------------------------------------------------ building
     def _section(self, group_id: str, label: str) -> QFormLayout:
@@ -312,7 +322,6 @@ class FormPanel(QScrollArea):
         self.other_rows: list[tuple] = []
         self.layout_.addStretch(1)
         self._align_labels()
-        self._guard_wheel()
 
     def _align_labels(self) -> None:
         """One label column across all sections."""
@@ -455,6 +464,7 @@ class FormPanel(QScrollArea):
     def _guard_wheel(self) -> None:
         """The wheel scrolls the form, not a text box, list or value it passes over; a box the
         user has clicked into (focus) takes the wheel itself."""
+        self._wheel_guarded = True
         inner = self.widget()
         for area in inner.findChildren(QAbstractScrollArea):
             area.viewport().installEventFilter(self)
@@ -584,7 +594,7 @@ class FormPanel(QScrollArea):
                 w.textEdited.connect(apply)
             self.other_form.addRow(QLabel(str(key)), w)
             self.other_rows.append(path)
-        if unknown:
+        if unknown and self._wheel_guarded:  # else the guard, still to come, covers them
             self._guard_wheel()
 
     # ------------------------------------------------------------------ validation

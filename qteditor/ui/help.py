@@ -209,11 +209,12 @@ class AboutDialog(QDialog):
 
 
 # ---------------------------------------------------------------------------- the menu
-def build_help_menu(window: QMainWindow) -> QMenu:
-    """Add the Help menu to ``window``'s menu bar (its actions are kept on the window as
-    ``act_guide``, ``act_shortcuts``, ``act_sysinfo``; About is ``window.act_about`` when the
-    window has one)."""
-    menu = window.menuBar().addMenu("&Help")
+def build_help_menu(window: QMainWindow, menu: QMenu | None = None) -> QMenu:
+    """Fill ``menu`` (by default a new Help menu on ``window``'s menu bar): its actions are kept
+    on the window as ``act_guide``, ``act_shortcuts``, ``act_sysinfo``; About is
+    ``window.act_about`` when the window has one."""
+    if menu is None:
+        menu = window.menuBar().addMenu("&Help")
     window._help_dialogs = {}
 
     def show(name: str, make) -> QDialog:

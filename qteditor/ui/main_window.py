@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.resize(1280, 800)
 
-        self.form = FormPanel(self.schema)
+        self.form = FormPanel(self.schema, later=self.after_first_paint)
         self.editor = AnswerEditor(speller)
         self.editor.set_font_size(self.settings.get("editor/font_size"))
         self.preview = PreviewPane(self.settings.get("preview/delay_ms"))
@@ -240,7 +240,7 @@ class MainWindow(QMainWindow):
         if schema is self.schema:
             return
         self.schema = schema
-        old, self.form = self.form, FormPanel(schema)
+        old, self.form = self.form, FormPanel(schema, later=self.after_first_paint)
         holder = old.parentWidget()
         holder.layout().replaceWidget(old, self.form)
         old.hide()

@@ -12,10 +12,10 @@ import binascii
 import re
 import time
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QByteArray,
-    QEvent,
     QObject,
     QRunnable,
     Qt,
@@ -25,9 +25,11 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QDesktopServices, QImage, QPainter, QPalette, QTextDocument
-from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtGui import QColor, QDesktopServices, QPalette, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
 
 OFF_THREAD_CHARS = 20_000
 # an answer this long renders after this pause in typing (each key restarts the wait): its
@@ -98,6 +100,9 @@ _SVG_PREFIX = "data:image/svg+xml;base64,"
 def data_image(uri: str, ratio: float = 1.0, color: str = "") -> QImage | None:
     """The formula image of a ``data:image/svg+xml;base64,…`` URI, drawn at the screen's
     pixel ratio; anything else yields nothing."""
+    from PySide6.QtGui import QImage, QPainter  # formulas: their types load on first use
+    from PySide6.QtSvg import QSvgRenderer
+
     if not uri.startswith(_SVG_PREFIX):
         return None
     try:
@@ -140,6 +145,13 @@ class SafeBrowser(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self.open_link)
         self.opened: list[str] = []  # what was handed to the system browser (tests look)
+        self.on_first_paint = None  # called once, when the page area first paints
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override (the viewport's paint)
+        super().paintEvent(event)
+        if self.on_first_paint is not None:
+            done, self.on_first_paint = self.on_first_paint, None
+            done()
 
     @Slot(QUrl)
     def open_link(self, url: QUrl) -> bool:
@@ -150,6 +162,8 @@ class SafeBrowser(QTextBrowser):
         return False
 
     def loadResource(self, kind: int, url: QUrl):  # noqa: N802 - Qt override
+        from PySide6.QtGui import QImage
+
         # Never return None to Qt here: PySide6 then releases None once too often and the
         # process dies after enough images. A null image / empty bytes means "nothing".
         if url.scheme().lower() == "data" and kind == QTextDocument.ResourceType.ImageResource:
@@ -201,7 +215,9 @@ class PreviewPane(QWidget):
         self._painted = False
         self._first = QTimer(self, singleShot=True, interval=self.PAINT_FALLBACK_MS)
         self._first.timeout.connect(self._render)
-        self.browser.viewport().installEventFilter(self)
+        # told by the browser itself: a look at its viewport would make PySide6 build the
+        # Python types of every widget class (25 ms of the first frame)
+        self.browser.on_first_paint = self._first_paint
         self._signals = _Signals()
         self._signals.done.connect(self._show, Qt.ConnectionType.QueuedConnection)
         self._pool = QThreadPool(self)
@@ -228,13 +244,12 @@ class PreviewPane(QWidget):
         elif not self._timer.isActive():
             self._timer.start(self._delay)
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
-        if not self._painted and event.type() == QEvent.Type.Paint:
+    def _first_paint(self) -> None:
+        if not self._painted:
             self._painted = True
             if self._first.isActive():  # rendered on the next turn, after this frame
                 self._first.stop()
                 QTimer.singleShot(0, self, self._render)
-        return False
 
     @property
     def pending(self) -> bool:

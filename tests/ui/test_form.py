@@ -63,6 +63,7 @@ def test_the_wheel_scrolls_the_form_unless_the_box_under_it_has_focus(window, qt
     form = window.form
     bar = form.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=2000)
+    qtbot.waitUntil(lambda: form._wheel_guarded, timeout=2000)  # set up once the window painted
     description = form.rows[("seo", "page_description")].widget.focusProxy()
     description.setPlainText("A long description of the plant cell. " * 20)  # scrolls inside
     assert description.verticalScrollBar().maximum() > 0

@@ -22,6 +22,12 @@ GUIDE = REPO / "docs" / "guide.md"
 
 
 @pytest.fixture
+def window(window, qtbot):
+    qtbot.waitUntil(lambda: hasattr(window, "act_guide"), timeout=3000)  # filled once painted
+    return window
+
+
+@pytest.fixture
 def screen_1280x800(monkeypatch):
     monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, 1280, 800))
 

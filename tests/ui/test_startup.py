@@ -20,7 +20,7 @@ ENTRY = (REPO / "resources/sample/content/learn/chemistry"
 LATER = ("qteditor.core.collection", "multiprocessing", "sqlite3", "qteditor.ui.dialogs",
          "qteditor.core.checks", "markdown_it", "ziamath", "spellchecker",
          "qteditor.core.render", "socket", "uuid", "difflib", "platform", "qteditor.core.git",
-         "qteditor.core.changes")
+         "qteditor.core.changes", "qteditor.ui.help", "PySide6.QtSvg")
 
 PROBE = """
 import json, sys, tempfile
@@ -38,7 +38,8 @@ shown = w.session is not None and w.form.isVisible() and w.editor.edit.toPlainTe
 from PySide6.QtCore import QTimer
 QTimer.singleShot(600, app.quit)
 app.exec()
-print(json.dumps({"first": first, "shown": shown, "scanned": w.collection_panel.collection is not None}))
+print(json.dumps({"first": first, "shown": shown, "scanned": w.collection_panel.collection is not None,
+                  "style": app.style().name()}))
 w.session.discard_changes()
 """
 
@@ -54,6 +55,38 @@ def test_first_frame_shows_the_entry_without_the_heavy_modules(tmp_path):
     loaded = [m for m, present in result["first"].items() if present]
     assert loaded == [], f"loaded before the first frame: {loaded}"
     assert result["scanned"], "the collection is indexed once the window is on screen"
+    if sys.platform.startswith("linux"):  # given on the command line, not by setStyle
+        assert result["style"] == "fusion"
+
+
+def test_what_waits_for_the_paint_is_there_once_the_window_has_painted(qtbot, settings):
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    w = MainWindow(settings)
+    w.PAINT_FALLBACK_MS = 600_000  # only the paint can bring them
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.open_path(str(ENTRY))
+    assert not w.form._wheel_guarded
+    assert w.help_menu.actions() == [] and not hasattr(w, "act_guide")
+    w.show()
+    qtbot.waitUntil(lambda: w.form._wheel_guarded, timeout=3000)
+    # the wheel over a text box the user has not clicked into scrolls the form
+    bar = w.form.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=2000)
+    box = w.form.rows[("seo", "page_description")].widget.focusProxy()
+    w.editor.edit.setFocus()
+    centre = QPointF(box.viewport().width() / 2, box.viewport().height() / 2)
+    QApplication.sendEvent(box.viewport(), QWheelEvent(
+        centre, QPointF(box.viewport().mapToGlobal(centre.toPoint())), QPoint(0, 0), QPoint(0, -240),
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False))
+    assert bar.value() > 0
+    qtbot.waitUntil(lambda: w.preview.last_html != "", timeout=5000)  # the preview rendered
+    helps = [a.text().replace("&", "") for a in w.help_menu.actions() if not a.isSeparator()]
+    assert helps == ["User Guide", "Keyboard Shortcuts", "Copy System Information", "About qteditor"]
+    w.session.discard_changes()
 
 
 def test_work_waits_for_the_first_paint(qtbot, settings):
