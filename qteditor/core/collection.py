@@ -653,11 +653,14 @@ class Collection:
         return row[0] if row else None
 
     @_guarded
-    def store(self, key: str, blob: bytes) -> None:
-        """Keep one result (the ones of older keys go)."""
+    def store(self, key: str, blob: bytes, kind: str = "") -> None:
+        """Keep one result of its kind (``kind`` is how its keys start; the older keys of that
+        kind go, the other kinds' stay)."""
+        if not key.startswith(kind):
+            raise ValueError(f"{key!r} is not a key of kind {kind!r}")
         with self._write():
-            self.db.execute("DELETE FROM results")
-            self.db.execute("INSERT INTO results VALUES (?, ?)", (key, blob))
+            self.db.execute("DELETE FROM results WHERE substr(key, 1, ?) = ?", (len(kind), kind))
+            self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (key, blob))
 
     @_guarded
     def paths(self) -> list[str]:

@@ -104,6 +104,14 @@ class Workspace:
     def slug_rule(self) -> str:
         """The collection's slug rule: its settings' choice, else the one its files follow."""
         if self._slug_rule is None:
+            key = None
+            if self.root is not None:  # inferred once per generation of the index
+                index = self.index()
+                key = f"slug-rule|{index.generation()}"
+                known = index.cached(key)
+                if known is not None and known.decode() in slugs.RULES:
+                    self._slug_rule = known.decode()
+                    return self._slug_rule
             pairs = []
             if self.root is not None:
                 for path, title in self.index().titles(SAMPLE_PAIRS):
@@ -112,6 +120,8 @@ class Workspace:
             self._slug_rule = slugs.infer_rule(pairs) if pairs else self.schema.slug_rule
             if self._slug_rule not in slugs.RULES:
                 self._slug_rule = slugs.COLLECTION
+            if key is not None:
+                self.index().store(key, self._slug_rule.encode(), kind="slug-rule|")
         return self._slug_rule
 
     def context(self) -> Context:
@@ -138,7 +148,7 @@ class Workspace:
             import marshal
 
             index = self.index()
-            key = (f"{index.generation()}|{self.slug_rule}|"
+            key = (f"check|{index.generation()}|{self.slug_rule}|"
                    f"{json.dumps(self.config.severities, sort_keys=True)}")
             blob = index.cached(key)
             if blob is not None:
@@ -151,7 +161,7 @@ class Workspace:
             if key is not None:
                 import marshal
 
-                self.index().store(key, marshal.dumps(
+                self.index().store(key, kind="check|", blob=marshal.dumps(
                     [(p.path, p.rule, p.message, p.field, p.line, p.fix, p.severity)
                      for p in problems]))
         if only is not None:
