@@ -86,7 +86,11 @@ class Workspace:
         """Read what changed on disk into the index (checks and browsing need no full text)."""
         self._records = None
         if self.root is not None:
-            self.index().refresh(progress, text=False)
+            index = self.index()
+            before = index.generation()
+            index.refresh(progress, text=False)
+            if index.generation() != before and self.config.slug_rule is None:
+                self._slug_rule = None  # the files changed: their rule is inferred again
 
     def records(self) -> list:
         if self._records is None:

@@ -411,8 +411,9 @@ class CollectionPanel(QWidget):
         self.progress.setRange(0, 0)
         self.progress.setFormat("Indexing…")
         self.progress.show()
-        worker = threading.Thread(target=self._index, args=(self.workspace, self._generation),
-                                  daemon=True)
+        early = self.loading and not self.model.rows  # a folder just opened
+        worker = threading.Thread(target=self._index,
+                                  args=(self.workspace, self._generation, early), daemon=True)
         worker.start()
         if wait:
             worker.join()
@@ -420,7 +421,10 @@ class CollectionPanel(QWidget):
 
             QCoreApplication.sendPostedEvents()
 
-    def _index(self, ws: Workspace, generation: int) -> None:
+    def _index(self, ws: Workspace, generation: int, early: bool = False) -> None:
+        """Refresh the index and send the rows, then the problems. A folder just opened whose
+        index exists shows that index's rows at once (the panel says it is still indexing);
+        the rows come again after the refresh when it found any change."""
         signals = self._signals
 
         def emit(signal, *args) -> bool:
@@ -434,11 +438,21 @@ class CollectionPanel(QWidget):
             emit(signals.progress, done, total)
 
         try:
+            before = None
+            if early:
+                index = ws.index()
+                before = index.generation()
+                rows = index.rows()
+                if not rows:
+                    before = None  # a new index: nothing to show before the refresh
+                elif not emit(signals.rows, generation, (rows, ws.slug_rule)):
+                    return
             ws.refresh(progress)
-            rows = ws.index().rows()
             slug_rule = ws.slug_rule  # inferred from the files before any check runs
-            if not emit(signals.rows, generation, (rows, slug_rule)):
-                return
+            if before is None or ws.index().generation() != before:
+                rows = ws.index().rows()
+                if not emit(signals.rows, generation, (rows, slug_rule)):
+                    return
             records = ws.records()
             ctx = ws.context()
             problems: dict[str, list] = {}

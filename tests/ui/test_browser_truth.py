@@ -247,3 +247,41 @@ def test_the_model_keeps_its_order_through_filters_and_follows_problem_counts(qt
     assert [rows[i][0] for i in model.visible[:2]] == ["s/7.md", "s/2.md"]
     model.show_only(lambda i: i != 7)
     assert rows[model.visible[0]][0] == "s/2.md"
+
+
+def test_a_folder_opened_again_shows_its_index_at_once_then_what_changed_meanwhile(qtbot,
+                                                                                tmp_path):
+    """The warm open shows the cached rows before the refresh (the panel says it is still
+    indexing); a file changed while the app was closed is corrected when the refresh ends."""
+    import os
+
+    from qteditor.ui.collection_panel import CollectionPanel
+
+    root = tmp_path / "content" / "learn"
+    shutil.copytree(sample_collection(), root)
+    first = CollectionPanel()
+    qtbot.addWidget(first)
+    with qtbot.waitSignal(first.indexed, timeout=20000):
+        first.set_folder(root)
+    first.close()
+    page = root / "physics" / "what-is-the-difference-between-speed-and-velocity.md"
+    _replace(page, "title: >-\n    What is the difference between speed and velocity?",
+             "title: >-\n    Speed and velocity, told apart")
+    os.utime(page, ns=(page.stat().st_atime_ns, page.stat().st_mtime_ns + 10**9))
+    second = CollectionPanel()
+    qtbot.addWidget(second)
+    seen = []
+    second.rowsShown.connect(lambda: seen.append(
+        {r[1] for r in second.model.rows if r[0].startswith("physics/")}))
+    with qtbot.waitSignal(second.indexed, timeout=20000):
+        second.set_folder(root)
+    assert len(seen) == 2, seen  # the index's rows at once, then the refreshed ones
+    assert seen[0] == {"What is the difference between speed and velocity?"}
+    assert seen[-1] == {"Speed and velocity, told apart"}
+    unchanged = CollectionPanel()  # nothing changed since: the rows come once
+    qtbot.addWidget(unchanged)
+    count = []
+    unchanged.rowsShown.connect(lambda: count.append(1))
+    with qtbot.waitSignal(unchanged.indexed, timeout=20000):
+        unchanged.set_folder(root)
+    assert count == [1]
