@@ -45,8 +45,13 @@ def shoot(out: Path, name: str, entry: str, size=(1280, 800), dark: bool = False
     window = MainWindow(settings, speller=speller)
     window.resize(*size)
     window.collection_panel.cache = Path(tmp) / "cache"
-    window.open_folder(sample_collection())
-    window.open_file(sample_collection() / entry)
+    import shutil
+
+    # a copy outside this repository: the window shows the collection as a writer has it
+    site = Path(tmp) / "site" / "content" / "learn"
+    shutil.copytree(sample_collection(), site)
+    window.open_folder(site)
+    window.open_file(site / entry)
     import time
 
     deadline = time.monotonic() + 20
@@ -57,7 +62,7 @@ def shoot(out: Path, name: str, entry: str, size=(1280, 800), dark: bool = False
     settle(app, window)
     path = out / name
     window.grab().save(str(path))
-    window.session.saved_fields = window.session.fields  # nothing to ask on close
+    window.session.discard_changes()  # nothing to ask on close
     window.close()
     return path
 

@@ -603,9 +603,11 @@ class CollectionPanel(QWidget):
     # ------------------------------------------------------------------ git
     def set_git_states(self, states: dict[str, tuple[str, list]] | None) -> None:
         """Show each entry's git state (paths relative to the folder) in the Git column, with
-        its filter; None: not a git repository (or no git), the column and filter hidden."""
+        its filter; None: not a git repository (or no git), the column and filter hidden; no
+        entry changed: the column hidden, the filter kept."""
         on = states is not None
-        self.table.setColumnHidden(GIT_COLUMN, not on)
+        # the column shows once an entry has a state: a clean repository leaves the title its room
+        self.table.setColumnHidden(GIT_COLUMN, not states)
         self.git_filter.setVisible(on)
         if not on and self.git_filter.currentIndex():
             self.git_filter.setCurrentIndex(0)

@@ -503,3 +503,15 @@ def test_entry_written_by_save_shows_as_modified_after_the_refresh(window, qtbot
     qtbot.waitUntil(lambda: window.git.states.get(ENTRIES[0]) == ("modified", ["author"]),
                     timeout=20000)
     assert Entry.load(e0).fields()["author"] == "Saved here"
+
+
+def test_a_clean_repository_leaves_the_title_its_room(window, qtbot, site):
+    """Nothing changed: the Git column stays hidden (the filter is there); the first change
+    shows it."""
+    panel = window.collection_panel
+    open_site(window, qtbot, site.learn(site.desk))
+    qtbot.waitUntil(lambda: not panel.git_filter.isHidden(), timeout=20000)
+    assert window.git.states == {} and panel.table.isColumnHidden(GIT_COLUMN)
+    set_field(site.entry(site.desk, 0), author="Someone")
+    panel.reindex()
+    qtbot.waitUntil(lambda: not panel.table.isColumnHidden(GIT_COLUMN), timeout=20000)
