@@ -68,7 +68,8 @@ def shoot(out: Path, name: str, entry: str, size=(1280, 800), dark: bool = False
 
 
 def main() -> None:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+    default = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else default
     out.mkdir(parents=True, exist_ok=True)
     print(shoot(out, "editor-light.png", "chemistry/how-do-you-balance-the-equation-for-burning-methane.md"))
     print(shoot(out, "editor-physics.png", "physics/what-is-the-difference-between-speed-and-velocity.md"))
