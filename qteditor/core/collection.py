@@ -321,7 +321,7 @@ def _locked(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower()
 
 
-class IndexError_(QtEditorError):
+class IndexError_(QtEditorError):  # noqa: N801 - IndexError is the builtin's name
     """The index cannot be used even after rebuilding it (shown as a located message)."""
 
 

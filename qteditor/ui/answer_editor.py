@@ -149,7 +149,7 @@ class MarkdownEdit(QPlainTextEdit):
                 return spot
         return None
 
-    def event(self, e: QEvent) -> bool:  # noqa: N802 - Qt override
+    def event(self, e: QEvent) -> bool:
         if e.type() == QEvent.Type.ToolTip:
             cur = self.cursorForPosition(self.viewport().mapFrom(self, e.pos()))
             spot = self.ambiguity_at(cur.position())
