@@ -8,6 +8,7 @@ export QT_QPA_PLATFORM=offscreen
 export PYTHONDONTWRITEBYTECODE=1
 status=0
 "$PY" -m ruff check qteditor tests bench || status=1
+"$PY" -m mypy || status=1  # types ([tool.mypy] in pyproject.toml: files, strictness)
 # enabled after the tree is formatted (one `ruff format` commit once the branches are merged):
 # "$PY" -m ruff format --check qteditor tests bench || status=1
 "$PY" -m pytest -q -p no:cacheprovider "$@"

@@ -20,7 +20,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from . import slugs
 from .related import related_items
@@ -107,7 +107,7 @@ class Draft:
         return self.data if isinstance(self.data, dict) else {}
 
 
-def _has_text(value: Any) -> bool:
+def _has_text(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and bool(value.strip())
 
 

@@ -80,9 +80,9 @@ def coerce(existing: Any, value: Any, ftype: str | None, path: tuple, from_text:
                 return "true" if value else "false"
             return value if isinstance(value, str) else str(value)
     except (ValueError, TypeError):
-        kind = {bool: "true or false", int: "a whole number", float: "a number",
+        what = {bool: "true or false", int: "a whole number", float: "a number",
                 _dt.date: "a date (YYYY-MM-DD)", _dt.datetime: "a date and time"}.get(target, "")
-        raise PatchError(f"{name} must be {kind}; got {value!r}") from None
+        raise PatchError(f"{name} must be {what}; got {value!r}") from None
     return value
 
 

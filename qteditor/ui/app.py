@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
@@ -35,7 +36,8 @@ def dark_palette() -> QPalette:
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app = cast(QApplication,  # (instance() is typed as the core application)
+               QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1]))
     app.setApplicationName("qteditor")
     app.setOrganizationName("qteditor")
     app.setApplicationVersion(__version__)

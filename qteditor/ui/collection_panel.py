@@ -133,7 +133,7 @@ class EntryModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[override]
         row = self.visible[index.row()]
         path, title, subject, date, ident, _error, _rowid = self.rows[row]
         col = index.column()
@@ -251,7 +251,7 @@ class CollectionPanel(QWidget):
         # a write in place changes no folder: look again every little while (a refresh that
         # finds nothing changed stats the files and reads none)
         self._poll = QTimer(self, interval=self.POLL_MS)
-        self._poll.timeout.connect(lambda: self.isVisible() and self.files_written())
+        self._poll.timeout.connect(lambda: self.isVisible() and self.files_written())  # type: ignore[func-returns-value]
         self._poll.start()
         self._signals = _Signals()
         queued = Qt.ConnectionType.QueuedConnection
@@ -376,7 +376,7 @@ class CollectionPanel(QWidget):
         """Files added, removed or changed outside the app refresh the index (by their stamp)."""
         if self.watcher.directories():
             self.watcher.removePaths(self.watcher.directories())
-        folders = {str(self.root)} | {str(self.root / Path(r[0]).parent) for r in self.model.rows}
+        folders = {str(self.root)} | {str(self.root / Path(r[0]).parent) for r in self.model.rows}  # type: ignore[operator]
         self.watcher.addPaths(sorted(folders)[:2000])
 
     def _rows_ready(self, generation: int, rows: list) -> None:
@@ -461,7 +461,7 @@ class CollectionPanel(QWidget):
             from ..core.collection import Collection
 
             ws = self.workspace
-            self._searcher = Collection(ws.root, self.cache, 1, ws.index().codec_keys, ws.root)
+            self._searcher = Collection(ws.root, self.cache, 1, ws.index().codec_keys, ws.root)  # type: ignore[arg-type]
         searcher = self._searcher
         signals = self._signals
 

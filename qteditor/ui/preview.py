@@ -140,7 +140,7 @@ class SafeBrowser(QTextBrowser):
             return True
         return False
 
-    def loadResource(self, kind: int, url: QUrl):  # noqa: N802 - Qt override
+    def loadResource(self, kind: int, url: QUrl):  # type: ignore[override]  # noqa: N802 - Qt override
         # Never return None to Qt here: PySide6 then releases None once too often and the
         # process dies after enough images. A null image / empty bytes means "nothing".
         if url.scheme().lower() == "data" and kind == QTextDocument.ResourceType.ImageResource:
@@ -236,7 +236,7 @@ class PreviewPane(QWidget):
             return
         serial = self._serial
         fields = self._fields
-        answer = fields.get("answer") if isinstance(fields.get("answer"), str) else ""
+        answer = fields["answer"] if isinstance(fields.get("answer"), str) else ""
         # on this thread only what cannot take long: a short answer without formulas (a
         # formula may take seconds to typeset; the window never waits for one)
         if len(answer) < OFF_THREAD_CHARS and "$" not in answer:
