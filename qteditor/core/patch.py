@@ -30,7 +30,7 @@ def coerce(existing: Any, value: Any, ftype: str | None, path: tuple, from_text:
     """Convert ``value`` to the type of ``existing`` (or of the schema field when new)."""
     name = _dotted(path)
     if existing is _MISSING or existing is None:
-        kind = {"int": int, "float": float, "bool": bool, "date": _dt.date}.get(ftype or "")
+        kind: Any = {"int": int, "float": float, "bool": bool, "date": _dt.date}.get(ftype or "")
         if kind is None:
             if from_text and existing is None:
                 return _resolve_plain(value)
@@ -80,9 +80,9 @@ def coerce(existing: Any, value: Any, ftype: str | None, path: tuple, from_text:
                 return "true" if value else "false"
             return value if isinstance(value, str) else str(value)
     except (ValueError, TypeError):
-        what = {bool: "true or false", int: "a whole number", float: "a number",
+        kind = {bool: "true or false", int: "a whole number", float: "a number",
                 _dt.date: "a date (YYYY-MM-DD)", _dt.datetime: "a date and time"}.get(target, "")
-        raise PatchError(f"{name} must be {what}; got {value!r}") from None
+        raise PatchError(f"{name} must be {kind}; got {value!r}") from None
     return value
 
 

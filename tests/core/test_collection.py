@@ -12,7 +12,7 @@ from qteditor.core.entry import Entry
 from qteditor.core.resources import resource
 from qteditor.core.scanner import scan
 from qteditor.core.yamlspan import json_safe, parse, same
-from tests.conftest import CORPUS, corpus_dir, corpus_files
+from tests.conftest import CORPUS, corpus_files
 
 
 def test_scanner_agrees_with_the_full_parser_on_every_corpus_file():
@@ -34,7 +34,8 @@ def test_scanner_gives_up_outside_the_common_shape():
 
 
 def test_index_equals_full_parser_on_the_corpus(tmp_path):
-    col = Collection(corpus_dir(), tmp_path / "cache")
+    corpus_files()  # a missing corpus fails here, saying so
+    col = Collection(CORPUS, tmp_path / "cache")
     stats = col.refresh()
     assert stats.files == len(corpus_files()) == col.count()
     by_path = {r.path: r for r in col.records(answers=True)}
