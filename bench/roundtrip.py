@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ruamel.yaml import YAML
 
-from qteditor.core import yamlspan
 from qteditor.core.document import split
 from qteditor.core.entry import Entry
+from qteditor.core.yaml import LIBYAML
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "quicktakes"
 
@@ -111,7 +111,7 @@ def main() -> None:
                         max(10, args.repeat // 20), folder)
         rows += measure("1 MB answer, other field", big_raw,
                         lambda f: f.__setitem__("subject", "Edited"), max(10, args.repeat // 20), folder)
-    parser = "libyaml (ruamel.yaml.clib)" if yamlspan._CParser else "pure Python"
+    parser = "libyaml (ruamel.yaml.clib)" if LIBYAML else "pure Python"
     print(f"parser: {parser}; typical entry: {typical.relative_to(SHARED)}")
     print(f"{'entry':32} {'operation':16} {'qteditor ms':>12} {'vanilla ruamel ms':>18}")
     for name, op, ours, ref in rows:

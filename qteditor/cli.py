@@ -3,11 +3,17 @@
     qteditor [PATH]                      open the window (an entry or a collection folder)
     qteditor show [--json] FILE...       print an entry's fields and body
     qteditor set [--force] --json PATCH FILE...   deep-merge a JSON object into each file's front matter
-    qteditor set [--force] FILE KEY=VALUE...      set dotted keys, converted to each field's type
+    qteditor set [--force] [--new-key] FILE... KEY=VALUE...   set dotted keys in each file,
+                                         converted to each field's type
     qteditor render [--fragment] [--json] FILE...   the preview's HTML
     qteditor export FILE -o PAGE.html    a standalone page
     qteditor check [--json] PATH...      problems in files or collections (exit 1 on errors)
     qteditor fix [--rule RULE] [--dry-run] PATH...   apply the checks' fixes, minimal diffs
+    qteditor git setup [PATH]            register the merge and diff drivers in the repository
+    qteditor git status [--json] [PATH]  changed entries (against HEAD and the index), with fields
+    qteditor git log [--json] FILE       an entry's commits (following renames), with fields
+    qteditor merge-driver BASE OURS THEIRS PATH   git's %O %A %B %P: merge entries field by field
+    qteditor textconv FILE               what git diff shows of an entry (answer in real lines)
 
 Exit status: 0 when every file succeeded, 1 when any failed (the others are still processed),
 2 for a usage error. Errors go to stderr as ``path:line:column: message``. Headless commands
@@ -23,7 +29,7 @@ from typing import Any
 
 from . import __version__
 
-COMMANDS = ("show", "set", "render", "export", "check", "fix")
+COMMANDS = ("show", "set", "render", "export", "check", "fix", "git", "merge-driver", "textconv")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -59,7 +65,8 @@ def _out(text: str) -> None:
 def _show_text(fields: Any, body: str) -> str:
     lines: list[str] = []
 
-    from .core.yamlspan import _key_text, json_safe
+    from .core.yaml import json_safe
+    from .core.yaml import key_text as _key_text
 
     def emit(prefix: str, value: Any) -> None:
         if isinstance(value, dict):  # every key, in its own line (1 and '1' both stay)
@@ -95,7 +102,7 @@ def _show_text(fields: Any, body: str) -> str:
 def cmd_show(args: argparse.Namespace) -> int:
     from .core.entry import Entry
     from .core.errors import QtEditorError
-    from .core.yamlspan import KeyCollision, json_fields
+    from .core.yaml import KeyCollision, json_fields
 
     status = EXIT_OK
     for path in args.files:
@@ -197,10 +204,44 @@ def _read_patch(spec: str) -> dict:
     return patch
 
 
+def _split_targets(targets: list[str]) -> tuple[list[str], list[str]]:
+    """FILE... KEY=VALUE...: an argument with '=' that is not an existing file is an
+    assignment; the files come first."""
+    import os
+
+    files: list[str] = []
+    assignments: list[str] = []
+    for text in targets:
+        if "=" in text and not os.path.lexists(text):
+            assignments.append(text)
+        elif assignments:
+            raise UsageError(f"set: expected KEY=VALUE, got {text!r} (the files come first)")
+        else:
+            files.append(text)
+    return files, assignments
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def _locate_field(entry: Any, exc: Any) -> None:
+    """Point a refused change at its field's line and column (or its closest parent's)."""
+    field = getattr(exc, "field", None)
+    if not field or (exc.line, exc.column) != (1, 1):
+        return
+    try:
+        where = entry.field_position(field)
+    except Exception:  # noqa: BLE001 - the position is a help; the message is the error
+        where = None
+    if where is not None:
+        exc.line, exc.column = where
+
+
 def cmd_set(args: argparse.Namespace) -> int:
     from .core import patch as patching
     from .core.entry import Entry
-    from .core.errors import QtEditorError
+    from .core.errors import PatchError, QtEditorError
 
     if args.json is not None:
         patch = _read_patch(args.json)
@@ -209,22 +250,27 @@ def cmd_set(args: argparse.Namespace) -> int:
             raise UsageError("set: give at least one FILE")
     else:
         if not args.targets:
-            raise UsageError("set: give FILE KEY=VALUE... or --json PATCH FILE...")
-        files = [args.targets[0]]
-        assignments = args.targets[1:]
+            raise UsageError("set: give FILE... KEY=VALUE... or --json PATCH FILE...")
+        files, assignments = _split_targets(args.targets)
+        if not files:
+            raise UsageError("set: give at least one FILE before the KEY=VALUE assignments")
         if not assignments:
-            raise UsageError("set: give at least one KEY=VALUE after the file")
-        for text in assignments:
-            if "=" not in text:
-                raise UsageError(f"set: expected KEY=VALUE, got {text!r}")
+            raise UsageError("set: give at least one KEY=VALUE after the files")
         _check_patch_values(assignments, "<argument>")  # a command line that is not UTF-8
     status = EXIT_OK
     changed = unchanged = 0
+
     def change(entry: Entry) -> dict:
         fields = entry.fields()
-        if assignments:
-            return patching.assign(fields, assignments, entry.schema)
-        return patching.merge(fields, patch, entry.schema)
+        try:
+            if assignments:
+                if not args.new_key:
+                    patching.check_keys(fields, assignments, entry.schema)
+                return patching.assign(fields, assignments, entry.schema)
+            return patching.merge(fields, patch, entry.schema)
+        except PatchError as exc:
+            _locate_field(entry, exc)
+            raise
 
     for path in files:
         try:
@@ -237,9 +283,14 @@ def cmd_set(args: argparse.Namespace) -> int:
         except QtEditorError as exc:
             _report(exc, path)
             status = EXIT_FAILED
-    if not args.quiet and sys.stderr.isatty():
+    if not args.quiet:
         failed = len(files) - changed - unchanged
-        print(f"{changed} changed, {unchanged} unchanged, {failed} failed", file=sys.stderr)
+        parts = [f"{_plural(changed, 'file')} changed"] if changed or not (unchanged or failed) else []
+        if unchanged:
+            parts.append(f"{_plural(unchanged, 'file')} unchanged")
+        if failed:
+            parts.append(f"{_plural(failed, 'file')} failed")
+        print(f"qteditor set: {', '.join(parts)}", file=sys.stderr)
     return status
 
 
@@ -478,18 +529,219 @@ def cmd_fix(args: argparse.Namespace) -> int:
     return status
 
 
+# ---------------------------------------------------------------------------- git
+def _git_error(exc: BaseException, path: str | None = None) -> int:
+    from .core.git import GitError, GitUnavailable, NotARepository
+
+    if isinstance(exc, GitError):
+        where = (path if isinstance(exc, (NotARepository, GitUnavailable)) else None) \
+            or exc.path or path or "."
+        text = f"{where}:1:1: {exc.message}" + (f" {exc.advice}" if exc.advice else "")
+        print(text, file=sys.stderr)
+        return EXIT_FAILED
+    _report(exc, path)
+    return EXIT_FAILED
+
+
+def cmd_git_setup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .core import git
+    from .core.errors import QtEditorError
+
+    path = args.path or "."
+    if not Path(path).exists():
+        raise UsageError(f"{path}:1:1: no such file or folder")
+    try:
+        done = git.setup(path)
+    except QtEditorError as exc:
+        return _git_error(exc, path)
+    print(f"qteditor: drivers registered in {done['repository']} for "
+          f"{', '.join(done['patterns'])}"
+          + ("" if done["added"] or done["updated"] or done["config"] else " (already set up)"),
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_git_status(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .core import git
+    from .core.errors import QtEditorError
+    from .core.folders import collection_for_folder
+
+    path = args.path or "."
+    p = Path(path)
+    if not p.exists():
+        raise UsageError(f"{path}:1:1: no such file or folder")
+    try:
+        scope = p.resolve() if p.is_file() else collection_for_folder(p)
+        repo = git.Repo.find(scope)
+        status = repo.status([scope])
+    except QtEditorError as exc:
+        return _git_error(exc, path)
+    if args.json:
+        _out(json.dumps(status.as_json(), ensure_ascii=False) + "\n")
+        return EXIT_OK
+    where = status.branch or "(detached HEAD)"
+    line = f"On branch {where}"
+    if status.upstream:
+        line += f" (tracking {status.upstream}: {status.ahead} ahead, {status.behind} behind)"
+    if status.operation:
+        line += f"; a {status.operation} is in progress"
+    lines = [line]
+    for e in status.entries:
+        lines.append(f"{e.state:<10}  {e.path}" + (f"  [{', '.join(e.fields)}]" if e.fields else ""))
+    if not status.entries:
+        lines.append("no changed entries")
+    _out("\n".join(lines) + "\n")
+    return EXIT_OK
+
+
+def cmd_git_log(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .core import git
+    from .core.errors import QtEditorError
+
+    p = Path(args.file)
+    if p.is_dir():
+        raise UsageError(f"{args.file}:1:1: give an entry file, not a folder")
+    if not p.exists() and not p.parent.exists():
+        raise UsageError(f"{args.file}:1:1: no such file")
+    try:
+        repo = git.Repo.find(p.parent if p.parent.exists() else ".")
+        commits = repo.log(p.absolute(), values=False)
+    except QtEditorError as exc:
+        return _git_error(exc, args.file)
+    if args.json:
+        out = {"path": repo.rel(p.absolute()), "commits": [c.as_json() for c in commits]}
+        _out(json.dumps(out, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    lines = []
+    for c in commits:
+        lines.append(f"{c.commit[:10]}  {c.date[:10]}  {c.author}  {c.subject}")
+        if c.old_path:
+            lines.append(f"    renamed from {c.old_path}")
+        lines.append("    " + (", ".join(c.fields) if c.fields else "(no field changed)"))
+    _out("\n".join(lines) + ("\n" if lines else ""))
+    return EXIT_OK
+
+
+def cmd_merge_driver(args: argparse.Namespace) -> int:
+    import os
+
+    from .core import git
+    from .core.errors import QtEditorError
+
+    for f in (args.base, args.ours, args.theirs):
+        if not os.path.isfile(f):
+            raise UsageError(f"{f}:1:1: no such file (git passes %O %A %B %P)")
+    try:
+        code, note = git.merge_driver(args.base, args.ours, args.theirs, args.path)
+    except (QtEditorError, OSError) as exc:
+        _report(exc, args.path)
+        return EXIT_FAILED
+    if code != 0:
+        print(f"qteditor merge-driver: {note}", file=sys.stderr)
+    return EXIT_OK if code == 0 else EXIT_FAILED
+
+
+def cmd_textconv(args: argparse.Namespace) -> int:
+    from .core.changes import textconv
+
+    try:
+        with open(args.file, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        print(f"{args.file}:1:1: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+    out = textconv(raw, args.file)
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:
+        buffer.write(out)
+        buffer.flush()
+    else:
+        _out(out.decode("utf-8", "replace"))
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------------------- main
+EXAMPLES = """\
+examples:
+  qteditor content/learn                 open the window on a collection (or PATH: an entry)
+  qteditor check content/learn           list the problems of every entry
+  qteditor fix --dry-run content/learn   show the fixes as a diff; without --dry-run, apply them
+  qteditor fix --rule related-stale-title content/learn/biology
+  qteditor set a.md b.md subject=Biology "seo.title=QuickTakes | Biology"
+  qteditor set --json '{"no_index": true}' content/learn/physics/*.md
+  qteditor show --json entry.md          the fields and body as JSON
+  qteditor render --fragment entry.md    the answer's HTML, as the preview shows it
+  qteditor export entry.md -o page.html  a standalone page"""
+
+EXIT_CODES = """\
+exit status:
+  0  every file succeeded
+  1  some file failed (the others are still processed), or check found an error
+  2  usage error (a wrong command, option or argument)
+errors go to stderr as path:line:column: message."""
+
+
+def _rules_help() -> str:
+    from .core.checks import FIXABLE, REVIEWED, RULES
+
+    lines = ["rules (check's findings; fix --rule RULE):"]
+    width = max(map(len, RULES))
+    for rule, severity in RULES.items():
+        note = ("fixable, only when named with --rule" if rule in REVIEWED
+                else "fixable" if rule in FIXABLE else "needs a decision")
+        lines.append(f"  {rule:<{width}}  {severity:<7}  {note}")
+    return "\n".join(lines)
+
+
+class _TopParser(_Parser):
+    """The top-level parser: its help adds examples, the rule ids and the exit codes (the
+    rules are read only when the help is shown: the commands do not import the checks)."""
+
+    def format_help(self) -> str:
+        self.epilog = "\n\n".join((EXAMPLES, _rules_help(), EXIT_CODES))
+        return super().format_help()
+
+
 def build_parser() -> _Parser:
-    parser = _Parser(prog="qteditor", description="Edit Markdown Q&A entries with YAML front matter.")
+    parser = _TopParser(
+        prog="qteditor", formatter_class=argparse.RawDescriptionHelpFormatter,
+        usage="qteditor [PATH]\n       qteditor COMMAND [options] ...",
+        description="Edit Markdown Q&A entries with YAML front matter.\n\n"
+                    "qteditor PATH opens the window on an entry file or a collection folder "
+                    "(without PATH:\nthe last one, or the sample collection). The commands "
+                    "below work without a window.")
     parser.add_argument("--version", action="version", version=f"qteditor {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, title="commands",
+                                metavar="COMMAND")
     show = sub.add_parser("show", help="print an entry's fields and body")
     show.add_argument("--json", action="store_true", help="one JSON object per file")
     show.add_argument("files", nargs="+", metavar="FILE")
-    setp = sub.add_parser("set", help="change front-matter fields, keeping the file's formatting")
+    setp = sub.add_parser(
+        "set", help="change front-matter fields, keeping the file's formatting",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        usage="qteditor set [options] FILE... KEY=VALUE...\n"
+              "       qteditor set [options] --json PATCH FILE...",
+        description="Change front-matter fields of each FILE; only their lines change.\n\n"
+                    "An argument that contains '=' and is not an existing file is a KEY=VALUE "
+                    "assignment (the files\ncome first). KEY is dotted (seo.title); VALUE is "
+                    "converted to the field's type. A key that is\nneither in the schema nor "
+                    "in the file is refused (a typo, most often) unless --new-key.",
+        epilog='examples:\n  qteditor set a.md b.md subject=Biology "seo.title=QuickTakes | Biology"\n'
+               '  qteditor set --json \'{"seo": {"page_keywords": "cells, biology"}}\' a.md\n'
+               '  qteditor set --new-key a.md reviewed_by=Me')
     setp.add_argument("--json", metavar="PATCH",
                       help="a JSON object to deep-merge (null deletes); @FILE or - for stdin")
-    setp.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    setp.add_argument("--new-key", action="store_true",
+                      help="allow KEY=VALUE keys that are neither in the schema nor in the file")
+    setp.add_argument("-q", "--quiet", action="store_true",
+                      help="no summary line (\"3 files changed\") on stderr")
     setp.add_argument("--force", action="store_true",
                       help="write read-only files too, and hard-linked ones in place")
     setp.add_argument("targets", nargs="*", metavar="FILE | KEY=VALUE")
@@ -509,6 +761,22 @@ def build_parser() -> _Parser:
     fx.add_argument("--force", action="store_true",
                     help="write read-only files too, and hard-linked ones in place")
     fx.add_argument("paths", nargs="+", metavar="PATH")
+    gitp = sub.add_parser("git", help="git for entries: setup, status, log")
+    gsub = gitp.add_subparsers(dest="git_command", parser_class=_Parser)
+    gsetup = gsub.add_parser("setup", help="register the merge and diff drivers in the repository")
+    gsetup.add_argument("path", nargs="?", metavar="PATH")
+    gstatus = gsub.add_parser("status", help="changed entries with the fields that changed")
+    gstatus.add_argument("--json", action="store_true",
+                         help='{"branch", "upstream", "ahead", "behind", "entries": [...]}')
+    gstatus.add_argument("path", nargs="?", metavar="PATH")
+    glog = gsub.add_parser("log", help="an entry's commits with the fields each changed")
+    glog.add_argument("--json", action="store_true", help='{"path", "commits": [...]}')
+    glog.add_argument("file", metavar="FILE")
+    md = sub.add_parser("merge-driver", help="git's merge driver for entries (%%O %%A %%B %%P)")
+    for name in ("base", "ours", "theirs", "path"):
+        md.add_argument(name, metavar=name.upper())
+    tc = sub.add_parser("textconv", help="an entry as git diff shows it (answer in real lines)")
+    tc.add_argument("file", metavar="FILE")
     return parser
 
 
@@ -524,7 +792,7 @@ def _open_window(argv: list[str]) -> int:
         from .ui.app import run
     except ImportError as exc:  # Qt or its system libraries are missing here
         return _no_window(path, str(exc))
-    return run(path)
+    return run(path, exit_process=True)
 
 
 def _no_window(path: str | None, reason: str) -> int:
@@ -573,7 +841,7 @@ def _startup_probe(argv: list[str]) -> int:
     app.processEvents()
     print("shown", flush=True)
     if window.session is not None:
-        window.session.saved_fields = window.session.fields
+        window.session.discard_changes()
     window.close()
     return EXIT_OK
 
@@ -603,6 +871,15 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_check(args)
         if args.command == "fix":
             return cmd_fix(args)
+        if args.command == "git":
+            commands = {"setup": cmd_git_setup, "status": cmd_git_status, "log": cmd_git_log}
+            if args.git_command not in commands:
+                raise UsageError("qteditor git: give setup, status or log")
+            return commands[args.git_command](args)
+        if args.command == "merge-driver":
+            return cmd_merge_driver(args)
+        if args.command == "textconv":
+            return cmd_textconv(args)
         build_parser().print_help()
         return EXIT_USAGE
     except UsageError as exc:

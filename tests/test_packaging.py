@@ -124,3 +124,32 @@ def test_nsis_script_compiles(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert out.stat().st_size > 10_000
+
+
+def test_bundled_app_is_the_merge_and_diff_driver(root, tmp_path, monkeypatch):
+    """The installed app registers itself (by its absolute path) and git runs it as the driver:
+    a CMS edit and a desktop edit of one entry merge field by field through ``git merge``."""
+    from tests.core.git_helpers import ENTRIES, git, make_site, own_git_config
+    from tests.core.merge_helpers import cms, desktop, fields_of
+
+    own_git_config(tmp_path, monkeypatch)
+    site = make_site(tmp_path)
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    setup = subprocess.run([str(root / "opt" / "qteditor" / "qteditor"), "git", "setup", str(site.desk)],
+                           capture_output=True, text=True, timeout=120)
+    assert setup.returncode == 0, setup.stderr
+    driver = git(site.desk, "config", "--get", "merge.qteditor.driver").strip()
+    assert driver == f"{root / 'opt' / 'qteditor' / 'qteditor'} merge-driver %O %A %B %P"
+    theirs = site.entry(site.cms, 0)
+    theirs.write_bytes(cms(theirs.read_bytes(), lambda d: d.__setitem__("author", "From the CMS")))
+    git(site.cms, "commit", "-q", "-am", "CMS edit")
+    git(site.cms, "push", "-q")
+    ours = site.entry(site.desk, 0)
+    ours.write_bytes(desktop(ours.read_bytes(), lambda f: f.update(title="Desk title")))
+    git(site.desk, "commit", "-q", "-am", "Desk edit")
+    expected = desktop(ours.read_bytes(), lambda f: f.update(author="From the CMS"))
+    git(site.desk, "pull", "-q", "--no-rebase", "--no-edit")
+    assert ours.read_bytes() == expected  # OURS's bytes, THEIRS's field; no markers
+    assert fields_of(ours.read_bytes())["title"] == "Desk title"
+    shown = git(site.desk, "cat-file", "--textconv", "HEAD:content/learn/" + ENTRIES[0])
+    assert "\nanswer: |-\n" in shown  # the bundled textconv: the answer in real lines

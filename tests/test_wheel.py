@@ -25,8 +25,17 @@ def test_wheel_carries_resources_and_finds_them(tmp_path):
         names = zf.namelist()
         zf.extractall(site)
     assert "qteditor/resources/schema/quicktakes.yaml" in names
+    sources = {p.relative_to(REPO).as_posix() for p in (REPO / "qteditor").rglob("*.py")}
+    assert sources - set(names) == set(), "every module of the source tree is in the wheel"
     assert "qteditor/resources/templates/quicktakes.md" in names
     assert any(n.startswith("qteditor/resources/sample/content/learn/") for n in names)
+    assert "qteditor/docs/guide.md" in names  # the Help menu's guide, with its screenshots
+    shots = {n.rsplit("/", 1)[1] for n in names if n.startswith("qteditor/docs/screenshots/")}
+    import re
+
+    wanted = set(re.findall(r"screenshots/([\w.-]+\.png)", (REPO / "docs" / "guide.md").read_text()))
+    assert wanted and wanted <= shots
+    assert not any(n.startswith("qteditor/docs/") and n.endswith("performance.md") for n in names)
     probe = ("from qteditor.core.resources import resource_dir; "
              "from qteditor.core.schema import default_schema; "
              "print(resource_dir()); print(default_schema().name)")

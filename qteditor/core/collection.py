@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -32,12 +33,12 @@ from pathlib import Path
 from typing import Any
 
 from . import codec
-from .document import _find_closer, decode, split_text
+from .document import FIRST_LINE, decode, split_text
+from .document import find_closer as _find_closer
 from .errors import QtEditorError
 from .folders import content_root as content_root  # the layout rule, re-exported
 from .resources import user_folder
-from .scanner import key_lines, scan
-from .yamlspan import json_safe, parse
+from .yaml import json_safe, key_lines, parse, scan
 
 # the stored data of an entry (all but the answer) is in marshal's format, several times faster
 # to write and read than JSON; the index is a cache of this Python's, rebuilt for another one
@@ -48,7 +49,6 @@ INDEX_VERSION = 5_00_00_00 + marshal.version * 1_00_00 + sys.version_info[0] * 1
 CHUNK = 400
 BUSY_SECONDS = 30.0  # how long a writer waits for another process's transaction
 MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are an entry's problem, never read
-FIRST_LINE = 2  # the front matter starts on the file's second line (after the opening ---)
 
 
 _SCHEMA = (
@@ -323,6 +323,51 @@ def _locked(exc: BaseException) -> bool:
 
 class IndexError_(QtEditorError):  # noqa: N801 - IndexError is the builtin's name
     """The index cannot be used even after rebuilding it (shown as a located message)."""
+
+
+class Stopped(QtEditorError):
+    """A refresh whose workers ``stop_workers`` stopped: it keeps nothing of its run (its
+    transaction rolls back; the next refresh reads those files)."""
+
+
+_POOLS: set = set()  # the worker pools reading now
+_STOPPED: set = set()  # of those, the ones stop_workers stopped
+_POOLS_LOCK = threading.Lock()
+_QUITTING = threading.Event()  # the process is ending: no pool starts any more
+
+
+def stop_workers(quitting: bool = False) -> int:
+    """Stop every index worker process of this process now (a window closes, and nothing
+    waits for files being read: the index is a cache). With ``quitting`` (the process is
+    ending) no pool starts after this either. Returns how many pools were stopped."""
+    with _POOLS_LOCK:
+        if quitting:
+            _QUITTING.set()
+        pools = list(_POOLS)
+        _STOPPED.update(pools)
+    for pool in pools:
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        # A worker ended while it writes a result leaves half a message in the pipe, and the
+        # pool's manager thread waits for the rest for ever (and every exit joins it): this
+        # process never writes results, so its end of the pipe closes now and the manager
+        # reads the end of the pipe instead once the workers are gone. The feeder thread may
+        # be stuck writing jobs no one reads any more: nothing waits for it.
+        writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+        calls = getattr(pool, "_call_queue", None)
+        try:
+            if writer is not None:
+                writer.close()
+            if calls is not None:
+                calls.cancel_join_thread()
+        except (OSError, AttributeError):
+            pass
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in processes:  # they only read files; the pool sees them gone and ends
+            try:
+                proc.terminate()
+            except (OSError, ValueError):  # already gone, or closed
+                pass
+    return len(pools)
 
 
 def _guarded(method: Callable) -> Callable:
@@ -656,18 +701,32 @@ class Collection:
         # forkserver/spawn: never fork a process that runs other threads (the window's)
         method = "forkserver" if sys.platform.startswith("linux") else "spawn"
         done = 0
+        pool = None
         try:
             with ProcessPoolExecutor(max_workers=self.workers,
                                      mp_context=multiprocessing.get_context(method)) as pool:
+                with _POOLS_LOCK:
+                    if _QUITTING.is_set():
+                        _STOPPED.add(pool)
+                        raise Stopped("the process is ending")
+                    _POOLS.add(pool)
                 for packed in pool.map(_read_chunk_packed, pending):  # (map takes every item first)
                     done += 1
                     yield marshal.loads(packed)
-        except (BrokenProcessPool, OSError):
+        except Exception as exc:
+            if pool is not None and pool in _STOPPED:  # stop_workers(): the app is quitting
+                raise Stopped("the index's workers were stopped") from None
+            if not isinstance(exc, (BrokenProcessPool, OSError)):
+                raise
             # workers could not start here: read the rest in this process
             for _ in pending:  # (the walk first: it appends to chunks)
                 pass
             for chunk in chunks[done:]:
                 yield _read_chunk(chunk)
+        finally:
+            with _POOLS_LOCK:
+                _POOLS.discard(pool)
+                _STOPPED.discard(pool)
 
     @staticmethod
     def _row(rel: str, stamp: Stamp, data: Any, error: str | None, lines: list[int] | tuple = (),

@@ -45,7 +45,7 @@ def load_config(root: Path | None) -> Config:
         return Config()
     from . import slugs
     from .checks import RULES
-    from .yamlspan import parse
+    from .yaml import parse
 
     try:
         text = path.read_text(encoding="utf-8")

@@ -13,6 +13,7 @@ from .errors import FormatError, SaveError
 
 _OPENER = re.compile(r"---[ \t]*(\r\n|\n)")
 _CLOSER = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r\n|\n|\Z)", re.M)
+FIRST_LINE = 2  # the 1-based file line the front matter starts on (after the opening ---)
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Document:
     @property
     def yaml_first_line(self) -> int:
         """1-based file line of the front matter's first line."""
-        return 2
+        return FIRST_LINE
 
     def with_yaml(self, yaml: str) -> Document:
         return replace(self, yaml=yaml)
@@ -60,7 +61,7 @@ def _line_col(data: bytes | str, offset: int) -> tuple[int, int]:
     return data.count("\n", 0, offset) + 1, offset - data.rfind("\n", 0, offset)
 
 
-def _find_closer(text: str, start: int) -> re.Match | None:
+def find_closer(text: str, start: int) -> re.Match | None:
     """The first closing line at or after ``start`` (str.find first: a regex scan of every
     position is slow over long answer lines)."""
     pos = start - 1  # the opener's line break: a closer may follow right away
@@ -109,7 +110,7 @@ def split_text(text: str, path: str | None = None) -> Document:
             path,
         )
     start = opener.end()
-    closer = _find_closer(text, start)
+    closer = find_closer(text, start)
     if closer is None:
         line = text.count("\n") + 1
         raise FormatError(

@@ -17,7 +17,7 @@ from .document import Document, split
 from .errors import FormatError, QtEditorError, SaveError
 from .schema import Schema, default_schema, schema_for
 from .storage import MAX_READ_BYTES, digest, read_file, update, write_atomic
-from .yamlspan import Parsed, parse, unshare
+from .yaml import Parsed, pair_span, parse, unshare
 
 MAX_FILE_BYTES = MAX_READ_BYTES  # what an entry file may hold, at most
 
@@ -100,13 +100,30 @@ class Entry:
         """1-based first and last file line of a field (key and value), or None if absent."""
         if isinstance(path, str):
             path = tuple(path.split("."))
-        from .splice import Writer
-
-        span = Writer(self.doc.yaml, self.parsed).pair_span(path)
+        span = pair_span(self.doc.yaml, self.parsed, path)
         if span is None:
             return None
         first = self.doc.yaml_first_line
         return span[0] + first, span[1] + first
+
+    def field_position(self, path: str | tuple) -> tuple[int, int] | None:
+        """1-based line and column of a field's key in the file; for a key the file does not
+        have, of its closest enclosing key that it has; None when none of them is there."""
+        if isinstance(path, str):
+            path = tuple(path.split("."))
+        path = tuple(path)
+        while path:
+            try:
+                lines = self.field_lines(path)
+            except (KeyError, TypeError, ValueError, IndexError):  # a path through a list
+                lines = None
+            if lines is not None:
+                text = self.raw.split(b"\n")[lines[0] - 1].decode("utf-8", "replace")
+                indent = len(text) - len(text.lstrip(" "))
+                at = text.find(str(path[-1]), indent)
+                return lines[0], (at if at >= 0 else indent) + 1
+            path = path[:-1]
+        return None
 
     # ------------------------------------------------------------------ writing
     def encode(self, fields: Any) -> Any:
@@ -132,7 +149,7 @@ class Entry:
                need_parsed: bool = True) -> tuple[bytes, Document, Parsed | None] | None:
         """The file's new bytes for these fields (and body), or None when nothing changed.
         Without ``need_parsed`` the new parse may be left out (None): bytes for a plan."""
-        from .splice import Writer  # the writer loads on the first save, not at start-up
+        from .yaml import Writer  # the writer loads on the first save, not at start-up
 
         new_data = self.encode(fields)
         if isinstance(new_data, dict) and isinstance(self.parsed.data, dict):
@@ -229,3 +246,17 @@ class Entry:
         self.path, self.raw, self.doc, self.parsed = target, raw, doc, parsed
         self.digest = digest(raw)
         return True
+
+
+def write_corrected(path: str | Path, text: str, shown: bytes, force: bool = False) -> None:
+    """Save the corrected text of a file that could not be read as an entry: only if it now
+    reads as one (and back to itself), in the line endings the file had, and only over the
+    bytes that were shown (``ConflictError`` when the file changed meanwhile)."""
+    path = str(path)
+    raw = text.encode("utf-8")
+    if b"\r\n" in shown:
+        raw = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    entry = Entry.from_bytes(raw, path)
+    if entry.render(entry.fields()) is not None:
+        raise FormatError("the text does not read back to itself", path)
+    write_atomic(path, raw, digest(shown), force=force)

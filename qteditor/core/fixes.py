@@ -32,7 +32,7 @@ from .errors import QtEditorError
 from .plan import FileChange, Plan
 from .related import RELATED, related_items, renumber
 from .schema import Schema
-from .yamlspan import json_safe, same, unshare
+from .yaml import json_safe, same, unshare
 
 DEFAULT_RULES = tuple(r for r in FIXABLE if r not in REVIEWED) + ("required-missing",)
 # one rule at a time, in this order: a fix that changes a source (the subject) comes before

@@ -11,13 +11,15 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import codec, storage
 from .entry import Entry, UnstorableText
 from .errors import FormatError, SaveError
-from .merge import Conflict, merge_fields, merge_lines
 from .resources import user_folder
+
+if TYPE_CHECKING:
+    from . import merge
 
 
 def _host() -> str:
@@ -54,7 +56,7 @@ class Recovery:
 
     fields: Any  # the merged fields (the user's edits on top of the disk version)
     body: str
-    conflicts: list[Conflict]  # fields both the user and the disk changed (the user's kept)
+    conflicts: list[merge.Conflict]  # fields both the user and the disk changed (the user's kept)
     content: bytes  # the entry as saving the recovery would write it
     disk: Entry | None  # the file as it is now (None: it is gone)
 
@@ -112,6 +114,7 @@ def recover(item: JournalItem, disk: Entry | None) -> Recovery:
     independently, the answer and the body line by line) onto ``disk``, so a change made on disk
     meanwhile (or merged in by the window before the crash) is kept, and only the user's edits
     differ from ``disk``. Raises FormatError when the journal cannot be read as an entry."""
+    from .merge import merge_fields, merge_lines  # loaded when there is something to recover
     ours = Entry.from_bytes(item.content, item.path, disk.schema if disk is not None else None)
     if disk is None:
         return Recovery(ours.fields(), ours.body, [], item.content, None)

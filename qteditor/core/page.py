@@ -7,9 +7,9 @@ import html
 import re
 from typing import Any
 
-from . import slugs
 from .related import related_items
 from .render import render_markdown, safe_href
+from .site import site_for
 
 TITLE_CUT = 60  # characters search engines show of a title
 DESCRIPTION_CUT = 160  # … and of a description
@@ -91,7 +91,7 @@ def snippet_html(fields: dict) -> str:
 def body_html(fields: dict, answer_html: str | None = None) -> str:
     """The entry as the site lays it out: back link, title, date, answer, related articles."""
     subject = _text(fields, "subject")
-    back = f"/learn/{slugs.subject_slug(subject)}" if subject else "/learn"
+    back = site_for().section_url(subject) if subject else "/learn"
     when = format_date(fields.get("date"), _text(fields, "date_format") or None)
     posted = _text(fields, "post_on_text") or "Posted on"
     answer = answer_html if answer_html is not None else render_markdown(_text(fields, "answer"))

@@ -11,7 +11,7 @@ from typing import Any
 
 from .errors import PatchError
 from .schema import Schema
-from .yamlspan import _resolve_plain, unshare
+from .yaml import resolve_plain, unshare
 
 _MISSING = object()
 _TRUE = {"true", "yes", "on", "1"}
@@ -33,13 +33,14 @@ def coerce(existing: Any, value: Any, ftype: str | None, path: tuple, from_text:
         kind: Any = {"int": int, "float": float, "bool": bool, "date": _dt.date}.get(ftype or "")
         if kind is None:
             if from_text and existing is None:
-                return _resolve_plain(value)
+                return resolve_plain(value)
             return value
         target = kind
     elif isinstance(existing, (dict, list)):
         if from_text:
             what = "a mapping" if isinstance(existing, dict) else "a list"
-            raise PatchError(f"{name} is {what}; set its parts (e.g. {name}.KEY=VALUE) or use --json")
+            raise PatchError(f"{name} is {what}; set its parts (e.g. {name}.KEY=VALUE) or use --json",
+                             field=path)
         return value
     else:
         target = type(existing)
@@ -82,7 +83,7 @@ def coerce(existing: Any, value: Any, ftype: str | None, path: tuple, from_text:
     except (ValueError, TypeError):
         kind = {bool: "true or false", int: "a whole number", float: "a number",
                 _dt.date: "a date (YYYY-MM-DD)", _dt.datetime: "a date and time"}.get(target, "")
-        raise PatchError(f"{name} must be {kind}; got {value!r}") from None
+        raise PatchError(f"{name} must be {kind}; got {value!r}", field=path) from None
     return value
 
 
@@ -127,9 +128,69 @@ def assign(fields: dict, assignments: list[str], schema: Schema | None = None) -
                 nxt = node[part] = {}
             elif not isinstance(nxt, dict):
                 raise PatchError(f"{_dotted(path[: i + 1])} is not a mapping, so "
-                                 f"{_dotted(path)} cannot be set")
+                                 f"{_dotted(path)} cannot be set", field=path[: i + 1])
             node = nxt
         leaf = path[-1]
         node[leaf] = coerce(node.get(leaf, _MISSING), value, _schema_type(schema, path), path,
                             from_text=True)
     return out
+
+
+def schema_keys(schema: Schema | None) -> list[str]:
+    """Every dotted key the schema names (a repeated field by each of its numbers)."""
+    if schema is None:
+        return []
+    out: list[str] = []
+    for f in schema.fields:
+        if not f.repeat:
+            out.append(f.key)
+            continue
+        for n in range(1, f.repeat + 1):
+            out.append(f"{f.key}{n}")
+            out.extend(f"{f.key}{n}.{sub.key}" for sub in f.subfields)
+    return out
+
+
+def file_keys(fields: Any, _prefix: str = "") -> list[str]:
+    """Every dotted key of the file's mappings (text keys; not inside lists)."""
+    out: list[str] = []
+    if isinstance(fields, dict):
+        for key, value in fields.items():
+            if not isinstance(key, str):
+                continue
+            dotted = f"{_prefix}{key}"
+            out.append(dotted)
+            out.extend(file_keys(value, dotted + "."))
+    return out
+
+
+def _in_file(fields: Any, path: tuple) -> bool:
+    """The key is in the file, or the path goes through a value of the file that is not a
+    mapping (``assign`` says so, which is the better message)."""
+    node = fields
+    for part in path:
+        if not isinstance(node, dict):
+            return node is not None
+        if part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def check_keys(fields: Any, assignments: list[str], schema: Schema | None = None) -> None:
+    """Refuse a key that is neither in the schema nor in the file (a typo, most often),
+    naming the closest known key (``--new-key`` skips this check)."""
+    known: list[str] | None = None
+    for text in assignments:
+        path, _ = parse_assignment(text)
+        if _in_file(fields, path) or (schema is not None and schema.field(path) is not None):
+            continue
+        if known is None:
+            known = list(dict.fromkeys(schema_keys(schema) + file_keys(fields)))
+        dotted = _dotted(path)
+        import difflib  # only when a key is unknown
+
+        close = difflib.get_close_matches(dotted, known, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise PatchError(f"{dotted} is neither in the schema nor in the file; {hint}"
+                         "(--new-key adds it)", field=path)

@@ -47,8 +47,16 @@ class FileChange:
     fixed: int = 0  # problems this change fixes
     note: str = ""
     diff_text: str | None = None  # the diff, when it was made with the new bytes
+    kind: str = "write"  # "write" (an existing file), "create" (a new one), "delete"
+
+    @property
+    def does_something(self) -> bool:
+        return self.error is None and (self.new is not None or self.kind == "delete")
 
     def diff(self) -> str:
+        if self.kind == "delete":
+            return unified_diff(self.old, b"", self.shown) if self.diff_text is None else \
+                self.diff_text
         if self.new is None:
             return ""
         if self.diff_text is None:
@@ -62,10 +70,11 @@ class Plan:
     changes: list[FileChange] = field(default_factory=list)
     left: list = field(default_factory=list)  # problems the plan leaves for a person
     notes: list[str] = field(default_factory=list)
+    in_order: bool = False  # one file after the other, stopping at the first that fails
 
     @property
     def writes(self) -> list[FileChange]:
-        return [c for c in self.changes if c.new is not None and c.error is None]
+        return [c for c in self.changes if c.does_something]
 
     @property
     def errors(self) -> list[QtEditorError]:
@@ -118,6 +127,18 @@ def apply(plan: Plan, force: bool = False) -> Applied:
 
     def write(c: FileChange) -> tuple[str, Any]:
         recomputed = []
+        if c.kind == "create":
+            try:
+                storage.write_atomic(str(c.path), c.new or b"", new_file=True, force=force)
+            except QtEditorError as exc:
+                return "error", exc.located(str(c.path))
+            return "written", False
+        if c.kind == "delete":
+            try:
+                storage.remove(str(c.path), c.old)
+            except QtEditorError as exc:
+                return "error", exc.located(str(c.path))
+            return "written", False
 
         def compute(current: bytes | None) -> bytes | None:
             if current is None:
@@ -143,7 +164,14 @@ def apply(plan: Plan, force: bool = False) -> Applied:
         return ("written" if written else "unchanged"), bool(recomputed)
 
     writes = plan.writes
-    if len(writes) > 2 * WRITERS:
+    if plan.in_order:
+        outcomes = []
+        for c in writes:
+            outcomes.append(write(c))
+            if outcomes[-1][0] == "error":
+                break
+        writes = writes[:len(outcomes)]
+    elif len(writes) > 2 * WRITERS:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="write") as pool:

@@ -119,7 +119,7 @@ class Schema:
 def load_schema(path: str | Path | None = None) -> Schema:
     """Load a schema file (the bundled QuickTakes schema when no path is given)."""
     src = Path(path) if path else resource("schema", "quicktakes.yaml")
-    from .yamlspan import parse
+    from .yaml import parse
 
     raw = parse(src.read_text(encoding="utf-8"), str(src), 1).data
     return Schema(

@@ -15,51 +15,61 @@ from . import slugs
 from .entry import Entry
 from .related import set_related
 from .schema import Schema, default_schema
-from .yamlspan import same, unshare
-
-LINKED_TITLES = ("title", "article_title", "question")
+from .site import site_for
+from .yaml import same, unshare
 
 
 class EditSession:
-    """Fields of one entry as the user edits them, and the rules that tie fields together."""
+    """Fields of one entry as the user edits them, and the rules that tie fields together —
+    the schema's (``site.py``): fields derived from others follow them in a new entry (an
+    existing entry's are a permalink, locked), linked fields (title, article_title, question)
+    stay equal unless edited separately. Its state changes through its methods."""
 
     def __init__(self, entry: Entry, is_new: bool = False, slug_rule: str = slugs.COLLECTION,
                  collection: Path | None = None):
         self.entry = entry
         self.is_new = is_new
-        self.slug_rule = slug_rule
         self.collection = collection
+        self.site = site_for(entry.schema, slug_rule)
         fields = entry.fields()  # a decoded copy: made once
         self.fields: dict = fields if isinstance(fields, dict) else {}
         self.saved_fields: dict = unshare(self.fields)
         self.body = entry.body
         self.locked = not is_new  # a published URL is a permalink
-        self.titles_linked = self._titles_equal()
+        self.titles_linked = self._linked_equal()
 
     # ------------------------------------------------------------------ creation
     @classmethod
     def open(cls, path: str | Path, collection: Path | None = None,
-             slug_rule: str = slugs.COLLECTION) -> EditSession:
-        return cls(Entry.load(path), False, slug_rule, collection)
+             slug_rule: str = slugs.COLLECTION, schema: Schema | None = None) -> EditSession:
+        return cls(Entry.load(path, schema), False, slug_rule, collection)
 
     @classmethod
     def new(cls, schema: Schema | None = None, collection: Path | None = None,
             next_id: int | None = None, defaults: dict | None = None,
             slug_rule: str = slugs.COLLECTION, today: dt.date | None = None) -> EditSession:
-        """A new entry from the schema's template: today's date, the next free id."""
+        """A new entry from the schema's template, with the schema's defaults (a date field
+        defaulting to today gets today) and the next free id."""
         schema = schema or default_schema()
         template = schema.template_path()
-        entry = Entry.from_bytes(template.read_bytes(), None, schema)
+        raw = template.read_bytes() if template is not None else b"---\n---\n"
+        entry = Entry.from_bytes(raw, None, schema)
         session = cls(entry, True, slug_rule, collection)
         fields = session.fields
-        fields["date"] = today or dt.date.today()
-        if next_id is not None:
+        for f in schema.fields:
+            if "." in f.key or f.repeat:
+                continue
+            if f.default == "today" and f.type == "date":
+                fields[f.key] = today or dt.date.today()
+            elif f.key not in fields and f.default is not None:
+                fields[f.key] = f.default
+        if next_id is not None and schema.field("id") is not None:
             fields["id"] = next_id
         for key, value in (defaults or {}).items():
             fields[key] = value
         session.titles_linked = True
         session.apply_derivations()
-        session.saved_fields = unshare(fields)  # a new, untouched entry is not dirty
+        session.mark_saved()  # a new, untouched entry is not dirty
         return session
 
     # ------------------------------------------------------------------ state
@@ -68,11 +78,38 @@ class EditSession:
         return self.entry.path
 
     @property
+    def slug_rule(self) -> str:
+        return self.site.slug_rule
+
+    @slug_rule.setter
+    def slug_rule(self, rule: str) -> None:
+        self.site = site_for(self.entry.schema, rule)
+
+    @property
     def dirty(self) -> bool:
         return not same(self.fields, self.saved_fields) or self.body != self.entry.body
 
-    def _titles_equal(self) -> bool:
-        values = [self.fields.get(k) for k in LINKED_TITLES if k in self.fields]
+    def mark_saved(self) -> None:
+        """What is shown now is what is on disk (after a save, or a write done for it)."""
+        self.saved_fields = unshare(self.fields)
+        self.body = self.entry.body if self.entry.path is not None else self.body
+
+    def discard_changes(self) -> None:
+        """Forget the unsaved edits (closing without saving): nothing left to ask about."""
+        self.fields = unshare(self.saved_fields)
+        self.body = self.entry.body
+
+    def set_locked(self, locked: bool) -> list[tuple]:
+        """Lock or unlock the permalink; unlocked, the derived fields follow again (returns
+        the paths that changed)."""
+        self.locked = locked
+        return [] if locked else self.apply_derivations()
+
+    def set_titles_linked(self, linked: bool) -> None:
+        self.titles_linked = linked
+
+    def _linked_equal(self) -> bool:
+        values = [self.fields.get(k) for k in self.site.linked if k in self.fields]
         return len(values) > 1 and all(v == values[0] for v in values)
 
     # ------------------------------------------------------------------ editing
@@ -84,71 +121,139 @@ class EditSession:
             value = value[key]
         return value
 
-    def set(self, path: tuple | str, value: Any) -> list[tuple]:
-        """Set a field (``None`` removes it); returns every path that changed with it."""
-        path = tuple(path.split(".")) if isinstance(path, str) else tuple(path)
+    def _put(self, path: tuple, value: Any) -> None:
         holder = self.fields
         for key in path[:-1]:
-            holder = holder.setdefault(key, {})
+            nxt = holder.get(key)
+            if not isinstance(nxt, dict):
+                nxt = holder[key] = {}
+            holder = nxt
         if value is None:
             holder.pop(path[-1], None)
         else:
             holder[path[-1]] = value
+
+    def set(self, path: tuple | str, value: Any) -> list[tuple]:
+        """Set a field (``None`` removes it); returns every path that changed with it."""
+        path = tuple(path.split(".")) if isinstance(path, str) else tuple(path)
+        self._put(path, value)
         changed = [path]
-        if path[0] in LINKED_TITLES and len(path) == 1 and self.titles_linked:
-            for other in LINKED_TITLES:
+        linked = self.site.linked
+        if len(path) == 1 and path[0] in linked and self.titles_linked:
+            for other in linked:
                 if other != path[0] and (other in self.fields or self.is_new):
                     if self.fields.get(other) != value:
                         self.fields[other] = value
                         changed.append((other,))
-        if path in (("title",), ("subject",)) or (path[0] in LINKED_TITLES and self.titles_linked):
+        if self._sources(path):
             changed += self.apply_derivations()
         return changed
+
+    def _sources(self, path: tuple) -> bool:
+        """Whether a derived field is made from this one."""
+        dotted = ".".join(path)
+        return any("{" + dotted + "}" in d.template or f"({dotted})" in d.template
+                   for d in self.site.derived) or (
+            len(path) == 1 and path[0] in self.site.linked and self.titles_linked
+            and any("{" + self.site.linked[0] + "}" in d.template
+                    or f"({self.site.linked[0]})" in d.template for d in self.site.derived))
 
     def set_related(self, items: list[dict]) -> list[tuple]:
         """Make ``items`` the related articles; returns the other paths that changed with them
         (the site's files carry a score whenever they list related articles)."""
         set_related(self.fields, items)
-        if items and "score" not in self.fields:
+        if items and "score" not in self.fields and self.entry.schema.field("score") is not None:
             self.fields["score"] = -1.0
             return [("score",)]
         return []
 
-    def apply_fix(self, fix: dict) -> None:
-        """Apply a problem's fix (a field patch) to the fields being edited."""
+    def apply_patch(self, patch: dict) -> None:
+        """Apply a field patch (a problem's fix, a merge's result) to the fields being edited,
+        each value in its field's type, related articles numbered again after a removal."""
         from .fixes import apply_patch
 
-        self.fields = apply_patch(self.fields, fix, self.entry.schema)
+        self.fields = apply_patch(self.fields, patch, self.entry.schema)
 
-    def derived(self) -> dict:
-        title = str(self.fields.get("title") or "")
-        subject = str(self.fields.get("subject") or "")
-        return slugs.derived(title, subject, self.slug_rule)
+    apply_fix = apply_patch
+
+    def recover_from(self, fields: dict, body: str, is_new: bool = False) -> None:
+        """Show recovered edits (unsaved) over what is on disk; a new entry never saved has
+        nothing saved to compare with."""
+        self.fields = unshare(fields)
+        self.body = body
+        if is_new:
+            self.is_new = True
+            self.locked = False
+            self.saved_fields = {}
+
+    def ambiguities(self) -> dict[str, list]:
+        """The ambiguous ``\\n`` spots of the codec fields as they would be stored now (one
+        policy: each field's own line-break convention, as the checks and the editor see it)."""
+        from . import codec
+
+        out = {}
+        for key, conv in self.entry.conventions.items():
+            value = self.fields.get(key)
+            if isinstance(value, str):
+                spots = codec.ambiguities(codec.encode(value, conv), conv)
+                if spots:
+                    out[key] = spots
+        return out
+
+    def problems(self, context: Any, rel: str) -> list:
+        """The entry's problems as it is now (saved or not), against ``context`` (the
+        collection's ``checks.Context``, or a lone one); ``rel`` is where it is, or would be."""
+        from .checks import Draft, check_record
+        from .errors import QtEditorError
+        from .yaml import json_safe
+
+        try:
+            data = json_safe(self.entry.encode(self.fields))
+        except QtEditorError:  # text that cannot be stored as it stands: the save says why
+            return []
+        return check_record(Draft(rel, data), context)
+
+    def merge_from_disk(self, theirs: Entry) -> list:
+        """Follow a version written by someone else: shown as it is when there are no edits
+        here, else the edits merged onto it field by field (the answer line by line). Returns
+        the conflicts (fields both changed differently; ours kept until chosen)."""
+        if not self.dirty:
+            self.reload(theirs)
+            return []
+        from .merge import merge_fields
+
+        merged, conflicts = merge_fields(self.entry.fields(), self.fields, theirs.fields())
+        self.reload(theirs, merged)
+        return conflicts
+
+    @classmethod
+    def recovered(cls, entry: Entry, slug_rule: str = slugs.COLLECTION,
+                  collection: Path | None = None) -> EditSession:
+        """Journaled edits of an entry whose file is gone (or never was): a new, unsaved entry."""
+        fresh = Entry(None, entry.raw, entry.doc, entry.parsed, entry.schema)
+        session = cls(fresh, True, slug_rule, collection)
+        session.saved_fields = {}
+        return session
+
+    def derived(self) -> dict[str, str]:
+        """The derived fields' values (dotted key -> value) as the schema's templates give them."""
+        return self.site.derive(self.fields)
 
     def apply_derivations(self) -> list[tuple]:
-        """Make file_name, url and seo.title follow title and subject — unless locked."""
+        """Make the derived fields follow their sources — unless the permalink is locked."""
         if self.locked:
             return []
         changed = []
-        d = self.derived()
-        for key in ("file_name", "url"):
-            if self.fields.get(key) != d[key]:
-                self.fields[key] = d[key]
-                changed.append((key,))
-        seo = self.fields.setdefault("seo", {})
-        if isinstance(seo, dict) and seo.get("title") != d["seo"]["title"]:
-            seo["title"] = d["seo"]["title"]
-            changed.append(("seo", "title"))
+        for key, value in self.derived().items():
+            path = tuple(key.split("."))
+            if self.get(path) != value:
+                self._put(path, value)
+                changed.append(path)
         return changed
 
     def regeneration(self) -> dict:
-        """What "Regenerate from title" would change: old and new file name, url, seo title."""
-        d = self.derived()
-        return {
-            "file_name": (self.fields.get("file_name"), d["file_name"]),
-            "url": (self.fields.get("url"), d["url"]),
-            "seo.title": (self.get("seo.title"), d["seo"]["title"]),
-        }
+        """What "Regenerate from title" would change: each derived field's old and new value."""
+        return {key: (self.get(key), value) for key, value in self.derived().items()}
 
     def regenerate(self) -> list[tuple]:
         was = self.locked
@@ -160,14 +265,18 @@ class EditSession:
 
     # ------------------------------------------------------------------ saving
     def default_path(self) -> Path | None:
-        """Where a new entry goes in its collection: <collection>/<subject-slug>/<file_name>."""
-        if self.collection is None or not self.fields.get("file_name"):
+        """Where a new entry goes in its collection (the schema's path layout)."""
+        if self.collection is None:
             return None
-        subject = slugs.subject_slug(str(self.fields.get("subject") or "")) or "unsorted"
-        name = str(self.fields["file_name"])
-        if not re.fullmatch(r"[^/\\]+\.md", name):
+        rel = self.site.path_for(self.fields)
+        if rel is None:
+            name = self.fields.get(self.site.name_field or "file_name")
+            if not isinstance(name, str) or not name:
+                return None
+            rel = f"unsorted/{name}"
+        if not re.fullmatch(r"(?:[^/\\]+/)*[^/\\]+\.md", rel) or ".." in rel.split("/"):
             return None
-        return self.collection / subject / name
+        return self.collection / rel
 
     def render(self) -> bytes | None:
         rendered = self.entry.render(self.fields, self.body)

@@ -1,4 +1,4 @@
-"""Slug rules and the fields derived from title and subject.
+"""Slug rules (the site's conventions that use them are in ``site.py``, from the schema).
 
 Two rules: the collection's (characters outside a-z0-9 deleted, spaces to hyphens — how every
 real ``file_name`` was made) and python-slugify's default. A collection's rule is inferred
@@ -66,24 +66,3 @@ def infer_rule(pairs: Iterable[tuple[str, str]]) -> str:
         if python_slug(title) == stem:
             hits[SLUGIFY] += 1
     return SLUGIFY if hits[SLUGIFY] > hits[COLLECTION] else COLLECTION
-
-
-def file_name(title: str, rule: str = COLLECTION) -> str:
-    return slug(title, rule) + ".md"
-
-
-def url(subject: str, title: str, rule: str = COLLECTION) -> str:
-    return f"/learn/{subject_slug(subject)}/questions/{slug(title, rule)}"
-
-
-def seo_title(subject: str) -> str:
-    return f"QuickTakes | {subject}"
-
-
-def derived(title: str, subject: str, rule: str = COLLECTION) -> dict:
-    """The derived fields of an entry, as a patch: file_name, url, seo.title."""
-    return {
-        "file_name": file_name(title, rule),
-        "url": url(subject, title, rule),
-        "seo": {"title": seo_title(subject)},
-    }

@@ -422,3 +422,19 @@ def update(path: str, compute: Callable[[bytes | None], bytes | None], *, force:
             return None
         _write_locked(target, new, path, force, durable)
         return new
+
+
+def remove(path: str, expected: bytes | None = None) -> None:
+    """Remove a file under its lock — only if it still holds ``expected`` (when given): a file
+    changed since it was read is kept (``ConflictError``)."""
+    with locked(path) as target:
+        current = read_current(target, path)
+        if current is None:
+            return
+        if expected is not None and current != expected:
+            raise ConflictError("the file was changed since it was read; it was not removed", path)
+        try:
+            os.unlink(target)
+        except OSError as exc:
+            raise SaveError(f"cannot remove the file: {_reason(exc)}", path) from None
+        _fsync_folder(os.path.dirname(target) or ".")

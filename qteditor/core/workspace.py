@@ -181,6 +181,74 @@ class Workspace:
         return plan_assignments(files, assignments, self.shown_path,
                                 "Set " + ", ".join(a.split("=", 1)[0] for a in assignments))
 
+    def site(self):
+        from .site import site_for
+
+        return site_for(self.schema, self.slug_rule)
+
+    def plan_rename(self, path: str | Path, fields: dict):
+        """Where an entry goes for its edited fields, who links to it, and the files a rename
+        writes (``rename.py``): ``None`` when it neither moves nor has links to update."""
+        from . import rename
+
+        if self.root is None:
+            return None
+        rp = rename.plan(self.root, Path(path), fields, self.records(), self.site())
+        if not rp.moves and not rp.inbound:
+            return None
+        rename.prepare(rp, fields, self.shown_path)
+        return rp
+
+    def apply_rename(self, rp, force: bool = False) -> list[Path]:
+        from . import rename
+
+        written = rename.apply(rp, force=force)
+        self._records = None
+        return written
+
+    def refresh_related(self, fields: dict, context: Context | None = None) -> tuple[dict, int]:
+        """The related articles' snapshots (id, title, subject) brought up to date from the
+        entries they point at; returns the new fields and how many values changed."""
+        from .related import related_items, set_related
+        from .yaml import unshare
+
+        ctx = context or self.context()
+        out = unshare(fields)
+        items = [dict(v) for _k, v in related_items(out)]
+        changed = 0
+        for item in items:
+            target = ctx.target(item.get("url"))
+            if target is None:
+                continue
+            for key in ("id", "title", "subject"):
+                value = target.fields.get(key)
+                if key in item and value not in (None, "") and item[key] != value:
+                    item[key] = value
+                    changed += 1
+        if changed:
+            set_related(out, items)
+        return out, changed
+
+    def near_duplicates(self, title: str, exclude: str | None = None,
+                        threshold: float = 0.6) -> list[tuple[str, str]]:
+        """(path, title) of entries whose question is nearly this one (most of their words in
+        common), best first: the notice a new entry gets."""
+        import re
+
+        words = set(re.findall(r"[a-z0-9]+", title.lower()))
+        if len(words) < 3 or self.root is None:
+            return []
+        by_path = {r.path: r for r in self.records()}
+        out = []
+        for path in self.index().similar(title, limit=5):
+            if path == exclude or path not in by_path:
+                continue
+            other = str(by_path[path].fields.get("title") or "")
+            theirs = set(re.findall(r"[a-z0-9]+", other.lower()))
+            if theirs and len(words & theirs) / len(words | theirs) >= threshold:
+                out.append((path, other))
+        return out
+
     def shown_path(self, path: str | Path) -> str:
         """A file's path as the user sees it: relative to the collection, with its folder."""
         rel = self.rel(path)

@@ -260,8 +260,8 @@ class FindBar(QWidget):
         self.replace_edit.setMinimumWidth(100)
         self.replace_button = self._tool("Replace this match and find the next one (Enter)",
                                          self.replace, text="Replace", raised=False)
-        self.replace_all_button = self._tool("Replace every match (one undo step)",
-                                             self.replace_all, text="Replace all", raised=False)
+        self.replace_all_button = self._tool("Replace all: every match (one undo step)",
+                                             self.replace_all, text="All", raised=False)
         # two rows on a grid: the find and replace fields share their left and right edges
         grid = QGridLayout(self)
         grid.setContentsMargins(6, 4, 6, 4)

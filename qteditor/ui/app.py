@@ -65,7 +65,9 @@ def first_target(path: str | None, settings: Settings) -> Path:
     return sample_collection()
 
 
-def run(path: str | None = None) -> int:
+def run(path: str | None = None, exit_process: bool = False) -> int:
+    """Show the window and run until it closes. With ``exit_process`` (the ``qteditor``
+    command) the process then ends at once (``finish``)."""
     app = make_app()
     settings = Settings()
     speller = Speller(start=False)
@@ -76,4 +78,50 @@ def run(path: str | None = None) -> int:
     QTimer.singleShot(200, speller.start)
     QTimer.singleShot(400, window.offer_recovery)  # edits journaled before a crash
     QTimer.singleShot(0, lambda: threading.Thread(target=warm_up, daemon=True).start())
-    return app.exec()
+    code = app.exec()
+    return finish(app, window, settings, code, exit_process)
+
+
+def finish(app: QApplication, window: MainWindow, settings: Settings, code: int,
+           exit_process: bool) -> int:
+    """After the event loop: stop the background work and, with ``exit_process``, end the
+    process now rather than after the index's workers (seconds, while a collection is being
+    read) and the interpreter's teardown of every module and Qt object (a quarter second).
+
+    Nothing is lost: saves run on the window's thread, so they are done (the window's
+    closeEvent saved, discarded or journaled the edits); a window still open (the session
+    ended without closing it) journals its edits now; the settings are written; every thread
+    that is not a daemon (one that may write) is waited for, as at any exit; Qt's exit runs
+    (the clipboard goes to the clipboard manager) and so do the ``atexit`` functions.
+    What is dropped is only work for the window: renders, searches, files being indexed
+    (the index is a cache and keeps what it committed)."""
+    if window.isVisible():
+        window.write_journal()
+    window.collection_panel.shutdown()
+    window.preview.shutdown()
+    settings.store.sync()
+    if not exit_process:
+        return code
+    if "qteditor.core.collection" in sys.modules:  # an index was opened: none starts now
+        sys.modules["qteditor.core.collection"].stop_workers(quitting=True)
+    import atexit
+    import os
+
+    wait = getattr(threading, "_shutdown", None)  # what the interpreter's exit runs first
+    if wait is None:
+        return code
+    wait()  # the executors' idle threads are woken, then every thread that is not a daemon ends
+    shutdown = getattr(app, "shutdown", None)  # PySide6 6.x: QApplication's destructor now
+    if shutdown is not None:
+        shutdown()
+    else:
+        import shiboken6
+
+        shiboken6.delete(app)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    os._exit(code)

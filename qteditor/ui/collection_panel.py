@@ -59,6 +59,7 @@ class EntryModel(QAbstractTableModel):
         self.visible: list[int] = []
         self._counts: list[int] = []
         self._keys: list[list] = []
+        self._order: list[int] = []  # every row, sorted: the filters keep its order
         self.sort_column = 0
         self.sort_order = Qt.SortOrder.AscendingOrder
 
@@ -71,44 +72,67 @@ class EntryModel(QAbstractTableModel):
         self._recount()
         self._keys = [[(r[1] or r[0]).lower() for r in rows], [r[2].lower() for r in rows],
                       [r[3] for r in rows], [r[4] if r[4] is not None else -10**18 for r in rows]]
-        self.visible = list(range(len(rows)))
-        self._sort()
+        self._order = list(range(len(rows)))
+        self._sort_order()
+        self.visible = list(self._order)
         self.endResetModel()
 
     def set_problems(self, problems: dict[str, list], severities: tuple[str, ...]) -> None:
         self.problems = problems
         self.severities = severities
         self._recount()
+        if self.sort_column == 4:  # the order follows the counts
+            self.layoutAboutToBeChanged.emit()
+            self._sort_order()
+            self._sort()
+            self.layoutChanged.emit()
         if self.visible:
             self.dataChanged.emit(self.index(0, 4), self.index(len(self.visible) - 1, 4))
 
     def _recount(self) -> None:
         wanted = set(self.severities)
-        self._counts = [sum(1 for p in self.problems.get(r[0], ()) if p.severity in wanted)
+        get = self.problems.get
+        self._counts = [sum(p.severity in wanted for p in ps) if (ps := get(r[0])) else 0
                         for r in self.rows]
 
     def count(self, row: int) -> int:
         return self._counts[row] if row < len(self._counts) else 0
 
     def show_only(self, accept) -> None:
-        """Show the rows ``accept(index)`` takes (None: all), in the current order."""
+        """Show the rows ``accept(index)`` takes (None: all), in the current order: a filter
+        of the rows kept sorted, so clearing a search sorts nothing."""
         self.beginResetModel()
-        self.visible = [i for i in range(len(self.rows)) if accept is None or accept(i)]
-        self._sort()
+        order = getattr(self, "_order", None)
+        if order is None or len(order) != len(self.rows):
+            self._order = list(range(len(self.rows)))
+            self._sort_order()
+        self.visible = (list(self._order) if accept is None
+                        else [i for i in self._order if accept(i)])
         self.endResetModel()
 
-    def _sort(self) -> None:
+    def _key(self):
         col = self.sort_column
-        key = self._counts if col == 4 else (self._keys[col] if col < len(self._keys) else None)
+        return self._counts if col == 4 else (self._keys[col] if col < len(self._keys) else None)
+
+    def _sort_rows(self, rows: list[int]) -> None:
+        key = self._key()
         if key is None:
             return
         paths = [r[0] for r in self.rows]
-        self.visible.sort(key=lambda i: (key[i], paths[i]),
-                          reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+        rows.sort(key=lambda i: (key[i], paths[i]),
+                  reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+
+    def _sort_order(self) -> None:
+        """Every row in the current order (what the filters pick from)."""
+        self._sort_rows(self._order)
+
+    def _sort(self) -> None:
+        self._sort_rows(self.visible)
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:  # Qt override
         self.layoutAboutToBeChanged.emit()
         self.sort_column, self.sort_order = column, order
+        self._sort_order()
         self._sort()
         self.layoutChanged.emit()
 
@@ -129,8 +153,12 @@ class EntryModel(QAbstractTableModel):
         return len(COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:  # the problem count's column is narrow
+            return "⚠" if COLUMNS[section] == "Problems" else COLUMNS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "Problems (errors and warnings)" if COLUMNS[section] == "Problems" else None
         return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[override]
@@ -212,8 +240,16 @@ class CollectionPanel(QWidget):
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3, 4):
-            head.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # widths from the font, not ResizeToContents: that asks data() of every one of 36,000
+        # rows each time the table is shown or laid out (seconds on the GUI thread)
+        metrics = self.fontMetrics()
+        for col, sample in ((2, "0000-00-00"), (3, "-000000"), (4, "999")):
+            head.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            head.resizeSection(col, metrics.horizontalAdvance(sample) + 16)
+        # the subject tells four "Compare Babylonian and G…" rows apart: shown by default, at
+        # a width that leaves the title room (the user can drag it wider)
+        head.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        head.resizeSection(1, self.fontMetrics().horizontalAdvance("Computer S…") + 10)
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.progress.hide()
@@ -263,12 +299,15 @@ class CollectionPanel(QWidget):
         self._signals.searched.connect(self._searched, queued)
         self._show_empty(True)
 
+    SUBJECT_FROM = 260  # panel widths from which the subject and date columns show
+    DATE_FROM = 330
+
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        width = self.width()  # narrow panel: title and problems; wider: every column
-        self.table.setColumnHidden(1, width < 420)
-        self.table.setColumnHidden(2, width < 520)
-        self.table.setColumnHidden(3, width < 600)
+        width = self.width()  # narrow panel: title, subject, date, problems; wider: the id too
+        self.table.setColumnHidden(1, width < self.SUBJECT_FROM)
+        self.table.setColumnHidden(2, width < self.DATE_FROM)
+        self.table.setColumnHidden(3, width < 560)
 
     @property
     def collection(self) -> Collection | None:
@@ -345,10 +384,10 @@ class CollectionPanel(QWidget):
         try:
             ws.refresh(progress)
             rows = ws.index().rows()
-            if not emit(signals.rows, generation, rows):
+            slug_rule = ws.slug_rule  # inferred from the files before any check runs
+            if not emit(signals.rows, generation, (rows, slug_rule)):
                 return
             records = ws.records()
-            slug_rule = ws.slug_rule  # inferred before any check runs
             ctx = ws.context()
             problems: dict[str, list] = {}
             for p in ws.check(context=ctx):
@@ -376,12 +415,16 @@ class CollectionPanel(QWidget):
         """Files added, removed or changed outside the app refresh the index (by their stamp)."""
         if self.watcher.directories():
             self.watcher.removePaths(self.watcher.directories())
-        folders = {str(self.root)} | {str(self.root / Path(r[0]).parent) for r in self.model.rows}  # type: ignore[operator]
+        # string work on the relative paths (36,000 Path objects took seconds on the GUI thread)
+        parents = {r[0].rpartition("/")[0] for r in self.model.rows}
+        root = str(self.root)
+        folders = {root} | {f"{root}/{p}" if p else root for p in parents}
         self.watcher.addPaths(sorted(folders)[:2000])
 
-    def _rows_ready(self, generation: int, rows: list) -> None:
+    def _rows_ready(self, generation: int, result) -> None:
         if generation != self._generation:
             return
+        rows, self.slug_rule = result
         first = self.loading and not self.model.rows
         self.model.set_rows(rows)
         self._fill_subjects(rows)
@@ -430,14 +473,15 @@ class CollectionPanel(QWidget):
 
         from ..core.slugs import subject_slug
 
+        per_spelling = Counter(r[2] for r in rows if r[2])  # a few dozen spellings
+        slug_of = {name: subject_slug(name) for name in per_spelling}
         spellings: dict[str, Counter] = {}
-        for r in rows:
-            if r[2]:
-                spellings.setdefault(subject_slug(r[2]), Counter())[r[2]] += 1
+        for name, n in per_spelling.items():
+            spellings.setdefault(slug_of[name], Counter())[name] += n
         names = {slug: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
                  for slug, c in spellings.items()}
         self.subjects = sorted(names.values(), key=str.lower)
-        self._row_folders = [subject_slug(r[2]) if r[2] else "" for r in rows]
+        self._row_folders = [slug_of[r[2]] if r[2] else "" for r in rows]
         _refill(self.subject_filter, [("All subjects", "")] +
                 [(names[s], s) for s in sorted(names, key=lambda s: names[s].lower())])
 
@@ -582,6 +626,20 @@ class CollectionPanel(QWidget):
         the refresh reads only the files whose stamp changed."""
         if self.root is not None:
             self._rescan.start()
+
+    def shutdown(self) -> None:
+        """The window is closing: nothing more starts, queued searches are dropped and the
+        index's worker processes stop, so that the process can end at once (the index keeps
+        what it committed; a refresh cut short is read again next time). Idempotent."""
+        for timer in (self._poll, self._rescan, self._search_timer):
+            timer.stop()
+        self._generation += 1  # what is still on its way is not shown
+        self._search_generation += 1
+        self._search_pool.shutdown(wait=False, cancel_futures=True)
+        if self.workspace is not None:  # (the index's module is loaded only with a folder)
+            from ..core.collection import stop_workers
+
+            stop_workers()
 
 
 def _refill(combo: QComboBox, items: list[tuple[str, Any]]) -> None:

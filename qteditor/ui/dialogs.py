@@ -5,17 +5,27 @@ from __future__ import annotations
 import difflib
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFontDatabase, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtGui import (
+    QColor,
+    QFontDatabase,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QGridLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
+
+from .fit import fit_screen
+
+__all__ = ["fit_screen"]  # dialogs keep their size helper at hand
 
 
 def unified_diff(old: bytes, new: bytes, name: str) -> str:
@@ -80,7 +90,7 @@ class ReviewChangesDialog(QDialog):
     def __init__(self, old: bytes, new: bytes | None, name: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(f"Review changes — {name}")
-        self.resize(900, 560)
+        fit_screen(self, 900, 560)
         diff = unified_diff(old, new, name) if new is not None else ""
         self.diff = diff
         text = diff_view(diff or "No changes: saving would write nothing.")
@@ -105,21 +115,30 @@ class RegenerateDialog(QDialog):
         grid = header_grid("Field", "Now", "After")
         for r, (key, (old, new)) in enumerate(plan.items(), start=1):
             grid.addWidget(QLabel(key), r, 0)
-            before, after = QLabel(str(old or "—")), QLabel(str(new))
-            for w in (before, after):
-                w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            if old != new:
-                after.setStyleSheet("color: #1a7f37; font-weight: bold;")
-            grid.addWidget(before, r, 1)
-            grid.addWidget(after, r, 2)
+            for col, value in ((1, old or "—"), (2, new)):
+                # a line that scrolls, not a label as wide as the longest URL
+                shown = QLineEdit(str(value))
+                shown.setReadOnly(True)
+                shown.setFrame(False)
+                shown.setCursorPosition(0)
+                shown.setMinimumWidth(160)
+                shown.setToolTip(str(value))
+                if col == 2 and old != new:
+                    shown.setStyleSheet("color: #1a7f37; font-weight: bold; background: transparent;")
+                else:
+                    shown.setStyleSheet("background: transparent;")
+                grid.addWidget(shown, r, col)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 1)
         note = QLabel("A published URL is a permalink: links to the old URL break unless the site "
                       "redirects it. The file is renamed when you save under the new name.")
         note.setWordWrap(True)
-        buttons, _ = accept_buttons(self, "Regenerate")
+        buttons, self.regenerate_button = accept_buttons(self, "Regenerate")
         lay = QVBoxLayout(self)
         lay.addLayout(grid)
         lay.addWidget(note)
         lay.addWidget(buttons)
+        fit_screen(self, 900, self.sizeHint().height())
 
 
 def show_error(parent: QWidget | None, title: str, error: Exception) -> None:
@@ -141,7 +160,7 @@ class RecoveryDialog(QDialog):
         name = Path(item.path).name if item.path else "a new entry (never saved)"
         when = dt.datetime.fromtimestamp(item.written).strftime("%Y-%m-%d %H:%M:%S")
         self.setWindowTitle("Recover unsaved edits")
-        self.resize(860, 520)
+        fit_screen(self, 860, 520)
         label = QLabel(f"qteditor ended before <b>{name}</b> was saved. "
                        f"Edits journaled at {when}; your changes, put onto the file as it is "
                        "on disk now:")
@@ -186,6 +205,8 @@ class ConflictDialog(QDialog):
             grid.addWidget(QLabel(".".join(map(str, c.path))), r, 0)
             for col, value in ((1, c.ours), (2, c.theirs)):
                 shown = QLabel(_short(value))
+                shown.setWordWrap(True)  # long values wrap; the dialog stays on screen
+                shown.setMinimumWidth(120)
                 shown.setToolTip(str(value))
                 shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 grid.addWidget(shown, r, col)
@@ -202,6 +223,9 @@ class ConflictDialog(QDialog):
         lay.addWidget(note)
         lay.addLayout(grid)
         lay.addWidget(buttons)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 1)
+        fit_screen(self, 900, self.sizeHint().height())
 
     def choices(self) -> list[bool]:
         self.exec()
@@ -210,7 +234,7 @@ class ConflictDialog(QDialog):
 
 def _short(value) -> str:
     text = str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
+    return text if len(text) <= 160 else text[:157] + "…"
 
 
 class PickerDialog(QDialog):
@@ -222,7 +246,7 @@ class PickerDialog(QDialog):
         from PySide6.QtWidgets import QLineEdit, QListWidget
 
         self.setWindowTitle("Pick a related article")
-        self.resize(640, 480)
+        fit_screen(self, 640, 480)
         self.collection, self.by_path, self.exclude = collection, by_path, exclude
         self.search = QLineEdit(placeholderText="Search the collection")
         self.search.setClearButtonEnabled(True)
@@ -277,7 +301,7 @@ class BatchDialog(QDialog):
     def __init__(self, title: str, changes: list, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(900, 560)
+        fit_screen(self, 900, 560)
         diffs = "".join(c.diff() for c in changes)
         errors = [str(c.error) for c in changes if c.error is not None]
         count = sum(c.new is not None for c in changes)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -38,7 +37,9 @@ from PySide6.QtWidgets import (
 from ..core.patch import coerce
 from ..core.related import related_items
 from ..core.schema import Field, Schema
-from ..core.session import LINKED_TITLES, EditSession
+from ..core.session import EditSession
+from ..core.site import site_for
+from ..core.validate import check_field
 from .icons import icon
 from .keywords import KeywordsEdit
 
@@ -215,6 +216,14 @@ class FormPanel(QScrollArea):
     def __init__(self, schema: Schema, parent: QWidget | None = None):
         super().__init__(parent)
         self.schema = schema
+        site = site_for(schema)
+        self.linked = site.linked  # fields that follow the first one unless edited apart
+        # the permalink: the derived fields that name the file (locked in an existing entry)
+        self.permalink = tuple(d.key for d in site.derived if site.stem_expr and
+                               "{" + site.stem_expr + "}" in d.template)
+        self.link_box: QCheckBox | None = None
+        self.lock_button: QToolButton | None = None
+        self.related: RelatedEditor | None = None  # when the schema has related articles
         self.session: EditSession | None = None
         self.rows: dict[tuple, _Row] = {}
         self.setWidgetResizable(True)
@@ -271,14 +280,18 @@ class FormPanel(QScrollArea):
                 form.addRow(self.related)
                 continue
             self._add_row(form, f)
-            if f.key == "title":
-                self.link_box = QCheckBox("Edit article title and question separately")
-                self.link_box.setToolTip("title, article_title and question are equal in every "
-                                         "real entry; they follow the title unless you edit them apart")
+            if self.linked and f.key == self.linked[0]:
+                others = [self.schema.field(k) for k in self.linked[1:]]
+                names = " and ".join(o.label.lower() if o else k
+                                     for o, k in zip(others, self.linked[1:], strict=True))
+                self.link_box = QCheckBox(f"Edit {names} separately")
+                self.link_box.setToolTip(f"{', '.join(self.linked)} are kept equal; they follow "
+                                         f"the {f.label.lower()} unless you edit them apart")
                 self.link_box.toggled.connect(lambda on: self.titlesLinkToggled.emit(not on))
                 self.link_box.toggled.connect(self._show_linked_rows)
                 form.addRow("", self.link_box)
-        slugs = self.forms.get("slugs")
+        slugs = self.forms.get(self.schema.field(self.permalink[0]).group) \
+            if self.permalink and self.schema.field(self.permalink[0]) else None
         if slugs is not None:
             bar = QHBoxLayout()
             self.lock_button = QToolButton()
@@ -474,13 +487,16 @@ class FormPanel(QScrollArea):
                 blockers = _quiet(row.widget)
                 row.write(session.get(path))
                 del blockers
-        with QSignalBlocker(self.link_box):
-            self.link_box.setChecked(not session.titles_linked)
-        self._show_linked_rows(not session.titles_linked)
-        with QSignalBlocker(self.lock_button):
-            self.lock_button.setChecked(session.locked)
-        self._lock_changed(session.locked, emit=False)
-        self.related.set_items([dict(v) for _k, v in related_items(session.fields)])
+        if self.link_box is not None:
+            with QSignalBlocker(self.link_box):
+                self.link_box.setChecked(not session.titles_linked)
+            self._show_linked_rows(not session.titles_linked)
+        if self.lock_button is not None:
+            with QSignalBlocker(self.lock_button):
+                self.lock_button.setChecked(session.locked)
+            self._lock_changed(session.locked, emit=False)
+        if self.related is not None:
+            self.related.set_items([dict(v) for _k, v in related_items(session.fields)])
         self._load_other(session)
         self.validate()
         if another:  # another entry, or a new one, starts at the top (the title in view)
@@ -493,7 +509,7 @@ class FormPanel(QScrollArea):
             row = self.rows.get(tuple(path))
             if row is None or self.session is None:
                 continue
-            if row.widget.hasFocus() and tuple(path) not in (("file_name",), ("url",)):
+            if row.widget.hasFocus() and ".".join(path) not in self.permalink:
                 continue
             with QSignalBlocker(row.widget):
                 blockers = _quiet(row.widget)
@@ -502,6 +518,8 @@ class FormPanel(QScrollArea):
             self.validate(tuple(path))
 
     def set_subjects(self, subjects: list[str]) -> None:
+        if getattr(self, "subject_box", None) is None:
+            return  # a schema without a subject
         current = self.subject_box.currentText()
         with QSignalBlocker(self.subject_box):
             self.subject_box.clear()
@@ -509,20 +527,22 @@ class FormPanel(QScrollArea):
             self.subject_box.setEditText(current)
 
     def _show_linked_rows(self, separate: bool) -> None:
-        for key in LINKED_TITLES[1:]:
+        for key in self.linked[1:]:
             row = self.rows.get((key,))
             if row is not None:
                 row.label.setVisible(separate)
                 row.holder.setVisible(separate)
 
     def _lock_changed(self, locked: bool, emit: bool = True) -> None:
+        if self.lock_button is None:
+            return
         self.lock_button.setIcon(icon("lock" if locked else "unlock"))
         self.lock_button.setText("Locked" if locked else "Follows title")
         self.lock_button.setToolTip(
             "Locked: a published URL is a permalink; file name and URL stay as they are"
             if locked else "Unlocked: file name, URL and SEO title follow the title and subject")
-        for key in ("file_name", "url"):
-            row = self.rows.get((key,))
+        for key in self.permalink:
+            row = self.rows.get(tuple(key.split(".")))
             if row is not None:
                 row.widget.setReadOnly(locked)
         if emit:
@@ -569,32 +589,27 @@ class FormPanel(QScrollArea):
 
     # ------------------------------------------------------------------ validation
     def validate(self, only: tuple | None = None) -> dict[tuple, str]:
-        """Warnings from the schema (required, lengths, pattern). They never block saving."""
+        """Warnings from the schema (required, lengths, pattern) — the core's own check, the one
+        ``qteditor check`` reports (``validate.check_field``). They never block saving."""
         problems: dict[tuple, str] = {}
         if self.session is None:
             return problems
         for path, row in self.rows.items():
             if only is not None and path != only:
                 continue
-            f = row.field
-            value = self.session.get(path)
-            text = "" if value is None else str(value)
-            message = ""
-            if f.required and not text.strip():
-                message = f"{f.label} is required."
-            elif f.pattern and text and not re.fullmatch(f.pattern, text):
-                message = "Not the expected form (lower-case letters, digits and hyphens)."
-            elif f.recommended_min and f.recommended_max and text and not (
-                    f.recommended_min <= len(text) <= f.recommended_max):
-                message = (f"{len(text)} characters; search engines show "
-                           f"{f.recommended_min}–{f.recommended_max}.")
-            elif f.max_length and len(text) > f.max_length:
-                message = f"Longer than {f.max_length} characters."
+            finding = check_field(row.field, self.session.get(path))
+            message = finding.hint if finding is not None else ""
             row.hint.setText(message)
             row.hint.setVisible(bool(message))
             if message:
                 problems[path] = message
         return problems
+
+    def first_widget(self) -> QWidget | None:
+        """The first field's widget (where a new entry's typing starts)."""
+        for row in self.rows.values():
+            return row.widget
+        return None
 
     def widget_for(self, path: tuple) -> QWidget | None:
         row = self.rows.get(tuple(path))

@@ -3,31 +3,23 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QFileSystemWatcher, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QColor, QFont, QKeySequence, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QSplitter,
     QStackedWidget,
-    QTextEdit,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from .. import __version__
 from ..core import slugs, storage
 from ..core.entry import Entry
 from ..core.errors import QtEditorError
@@ -38,11 +30,15 @@ from ..core.schema import Schema, default_schema
 from ..core.session import EditSession, next_free_id
 from ..core.spelling import Speller
 from ..core.storage import ConflictError, ReadOnlyError
+from .actions import browser_menu, fill_recent, make_actions, make_menus
 from .answer_editor import AnswerEditor
 from .collection_panel import CollectionPanel
+from .error_view import ErrorView
 from .form import FormPanel
-from .icons import action, app_icon
+from .icons import app_icon
+from .inline_note import InlineNote
 from .preview import PreviewPane
+from .problems_panel import ProblemsPanel
 from .settings import Settings
 
 
@@ -90,68 +86,9 @@ class ProportionalSplitter(QSplitter):
             self.setSizes([round(total * p) for p in self.proportions])
 
 
-class ErrorView(QWidget):
-    """A file that cannot be read as an entry: the message, and its text with the bad line.
-    The text can be corrected here; it is saved only once it reads as an entry."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.path: Path | None = None
-        self.raw = b""
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message.setStyleSheet("color: #cf222e; font-weight: bold; padding: 8px;")
-        self.text = QPlainTextEdit()
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.save_button = QPushButton("Save corrected text")
-        self.save_button.setToolTip("Written only if the text reads as an entry")
-        bar = QHBoxLayout()
-        bar.addStretch(1)
-        bar.addWidget(self.save_button)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.message)
-        lay.addWidget(self.text, 1)
-        lay.addLayout(bar)
-
-    def show_error(self, error: QtEditorError, raw: bytes, path: Path | None = None) -> None:
-        self.path = path
-        self.raw = raw  # what was read: the corrected text is saved only over these bytes
-        self.message.setText(f"This file cannot be opened as an entry; nothing has been written "
-                             f"to it. Correct the text below and save it.\n{error}")
-        try:
-            text = raw.decode("utf-8")
-            self.text.setReadOnly(False)
-            self.save_button.setEnabled(True)
-        except UnicodeDecodeError:
-            text = raw.decode("utf-8", "replace")
-            self.text.setReadOnly(True)  # not text: nothing here may be written back
-            self.save_button.setEnabled(False)
-        if "\x00" in text:
-            self.text.setReadOnly(True)
-            self.save_button.setEnabled(False)
-            text = text.replace("\x00", "\u2400")
-        self.text.setPlainText(text)
-        self.mark(error)
-
-    def mark(self, error: QtEditorError) -> None:
-        block = self.text.document().findBlockByNumber(max(0, error.line - 1))
-        cur = QTextCursor(block)
-        cur.movePosition(QTextCursor.MoveOperation.Right, n=max(0, min(error.column - 1,
-                                                                       block.length() - 1)))
-        sel = QTextEdit.ExtraSelection()
-        fmt = QTextCharFormat()
-        fmt.setBackground(QColor(255, 230, 0, 110))
-        fmt.setProperty(QTextCharFormat.Property.FullWidthSelection, True)
-        sel.format = fmt
-        sel.cursor = QTextCursor(block)
-        self.text.setExtraSelections([sel])
-        self.text.setTextCursor(cur)
-        self.text.centerCursor()
-
-
 class MainWindow(QMainWindow):
     PAINT_FALLBACK_MS = 250  # deferred work runs by then even if the window never paints
+    BROWSER_WIDTH = 350  # the browser's width once a folder is open (title, subject, date)
 
     def __init__(self, settings: Settings | None = None, schema: Schema | None = None,
                  speller: Speller | None = None, journal: Journal | None = None,
@@ -181,8 +118,9 @@ class MainWindow(QMainWindow):
         self.ambiguity_label.setStyleSheet("color: #9a6700; font-size: 9pt;")
         self.ambiguity_label.setWordWrap(True)  # never widens the pane
         self.ambiguity_label.hide()
-        self.splitter = ProportionalSplitter([0.36, 0.32, 0.32])
-        self.splitter.addWidget(_pane("Fields", self.form))
+        self.splitter = ProportionalSplitter([0.38, 0.31, 0.31])
+        self.similar_note = InlineNote("Open it")
+        self.splitter.addWidget(_pane("Fields", self.form, self.similar_note))
         self.splitter.addWidget(_pane("Answer", self.editor, self.ambiguity_label))
         self.splitter.addWidget(_pane("Preview", self.preview))
         self.splitter.setChildrenCollapsible(False)
@@ -195,38 +133,48 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         for w in (self.empty, self.splitter, self.error_view):
             self.stack.addWidget(w)
-        self.setCentralWidget(self.stack)
+        self.notice = QLabel()  # one line above the panes: this file's state
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("background: #fff8c5; color: #3b2300; padding: 4px 10px;")
+        self.notice.setTextFormat(Qt.TextFormat.RichText)
+        self.notice.hide()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.notice)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
         self.collection_panel = CollectionPanel()
         self.collection_dock = self._dock("Collection", "collectionDock", self.collection_panel,
                                           Qt.DockWidgetArea.LeftDockWidgetArea, 300,
                                           Qt.Orientation.Horizontal)
-        self.problems_list = QListWidget()
-        self.problems_dock = self._dock("Problems", "problemsDock", self.problems_list,
-                                        Qt.DockWidgetArea.BottomDockWidgetArea, 110,
+        self.problems_panel = ProblemsPanel()
+        self.problems_panel.can_fix_all = self._can_fix_all
+        self.problems_dock = self._dock("Problems", "problemsDock", self.problems_panel,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea, 60,
                                         Qt.Orientation.Vertical)
 
         self.path_label = QLabel()
         self.stats_label = QLabel()
         self.position_label = QLabel()
+        # a fixed size: a new position never relayouts the status bar (it did on every key)
+        metrics = self.position_label.fontMetrics()
+        self.position_label.setFixedSize(metrics.horizontalAdvance("Ln 000000, Col 00000") + 8,
+                                         metrics.height() + 4)
         self.render_label = QLabel()
         for w in (self.stats_label, self.position_label, self.render_label):
             self.statusBar().addPermanentWidget(w)
         self.statusBar().addWidget(self.path_label, 1)
 
-        self.notice = QLabel()
-        self.notice.setWordWrap(True)
-        self.notice.setStyleSheet("background: #fff8c5; color: #3b2300; padding: 6px 10px;")
-        self.notice.hide()
-        self.statusBar().insertWidget(0, self.notice, 2)
         self.watcher = QFileSystemWatcher(self)
         self._journal_timer = QTimer(self, singleShot=True, interval=2000)
         self._duplicate_timer = QTimer(self, singleShot=True, interval=400)
         self._problems_timer = QTimer(self, singleShot=True, interval=350)  # after typing pauses
-        self.notice.setTextFormat(Qt.TextFormat.RichText)
 
-        self._make_actions()
-        self._make_menus()
+        make_actions(self)
+        make_menus(self)
         self._connect()
         self._restore()
         self._update_title()
@@ -243,94 +191,9 @@ class MainWindow(QMainWindow):
         self.resizeDocks([dock], [size], orientation)
         return dock
 
-    # ------------------------------------------------------------------ actions and menus
-    def _make_actions(self) -> None:
-        a = action
-        self.act_new = a(self, "&New Entry", self.new_entry, QKeySequence.StandardKey.New,
-                         "document-new", "Start a new entry from the template")
-        self.act_open = a(self, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open,
-                          "document-open", "Open an entry")
-        self.act_open_folder = a(self, "Open &Folder…", self.open_folder_dialog, "Ctrl+Shift+O",
-                                 None, "Open a collection folder")
-        self.act_save = a(self, "&Save", self.save, QKeySequence.StandardKey.Save, "document-save",
-                          "Save through the format-preserving writer")
-        self.act_save_as = a(self, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs)
-        self.act_revert = a(self, "&Revert", self.revert, None, None, "Discard unsaved changes")
-        self.act_review = a(self, "Review &Changes…", self.review_changes, "Ctrl+Shift+D", "review",
-                            "See the exact diff Save will write")
-        self.act_export = a(self, "&Export HTML…", self.export_html, "Ctrl+E")
-        self.act_close = a(self, "&Close", self.close_document, QKeySequence.StandardKey.Close)
-        self.act_quit = a(self, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.act_undo = a(self, "&Undo", self.editor.edit.undo, QKeySequence.StandardKey.Undo)
-        self.act_redo = a(self, "&Redo", self.editor.edit.redo, QKeySequence.StandardKey.Redo)
-        self.act_find = a(self, "&Find…", lambda: self.editor.find_bar.open(False), "Ctrl+F")
-        self.act_replace = a(self, "Find and &Replace…", lambda: self.editor.find_bar.open(True),
-                             "Ctrl+H")
-        self.act_find_next = a(self, "Find &Next", lambda: self.editor.find_bar.find_next(), "F3")
-        self.act_find_previous = a(self, "Find Pre&vious",
-                                   lambda: self.editor.find_bar.find_next(back=True), "Shift+F3")
-        self.addActions([self.act_find_next, self.act_find_previous])  # not in a menu: keys only
-        self.act_goto = a(self, "&Go to Line…", lambda: self.editor.go_to_line(), "Ctrl+L")
-        self.act_refresh = a(self, "Refresh &Preview", self._refresh_preview, "F5")
-        self.act_sync = a(self, "&Sync Preview Scrolling", None, None, None, None, True)
-        self.act_sync.setChecked(self.settings.get("preview/sync_scroll"))
-        self.act_wrap = a(self, "Soft &Wrap", self._set_wrap, None, None, None, True)
-        self.act_wrap.setChecked(self.settings.get("editor/wrap"))
-        self.act_about = a(self, "&About qteditor", self.about)
-        self.act_collection = self.collection_dock.toggleViewAction()
-        self.act_collection.setShortcut("Ctrl+Shift+L")
-        self.act_problems = self.problems_dock.toggleViewAction()
-        self.act_problems.setShortcut("Ctrl+Shift+M")
-
-    def _make_menus(self) -> None:
-        bar = self.menuBar()
-        file = bar.addMenu("&File")
-        for act in (self.act_new, self.act_open, self.act_open_folder):
-            file.addAction(act)
-        self.recent_menu = file.addMenu("Open &Recent")
-        file.addSeparator()
-        for act in (self.act_save, self.act_save_as, self.act_revert, self.act_review,
-                    self.act_export):
-            file.addAction(act)
-        file.addSeparator()
-        file.addAction(self.act_close)
-        file.addAction(self.act_quit)
-        edit = bar.addMenu("&Edit")
-        for act in (self.act_undo, self.act_redo):
-            edit.addAction(act)
-        edit.addSeparator()
-        for act in (self.act_find, self.act_replace, self.act_goto):
-            edit.addAction(act)
-        view = bar.addMenu("&View")
-        for act in (self.act_collection, self.act_problems, self.act_sync, self.act_wrap,
-                    self.act_refresh):
-            view.addAction(act)
-        bar.addMenu("&Help").addAction(self.act_about)
-        tools = QToolBar("Main")
-        tools.setObjectName("mainToolbar")
-        tools.setMovable(False)
-        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for act in (self.act_new, self.act_open, self.act_save, self.act_review):
-            tools.addAction(act)
-        self.addToolBar(tools)
-        self._fill_recent()
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        recent = self.settings.get("files/recent")
-        for path in recent:
-            self.recent_menu.addAction(path, lambda p=path: self.open_path(p))
-        self.recent_menu.setEnabled(bool(recent))
-
     def _connect(self) -> None:
         """Every connection of the window, in one place."""
-        self.form.fieldEdited.connect(self.on_field_edited)
-        self.form.relatedEdited.connect(self.on_related_edited)
-        self.form.lockToggled.connect(self.on_lock_toggled)
-        self.form.regenerateRequested.connect(self.regenerate)
-        self.form.related.pickRequested.connect(self.pick_related)
-        self.form.related.refreshRequested.connect(self.refresh_related)
-        self.form.titlesLinkToggled.connect(self.on_titles_link)
+        self._connect_form()
         self.editor.textEdited.connect(self.on_answer_edited)
         self.editor.statsChanged.connect(self.on_stats)
         self.editor.marksChanged.connect(self._update_ambiguity_label)  # after a pause in typing
@@ -340,18 +203,49 @@ class MainWindow(QMainWindow):
             lambda s: self.render_label.setText(f"preview {s * 1000:.0f} ms"))
         self.collection_panel.openRequested.connect(self.open_path)
         self.collection_panel.indexed.connect(self.on_indexed)
+        self.collection_panel.rowsShown.connect(self.on_rows_shown)
         self._journal_timer.timeout.connect(self.write_journal)
         self._duplicate_timer.timeout.connect(self.check_duplicate)
         self._problems_timer.timeout.connect(self._show_problems)
         self.notice.linkActivated.connect(self.open_path)
+        self.similar_note.activated.connect(self.open_path)
         self.watcher.fileChanged.connect(
             lambda path: QTimer.singleShot(150, lambda: self.on_outside_change(path)))
-        self.problems_list.itemActivated.connect(self.jump_to_problem)
-        self.problems_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.problems_list.customContextMenuRequested.connect(self._problem_menu)
+        self.problems_panel.activated.connect(self.jump_to_problem)
+        self.problems_panel.fixRequested.connect(self.fix_problem)
+        self.problems_panel.fixAllRequested.connect(self.fix_all)
+        self.problems_panel.heightWanted.connect(
+            lambda h: self.resizeDocks([self.problems_dock], [h], Qt.Orientation.Vertical))
         self.collection_panel.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.collection_panel.table.customContextMenuRequested.connect(self._browser_menu)
+        self.collection_panel.table.customContextMenuRequested.connect(
+            lambda pos: browser_menu(self, pos))
         self.error_view.save_button.clicked.connect(self.save_raw)
+
+    def _connect_form(self) -> None:
+        form = self.form
+        form.fieldEdited.connect(self.on_field_edited)
+        form.relatedEdited.connect(self.on_related_edited)
+        form.lockToggled.connect(self.on_lock_toggled)
+        form.regenerateRequested.connect(self.regenerate)
+        form.titlesLinkToggled.connect(self.on_titles_link)
+        if form.related is not None:
+            form.related.pickRequested.connect(self.pick_related)
+            form.related.refreshRequested.connect(self.refresh_related)
+
+    def use_schema(self, schema: Schema) -> None:
+        """Show entries by another schema (a collection's own ``.qteditor/schema.yaml``): the
+        form is built again from it."""
+        if schema is self.schema:
+            return
+        self.schema = schema
+        old, self.form = self.form, FormPanel(schema)
+        holder = old.parentWidget()
+        holder.layout().replaceWidget(old, self.form)
+        old.hide()
+        old.deleteLater()
+        self._connect_form()
+        if self.collection_panel.subjects:
+            self.form.set_subjects(self.collection_panel.subjects)
 
     # ------------------------------------------------------------------ state
     def _restore(self) -> None:
@@ -359,6 +253,7 @@ class MainWindow(QMainWindow):
         if geometry:
             self.restoreGeometry(QByteArray(geometry))
         state = self.settings.get("window/state")
+        self._dock_placed = bool(state)  # the user's own layout is kept as it was
         if state:
             self.restoreState(QByteArray(state))
         self._set_wrap(self.act_wrap.isChecked())
@@ -410,14 +305,12 @@ class MainWindow(QMainWindow):
     def on_lock_toggled(self, locked: bool) -> None:
         if self.session is None:
             return
-        self.session.locked = locked
-        if not locked:
-            self.form.refresh(self.session.apply_derivations())
+        self.form.refresh(self.session.set_locked(locked))
         self._changed()
 
     def on_titles_link(self, linked: bool) -> None:
         if self.session is not None:
-            self.session.titles_linked = linked
+            self.session.set_titles_linked(linked)
 
     def on_answer_edited(self, text: str) -> None:
         if self.session is None:
@@ -462,12 +355,14 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ documents
     def show_session(self, session: EditSession) -> None:
         self._release_lock()
+        self.use_schema(session.entry.schema)  # the form of the entry's own schema
         self.session = session
         self.file_missing = False
         self._watch(session.path)
         notice = self.locks.acquire(session.path) if session.path else None
         self._locked_path = session.path if notice is None else None
         self.show_notice(notice)
+        self.similar_note.show_note(None)  # the last new entry's warning is not this one's
         self.form.load(session)
         answer = session.fields.get("answer")
         self.editor.set_text(answer if isinstance(answer, str) else "")
@@ -482,7 +377,7 @@ class MainWindow(QMainWindow):
         if self._painted:
             self._show_problems()
         else:  # the checks load after the first frame
-            self.problems_list.clear()
+            self.problems_panel.show_problems([], "Checking…")
             self.after_first_paint(self._show_problems)
 
     def open_path(self, path: str) -> bool:
@@ -510,11 +405,9 @@ class MainWindow(QMainWindow):
                 raw = storage.read_file(str(path))  # never a FIFO, a device or a huge file
             except QtEditorError:
                 raw, readable = b"", False
-            self.error_view.show_error(exc, raw, path)
-            if not readable:  # nothing was read: nothing may be written back
-                self.error_view.text.setReadOnly(True)
-                self.error_view.save_button.setEnabled(False)
+            self.error_view.show_error(exc, raw, path, readable)
             self.stack.setCurrentWidget(self.error_view)
+            self._clear_entry_panels(str(exc))
             self._update_title()
             self.path_label.setText(str(exc))
             return False
@@ -524,12 +417,18 @@ class MainWindow(QMainWindow):
 
     def _fill_recent_with(self, path: str) -> None:
         self.settings.add_recent(path)
-        self._fill_recent()
+        fill_recent(self)
 
     def _set_collection(self, folder: Path, open_first: bool = True) -> None:
+        from ..core.schema import schema_for
+
         self.collection = collection_for_folder(folder)
+        self.use_schema(schema_for(self.collection / "entry.md"))
         self.settings.set("files/last_collection", str(folder))
         self.collection_panel.announce(self.collection)
+        if not self._dock_placed:  # first folder, default layout: room for Subject and Date
+            self._dock_placed = True
+            self.resizeDocks([self.collection_dock], [self.BROWSER_WIDTH], Qt.Orientation.Horizontal)
         self.after_first_paint(self._scan_collection)
         if open_first and self.session is None:
             first = first_entry(self.collection)
@@ -539,6 +438,14 @@ class MainWindow(QMainWindow):
     def _scan_collection(self) -> None:
         if self.collection is not None:
             self.collection_panel.set_folder(self.collection)
+
+    def on_rows_shown(self) -> None:
+        """The collection's entries are listed: its slug rule (inferred from its files, or its
+        settings') is known before any check runs, for new entries too."""
+        self.slug_rule = self.collection_panel.slug_rule or slugs.COLLECTION
+        if self.session is not None:
+            self.session.slug_rule = self.slug_rule
+        self.collection_panel.select_path(self.session.path if self.session else None)
 
     def on_indexed(self) -> None:
         panel = self.collection_panel
@@ -559,8 +466,7 @@ class MainWindow(QMainWindow):
     def current_problems(self) -> list:
         """The open entry's problems as it is now in the editor (saved or not), against the
         collection it is in (or alone)."""
-        from ..core.checks import Draft, build_context, check_record
-        from ..core.yamlspan import json_safe
+        from ..core.checks import build_context
 
         s = self.session
         if s is None:
@@ -574,51 +480,35 @@ class MainWindow(QMainWindow):
             name = Path(s.path).name if s.path else str(s.fields.get("file_name") or "new.md")
             folder = Path(s.path).parent.name if s.path else ""
             rel = f"{folder}/{name}" if folder else name
-        try:
-            data = json_safe(s.entry.encode(s.fields))
-        except Exception:  # noqa: BLE001 - fields that cannot be stored yet show no problems
-            return []
-        return check_record(Draft(rel, data), ctx)
+        return s.problems(ctx, rel)
 
     def _show_problems(self) -> None:
         problems = self.current_problems()
-        self.problems_list.clear()
-        for p in problems:
-            item = QListWidgetItem(f"{p.severity}: {p.message}  [{p.rule}]")
-            item.setData(Qt.ItemDataRole.UserRole, p.field)
-            item.setData(Qt.ItemDataRole.UserRole + 1, p)
-            item.setToolTip(f"{p.rule}: {p.message}" + (f"\nfix: {p.fix}" if p.fix else ""))
-            self.problems_list.addItem(item)
+        self.problems_panel.show_problems(problems)
         self.problems_dock.setWindowTitle(f"Problems ({len(problems)})" if problems else "Problems")
-        if not problems:
-            empty = QListWidgetItem("No problems in this entry.")
-            empty.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.problems_list.addItem(empty)
 
-    def _problem_menu(self, pos) -> None:
-        from PySide6.QtWidgets import QMenu
+    def _clear_entry_panels(self, why: str = "") -> None:
+        """Nothing of the previous entry stays shown when what opens is not an entry."""
+        self.problems_panel.show_problems([], "No entry open." if not why else
+                                          "This file is not an entry: its error is shown above.")
+        self.problems_dock.setWindowTitle("Problems")
+        self.stats_label.setText("")
+        self.position_label.setText("")
+        self.ambiguity_label.hide()
+        self.show_notice(None)
 
-        item = self.problems_list.itemAt(pos)
-        problem = item.data(Qt.ItemDataRole.UserRole + 1) if item else None
-        if problem is None:
-            return
+    def _can_fix_all(self, problem) -> bool:
         from ..core.checks import FIXABLE
 
-        menu = QMenu(self)
-        fix = menu.addAction("Fix in this entry", lambda: self.fix_problem(problem))
-        fix.setEnabled(problem.fix is not None)
-        if (problem.rule in FIXABLE or problem.rule == "required-missing") and \
-                self.collection_panel.workspace is not None and self._session_in_collection():
-            menu.addAction(f"Fix all “{problem.rule}” in the collection…",
-                           lambda: self.fix_all(problem.rule))
-        menu.exec(self.problems_list.mapToGlobal(pos))
+        return ((problem.rule in FIXABLE or problem.rule == "required-missing")
+                and self.collection_panel.workspace is not None and self._session_in_collection())
 
     def fix_problem(self, problem) -> bool:
         """Apply one problem's fix to the open entry (saved with the next Save)."""
         s = self.session
         if s is None or problem.fix is None:
             return False
-        s.apply_fix(problem.fix)
+        s.apply_patch(problem.fix)
         self.form.load(s)
         self._changed()
         self._show_problems()
@@ -651,11 +541,25 @@ class MainWindow(QMainWindow):
         ok = apply(changes) if apply else BatchDialog(title, changes, self).exec()
         if not ok:
             return 0
-        result = ws.apply(plan) if ws is not None else None
-        if result is None:
-            from ..core.plan import apply as apply_plan
+        from ..core.plan import Plan
+        from ..core.plan import apply as apply_plan
 
-            result = apply_plan(plan)
+        result = ws.apply(plan) if ws is not None else apply_plan(plan)
+        locked = {str(e.path) for e in result.errors if isinstance(e, ReadOnlyError)}
+        if locked:  # read-only or hard-linked files: written only when the user says so
+            answer = QMessageBox.question(
+                self, title, f"{len(locked)} file(s) are read-only or have other names (hard "
+                "links). Write them anyway?")
+            if answer == QMessageBox.StandardButton.Yes:
+                again = Plan(plan.title, [c for c in plan.writes if str(c.path) in locked])
+                forced = ws.apply(again, force=True) if ws is not None else apply_plan(again, True)
+                result.errors = [e for e in result.errors if str(e.path) not in locked]
+                result.errors += forced.errors
+                result.written += forced.written
+            else:  # the user's answer, not an error: say what was left
+                result.errors = [e for e in result.errors if str(e.path) not in locked]
+                self.statusBar().showMessage(
+                    f"{len(locked)} read-only file(s) left unchanged", 8000)
         for exc in result.errors[:1]:
             show_error(self, title, exc)
         if self.session is not None and self.session.path and any(
@@ -666,26 +570,19 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{written} file(s) changed", 5000)
         return written
 
-    def _browser_menu(self, pos) -> None:
-        from PySide6.QtWidgets import QMenu
-
-        paths = self.collection_panel.selected_paths()
-        if not paths:
-            return
-        menu = QMenu(self)
-        menu.addAction(f"Set a field on {len(paths)} selected entr{'y' if len(paths) == 1 else 'ies'}…",
-                       lambda: self.batch_set(paths))
-        menu.exec(self.collection_panel.table.viewport().mapToGlobal(pos))
-
     def batch_set(self, paths: list[str], assignment: str | None = None, apply=None) -> int:
-        """Set KEY=VALUE (dotted keys, the field's type kept) on many entries, after a diff."""
-        from PySide6.QtWidgets import QInputDialog
-
+        """Set one field (dotted keys, the field's type kept) on many entries, after a diff:
+        the field is picked from the schema and typed in its own editor."""
+        if not paths:
+            self.statusBar().showMessage("Select the entries to change in the browser first", 5000)
+            return 0
         if assignment is None:
-            assignment, ok = QInputDialog.getText(
-                self, "Set a field", "KEY=VALUE (e.g. subject=Computer Science, author=QuickTakes):")
-            if not ok or "=" not in assignment:
+            from .batch_dialog import BatchEditDialog
+
+            dialog = BatchEditDialog(self.schema, len(paths), self.collection_panel.subjects, self)
+            if not dialog.exec():
                 return 0
+            assignment = dialog.assignment()
         ws = self.collection_panel.workspace
         files = [Path(p) for p in paths]
         if ws is not None:
@@ -696,17 +593,22 @@ class MainWindow(QMainWindow):
             plan = plan_assignments(files, [assignment], lambda p: Path(p).name)
         return self._apply_plan(f"Set {assignment.split('=', 1)[0]}", plan, apply)
 
-    def jump_to_problem(self, item) -> None:
-        field = item.data(Qt.ItemDataRole.UserRole)
+    def jump_to_problem(self, problem) -> None:
+        """Show a problem's field: its widget in the form (a related article's row in the
+        table), the answer editor for the answer."""
+        field = getattr(problem, "field", None)
         if not field:
             return
-        if field == "answer":
+        if field.split(".")[0] in self.session.entry.conventions if self.session else False:
             self.editor.edit.setFocus()
             return
         parts = tuple(field.split("."))
         widget = self.form.widget_for(parts) or self.form.widget_for(parts[:1])
         if widget is None and parts[0].startswith("related_article"):
             widget = self.form.related.table
+            number = parts[0][len("related_article"):]
+            if number.isdecimal() and int(number) - 1 < widget.rowCount():
+                widget.selectRow(int(number) - 1)
         if widget is not None:
             self.form.ensureWidgetVisible(widget)
             widget.setFocus()
@@ -743,8 +645,11 @@ class MainWindow(QMainWindow):
             next_id = next_free_id(self.collection)
         session = EditSession.new(self.schema, self.collection, next_id, defaults, self.slug_rule)
         self.show_session(session)
-        self.form.widget_for(("title",)).setFocus()
-        self.form.widget_for(("title",)).selectAll()
+        first = self.form.first_widget()
+        if first is not None:
+            first.setFocus()
+            if hasattr(first, "selectAll"):
+                first.selectAll()
 
     def ask_force(self, exc: ReadOnlyError) -> bool:
         """A read-only or hard-linked file: ask before writing it anyway."""
@@ -880,27 +785,17 @@ class MainWindow(QMainWindow):
     def check_duplicate(self) -> str | None:
         """Warn when a new entry's question is a near-duplicate of an existing one."""
         s = self.session
-        panel = self.collection_panel
-        if s is None or not s.is_new or panel.collection is None:
+        ws = self.collection_panel.workspace
+        if s is None or not s.is_new or ws is None:
             return None
-        title = str(s.fields.get("title") or "")
-        words = set(re.findall(r"[a-z0-9]+", title.lower()))
-        if len(words) < 3:
-            self.show_notice(None)
+        found = ws.near_duplicates(str(s.fields.get("title") or ""))
+        if not found:
+            self.similar_note.show_note(None)
             return None
-        by_path = {r.path: r for r in panel.records}
-        for path in panel.collection.similar(title, limit=5):
-            other = str(by_path[path].fields.get("title") or "") if path in by_path else ""
-            theirs = set(re.findall(r"[a-z0-9]+", other.lower()))
-            if theirs and len(words & theirs) / len(words | theirs) >= 0.6:
-                full = str(panel.root / path)
-                from html import escape
-
-                self.show_notice(f"A similar question exists: <a href=\"{escape(full)}\">"
-                                 f"{escape(other)}</a> — open it instead?")
-                return full
-        self.show_notice(None)
-        return None
+        path, other = found[0]
+        full = str(self.collection_panel.root / path)
+        self.similar_note.show_note(f"A similar question exists: “{other}” ({path}).", full)
+        return full
 
     def pick_related(self) -> None:
         from .dialogs import PickerDialog
@@ -925,54 +820,59 @@ class MainWindow(QMainWindow):
 
     def refresh_related(self) -> None:
         """Refresh stale snapshots: id, title and subject from the entries they point to."""
-        panel = self.collection_panel
-        by_url = {r.fields.get("url"): r for r in panel.records}
-        items = self.form.related.items()
-        changed = 0
-        for item in items:
-            target = by_url.get(item.get("url"))
-            if target is None:
-                continue
-            for key in ("id", "title", "subject"):
-                if key in item and item[key] != target.fields.get(key):
-                    item[key] = target.fields.get(key)
-                    changed += 1
+        s = self.session
+        ws = self.collection_panel.workspace
+        if s is None or ws is None:
+            return
+        from ..core.related import related_items
+
+        fields, changed = ws.refresh_related(s.fields, self.collection_panel.context)
         if changed:
+            items = [dict(v) for _k, v in related_items(fields)]
             self.form.related.set_items(items)
             self.on_related_edited(items)
         self.statusBar().showMessage(f"{changed} snapshot value(s) refreshed", 4000)
 
-    def offer_rename(self) -> bool:
+    def offer_rename(self, force: bool = False) -> bool:
         """When the slug or subject moved the entry: move the file and update every inbound
-        link in one confirmed operation."""
-        from ..core import rename
-
+        link in one confirmed operation (the workspace's plan)."""
         s = self.session
-        panel = self.collection_panel
-        if s is None or s.path is None or panel.root is None:
-            return False
-        plan = rename.plan(panel.root, Path(s.path), s.fields, panel.records, self.slug_rule)
-        if not plan.moves and not plan.inbound:
-            return False
-        where = plan.new_path.relative_to(panel.root) if plan.moves else Path(s.path).name
-        links = "\n".join(f"  • {p.relative_to(panel.root)}" for p, _ in plan.inbound[:12])
-        more = f"\n  … and {len(plan.inbound) - 12} more" if len(plan.inbound) > 12 else ""
-        answer = QMessageBox.question(
-            self, "Rename entry",
-            f"Move the entry to {where} (url {plan.new_url}) and update "
-            f"{len(plan.inbound)} file(s) that link to it?\n{links}{more}")
-        if answer != QMessageBox.StandardButton.Yes:
+        ws = self.collection_panel.workspace
+        if s is None or s.path is None or ws is None:
             return False
         try:
-            rename.apply(plan, s.fields)
+            rp = ws.plan_rename(s.path, s.fields)
+        except QtEditorError as exc:
+            show_error(self, "Not renamed", exc)
+            return False
+        if rp is None:
+            return False
+        root = self.collection_panel.root
+        where = rp.new_path.relative_to(root) if rp.moves else Path(s.path).name
+        links = "\n".join(f"  • {p.relative_to(root)}" for p, _ in rp.inbound[:12])
+        more = f"\n  … and {len(rp.inbound) - 12} more" if len(rp.inbound) > 12 else ""
+        if not force:
+            answer = QMessageBox.question(
+                self, "Rename entry",
+                f"Move the entry to {where} (url {rp.new_url}) and update "
+                f"{len(rp.inbound)} file(s) that link to it?\n{links}{more}")
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        try:
+            ws.apply_rename(rp, force=force)
+        except ReadOnlyError as exc:
+            if not force and self.ask_force(exc):
+                return self.offer_rename(force=True)
+            show_error(self, "Not renamed", exc)
+            return False
         except QtEditorError as exc:
             show_error(self, "Not renamed", exc)
             return False
         self.journal.remove(s.path)
-        s.saved_fields = s.fields  # written by the rename: nothing to ask about
-        self.open_file(plan.new_path)
-        panel.files_written()
-        self.statusBar().showMessage(f"Renamed; {len(plan.inbound)} inbound link(s) updated", 6000)
+        s.mark_saved()  # written by the rename: nothing to ask about
+        self.open_file(rp.new_path)
+        self.collection_panel.files_written()
+        self.statusBar().showMessage(f"Renamed; {len(rp.inbound)} inbound link(s) updated", 6000)
         return True
 
     def close_document(self) -> bool:
@@ -1051,22 +951,13 @@ class MainWindow(QMainWindow):
     def save_raw(self, force: bool = False) -> bool:
         """Save the corrected text of a broken file, only if it now reads as an entry and the
         file on disk is still the one shown (checked under the file's lock)."""
+        from ..core.entry import write_corrected
+
         view = self.error_view
         if view.path is None:
             return False
-        raw = view.text.toPlainText().encode("utf-8")
-        if b"\r\n" in view.raw:
-            raw = raw.replace(b"\n", b"\r\n")
         try:
-            entry = Entry.from_bytes(raw, str(view.path))
-            if entry.render(entry.fields()) is not None:  # reads back to itself
-                raise QtEditorError("the text does not read back to itself", str(view.path))
-        except QtEditorError as exc:
-            view.message.setText(f"Not saved: the text still does not read as an entry.\n{exc}")
-            view.mark(exc)
-            return False
-        try:
-            storage.write_atomic(str(view.path), raw, storage.digest(view.raw), force=force)
+            write_corrected(view.path, view.text.toPlainText(), view.raw, force)
         except ReadOnlyError as exc:
             if not force and self.ask_force(exc):
                 return self.save_raw(force=True)
@@ -1077,7 +968,8 @@ class MainWindow(QMainWindow):
                                  "text is kept here. Open the file again to see its new text.")
             return False
         except QtEditorError as exc:
-            view.message.setText(f"Not saved.\n{exc}")
+            view.message.setText(f"Not saved: the text still does not read as an entry.\n{exc}")
+            view.mark(exc)
             return False
         return self.open_file(view.path)
 
@@ -1158,14 +1050,10 @@ class MainWindow(QMainWindow):
             except QtEditorError as exc:
                 show_error(self, "Cannot recover", exc)
                 return False
-            s.fields = recovery.fields
-            s.body = recovery.body
+            s.recover_from(recovery.fields, recovery.body)
             conflicts = recovery.conflicts
         else:
-            s = EditSession(stored, True, self.slug_rule, self.collection)
-            s.saved_fields = {}
-            if item.path:
-                s.entry.path = None
+            s = EditSession.recovered(stored, self.slug_rule, self.collection)
         self.show_session(s)
         if conflicts:
             self.resolve_conflicts(conflicts)
@@ -1194,14 +1082,7 @@ class MainWindow(QMainWindow):
             return
         cursor = self.editor.edit.textCursor().position()
         scroll = self.editor.edit.verticalScrollBar().value()
-        conflicts = []
-        if not s.dirty:
-            s.reload(theirs)
-        else:
-            from ..core.merge import merge_fields
-
-            merged, conflicts = merge_fields(s.entry.fields(), s.fields, theirs.fields())
-            s.reload(theirs, merged)
+        conflicts = s.merge_from_disk(theirs)
         self.show_session(s)
         cur = self.editor.edit.textCursor()
         cur.setPosition(min(cursor, len(self.editor.text())))
@@ -1222,14 +1103,6 @@ class MainWindow(QMainWindow):
                 s.set(conflict.path, conflict.theirs)
         self.show_session(s)
 
-    def about(self) -> None:
-        QMessageBox.about(self, "About qteditor",
-                          f"<b>qteditor {__version__}</b><p>Edits Markdown Q&amp;A entries and "
-                          "keeps every byte of the front matter it does not change.</p>")
-
 
 def sample_collection() -> Path:
     return resource("sample") / "content" / "learn"
-
-
-

@@ -30,6 +30,15 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 OFF_THREAD_CHARS = 20_000
+# an answer this long renders after this pause in typing (each key restarts the wait): its
+# render thread and the page it sets would otherwise take the window's time between keys
+LARGE_PAUSE_MS = 300
+
+
+def _is_large(fields) -> bool:
+    answer = fields.get("answer") if isinstance(fields, dict) else None
+    return isinstance(answer, str) and len(answer) >= OFF_THREAD_CHARS
+_DETACHED: list = []  # render pools of closed panes, left to finish (never waited for)
 OPENABLE = ("http", "https", "mailto")
 
 _ALIGN = re.compile(r'<(t[hd]) style="text-align:(left|right|center)">')
@@ -185,6 +194,7 @@ class PreviewPane(QWidget):
         self._serial = 0
         self._shown = 0
         self._busy = False
+        self._delay = delay_ms
         self._timer = QTimer(self, singleShot=True, interval=delay_ms)
         self._timer.timeout.connect(self._render)
         # the first render waits for the first paint (a pane never painted: this long at most)
@@ -213,8 +223,10 @@ class PreviewPane(QWidget):
         elif not self._painted:
             if not self._first.isActive():
                 self._first.start()
+        elif _is_large(fields):  # a long answer renders once typing pauses, not during it
+            self._timer.start(max(self._delay, LARGE_PAUSE_MS))
         elif not self._timer.isActive():
-            self._timer.start()
+            self._timer.start(self._delay)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
         if not self._painted and event.type() == QEvent.Type.Paint:
@@ -258,6 +270,18 @@ class PreviewPane(QWidget):
         self.rendered.emit(seconds)
         if serial != self._serial:  # the text changed meanwhile
             self._timer.start()
+
+    def shutdown(self) -> None:
+        """The window is closing: no render starts any more, queued ones are dropped, and a
+        render still running is left to end on its own: the pool is detached so that deleting
+        this pane never waits for it (the process may end first; it only makes HTML)."""
+        self._timer.stop()
+        self._first.stop()
+        self._fields = None
+        self._pool.clear()
+        if self._pool.activeThreadCount():
+            self._pool.setParent(None)
+            _DETACHED.append(self._pool)
 
     def sync_to(self, fraction: float) -> None:
         bar = self.browser.verticalScrollBar()

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from qteditor.core.entry import Entry
-from qteditor.core.yamlspan import same
+from qteditor.core.yaml import same
 
 
 def entry_of(text: str) -> Entry:

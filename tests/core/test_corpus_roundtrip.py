@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from qteditor.core.entry import Entry
-from qteditor.core.yamlspan import same, unshare
+from qteditor.core.yaml import same, unshare
 from tests.conftest import corpus_files
 
 

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from qteditor.core.document import split
+from qteditor.core.document import FIRST_LINE, find_closer, split
 from qteditor.core.entry import Entry
 from qteditor.core.errors import FormatError
 
@@ -26,6 +26,22 @@ def test_split_join_is_exact(raw):
     assert doc.to_bytes() == raw
     entry = Entry.from_bytes(raw)
     assert entry.render(entry.fields()) is None
+
+
+@pytest.mark.parametrize("raw", [b"---\na: 1\n---\n", b"\xef\xbb\xbf---  \r\nb: 2\r\n...\r\n",
+                                 b"---\n---\nbody"])
+def test_the_front_matter_starts_on_the_first_line_after_the_opener(raw):
+    doc = split(raw)
+    assert doc.yaml_first_line == FIRST_LINE
+    lines = raw.decode("utf-8-sig").splitlines(keepends=True)
+    assert "".join(lines[FIRST_LINE - 1:]).startswith(doc.yaml + doc.closer)
+
+
+def test_the_closer_is_the_first_fence_line_after_the_opener():
+    text = "---\na: |\n  ---x\n...y\n---\nbody\n---\n"
+    assert find_closer(text, 4).start() == text.index("\n---\n") + 1
+    assert find_closer("---\n---\n", 4).start() == 4  # right after the opener
+    assert find_closer("---\na: 1\n", 4) is None
 
 
 def test_parts():

@@ -16,7 +16,7 @@ from qteditor.cli import main
 from qteditor.core.entry import Entry
 from qteditor.core.resources import resource
 from qteditor.core.workspace import Workspace
-from qteditor.core.yamlspan import json_safe
+from qteditor.core.yaml import json_safe
 from tests.conftest import REPO
 
 MATH = "mathematics/what-is-a-prime-number.md"

@@ -81,19 +81,19 @@ def test_an_alias_byte_bomb_is_refused_where_it_goes_off():
 @given(st.integers(0, 3000), st.integers(0, 30), st.booleans())
 def test_expanded_text_is_bounded_exactly(blob, refs, nested):
     """Refused exactly when the text of every scalar, aliases expanded, passes the bound."""
-    from qteditor.core import yamlspan
+    from qteditor.core.yaml import spans
 
     cap = 20_000
     items = ", ".join(["*b"] * refs)
     value = f"[{items}]" if not nested else f"{{k: [{items}]}}"
     raw = f'---\nblob: &b "{"x" * blob}"\nrefs: {value}\n---\n'.encode()
     expanded = len("blob") + len("refs") + blob * (1 + refs) + (len("k") if nested else 0)
-    old = yamlspan.MAX_EXPANDED_CHARS
-    yamlspan.MAX_EXPANDED_CHARS = cap
+    old = spans.MAX_EXPANDED_CHARS
+    spans.MAX_EXPANDED_CHARS = cap
     try:
         result = _timed(raw, 5.0)
     finally:
-        yamlspan.MAX_EXPANDED_CHARS = old
+        spans.MAX_EXPANDED_CHARS = old
     if expanded > cap:
         assert isinstance(result, FormatError) and "alias bomb" in str(result)
     else:
@@ -138,10 +138,10 @@ def test_real_flow_nesting_is_still_refused_before_parsing(yaml):
 
 
 def _true_flow_depth(text: str) -> int:
-    from qteditor.core.yamlspan import _events
+    from qteditor.core.yaml.spans import events
 
     stack, deepest = [], 0
-    for ev in _events(text):
+    for ev in events(text):
         name = type(ev).__name__
         if name in ("MappingStartEvent", "SequenceStartEvent"):
             stack.append(bool(getattr(ev, "flow_style", False)))
@@ -160,11 +160,11 @@ YAML_PIECES = ["[", "]", "{", "}", "'", '"', "#", " ", "\n", "- ", ": ", "a", ",
 def test_the_nesting_pre_check_never_counts_more_than_the_parser_finds(pieces):
     """Over any text the parser reads, the pre-check's depth is at most the real depth of
     flow collections (it runs only past 150 brackets, hence the commented ones first)."""
-    from qteditor.core.yamlspan import _flow_depth
+    from qteditor.core.yaml.spans import flow_depth
 
     text = "# " + "[" * 160 + "\n" + "".join(pieces) + "\n"
     try:
         true = _true_flow_depth(text)
     except Exception:  # noqa: BLE001 - not YAML: nothing to compare
         return
-    assert _flow_depth(text) <= true
+    assert flow_depth(text) <= true

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qteditor.core.entry import Entry
-from qteditor.core.yamlspan import same
+from qteditor.core.yaml import same
 
 # Each context has one target to replace; "{old}" is where the target's original value sits.
 CONTEXTS = {

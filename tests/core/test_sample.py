@@ -5,6 +5,7 @@ from __future__ import annotations
 from qteditor.core import slugs
 from qteditor.core.entry import Entry
 from qteditor.core.resources import resource
+from qteditor.core.site import site_for
 
 
 def test_sample_collection_is_consistent():
@@ -17,8 +18,9 @@ def test_sample_collection_is_consistent():
         data = entry.data
         assert entry.render(entry.fields()) is None
         assert entry.raw.endswith(b"---\n\n&nbsp;")
-        assert data["file_name"] == path.name == slugs.file_name(data["title"])
-        assert data["url"] == slugs.url(data["subject"], data["title"])
+        derived = site_for().derive(data)
+        assert data["file_name"] == path.name == derived["file_name"]
+        assert data["url"] == derived["url"]
         assert path.parent.name == slugs.subject_slug(data["subject"])
         for key, value in data.items():
             if key.startswith("related_article"):

@@ -69,7 +69,7 @@ def test_unlocked_entry_follows_again(tmp_path):
     path = tmp_path / src.name
     path.write_bytes(src.read_bytes())
     s = EditSession.open(path)
-    s.locked = False
+    s.set_locked(False)
     s.set("title", "Speed")
     assert s.fields["file_name"] == "speed.md"
 

@@ -10,7 +10,7 @@ import pytest
 
 from qteditor.cli import main
 from qteditor.core.entry import Entry
-from qteditor.core.yamlspan import same
+from qteditor.core.yaml import same
 from tests.conftest import corpus_files
 
 

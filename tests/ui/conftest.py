@@ -43,5 +43,4 @@ def window(qtbot, settings, monkeypatch):
     w.show()
     yield w
     if w.session is not None:
-        w.session.saved_fields = w.session.fields  # no prompt on teardown
-        w.session.body = w.session.entry.body
+        w.session.discard_changes()  # no prompt on teardown

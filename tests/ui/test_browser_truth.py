@@ -219,3 +219,31 @@ def test_the_count_and_problem_filter_leave_out_notes_unless_asked(window, qtbot
     assert notes <= shown(panel)
     assert "with problems or notes" in panel.count.text()
     del root
+
+
+def test_the_model_keeps_its_order_through_filters_and_follows_problem_counts(qtbot):
+    """Filters pick from rows kept sorted (clearing a search sorts nothing again); sorted by
+    the problem count, the order follows new counts."""
+    import types
+
+    from PySide6.QtCore import Qt
+
+    from qteditor.ui.collection_panel import EntryModel
+
+    model = EntryModel()
+    rows = [(f"s/{n}.md", f"Title {n:02d}", "S", f"2025-01-{n + 1:02d}", n, None, n)
+            for n in range(20)]
+    model.set_rows(rows, {})
+    model.sort(3, Qt.SortOrder.DescendingOrder)  # newest first
+    dates = [rows[i][3] for i in model.visible]
+    assert dates == sorted(dates, reverse=True)
+    model.show_only(lambda i: i % 3 == 0)
+    assert [rows[i][3] for i in model.visible] == [d for d in dates if int(d[-2:]) % 3 == 1]
+    model.show_only(None)
+    assert [rows[i][3] for i in model.visible] == dates
+    problem = types.SimpleNamespace(severity="warning")
+    model.sort(4, Qt.SortOrder.DescendingOrder)
+    model.set_problems({"s/7.md": [problem] * 3, "s/2.md": [problem]}, ("error", "warning"))
+    assert [rows[i][0] for i in model.visible[:2]] == ["s/7.md", "s/2.md"]
+    model.show_only(lambda i: i != 7)
+    assert rows[model.visible[0]][0] == "s/2.md"

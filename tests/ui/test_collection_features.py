@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from qteditor.core.entry import Entry
@@ -88,7 +89,12 @@ def test_new_entry_warns_of_a_near_duplicate(window, qtbot, tmp_path):
     qtbot.keyClicks(title, "What is a prime number exactly?")
     found = window.check_duplicate()
     assert found and found.endswith("what-is-a-prime-number.md")
-    assert not window.notice.isHidden() and "similar question" in window.notice.text()
+    note = window.similar_note  # inline in the Fields pane, not a block in the status bar
+    assert not note.isHidden() and "similar question" in note.label.text()
+    assert window.splitter.widget(0).isAncestorOf(note)
+    window.answers.append(QMessageBox.StandardButton.Discard)  # the draft is dropped
+    qtbot.mouseClick(note.button, Qt.MouseButton.LeftButton)  # "Open it"
+    assert window.session.path == found and note.isHidden()
 
 
 def test_fix_one_problem_in_the_open_entry(window, qtbot, tmp_path):

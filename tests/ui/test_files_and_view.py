@@ -75,6 +75,7 @@ def test_word_count_and_reading_time(window, qtbot, tmp_path):
 def test_scroll_sync_moves_the_preview(window, qtbot, tmp_path):
     root = _copy(tmp_path)
     window.open_file(root / "biology" / "what-are-the-main-parts-of-a-plant-cell.md")
+    qtbot.wait(100)  # the browser takes its width: the panes settle before the test scrolls
     window.editor.set_text("\n\n".join(f"Paragraph {i} with some words." for i in range(300)))
     window.session.set(("answer",), window.editor.text())
     window.preview.schedule(window.session.fields, now=True)

@@ -126,9 +126,9 @@ def test_keyword_chips_flow_several_a_row_and_never_clip_the_add_field(window, q
     assert rows <= 3, rows  # six chips: two or more a row
     # a fix changes the keywords (the form shows the session again): still nothing clipped
     s = window.session
-    s.fields["seo"]["page_keywords"] = ", ".join(
+    s.apply_patch({"seo": {"page_keywords": ", ".join(
         ["plant cell", "cell wall", "chloroplast", "vacuole", "nucleus", "organelles",
-         "photosynthesis", "cellulose", "cell membrane", "mitochondria"])
+         "photosynthesis", "cellulose", "cell membrane", "mitochondria"])}})
     form.load(s)
     qtbot.wait(50)
     assert len(_chips(kw)) == 10
@@ -137,7 +137,7 @@ def test_keyword_chips_flow_several_a_row_and_never_clip_the_add_field(window, q
     subject = form.rows[("subject",)].widget
     below = subject.mapTo(form.widget(), QPoint(0, 0)).y()
     assert kw.mapTo(form.widget(), QPoint(0, kw.height())).y() < below  # nothing overlaps
-    s.fields["seo"]["page_keywords"] = "plant cell"
+    s.apply_patch({"seo": {"page_keywords": "plant cell"}})
     form.load(s)  # fewer chips: the removed ones are gone at once, not after the next event loop
     assert len(_chips(kw)) == 1 and _chips(kw)[0].text().startswith("plant cell")
     qtbot.wait(50)
@@ -146,7 +146,7 @@ def test_keyword_chips_flow_several_a_row_and_never_clip_the_add_field(window, q
     if kw.width() - chip.right() - 1 - kw.flow.spacing() >= kw.input.minimumWidth():
         assert kw.input.geometry().top() == chip.top()  # the field sits beside the chip
         assert kw.input.geometry().right() <= kw.rect().right()
-    s.saved_fields = s.fields
+    s.discard_changes()
 
 
 def test_a_short_description_after_a_long_one_has_no_scroll_bar(window, qtbot):

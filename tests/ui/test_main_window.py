@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 
 from PySide6.QtCore import QDate, QUrl
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from qteditor.core.entry import Entry
-from qteditor.core.yamlspan import json_safe
+from qteditor.core.yaml import json_safe
 from qteditor.ui.main_window import sample_collection
 from qteditor.ui.preview import SafeBrowser
 from tests.conftest import by_reason
@@ -304,7 +304,10 @@ def test_collection_browser_search_filter_and_problems(window, qtbot, tmp_path):
     panel.table.selectRow(0)
     panel.table.activated.emit(panel.model.index(0, 0))
     assert window.session.path == str(chem)
-    items = [window.problems_list.item(i) for i in range(window.problems_list.count())]
-    stale = next(i for i in items if "related-stale-id" in i.text())
+    stale = next(p for p in window.problems_panel.problems if p.rule == "related-stale-id")
+    assert stale.field == "related_article1.id"
+    window.form.widget_for(("title",)).setFocus()
     window.jump_to_problem(stale)
-    assert window.form.related.table.hasFocus() or window.form.related.table.isVisible()
+    table = window.form.related.table
+    assert table.currentRow() == 0 and table.selectionModel().isRowSelected(0)
+    assert table.hasFocus() or QApplication.focusWidget() is table

@@ -84,3 +84,44 @@ def test_a_table_keeps_the_block_gap_after_a_list_or_a_paragraph(qtbot):
     assert _table_top(browser) - _bottom(browser, "last item") >= block_gap  # not butting
     browser = _laid_out(qtbot, f"Intro words.\n\n{table}")
     assert _table_top(browser) - _bottom(browser, "Intro words.") >= block_gap
+
+
+def test_a_long_answer_renders_once_typing_pauses_and_a_short_one_at_once(qtbot):
+    """Typing in a 200 KB answer: each key restarts the wait, so the render thread and the
+    page it sets never take the window's time between keys (the ≤ 16 ms keystroke budget)."""
+    from qteditor.ui.preview import LARGE_PAUSE_MS, OFF_THREAD_CHARS
+
+    pane = PreviewPane(25)
+    qtbot.addWidget(pane)
+    pane.show()
+    qtbot.waitExposed(pane)
+    rendered = []
+    pane.rendered.connect(rendered.append)
+    pane.schedule({"title": "T", "answer": "First."})  # the first render follows the first paint
+    qtbot.waitUntil(lambda: bool(rendered), timeout=5000)
+    rendered.clear()
+    long_answer = "word " * (OFF_THREAD_CHARS // 4)
+    start = time.perf_counter()
+    for n in range(6):  # keys 100 ms apart: shorter than the pause, so nothing renders yet
+        pane.schedule({"title": "T", "answer": long_answer + str(n)})
+        qtbot.wait(100)
+    assert rendered == []
+    qtbot.waitUntil(lambda: bool(rendered), timeout=10000)
+    assert time.perf_counter() - start >= 0.6 + LARGE_PAUSE_MS / 1000 - 0.05
+    assert "word 5" in pane.browser.toPlainText() or "5" in pane.last_html
+    rendered.clear()
+    pane.schedule({"title": "T", "answer": "A short answer."})
+    qtbot.waitUntil(lambda: bool(rendered), timeout=LARGE_PAUSE_MS - 100)  # well before the long pause
+
+
+def test_the_cursor_position_never_resizes_the_status_bar(window, qtbot):
+    from qteditor.ui.main_window import sample_collection
+
+    window.open_file(next(sample_collection().glob("*/*.md")))
+    label = window.position_label
+    size = label.size()
+    window.editor.set_text("x" * 20000 + "\n" * 3000)
+    window.editor.edit.moveCursor(QTextCursor.MoveOperation.End)
+    window.on_cursor()
+    assert label.text().startswith("Ln 3001") and label.size() == size
+    assert label.minimumSize() == label.maximumSize()  # fixed: no layout request on a new text

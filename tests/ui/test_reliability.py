@@ -42,8 +42,8 @@ def test_journal_and_recovery_in_process(window, qtbot, tmp_path):
     assert fresh.save()
     assert Journal().pending() == []
     assert Entry.load(path).fields()["answer"].endswith("Unsaved words.")
-    fresh.session.saved_fields = fresh.session.fields
-    window.session.saved_fields = window.session.fields
+    fresh.session.discard_changes()
+    window.session.discard_changes()
 
 
 def test_recovery_after_sigkill(tmp_path):

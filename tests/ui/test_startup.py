@@ -19,7 +19,8 @@ ENTRY = (REPO / "resources/sample/content/learn/chemistry"
 # checks, the command-line parser, the renderer and typesetter, the spelling dictionary.
 LATER = ("qteditor.core.collection", "multiprocessing", "sqlite3", "qteditor.ui.dialogs",
          "qteditor.core.checks", "markdown_it", "ziamath", "spellchecker",
-         "qteditor.core.render", "socket", "uuid")
+         "qteditor.core.render", "socket", "uuid", "difflib", "platform", "qteditor.core.git",
+         "qteditor.core.changes")
 
 PROBE = """
 import json, sys, tempfile
@@ -38,7 +39,7 @@ from PySide6.QtCore import QTimer
 QTimer.singleShot(600, app.quit)
 app.exec()
 print(json.dumps({"first": first, "shown": shown, "scanned": w.collection_panel.collection is not None}))
-w.session.saved_fields = w.session.fields
+w.session.discard_changes()
 """
 
 

@@ -10,19 +10,17 @@ and marks); the pure-Python parser is the fallback and always words the error me
 
 from __future__ import annotations
 
-import datetime as _dt
-import math
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.nodes import ScalarNode
 
-from .errors import FormatError
+from ..errors import FormatError, SaveError
+from .resolve import CORE, MERGE_TAG, construct_tagged, resolve_plain
+from .values import key_sig, yaml_key
 
 try:  # the C parser ships as ruamel.yaml.clib (QTEDITOR_PURE_YAML=1 forces the pure one)
     if os.environ.get("QTEDITOR_PURE_YAML"):
@@ -30,18 +28,11 @@ try:  # the C parser ships as ruamel.yaml.clib (QTEDITOR_PURE_YAML=1 forces the 
     from _ruamel_yaml import CParser as _CParser
 except ImportError:  # pragma: no cover - exercised where clib is missing
     _CParser = None
+LIBYAML = _CParser is not None  # whether libyaml's parser reads the files
 
 MAX_DEPTH = 150
 MAX_EXPANDED_NODES = 2_000_000
 MAX_EXPANDED_CHARS = 64 * 1024 * 1024  # text of every scalar with aliases expanded, at most
-
-_SAFE = YAML(typ="safe", pure=True)
-_RESOLVER = _SAFE.resolver
-_CONSTRUCTOR = _SAFE.constructor
-_CORE = "tag:yaml.org,2002:"
-_TYPED_TAGS = {_CORE + t for t in ("int", "float", "bool", "null", "timestamp")}
-MERGE_TAG = _CORE + "merge"
-
 
 class Node:
     """One node of the span tree. ``start``/``end`` index the front-matter text."""
@@ -86,7 +77,7 @@ _FLOW_TEXT = re.compile(r"[^\[\]{},'\" \t#]+")  # plain text inside a flow colle
 _DQ_STOP = re.compile(r'[\\"]')
 
 
-def _flow_depth(text: str) -> int:
+def flow_depth(text: str) -> int:
     """The deepest nesting of flow collections (``[…]``, ``{…}``), worked out only when there
     are many brackets at all. Only structural brackets count, not those inside quoted, plain or
     block scalars or comments (an answer with 151 ``[a, b)`` is not nested at all). Both YAML
@@ -213,7 +204,9 @@ def _flow_depth(text: str) -> int:
     return deepest
 
 
-def _events(text: str) -> list:
+def events(text: str) -> list:
+    """The parser's events for a text: libyaml's when it can read it, else the pure parser's
+    (a MarkedYAMLError as libyaml words it when the text is not YAML)."""
     if _CParser is not None:
         try:
             parser = _CParser(text)
@@ -255,33 +248,6 @@ def _mark_error(exc: MarkedYAMLError, path: str | None, line0: int, text: str = 
     return FormatError(f"YAML error: {problem}", path, line, col)
 
 
-# ruamel's resolver picks implicit types by the first character: anything else is a string
-_IMPLICIT_FIRST = frozenset(k for k in _RESOLVER.versioned_resolver if k)
-
-
-def _resolve_plain(value: str) -> Any:
-    """The typed value of a plain scalar (YAML 1.2 core schema, as ruamel.yaml types it)."""
-    if value and value[0] not in _IMPLICIT_FIRST:
-        return value
-    return _resolve_typed(value)
-
-
-@lru_cache(maxsize=4096)
-def _resolve_typed(value: str) -> Any:
-    tag = _RESOLVER.resolve(ScalarNode, value, (True, False))
-    if tag in (_CORE + "str", MERGE_TAG, _CORE + "value"):  # "=" is text in YAML 1.2
-        return value
-    return _CONSTRUCTOR.construct_object(ScalarNode(tag, value), deep=True)
-
-
-def _construct_tagged(tag: str, value: str) -> Any:
-    if tag == _CORE + "str":
-        return value
-    if tag in _TYPED_TAGS:
-        return _CONSTRUCTOR.construct_object(ScalarNode(tag, value), deep=True)
-    return value  # unknown and local tags are kept as text, never constructed
-
-
 def _freeze(value: Any) -> Any:
     if isinstance(value, dict):
         return tuple((k, _freeze(v)) for k, v in value.items())
@@ -319,14 +285,14 @@ class _Builder:
             self.chars += len(ev.value)
             try:
                 if node.tag is not None and node.tag != "!":
-                    data = _construct_tagged(node.tag, ev.value)
+                    data = construct_tagged(node.tag, ev.value)
                 elif node.style is None and ev.implicit[0]:
-                    data = _resolve_plain(ev.value)
+                    data = resolve_plain(ev.value)
                 else:
                     data = ev.value
             except Exception as exc:  # noqa: BLE001 - a bad !!int, or 2019-02-29 read as a date
                 if node.tag is not None:
-                    what = f"its tag {node.tag.replace(_CORE, '!!')}"
+                    what = f"its tag {node.tag.replace(CORE, '!!')}"
                 else:
                     what = "the type it reads as (quote it to keep it as text)"
                 raise self.fail(f"the value {ev.value[:40]!r} does not fit {what}: {exc}",
@@ -396,10 +362,10 @@ class _Builder:
             if seen:
                 first = next(k for k in first_line if k == kdata)
                 where = f"line {first_line[kdata] + self.line0}"
-                if type(first) is type(kdata) or _key_sig(first) == _key_sig(kdata):
+                if type(first) is type(kdata) or key_sig(first) == key_sig(kdata):
                     raise self.fail(f"duplicate key '{kdata}' (first defined at {where})", knode)
                 raise self.fail(  # 1 and true, 1 and 1.0: two keys to YAML, one to Python
-                    f"the keys {_yaml_key(first)} ({where}) and {_yaml_key(kdata)} are different "
+                    f"the keys {yaml_key(first)} ({where}) and {yaml_key(kdata)} are different "
                     "in YAML, but a program reading this file sees one key (they compare equal); "
                     "quote one of them to make it text", knode)
             first_line[kdata] = knode.line
@@ -436,125 +402,37 @@ class _Builder:
         return node, data, size
 
 
+def node_key(k: Node, first_line: int = 1) -> Any:
+    """The data key of a key node, as the builder made it (``first_line``: the file line of
+    the text's first line, for the error a complex key gets)."""
+    if k.kind == "scalar":
+        if k.style is None and (k.tag is None):
+            return resolve_plain(k.value)
+        if k.tag is not None and k.tag != "!":
+            return construct_tagged(k.tag, k.value)
+        return k.value
+    # a complex key (a mapping or a list): not one the writer can name
+    raise SaveError("complex mapping keys cannot be edited", None, k.line + first_line, k.col + 1)
+
+
 def parse(text: str, path: str | None = None, first_line: int = 1) -> Parsed:
     """Parse front-matter text. ``first_line`` is the file line of the text's first line."""
-    if _flow_depth(text) > MAX_DEPTH:
+    if flow_depth(text) > MAX_DEPTH:
         raise FormatError(f"nesting deeper than {MAX_DEPTH} levels", path, first_line)
     try:
-        events = _events(text)
+        stream = events(text)
     except MarkedYAMLError as exc:
         raise _mark_error(exc, path, first_line, text) from None
     except RecursionError:
         raise FormatError(f"nesting deeper than {MAX_DEPTH} levels", path, first_line) from None
     except Exception as exc:  # noqa: BLE001 - any other parser failure is still a format error
         raise FormatError(f"YAML error: {exc}", path, first_line) from None
-    builder = _Builder(events, path, first_line)
-    names = [type(e).__name__ for e in events[:2]]
+    builder = _Builder(stream, path, first_line)
+    names = [type(e).__name__ for e in stream[:2]]
     if names != ["StreamStartEvent", "DocumentStartEvent"]:
         return Parsed(None, {})
     builder.i = 2
     root, data, _ = builder.build()
-    if type(events[builder.i]).__name__ != "DocumentEndEvent" or len(events) > builder.i + 2:
+    if type(stream[builder.i]).__name__ != "DocumentEndEvent" or len(stream) > builder.i + 2:
         raise FormatError("the front matter holds more than one YAML document", path, first_line)
     return Parsed(root, data, builder.anchors, builder.aliases, builder.merges)
-
-
-def same(a: Any, b: Any) -> bool:
-    """Equal in value and in type (1, 1.0 and True differ; key order does not matter)."""
-    ta, tb = type(a), type(b)
-    if ta is not tb:
-        return False
-    if ta is dict:
-        if a.keys() != b.keys():
-            return False
-        if not all(type(k) is str for k in a) and (
-                sorted(map(_key_sig, a)) != sorted(map(_key_sig, b))):
-            return False  # 1, 1.0 and True are one dict key to Python, not to YAML
-        return all(same(v, b[k]) for k, v in a.items())
-    if ta is list:
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=False))
-    if ta is float:
-        if a != a:
-            return b != b
-        return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
-    return a == b
-
-
-def _yaml_key(key: Any) -> str:
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    if key is None:
-        return "null"
-    return repr(key) if isinstance(key, str) else str(key)
-
-
-def _key_sig(key: Any) -> tuple:
-    return (type(key).__name__, repr(key))
-
-
-def unshare(value: Any) -> Any:
-    """A deep copy in which no two places share an object (aliases become copies)."""
-    if isinstance(value, dict):
-        return {k: unshare(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [unshare(v) for v in value]
-    return value
-
-
-def is_scalar(value: Any) -> bool:
-    return not isinstance(value, (dict, list))
-
-
-class KeyCollision(FormatError):
-    """Two keys of one mapping that JSON would write as the same text (``1`` and ``'1'``)."""
-
-    def __init__(self, message: str, path: tuple, keys: tuple):
-        super().__init__(message)
-        self.mapping = path  # the data keys of the mapping that holds them
-        self.keys = keys
-
-
-def json_fields(value: Any, _path: tuple = ()) -> Any:
-    """``json_safe``, but refusing (KeyCollision) two keys of one mapping that become the same
-    JSON text (``1`` and ``'1'``, a date and its quoted form, ``null`` and ``'null'``), which
-    ``json_safe`` would silently merge: every key is kept or the output refused."""
-    if isinstance(value, dict):
-        out: dict = {}
-        source: dict = {}
-        for k, v in value.items():
-            text = k if isinstance(k, str) else _key_text(k)
-            if text in out:
-                other = source[text]
-                raise KeyCollision(
-                    f"the keys {_yaml_key(other)} and {_yaml_key(k)} would both be written "
-                    f"\"{text}\" in JSON, so one would be lost; quote or rename one of them",
-                    _path, (other, k))
-            source[text] = k
-            out[text] = json_fields(v, _path + (k,))
-        return out
-    if isinstance(value, list):
-        return [json_fields(v, _path + (i,)) for i, v in enumerate(value)]
-    return json_safe(value)
-
-
-def json_safe(value: Any) -> Any:
-    """Data as JSON can hold it: dates as ISO text, non-string keys as text."""
-    if isinstance(value, dict):
-        return {(k if isinstance(k, str) else _key_text(k)): json_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [json_safe(v) for v in value]
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        return str(value)
-    return value
-
-
-def _key_text(key: Any) -> str:
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    if key is None:
-        return "null"
-    if isinstance(key, (_dt.date, _dt.datetime)):
-        return key.isoformat()
-    return str(key)

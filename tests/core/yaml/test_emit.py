@@ -9,10 +9,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qteditor.core.emit import plain
 from qteditor.core.entry import Entry
 from qteditor.core.session import EditSession
-from qteditor.core.yamlspan import same
+from qteditor.core.yaml import same
+from qteditor.core.yaml.emit import chain, new_key, plain, render
 
 YAML11_WORDS = ["y", "Y", "n", "N", "yes", "no", "on", "off", "true", "false", "null", "~", "=",
                 "<<", ".inf", ".nan", "-.inf", "+.inf", ".Inf", ".NaN", "NULL", "Null"]
@@ -147,3 +147,26 @@ def test_a_fix_writes_strings_yaml_1_1_reads_the_same(tmp_path):
     assert error is None
     data = yaml.safe_load(_front(new))
     assert data["subject"] == "Off" and data["related_article1"]["title"] == "NO"
+
+
+def test_every_style_chain_ends_in_double_quotes():
+    for style in (None, "'", '"', ">", "|", "?"):
+        assert chain(style)[-1] == "double"
+    assert chain(">") == [">", "|", "double"] and chain("?") == chain(None)
+
+
+def test_a_string_in_each_style():
+    assert render("a b", "plain", False, 2, 0, "\n") == "a b"
+    assert render("yes", "plain", False, 2, 0, "\n") is None  # a bool to YAML 1.1
+    assert render("it's", "single", False, 2, 0, "\n") == "'it''s'"
+    assert render("tab\there", "double", False, 2, 0, "\n") == '"tab\\there"'
+    assert render("x\ny", "|", False, 4, 2, "\r\n") == "|-\r\n    x\r\n    y"
+    assert render("x\ny", "|", True, 4, 2, "\n") is None  # no block scalar in flow context
+
+
+def test_new_keys_are_plain_when_they_can_be():
+    assert new_key("title", False) == "title" and new_key("a,b", False) == "a,b"
+    assert new_key("a,b", True) == "'a,b'" and new_key("yes", False) == "'yes'"
+    assert new_key("line\nbreak", False) == '"line\\nbreak"'
+    assert new_key(1, False) == "1" and new_key(True, False) == "true" and new_key(None, False) == "null"
+

@@ -9,27 +9,19 @@ folded -> literal -> double quoted) and if nothing verifies the save is refused.
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import FormatError, SaveError
 from . import emit
-from .errors import FormatError, SaveError
-from .yamlspan import MERGE_TAG, Node, Parsed, is_scalar, parse, same
+from .conventions import Conventions, Hints
+from .geometry import BLOCK_HEADER, Geometry, is_empty
+from .resolve import MERGE_TAG, TAG_TYPES
+from .spans import Node, Parsed, node_key, parse
+from .values import is_scalar, same
 
-_CORE = "tag:yaml.org,2002:"
-_TAG_TYPES = {
-    _CORE + "str": (str,),
-    _CORE + "int": (int,),
-    _CORE + "float": (float,),
-    _CORE + "bool": (bool,),
-    _CORE + "null": (type(None),),
-}
-_HEADER = re.compile(r"([|>])([-+1-9]*)([^\r\n]*)")
 _MAX_ROUNDS = 4
-_SPACES = re.compile(r" *")
 
 
 @dataclass(frozen=True)
@@ -54,244 +46,24 @@ class Job:
     level: int = 0
 
 
-def _family(key: Any) -> Any:
-    return re.sub(r"\d+$", "", key) if isinstance(key, str) else key
-
-
-@dataclass
-class _Conv:
-    style: str | None = None
-    chomp: str = "-"
-    offset: int | None = None  # block scalar content column - key column
-    spelling: str | None = None
-    map_offset: int | None = None
-    seq_offset: int | None = None
-
-
 class Writer:
     """Writes new data into one front-matter text, keeping everything else as it was."""
 
     def __init__(self, text: str, parsed: Parsed, newline: str = "\n",
-                 path: str | None = None, first_line: int = 2,
-                 hints: Callable[[Any, Any], dict | None] | None = None):
+                 path: str | None = None, first_line: int = 1,
+                 hints: Hints | None = None):
         self.text = text
-        self.hints = hints
+        self.geo = Geometry(text)
         self.parsed = parsed
+        self.conv = Conventions(self.geo, parsed.root, hints)
         self.nl = newline
         self.path = path
         self.first_line = first_line
-        self._conv: dict | None = None
-        self._defaults: tuple[int, int] | None = None
-
-    # ------------------------------------------------------------------ text geometry
-    def _col(self, pos: int) -> int:
-        return pos - (self.text.rfind("\n", 0, pos) + 1)
-
-    def _line_start(self, pos: int) -> int:
-        return self.text.rfind("\n", 0, pos) + 1
-
-    def _line_end(self, pos: int) -> int:
-        """Index of the line break ending the line that holds pos (or the text's end)."""
-        nl = self.text.find("\n", pos)
-        if nl < 0:
-            return len(self.text)
-        return nl - 1 if nl > 0 and self.text[nl - 1] == "\r" else nl
-
-    def _after_line(self, pos: int) -> int:
-        nl = self.text.find("\n", pos)
-        return len(self.text) if nl < 0 else nl + 1
-
-    def _indent_at(self, pos: int) -> int:
-        """Number of spaces that start the line at pos."""
-        return _SPACES.match(self.text, pos).end() - pos
-
-    def _props_end(self, node: Node) -> int:
-        t, p = self.text, node.start
-        if node.anchor is None and node.tag is None:
-            return p
-        while p < len(t) and t[p] in "&!":
-            while p < len(t) and t[p] not in " \t\r\n":
-                p += 1
-            while p < len(t) and t[p] in " \t":
-                p += 1
-        return p
-
-    @staticmethod
-    def _is_empty(node: Node) -> bool:
-        return (node.kind == "scalar" and node.style is None and node.value == ""
-                and node.anchor is None and node.tag is None)
-
-    def _block_content_end(self, node: Node) -> int:
-        t = self.text
-        header_end = self._line_end(node.start)
-        m = _HEADER.match(t, self._props_end(node))
-        keep = m is not None and "+" in m.group(2)
-        end = node.end
-        if keep:
-            if end > header_end and t[end - 1] == "\n":
-                end -= 2 if end >= 2 and t[end - 2] == "\r" else 1
-            return max(end, header_end)
-        # the last line that holds content (blank lines after the text are not the value's)
-        pos = header_end
-        last = header_end
-        col = None
-        while pos < end:
-            line_from = pos + 1 if t[pos] == "\n" else pos
-            if line_from >= end:
-                break
-            nxt = t.find("\n", line_from)
-            line_to = len(t) if nxt < 0 else nxt
-            if line_to > line_from and t[line_to - 1] == "\r":
-                line_to -= 1
-            text_at = _SPACES.match(t, line_from, line_to).end()
-            if text_at < line_to:
-                if col is None:
-                    col = text_at - line_from
-                last = line_to
-            elif col is not None and line_to - line_from > col:
-                last = line_to
-            if nxt < 0:
-                break
-            pos = nxt
-        return last
-
-    def _content_end(self, node: Node) -> int:
-        if node.kind == "scalar":
-            if node.style in ("|", ">"):
-                return self._block_content_end(node)
-            return node.end
-        if node.kind == "alias" or node.flow:
-            return node.end
-        if node.kind == "map":
-            if not node.items:
-                return node.end
-            k, v = node.items[-1]
-            if self._is_empty(v):
-                lead = self._colon(k, v, None)
-                return lead if lead is not None else k.end
-            return self._content_end(v)
-        if not node.items:
-            return node.end
-        last = node.items[-1]
-        if self._is_empty(last):
-            return self._dash(last) + 1
-        return self._content_end(last)
-
-    def _colon(self, k: Node, v: Node, limit: int | None) -> int | None:
-        stop = v.start if not self._is_empty(v) else (limit if limit is not None else len(self.text))
-        pos = self.text.find(":", self._content_end(k), max(stop, self._content_end(k)))
-        return None if pos < 0 else pos + 1
-
-    def _dash(self, item: Node) -> int:
-        pos = item.start - 1
-        t = self.text
-        while pos >= 0 and t[pos] != "-":
-            pos -= 1
-        return pos
-
-    # ------------------------------------------------------------------ conventions
-    def _conventions(self) -> dict:
-        if self._conv is not None:
-            return self._conv
-        conv: dict = {}
-        map_offsets: Counter = Counter()
-        seq_offsets: Counter = Counter()
-
-        def visit(node: Node | None, parent: Any) -> None:
-            if node is None:
-                return
-            if node.kind == "map" and not node.flow:
-                for k, v in node.items:
-                    if k.kind != "scalar":
-                        continue
-                    key = k.value
-                    c = _Conv()
-                    if v.kind == "scalar":
-                        c.style = v.style
-                        c.spelling = v.value if v.style is None else None
-                        if v.style in ("|", ">"):
-                            m = _HEADER.match(self.text, self._props_end(v))
-                            c.chomp = m.group(2).strip("123456789") if m else "-"
-                            c.offset = self._indent_at(self._after_line(v.start)) - k.col
-                    elif v.kind == "map" and not v.flow and v.items:
-                        c.map_offset = v.items[0][0].col - k.col
-                        map_offsets[c.map_offset] += 1
-                    elif v.kind == "seq" and not v.flow and v.items:
-                        c.seq_offset = self._col(self._dash(v.items[0])) - k.col
-                        seq_offsets[c.seq_offset] += 1
-                    conv.setdefault((_family(parent), key), c)
-                    conv.setdefault((None, key), c)
-                    conv.setdefault((None, _family(key)), c)
-                    visit(v, key)
-            elif node.kind == "map":
-                for k, v in node.items:
-                    visit(v, k.value if k.kind == "scalar" else None)
-            elif node.kind == "seq":
-                for item in node.items:
-                    visit(item, parent)
-
-        visit(self.parsed.root, None)
-        self._conv = conv
-        self._defaults = (
-            map_offsets.most_common(1)[0][0] if map_offsets else 2,
-            seq_offsets.most_common(1)[0][0] if seq_offsets else 2,
-        )
-        return conv
-
-    def _conv_for(self, key: Any, parent: Any) -> _Conv | None:
-        conv = self._conventions()
-        for probe in ((_family(parent), key), (None, key), (None, _family(key))):
-            c = conv.get(probe)
-            if c is not None:
-                return c
-        hint = self.hints(key, parent) if self.hints else None
-        if hint:
-            return _Conv(style=hint.get("style"), chomp=hint.get("chomp", "-"),
-                         offset=hint.get("offset"), spelling=hint.get("spelling"),
-                         map_offset=hint.get("map_offset"), seq_offset=hint.get("seq_offset"))
-        return None
-
-    def _map_offset(self, key: Any, parent: Any) -> int:
-        c = self._conv_for(key, parent)
-        if c is not None and c.map_offset:
-            return c.map_offset
-        self._conventions()
-        return self._defaults[0] or 2
-
-    def _seq_offset(self, key: Any, parent: Any) -> int:
-        c = self._conv_for(key, parent)
-        if c is not None and c.seq_offset is not None:
-            return c.seq_offset
-        self._conventions()
-        return self._defaults[1]
 
     # ------------------------------------------------------------------ rendering new values
-    def _str_chain(self, style: str | None) -> list[str]:
-        return {
-            None: ["plain", "single", "double"],
-            "'": ["single", "double"],
-            '"': ["double"],
-            ">": [">", "|", "double"],
-            "|": ["|", "double"],
-        }.get(style, ["plain", "single", "double"])
-
-    def _render_str(self, value: str, how: str, flow: bool, content_col: int,
-                    parent_indent: int, keep: bool = False, indicator: bool = False,
-                    comment: str = "") -> str | None:
-        if how == "plain":
-            return emit.plain(value, flow)
-        if how == "single":
-            return emit.single(value)
-        if how == "double":
-            return emit.double(value)
-        if flow:
-            return None
-        return emit.block(value, how, content_col, parent_indent, self.nl, keep, indicator,
-                          comment)
-
     def _new_scalar(self, value: Any, ctx: Ctx, level: int) -> str:
         """Text of a scalar in a place that had none, in the conventions of its key."""
-        c = self._conv_for(ctx.key, ctx.parent) if ctx.key is not None else None
+        c = self.conv.for_key(ctx.key, ctx.parent) if ctx.key is not None else None
         if not isinstance(value, str):
             text = emit.scalar_text(value, c.spelling if c else None)
             return emit.double(str(value)) if text is None else text
@@ -302,17 +74,11 @@ class Writer:
             style = "|"
         offset = c.offset if c and c.offset else 2
         keep = bool(c and "+" in c.chomp)
-        for how in self._str_chain(style):
-            text = self._render_str(value, how, ctx.flow, ctx.indent + offset, ctx.indent, keep)
+        for how in emit.chain(style):
+            text = emit.render(value, how, ctx.flow, ctx.indent + offset, ctx.indent, self.nl, keep)
             if text is not None:
                 return text
         return emit.double(value)
-
-    def _key_text(self, key: Any, flow: bool) -> str:
-        if isinstance(key, str):
-            return emit.plain(key, flow) or emit.single(key) or emit.double(key)
-        text = emit.scalar_text(key)
-        return text if text is not None else emit.double(str(key))
 
     def _after_indicator(self, value: Any, ctx: Ctx, level: int, anchor: str | None = None) -> str:
         """What follows ``key:`` or ``-`` in block context for a whole new value."""
@@ -325,10 +91,10 @@ class Writer:
                 body = self._seq_body(value, inner, ctx.parent, level)
             return pre + self.nl + body if anchor else " " + body[inner:]
         if isinstance(value, dict) and value:
-            indent = ctx.indent + self._map_offset(ctx.key, ctx.parent)
+            indent = ctx.indent + self.conv.map_offset(ctx.key, ctx.parent)
             return pre + self.nl + self._map_body(value, indent, ctx.key, level)
         if isinstance(value, list) and value:
-            indent = ctx.indent + self._seq_offset(ctx.key, ctx.parent)
+            indent = ctx.indent + self.conv.seq_offset(ctx.key, ctx.parent)
             return pre + self.nl + self._seq_body(value, indent, ctx.key, level)
         if isinstance(value, (dict, list)):
             return pre + (" {}" if isinstance(value, dict) else " []")
@@ -337,7 +103,7 @@ class Writer:
 
     def _pair(self, key: Any, value: Any, indent: int, parent: Any, level: int) -> str:
         ctx = Ctx(False, indent, key, parent)
-        return " " * indent + self._key_text(key, False) + ":" + self._after_indicator(value, ctx, level)
+        return " " * indent + emit.new_key(key, False) + ":" + self._after_indicator(value, ctx, level)
 
     def _map_body(self, value: dict, indent: int, parent: Any, level: int) -> str:
         return self.nl.join(self._pair(k, v, indent, parent, level) for k, v in value.items())
@@ -357,7 +123,7 @@ class Writer:
     def _flow(self, value: Any, level: int, key: Any = None, parent: Any = None) -> str:
         if isinstance(value, dict):
             inner = ", ".join(
-                f"{self._key_text(k, True)}: {self._flow(v, level, k, key)}" for k, v in value.items()
+                f"{emit.new_key(k, True)}: {self._flow(v, level, k, key)}" for k, v in value.items()
             )
             return "{" + inner + "}"
         if isinstance(value, list):
@@ -391,7 +157,7 @@ class Writer:
             self._replace_value(node, new, ctx, path)
 
     def _replace_scalar(self, node: Node, new: Any, ctx: Ctx, path: tuple) -> None:
-        if self._is_empty(node):
+        if is_empty(node):
             if ctx.lead is None:
                 self._replace_value(node, new, ctx, path)
                 return
@@ -399,9 +165,9 @@ class Writer:
                       lambda lvl: self._after_indicator(new, ctx, lvl) if not ctx.flow
                       else " " + self._flow(new, lvl, ctx.key, ctx.parent), 2)
             return
-        start = self._props_end(node)
+        start = self.geo.props_end(node)
         if node.tag is not None and node.tag != "!":
-            kinds = _TAG_TYPES.get(node.tag, (str,))
+            kinds = TAG_TYPES.get(node.tag, (str,))
             if not isinstance(new, kinds) or (isinstance(new, bool) and bool not in kinds):
                 start = node.start  # the tag no longer fits: drop it, keep the anchor
                 anchor = f"&{node.anchor} " if node.anchor else ""
@@ -409,7 +175,7 @@ class Writer:
                 anchor = ""
         else:
             anchor = ""
-        end = self._content_end(node)
+        end = self.geo.content_end(node)
         if not isinstance(new, str):
             text = emit.scalar_text(new, node.value if node.style is None else None)
             if text is None:  # no YAML spelling of its own (not a type the loader builds)
@@ -417,27 +183,27 @@ class Writer:
             self._add(start, end, path, lambda lvl: anchor + text)
             return
         if node.style in ("|", ">") and not ctx.flow:
-            m = _HEADER.match(self.text, start)
+            m = BLOCK_HEADER.match(self.text, start)
             header_mods = m.group(2) if m else ""
             comment = m.group(3) if m else ""
             keep = "+" in header_mods
             has_digit = any(ch.isdigit() for ch in header_mods)
-            content_col = self._indent_at(self._after_line(start))
+            content_col = self.geo.indent_at(self.geo.after_line(start))
             if content_col <= ctx.indent:
                 content_col = ctx.indent + 2
             parent = ctx.indent if ctx.lead is not None else -1
-            chain = self._str_chain(node.style)
+            chain = emit.chain(node.style)
             if content_col - max(parent, 0) > 9:
                 has_digit = False
         else:
-            chain = self._str_chain(node.style if not ctx.flow or node.style not in ("|", ">")
+            chain = emit.chain(node.style if not ctx.flow or node.style not in ("|", ">")
                                     else '"')
             content_col, parent, keep, has_digit, comment = ctx.indent + 2, ctx.indent, False, False, ""
 
         def render(level: int) -> str | None:
             how = chain[min(level, len(chain) - 1)]
-            text = self._render_str(new, how, ctx.flow, content_col, max(parent, 0), keep,
-                                    has_digit, comment if how == node.style else "")
+            text = emit.render(new, how, ctx.flow, content_col, max(parent, 0), self.nl, keep,
+                               has_digit, comment if how == node.style else "")
             if text is None:
                 return None
             return anchor + text
@@ -446,7 +212,7 @@ class Writer:
 
     def _replace_value(self, node: Node, new: Any, ctx: Ctx, path: tuple) -> None:
         anchor = node.anchor if node.kind != "alias" else None
-        end = self._content_end(node)
+        end = self.geo.content_end(node)
         if ctx.flow or (node.flow and isinstance(new, (dict, list))):
             pre = f"&{anchor} " if anchor else ""
             self._add(node.start, end, path, lambda lvl: pre + self._flow(new, lvl, ctx.key, ctx.parent), 2)
@@ -472,7 +238,7 @@ class Writer:
                     k.tag is None or k.tag == MERGE_TAG):
                 merge = True
                 continue
-            kdata = old_key(k, old)
+            kdata = node_key(k, self.first_line)
             pairs[kdata] = (k, v)
         if merge and any(key not in new for key in old if key not in pairs):
             self._replace_value(node, new, ctx, path)  # a merged key was deleted: write it out
@@ -484,7 +250,7 @@ class Writer:
             if key not in new:
                 self._delete_pair(node, i, keys, pairs)
                 continue
-            lead = self._colon(k, v, pairs[keys[i + 1]][0].start if i + 1 < len(keys) else None)
+            lead = self.geo.colon(k, v, pairs[keys[i + 1]][0].start if i + 1 < len(keys) else None)
             child = Ctx(False, k.col, key, ctx.key, lead)
             self._diff(v, old[key], new[key], child, path + (key,))
         # new keys go after the closest preceding key that already exists
@@ -507,9 +273,8 @@ class Writer:
                           )[indent:] + self.nl + " " * indent, 2)
             else:
                 k, v = pairs[after]
-                end = self._content_end(v) if not self._is_empty(v) else (
-                    self._colon(k, v, None) or k.end)
-                pos = self._line_end(end)
+                end = self.geo.pair_end(k, v)
+                pos = self.geo.line_end(end)
                 self._add(pos, pos, path + (added[0],),
                           lambda lvl, added=added: "".join(
                               self.nl + self._pair(a, new[a], indent, ctx.key, lvl) for a in added
@@ -517,22 +282,22 @@ class Writer:
 
     def _delete_pair(self, node: Node, i: int, keys: list, pairs: dict) -> None:
         k, v = pairs[keys[i]]
-        end = self._content_end(v) if not self._is_empty(v) else (self._colon(k, v, None) or k.end)
-        line_start = self._line_start(k.start)
+        end = self.geo.pair_end(k, v)
+        line_start = self.geo.line_start(k.start)
         if self.text[line_start:k.start].strip(" ") == "":
-            self._fixed(line_start, self._after_line(end), "")
+            self._fixed(line_start, self.geo.after_line(end), "")
         elif i + 1 < len(keys):
             self._fixed(k.start, pairs[keys[i + 1]][0].start, "")
         else:  # the last pair of an inline mapping (``- a: 1``): remove it with its line break
-            self._fixed(self._line_end(self._content_end(pairs[keys[i - 1]][1])) if i else k.start,
-                        self._line_end(end), "")
+            self._fixed(self.geo.line_end(self.geo.content_end(pairs[keys[i - 1]][1])) if i else k.start,
+                        self.geo.line_end(end), "")
 
     def _diff_flow_map(self, node: Node, old: dict, new: dict, ctx: Ctx, path: tuple) -> None:
         if list(old) != list(new) or len(node.items) != len(old):
             self._replace_value(node, new, ctx, path)
             return
         for (k, v), key in zip(node.items, old, strict=False):
-            lead = self._colon(k, v, None)
+            lead = self.geo.colon(k, v, None)
             self._diff(v, old[key], new[key], Ctx(True, ctx.indent, key, ctx.key, lead), path + (key,))
 
     def _diff_seq_same_length(self, node: Node, old: list, new: list, ctx: Ctx, path: tuple) -> None:
@@ -540,17 +305,17 @@ class Writer:
             self._replace_value(node, new, ctx, path)
             return
         for i, item in enumerate(node.items):
-            lead = None if node.flow else self._dash(item) + 1
-            dash_col = ctx.indent if node.flow else self._col(self._dash(item))
+            lead = None if node.flow else self.geo.dash(item) + 1
+            dash_col = ctx.indent if node.flow else self.geo.col(self.geo.dash(item))
             self._diff(item, old[i], new[i], Ctx(node.flow, dash_col, None, ctx.key, lead), path + (i,))
 
     def _diff_block_seq(self, node: Node, old: list, new: list, ctx: Ctx, path: tuple) -> None:
         items = node.items
-        dashes = [self._dash(it) for it in items]
-        if any(self.text[self._line_start(d):d].strip(" ") for d in dashes):
+        dashes = [self.geo.dash(it) for it in items]
+        if any(self.text[self.geo.line_start(d):d].strip(" ") for d in dashes):
             self._replace_value(node, new, ctx, path)  # nested inline sequences: write it out
             return
-        dash_col = self._col(dashes[0])
+        dash_col = self.geo.col(dashes[0])
         pre = 0
         while pre < min(len(old), len(new)) and same(old[pre], new[pre]):
             pre += 1
@@ -565,14 +330,14 @@ class Writer:
                        Ctx(False, dash_col, None, ctx.key, dashes[i] + 1), path + (j,))
         common = min(len(old_mid), len(new_mid))
         for i in list(old_mid)[common:]:
-            end = self._content_end(items[i]) if not self._is_empty(items[i]) else dashes[i] + 1
-            self._fixed(self._line_start(dashes[i]), self._after_line(end), "")
+            end = self.geo.content_end(items[i]) if not is_empty(items[i]) else dashes[i] + 1
+            self._fixed(self.geo.line_start(dashes[i]), self.geo.after_line(end), "")
         extra = list(new_mid)[common:]
         if extra:
             if pre + common > 0:
                 prev = items[pre + common - 1]
-                end = self._content_end(prev) if not self._is_empty(prev) else dashes[pre + common - 1] + 1
-                pos = self._line_end(end)
+                end = self.geo.content_end(prev) if not is_empty(prev) else dashes[pre + common - 1] + 1
+                pos = self.geo.line_end(end)
                 self._add(pos, pos, path + (extra[0],), lambda lvl: "".join(
                     self.nl + " " * dash_col + self._seq_item(new[j], dash_col, ctx.key, lvl)
                     for j in extra), 2)
@@ -613,46 +378,24 @@ class Writer:
             if node.kind == "map":
                 found = None
                 for i, (k, v) in enumerate(node.items):
-                    if k.kind == "scalar" and old_key(k, None) == step:
+                    if k.kind == "scalar" and node_key(k, self.first_line) == step:
                         nxt = node.items[i + 1][0].start if i + 1 < len(node.items) else None
                         found = (v, Ctx(node.flow, k.col if not node.flow else ctx.indent, step,
-                                        ctx.key, self._colon(k, v, nxt)))
+                                        ctx.key, self.geo.colon(k, v, nxt)))
                         break
                 if found is None:
                     return None
                 node, ctx = found
             elif node.kind == "seq" and isinstance(step, int) and step < len(node.items):
                 item = node.items[step]
-                lead = None if node.flow else self._dash(item) + 1
-                col = ctx.indent if node.flow else self._col(self._dash(item))
+                lead = None if node.flow else self.geo.dash(item) + 1
+                col = ctx.indent if node.flow else self.geo.col(self.geo.dash(item))
                 node, ctx = item, Ctx(node.flow, col, None, ctx.key, lead)
             else:
                 return None
         return ctx
 
     # ------------------------------------------------------------------ public
-    def pair_span(self, path: tuple) -> tuple[int, int] | None:
-        """0-based first and last line of the key at ``path`` with its value, or None."""
-        node = self.parsed.root
-        found = None
-        for step in path:
-            if node is None or node.kind != "map":
-                return None
-            found = None
-            for k, v in node.items:
-                if k.kind == "scalar" and old_key(k, None) == step:
-                    found = (k, v)
-                    break
-            if found is None:
-                return None
-            node = found[1]
-        if found is None:
-            return None
-        k, v = found
-        end = self._content_end(v) if not self._is_empty(v) else (self._colon(k, v, None) or k.end)
-        first = self.text.count("\n", 0, self._line_start(k.start))
-        return first, first + self.text.count("\n", self._line_start(k.start), end)
-
     def write(self, old: Any, new: Any, need_parsed: bool = True) -> tuple[str, Parsed | None] | None:
         """New front-matter text and its parse, or None when nothing changed. Without
         ``need_parsed`` a new text in the common shape is verified by the scanner (an
@@ -722,26 +465,12 @@ class Writer:
 
     def _refuse(self, job: Job | None, detail: str) -> SaveError:
         line = self.first_line + (self.text.count("\n", 0, job.start) if job else 0)
-        col = (self._col(job.start) + 1) if job else 1
+        col = (self.geo.col(job.start) + 1) if job else 1
         where = ".".join(str(p) for p in job.path) if job and job.path else "the front matter"
         msg = f"cannot write {where} so that it reads back as intended"
         if detail:
             msg += f" ({detail})"
         return SaveError(msg + "; the file was not changed", self.path, line, col)
-
-
-def old_key(k: Node, old: dict | None) -> Any:
-    """The data key of a key node (as the loader built it)."""
-    if k.kind == "scalar":
-        if k.style is None and (k.tag is None):
-            from .yamlspan import _resolve_plain
-            return _resolve_plain(k.value)
-        if k.tag is not None and k.tag != "!":
-            from .yamlspan import _construct_tagged
-            return _construct_tagged(k.tag, k.value)
-        return k.value
-    # complex keys: find by position in the old mapping (rare; matched by order)
-    raise SaveError("complex mapping keys cannot be edited", None, k.line + 2, k.col + 1)
 
 
 def _get(data: Any, path: tuple) -> Any:

@@ -19,10 +19,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .yamlspan import _IMPLICIT_FIRST, _RESOLVER, _resolve_plain, json_safe
+from .resolve import IMPLICIT_FIRST, implicit_patterns, resolve_plain
+from .values import json_safe
 
 _UNSAFE_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
-_NOT_TEXT_FIRST = "".join(re.escape(c) for c in sorted(_UNSAFE_START | _IMPLICIT_FIRST))
+_NOT_TEXT_FIRST = "".join(re.escape(c) for c in sorted(_UNSAFE_START | IMPLICIT_FIRST))
 # a plain value that is text whatever else is in it: a first character that starts neither
 # another kind of node nor a typed value; no ": ", " #" or final ":"; no trailing spaces
 _TEXT = rf"[^\n {_NOT_TEXT_FIRST}][^\n:#]*(?:(?::(?=[^\n ])|(?<! )\#)[^\n:#]*)*(?<! )"
@@ -33,25 +34,22 @@ _ITEM = re.compile(
     r"|[ ]+([^\n]*)"  # key: any other value, checked below
     r"|[ ]*)$", re.M)  # key: (nothing: null, or a mapping follows)
 # the implicit types a plain scalar may have, by its first character (as the resolver does)
-# (the same patterns, compiled here: ruamel.yaml's are lazy wrappers, slower to call)
-_CANDIDATES = {c: tuple(re.compile(regexp.pattern, regexp.flags)
-                        for _tag, regexp in _RESOLVER.versioned_resolver.get(c, ()))
-               for c in _IMPLICIT_FIRST}
+_CANDIDATES = implicit_patterns()
 # every character but printable ASCII and the line break: what is left must be printable
 _JSON_AS_IS = frozenset({str, int, bool, type(None)})
 _ASCII_TEXT = bytes(range(0x20, 0x7F)) + b"\n"
 _TEXT_KEYS: set[str] = set()  # keys seen to be text (most keys: found without a call)
 
 
-def _typed(text: str) -> Any:
+def typed(text: str) -> Any:
     """The value of a plain scalar starting with a character an implicit type may start with:
-    what ``_resolve_plain`` gives, without asking the resolver for decimal integers or for
+    what ``resolve_plain`` gives, without asking the resolver for decimal integers or for
     text that none of its patterns for that first character match."""
     if text.isdigit() and text.isascii() and (text[0] != "0" or len(text) == 1):
         return int(text)
     for regexp in _CANDIDATES[text[0]]:
         if regexp.match(text):
-            return _resolve_plain(text)
+            return resolve_plain(text)
     return text
 
 
@@ -62,9 +60,9 @@ def _plain(text: str, as_json: bool) -> tuple[bool, Any]:
         return False, None
     if ": " in text or " #" in text or text[-1] == ":" or text.startswith(("---", "...")):
         return False, None
-    if first in _IMPLICIT_FIRST:
+    if first in IMPLICIT_FIRST:
         try:
-            value = _typed(text)
+            value = typed(text)
         except (ValueError, OverflowError):  # 2023-02-30, a 5,000-digit integer: the full
             return False, None  # parser reports those with their line and column
         if as_json and type(value) not in _JSON_AS_IS:
@@ -76,7 +74,7 @@ def _plain(text: str, as_json: bool) -> tuple[bool, Any]:
 def _key_ok(key: str) -> bool:
     """A key that is text to YAML too (not true, null, …)."""
     try:
-        if key[0] in _IMPLICIT_FIRST and not isinstance(_typed(key), str):
+        if key[0] in IMPLICIT_FIRST and not isinstance(typed(key), str):
             return False
     except (ValueError, OverflowError):
         return False
@@ -168,7 +166,7 @@ def scan(yaml: str, as_json: bool = False, lines: list[int] | None = None) -> di
 
 
 def key_lines(data: Any, lines: tuple | list) -> dict[str, int]:
-    """Dotted key -> line, from the lines ``scan`` (or ``collection.tree_lines``) recorded for
+    """Dotted key -> line, from the lines ``scan`` (or the collection's ``tree_lines``) recorded for
     ``data``: top-level keys and the keys of their mappings, in order."""
     out: dict[str, int] = {}
     if not isinstance(data, dict):

@@ -8,8 +8,7 @@ import pytest
 
 from qteditor.core.entry import Entry
 from qteditor.core.errors import SaveError
-from qteditor.core.splice import Writer
-from qteditor.core.yamlspan import parse
+from qteditor.core.yaml import Writer, parse
 from tests.core.helpers import edit, entry_of
 
 ENTRY = """---
@@ -242,7 +241,7 @@ def test_merge_keys_override_and_delete():
 
 def test_verification_gate_refuses_a_value_that_does_not_read_back(monkeypatch):
     """If every style renders text that reads back differently, nothing is written."""
-    from qteditor.core import emit
+    from qteditor.core.yaml import emit
 
     monkeypatch.setattr(emit, "plain", lambda value, flow=False: value + "x")
     monkeypatch.setattr(emit, "single", lambda value: "'" + value + "y'")
@@ -257,7 +256,7 @@ def test_verification_gate_refuses_a_value_that_does_not_read_back(monkeypatch):
 
 
 def test_verification_falls_back_to_the_next_style(monkeypatch):
-    from qteditor.core import emit
+    from qteditor.core.yaml import emit
 
     real_single = emit.single
     monkeypatch.setattr(emit, "plain", lambda value, flow=False: value + "-broken")
@@ -313,7 +312,7 @@ def test_plain_values_that_cannot_be_built_are_located_errors():
 
 
 def test_key_types_and_negative_zero_count():
-    from qteditor.core.yamlspan import same
+    from qteditor.core.yaml import same
 
     assert not same({1: "x"}, {True: "x"}) and not same({1.0: "x"}, {1: "x"})
     assert not same(0.0, -0.0) and same({"a": 1}, {"a": 1})

@@ -1,6 +1,7 @@
-"""Scalar renderers for each YAML style.
+"""Scalar renderers for each YAML style, quoting that every reader reads the same.
 
 Each renderer returns the source text of a scalar, or None when the style cannot hold the value.
+A string is written plain only when YAML 1.2 and YAML 1.1 readers both read it as that string.
 The predicates are conservative; the writer's re-parse is still the final judge.
 """
 
@@ -11,7 +12,7 @@ import math
 import re
 from typing import Any
 
-from .yamlspan import _resolve_plain
+from .resolve import resolve_plain, yaml11_typed
 
 # Characters only double quotes (with escapes) carry safely: controls, NEL, LS, PS, BOM,
 # surrogates and non-characters. Libraries also treat NEL/LS/PS as line breaks.
@@ -24,36 +25,6 @@ _DQ_NAMED = {
 }
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
 
-# Plain scalars a YAML 1.1 reader (PyYAML, libyaml's users, most tools older than YAML 1.2)
-# types as something other than a string, though YAML 1.2 reads them as text: booleans in any
-# of their spellings, sexagesimal (``1:30``) and underscored numbers, ``0b``/``0x``/leading-zero
-# octal ints, ``.inf``/``.nan``, the null spellings, the merge key ``<<``, the value key ``=``
-# and timestamps. The same resolver tables PyYAML uses, plus the 1.1 spec's y/n.
-_YAML11_FIRST = frozenset("yYnNtTfFoO-+0123456789.<~=")
-_YAML11 = re.compile(r"""(?x)
-    y|Y|n|N|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
-  | [-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
-  | \.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
-  | [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
-  | [-+]?\.(?:inf|Inf|INF)
-  | \.(?:nan|NaN|NAN)
-  | [-+]?0b[0-1_]+
-  | [-+]?0[0-7_]+
-  | [-+]?(?:0|[1-9][0-9_]*)
-  | [-+]?0x[0-9a-fA-F_]+
-  | [-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+
-  | <<
-  | ~|null|Null|NULL
-  | [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
-  | [0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[\ \t]+)[0-9][0-9]?
-      :[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[\ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?
-  | =
-""")
-
-
-def yaml11_typed(value: str) -> bool:
-    """True when a YAML 1.1 reader would not read this plain scalar as a string."""
-    return bool(value) and value[0] in _YAML11_FIRST and _YAML11.fullmatch(value) is not None
 _FLOW_CHARS = set(",[]{}")
 
 
@@ -99,7 +70,7 @@ def plain(value: str, flow: bool = False) -> str | None:
     if yaml11_typed(value):  # text to YAML 1.2, a bool, number, null… to YAML 1.1 readers
         return None
     try:
-        if not isinstance(_resolve_plain(value), str):
+        if not isinstance(resolve_plain(value), str):
             return None
     except Exception:  # noqa: BLE001 - reads as a type but is not one (2019-02-29, "="): quote it
         return None
@@ -191,3 +162,42 @@ def scalar_text(value: Any, hint: str | None = None) -> str | None:
     if isinstance(value, _dt.date):
         return value.isoformat()
     return None
+
+
+# the styles a string falls through when the one before does not read back, by its old style
+_CHAINS = {
+    None: ["plain", "single", "double"],
+    "'": ["single", "double"],
+    '"': ["double"],
+    ">": [">", "|", "double"],
+    "|": ["|", "double"],
+}
+
+
+def chain(style: str | None) -> list[str]:
+    """The styles to try, in order, for a string written where a scalar of ``style`` was."""
+    return _CHAINS.get(style, _CHAINS[None])
+
+
+def render(value: str, how: str, flow: bool, content_col: int, parent_indent: int,
+           newline: str, keep: bool = False, indicator: bool = False,
+           comment: str = "") -> str | None:
+    """A string in one style of ``chain``: "plain", "single", "double" or a block (``|``,
+    ``>``; never in flow context); None when that style cannot hold it."""
+    if how == "plain":
+        return plain(value, flow)
+    if how == "single":
+        return single(value)
+    if how == "double":
+        return double(value)
+    if flow:
+        return None
+    return block(value, how, content_col, parent_indent, newline, keep, indicator, comment)
+
+
+def new_key(value: Any, flow: bool) -> str:
+    """The text of a new mapping key: plain when it can be, else quoted."""
+    if isinstance(value, str):
+        return plain(value, flow) or single(value) or double(value)
+    text = scalar_text(value)
+    return text if text is not None else double(str(value))

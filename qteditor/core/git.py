@@ -1,0 +1,1413 @@
+"""Git, through the user's own ``git`` command: status, commit, sync, history, conflicts.
+
+The application floor's git operations (the window and the CLI are their faces). Every call
+runs the ``git`` the user runs in a terminal (2.30 or newer), so their credentials, SSH agent,
+credential helpers, hooks and config apply exactly as there; calls never wait for a person
+(``GIT_TERMINAL_PROMPT=0``, no terminal, no editor). Without git every function raises
+``GitUnavailable`` and nothing else in qteditor needs it.
+
+    repo = Repo.find(path)                       # NotARepository, GitUnavailable
+    status = repo.status(scope)                  # branch, upstream, ahead/behind, entries
+    repo.commit([paths], "Edit answer: …")       # those paths only, nothing else staged
+    repo.sync(progress, cancel)                  # fetch, merge or rebase (pull.rebase), push
+    repo.log(path)                               # the entry's commits, fields each changed
+    repo.restore_field(path, commit, "title")    # through the core writer (minimal diff)
+    repo.conflict(path); repo.resolve(path, choices)
+
+``GitWorkspace`` is a collection inside its repository (what the window holds): the same
+operations, scoped to the collection's entries (nothing outside it is ever staged).
+``merge_driver`` and ``setup`` are what ``qteditor merge-driver`` and ``qteditor git setup`` do.
+Nothing is committed, pulled or pushed unless asked; history is never rewritten.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .changes import EntryChange, FieldChange, field_changes, suggest_message
+from .errors import QtEditorError
+
+MIN_VERSION = (2, 30)
+ZERO = "0" * 40
+_VERSION_CACHE: dict[str, tuple[int, ...]] = {}
+
+# states of an entry, as the browser shows them
+MODIFIED, STAGED, NEW, UNTRACKED, CONFLICTED, DELETED = (
+    "modified", "staged", "new", "untracked", "conflicted", "deleted")
+
+
+class GitError(QtEditorError):
+    """A git operation that failed: ``message`` in plain words, ``advice`` what to do next,
+    ``detail`` what git said."""
+
+    def __init__(self, message: str, path: str | None = None, advice: str = "", detail: str = "",
+                 kind: str = "other"):
+        super().__init__(message, path)
+        self.advice = advice
+        self.detail = detail
+        self.kind = kind
+
+    def __str__(self) -> str:
+        text = self.message if self.path is None else f"{self.path}:{self.line}:{self.column}: {self.message}"
+        return text + (f" {self.advice}" if self.advice else "")
+
+
+class GitUnavailable(GitError):
+    """No usable git on this machine (missing, or older than 2.30)."""
+
+
+class NotARepository(GitError):
+    """The path is not inside a git repository."""
+
+
+class SyncError(GitError):
+    """Sync stopped: ``kind`` is one of authentication, rejected, offline, conflicts,
+    local-changes, no-remote, no-upstream, detached, in-progress, cancelled, other."""
+
+
+# ---------------------------------------------------------------------------- the git command
+def git_command() -> str:
+    """The path of the user's git (on PATH), checked to be 2.30 or newer."""
+    found = shutil.which("git")
+    if found is None:
+        raise GitUnavailable("git is not installed (or not on PATH): the git features are "
+                             "off; everything else works.",
+                             advice="Install git 2.30 or newer to commit, sync and merge here.")
+    version = _VERSION_CACHE.get(found)
+    if version is None:
+        try:
+            out = subprocess.run([found, "--version"], capture_output=True, timeout=30,
+                                 stdin=subprocess.DEVNULL).stdout.decode("utf-8", "replace")
+        except OSError as exc:
+            raise GitUnavailable(f"git cannot be started: {exc.strerror or exc}") from None
+        m = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", out)
+        version = tuple(int(x) for x in m.groups("0")) if m else (0, 0, 0)
+        _VERSION_CACHE[found] = version
+    if version[:2] < MIN_VERSION:
+        raise GitUnavailable(
+            f"git {'.'.join(map(str, version))} is too old: qteditor needs 2.30 or newer.",
+            advice="Update git to use the git features.")
+    return found
+
+
+def git_version() -> tuple[int, ...]:
+    return _VERSION_CACHE[git_command()]
+
+
+def available() -> bool:
+    try:
+        git_command()
+    except GitUnavailable:
+        return False
+    return True
+
+
+def _env(extra: dict | None = None) -> dict:
+    env = dict(os.environ)
+    env.update({
+        "GIT_TERMINAL_PROMPT": "0",  # never ask for a user name or password
+        "GIT_LITERAL_PATHSPECS": "1",  # a path is a path (no globs, no magic)
+        "GIT_EDITOR": ":", "GIT_SEQUENCE_EDITOR": ":", "GIT_MERGE_AUTOEDIT": "no",
+        "LC_ALL": "C", "LANGUAGE": "",  # git's messages in English: classified below
+        "GIT_PAGER": "cat",
+    })
+    env.pop("GIT_DIR", None)  # a driver run by git inherits these: find the repository anew
+    env.pop("GIT_WORK_TREE", None)
+    env.pop("GIT_INDEX_FILE", None)
+    if extra:
+        env.update(extra)
+    return env
+
+
+def _base_args() -> list[str]:
+    return [git_command(), "-c", "core.quotepath=off"]
+
+
+def _popen_kw() -> dict:
+    if sys.platform == "win32":  # pragma: no cover - Windows
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | 0x08000000}
+    return {"start_new_session": True}  # no controlling terminal: nothing can prompt
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
+
+
+# ---------------------------------------------------------------------------- data
+@dataclass
+class StatusEntry:
+    path: str  # relative to the repository's top folder, with "/"
+    state: str  # modified | staged | new | untracked | conflicted | deleted
+    fields: list[str] = field(default_factory=list)  # fields changed against HEAD
+    xy: str = ".."  # git's index and work-tree codes
+    orig_path: str | None = None  # a rename: where it was
+    head: str | None = None  # object id in HEAD (None: not there)
+    index: str | None = None
+    changes: list[FieldChange] | None = None  # with values, when asked for
+    error: str | None = None  # a version that does not read as an entry
+
+    def as_json(self) -> dict:
+        return {"path": self.path, "state": self.state, "fields": list(self.fields)}
+
+
+@dataclass
+class Status:
+    branch: str | None  # None: detached HEAD
+    upstream: str | None
+    ahead: int
+    behind: int
+    entries: list[StatusEntry]
+    head: str | None = None  # commit id (None: no commit yet)
+    operation: str | None = None  # "merge" | "rebase" | None: one in progress
+
+    def as_json(self) -> dict:
+        return {"branch": self.branch, "upstream": self.upstream, "ahead": self.ahead,
+                "behind": self.behind, "entries": [e.as_json() for e in self.entries]}
+
+    def by_path(self) -> dict[str, StatusEntry]:
+        return {e.path: e for e in self.entries}
+
+
+@dataclass
+class LogCommit:
+    commit: str
+    parents: list[str]
+    author: str
+    email: str
+    date: str  # ISO 8601
+    subject: str
+    path: str  # the entry's path in this commit (renames are followed)
+    old_path: str | None  # its path before the commit (a rename), else None
+    status: str  # A (added), M, D, R (renamed) …
+    fields: list[str] = field(default_factory=list)
+    changes: list[FieldChange] = field(default_factory=list)
+    old: bytes | None = None  # the entry before and after this commit
+    new: bytes | None = None
+
+    def as_json(self) -> dict:
+        return {"commit": self.commit, "author": self.author, "email": self.email,
+                "date": self.date, "subject": self.subject, "path": self.path,
+                "fields": list(self.fields)}
+
+
+@dataclass
+class SyncResult:
+    fetched: bool = False
+    integrated: str | None = None  # "merge" | "rebase" | "fast-forward" | None (nothing new)
+    pushed: bool = False
+    changed: list[str] = field(default_factory=list)  # paths the pull changed (reload them)
+    ahead: int = 0
+    behind: int = 0
+    message: str = ""
+
+
+@dataclass
+class CommitItem:
+    """One row of the commit dialog: the entry's change and its field-level summary lines."""
+
+    change: EntryChange
+    lines: list[str]
+    committable: bool = True  # a conflicted entry is resolved first, not committed
+
+    @property
+    def path(self) -> str:
+        return self.change.path
+
+
+@dataclass
+class ConflictedEntry:
+    """A file git could not merge: its three versions (None: that side has no file) and, when
+    they are entries, the field-level merge with each conflict's base/ours/theirs."""
+
+    path: str
+    base: bytes | None
+    ours: bytes | None
+    theirs: bytes | None
+    conflicts: list = field(default_factory=list)  # merge.Conflict
+    mergeable: bool = True  # False: not entries (or one side deleted): whole-file choices only
+    rebase: bool = False  # during a rebase "ours" is the upstream and "theirs" your commit
+    error: str | None = None
+
+    @property
+    def mine(self) -> str:
+        """Which side is the user's own work: "ours" in a merge, "theirs" in a rebase."""
+        return "theirs" if self.rebase else "ours"
+
+    def label(self, side: str) -> str:
+        if side == "base":
+            return "Base"
+        return "Mine" if side == self.mine else "Theirs"
+
+
+# ---------------------------------------------------------------------------- error words
+_AUTH = re.compile(r"Authentication failed|could not read (Username|Password)|terminal prompts "
+                   r"disabled|Permission denied \(|HTTP Basic: Access denied|Invalid username or "
+                   r"password|returned error: 40[13]|access denied|Host key verification failed",
+                   re.I)
+_OFFLINE = re.compile(r"Could not resolve host|unable to access|Connection (refused|timed out|reset)"
+                      r"|Network is unreachable|No route to host|Could not read from remote "
+                      r"repository|does not appear to be a git repository|unable to connect|"
+                      r"Operation timed out|Temporary failure in name resolution|"
+                      r"failed to connect|remote end hung up unexpectedly", re.I)
+_REJECTED = re.compile(r"\[rejected\]|failed to push some refs|non-fast-forward|fetch first|"
+                       r"Updates were rejected", re.I)
+_REMOTE_REJECTED = re.compile(r"\[remote rejected\][^\n]*", re.I)
+_LOCAL = re.compile(r"would be overwritten by (merge|checkout)|cannot (pull|rebase) with "
+                    r"rebase: You have unstaged changes|You have unstaged changes|Your index "
+                    r"contains uncommitted changes|untracked working tree files would be", re.I)
+
+
+def classify(stderr: str, step: str = "") -> SyncError:
+    """git's words for a failed fetch, merge, rebase or push, said plainly, with what to do."""
+    detail = stderr.strip()
+    m = _REMOTE_REJECTED.search(stderr)
+    if m:
+        return SyncError("The shared repository refused your changes (a rule or hook there "
+                         f"said no): {m.group(0).strip()}",
+                         advice="Ask whoever manages the repository, or change what it refused.",
+                         detail=detail, kind="rejected")
+    if _AUTH.search(stderr):
+        return SyncError("The shared repository did not accept your credentials.",
+                         advice="Sign in with git in a terminal once (or set up your SSH key or "
+                                "credential helper), then Sync again.",
+                         detail=detail, kind="authentication")
+    if _REJECTED.search(stderr):
+        return SyncError("Someone else sent changes meanwhile, so yours were not sent.",
+                         advice="Sync again: their changes are brought in first, then yours are sent.",
+                         detail=detail, kind="rejected")
+    if _LOCAL.search(stderr):
+        files = re.findall(r"^\t(.+)$", stderr, re.M)
+        return SyncError("Changes you have not committed are in the way of the incoming ones"
+                         + (f" ({', '.join(files[:5])}{'…' if len(files) > 5 else ''})" if files else "")
+                         + ".", advice="Commit (or discard) your changes to those entries, then "
+                                       "Sync again.", detail=detail, kind="local-changes")
+    if _OFFLINE.search(stderr):
+        return SyncError("The shared repository could not be reached (offline, or its address "
+                         "is wrong).", advice="Check your connection and Sync again; your "
+                                              "commits stay here meanwhile.",
+                         detail=detail, kind="offline")
+    last = detail.splitlines()[-1] if detail else f"git {step} failed"
+    return SyncError(f"Sync stopped: {last}", advice="See the details; nothing was lost.",
+                     detail=detail, kind="other")
+
+
+# ---------------------------------------------------------------------------- the repository
+class Repo:
+    """A git repository (its work tree's top folder), found from any path inside it."""
+
+    def __init__(self, top: Path, git_dir: Path):
+        self.top = top
+        self.git_dir = git_dir
+
+    @classmethod
+    def find(cls, path: str | Path) -> Repo:
+        where = Path(path)
+        where = where if where.is_dir() else where.parent
+        if not where.exists():
+            raise NotARepository(f"{path}: no such file or folder", str(path))
+        proc = subprocess.run(_base_args() + ["rev-parse", "--show-toplevel", "--absolute-git-dir"],
+                              cwd=str(where), capture_output=True, env=_env(),
+                              stdin=subprocess.DEVNULL)
+        if proc.returncode != 0:
+            err = _text(proc.stderr)
+            if "not a git repository" in err.lower():
+                raise NotARepository("not inside a git repository.", str(path),
+                                     advice="Open a folder that git manages (git init or git clone).",
+                                     detail=err.strip())
+            raise GitError(f"git cannot read this folder: {err.strip()}", str(path), detail=err)
+        lines = _text(proc.stdout).splitlines()
+        if len(lines) < 2 or not lines[0]:
+            raise NotARepository("not inside a git work tree (a bare repository?)", str(path))
+        return cls(Path(lines[0]).resolve(), Path(lines[1]).resolve())
+
+    # ------------------------------------------------------------------ running git
+    def run(self, args: list[str], input: bytes | None = None, check: bool = True,
+            env: dict | None = None, optional_locks: bool = True,
+            timeout: float | None = None) -> subprocess.CompletedProcess:
+        cmd = _base_args()
+        if not optional_locks:
+            cmd.append("--no-optional-locks")
+        try:
+            proc = subprocess.run(cmd + args, cwd=str(self.top), input=input, capture_output=True,
+                                  env=_env(env), timeout=timeout,
+                                  stdin=None if input is not None else subprocess.DEVNULL,
+                                  **_popen_kw())
+        except OSError as exc:
+            raise GitUnavailable(f"git cannot be started: {exc.strerror or exc}") from None
+        if check and proc.returncode != 0:
+            err = _text(proc.stderr).strip()
+            last = err.splitlines()[-1] if err else f"exit status {proc.returncode}"
+            raise GitError(f"git {args[0]} failed: {last.removeprefix('fatal: ')}", detail=err)
+        return proc
+
+    def out(self, *args: str, **kw: Any) -> str:
+        return _text(self.run(list(args), **kw).stdout)
+
+    def config(self, key: str) -> str | None:
+        proc = self.run(["config", "--get", key], check=False)
+        return _text(proc.stdout).strip() if proc.returncode == 0 else None
+
+    def set_config(self, key: str, value: str) -> None:
+        self.run(["config", "--local", key, value])
+
+    def rel(self, path: str | Path) -> str:
+        """A path as git names it (relative to the top folder, with "/"). A relative path is
+        taken relative to the top folder."""
+        p = Path(path)
+        if not p.is_absolute():
+            p = self.top / p
+        parent = p.parent.resolve()  # the file itself may be gone (a deleted entry)
+        try:
+            return (parent / p.name).relative_to(self.top).as_posix()
+        except ValueError:
+            raise GitError(f"{path} is outside the repository at {self.top}", str(path)) from None
+
+    def abspath(self, rel: str) -> Path:
+        return self.top / rel
+
+    def operation(self) -> str | None:
+        """A merge or rebase in progress (it stopped at conflicts), or None."""
+        if (self.git_dir / "rebase-merge").is_dir() or (self.git_dir / "rebase-apply").is_dir():
+            return "rebase"
+        if (self.git_dir / "MERGE_HEAD").exists():
+            return "merge"
+        return None
+
+    def head(self) -> str | None:
+        proc = self.run(["rev-parse", "--verify", "-q", "HEAD"], check=False)
+        if proc.returncode != 0:
+            return None
+        return _text(proc.stdout).strip() or None
+
+    def author(self) -> str | None:
+        """"Name <email>" as commits would be signed (git config), or None when not set."""
+        proc = self.run(["var", "GIT_AUTHOR_IDENT"], check=False)
+        if proc.returncode != 0:
+            return None
+        m = re.match(r"(.*?) (\d+) [+-]\d{4}$", _text(proc.stdout).strip())
+        return m.group(1) if m else _text(proc.stdout).strip()
+
+    # ------------------------------------------------------------------ objects
+    def blobs(self, specs: Iterable[str]) -> dict[str, bytes | None]:
+        """Many objects at once (``git cat-file --batch``): object ids or ``rev:path``;
+        None for those that do not exist."""
+        specs = [s for s in dict.fromkeys(specs) if s]
+        out: dict[str, bytes | None] = {}
+        todo = [s for s in specs if "\n" not in s]
+        for s in specs:
+            if "\n" in s:
+                out[s] = None
+        if not todo:
+            return out
+        proc = self.run(["cat-file", "--batch"], input=("\n".join(todo) + "\n").encode("utf-8"))
+        data, pos = proc.stdout, 0
+        for spec in todo:
+            nl = data.index(b"\n", pos)
+            header = data[pos:nl].split(b" ")
+            pos = nl + 1
+            if len(header) == 3 and header[1] != b"missing":
+                size = int(header[2])
+                out[spec] = data[pos:pos + size] if header[1] == b"blob" else None
+                pos += size + 1
+            else:
+                out[spec] = None
+        return out
+
+    def show(self, rev: str, path: str) -> bytes | None:
+        return self.blobs([f"{rev}:{self.rel(path)}"]).get(f"{rev}:{self.rel(path)}")
+
+    # ------------------------------------------------------------------ status
+    def status(self, scope: Iterable[str | Path] | None = None, fields: bool = True,
+               values: bool = False, entries_only: bool = True) -> Status:
+        """Branch, upstream, ahead/behind and the changed files (against HEAD and the index)
+        under ``scope`` (paths or folders; None: the whole work tree), each with the fields
+        that changed (``fields``; with ``values`` their old and new values too). Only ``.md``
+        files unless ``entries_only`` is False."""
+        args = ["status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all"]
+        pathspec = [self.rel(p) for p in scope] if scope is not None else []
+        pathspec = [p for p in pathspec if p not in ("", ".")]
+        proc = self.run(args + (["--"] + pathspec if pathspec else []), optional_locks=False)
+        status = _parse_status(proc.stdout, entries_only)
+        status.operation = self.operation()
+        if fields and status.entries:
+            self.fill_fields(status.entries, values)
+        return status
+
+    def fill_fields(self, entries: list[StatusEntry], values: bool = False) -> None:
+        """The fields each entry changed against HEAD (its conflicting fields when conflicted),
+        read in one ``cat-file`` for all the HEAD versions."""
+        from .entry import Entry
+        from .errors import QtEditorError
+        from .storage import read_file
+
+        heads = self.blobs([e.head for e in entries if e.head])
+        conflicted = [e for e in entries if e.state == CONFLICTED]
+        for e in entries:
+            if e.state == CONFLICTED:
+                continue
+            try:
+                old = Entry.from_bytes(heads[e.head], e.path) if e.head and heads.get(e.head) else None
+                new = None
+                if e.state != DELETED:
+                    try:
+                        new = Entry.from_bytes(read_file(str(self.top / e.path)), e.path)
+                    except FileNotFoundError:
+                        new = None
+            except (QtEditorError, OSError) as exc:
+                e.error = str(exc)
+                e.fields = []
+                continue
+            changes = field_changes(old.fields() if old else None, new.fields() if new else None,
+                                    old.body if old and new else None,
+                                    new.body if old and new else None)
+            if old is None and new is not None:  # a new entry: its fields, not "added" each
+                changes = [FieldChange((k,), None, v, "added") for k, v in
+                           (new.fields().items() if isinstance(new.fields(), dict) else ())]
+            e.fields = [c.name for c in changes] if new is not None else []  # deleted: no fields
+            e.changes = changes if values else None
+        for e in conflicted:
+            try:
+                c = self.conflict(e.path)
+            except GitError as exc:
+                e.error = str(exc)
+                continue
+            e.fields = sorted({".".join(map(str, k.path)) if k.path else "body"
+                               for k in c.conflicts})
+
+    # ------------------------------------------------------------------ commit
+    def commit(self, paths: Iterable[str | Path], message: str,
+               within: Path | None = None) -> str:
+        """Commit exactly these files (their work-tree versions: new, changed or deleted) with
+        ``message``; anything else staged stays staged and out of the commit. ``within``: every
+        path must be inside that folder (the collection). Returns the new commit's id."""
+        rels = list(dict.fromkeys(self.rel(p) for p in paths))
+        if not rels:
+            raise GitError("Choose at least one entry to commit.")
+        if not message.strip():
+            raise GitError("Write a commit message: it says what changed and why.")
+        if within is not None:
+            scope = self.rel(within)
+            for r in rels:
+                if scope not in ("", ".") and not (r == scope or r.startswith(scope.rstrip("/") + "/")):
+                    raise GitError(f"{r} is outside the collection: nothing was committed.", r)
+        if self.operation() == "merge":
+            raise GitError("A merge is in progress: resolve its conflicts and finish it first.",
+                           advice="Resolve each conflicted entry, then Sync again.",
+                           kind="in-progress")
+        if self.operation() == "rebase":
+            raise GitError("A rebase is in progress: resolve its conflicts and finish it first.",
+                           advice="Resolve each conflicted entry, then Sync again.",
+                           kind="in-progress")
+        if self.author() is None:
+            raise GitError("git does not know your name and email yet, so it cannot sign the "
+                           "commit.", advice='Set them once: git config --global user.name "Your '
+                                             'Name" and git config --global user.email you@example.org')
+        spec = b"\0".join(r.encode("utf-8") for r in rels) + b"\0"
+        self.run(["add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul"], input=spec)
+        proc = self.run(["commit", "--only", "-m", message, "--pathspec-from-file=-",
+                         "--pathspec-file-nul"], input=spec, check=False)
+        if proc.returncode != 0:
+            err = _text(proc.stderr + proc.stdout).strip()
+            if "nothing to commit" in err or "no changes added" in err:
+                raise GitError("Nothing to commit: those entries are as in the last commit.",
+                               detail=err)
+            raise GitError(f"The commit did not happen: {err.splitlines()[-1] if err else 'git failed'}",
+                           advice="A hook may have refused it; see the details.", detail=err)
+        return self.out("rev-parse", "HEAD").strip()
+
+    # ------------------------------------------------------------------ log
+    def log(self, path: str | Path, limit: int | None = None, values: bool = True) -> list[LogCommit]:
+        """The commits that changed this entry, newest first, following renames; each with the
+        fields it changed (and with ``values`` the old and new values and both versions)."""
+        from .entry import Entry
+        from .errors import QtEditorError
+
+        rel = self.rel(path)
+        if self.head() is None:
+            return []
+        args = ["log", "--follow", "-M", "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%s",
+                "--raw", "--no-abbrev", "-z"]
+        if limit:
+            args.append(f"-n{limit}")
+        data = self.run(args + ["--", rel]).stdout
+        commits: list[LogCommit] = []
+        pairs: list[tuple[str | None, str | None]] = []
+        for record in data.split(b"\x1e")[1:]:
+            head, _, rest = record.partition(b"\0")
+            parts = _text(head).split("\x1f")
+            if len(parts) < 6:
+                continue
+            sha, parents, name, email, date, subject = parts[:6]
+            tokens = rest.lstrip(b"\n").split(b"\0")
+            old_oid = new_oid = None
+            status, old_path, new_path = "M", None, rel
+            i = 0
+            while i < len(tokens):
+                tok = tokens[i]
+                if not tok.startswith(b":"):
+                    i += 1
+                    continue
+                meta = _text(tok).split(" ")
+                status = meta[4][:1] if len(meta) > 4 else "M"
+                if status in ("R", "C") and i + 2 < len(tokens):
+                    old_path, new_path = _text(tokens[i + 1]), _text(tokens[i + 2])
+                    i += 3
+                else:
+                    new_path = _text(tokens[i + 1]) if i + 1 < len(tokens) else rel
+                    i += 2
+                old_oid = meta[2] if len(meta) > 2 and meta[2] != ZERO else None
+                new_oid = meta[3] if len(meta) > 3 and meta[3] != ZERO else None
+                break
+            commits.append(LogCommit(sha, parents.split(), name, email, date, subject, new_path,
+                                     old_path, status))
+            pairs.append((old_oid, new_oid))
+        blobs = self.blobs(o for pair in pairs for o in pair if o)
+        for c, (old_oid, new_oid) in zip(commits, pairs, strict=True):
+            c.old = blobs.get(old_oid) if old_oid else None
+            c.new = blobs.get(new_oid) if new_oid else None
+            try:
+                old = Entry.from_bytes(c.old, c.path) if c.old is not None else None
+                new = Entry.from_bytes(c.new, c.path) if c.new is not None else None
+            except QtEditorError:
+                c.fields = ["(not an entry)"]
+                continue
+            of = old.fields() if old else None
+            nf = new.fields() if new else None
+            changes = field_changes(of, nf, old.body if old and new else None,
+                                    new.body if old and new else None)
+            c.fields = [x.name for x in changes]
+            if values:
+                c.changes = changes
+            if not values:
+                c.old = c.new = None
+        return commits
+
+    # ------------------------------------------------------------------ restore
+    def restore_field(self, path: str | Path, rev: str, field_path: str | tuple,
+                      rev_path: str | None = None, force: bool = False) -> bool:
+        """Put one field back as it was in commit ``rev`` (removed when it was absent there),
+        through the core writer: only that field's lines change. True when the file changed."""
+        from .entry import Entry
+
+        old = self._version(path, rev, rev_path)
+        keys = tuple(field_path.split(".")) if isinstance(field_path, str) else tuple(field_path)
+        if keys in ((), ("body",)) and not _has_key(old.fields(), keys):
+            return self._write_version(path, None, old.body, force)
+        value = _get(old.fields(), keys)
+
+        def change(entry: Entry) -> Any:
+            fields = entry.fields()
+            _set(fields, keys, value)
+            return fields
+
+        return Entry.update(str(self.top / self.rel(path)), change, force=force) is not None
+
+    def restore_version(self, path: str | Path, rev: str, rev_path: str | None = None,
+                        force: bool = False) -> bool:
+        """Put the whole entry back as it was in commit ``rev`` (every field and the body),
+        written through the core writer onto the file as it is (a minimal diff)."""
+        old = self._version(path, rev, rev_path)
+        return self._write_version(path, old.fields(), old.body, force, old.raw)
+
+    def _version(self, path: str | Path, rev: str, rev_path: str | None):
+        from .entry import Entry
+        from .errors import QtEditorError
+
+        where = rev_path or self.rel(path)
+        raw = self.blobs([f"{rev}:{where}"]).get(f"{rev}:{where}")
+        if raw is None:
+            raise GitError(f"{where} is not in commit {rev[:10]}", where)
+        try:
+            return Entry.from_bytes(raw, where)
+        except QtEditorError as exc:
+            raise GitError(f"that version does not read as an entry: {exc.message}", where) from None
+
+    def _write_version(self, path: str | Path, fields: Any, body: str, force: bool,
+                       raw: bytes | None = None) -> bool:
+        from . import storage
+        from .entry import Entry
+        from .errors import QtEditorError
+
+        target = str(self.top / self.rel(path))
+
+        def compute(current: bytes | None) -> bytes | None:
+            if current is None:
+                return raw
+            try:
+                entry = Entry.from_bytes(current, target)
+            except QtEditorError:
+                return raw  # the file does not read (conflict markers…): the old bytes as they were
+            rendered = entry.render(fields if fields is not None else entry.fields(), body)
+            return None if rendered is None else rendered[0]
+
+        return storage.update(target, compute, force=force) is not None
+
+    # ------------------------------------------------------------------ conflicts
+    def conflicted(self, scope: Iterable[str | Path] | None = None) -> list[str]:
+        args = ["diff", "--name-only", "--diff-filter=U", "-z"]
+        spec = [self.rel(p) for p in scope] if scope is not None else []
+        spec = [p for p in spec if p not in ("", ".")]
+        out = self.run(args + (["--"] + spec if spec else [])).stdout
+        return [_text(p) for p in out.split(b"\0") if p]
+
+    def stages(self, path: str | Path) -> dict[int, bytes]:
+        rel = self.rel(path)
+        out = self.run(["ls-files", "-u", "-z", "--", rel]).stdout
+        oids = {}
+        for rec in out.split(b"\0"):
+            if not rec:
+                continue
+            meta, _, _name = rec.partition(b"\t")
+            parts = _text(meta).split()
+            if len(parts) == 3:
+                oids[int(parts[2])] = parts[1]
+        blobs = self.blobs(oids.values())
+        return {n: blobs[o] for n, o in oids.items() if blobs.get(o) is not None}
+
+    def conflict(self, path: str | Path) -> ConflictedEntry:
+        """A conflicted file's three versions (git's stages 1, 2 and 3) and the field-level
+        merge of them: every conflict with its base, ours and theirs; everything else merged."""
+        from .merge import NotMergeable, merge_bytes
+        from .schema import schema_for
+
+        rel = self.rel(path)
+        st = self.stages(rel)
+        if not st:
+            raise GitError(f"{rel} is not in conflict", rel)
+        c = ConflictedEntry(rel, st.get(1), st.get(2), st.get(3), rebase=self.operation() == "rebase")
+        if c.ours is None or c.theirs is None:
+            c.mergeable = False
+            return c
+        try:
+            outcome = merge_bytes(c.base, c.ours, c.theirs, rel, schema=schema_for(self.top / rel))
+        except NotMergeable as exc:
+            c.mergeable = False
+            c.error = str(exc)
+            return c
+        c.conflicts = outcome.conflicts
+        return c
+
+    def resolution(self, path: str | Path, choices: dict) -> bytes:
+        """The bytes a resolution writes: the entry merged, each conflict decided by
+        ``choices`` (conflict key -> "ours" | "theirs" | "base" | merge.Value); conflicts
+        not named keep ours. Written into ours's version, so its formatting is kept."""
+        from .entry import Entry
+        from .merge import OURS, merge_entry
+        from .schema import schema_for
+
+        rel = self.rel(path)
+        st = self.stages(rel)
+        if 2 not in st or 3 not in st:
+            raise GitError(f"{rel}: one side deleted the file; choose a whole version", rel)
+        schema = schema_for(self.top / rel)
+        ours = Entry.from_bytes(st[2], rel, schema)
+        theirs = Entry.from_bytes(st[3], rel, schema)
+        base = Entry.from_bytes(st[1], rel, schema) if st.get(1) else None
+        m = merge_entry(base.fields() if base else {}, ours.fields(), theirs.fields(),
+                        base.body if base else "", ours.body, theirs.body, schema,
+                        lambda c: choices.get(c.key, OURS))
+        rendered = ours.render(m.fields, m.body)
+        return st[2] if rendered is None else rendered[0]
+
+    def resolve(self, path: str | Path, choices: dict, force: bool = False) -> None:
+        """Write the resolution through the core writer (atomically, under the file's lock) and
+        stage it (``git add``): the entry is no longer in conflict."""
+        from . import storage
+
+        rel = self.rel(path)
+        data = self.resolution(rel, choices)
+        storage.write_atomic(str(self.top / rel), data, force=force)
+        self.run(["add", "--", rel])
+
+    def resolve_whole(self, path: str | Path, side: str, force: bool = False) -> None:
+        """Take one whole version ("ours", "theirs" or "base"; a side without the file deletes
+        it) and stage it."""
+        from . import storage
+
+        rel = self.rel(path)
+        st = self.stages(rel)
+        data = st.get({"base": 1, "ours": 2, "theirs": 3}[side])
+        if data is None:
+            self.run(["rm", "-q", "--cached", "--", rel], check=False)
+            try:
+                os.unlink(self.top / rel)
+            except FileNotFoundError:
+                pass
+            return
+        storage.write_atomic(str(self.top / rel), data, force=force)
+        self.run(["add", "--", rel])
+
+    def abort(self) -> None:
+        """Give up the merge or rebase in progress: back to how things were before Sync."""
+        op = self.operation()
+        if op == "rebase":
+            self.run(["rebase", "--abort"])
+        elif op == "merge":
+            self.run(["merge", "--abort"])
+
+    def finish(self) -> str:
+        """Conclude the merge or rebase once every conflict is resolved (and staged)."""
+        left = self.conflicted()
+        if left:
+            raise GitError(f"{len(left)} entr{'ies are' if len(left) != 1 else 'y is'} still in "
+                           f"conflict: {', '.join(left[:3])}{'…' if len(left) > 3 else ''}",
+                           advice="Resolve each one first.", kind="conflicts")
+        op = self.operation()
+        if op == "merge":
+            self.run(["commit", "--no-edit"])
+        elif op == "rebase":
+            proc = self.run(["rebase", "--continue"], check=False)
+            if proc.returncode != 0:
+                if self.conflicted():
+                    raise SyncError("The next of your commits conflicts too.",
+                                    advice="Resolve those entries, then continue.",
+                                    kind="conflicts", detail=_text(proc.stderr))
+                raise GitError(f"git rebase --continue failed: {_text(proc.stderr).strip()}")
+        return self.head() or ""
+
+    # ------------------------------------------------------------------ sync
+    def sync(self, progress: Callable[[str, float | None, str], None] | None = None,
+             cancel: Callable[[], bool] | threading.Event | None = None,
+             publish: bool = False) -> SyncResult:
+        """Fetch, bring the upstream's commits in (merge, or rebase when ``pull.rebase`` says
+        so), then push. ``progress(step, fraction or None, text)``; ``cancel()`` stops a
+        network step (nothing is lost: a stopped fetch or push changes nothing). Raises
+        SyncError with a plain-words message and what to do next."""
+        return _Sync(self, progress, cancel, publish).run()
+
+    # ------------------------------------------------------------------ streaming runs
+    def stream(self, args: list[str], on_text: Callable[[str], None] | None,
+               cancelled: Callable[[], bool]) -> tuple[int, str, str]:
+        """Run git reading its stderr as it comes (progress lines end with CR); stop it when
+        ``cancelled()`` turns true. (exit status, stdout, stderr); -1 when cancelled."""
+        proc = subprocess.Popen(_base_args() + args, cwd=str(self.top), env=_env(),
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, **_popen_kw())
+        err_parts: list[bytes] = []
+        out_parts: list[bytes] = []
+
+        def read_err() -> None:
+            pending = b""
+            while True:
+                chunk = proc.stderr.read1(4096) if hasattr(proc.stderr, "read1") else proc.stderr.read(4096)
+                if not chunk:
+                    break
+                err_parts.append(chunk)
+                pending += chunk
+                *done, pending = re.split(rb"[\r\n]", pending)
+                if on_text:
+                    for line in done:
+                        if line.strip():
+                            on_text(_text(line))
+
+        def read_out() -> None:
+            out_parts.append(proc.stdout.read())
+
+        readers = [threading.Thread(target=read_err, daemon=True),
+                   threading.Thread(target=read_out, daemon=True)]
+        for r in readers:
+            r.start()
+        stopped = False
+        while proc.poll() is None:
+            if cancelled():
+                stopped = True
+                _kill(proc)
+                break
+            time.sleep(0.05)
+        proc.wait()
+        for r in readers:
+            r.join(5)
+        code = -1 if stopped else proc.returncode
+        return code, _text(b"".join(out_parts)), _text(b"".join(err_parts))
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        if sys.platform == "win32":  # pragma: no cover - Windows
+            proc.terminate()
+        else:
+            import signal
+
+            os.killpg(proc.pid, signal.SIGTERM)  # git and the ssh or helper it started
+    except (ProcessLookupError, PermissionError, OSError):
+        pass
+
+
+_PROGRESS = re.compile(r"^(?:remote: )?([A-Za-z][A-Za-z ]+):\s+(\d+)%")
+
+
+class _Sync:
+    def __init__(self, repo: Repo, progress, cancel, publish: bool):
+        self.repo = repo
+        self.progress = progress or (lambda step, frac, text: None)
+        if cancel is None:
+            self.cancelled = lambda: False
+        elif isinstance(cancel, threading.Event):
+            self.cancelled = cancel.is_set
+        else:
+            self.cancelled = cancel
+        self.publish = publish
+        self.result = SyncResult()
+
+    def check_cancel(self) -> None:
+        if self.cancelled():
+            raise SyncError("Sync was cancelled; nothing was lost.", kind="cancelled")
+
+    def network(self, step: str, args: list[str]) -> tuple[str, str]:
+        def on_text(line: str) -> None:
+            m = _PROGRESS.match(line)
+            self.progress(step, int(m.group(2)) / 100 if m else None, line)
+
+        code, out, err = self.repo.stream(args, on_text, self.cancelled)
+        if code == -1:
+            raise SyncError("Sync was cancelled; nothing was lost.", kind="cancelled")
+        if code != 0:
+            raise classify(err, step)
+        return out, err
+
+    def run(self) -> SyncResult:
+        repo = self.repo
+        op = repo.operation()
+        if op is not None:
+            left = repo.conflicted()
+            raise SyncError(f"A {op} is in progress" + (f" with {len(left)} conflicted "
+                            f"entr{'ies' if len(left) != 1 else 'y'}" if left else "") + ".",
+                            advice="Resolve the conflicted entries and finish it (or abort it), "
+                                   "then Sync again.", kind="conflicts" if left else "in-progress")
+        branch = repo.out("symbolic-ref", "-q", "--short", "HEAD", check=False).strip()
+        if not branch:
+            raise SyncError("You are not on a branch (a detached HEAD), so there is nothing to "
+                            "sync.", advice="Check out a branch first (git switch main).",
+                            kind="detached")
+        remote = repo.config(f"branch.{branch}.remote")
+        merge_ref = repo.config(f"branch.{branch}.merge")
+        if not remote or not merge_ref:
+            remotes = repo.out("remote").split()
+            if not remotes:
+                raise SyncError("This repository has no shared copy (remote) to sync with.",
+                                advice="Add one (git remote add origin URL), or keep working "
+                                       "locally: commits, history and merges work without it.",
+                                kind="no-remote")
+            if not self.publish:
+                where = remotes[0] if len(remotes) == 1 else "origin"
+                raise SyncError(f"The branch {branch} is not shared yet (it has no upstream).",
+                                advice=f"Publish it to send it to {where}.", kind="no-upstream")
+            remote = "origin" if "origin" in remotes else remotes[0]
+            self.progress("fetch", None, f"Fetching from {remote}…")
+            self.network("fetch", ["fetch", "--progress", remote])
+            self.result.fetched = True
+            self.check_cancel()
+            self.progress("push", None, f"Publishing {branch} to {remote}…")
+            self.network("push", ["push", "--progress", "--set-upstream", remote,
+                                  f"HEAD:refs/heads/{branch}"])
+            self.result.pushed = True
+            self.result.message = f"Published {branch} to {remote}."
+            return self.result
+        self.progress("fetch", None, f"Fetching from {remote}…")
+        self.network("fetch", ["fetch", "--progress", remote])
+        self.result.fetched = True
+        self.check_cancel()
+        ahead, behind = self.counts()
+        before = repo.head()
+        if behind:
+            self.integrate(branch)
+            after = repo.head()
+            if before and after and before != after:
+                out = repo.run(["diff", "--name-only", "-z", before, after]).stdout
+                self.result.changed = [_text(p) for p in out.split(b"\0") if p]
+            ahead, behind = self.counts()
+        self.check_cancel()
+        if ahead:
+            self.progress("push", None, f"Sending {ahead} commit{'s' if ahead != 1 else ''}…")
+            dest = merge_ref if merge_ref.startswith("refs/") else f"refs/heads/{merge_ref}"
+            self.network("push", ["push", "--progress", remote, f"HEAD:{dest}"])
+            self.result.pushed = True
+            ahead, behind = self.counts()
+        self.result.ahead, self.result.behind = ahead, behind
+        got = len(self.result.changed)
+        words = []
+        if self.result.integrated:
+            words.append(f"brought in changes to {got} file{'s' if got != 1 else ''}")
+        if self.result.pushed:
+            words.append("sent your commits")
+        self.result.message = ("Synced: " + " and ".join(words) + ".") if words else \
+            "Already up to date: nothing to bring in or send."
+        return self.result
+
+    def counts(self) -> tuple[int, int]:
+        out = self.repo.out("rev-list", "--left-right", "--count", "HEAD...@{upstream}",
+                            check=False).split()
+        return (int(out[0]), int(out[1])) if len(out) == 2 else (0, 0)
+
+    def integrate(self, branch: str) -> None:
+        repo = self.repo
+        mode = (repo.config(f"branch.{branch}.rebase") or repo.config("pull.rebase") or "false").lower()
+        rebase = mode in ("true", "merges", "interactive", "i", "m", "yes", "on", "1")
+        if rebase:
+            self.progress("rebase", None, "Putting your commits on top of the incoming ones…")
+            args = ["rebase"] + (["--rebase-merges"] if mode in ("merges", "m") else []) + ["@{upstream}"]
+            self.result.integrated = "rebase"
+        else:
+            ff = (repo.config("pull.ff") or "").lower()
+            self.progress("merge", None, "Merging the incoming changes…")
+            args = ["merge", "--no-edit"] + (["--ff-only"] if ff == "only" else
+                                             ["--no-ff"] if ff == "false" else []) + ["@{upstream}"]
+            self.result.integrated = "merge"
+        proc = repo.run(args, check=False)
+        if proc.returncode != 0:
+            left = repo.conflicted()
+            if left:
+                raise SyncError(f"Both you and someone else changed {len(left)} entr"
+                                f"{'ies' if len(left) != 1 else 'y'} in ways that could not be "
+                                f"merged: {', '.join(left[:3])}{'…' if len(left) > 3 else ''}.",
+                                advice="Resolve each conflicted entry (field by field), then Sync "
+                                       "again; or abort to go back to how things were.",
+                                detail=_text(proc.stderr + proc.stdout), kind="conflicts")
+            err = _text(proc.stderr + proc.stdout)
+            if "Not possible to fast-forward" in err or "not possible to fast-forward" in err:
+                raise SyncError("Your branch and the shared one have both moved on, and git is set "
+                                "to fast-forward only (pull.ff=only).",
+                                advice="Set pull.rebase or pull.ff to allow a merge, then Sync again.",
+                                detail=err, kind="other")
+            raise classify(err, args[0])
+        if not rebase and "Fast-forward" in _text(proc.stdout):
+            self.result.integrated = "fast-forward"
+
+
+def _parse_status(raw: bytes, entries_only: bool) -> Status:
+    branch = upstream = head = None
+    ahead = behind = 0
+    entries: list[StatusEntry] = []
+    recs = raw.split(b"\0")
+    i = 0
+    while i < len(recs):
+        rec = _text(recs[i])
+        i += 1
+        if not rec:
+            continue
+        kind = rec[0]
+        if kind == "#":
+            parts = rec.split(" ", 2)
+            if parts[1] == "branch.oid":
+                head = None if parts[2] == "(initial)" else parts[2]
+            elif parts[1] == "branch.head":
+                branch = None if parts[2] == "(detached)" else parts[2]
+            elif parts[1] == "branch.upstream":
+                upstream = parts[2]
+            elif parts[1] == "branch.ab":
+                a, b = parts[2].split()
+                ahead, behind = int(a), -int(b)
+            continue
+        if kind == "?":
+            path = rec[2:]
+            entries.append(StatusEntry(path, UNTRACKED, xy="??"))
+            continue
+        if kind == "1":
+            p = rec.split(" ", 8)
+            xy, h_head, h_index, path = p[1], p[6], p[7], p[8]
+            entries.append(_entry(path, xy, h_head, h_index, None))
+        elif kind == "2":
+            p = rec.split(" ", 9)
+            xy, h_head, h_index, path = p[1], p[6], p[7], p[9]
+            orig = _text(recs[i])
+            i += 1
+            entries.append(_entry(path, xy, h_head, h_index, orig))
+        elif kind == "u":
+            p = rec.split(" ", 10)
+            entries.append(StatusEntry(p[10], CONFLICTED, xy=p[1]))
+    if entries_only:
+        entries = [e for e in entries if e.path.endswith(".md")]
+    return Status(branch, upstream, ahead, behind, entries, head)
+
+
+def _entry(path: str, xy: str, h_head: str, h_index: str, orig: str | None) -> StatusEntry:
+    x, y = xy[0], xy[1]
+    if x == "D" or y == "D":
+        state = DELETED
+    elif x == "A":
+        state = NEW
+    elif y != ".":
+        state = MODIFIED
+    else:
+        state = STAGED
+    return StatusEntry(path, state, xy=xy, orig_path=orig,
+                       head=None if h_head == ZERO else h_head,
+                       index=None if h_index == ZERO else h_index)
+
+
+def _has_key(data: Any, keys: tuple) -> bool:
+    for k in keys:
+        if not isinstance(data, dict) or k not in data:
+            return False
+        data = data[k]
+    return True
+
+
+def _get(data: Any, keys: tuple) -> Any:
+    from .merge import MISSING
+
+    for k in keys:
+        if not isinstance(data, dict) or k not in data:
+            return MISSING
+        data = data[k]
+    return data
+
+
+def _set(data: dict, keys: tuple, value: Any) -> None:
+    from .merge import MISSING
+
+    for k in keys[:-1]:
+        nxt = data.get(k)
+        if not isinstance(nxt, dict):
+            if value is MISSING:
+                return
+            nxt = data[k] = {}
+        data = nxt
+    if value is MISSING:
+        data.pop(keys[-1], None)
+    else:
+        data[keys[-1]] = value
+
+
+# ---------------------------------------------------------------------------- the collection's view
+class GitWorkspace:
+    """A collection (or a lone file) inside its repository: git operations scoped to its
+    entries. ``where`` is a ``Workspace``, a collection folder or a file."""
+
+    def __init__(self, where: Any):
+        if isinstance(where, (str, os.PathLike)):
+            root, lone = Path(where), None
+        else:  # a Workspace
+            root, lone = where.root, where.lone
+        self.root = Path(root if root is not None else lone).resolve()
+        self.repo = Repo.find(self.root)
+        self.scope = self.repo.rel(self.root)
+        self.schema = getattr(where, "schema", None)
+
+    def inside(self, path: str | Path) -> bool:
+        rel = self.repo.rel(path)
+        return self.scope in ("", ".") or rel == self.scope or rel.startswith(self.scope + "/")
+
+    def status(self, fields: bool = True, values: bool = False) -> Status:
+        return self.repo.status([self.root], fields=fields, values=values)
+
+    def changes(self, status: Status | None = None) -> list[EntryChange]:
+        """The changed entries as a commit message sees them (their titles, their fields)."""
+        from .entry import Entry
+        from .errors import QtEditorError
+        from .storage import read_file
+
+        status = status or self.status()
+        out = []
+        for e in status.entries:
+            title = None
+            for raw in (_read_or_none(read_file, self.repo.top / e.path),
+                        self.repo.blobs([e.head]).get(e.head) if e.head else None):
+                if raw is None:
+                    continue
+                try:
+                    data = Entry.from_bytes(raw, e.path).data
+                except QtEditorError:
+                    continue
+                if isinstance(data, dict) and isinstance(data.get("title"), str):
+                    title = data["title"]
+                    break
+            out.append(EntryChange(e.path, e.state, title,
+                                   [tuple(_split_field(f)) for f in e.fields]))
+        return out
+
+    def suggest_message(self, changes: list[EntryChange]) -> str:
+        return suggest_message(changes, self.schema)
+
+    def commit_items(self, status: Status | None = None) -> list[CommitItem]:
+        """What the commit dialog lists: each changed entry with its title and one line per
+        changed field ("title: old → new", "answer: 2 paragraphs changed")."""
+        from .changes import describe
+
+        status = status or self.status(values=True)
+        need = [e for e in status.entries if e.changes is None and not e.error
+                and e.state not in (CONFLICTED, DELETED, NEW, UNTRACKED)]
+        if need:  # a status read without values (or without fields): read them for these only
+            self.repo.fill_fields(need, values=True)
+        by_path = {e.path: e for e in status.entries}
+        items = []
+        for change in self.changes(status):
+            e = by_path[change.path]
+            if e.state in (NEW, UNTRACKED):
+                lines = ["new entry"]
+            elif e.state == DELETED:
+                lines = ["deleted"]
+            elif e.state == CONFLICTED:
+                lines = ["in conflict: " + (", ".join(e.fields) if e.fields else "the whole file")
+                         + " (resolve it first)"]
+            elif e.error:
+                lines = [e.error]
+            else:
+                lines = [describe(c, self.schema) for c in (e.changes or [])] or [
+                    "formatting only (no field changed)"]
+            if e.orig_path:
+                lines.insert(0, f"renamed from {e.orig_path}")
+            items.append(CommitItem(change, lines, e.state != CONFLICTED))
+        return items
+
+    def commit(self, paths: Iterable[str | Path], message: str) -> str:
+        return self.repo.commit(paths, message, within=self.root)
+
+    def log(self, path: str | Path, limit: int | None = None) -> list[LogCommit]:
+        return self.repo.log(path, limit)
+
+    def conflicted(self) -> list[str]:
+        return [p for p in self.repo.conflicted([self.root]) if p.endswith(".md")]
+
+    def __getattr__(self, name: str) -> Any:  # sync, conflict, resolve, restore_…, abort, finish
+        return getattr(self.repo, name)
+
+
+def _read_or_none(reader, path: Path) -> bytes | None:
+    try:
+        return reader(str(path))
+    except (OSError, QtEditorError):  # gone (a deleted entry), a folder, unreadable
+        return None
+
+
+def _split_field(name: str) -> list:
+    if name == "body":
+        return []
+    return name.split(".")
+
+
+# ---------------------------------------------------------------------------- drivers
+def conflict_style(cwd: str | Path | None = None) -> str:
+    """git's ``merge.conflictStyle`` here ("merge" when unset or git cannot say)."""
+    try:
+        proc = subprocess.run(_base_args() + ["config", "--get", "merge.conflictStyle"],
+                              cwd=str(cwd) if cwd else None, capture_output=True, env=_env(),
+                              stdin=subprocess.DEVNULL)
+    except (GitUnavailable, OSError):
+        return "merge"
+    style = _text(proc.stdout).strip().lower()
+    return style if style in ("merge", "diff3", "zdiff3") else "merge"
+
+
+def merge_driver(base: str, ours: str, theirs: str, path: str, cwd: str | Path | None = None,
+                 marker_size: int = 7) -> tuple[int, str]:
+    """What git's ``%O %A %B %P`` call does: merge the three versions, write the result into
+    OURS (the file ``ours``). (exit status, note): 0 merged; 1 conflicts (markers written)."""
+    from . import storage
+    from .merge import NotMergeable, merge_bytes
+    from .schema import schema_for
+
+    cwd = Path(cwd) if cwd else Path.cwd()
+    style = conflict_style(cwd)
+    raw = [Path(p).read_bytes() for p in (base, ours, theirs)]
+    where = cwd / path
+    try:
+        outcome = merge_bytes(raw[0], raw[1], raw[2], path, style, marker_size=marker_size,
+                              schema=schema_for(where))
+    except NotMergeable as exc:
+        code, note = merge_file(base, ours, theirs, style, marker_size, cwd)
+        return code, f"{path}: not merged as an entry ({exc}); merged line by line: {note}"
+    except Exception as exc:  # noqa: BLE001 - a fault here must not leave OURS without markers
+        code, note = merge_file(base, ours, theirs, style, marker_size, cwd)
+        return code, (f"{path}: the entry merge failed ({type(exc).__name__}: {exc}); merged line "
+                      f"by line: {note}")
+    storage.write_atomic(ours, outcome.data, durable=False, force=True)
+    if outcome.clean:
+        return 0, f"{path}: merged field by field"
+    names = ", ".join(".".join(map(str, c.path)) if c.path else "body" for c in outcome.conflicts)
+    return 1, f"{path}: conflict in {names}"
+
+
+def merge_file(base: str, ours: str, theirs: str, style: str = "merge", marker_size: int = 7,
+               cwd: str | Path | None = None) -> tuple[int, str]:
+    """git's own line merge (``git merge-file``) of three files into OURS: the fallback for a
+    file that is not an entry."""
+    from . import storage
+
+    args = _base_args() + ["merge-file", "-p", f"--marker-size={marker_size}", "-L", "ours",
+                           "-L", "base", "-L", "theirs"]
+    if style == "zdiff3" and git_version()[:2] >= (2, 35):
+        args.append("--zdiff3")
+    elif style in ("diff3", "zdiff3"):
+        args.append("--diff3")
+    proc = subprocess.run(args + [ours, base, theirs], cwd=str(cwd) if cwd else None,
+                          capture_output=True, env=_env(), stdin=subprocess.DEVNULL)
+    if proc.returncode < 0 or proc.returncode > 127:
+        return 1, f"git merge-file failed: {_text(proc.stderr).strip()}"
+    storage.write_atomic(ours, proc.stdout, durable=False, force=True)
+    if proc.returncode == 0:
+        return 0, "merged"
+    return 1, f"{proc.returncode} conflict{'s' if proc.returncode != 1 else ''}"
+
+
+# where the .deb (and a hand install) put the frozen app's launcher: git's config names it so
+# that the driver keeps working when an upgrade moves the bundle behind it
+LAUNCHERS = (Path("/usr/bin/qteditor"), Path("/usr/local/bin/qteditor"))
+
+
+def qteditor_command() -> list[str]:
+    """How git should start this installation's qteditor: the frozen app (the .deb's
+    /usr/bin/qteditor when it is this one, else the executable itself), or this Python with
+    ``-m qteditor`` (a venv; with PYTHONPATH when qteditor runs from a source folder)."""
+    if getattr(sys, "frozen", False):
+        exe = Path(sys.executable).resolve()
+        for candidate in LAUNCHERS:
+            try:
+                if candidate.exists() and candidate.resolve() == exe:
+                    return [str(candidate)]
+            except OSError:
+                continue
+        return [str(exe)]
+    import qteditor
+
+    cmd = [str(Path(sys.executable).absolute()), "-m", "qteditor"]
+    package_parent = Path(qteditor.__file__).resolve().parent.parent
+    probe = subprocess.run(cmd[:1] + ["-c", "import qteditor, os; print(os.path.dirname("
+                                             "os.path.dirname(os.path.realpath(qteditor.__file__))))"],
+                           capture_output=True, cwd=os.path.expanduser("~") if os.path.isdir(
+                               os.path.expanduser("~")) else "/",
+                           env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    if probe.returncode != 0 or Path(_text(probe.stdout).strip() or "/nonexistent").resolve() \
+            != package_parent:
+        return ["env", f"PYTHONPATH={package_parent}"] + cmd
+    return cmd
+
+
+def _shell(cmd: list[str]) -> str:
+    return " ".join(shlex.quote(c.replace("\\", "/")) for c in cmd)
+
+
+def collections_under(path: Path, top: Path) -> list[str]:
+    """The .gitattributes patterns of the collections under ``path``: each content/learn
+    tree and each folder holding .qteditor/ (its content root); ``*.md`` under ``path``
+    when there is none. A ``path`` inside a collection (a subject folder, an entry) gives
+    that collection."""
+    from .folders import MARKER, _learn_tree, _marked, content_root
+
+    path = path.resolve()
+    if path.is_file():
+        path = path.parent
+    found: list[Path] = []
+    skip = {".git", "node_modules", ".venv", "__pycache__"}
+    for dirpath, dirnames, _files in os.walk(path):
+        d = Path(dirpath)
+        if MARKER in dirnames:
+            found.append(content_root(d))
+        if d.name == "learn" and d.parent.name == "content":
+            found.append(d)
+            dirnames[:] = []
+            continue
+        dirnames[:] = [n for n in dirnames if n not in skip and not n.startswith(".")]
+    out: list[str] = []
+    roots = sorted({f.resolve() for f in found})
+    roots = [r for r in roots if not any(o != r and o in r.parents for o in roots)]
+    if not roots:  # none under PATH: the collection PATH is in (a subject folder), or PATH
+        inside = [p for p in (_learn_tree(path), _marked(path))
+                  if p is not None and (p == top or top in p.parents)]
+        roots = [(inside[0] if inside[0].name == "learn" else content_root(inside[0])).resolve()
+                 if inside else path]
+    for r in roots:
+        rel = r.relative_to(top).as_posix()
+        out.append("*.md" if rel in ("", ".") else _attr_pattern(f"/{_attr_escape(rel)}/**/*.md"))
+    return list(dict.fromkeys(out))
+
+
+def _attr_escape(rel: str) -> str:
+    return re.sub(r"([*?\[\\])", r"\\\1", rel)
+
+
+def _attr_pattern(pattern: str) -> str:
+    """A pattern as a .gitattributes line writes it: C-quoted when it holds spaces or quotes."""
+    if not re.search(r'[\s"]', pattern):
+        return pattern
+    return '"' + pattern.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _line_pattern(line: str) -> tuple[str, str]:
+    """A .gitattributes line's pattern (as written, quotes and all) and the rest."""
+    text = line.strip()
+    if not text or text.startswith("#"):
+        return "", ""
+    if text.startswith('"'):
+        m = re.match(r'"(?:[^"\\]|\\.)*"', text)
+        if m:
+            return m.group(0), text[m.end():]
+    word, _, rest = text.partition(" ")
+    if "\t" in word:
+        word, _, more = word.partition("\t")
+        rest = more + " " + rest
+    return word, rest
+
+
+ATTRIBUTES = ("merge=qteditor", "diff=qteditor")
+
+
+def setup(path: str | Path = ".") -> dict:
+    """Register the drivers in the repository holding ``path``: ``.gitattributes`` lines for
+    the collections under it (added or updated, never twice) and ``merge.qteditor.*`` /
+    ``diff.qteditor.textconv`` in the repository's own config, calling this installation's
+    qteditor. Idempotent. Returns what it did."""
+    from . import storage
+
+    path = Path(path).resolve()
+    repo = Repo.find(path)
+    patterns = collections_under(path, repo.top)
+    attributes = repo.top / ".gitattributes"
+    old = attributes.read_bytes().decode("utf-8") if attributes.exists() else ""
+    eol = "\r\n" if "\r\n" in old else "\n"  # the file's own line endings
+    lines = old.splitlines()
+    added, updated = [], []
+    for pattern in patterns:
+        at = [i for i, line in enumerate(lines) if _line_pattern(line)[0] == pattern]
+        if at:
+            words = _line_pattern(lines[at[0]])[1].split()
+            attrs = [w for w in words if not re.match(r"^-?!?(merge|diff)(=|$)", w)]
+            new_line = " ".join([pattern] + attrs + list(ATTRIBUTES))
+            if sorted(words) == sorted(attrs + list(ATTRIBUTES)):
+                new_line = lines[at[0]]  # already right (in its own order and spacing)
+            if lines[at[0]] != new_line:
+                lines[at[0]] = new_line
+                updated.append(pattern)
+            for i in reversed(at[1:]):  # never twice
+                del lines[i]
+                updated.append(pattern)
+        else:
+            lines.append(" ".join((pattern,) + ATTRIBUTES))
+            added.append(pattern)
+    if lines != old.splitlines():  # else left as it is, byte for byte
+        new = eol.join(lines) + eol
+        storage.write_atomic(str(attributes), new.encode("utf-8"))
+    cmd = _shell(qteditor_command())
+    config = {"merge.qteditor.name": "qteditor: entries merged field by field",
+              "merge.qteditor.driver": f"{cmd} merge-driver %O %A %B %P",
+              "diff.qteditor.textconv": f"{cmd} textconv"}
+    changed = []
+    for key, value in config.items():
+        if repo.config(key) != value:
+            repo.set_config(key, value)
+            changed.append(key)
+    return {"repository": str(repo.top), "patterns": patterns, "added": added,
+            "updated": updated, "config": changed, "command": cmd}
+
+
+def is_setup(path: str | Path) -> bool:
+    """Whether the repository holding ``path`` has the drivers registered (what the window
+    checks before offering ``setup`` once)."""
+    repo = Repo.find(path)
+    if not repo.config("merge.qteditor.driver"):
+        return False
+    rel = repo.rel(path)
+    probe = rel if rel.endswith(".md") else ("x.md" if rel in ("", ".") else f"{rel}/x.md")
+    proc = repo.run(["check-attr", "merge", "--", probe], check=False)
+    return _text(proc.stdout).strip().endswith(": qteditor")

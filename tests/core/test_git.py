@@ -1,0 +1,537 @@
+"""core/git.py against real git: status, commit, log, restore, sync (file:// and git daemon),
+conflicts and their resolution, the drivers end to end through ``git merge``, and no git."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+
+import pytest
+
+from qteditor.cli import main
+from qteditor.core import git as g
+from qteditor.core.entry import Entry
+from qteditor.core.merge import THEIRS, Value
+from tests.conftest import CORPUS
+from tests.core.git_helpers import ENTRIES, cms_save, git
+from tests.core.merge_helpers import desktop, edit_paragraph, fields_of, paragraphs
+
+
+def set_field(path, **values) -> None:
+    path.write_bytes(desktop(path.read_bytes(), lambda f: f.update(values)))
+
+
+# ---------------------------------------------------------------------------- status
+def test_status_states_and_fields(site):
+    e0, e1, e2, e3 = (site.entry(site.desk, i) for i in range(4))
+    set_field(e0, title="New title")
+    e1.write_bytes(desktop(e1.read_bytes(), lambda f: f["seo"].update(page_keywords="k")))
+    git(site.desk, "add", str(e1))
+    e2.unlink()
+    new = site.learn(site.desk) / "biology" / "a-new-entry.md"
+    new.write_bytes(e3.read_bytes())
+    (site.desk / "notes.txt").write_text("outside the collection")
+    ws = g.GitWorkspace(site.learn(site.desk))
+    status = ws.status()
+    states = {e.path.rsplit("/", 1)[-1]: (e.state, e.fields) for e in status.entries}
+    assert states[e0.name] == ("modified", ["title"])
+    assert states[e1.name] == ("staged", ["seo.page_keywords"])
+    assert states[e2.name] == ("deleted", [])
+    assert states["a-new-entry.md"][0] == "untracked" and "title" in states["a-new-entry.md"][1]
+    assert len(states) == 4  # notes.txt and README.md are not the collection's
+    assert (status.branch, status.upstream, status.ahead, status.behind) == ("main", "origin/main", 0, 0)
+    git(site.desk, "add", str(new))
+    assert {e.path: e.state for e in ws.status(fields=False).entries}[ws.repo.rel(new)] == "new"
+
+
+def test_status_json_and_text_cli(site, capsys, monkeypatch):
+    set_field(site.entry(site.desk, 0), title="Changed")
+    monkeypatch.chdir(site.desk)
+    assert main(["git", "status", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"branch", "upstream", "ahead", "behind", "entries"}
+    assert out["entries"] == [{"path": "content/learn/" + ENTRIES[0], "state": "modified",
+                               "fields": ["title"]}]
+    assert main(["git", "status", "content/learn"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("On branch main (tracking origin/main: 0 ahead, 0 behind)")
+    assert "modified    content/learn/" + ENTRIES[0] + "  [title]" in text
+
+
+def test_status_outside_a_repository(tmp_path, gitenv, capsys):
+    (tmp_path / "loose").mkdir()
+    assert main(["git", "status", str(tmp_path / "loose")]) == 1
+    assert "not inside a git repository" in capsys.readouterr().err
+    assert main(["git", "status", str(tmp_path / "missing")]) == 2
+
+
+# ---------------------------------------------------------------------------- commit
+def test_commit_stages_only_the_checked_entries(site):
+    e0, e1, e2 = (site.entry(site.desk, i) for i in range(3))
+    for e in (e0, e1, e2):
+        set_field(e, author="Edited")
+    (site.desk / "README.md").write_text("staged by hand\n")
+    git(site.desk, "add", "README.md")
+    ws = g.GitWorkspace(site.learn(site.desk))
+    changes = [c for c in ws.changes() if c.path.endswith((e0.name, e1.name))]
+    message = ws.suggest_message(changes)
+    assert message == "Edit author in 2 entries"
+    sha = ws.commit([e0, e1], message)
+    committed = git(site.desk, "show", "--name-only", "--format=%s%n%an", sha).split("\n")
+    assert committed[0] == message and committed[1] == "Desk Writer"
+    assert sorted(p for p in committed[2:] if p) == sorted(["content/learn/" + ENTRIES[0],
+                                                            "content/learn/" + ENTRIES[1]])
+    left = {e.path.rsplit("/", 1)[-1]: e.state for e in ws.repo.status(None, fields=False,
+                                                                      entries_only=False).entries}
+    assert left == {e2.name: "modified", "README.md": "staged"}  # untouched, still staged
+    with pytest.raises(g.GitError, match="outside the collection"):
+        ws.commit([site.desk / "README.md"], "no")
+    with pytest.raises(g.GitError, match="message"):
+        ws.commit([e2], "   ")
+    assert ws.repo.author() == "Desk Writer <desk@example.org>"
+
+
+def test_commit_a_new_and_a_deleted_entry(site):
+    ws = g.GitWorkspace(site.learn(site.desk))
+    new = site.learn(site.desk) / "biology" / "brand-new.md"
+    new.write_bytes(site.entry(site.desk, 3).read_bytes())
+    site.entry(site.desk, 2).unlink()
+    ws.commit([new, site.entry(site.desk, 2)], "Add one, delete one")
+    assert ws.status(fields=False).entries == []
+
+
+def test_commit_items_list_each_entry_with_its_field_summaries(site):
+    from tests.core.merge_helpers import cms
+
+    e0, e1, e2, e3 = (site.entry(site.desk, i) for i in range(4))
+    old_title = fields_of(e0.read_bytes())["title"]
+    set_field(e0, title="A new title")
+    e1.write_bytes(cms(e1.read_bytes()))  # re-dumped at width 80, no field changed
+    e2.unlink()
+    new = site.learn(site.desk) / "biology" / "brand-new.md"
+    new.write_bytes(e3.read_bytes())
+    ws = g.GitWorkspace(site.learn(site.desk))
+    for status in (None, ws.status(fields=False)):  # values are read when the status lacks them
+        items = {i.path.rsplit("/", 1)[-1]: i for i in ws.commit_items(status)}
+        assert items[e0.name].lines == [f"title: {old_title[:39]}… → A new title"
+                                        if len(old_title) > 40 else f"title: {old_title} → A new title"]
+        assert items[e0.name].change.title == "A new title" and items[e0.name].committable
+        assert items[e1.name].lines == ["formatting only (no field changed)"]
+        assert items[e2.name].lines == ["deleted"]
+        assert items["brand-new.md"].lines == ["new entry"]
+        assert len(items) == 4
+
+
+# ---------------------------------------------------------------------------- log and restore
+def test_log_follows_renames_with_the_fields_each_commit_changed(site, capsys):
+    e0 = site.entry(site.desk, 0)
+    set_field(e0, title="First change")
+    git(site.desk, "commit", "-q", "-am", "Edit title")
+    moved = e0.with_name("renamed-entry.md")
+    git(site.desk, "mv", str(e0), str(moved))
+    git(site.desk, "commit", "-q", "-m", "Rename")
+    moved.write_bytes(desktop(moved.read_bytes(), lambda f: f["seo"].update(page_keywords="k")))
+    git(site.desk, "commit", "-q", "-am", "Keywords")
+    commits = g.Repo.find(site.desk).log(moved)
+    assert [(c.subject, c.fields) for c in commits[:3]] == [
+        ("Keywords", ["seo.page_keywords"]), ("Rename", []), ("Edit title", ["title"])]
+    assert commits[3].subject == "Entries" and commits[3].status == "A"
+    assert commits[3].fields == list(fields_of(commits[3].new))  # added: every field
+    assert commits[1].old_path == "content/learn/" + ENTRIES[0] and commits[1].status == "R"
+    assert commits[2].changes[0].new == "First change"
+    assert main(["git", "log", "--json", str(moved)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [c["fields"] for c in out["commits"]][:3] == [["seo.page_keywords"], [], ["title"]]
+    assert out["commits"][2]["path"] == "content/learn/" + ENTRIES[0]
+
+
+def test_restore_a_field_and_a_version_with_minimal_diffs(site):
+    e0 = site.entry(site.desk, 0)
+    original = e0.read_bytes()
+    first = git(site.desk, "rev-parse", "HEAD").strip()
+    e0.write_bytes(desktop(original, lambda f: (f.update(title="Changed", author="Someone"),
+                                                edit_paragraph(f, paragraphs(f)[0], " More."))))
+    git(site.desk, "commit", "-q", "-am", "Edits")
+    repo = g.Repo.find(site.desk)
+    assert repo.restore_field(e0, first, "title")
+    now = fields_of(e0.read_bytes())
+    assert now["title"] == fields_of(original)["title"] and now["author"] == "Someone"
+    diff = git(site.desk, "diff", "--no-ext-diff", "--unified=0", "--", str(e0))
+    assert [ln for ln in diff.splitlines() if ln.startswith(("+", "-")) and ln[1:3] != "++"
+            and ln[1:3] != "--"] == [
+        "-    Changed", "+    " + fields_of(original)["title"]]
+    assert repo.restore_version(e0, first)
+    assert e0.read_bytes() == original
+    assert not repo.restore_version(e0, first)  # already that version: nothing written
+
+
+# ---------------------------------------------------------------------------- sync
+def test_sync_brings_in_and_sends_changes(site):
+    cms_save(site, 1, lambda d: d.__setitem__("author", "From the CMS"))
+    e0 = site.entry(site.desk, 0)
+    set_field(e0, title="From the desk")
+    ws = g.GitWorkspace(site.learn(site.desk))
+    ws.commit([e0], "Edit title")
+    steps = []
+    result = ws.sync(lambda step, frac, text: steps.append(step))
+    assert result.fetched and result.integrated == "merge" and result.pushed
+    assert result.changed == ["content/learn/" + ENTRIES[1]]
+    assert {"fetch", "merge", "push"} <= set(steps)
+    assert (result.ahead, result.behind) == (0, 0)
+    git(site.cms, "pull", "-q", "--no-rebase")
+    assert fields_of(site.entry(site.cms, 0).read_bytes())["title"] == "From the desk"
+    again = ws.sync()
+    assert not again.pushed and again.integrated is None and "up to date" in again.message
+
+
+def test_sync_rebases_when_pull_rebase_says_so(site):
+    git(site.desk, "config", "pull.rebase", "true")
+    cms_save(site, 1, lambda d: d.__setitem__("author", "CMS"))
+    e0 = site.entry(site.desk, 0)
+    set_field(e0, title="Desk")
+    ws = g.GitWorkspace(site.learn(site.desk))
+    ws.commit([e0], "Edit title")
+    result = ws.sync()
+    assert result.integrated == "rebase" and result.pushed
+    parents = git(site.desk, "log", "--format=%P", "-n1").split()
+    assert len(parents) == 1  # no merge commit: rebased
+
+
+def test_a_rejected_push_is_said_plainly_and_the_next_sync_sends(site):
+    e0 = site.entry(site.desk, 0)
+    set_field(e0, title="Desk")
+    ws = g.GitWorkspace(site.learn(site.desk))
+    ws.commit([e0], "Edit title")
+
+    def progress(step, frac, text):  # someone pushes between our fetch and our push
+        if step == "push" and not pushed:
+            pushed.append(1)
+            cms_save(site, 2, lambda d: d.__setitem__("author", "Quick CMS"))
+    pushed: list = []
+    with pytest.raises(g.SyncError) as err:
+        ws.sync(progress)
+    assert err.value.kind == "rejected" and "Sync again" in err.value.advice
+    result = ws.sync()
+    assert result.pushed and "content/learn/" + ENTRIES[2] in result.changed
+
+
+def test_a_conflict_stops_sync_and_resolves_field_by_field(site):
+    e0 = site.entry(site.desk, 0)
+    g.setup(site.desk)
+    cms_save(site, 0, lambda d: (d.__setitem__("title", "CMS title"),
+                                 d["seo"].__setitem__("page_keywords", "cms, words")))
+    set_field(e0, title="Desk title", author="Desk author")
+    ws = g.GitWorkspace(site.learn(site.desk))
+    ws.commit([e0], "Edit title")
+    mine = e0.read_bytes()
+    with pytest.raises(g.SyncError) as err:
+        ws.sync()
+    assert err.value.kind == "conflicts"
+    assert ws.conflicted() == ["content/learn/" + ENTRIES[0]]
+    status = ws.status()
+    assert [(e.state, e.fields) for e in status.entries] == [("conflicted", ["title"])]
+    assert status.operation == "merge"
+    c = ws.conflict(e0)
+    assert c.mergeable and not c.rebase and c.label("ours") == "Mine"
+    (conflict,) = c.conflicts
+    assert (conflict.path, conflict.ours, conflict.theirs) == (("title",), "Desk title", "CMS title")
+    ws.resolve(e0, {conflict.key: THEIRS})
+    got = fields_of(e0.read_bytes())
+    assert (got["title"], got["author"], got["seo"]["page_keywords"]) == (
+        "CMS title", "Desk author", "cms, words")
+    assert e0.read_bytes() == desktop(mine, lambda f: (f.update(title="CMS title"), f["seo"].update(
+        page_keywords="cms, words")))  # written into mine: the CMS's re-wrap is not taken
+    assert ws.conflicted() == []
+    ws.finish()
+    result = ws.sync()
+    assert result.pushed
+
+
+def test_a_conflict_during_a_rebase_knows_which_side_is_mine(site):
+    git(site.desk, "config", "pull.rebase", "true")
+    e0 = site.entry(site.desk, 0)
+    cms_save(site, 0, lambda d: d.__setitem__("title", "CMS title"))
+    set_field(e0, title="Desk title")
+    ws = g.GitWorkspace(site.learn(site.desk))
+    ws.commit([e0], "Edit title")
+    with pytest.raises(g.SyncError) as err:
+        ws.sync()
+    assert err.value.kind == "conflicts"
+    c = ws.conflict(e0)
+    assert c.rebase and c.mine == "theirs" and c.label("theirs") == "Mine"
+    (conflict,) = c.conflicts
+    assert conflict.theirs == "Desk title"  # in a rebase, "theirs" is the user's commit
+    ws.resolve(e0, {conflict.key: Value("Both agreed")})
+    ws.finish()
+    assert fields_of(e0.read_bytes())["title"] == "Both agreed"
+    assert git(site.desk, "log", "-n1", "--format=%s").strip() == "Edit title"
+    ws.abort()  # nothing in progress: nothing happens
+
+
+def test_abort_goes_back_to_before_sync(site):
+    e0 = site.entry(site.desk, 0)
+    cms_save(site, 0, lambda d: d.__setitem__("title", "CMS"))
+    set_field(e0, title="Desk")
+    ws = g.GitWorkspace(site.learn(site.desk))
+    sha = ws.commit([e0], "Edit title")
+    with pytest.raises(g.SyncError):
+        ws.sync()
+    ws.abort()
+    assert ws.repo.operation() is None and ws.repo.head() == sha
+    assert fields_of(e0.read_bytes())["title"] == "Desk"
+
+
+def test_offline_no_remote_and_cancel(site, tmp_path):
+    ws = g.GitWorkspace(site.learn(site.desk))
+    git(site.desk, "remote", "set-url", "origin", (tmp_path / "gone.git").as_uri())
+    with pytest.raises(g.SyncError) as err:
+        ws.sync()
+    assert err.value.kind == "offline" and "could not be reached" in err.value.message
+    git(site.desk, "remote", "set-url", "origin", site.url)
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(g.SyncError) as err:
+        ws.sync(cancel=stop)
+    assert err.value.kind == "cancelled"
+    alone = tmp_path / "alone"
+    git(tmp_path, "init", "-q", str(alone))
+    with pytest.raises(g.SyncError) as err:
+        g.Repo.find(alone).sync()
+    assert err.value.kind == "no-remote"
+
+
+def test_publish_a_branch_without_upstream(site):
+    git(site.desk, "switch", "-q", "-c", "topic")
+    set_field(site.entry(site.desk, 0), title="On a topic")
+    ws = g.GitWorkspace(site.learn(site.desk))
+    ws.commit([site.entry(site.desk, 0)], "Topic")
+    with pytest.raises(g.SyncError) as err:
+        ws.sync()
+    assert err.value.kind == "no-upstream"
+    assert ws.sync(publish=True).pushed
+    assert "topic" in git(site.remote, "branch")
+
+
+def test_errors_in_plain_words():
+    cases = {
+        "fatal: Authentication failed for 'https://example.org/site.git/'": "authentication",
+        "git@example.org: Permission denied (publickey).\nfatal: Could not read from remote "
+        "repository.": "authentication",
+        "fatal: could not read Username for 'https://example.org': terminal prompts disabled":
+            "authentication",
+        " ! [rejected]        main -> main (fetch first)\nerror: failed to push some refs":
+            "rejected",
+        "fatal: unable to access 'https://example.org/': Could not resolve host: example.org":
+            "offline",
+        " ! [remote rejected] main -> main (pre-receive hook declined)": "rejected",
+        "error: Your local changes to the following files would be overwritten by merge:\n"
+        "\tcontent/learn/a.md\nPlease commit": "local-changes",
+    }
+    for text, kind in cases.items():
+        err = g.classify(text)
+        assert err.kind == kind, text
+        assert err.message and err.advice and err.detail == text.strip()
+
+
+def test_sync_over_git_daemon(daemon_site):
+    site = daemon_site
+    cms_save(site, 1, lambda d: d.__setitem__("author", "CMS over git://"))
+    set_field(site.entry(site.desk, 0), title="Desk over git://")
+    ws = g.GitWorkspace(site.learn(site.desk))
+    ws.commit([site.entry(site.desk, 0)], "Edit title")
+    result = ws.sync()
+    assert result.pushed and result.changed == ["content/learn/" + ENTRIES[1]]
+
+
+# ---------------------------------------------------------------------------- drivers
+def test_setup_is_idempotent_and_registers_this_qteditor(site, capsys):
+    (site.desk / ".gitattributes").write_text("*.png binary\n/content/learn/**/*.md diff=other\n")
+    assert main(["git", "setup", str(site.desk)]) == 0
+    attrs = (site.desk / ".gitattributes").read_text()
+    assert attrs == "*.png binary\n/content/learn/**/*.md merge=qteditor diff=qteditor\n"
+    assert main(["git", "setup", str(site.desk)]) == 0
+    assert (site.desk / ".gitattributes").read_text() == attrs
+    assert "already set up" in capsys.readouterr().err
+    driver = git(site.desk, "config", "--get", "merge.qteditor.driver").strip()
+    assert driver.endswith("merge-driver %O %A %B %P") and "-m qteditor" in driver
+    assert git(site.desk, "config", "--get", "diff.qteditor.textconv").strip().endswith("textconv")
+    assert g.is_setup(site.learn(site.desk))
+    assert main(["git", "setup", str(site.desk / "missing")]) == 2
+
+
+def test_setup_without_a_collection_marks_md_files(tmp_path, gitenv):
+    repo = tmp_path / "notes"
+    git(tmp_path, "init", "-q", str(repo))
+    (repo / "docs").mkdir()
+    g.setup(repo / "docs")
+    assert (repo / ".gitattributes").read_text() == "/docs/**/*.md merge=qteditor diff=qteditor\n"
+    (repo / "my site" / ".qteditor").mkdir(parents=True)
+    g.setup(repo)
+    assert '"/my site/**/*.md" merge=qteditor diff=qteditor' in (repo / ".gitattributes").read_text()
+    assert main(["git", "setup", str(tmp_path)]) == 1  # not a repository
+
+
+def test_setup_from_inside_a_collection_marks_the_whole_collection(site):
+    for where in (site.entry(site.desk, 2).parent, site.entry(site.desk, 0)):  # a subject, an entry
+        (site.desk / ".gitattributes").unlink(missing_ok=True)
+        assert main(["git", "setup", str(where)]) == 0
+        assert (site.desk / ".gitattributes").read_text() == \
+            "/content/learn/**/*.md merge=qteditor diff=qteditor\n"
+
+
+def test_setup_keeps_the_attribute_file_as_it_is_written(tmp_path, gitenv):
+    repo = tmp_path / "site"
+    git(tmp_path, "init", "-q", str(repo))
+    attributes = repo / ".gitattributes"
+    attributes.write_bytes(b"*.png binary\r\n*.md text diff=qteditor\r\n*.md -merge\r\n")
+    done = g.setup(repo)
+    assert attributes.read_bytes() == b"*.png binary\r\n*.md text merge=qteditor diff=qteditor\r\n"
+    assert done["updated"] == ["*.md", "*.md"] and done["added"] == []
+    right = b"*.md   diff=qteditor merge=qteditor eol=lf"  # right already, no final newline
+    attributes.write_bytes(right)
+    done = g.setup(repo)
+    assert attributes.read_bytes() == right and done["added"] == done["updated"] == []
+    assert g.is_setup(repo)
+
+
+def test_the_debs_launcher_is_what_git_calls(monkeypatch, tmp_path):
+    bundle = tmp_path / "opt" / "qteditor" / "qteditor"
+    bundle.parent.mkdir(parents=True)
+    bundle.write_text("")
+    launcher = tmp_path / "usr" / "bin" / "qteditor"
+    launcher.parent.mkdir(parents=True)
+    launcher.symlink_to(bundle)  # as build-deb.sh links /usr/bin/qteditor
+    monkeypatch.setattr(g, "LAUNCHERS", (launcher,))
+    monkeypatch.setattr("sys.frozen", True, raising=False)
+    monkeypatch.setattr("sys.executable", str(bundle))
+    assert g.qteditor_command() == [str(launcher)]
+
+
+def test_the_frozen_app_registers_itself(monkeypatch, tmp_path):
+    exe = tmp_path / "opt" / "qteditor"
+    exe.parent.mkdir()
+    exe.write_text("")
+    monkeypatch.setattr("sys.frozen", True, raising=False)
+    monkeypatch.setattr("sys.executable", str(exe))
+    assert g.qteditor_command() == [str(exe)]
+    monkeypatch.undo()
+    import sys
+
+    assert g.qteditor_command()[:3] == [sys.executable, "-m", "qteditor"]
+
+
+def test_merge_driver_end_to_end_through_git_merge(site):
+    g.setup(site.desk)
+    git(site.desk, "config", "merge.conflictStyle", "diff3")
+    e0, e1 = site.entry(site.desk, 0), site.entry(site.desk, 1)
+    # the CMS re-dumps two entries, changing one field in each
+    cms_save(site, 0, lambda d: d["seo"].__setitem__("page_keywords", "cms, words"))
+    cms_save(site, 1, lambda d: d.__setitem__("title", "CMS title"))
+    set_field(e0, title="Desk title")
+    set_field(e1, title="Desk title too")
+    git(site.desk, "commit", "-q", "-am", "Desk edits")
+    git(site.desk, "fetch", "-q")
+    ours_e0 = e0.read_bytes()
+    proc = subprocess.run(["git", "merge", "--no-edit", "origin/main"], cwd=site.desk,
+                          capture_output=True, text=True)
+    assert proc.returncode == 1  # e1's title is a real conflict
+    assert git(site.desk, "diff", "--name-only", "--diff-filter=U").split() == [
+        "content/learn/" + ENTRIES[1]]
+    # e0 merged clean: OURS's bytes with the keywords line changed, nothing re-wrapped
+    assert e0.read_bytes() == desktop(ours_e0, lambda f: f["seo"].update(page_keywords="cms, words"))
+    text = e1.read_text()
+    start, end = text.index("<<<<<<< ours"), text.index(">>>>>>> theirs")
+    base_title = fields_of((CORPUS / ENTRIES[1]).read_bytes())["title"]
+    assert text[start:end].split("\n")[1:-1] == [
+        "    Desk title too", "||||||| base", "    " + base_title, "=======", "    CMS title"]
+    assert text.count("<<<<<<<") == 1
+    assert text[:start].endswith("date: 2024-12-26\ntitle: >-\n")  # only the title's value
+    assert text[end:].split("\n", 1)[1].startswith("article_title: >-\n    " + base_title)
+
+
+def test_merge_driver_falls_back_to_git_merge_file(tmp_path, gitenv, capsys):
+    base, ours, theirs = (tmp_path / n for n in ("base", "ours", "theirs"))
+    base.write_text("plain\ntext\nhere\n")
+    ours.write_text("plain\nOURS\nhere\n")
+    theirs.write_text("plain\ntext\nhere\nmore\n")
+    assert main(["merge-driver", str(base), str(ours), str(theirs), "notes.md"]) == 0
+    assert ours.read_text() == "plain\nOURS\nhere\nmore\n"
+    theirs.write_text("plain\nTHEIRS\nhere\n")
+    ours.write_text("plain\nOURS\nhere\n")
+    assert main(["merge-driver", str(base), str(ours), str(theirs), "notes.md"]) == 1
+    assert ours.read_text() == "plain\n<<<<<<< ours\nOURS\n=======\nTHEIRS\n>>>>>>> theirs\nhere\n"
+    assert "merged line by line" in capsys.readouterr().err
+    git(tmp_path, "config", "--global", "merge.conflictStyle", "diff3")
+    ours.write_text("plain\nOURS\nhere\n")
+    assert main(["merge-driver", str(base), str(ours), str(theirs), "notes.md"]) == 1
+    assert ours.read_text() == ("plain\n<<<<<<< ours\nOURS\n||||||| base\ntext\n=======\nTHEIRS\n"
+                                ">>>>>>> theirs\nhere\n")
+    assert main(["merge-driver", str(base), str(tmp_path / "nope"), str(theirs), "x.md"]) == 2
+
+
+def test_merge_driver_falls_back_for_an_unparseable_entry_and_on_a_fault(tmp_path, gitenv, capsys,
+                                                                         monkeypatch):
+    base, ours, theirs = (tmp_path / n for n in ("base", "ours", "theirs"))
+    base.write_text("---\ntitle: [broken\n---\nbody\n")
+    ours.write_text("---\ntitle: [broken\n---\nbody OURS\n")
+    theirs.write_text("---\ntitle: [broken, too\n---\nbody\n")
+    assert main(["merge-driver", str(base), str(ours), str(theirs), "e.md"]) == 0
+    assert ours.read_text() == "---\ntitle: [broken, too\n---\nbody OURS\n"  # git's line merge
+    raw = (CORPUS / ENTRIES[0]).read_bytes()
+    base.write_bytes(raw)
+    ours.write_bytes(raw.replace(b"\ndate:", b"\nauthor_note: ours\ndate:", 1))
+    theirs.write_bytes(raw.replace(b"\ndate:", b"\nauthor_note: theirs\ndate:", 1))
+
+    def broken(*args, **kw):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("qteditor.core.merge.merge_bytes", broken)
+    assert main(["merge-driver", str(base), str(ours), str(theirs), "e.md"]) == 1
+    text = ours.read_text()
+    assert "<<<<<<< ours\nauthor_note: ours\n=======\nauthor_note: theirs\n>>>>>>> theirs\n" in text
+    assert "the entry merge failed (RuntimeError: a bug)" in capsys.readouterr().err
+
+
+def test_textconv_makes_git_diff_show_the_paragraph(site):
+    g.setup(site.desk)
+    e0 = site.entry(site.desk, 0)
+    p = paragraphs(fields_of(e0.read_bytes()))
+    e0.write_bytes(desktop(e0.read_bytes(), lambda f: edit_paragraph(f, p[2], " One more sentence.")))
+    diff = git(site.desk, "diff", "--", str(e0))
+    changed = [ln for ln in diff.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
+    assert len(changed) == 2 and changed[1].endswith("One more sentence.")
+    assert len(changed[1]) < 1000  # one paragraph, not the 3,000-character line
+
+
+def test_without_git_the_git_features_say_so_and_the_rest_works(site, monkeypatch, capsys, tmp_path):
+    empty = tmp_path / "nogit"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    with pytest.raises(g.GitUnavailable):
+        g.Repo.find(site.desk)
+    assert not g.available()
+    assert main(["git", "status", str(site.desk)]) == 1
+    assert "git is not installed" in capsys.readouterr().err
+    for command in (["git", "setup", str(site.desk)], ["git", "log", str(site.entry(site.desk, 0))]):
+        assert main(command) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "git is not installed" in err and "Traceback" not in err
+    assert main(["check", str(site.learn(site.desk))]) in (0, 1)
+    assert "problems" in capsys.readouterr().err
+    e0 = site.entry(site.desk, 0)
+    assert main(["set", str(e0), "author=Works"]) == 0
+    assert Entry.load(e0).fields()["author"] == "Works"
+    assert main(["textconv", str(e0)]) == 0 and "answer: |-" in capsys.readouterr().out
+
+
+def test_a_git_older_than_2_30_is_refused_in_one_line(site, monkeypatch, capsys, tmp_path):
+    old = tmp_path / "oldgit"
+    old.mkdir()
+    (old / "git").write_text("#!/bin/sh\necho 'git version 2.25.1'\n")
+    (old / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", str(old))
+    assert not g.available()
+    assert main(["git", "status", str(site.desk)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "git 2.25.1 is too old: qteditor needs 2.30 or newer." in err
