@@ -15,10 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from qteditor.core import codec  # noqa: E402
-from qteditor.core.entry import Entry  # noqa: E402
-from qteditor.core.render import block_shape, render_markdown  # noqa: E402
-from tests.site_render import site_html  # noqa: E402
+from qteditor.core import codec
+from qteditor.core.entry import Entry
+from qteditor.core.render import block_shape, render_markdown
+from tests.site_render import site_html
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 

@@ -323,6 +323,24 @@ def plan(n: int, templates: list[Template], seed: int = 1) -> tuple[list[Spec], 
         for copy in g[1:]:
             copy.n = len(specs)
             specs.append(copy)
+    _descriptions(specs, groups, rng)
+    _casing(specs, n, variant, minority, rng)
+    specs = _ids(specs, groups, group_sizes, n, rng)
+    no_index_n, blank_n = _shapes(specs, n, rng)
+
+    stats = _links(specs, rng, n)
+    stats.update(groups_id=id_pairs + id_triples, groups_name=name_pairs + name_triples,
+                 files_in_id_groups=sum(size for size, shared in group_sizes if shared),
+                 files_in_name_groups=sum(size for size, _ in group_sizes),
+                 casing=sum(s.subject != canonical[s.folder] for s in specs),
+                 ambiguous=len(ambiguous_q), in_window=len(window_q), no_index=no_index_n,
+                 blank_before_close=blank_n, negative_ids=sum(s.ident < 0 for s in specs),
+                 plain_titles=sum(s.style == "plain" for s in specs))
+    return specs, stats
+
+
+def _descriptions(specs: list[Spec], groups: list[list[Spec]], rng: random.Random) -> None:
+    """Descriptions outside the search engines' window for the entries not given one."""
     for s in specs:
         if s.description is None:  # outside the window; copies share their question's text
             first = groups[s.group][0] if s.group >= 0 else s
@@ -335,6 +353,8 @@ def plan(n: int, templates: list[Template], seed: int = 1) -> tuple[list[Spec], 
                     first.description = fit(first.tpl.description, first.tpl.words, 140, 149)
             s.description = first.description
 
+
+def _casing(specs: list[Spec], n: int, variant: dict, minority: Counter, rng: random.Random) -> None:
     # subject spelled the other way (same folder and url)
     casing_n = scaled(REAL_RULES["subject-casing"], n)
     casing_w = {f: minority[f] for f in variant if minority[f]}
@@ -347,6 +367,9 @@ def plan(n: int, templates: list[Template], seed: int = 1) -> tuple[list[Spec], 
         for s in rng.sample(members, min(count, (len(members) - 1) // 2)):
             s.subject = variant[f]
 
+
+def _ids(specs: list[Spec], groups: list[list[Spec]], group_sizes: list, n: int,
+         rng: random.Random) -> list[Spec]:
     # ids: unique, growing with the date; a shared one in each id group; negative in one folder
     rng.shuffle(specs)
     specs.sort(key=lambda s: s.tpl.date)
@@ -363,7 +386,10 @@ def plan(n: int, templates: list[Template], seed: int = 1) -> tuple[list[Spec], 
             for copy in groups[g][1:]:
                 copy.ident = groups[g][0].ident
     specs.sort(key=lambda s: s.n)
+    return specs
 
+
+def _shapes(specs: list[Spec], n: int, rng: random.Random) -> tuple[int, int]:
     # title style, related-article count and score, together (they go together on the site)
     shapes = allocate(n, REAL_SHAPES)
     plain_shapes = [k for k, v in shapes.items() if k[0] == "plain" for _ in range(v)]
@@ -391,16 +417,7 @@ def plan(n: int, templates: list[Template], seed: int = 1) -> tuple[list[Spec], 
         s.no_index = True
     for s in rng.sample(specs, blank_n):
         s.blank = True
-
-    stats = _links(specs, rng, n)
-    stats.update(groups_id=id_pairs + id_triples, groups_name=name_pairs + name_triples,
-                 files_in_id_groups=sum(size for size, shared in group_sizes if shared),
-                 files_in_name_groups=sum(size for size, _ in group_sizes),
-                 casing=sum(s.subject != canonical[s.folder] for s in specs),
-                 ambiguous=len(ambiguous_q), in_window=len(window_q), no_index=no_index_n,
-                 blank_before_close=blank_n, negative_ids=sum(s.ident < 0 for s in specs),
-                 plain_titles=sum(s.style == "plain" for s in specs))
-    return specs, stats
+    return no_index_n, blank_n
 
 
 def _links(specs: list[Spec], rng: random.Random, n: int) -> dict:
@@ -455,32 +472,7 @@ def _links(specs: list[Spec], rng: random.Random, n: int) -> dict:
     by_folder = defaultdict(list)
     for s in specs:
         by_folder[s.folder].append(s)
-    same_pool: dict[str, list] = {}
-    cross_pool: list = []
-    share = scaled(REAL_WITH_INBOUND, n) / n
-    for f, members in by_folder.items():
-        tickets = same_n.get(f, 0) + cross_n.get(f, 0)
-        targets = rng.sample(members, min(len(members), max(1, round(share * len(members))),
-                                          tickets))
-        counts = Counter({t.n: 1 for t in targets})
-        extra = tickets - len(targets)
-        if extra > 0:
-            popularity = [rng.lognormvariate(0, INBOUND_SIGMA) for _ in targets]
-            for t in rng.choices(targets, weights=popularity, k=extra):
-                counts[t.n] += 1
-            over = sum(max(0, c - INBOUND_CAP) for c in counts.values())
-            for t in list(counts):
-                counts[t] = min(counts[t], INBOUND_CAP)
-            while over:  # spread what the cap cut off over the others
-                t = rng.choice(targets).n
-                if counts[t] < INBOUND_CAP:
-                    counts[t] += 1
-                    over -= 1
-        tickets_f = [specs[t] for t, c in counts.items() for _ in range(c)]
-        rng.shuffle(tickets_f)
-        cut = same_n.get(f, 0)
-        same_pool[f], rest_f = tickets_f[:cut], tickets_f[cut:]
-        cross_pool += rest_f
+    same_pool, cross_pool = _ticket_pools(specs, by_folder, same_n, cross_n, n, rng)
     rng.shuffle(cross_pool)
     linked: dict[int, set] = defaultdict(set)
     fallback = 0
@@ -512,7 +504,46 @@ def _links(specs: list[Spec], rng: random.Random, n: int) -> dict:
             linked[s.n].add(t.n)
             s.slots[i][1] = t
 
-    # what the planted slots hold
+    _fill_planted(specs, by_folder, n, rng)
+    return _link_stats(specs, fallback)
+
+
+
+def _ticket_pools(specs: list[Spec], by_folder: dict, same_n: dict, cross_n: dict, n: int,
+                  rng: random.Random) -> tuple[dict[str, list], list]:
+    """Link targets as tickets (an entry once per inbound link it gets), per folder for the
+    same-folder links and one pool for the links across subjects."""
+    same_pool: dict[str, list] = {}
+    cross_pool: list = []
+    share = scaled(REAL_WITH_INBOUND, n) / n
+    for f, members in by_folder.items():
+        tickets = same_n.get(f, 0) + cross_n.get(f, 0)
+        targets = rng.sample(members, min(len(members), max(1, round(share * len(members))),
+                                          tickets))
+        counts = Counter({t.n: 1 for t in targets})
+        extra = tickets - len(targets)
+        if extra > 0:
+            popularity = [rng.lognormvariate(0, INBOUND_SIGMA) for _ in targets]
+            for t in rng.choices(targets, weights=popularity, k=extra):
+                counts[t.n] += 1
+            over = sum(max(0, c - INBOUND_CAP) for c in counts.values())
+            for t in list(counts):
+                counts[t] = min(counts[t], INBOUND_CAP)
+            while over:  # spread what the cap cut off over the others
+                t = rng.choice(targets).n
+                if counts[t] < INBOUND_CAP:
+                    counts[t] += 1
+                    over -= 1
+        tickets_f = [specs[t] for t, c in counts.items() for _ in range(c)]
+        rng.shuffle(tickets_f)
+        cut = same_n.get(f, 0)
+        same_pool[f], rest_f = tickets_f[:cut], tickets_f[cut:]
+        cross_pool += rest_f
+    return same_pool, cross_pool
+
+
+def _fill_planted(specs: list[Spec], by_folder: dict, n: int, rng: random.Random) -> None:
+    """What the planted slots hold: the entry itself, or a snapshot of an entry that is gone."""
     urls = {s.url for s in specs}
     ids = {s.ident for s in specs}
     folders = sorted(by_folder)
@@ -532,6 +563,9 @@ def _links(specs: list[Spec], rng: random.Random, n: int) -> dict:
                     if url not in urls and ident not in ids:
                         break
                 slot[1] = {"id": ident, "title": title, "subject": subjects[folder], "url": url}
+
+
+def _link_stats(specs: list[Spec], fallback: int) -> dict:
     def target(s: Spec, kind: str, data) -> Spec | None:  # the entry a slot resolves to
         if kind == "dup":
             return target(s, *s.slots[data])
@@ -556,7 +590,6 @@ def _links(specs: list[Spec], rng: random.Random, n: int) -> dict:
         "inbound_1_to_6": sum(1 <= c <= 6 for c in counts), "fallback_links": fallback,
         "per_count": dict(sorted(Counter(s.k for s in specs).items())),
     }
-
 
 # ---------------------------------------------------------------------------- writing
 def _stale_title(t: Spec) -> str:

@@ -18,16 +18,16 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
+from PySide6.QtCore import QSettings
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
-from bench.roundtrip import typical_entry  # noqa: E402
-from qteditor.core.entry import Entry  # noqa: E402
-from qteditor.ui.app import make_app  # noqa: E402
-from qteditor.ui.main_window import MainWindow  # noqa: E402
-from qteditor.ui.preview import warm_up  # noqa: E402
-from qteditor.ui.settings import Settings  # noqa: E402
+from bench.roundtrip import typical_entry
+from qteditor.core.entry import Entry
+from qteditor.ui.app import make_app
+from qteditor.ui.main_window import MainWindow
+from qteditor.ui.preview import warm_up
+from qteditor.ui.settings import Settings
 
 KEYS = "abcdefghij"
 

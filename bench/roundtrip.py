@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ruamel.yaml import YAML  # noqa: E402
+from ruamel.yaml import YAML
 
-from qteditor.core.document import split  # noqa: E402
-from qteditor.core.entry import Entry  # noqa: E402
-from qteditor.core.yaml import LIBYAML  # noqa: E402
+from qteditor.core.document import split
+from qteditor.core.entry import Entry
+from qteditor.core.yaml import LIBYAML
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "quicktakes"
 

@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# The whole suite: lint, then pytest (core tests need no display; GUI tests run offscreen).
+# The whole suite: lint, types, then pytest with coverage (core tests need no display; GUI tests
+# run offscreen).
+# PY picks the interpreter (CI on Windows and macOS has no .venv); arguments go to pytest.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+PY="${PY:-.venv/bin/python}"
 export QT_QPA_PLATFORM=offscreen
 export PYTHONDONTWRITEBYTECODE=1
 status=0
-.venv/bin/python -m ruff check qteditor tests bench || status=1
-.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+"$PY" -m ruff check qteditor tests bench || status=1
+"$PY" -m mypy || status=1  # types ([tool.mypy] in pyproject.toml: files, strictness)
+# enabled after the tree is formatted (one `ruff format` commit once the branches are merged):
+# "$PY" -m ruff format --check qteditor tests bench || status=1
+# coverage of qteditor/ in this process (subprocess runs are not counted); the floor is a few
+# points under the figure measured with the whole suite (89 %, 2026-12-01): raise it as tests are
+# added, never lower it
+"$PY" -m pytest -q -p no:cacheprovider --cov=qteditor --cov-report=term --cov-fail-under=86 "$@"
 rc=$?
 # pytest's 5 means "no tests ran": that is a failure here, never a pass
 [ $rc -ne 0 ] && status=$rc

@@ -20,7 +20,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from . import slugs
 from .related import related_items
@@ -107,7 +107,7 @@ class Draft:
         return self.data if isinstance(self.data, dict) else {}
 
 
-def _has_text(value: Any) -> bool:
+def _has_text(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and bool(value.strip())
 
 
@@ -310,7 +310,7 @@ def _own_links(r: Any, f: dict, site: Site, add) -> None:
             add("related-duplicate", f"{key} repeats {seen[url]} ({url})", key, {key: None})
             continue
         seen[url] = key
-        if url == own_url or url == path_url:
+        if url in (own_url, path_url):
             add("related-self", f"{key} links the entry to itself", key, {key: None})
 
 
@@ -324,7 +324,7 @@ def _links(r: Any, f: dict, ctx: Context, add) -> None:
         if not isinstance(url, str) or not url or url in seen:
             continue
         seen.add(url)
-        if url == own_url or url == path_url:
+        if url in (own_url, path_url):
             continue
         target = ctx.target(url)
         if target is None:

@@ -80,9 +80,9 @@ def ambiguities(stored: str, convention: str = ESCAPED) -> list[Ambiguity]:
     math: list[tuple[int, int]] | None = None  # the math spans, found when first needed
     starts: list[int] = []
     out: list[Ambiguity] = []
-    pairs = 0  # \n pairs before the current one: each shortens the decoded text by one
     line, line_start = 1, 0
-    for m in _PAIR.finditer(stored):
+    # pairs: the \n pairs before the current one; each shortens the decoded text by one
+    for pairs, m in enumerate(_PAIR.finditer(stored)):
         p = m.start()
         decoded = p - pairs
         kind = word = message = ""
@@ -107,7 +107,6 @@ def ambiguities(stored: str, convention: str = ESCAPED) -> list[Ambiguity]:
                            f"'\\n' into a line break followed by '{word[1:]}'")
         if kind:
             out.append(Ambiguity(decoded, line, decoded - line_start + 1, kind, word, message))
-        pairs += 1
         line += 1
         line_start = decoded + 1
     return out

@@ -321,7 +321,7 @@ def _locked(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower()
 
 
-class IndexError_(QtEditorError):
+class IndexError_(QtEditorError):  # noqa: N801 - IndexError is the builtin's name
     """The index cannot be used even after rebuilding it (shown as a located message)."""
 
 
@@ -735,7 +735,7 @@ class Collection:
     def _row(rel: str, stamp: Stamp, data: Any, error: str | None, lines: list[int] | tuple = (),
              spots: dict | None = None, fact: Any = None, local: dict | None = None) -> tuple:
         d = data if isinstance(data, dict) else {}
-        seo = d.get("seo") if isinstance(d.get("seo"), dict) else {}
+        seo = d["seo"] if isinstance(d.get("seo"), dict) else {}
         ident = d.get("id")
         answer = d.get("answer")
         rest = {k: v for k, v in d.items() if k != "answer"} if isinstance(answer, str) else data
@@ -747,7 +747,7 @@ class Collection:
                 answer if isinstance(answer, str) else "", _text(seo.get("page_keywords")),
                 marshal.dumps(rest), marshal.dumps(_lines_without_answer(d, lines, rest is not data)
                                                    + (spots or {},
-                                                      len(answer) if rest is not data else None)),
+                                                      len(answer) if rest is not data else None)),  # type: ignore[arg-type]
                 marshal.dumps((fact, _fact_lines(d, lines, fact), local or {})),
                 marshal.dumps(local or {}))
 

@@ -56,10 +56,9 @@ class Document:
 
 
 def _line_col(data: bytes | str, offset: int) -> tuple[int, int]:
-    nl = b"\n" if isinstance(data, bytes) else "\n"
-    line = data.count(nl, 0, offset) + 1
-    last = data.rfind(nl, 0, offset)
-    return line, offset - last
+    if isinstance(data, bytes):
+        return data.count(b"\n", 0, offset) + 1, offset - data.rfind(b"\n", 0, offset)
+    return data.count("\n", 0, offset) + 1, offset - data.rfind("\n", 0, offset)
 
 
 def find_closer(text: str, start: int) -> re.Match | None:

@@ -159,6 +159,7 @@ class Entry:
         result = writer.write(self.parsed.data, new_data, need_parsed)
         if result is not None:
             self._check_conventions(fields, result[1].data if result[1] is not None else new_data)
+        parsed: Parsed | None
         doc, parsed = self.doc, self.parsed
         if result is not None:
             doc = doc.with_yaml(result[0])
@@ -180,7 +181,7 @@ class Entry:
                 raise SaveError(
                     f"{key} has no line break but contains the characters \\n, which would "
                     "read back as line breaks; add a line break or change the text",
-                    self.path, self.field_lines(key)[0] if self.field_lines(key) else 1)
+                    self.path, (self.field_lines(key) or (1,))[0])
 
     def _place_new_keys(self, old: dict, new: dict) -> dict:
         """Put added keys where the schema orders them (no_index before answer…)."""
@@ -194,8 +195,8 @@ class Entry:
             if pos is None:
                 keys.append(key)
                 continue
-            before = [i for i, k in enumerate(keys) if order(k) is not None and order(k) < pos]
-            after = [i for i, k in enumerate(keys) if order(k) is not None and order(k) > pos]
+            before = [i for i, k in enumerate(keys) if (o := order(k)) is not None and o < pos]
+            after = [i for i, k in enumerate(keys) if (o := order(k)) is not None and o > pos]
             at = before[-1] + 1 if before else (after[0] if after else len(keys))
             keys.insert(at, key)
         return {k: new[k] for k in keys}
@@ -221,6 +222,7 @@ class Entry:
             if rendered is None:
                 return None
             raw, doc, parsed = rendered
+            assert parsed is not None  # render was asked for the parse
             written.append(cls(path, raw, doc, parsed, schema))
             return raw
 
@@ -238,6 +240,7 @@ class Entry:
         if rendered is None and (path is None or path == self.path):
             return False
         raw, doc, parsed = rendered if rendered is not None else (self.raw, self.doc, self.parsed)
+        assert parsed is not None  # render was asked for the parse
         same_file = path is None or path == self.path
         write_atomic(target, raw, self.digest if (same_file and check_disk) else None, force=force)
         self.path, self.raw, self.doc, self.parsed = target, raw, doc, parsed

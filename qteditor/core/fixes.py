@@ -152,7 +152,7 @@ class FixPlanner:
 
     def _links_to(self, rel: str, ctx: Context) -> set[str]:
         """The entries with a link that resolves to ``rel``."""
-        out = set()
+        out: set[str] = set()
         rec = ctx.by_url
         for url, holders in self.inbound().items():
             target = rec.get(url)
@@ -180,7 +180,7 @@ class FixPlanner:
             first = min(_PRIORITY.get(p.rule, 99) for p in fixes)
             for p in fixes:
                 if _PRIORITY.get(p.rule, 99) == first:
-                    _merge(data, p.fix)
+                    _merge(data, p.fix)  # type: ignore[arg-type]  # fixes: p.fix is not None
         return data
 
     def _link_ops(self, rel: str, data: dict, ctx: Context) -> None:

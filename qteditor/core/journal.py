@@ -86,7 +86,7 @@ class Journal:
             pass
 
     def pending(self) -> list[JournalItem]:
-        items = []
+        items: list[JournalItem] = []
         if not self.folder.is_dir():
             return items
         for file in sorted(self.folder.glob("*.json")):

@@ -307,7 +307,7 @@ def _lcs(a: list, b: list) -> list[tuple[int, int]]:
 def _tokens(base: list, side: list) -> list[tuple]:
     matched = _match(base, side)
     seen: dict = {}
-    out = []
+    out: list[tuple] = []
     for item, i in zip(side, matched, strict=True):
         if i is not None:
             out.append(("b", i))
@@ -493,7 +493,7 @@ class MergeOutcome:
         return not self.conflicts
 
 
-def _load(raw: bytes | None, path: str | None, schema: Any):
+def _load(raw: bytes, path: str | None, schema: Any):
     from .entry import Entry
     from .errors import QtEditorError
 

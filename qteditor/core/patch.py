@@ -30,7 +30,7 @@ def coerce(existing: Any, value: Any, ftype: str | None, path: tuple, from_text:
     """Convert ``value`` to the type of ``existing`` (or of the schema field when new)."""
     name = _dotted(path)
     if existing is _MISSING or existing is None:
-        kind = {"int": int, "float": float, "bool": bool, "date": _dt.date}.get(ftype or "")
+        kind: Any = {"int": int, "float": float, "bool": bool, "date": _dt.date}.get(ftype or "")
         if kind is None:
             if from_text and existing is None:
                 return resolve_plain(value)

@@ -27,7 +27,7 @@ def set_related(fields: dict, items: list[dict]) -> None:
     for n, item in enumerate(items, start=1):
         fields[f"related_article{n}"] = item
     for key in old:
-        if int(RELATED.fullmatch(str(key)).group(1)) > len(items):
+        if int(RELATED.fullmatch(str(key)).group(1)) > len(items):  # type: ignore[union-attr]  # old: matched keys
             del fields[key]
 
 

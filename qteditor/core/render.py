@@ -134,7 +134,7 @@ def parser() -> MarkdownIt:
     md.add_render_rule("math_inline_double", _math_inline)
     md.add_render_rule("math_block", _math_block)
     md.add_render_rule("math_block_label", _math_block)
-    md.validateLink = _valid_link
+    md.validateLink = _valid_link  # type: ignore[method-assign]  # markdown-it's documented hook
     return md
 
 

@@ -104,7 +104,7 @@ class Site:
                 break
         # what the rules over other entries read of each (``checks.facts``)
         keys = ["id", "date", "subject", "url"] + ([self.linked[0]] if self.linked else ["title"])
-        paths = []
+        paths: list[str] = []
         for d in self.derived:
             if "{subject}" in d.template:
                 (paths if "." in d.key else keys).append(d.key)

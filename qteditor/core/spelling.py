@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 _SKIP = re.compile(r"^[A-Z]{2,}$|\d")  # acronyms and words with digits are not checked
 
@@ -15,11 +17,12 @@ class Speller:
 
     def __init__(self, language: str = "en", start: bool = True):
         self.language = language
-        self._checker = None
+        self._checker: Any = None  # a SpellChecker once loaded
         self._extra: set[str] = set()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._load, daemon=True)
-        self.on_ready = None  # called (on the loading thread) once the dictionary is there
+        # called (on the loading thread) once the dictionary is there
+        self.on_ready: Callable[[], object] | None = None
         if start:
             self.start()
 

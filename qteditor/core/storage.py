@@ -24,6 +24,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 
 from .errors import FormatError, SaveError
 
@@ -132,7 +133,7 @@ else:
                 fd = os.open(os.path.dirname(target) or ".", os.O_RDONLY)
                 is_file = False
             try:
-                _wait(lambda fd=fd: _try_lock(fd), target, max(0.0, deadline - time.monotonic()))
+                _wait(partial(_try_lock, fd), target, max(0.0, deadline - time.monotonic()))
                 try:
                     now = os.stat(target)
                 except FileNotFoundError:

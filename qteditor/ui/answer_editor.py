@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from itertools import islice
+from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QAction,
     QColor,
     QFont,
     QFontDatabase,
@@ -147,14 +149,15 @@ class MarkdownEdit(QPlainTextEdit):
                 return spot
         return None
 
-    def event(self, e: QEvent) -> bool:  # noqa: N802 - Qt override
+    def event(self, e: QEvent) -> bool:
         if e.type() == QEvent.Type.ToolTip:
             from PySide6.QtWidgets import QToolTip  # loads with the first tooltip
 
-            cur = self.cursorForPosition(self.viewport().mapFrom(self, e.pos()))
+            cur = self.cursorForPosition(self.viewport().mapFrom(self, e.pos()))  # type: ignore[attr-defined]
             spot = self.ambiguity_at(cur.position())
             if spot is not None:
-                QToolTip.showText(e.globalPos(), f"<b>Ambiguous line break</b><br>{spot.message}", self)
+                QToolTip.showText(e.globalPos(), f"<b>Ambiguous line break</b><br>{spot.message}",  # type: ignore[attr-defined]
+                                  self)
                 return True
             QToolTip.hideText()
         return super().event(e)
@@ -166,7 +169,7 @@ class MarkdownEdit(QPlainTextEdit):
         cur.select(QTextCursor.SelectionType.WordUnderCursor)
         word = cur.selectedText()
         if self.speller is not None and word and not self.speller.known(word):
-            first = menu.actions()[0] if menu.actions() else None
+            first = cast(QAction, menu.actions()[0] if menu.actions() else None)  # (None: at the end)
             suggestions = self.speller.suggestions(word)
             for s in suggestions or []:
                 act = menu.addAction(s)
@@ -183,7 +186,7 @@ class MarkdownEdit(QPlainTextEdit):
         menu.exec(e.globalPos())
 
     def _learn(self, word: str) -> None:
-        self.speller.add(word)
+        self.speller.add(word)  # type: ignore[union-attr]  # offered only with a speller
         self.highlighter.rehighlight()
 
 
@@ -309,7 +312,7 @@ class FindBar(QWidget):
         return b
 
     def _tool(self, tip: str, slot, ico=None, text: str = "", raised: bool = True) -> QToolButton:
-        b = QToolButton(text=text)
+        b = QToolButton(text=text)  # type: ignore[call-arg]  # a Qt property as keyword
         if ico is not None:
             b.setIcon(ico)
         b.setToolTip(tip)
@@ -469,7 +472,7 @@ class FindBar(QWidget):
         self._show_count()
         return bool(spans)
 
-    def find(self, back: bool = False) -> bool:
+    def find(self, back: bool = False) -> bool:  # type: ignore[override]
         """Select the next (or previous) match, wrapping around; False when there is none."""
         spans = self._matches()
         if not spans:
@@ -499,8 +502,8 @@ class FindBar(QWidget):
     def _replacement(self, i: int) -> str:
         if not self.regex.isChecked():
             return self.replace_edit.text()
-        m = self._rx.match(self._text, self._py_spans[i][0])  # the match found there, again
-        return m.expand(self.replace_edit.text())
+        m = self._rx.match(self._text, self._py_spans[i][0])  # type: ignore[union-attr]  # found by it
+        return m.expand(self.replace_edit.text())  # type: ignore[union-attr]
 
     def replace(self) -> None:
         """Replace the selected match and select the next; without one, select the next match."""

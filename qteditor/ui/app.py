@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
@@ -35,7 +36,7 @@ def dark_palette() -> QPalette:
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance()
+    app = cast("QApplication | None", QApplication.instance())  # typed as the core application
     fusion = sys.platform.startswith("linux")
     if app is None:
         args = list(argv if argv is not None else sys.argv[:1])

@@ -90,7 +90,7 @@ class BatchEditDialog(QDialog):
             combo.setEditable(True)
             combo.addItems(subjects)
             combo.setCurrentIndex(-1)
-            combo.lineEdit().setPlaceholderText(f.placeholder or "Choose or type a subject")
+            combo.lineEdit().setPlaceholderText(f.placeholder or "Choose or type a subject")  # type: ignore[union-attr]
             return combo, combo.currentText
         line = QLineEdit()
         line.setPlaceholderText(f.placeholder)
@@ -117,7 +117,7 @@ class BatchEditDialog(QDialog):
             self.field_box.setCurrentIndex(index)
 
     def editor(self) -> QWidget:
-        return self.editors.currentWidget()
+        return self.editors.currentWidget()  # type: ignore[return-value]  # a page is always shown
 
     def key(self) -> str:
         return self.field_box.currentData() or ""

@@ -187,7 +187,7 @@ class EntryModel(QAbstractTableModel):
                            "U untracked, C in conflict"}.get(COLUMNS[section])
         return None
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[override]
         row = self.visible[index.row()]
         path, title, subject, date, ident, _error, _rowid = self.rows[row]
         col = index.column()
@@ -339,7 +339,7 @@ class CollectionPanel(QWidget):
         # a write in place changes no folder: look again every little while (a refresh that
         # finds nothing changed stats the files and reads none)
         self._poll = QTimer(self, interval=self.POLL_MS)
-        self._poll.timeout.connect(lambda: self.isVisible() and self.files_written())
+        self._poll.timeout.connect(lambda: self.isVisible() and self.files_written())  # type: ignore[func-returns-value]
         self._poll.start()
         self._signals = _Signals()
         queued = Qt.ConnectionType.QueuedConnection
@@ -571,7 +571,7 @@ class CollectionPanel(QWidget):
             from ..core.collection import Collection
 
             ws = self.workspace
-            self._searcher = Collection(ws.root, self.cache, 1, ws.index().codec_keys, ws.root)
+            self._searcher = Collection(ws.root, self.cache, 1, ws.index().codec_keys, ws.root)  # type: ignore[arg-type]
         searcher = self._searcher
         signals = self._signals
 

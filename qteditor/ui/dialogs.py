@@ -60,7 +60,7 @@ def diff_view(text: str) -> QPlainTextEdit:
     view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
     view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
     view.setPlainText(text)
-    view.colors = _DiffColors(view.document())
+    view.colors = _DiffColors(view.document())  # type: ignore[attr-defined]  # kept with the view
     return view
 
 

@@ -45,10 +45,7 @@ class _Busy:
 def _in_a_repository(folder: Path) -> bool:
     """Whether a ``.git`` is at or above ``folder`` (asked without git, to know whether a
     missing git deserves a notice)."""
-    for p in [folder, *folder.parents]:
-        if (p / ".git").exists():
-            return True
-    return False
+    return any((p / ".git").exists() for p in [folder, *folder.parents])
 
 
 class GitController(QObject):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextCharFormat
@@ -35,7 +36,7 @@ class MarkdownHighlighter(QSyntaxHighlighter):
 
     def __init__(self, document, palette: QPalette | None = None):
         super().__init__(document)
-        self.spell = None  # a callable word -> bool (True when spelled right)
+        self.spell: Callable[[str], bool] | None = None  # a callable word -> bool (True when spelled right)
         self.set_palette(palette or QPalette())
 
     def set_palette(self, palette: QPalette) -> None:

@@ -11,6 +11,7 @@ import base64
 import binascii
 import re
 import time
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -145,7 +146,7 @@ class SafeBrowser(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self.open_link)
         self.opened: list[str] = []  # what was handed to the system browser (tests look)
-        self.on_first_paint = None  # called once, when the page area first paints
+        self.on_first_paint: Callable[[], None] | None = None  # called once, when the page area first paints
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override (the viewport's paint)
         super().paintEvent(event)
@@ -161,7 +162,7 @@ class SafeBrowser(QTextBrowser):
             return True
         return False
 
-    def loadResource(self, kind: int, url: QUrl):  # noqa: N802 - Qt override
+    def loadResource(self, kind: int, url: QUrl):  # type: ignore[override]  # noqa: N802 - Qt override
         from PySide6.QtGui import QImage
 
         # Never return None to Qt here: PySide6 then releases None once too often and the
@@ -263,7 +264,7 @@ class PreviewPane(QWidget):
             return
         serial = self._serial
         fields = self._fields
-        answer = fields.get("answer") if isinstance(fields.get("answer"), str) else ""
+        answer = fields["answer"] if isinstance(fields.get("answer"), str) else ""
         # on this thread only what cannot take long: a short answer without formulas (a
         # formula may take seconds to typeset; the window never waits for one)
         if len(answer) < OFF_THREAD_CHARS and "$" not in answer:

@@ -3,6 +3,8 @@ Fix button where a fix exists — one short line when there are none."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
@@ -108,10 +110,10 @@ class ProblemsPanel(QWidget):
         if problem is not None:
             self.activated.emit(problem)
 
-    def actions_for(self, problem) -> list[tuple[str, object]]:
+    def actions_for(self, problem) -> list[tuple[str, Callable[[], object]]]:
         """(label, callable) of the menu of one problem: "Fix all" only for a rule that can
         fix something."""
-        out = []
+        out: list[tuple[str, Callable[[], object]]] = []
         if problem.fix is not None:
             out.append(("Fix in this entry", lambda: self.fixRequested.emit(problem)))
         if self.can_fix_all(problem):

@@ -31,7 +31,7 @@ class Settings:
 
     def get(self, key: str) -> Any:
         default = DEFAULTS[key]  # KeyError for an unknown key, on purpose
-        value = self.store.value(key, default)
+        value: Any = self.store.value(key, default)
         if value is None:
             return default
         if isinstance(default, bool):

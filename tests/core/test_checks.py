@@ -12,7 +12,7 @@ import pytest
 from qteditor.cli import main
 from qteditor.core.entry import Entry
 from qteditor.core.resources import resource
-from tests.conftest import CORPUS, REPO, by_reason
+from tests.conftest import CORPUS, REPO, by_reason, corpus_dir
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ def test_subject_casing_fix_moves_seo_title_along(site, capsys):
 
 def test_rules_fire_on_the_corpus_where_the_manifest_says(tmp_path):
     env = {"XDG_CACHE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)}
-    proc = subprocess.run([sys.executable, "-m", "qteditor", "check", "--json", str(CORPUS)],
+    proc = subprocess.run([sys.executable, "-m", "qteditor", "check", "--json", str(corpus_dir())],
                           capture_output=True, text=True, env=env, cwd=REPO)
     assert proc.returncode == 1, proc.stderr
     out = json.loads(proc.stdout)

@@ -14,6 +14,7 @@ from tests.conftest import CORPUS, corpus_files
 
 
 def test_index_equals_full_parser_on_the_corpus(tmp_path):
+    corpus_files()  # a missing corpus fails here, saying so
     col = Collection(CORPUS, tmp_path / "cache")
     stats = col.refresh()
     assert stats.files == len(corpus_files()) == col.count()

@@ -62,12 +62,9 @@ def _check_edit(entry: Entry, path: tuple, new_fields: dict) -> None:
         f"{path}: lines after the field changed")
 
 
-FILES = corpus_files()
-
-
 @pytest.mark.parametrize("chunk", range(10))
 def test_noop_and_every_field_edit(chunk: int) -> None:
-    files = FILES[chunk::10]
+    files = corpus_files()[chunk::10]
     edits = 0
     for path in files:
         entry = Entry.load(path)
@@ -85,7 +82,7 @@ def test_noop_and_every_field_edit(chunk: int) -> None:
 @pytest.mark.parametrize("chunk", range(4))
 def test_delete_each_field(chunk: int) -> None:
     """Deleting a key removes its lines and only them (every 8th file, every key)."""
-    for path in FILES[chunk::32]:
+    for path in corpus_files()[chunk::32]:
         entry = Entry.load(path)
         base = entry.fields()
         for leaf, _value in list(_leaves(base)) + [((k,), None) for k in base if isinstance(base[k], dict)]:

@@ -3,6 +3,7 @@ and any file that loads saves back byte-identical (a no-op writes nothing)."""
 
 from __future__ import annotations
 
+import functools
 import os
 
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +14,15 @@ from qteditor.core.errors import QtEditorError
 from tests.conftest import corpus_sample
 
 EXAMPLES = int(os.environ.get("QTEDITOR_FUZZ_EXAMPLES", "300"))
-SEEDS = [p.read_bytes() for p in corpus_sample(100)]
+
+
+@functools.cache
+def _seeds() -> tuple[bytes, ...]:
+    return tuple(p.read_bytes() for p in corpus_sample(100))
+
+
+# drawn from the corpus when a test runs, never at import (a missing corpus fails these tests only)
+SEEDS = st.deferred(lambda: st.sampled_from(_seeds()))
 
 
 def _load_or_typed_error(raw: bytes) -> None:
@@ -34,7 +43,7 @@ def test_random_bytes(raw):
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.sampled_from(SEEDS), cuts=st.lists(st.tuples(st.integers(0, 5000), st.integers(0, 40),
+@given(seed=SEEDS, cuts=st.lists(st.tuples(st.integers(0, 5000), st.integers(0, 40),
                                                             st.binary(max_size=6)), max_size=4))
 def test_mutated_real_entries(seed, cuts):
     raw = bytearray(seed)
@@ -45,7 +54,7 @@ def test_mutated_real_entries(seed, cuts):
 
 
 @settings(max_examples=EXAMPLES // 2, deadline=None)
-@given(seed=st.sampled_from(SEEDS), junk=st.sampled_from([
+@given(seed=SEEDS, junk=st.sampled_from([
     b"\t", b": ", b" #", b"'", b'"', b"&a ", b"*a", b"!!python/object:x ", b"[", b"{", b"- ",
     b"? ", b"|", b">", b"\r", b"\xc2\x85", b"\xe2\x80\xa8", b"\xef\xbb\xbf", b"%YAML 1.2\n",
     b"---\n", b"...\n", b"\\", b"\x00", b"\xff"]), where=st.integers(0, 5000))

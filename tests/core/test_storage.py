@@ -120,9 +120,8 @@ def test_a_held_lock_times_out_with_a_clear_message(tmp_path, monkeypatch):
     fcntl.flock(fd, fcntl.LOCK_EX)
     try:
         monkeypatch.setattr(storage, "LOCK_TIMEOUT", 0.2)
-        with pytest.raises(SaveError) as info:
-            with storage.locked(str(path), timeout=0.2):
-                pass
+        with pytest.raises(SaveError) as info, storage.locked(str(path), timeout=0.2):
+            pass
         assert "another program is writing this file" in str(info.value)
     finally:
         os.close(fd)

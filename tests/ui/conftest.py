@@ -6,12 +6,12 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
 
-from qteditor.ui.main_window import MainWindow  # noqa: E402
-from qteditor.ui.settings import Settings  # noqa: E402
+from qteditor.ui.main_window import MainWindow
+from qteditor.ui.settings import Settings
 
 
 @pytest.fixture

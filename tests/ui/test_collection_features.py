@@ -4,6 +4,7 @@ links whole, near-duplicate warning for new entries."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
@@ -128,7 +129,7 @@ def test_fix_all_of_a_rule_and_batch_edit_show_the_diff_first(window, qtbot, tmp
     with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
         assert window.batch_set(targets, "author=Editorial Team", apply=lambda changes: True) == 2
     for t in targets:
-        assert "\nauthor: Editorial Team\n" in open(t).read()
+        assert "\nauthor: Editorial Team\n" in Path(t).read_text()
 
 
 def test_index_follows_files_changed_outside(window, qtbot, tmp_path):
