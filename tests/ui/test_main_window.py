@@ -91,7 +91,10 @@ def test_new_entry_slugs_follow_the_title(window, qtbot, tmp_path):
     assert window.form.rows[("url",)].read().endswith("/questions/how-do-vaccines-work")
     assert window.session.fields["question"] == "How do vaccines work?"
     target = window.session.default_path()
-    assert target.parent.name and subject
+    from qteditor.core.slugs import subject_slug
+
+    assert subject and target.parent.name == subject_slug(subject)  # the subject's folder
+    assert target.parent.parent == root and target.name == "how-do-vaccines-work.md"
     window.session.save(target)
     assert Entry.load(target).fields()["file_name"] == "how-do-vaccines-work.md"
 
