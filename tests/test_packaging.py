@@ -14,6 +14,9 @@ import qteditor
 from qteditor.core.entry import Entry
 from tests.conftest import REPO, by_reason
 
+# one worker builds the .deb once and runs every test of it (make test runs on several cores)
+pytestmark = pytest.mark.xdist_group("deb")
+
 VERSION = qteditor.__version__
 CACHE = REPO / ".cache" / "packaging"  # built once, reused while the sources are older
 DEB = CACHE / "dist" / f"qteditor_{VERSION}_amd64.deb"

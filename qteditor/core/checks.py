@@ -445,13 +445,9 @@ def _get(f: dict, dotted: str) -> Any:
 
 
 def _patch(dotted: str, value: Any) -> dict:
-    out: dict = {}
-    holder = out
-    parts = dotted.split(".")
-    for part in parts[:-1]:
-        holder = holder.setdefault(part, {})
-    holder[parts[-1]] = value
-    return out
+    from .patch import nested
+
+    return nested({dotted: value})
 
 
 def _merge(into: dict, patch: dict) -> dict:

@@ -87,6 +87,18 @@ def coerce(existing: Any, value: Any, ftype: str | None, path: tuple, from_text:
     return value
 
 
+def nested(flat: dict[str, Any]) -> dict:
+    """Dotted keys as a patch: ``{"seo.title": v}`` -> ``{"seo": {"title": v}}``."""
+    out: dict = {}
+    for dotted, value in flat.items():
+        holder = out
+        parts = dotted.split(".")
+        for part in parts[:-1]:
+            holder = holder.setdefault(part, {})
+        holder[parts[-1]] = value
+    return out
+
+
 def merge(fields: dict, patch: dict, schema: Schema | None = None, _path: tuple = ()) -> dict:
     """Deep-merge ``patch`` into a copy of ``fields``; ``None`` deletes a key."""
     if not isinstance(fields, dict):

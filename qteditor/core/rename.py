@@ -18,6 +18,7 @@ from typing import Any
 
 from .entry import Entry
 from .errors import QtEditorError, SaveError
+from .patch import nested
 from .plan import FileChange, Plan
 from .related import related_items
 from .site import Site
@@ -43,7 +44,7 @@ def plan(root: Path, entry_path: Path, fields: dict, records: list, site: Site) 
     derived = site.derive(fields)
     file_name = str(derived.get(site.name_field or "file_name") or Path(entry_path).name)
     new_url = str(derived.get("url") or fields.get("url") or "")
-    rel = site.path_for({**fields, **_nested(derived)})
+    rel = site.path_for({**fields, **nested(derived)})
     new_path = root / rel if rel else Path(entry_path).with_name(file_name)
     try:
         old_url = Entry.load(entry_path).fields().get("url") or ""
@@ -67,17 +68,6 @@ def _inside(path: Path, root: Path) -> bool:
         return True
     except ValueError:
         return False
-
-
-def _nested(flat: dict[str, Any]) -> dict:
-    out: dict = {}
-    for dotted, value in flat.items():
-        holder = out
-        parts = dotted.split(".")
-        for part in parts[:-1]:
-            holder = holder.setdefault(part, {})
-        holder[parts[-1]] = value
-    return out
 
 
 def prepare(rp: RenamePlan, fields: dict, shown=None) -> Plan:

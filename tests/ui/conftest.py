@@ -44,3 +44,31 @@ def window(qtbot, settings, monkeypatch):
     yield w
     if w.session is not None:
         w.session.discard_changes()  # no prompt on teardown
+
+
+@pytest.fixture
+def slow_formulas(monkeypatch):
+    """Every formula is typeset only when the test says (``release.set()``); ``calls`` lists
+    the formulas the typesetter was asked for. The render caches are empty before and after."""
+    import threading
+
+    import ziamath
+
+    from qteditor.core import render
+
+    render.clear_math_cache()
+    render.render_markdown.cache_clear()
+    release = threading.Event()
+    real = ziamath.Latex
+    calls: list = []
+
+    def slow(tex, *args, **kwargs):
+        calls.append(tex)
+        release.wait(20)
+        return real(tex, *args, **kwargs)
+
+    monkeypatch.setattr(ziamath, "Latex", slow)
+    yield release, calls
+    release.set()
+    render.clear_math_cache()
+    render.render_markdown.cache_clear()

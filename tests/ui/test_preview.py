@@ -3,7 +3,6 @@ page spaces blocks as the site does."""
 
 from __future__ import annotations
 
-import threading
 import time
 
 from PySide6.QtGui import QTextCursor
@@ -13,21 +12,8 @@ from qteditor.core.render import render_markdown
 from qteditor.ui.preview import PreviewPane, SafeBrowser, for_qt, preview_css
 
 
-def test_the_window_never_waits_for_a_formula(qtbot, monkeypatch):
-    import ziamath
-
-    render.clear_math_cache()
-    render.render_markdown.cache_clear()
-    release = threading.Event()
-    real = ziamath.Latex
-    calls = []
-
-    def slow(tex, *args, **kwargs):  # a formula that takes as long as the test wants
-        calls.append(tex)
-        release.wait(20)
-        return real(tex, *args, **kwargs)
-
-    monkeypatch.setattr(ziamath, "Latex", slow)
+def test_the_window_never_waits_for_a_formula(qtbot, slow_formulas):
+    release, calls = slow_formulas
     pane = PreviewPane()
     qtbot.addWidget(pane)
     start = time.perf_counter()

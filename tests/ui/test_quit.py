@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 import shiboken6
@@ -72,21 +71,8 @@ def test_the_collection_panel_shutdown_stops_the_index_workers_at_once(qtbot, tm
     panel.shutdown()  # twice is fine
 
 
-def test_a_closed_preview_is_deleted_without_waiting_for_its_render(qtbot, monkeypatch):
-    import ziamath
-
-    render.clear_math_cache()
-    render.render_markdown.cache_clear()
-    release = threading.Event()
-    real = ziamath.Latex
-    calls = []
-
-    def slow(tex, *args, **kwargs):  # a formula that takes as long as the test wants
-        calls.append(tex)
-        release.wait(20)
-        return real(tex, *args, **kwargs)
-
-    monkeypatch.setattr(ziamath, "Latex", slow)
+def test_a_closed_preview_is_deleted_without_waiting_for_its_render(qtbot, slow_formulas):
+    release, calls = slow_formulas
     pane = PreviewPane()
     pane.schedule({"answer": "A formula: $z^3$."}, now=True)
     qtbot.waitUntil(lambda: bool(calls), timeout=10_000)  # the worker is typesetting now
