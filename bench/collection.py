@@ -78,20 +78,33 @@ class Run:
         return " | ".join(self.stderr.strip().splitlines()[-lines:])
 
 
-def run(step: str, cmd: list, env: dict | None = None, cwd: str | Path | None = None,
-        stdout: Path | None = None, timeout: float = TIMEOUT, ok: tuple = (0,)) -> Run:
+def run(
+    step: str,
+    cmd: list,
+    env: dict | None = None,
+    cwd: str | Path | None = None,
+    stdout: Path | None = None,
+    timeout: float = TIMEOUT,
+    ok: tuple = (0,),
+) -> Run:
     """Run ``cmd`` (stdout to a file, stderr kept); its wall time and peak memory (wait4)."""
     r = Run(step, [str(c) for c in cmd], stdout=stdout)
     # GNU time's wait4 gives the command's own peak; this process's wait4 would never read
     # below this process's size (a forked child starts with its parent's resident pages)
     timed = Path(tempfile.mkstemp(prefix="time-")[1]) if TIME else None
     full = [TIME, "-f", "%M", "-o", str(timed), *r.cmd] if timed else r.cmd
-    with tempfile.TemporaryFile() as err, \
-            open(stdout or os.devnull, "wb") as out:
+    with tempfile.TemporaryFile() as err, open(stdout or os.devnull, "wb") as out:
         try:
             start = time.perf_counter()
-            p = subprocess.Popen(full, env=env, cwd=cwd, stdout=out, stderr=err,
-                                 stdin=subprocess.DEVNULL, start_new_session=True)
+            p = subprocess.Popen(
+                full,
+                env=env,
+                cwd=cwd,
+                stdout=out,
+                stderr=err,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         except OSError as exc:
             r.note = f"cannot start: {exc}"
             return r
@@ -145,8 +158,9 @@ def spread(values: list[float], fmt: str = "{:.2f}") -> str:
 def digest_tree(root: Path) -> dict[str, str]:
     out = {}
     for path in sorted(root.rglob("*.md")):
-        out[path.relative_to(root).as_posix()] = hashlib.blake2b(path.read_bytes(),
-                                                                 digest_size=16).hexdigest()
+        out[path.relative_to(root).as_posix()] = hashlib.blake2b(
+            path.read_bytes(), digest_size=16
+        ).hexdigest()
     return out
 
 
@@ -164,8 +178,11 @@ def rule_files(path: Path | None) -> tuple[dict, int] | None:
 
 def patch_files(path: Path) -> int:
     try:
-        return sum(1 for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
-                   if line.startswith("+++ b/"))
+        return sum(
+            1
+            for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
+            if line.startswith("+++ b/")
+        )
     except OSError:
         return 0
 
@@ -211,12 +228,11 @@ class Bench:
         env = env_with(self.cache())
         learn = str(self.site / "content" / "learn")
         for key, cmd in (
-                ("python_pass", [PY, "-c", "pass"]),
-                ("cat_tree", ["sh", "-c", f"find '{learn}' -name '*.md' -print0 | xargs -0 cat "
-                                          ">/dev/null"]),
-                ("python_reads_all", [PY, "-c", READ_ALL, learn]),
-                ("import_cli", [PY, "-c", "import qteditor.cli, qteditor.core.checks, "
-                                          "qteditor.core.collection"])):
+            ("python_pass", [PY, "-c", "pass"]),
+            ("cat_tree", ["sh", "-c", f"find '{learn}' -name '*.md' -print0 | xargs -0 cat >/dev/null"]),
+            ("python_reads_all", [PY, "-c", READ_ALL, learn]),
+            ("import_cli", [PY, "-c", "import qteditor.cli, qteditor.core.checks, qteditor.core.collection"]),
+        ):
             walls, peaks = [], []
             for _ in range(self.runs):
                 r = self.record(run(f"reference {key}", cmd, env))
@@ -234,9 +250,15 @@ class Bench:
             cache = self.cache()
             out = self.tmp / f"check-{i}.json"
             for kind, bucket in (("cold", cold), ("warm", warm)):
-                r = self.record(run(f"check {kind} #{i + 1}", [*QTEDITOR, "check", "--json",
-                                                              self.site], env_with(cache),
-                                    stdout=out, ok=(0, 1)))
+                r = self.record(
+                    run(
+                        f"check {kind} #{i + 1}",
+                        [*QTEDITOR, "check", "--json", self.site],
+                        env_with(cache),
+                        stdout=out,
+                        ok=(0, 1),
+                    )
+                )
                 found = rule_files(out)
                 if found is None and not r.failed:
                     r.note = "no JSON on stdout"
@@ -244,13 +266,15 @@ class Bench:
                 bucket.append(r)
                 if found is not None:
                     counts = found
-                print(f"  {kind}: {r.wall:6.2f} s, peak {r.peak_mb:6.0f} MB, exit {r.rc}",
-                      flush=True)
+                print(f"  {kind}: {r.wall:6.2f} s, peak {r.peak_mb:6.0f} MB, exit {r.rc}", flush=True)
         self.results["check"] = {
-            k: {"wall": [r.wall for r in v if not r.failed],
+            k: {
+                "wall": [r.wall for r in v if not r.failed],
                 "peak_mb": [r.peak_mb for r in v if not r.failed],
-                "failed": [(r.step, r.rc, r.note, r.tail()) for r in v if r.failed]}
-            for k, v in (("cold", cold), ("warm", warm))}
+                "failed": [(r.step, r.rc, r.note, r.tail()) for r in v if r.failed],
+            }
+            for k, v in (("cold", cold), ("warm", warm))
+        }
         if counts is not None:
             self.results["check"]["rules"], self.results["check"]["files"] = counts
 
@@ -264,39 +288,60 @@ class Bench:
             rows["copy"].append(copy_s)
             cache = self.cache()
             patch = self.tmp / f"fix-{i}.patch"
-            dry_cold = self.record(run(f"fix --dry-run cold #{i + 1}",
-                                       [*QTEDITOR, "fix", "--dry-run", work], env_with(cache),
-                                       stdout=patch, ok=(0, 1)))
-            dry = self.record(run(f"fix --dry-run warm #{i + 1}",
-                                  [*QTEDITOR, "fix", "--dry-run", work], env_with(cache),
-                                  stdout=patch, ok=(0, 1)))
-            check = run(f"git apply --check #{i + 1}", ["git", "apply", "--check", patch],
-                        cwd=work)
+            dry_cold = self.record(
+                run(
+                    f"fix --dry-run cold #{i + 1}",
+                    [*QTEDITOR, "fix", "--dry-run", work],
+                    env_with(cache),
+                    stdout=patch,
+                    ok=(0, 1),
+                )
+            )
+            dry = self.record(
+                run(
+                    f"fix --dry-run warm #{i + 1}",
+                    [*QTEDITOR, "fix", "--dry-run", work],
+                    env_with(cache),
+                    stdout=patch,
+                    ok=(0, 1),
+                )
+            )
+            check = run(f"git apply --check #{i + 1}", ["git", "apply", "--check", patch], cwd=work)
             apply_ok.append((not check.failed, check.tail(2), patch_files(patch)))
             before = digest_tree(work)
-            fixed = self.record(run(f"fix warm #{i + 1}", [*QTEDITOR, "fix", work],
-                                    env_with(cache), ok=(0, 1)))
+            fixed = self.record(
+                run(f"fix warm #{i + 1}", [*QTEDITOR, "fix", work], env_with(cache), ok=(0, 1))
+            )
             after = digest_tree(work)
             changed = sum(before[k] != after.get(k) for k in before)
             for key, r in (("dry_cold", dry_cold), ("dry_warm", dry), ("fix_warm", fixed)):
                 rows[key].append(r)
             rows["changed"].append(changed)
-            print(f"  dry-run cold {dry_cold.wall:6.2f} s ({dry_cold.peak_mb:.0f} MB), warm "
-                  f"{dry.wall:6.2f} s ({dry.peak_mb:.0f} MB); git apply --check "
-                  f"{'passes' if not check.failed else 'FAILS: ' + check.tail(2)} "
-                  f"({patch_files(patch):,} files in the patch); fix {fixed.wall:6.2f} s "
-                  f"({fixed.peak_mb:.0f} MB), {changed:,} files changed", flush=True)
+            print(
+                f"  dry-run cold {dry_cold.wall:6.2f} s ({dry_cold.peak_mb:.0f} MB), warm "
+                f"{dry.wall:6.2f} s ({dry.peak_mb:.0f} MB); git apply --check "
+                f"{'passes' if not check.failed else 'FAILS: ' + check.tail(2)} "
+                f"({patch_files(patch):,} files in the patch); fix {fixed.wall:6.2f} s "
+                f"({fixed.peak_mb:.0f} MB), {changed:,} files changed",
+                flush=True,
+            )
         self.results["fix"] = {
-            k: ({"wall": [r.wall for r in v if not r.failed],
-                 "peak_mb": [r.peak_mb for r in v if not r.failed],
-                 "failed": [(r.step, r.rc, r.note, r.tail()) for r in v if r.failed]}
-                if k not in ("changed", "copy") else v) for k, v in rows.items()}
+            k: (
+                {
+                    "wall": [r.wall for r in v if not r.failed],
+                    "peak_mb": [r.peak_mb for r in v if not r.failed],
+                    "failed": [(r.step, r.rc, r.note, r.tail()) for r in v if r.failed],
+                }
+                if k not in ("changed", "copy")
+                else v
+            )
+            for k, v in rows.items()
+        }
         self.results["fix"]["git_apply_check"] = apply_ok
 
     # -------------------------------------------------------------- the loop
     def loop(self) -> None:
-        print("the loop: check -> fix --dry-run | git apply --check -> fix -> check -> fix",
-              flush=True)
+        print("the loop: check -> fix --dry-run | git apply --check -> fix -> check -> fix", flush=True)
         work, _ = self.fresh_copy("loop-copy")
         env = env_with(self.cache())
         steps = []
@@ -306,8 +351,11 @@ class Bench:
         def step(name, cmd, **kw):
             r = self.record(run(name, cmd, env, **kw))
             steps.append(r)
-            print(f"  {name:28} {r.wall:6.2f} s  peak {r.peak_mb:5.0f} MB  exit {r.rc}"
-                  + (f"  FAILED: {r.note}: {r.tail()}" if r.failed else ""), flush=True)
+            print(
+                f"  {name:28} {r.wall:6.2f} s  peak {r.peak_mb:5.0f} MB  exit {r.rc}"
+                + (f"  FAILED: {r.note}: {r.tail()}" if r.failed else ""),
+                flush=True,
+            )
             return r
 
         step("check (cold)", [*QTEDITOR, "check", "--json", work], stdout=out1, ok=(0, 1))
@@ -316,12 +364,10 @@ class Bench:
         h0 = digest_tree(work)
         step("fix", [*QTEDITOR, "fix", work], ok=(0, 1))
         h1 = digest_tree(work)
-        again = step("check (after the fix)", [*QTEDITOR, "check", "--json", work], stdout=out2,
-                     ok=(0, 1))
+        again = step("check (after the fix)", [*QTEDITOR, "check", "--json", work], stdout=out2, ok=(0, 1))
         if again.failed:  # the cache failed: the counts after the fix from a fresh one
             env = env_with(self.cache())
-            step("check (after, fresh cache)", [*QTEDITOR, "check", "--json", work], stdout=out2,
-                 ok=(0, 1))
+            step("check (after, fresh cache)", [*QTEDITOR, "check", "--json", work], stdout=out2, ok=(0, 1))
         second = step("fix (second: no change)", [*QTEDITOR, "fix", work], ok=(0, 1))
         if second.failed:
             env = env_with(self.cache())
@@ -332,18 +378,27 @@ class Bench:
         before, after = rule_files(out1), rule_files(out2)
         self.results["loop"] = {
             "steps": [(r.step, r.wall, r.peak_mb, r.rc, r.note, r.tail()) for r in steps],
-            "git_apply_check": not applies.failed, "patch_files": patch_files(patch),
-            "first_fix_changed": len(first_changed), "second_fix_changed": len(second_changed),
+            "git_apply_check": not applies.failed,
+            "patch_files": patch_files(patch),
+            "first_fix_changed": len(first_changed),
+            "second_fix_changed": len(second_changed),
             "second_fix_failed": second.failed,
             "second_fix_examples": second_changed[:5],
             "rules_before": before[0] if before else None,
             "rules_after": after[0] if after else None,
         }
-        print(f"  files in the patch {patch_files(patch):,}; first fix changed "
-              f"{len(first_changed):,} files; second fix changed {len(second_changed):,}"
-              + (f" (e.g. {second_changed[:3]})" if second_changed else
-                 " (but it failed: idempotence not shown)" if second.failed else " (idempotent)"),
-              flush=True)
+        print(
+            f"  files in the patch {patch_files(patch):,}; first fix changed "
+            f"{len(first_changed):,} files; second fix changed {len(second_changed):,}"
+            + (
+                f" (e.g. {second_changed[:3]})"
+                if second_changed
+                else " (but it failed: idempotence not shown)"
+                if second.failed
+                else " (idempotent)"
+            ),
+            flush=True,
+        )
 
     # -------------------------------------------------------------- the index (secondary)
     def index(self) -> None:
@@ -394,43 +449,63 @@ def report(b: Bench) -> None:
     print(f"# {b.n:,} entries (bench/make_collection.py), {b.runs} run(s): min / median / max")
     refs = res.get("references")
     if refs:
-        print(f"reference: read every file in this process   {refs['read_in_process']:.2f} s "
-              f"({refs['bytes'] / 1e6:.0f} MB)")
-        for key, label in (("python_pass", "python -c pass"), ("cat_tree", "cat of the tree"),
-                           ("python_reads_all", "a Python process reading every file"),
-                           ("import_cli", "python: import the CLI, checks, index")):
-            print(f"reference: {label:36} {spread(refs[key]['wall'])} s, peak "
-                  f"{spread(refs[key]['peak_mb'], '{:.0f}')} MB")
+        print(
+            f"reference: read every file in this process   {refs['read_in_process']:.2f} s "
+            f"({refs['bytes'] / 1e6:.0f} MB)"
+        )
+        for key, label in (
+            ("python_pass", "python -c pass"),
+            ("cat_tree", "cat of the tree"),
+            ("python_reads_all", "a Python process reading every file"),
+            ("import_cli", "python: import the CLI, checks, index"),
+        ):
+            print(
+                f"reference: {label:36} {spread(refs[key]['wall'])} s, peak "
+                f"{spread(refs[key]['peak_mb'], '{:.0f}')} MB"
+            )
     chk = res.get("check")
     if chk:
         for kind, target in (("cold", 6), ("warm", 2)):
             c = chk[kind]
-            print(f"check --json {kind:4}: {spread(c['wall'])} s (target <= {target} s), peak "
-                  f"{spread(c['peak_mb'], '{:.0f}')} MB (target <= 400)"
-                  + (f"; FAILED {len(c['failed'])}: {c['failed'][0]}" if c["failed"] else ""))
+            print(
+                f"check --json {kind:4}: {spread(c['wall'])} s (target <= {target} s), peak "
+                f"{spread(c['peak_mb'], '{:.0f}')} MB (target <= 400)"
+                + (f"; FAILED {len(c['failed'])}: {c['failed'][0]}" if c["failed"] else "")
+            )
     fx = res.get("fix")
     if fx:
-        for key, label in (("dry_cold", "fix --dry-run, cold index"),
-                           ("dry_warm", "fix --dry-run, warm index"), ("fix_warm", "fix, warm index")):
+        for key, label in (
+            ("dry_cold", "fix --dry-run, cold index"),
+            ("dry_warm", "fix --dry-run, warm index"),
+            ("fix_warm", "fix, warm index"),
+        ):
             c = fx[key]
-            print(f"{label:26}: {spread(c['wall'])} s (target <= 8 s + writes), peak "
-                  f"{spread(c['peak_mb'], '{:.0f}')} MB"
-                  + (f"; FAILED {len(c['failed'])}: {c['failed'][0]}" if c["failed"] else ""))
-        print(f"copy of the collection (cp -a): {spread(fx['copy'])} s; fix changed "
-              f"{spread(fx['changed'], '{:,.0f}')} files")
+            print(
+                f"{label:26}: {spread(c['wall'])} s (target <= 8 s + writes), peak "
+                f"{spread(c['peak_mb'], '{:.0f}')} MB"
+                + (f"; FAILED {len(c['failed'])}: {c['failed'][0]}" if c["failed"] else "")
+            )
+        print(
+            f"copy of the collection (cp -a): {spread(fx['copy'])} s; fix changed "
+            f"{spread(fx['changed'], '{:,.0f}')} files"
+        )
         for ok, tail, files in fx["git_apply_check"]:
-            print(f"git apply --check of the dry run ({files:,} files): "
-                  f"{'passes' if ok else 'FAILS: ' + tail}")
+            print(
+                f"git apply --check of the dry run ({files:,} files): {'passes' if ok else 'FAILS: ' + tail}"
+            )
     lp = res.get("loop")
     if lp:
         print("the loop (fresh copy, cold cache):")
         for name, wall, peak, rc, note, tail in lp["steps"]:
-            print(f"  {name:28} {wall:6.2f} s  peak {peak:5.0f} MB  exit {rc}"
-                  + (f"  FAILED ({note}): {tail}" if note else ""))
-        print(f"  files in the dry run's patch {lp['patch_files']:,}; the fix changed "
-              f"{lp['first_fix_changed']:,}; the second fix changed {lp['second_fix_changed']} "
-              f"(must be 0)" + (": it FAILED, so idempotence is not shown"
-                                if lp["second_fix_failed"] else ""))
+            print(
+                f"  {name:28} {wall:6.2f} s  peak {peak:5.0f} MB  exit {rc}"
+                + (f"  FAILED ({note}): {tail}" if note else "")
+            )
+        print(
+            f"  files in the dry run's patch {lp['patch_files']:,}; the fix changed "
+            f"{lp['first_fix_changed']:,}; the second fix changed {lp['second_fix_changed']} "
+            f"(must be 0)" + (": it FAILED, so idempotence is not shown" if lp["second_fix_failed"] else "")
+        )
         before, after = lp["rules_before"] or {}, lp["rules_after"] or {}
         if before or after:
             print(f"  {'rule (files with a finding)':30} {'before':>8} {'after':>8}")
@@ -441,11 +516,13 @@ def report(b: Bench) -> None:
                 print("  (no counts after the fix: the second check failed)")
     ix = res.get("index")
     if ix and "cold" in ix:
-        print(f"index, secondary: browse/checks ready {spread(ix['browse'])} s; full text ready "
-              f"{spread(ix['cold'])} s; warm reopen {spread(ix['warm'])} s; search as you type "
-              f"median {statistics.median(ix['keys']) * 1000:.1f} ms, max {max(ix['keys']) * 1000:.1f} "
-              f"ms; ranked search median {statistics.median(ix['ranked']) * 1000:.1f} ms; sort "
-              f"by date {ix['sort_date'] * 1000:.0f} ms")
+        print(
+            f"index, secondary: browse/checks ready {spread(ix['browse'])} s; full text ready "
+            f"{spread(ix['cold'])} s; warm reopen {spread(ix['warm'])} s; search as you type "
+            f"median {statistics.median(ix['keys']) * 1000:.1f} ms, max {max(ix['keys']) * 1000:.1f} "
+            f"ms; ranked search median {statistics.median(ix['ranked']) * 1000:.1f} ms; sort "
+            f"by date {ix['sort_date'] * 1000:.0f} ms"
+        )
     if ix and ix.get("failed"):
         print(f"index: FAILED {ix['failed']}")
     if b.failures:
@@ -459,8 +536,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("n", type=int, nargs="?", default=36_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", help="the collection (default /tmp/qteditor-N, made if needed)")
-    parser.add_argument("--only", default="check,fix,loop,index",
-                        help="comma-separated parts: references are always measured")
+    parser.add_argument(
+        "--only", default="check,fix,loop,index", help="comma-separated parts: references are always measured"
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--no-lock", action="store_true", help="do not wait for /tmp/bench.lock")
     args = parser.parse_args(argv)
@@ -476,8 +554,9 @@ def main(argv: list[str]) -> int:
         except BlockingIOError:
             print("waiting for /tmp/bench.lock (another benchmark is running)", flush=True)
             fcntl.flock(lock, fcntl.LOCK_EX)
-    print(f"load average (1, 5, 15 min) at the start: {os.getloadavg()} on {os.cpu_count()} cores",
-          flush=True)
+    print(
+        f"load average (1, 5, 15 min) at the start: {os.getloadavg()} on {os.cpu_count()} cores", flush=True
+    )
     parts = set(args.only.split(","))
     with tempfile.TemporaryDirectory(prefix="qte-bench-") as tmp:
         b = Bench(args.n, site, args.runs, Path(tmp))
@@ -489,10 +568,20 @@ def main(argv: list[str]) -> int:
         print(f"load average (1, 5, 15 min) at the end: {os.getloadavg()}")
         report(b)
         if args.json:
-            Path(args.json).write_text(json.dumps(
-                {"n": args.n, "runs": args.runs, "results": b.results,
-                 "failures": [(r.step, r.rc, r.note, r.tail()) for r in b.failures]},
-                indent=1, default=str) + "\n", encoding="utf-8")
+            Path(args.json).write_text(
+                json.dumps(
+                    {
+                        "n": args.n,
+                        "runs": args.runs,
+                        "results": b.results,
+                        "failures": [(r.step, r.rc, r.note, r.tail()) for r in b.failures],
+                    },
+                    indent=1,
+                    default=str,
+                )
+                + "\n",
+                encoding="utf-8",
+            )
     return 0
 
 

@@ -47,7 +47,9 @@ def main() -> None:
         print(f"\n{key}")
         for i, (x, y) in enumerate(zip(ours, theirs, strict=False)):
             if x != y:
-                print(f"  first difference at block token {i}: ours {ours[i:i+6]} site {theirs[i:i+6]}")
+                print(
+                    f"  first difference at block token {i}: ours {ours[i : i + 6]} site {theirs[i : i + 6]}"
+                )
                 break
         else:
             print(f"  lengths differ: ours {len(ours)} site {len(theirs)}")

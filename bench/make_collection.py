@@ -64,24 +64,72 @@ REAL_NEGATIVE_IDS = 13  # the college-basketball entries
 # (title style, related articles, has score) -> entries: plain titles go with no related
 # articles (an older batch), and the related titles take their entry's title style
 REAL_SHAPES = {
-    ("plain", 0, False): 7_851, ("plain", 0, True): 14, ("plain", 3, True): 1,
-    ("plain", 4, True): 11, ("plain", 5, True): 259,
-    ("folded", 0, True): 1_832, ("folded", 1, True): 1_937, ("folded", 2, True): 2_670,
-    ("folded", 3, True): 3_423, ("folded", 4, True): 5_340, ("folded", 5, True): 12_577,
+    ("plain", 0, False): 7_851,
+    ("plain", 0, True): 14,
+    ("plain", 3, True): 1,
+    ("plain", 4, True): 11,
+    ("plain", 5, True): 259,
+    ("folded", 0, True): 1_832,
+    ("folded", 1, True): 1_937,
+    ("folded", 2, True): 2_670,
+    ("folded", 3, True): 3_423,
+    ("folded", 4, True): 5_340,
+    ("folded", 5, True): 12_577,
 }
 INBOUND_SIGMA = 1.15  # the spread of the targets' popularity (lognormal)
 INBOUND_CAP = 92  # duplicated slots come on top (max about 98)
 # description lengths outside the 150-160 window: (quantile, characters), interpolated
-DESCRIPTION_QUANTILES = [(0.0, 100), (0.01, 125), (0.08, 174), (0.5, 222), (0.9, 279),
-                         (0.99, 340), (1.0, 420)]
+DESCRIPTION_QUANTILES = [
+    (0.0, 100),
+    (0.01, 125),
+    (0.08, 174),
+    (0.5, 222),
+    (0.9, 279),
+    (0.99, 340),
+    (1.0, 420),
+]
 
 QUALIFIERS = [  # short: each use of a title adds it to ~9 places (title, url, snapshots)
-    "today", "in brief", "in short", "in theory", "in practice", "at school", "in class",
-    "at work", "simply", "briefly", "for kids", "for adults", "for teens", "in 2025", "in 2024",
-    "at home", "online", "overall", "in sum", "in general", "again", "now", "exactly", "mainly",
-    "in depth", "in detail", "by example", "in context", "in essence", "in summary", "at first",
-    "in full", "in part", "by design", "for exams", "for tests", "for labs", "on paper",
-    "in reality", "in effect",
+    "today",
+    "in brief",
+    "in short",
+    "in theory",
+    "in practice",
+    "at school",
+    "in class",
+    "at work",
+    "simply",
+    "briefly",
+    "for kids",
+    "for adults",
+    "for teens",
+    "in 2025",
+    "in 2024",
+    "at home",
+    "online",
+    "overall",
+    "in sum",
+    "in general",
+    "again",
+    "now",
+    "exactly",
+    "mainly",
+    "in depth",
+    "in detail",
+    "by example",
+    "in context",
+    "in essence",
+    "in summary",
+    "at first",
+    "in full",
+    "in part",
+    "by design",
+    "for exams",
+    "for tests",
+    "for labs",
+    "on paper",
+    "in reality",
+    "in effect",
 ]
 
 _NOT_SLUG = re.compile(r"[^a-z0-9 ]")
@@ -104,8 +152,13 @@ def subject_slug(subject: str, _cache: dict = {}) -> str:  # noqa: B006 - a memo
 
 def plain_ok(text: str) -> bool:
     """Can this title be written as a plain scalar and read back as the same string?"""
-    return bool(_PLAIN_OK.match(text)) and ": " not in text and " #" not in text and \
-        not text.endswith((":", " ")) and text.lower() not in ("true", "false", "null", "yes", "no")
+    return (
+        bool(_PLAIN_OK.match(text))
+        and ": " not in text
+        and " #" not in text
+        and not text.endswith((":", " "))
+        and text.lower() not in ("true", "false", "null", "yes", "no")
+    )
 
 
 def scaled(real: int, n: int, at_least: int = 0) -> int:
@@ -117,7 +170,7 @@ def allocate(total: int, weights: dict) -> dict:
     s = sum(weights.values())
     raw = {k: total * w / s for k, w in weights.items()}
     out = {k: int(v) for k, v in raw.items()}
-    for k in sorted(raw, key=lambda k: (out[k] - raw[k], str(k)))[:total - sum(out.values())]:
+    for k in sorted(raw, key=lambda k: (out[k] - raw[k], str(k)))[: total - sum(out.values())]:
         out[k] += 1
     return out
 
@@ -156,12 +209,16 @@ def load_templates(corpus: Path = CORPUS) -> list[Template]:
         title = re.search(r"\ntitle: (?:>-\n {4})?(.*)\n", raw).group(1)
         answer = _folded(raw, "answer")
         t = Template(
-            path=f"{f.parent.name}/{f.name}", folder=f.parent.name,
-            subject=re.search(r"\nsubject: (.*)\n", raw).group(1), title=title,
+            path=f"{f.parent.name}/{f.name}",
+            folder=f.parent.name,
+            subject=re.search(r"\nsubject: (.*)\n", raw).group(1),
+            title=title,
             description=_folded(raw, "  page_description"),
-            keywords=_folded(raw, "  page_keywords"), answer=answer,
+            keywords=_folded(raw, "  page_keywords"),
+            answer=answer,
             date=re.search(r"\ndate: (.*)\n", raw).group(1),
-            ambiguous=bool(codec.ambiguities(answer)))
+            ambiguous=bool(codec.ambiguities(answer)),
+        )
         t.words = _WORD.findall(answer.replace("\\n", " "))[:80]
         out.append(t)
     return out
@@ -247,8 +304,11 @@ def plan(n: int, templates: list[Template], seed: int = 1) -> tuple[list[Spec], 
         spellings[t.folder][t.subject] += 1
     folders = sorted(by_folder)
     canonical = {f: c.most_common(1)[0][0] for f, c in spellings.items()}
-    variant = {f: next(s for s, _ in c.most_common() if s != canonical[f])
-               for f, c in spellings.items() if len(c) > 1}
+    variant = {
+        f: next(s for s, _ in c.most_common() if s != canonical[f])
+        for f, c in spellings.items()
+        if len(c) > 1
+    }
     # folder sizes: the stratified random part of the corpus is drawn in proportion to them
     manifest = (CORPUS / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()[1:]
     strat = Counter()
@@ -265,8 +325,12 @@ def plan(n: int, templates: list[Template], seed: int = 1) -> tuple[list[Spec], 
     # same-name groups: the copies are extra files of a question that already exists
     id_pairs, id_triples = scaled(REAL_ID_PAIRS, n), scaled(REAL_ID_TRIPLES, n)
     name_pairs, name_triples = scaled(REAL_NAME_PAIRS, n), scaled(REAL_NAME_TRIPLES, n)
-    group_sizes = [(2, True)] * id_pairs + [(3, True)] * id_triples + \
-        [(2, False)] * name_pairs + [(3, False)] * name_triples
+    group_sizes = (
+        [(2, True)] * id_pairs
+        + [(3, True)] * id_triples
+        + [(2, False)] * name_pairs
+        + [(3, False)] * name_triples
+    )
     unique = n - sum(size - 1 for size, _ in group_sizes)
     per_folder = allocate(unique, weights)
     questions = [f for f in folders for _ in range(per_folder[f])]
@@ -276,15 +340,20 @@ def plan(n: int, templates: list[Template], seed: int = 1) -> tuple[list[Spec], 
     # roles of the unique questions: group originals, ambiguous answers, in-window descriptions
     order = list(range(unique))
     rng.shuffle(order)
-    group_of = {q: g for g, q in enumerate(order[:len(group_sizes)])}
-    singles = order[len(group_sizes):]
+    group_of = {q: g for g, q in enumerate(order[: len(group_sizes)])}
+    singles = order[len(group_sizes) :]
     has_ambiguous = {f for f in folders if any(t.ambiguous for t in by_folder[f])}
     ambiguous_q = set([q for q in singles if questions[q] in has_ambiguous][:ambiguous_n])
     window_q = set([q for q in singles if q not in ambiguous_q][:in_window_n])
 
     # titles: each question its own template use; slugs unique across the collection
-    pools = {f: ([t for t in by_folder[f] if not t.ambiguous] or by_folder[f],
-                 [t for t in by_folder[f] if t.ambiguous]) for f in folders}
+    pools = {
+        f: (
+            [t for t in by_folder[f] if not t.ambiguous] or by_folder[f],
+            [t for t in by_folder[f] if t.ambiguous],
+        )
+        for f in folders
+    }
     for plain, amb in pools.values():
         rng.shuffle(plain)
         rng.shuffle(amb)
@@ -329,13 +398,19 @@ def plan(n: int, templates: list[Template], seed: int = 1) -> tuple[list[Spec], 
     no_index_n, blank_n = _shapes(specs, n, rng)
 
     stats = _links(specs, rng, n)
-    stats.update(groups_id=id_pairs + id_triples, groups_name=name_pairs + name_triples,
-                 files_in_id_groups=sum(size for size, shared in group_sizes if shared),
-                 files_in_name_groups=sum(size for size, _ in group_sizes),
-                 casing=sum(s.subject != canonical[s.folder] for s in specs),
-                 ambiguous=len(ambiguous_q), in_window=len(window_q), no_index=no_index_n,
-                 blank_before_close=blank_n, negative_ids=sum(s.ident < 0 for s in specs),
-                 plain_titles=sum(s.style == "plain" for s in specs))
+    stats.update(
+        groups_id=id_pairs + id_triples,
+        groups_name=name_pairs + name_triples,
+        files_in_id_groups=sum(size for size, shared in group_sizes if shared),
+        files_in_name_groups=sum(size for size, _ in group_sizes),
+        casing=sum(s.subject != canonical[s.folder] for s in specs),
+        ambiguous=len(ambiguous_q),
+        in_window=len(window_q),
+        no_index=no_index_n,
+        blank_before_close=blank_n,
+        negative_ids=sum(s.ident < 0 for s in specs),
+        plain_titles=sum(s.style == "plain" for s in specs),
+    )
     return specs, stats
 
 
@@ -347,8 +422,7 @@ def _descriptions(specs: list[Spec], groups: list[list[Spec]], rng: random.Rando
             if first.description is None:
                 length = description_length(rng)
                 # (a cut at a word boundary lands a few characters below its bound)
-                first.description = fit(first.tpl.description, first.tpl.words, length - 5,
-                                        length + 3)
+                first.description = fit(first.tpl.description, first.tpl.words, length - 5, length + 3)
                 if 150 <= len(first.description) <= 160:
                     first.description = fit(first.tpl.description, first.tpl.words, 140, 149)
             s.description = first.description
@@ -368,8 +442,9 @@ def _casing(specs: list[Spec], n: int, variant: dict, minority: Counter, rng: ra
             s.subject = variant[f]
 
 
-def _ids(specs: list[Spec], groups: list[list[Spec]], group_sizes: list, n: int,
-         rng: random.Random) -> list[Spec]:
+def _ids(
+    specs: list[Spec], groups: list[list[Spec]], group_sizes: list, n: int, rng: random.Random
+) -> list[Spec]:
     # ids: unique, growing with the date; a shared one in each id group; negative in one folder
     rng.shuffle(specs)
     specs.sort(key=lambda s: s.tpl.date)
@@ -398,8 +473,8 @@ def _shapes(specs: list[Spec], n: int, rng: random.Random) -> tuple[int, int]:
     rng.shuffle(order)
     can_plain = [s for s in order if plain_ok(s.title)]
     rng.shuffle(plain_shapes)
-    plain_set = set(id(s) for s in can_plain[:len(plain_shapes)])
-    folded_shapes += plain_shapes[len(can_plain):]  # (never: nearly every title can be plain)
+    plain_set = set(id(s) for s in can_plain[: len(plain_shapes)])
+    folded_shapes += plain_shapes[len(can_plain) :]  # (never: nearly every title can be plain)
     rng.shuffle(folded_shapes)
     fi = pi = 0
     for s in order:
@@ -459,8 +534,12 @@ def _links(specs: list[Spec], rng: random.Random, n: int) -> dict:
     plant("stale-title", scaled(REAL_RULES["related-stale-title"], n, 1), rest)
 
     # resolved slots, per source folder; same-folder ones take tickets of their own folder
-    resolved = [(s, i) for s in specs for i, (kind, _) in enumerate(s.slots)
-                if kind in ("link", "stale-id", "stale-title")]
+    resolved = [
+        (s, i)
+        for s in specs
+        for i, (kind, _) in enumerate(s.slots)
+        if kind in ("link", "stale-id", "stale-title")
+    ]
     rng.shuffle(resolved)
     slots_of = defaultdict(list)
     for s, i in resolved:
@@ -483,8 +562,7 @@ def _links(specs: list[Spec], rng: random.Random, n: int) -> dict:
                 return None
             j = rng.randrange(len(pool))
             t = pool[j]
-            if t.n != source.n and t.n not in linked[source.n] and \
-                    (t.folder == source.folder) == same:
+            if t.n != source.n and t.n not in linked[source.n] and (t.folder == source.folder) == same:
                 pool[j] = pool[-1]
                 pool.pop()
                 return t
@@ -496,8 +574,7 @@ def _links(specs: list[Spec], rng: random.Random, n: int) -> dict:
             t = take(same_pool[f] if same else cross_pool, s, same)
             if t is None:  # a pool ran dry or only conflicts were left: any fitting entry
                 fallback += 1
-                while t is None or t.n == s.n or t.n in linked[s.n] or \
-                        (t.folder == s.folder) != same:
+                while t is None or t.n == s.n or t.n in linked[s.n] or (t.folder == s.folder) != same:
                     t = rng.choice(by_folder[f] if same else specs)
                     if same and len(by_folder[f]) <= len(linked[s.n]) + 1:
                         same = not same
@@ -508,9 +585,9 @@ def _links(specs: list[Spec], rng: random.Random, n: int) -> dict:
     return _link_stats(specs, fallback)
 
 
-
-def _ticket_pools(specs: list[Spec], by_folder: dict, same_n: dict, cross_n: dict, n: int,
-                  rng: random.Random) -> tuple[dict[str, list], list]:
+def _ticket_pools(
+    specs: list[Spec], by_folder: dict, same_n: dict, cross_n: dict, n: int, rng: random.Random
+) -> tuple[dict[str, list], list]:
     """Link targets as tickets (an entry once per inbound link it gets), per folder for the
     same-folder links and one pool for the links across subjects."""
     same_pool: dict[str, list] = {}
@@ -518,8 +595,7 @@ def _ticket_pools(specs: list[Spec], by_folder: dict, same_n: dict, cross_n: dic
     share = scaled(REAL_WITH_INBOUND, n) / n
     for f, members in by_folder.items():
         tickets = same_n.get(f, 0) + cross_n.get(f, 0)
-        targets = rng.sample(members, min(len(members), max(1, round(share * len(members))),
-                                          tickets))
+        targets = rng.sample(members, min(len(members), max(1, round(share * len(members))), tickets))
         counts = Counter({t.n: 1 for t in targets})
         extra = tickets - len(targets)
         if extra > 0:
@@ -578,23 +654,32 @@ def _link_stats(specs: list[Spec], fallback: int) -> dict:
     cross = sum(1 for s, t in ends if t is not None and t.folder != s.folder)
     counts = sorted(inbound.values())
     return {
-        "links": links, "resolved": resolved_n, "cross": cross,
+        "links": links,
+        "resolved": resolved_n,
+        "cross": cross,
         "dangling_links": sum(kind == "dangling" for s in specs for kind, _ in s.slots),
         "dangling_files": sum(any(k == "dangling" for k, _ in s.slots) for s in specs),
         "dup_files": sum(any(k == "dup" for k, _ in s.slots) for s in specs),
         "self_files": sum(any(k == "self" for k, _ in s.slots) for s in specs),
         "stale_id_files": sum(any(k == "stale-id" for k, _ in s.slots) for s in specs),
         "stale_title_files": sum(any(k == "stale-title" for k, _ in s.slots) for s in specs),
-        "with_inbound": len(inbound), "inbound_max": counts[-1] if counts else 0,
+        "with_inbound": len(inbound),
+        "inbound_max": counts[-1] if counts else 0,
         "inbound_median": statistics.median(counts) if counts else 0,
-        "inbound_1_to_6": sum(1 <= c <= 6 for c in counts), "fallback_links": fallback,
+        "inbound_1_to_6": sum(1 <= c <= 6 for c in counts),
+        "fallback_links": fallback,
         "per_count": dict(sorted(Counter(s.k for s in specs).items())),
     }
 
+
 # ---------------------------------------------------------------------------- writing
 def _stale_title(t: Spec) -> str:
-    for candidate in (t.tpl.title, t.title.rstrip("?"), t.title[:1].lower() + t.title[1:],
-                      t.title + " (draft)"):
+    for candidate in (
+        t.tpl.title,
+        t.title.rstrip("?"),
+        t.title[:1].lower() + t.title[1:],
+        t.title + " (draft)",
+    ):
         if candidate != t.title and candidate:
             return candidate
     return t.title + "."
@@ -602,17 +687,38 @@ def _stale_title(t: Spec) -> str:
 
 def render(s: Spec, rng: random.Random) -> bytes:
     plain = s.style == "plain"
-    title = [f"title: {s.title}", f"article_title: {s.title}"] if plain else \
-        ["title: >-", f"    {s.title}", "article_title: >-", f"    {s.title}"]
-    lines = ["---", "_schema: default", f"id: {s.ident}", f"date: {s.tpl.date}", *title,
-             "date_format: MMM DD, YYYY", "post_on_text: Posted on", "seo:",
-             f"  title: QuickTakes | {s.subject}", "  page_description: >-", f"    {s.description}",
-             "  page_keywords: >-", f"    {s.tpl.keywords}", "author: QuickTakes", "question: >-",
-             f"    {s.title}"]
+    title = (
+        [f"title: {s.title}", f"article_title: {s.title}"]
+        if plain
+        else ["title: >-", f"    {s.title}", "article_title: >-", f"    {s.title}"]
+    )
+    lines = [
+        "---",
+        "_schema: default",
+        f"id: {s.ident}",
+        f"date: {s.tpl.date}",
+        *title,
+        "date_format: MMM DD, YYYY",
+        "post_on_text: Posted on",
+        "seo:",
+        f"  title: QuickTakes | {s.subject}",
+        "  page_description: >-",
+        f"    {s.description}",
+        "  page_keywords: >-",
+        f"    {s.tpl.keywords}",
+        "author: QuickTakes",
+        "question: >-",
+        f"    {s.title}",
+    ]
     if s.no_index:
         lines.append("no_index: True")
-    lines += ["answer: >-", f"    {s.tpl.answer}", f"subject: {s.subject}", f"file_name: {s.name}",
-              f"url: {s.url}"]
+    lines += [
+        "answer: >-",
+        f"    {s.tpl.answer}",
+        f"subject: {s.subject}",
+        f"file_name: {s.name}",
+        f"url: {s.url}",
+    ]
     if s.score:
         lines.append("score: -1.0")
     snaps = []
@@ -645,13 +751,17 @@ def targets(n: int) -> dict:
     """The real collection's figures scaled to ``n`` entries (what the plan aims at)."""
     return {
         "rules": {rule: scaled(v, n) for rule, v in REAL_RULES.items()},
-        "links": scaled(REAL_LINKS, n), "resolved_share": 0.997, "cross_share": REAL_CROSS,
+        "links": scaled(REAL_LINKS, n),
+        "resolved_share": 0.997,
+        "cross_share": REAL_CROSS,
         "with_inbound": scaled(REAL_WITH_INBOUND, n),
         "dangling_links": scaled(REAL_DANGLING_LINKS, n),
-        "same_name": {"names": scaled(REAL_ID_PAIRS + REAL_ID_TRIPLES + REAL_NAME_PAIRS
-                                      + REAL_NAME_TRIPLES, n),
-                      "files": scaled(5_316, n)},
-        "size_median": 4_466, "size_max": 7_807,
+        "same_name": {
+            "names": scaled(REAL_ID_PAIRS + REAL_ID_TRIPLES + REAL_NAME_PAIRS + REAL_NAME_TRIPLES, n),
+            "files": scaled(5_316, n),
+        },
+        "size_median": 4_466,
+        "size_max": 7_807,
     }
 
 
@@ -665,14 +775,14 @@ def make(n: int, out: Path, seed: int = 1, force: bool = False, quiet: bool = Tr
             old = json.loads(plan_file.read_text(encoding="utf-8"))
         except ValueError:
             old = {}
-        if (old.get("n"), old.get("seed"), old.get("version")) == (n, seed, VERSION) and \
-                sum(1 for _ in root.glob("*/*.md")) == n:
+        if (old.get("n"), old.get("seed"), old.get("version")) == (n, seed, VERSION) and sum(
+            1 for _ in root.glob("*/*.md")
+        ) == n:
             if not quiet:
                 print(f"{out}: already made (N={n:,}, seed {seed}); --force makes it again")
             return out
     elif out.exists() and any(out.iterdir()) and not force:
-        raise SystemExit(f"{out} exists and was not made by this script: give another folder "
-                         "or --force")
+        raise SystemExit(f"{out} exists and was not made by this script: give another folder or --force")
     start = time.perf_counter()
     templates = load_templates()
     specs, stats = plan(n, templates, seed)
@@ -707,9 +817,16 @@ def make(n: int, out: Path, seed: int = 1, force: bool = False, quiet: bool = Tr
         "related-stale-title": stats["stale_title_files"],
         "related-self": stats["self_files"],
     }
-    record = {"n": n, "seed": seed, "version": VERSION, "planted": expected, "stats": stats,
-              "targets": targets(n), "seconds": round(time.perf_counter() - start, 2),
-              "plan_seconds": round(planned, 2)}
+    record = {
+        "n": n,
+        "seed": seed,
+        "version": VERSION,
+        "planted": expected,
+        "stats": stats,
+        "targets": targets(n),
+        "seconds": round(time.perf_counter() - start, 2),
+        "plan_seconds": round(planned, 2),
+    }
     plan_file.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     if not quiet:
         summary(record, out)
@@ -718,26 +835,36 @@ def make(n: int, out: Path, seed: int = 1, force: bool = False, quiet: bool = Tr
 
 def summary(record: dict, out: Path) -> None:
     st, tg, n = record["stats"], record["targets"], record["n"]
-    print(f"{out}/content/learn: {n:,} entries in {record['seconds']:.1f} s "
-          f"(plan {record['plan_seconds']:.1f} s), seed {record['seed']}")
+    print(
+        f"{out}/content/learn: {n:,} entries in {record['seconds']:.1f} s "
+        f"(plan {record['plan_seconds']:.1f} s), seed {record['seed']}"
+    )
     print(f"{'rule (files with a finding)':32} {'planted':>8} {'target':>8}")
     for rule, count in record["planted"].items():
         print(f"  {rule:30} {count:8,} {tg['rules'][rule]:8,}")
     res = st["resolved"] / max(1, st["links"])
-    print(f"links {st['links']:,} (target {tg['links']:,}); resolving {res:.1%} (target 99.7%); "
-          f"across subjects {st['cross'] / max(1, st['resolved']):.1%} of the resolved (target "
-          f"35.5%); dangling links {st['dangling_links']:,} in {st['dangling_files']:,} files")
+    print(
+        f"links {st['links']:,} (target {tg['links']:,}); resolving {res:.1%} (target 99.7%); "
+        f"across subjects {st['cross'] / max(1, st['resolved']):.1%} of the resolved (target "
+        f"35.5%); dangling links {st['dangling_links']:,} in {st['dangling_files']:,} files"
+    )
     print(f"per entry: {st['per_count']}")
-    print(f"inbound: {st['with_inbound']:,} entries (target {tg['with_inbound']:,}), median "
-          f"{st['inbound_median']}, max {st['inbound_max']}, {st['inbound_1_to_6']:,} with 1-6; "
-          f"{st['fallback_links']} links placed outside the popularity draw")
-    print(f"same file name in two or three folders: {st['same_name_names']:,} names, "
-          f"{st['same_name_files']:,} files (target {tg['same_name']['names']:,} / "
-          f"{tg['same_name']['files']:,}); id groups {st['groups_id']:,}")
-    print(f"sizes: median {st['size_median']:,.0f} B (target 4,466), max {st['size_max']:,} B "
-          f"(target 7,807); plain titles {st['plain_titles']:,} ({st['plain_titles'] / n:.1%}); "
-          f"no_index {st['no_index']}; blank line before --- {st['blank_before_close']:,}; "
-          f"negative ids {st['negative_ids']}")
+    print(
+        f"inbound: {st['with_inbound']:,} entries (target {tg['with_inbound']:,}), median "
+        f"{st['inbound_median']}, max {st['inbound_max']}, {st['inbound_1_to_6']:,} with 1-6; "
+        f"{st['fallback_links']} links placed outside the popularity draw"
+    )
+    print(
+        f"same file name in two or three folders: {st['same_name_names']:,} names, "
+        f"{st['same_name_files']:,} files (target {tg['same_name']['names']:,} / "
+        f"{tg['same_name']['files']:,}); id groups {st['groups_id']:,}"
+    )
+    print(
+        f"sizes: median {st['size_median']:,.0f} B (target 4,466), max {st['size_max']:,} B "
+        f"(target 7,807); plain titles {st['plain_titles']:,} ({st['plain_titles'] / n:.1%}); "
+        f"no_index {st['no_index']}; blank line before --- {st['blank_before_close']:,}; "
+        f"negative ids {st['negative_ids']}"
+    )
 
 
 def main(argv: list[str]) -> int:

@@ -32,8 +32,11 @@ def timed(text: str) -> tuple[float, int]:
 
 
 def main() -> None:
-    typical = next(a for a in (Entry.load(p).fields().get("answer") or ""
-                               for p in sorted(CORPUS.glob("*/*.md"))) if a.count("$") >= 8)
+    typical = next(
+        a
+        for a in (Entry.load(p).fields().get("answer") or "" for p in sorted(CORPUS.glob("*/*.md")))
+        if a.count("$") >= 8
+    )
     render.math_svg("x", False)  # the typesetter's import is not counted
     cases = [
         ("typical corpus answer with formulas (reference)", typical),
@@ -41,11 +44,12 @@ def main() -> None:
         ("unclosed $$ over 100,000 lines", "$$\n" + "x\n" * 100_000),
         ("10,000 \\frac{1}{2} in one formula", "$$" + "\\frac{1}{2}" * 10_000 + "$$"),
         ("2,000 different inline formulas", " ".join(f"$x_{{{i}}}+y$" for i in range(2_000))),
-        ("300 formulas of 2,900 characters", "\n\n".join(
-            f"$${'x+' * 1_450}{i}$$" for i in range(300))),
+        ("300 formulas of 2,900 characters", "\n\n".join(f"$${'x+' * 1_450}{i}$$" for i in range(300))),
     ]
-    print(f"budgets: {render.MAX_FORMULA_CHARS:,} characters a formula, "
-          f"{render.MATH_SECONDS:g} s of typesetting an answer")
+    print(
+        f"budgets: {render.MAX_FORMULA_CHARS:,} characters a formula, "
+        f"{render.MATH_SECONDS:g} s of typesetting an answer"
+    )
     for label, text in cases:
         seconds, source = timed(text)
         print(f"{label}: {len(text):,} characters, {seconds:.2f} s, {source:,} formula(s) shown as source")

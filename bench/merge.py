@@ -54,8 +54,14 @@ from qteditor.core.yaml import same  # noqa: E402
 SHARED = Path(os.environ.get("QTEDITOR_SHARED", REPO.parent / "shared"))
 CORPUS = SHARED / "corpus" / "quicktakes"
 
-MERGEABLE = ("distant fields", "adjacent fields", "different paragraphs", "neighbouring related",
-             "CMS rewrite vs desktop", "same change both sides")
+MERGEABLE = (
+    "distant fields",
+    "adjacent fields",
+    "different paragraphs",
+    "neighbouring related",
+    "CMS rewrite vs desktop",
+    "same change both sides",
+)
 CONFLICTS = ("one field changed differently", "edit vs deletion", "one paragraph differently")
 
 
@@ -120,6 +126,7 @@ def para_edit(index: int, text: str):
         lines = f["answer"].split("\n")
         lines[index] = lines[index] + text
         f["answer"] = "\n".join(lines)
+
     return change
 
 
@@ -129,6 +136,7 @@ def setter(path: tuple, value):
         for k in path[:-1]:
             d = d[k]
         d[path[-1]] = value
+
     return change
 
 
@@ -138,6 +146,7 @@ def deleter(path: tuple):
         for k in path[:-1]:
             d = d[k]
         d.pop(path[-1])
+
     return change
 
 
@@ -148,6 +157,7 @@ def drop_related(n: int):
         del items[n - 1]
         for i, item in enumerate(items, start=1):
             f[f"related_article{i}"] = item
+
     return change
 
 
@@ -155,6 +165,7 @@ def both(*changes):
     def change(f: dict) -> None:
         for c in changes:
             c(f)
+
     return change
 
 
@@ -163,7 +174,7 @@ def pairs_for(raw: bytes, k: int) -> list[tuple[str, bytes, bytes, bytes | None]
     f = fields_of(raw)
     p = paras(f)
     sep = [i for i in range(len(p) - 1) if p[i + 1] - p[i] >= 2]  # paragraphs with a line between
-    related = sorted(int(x[len("related_article"):]) for x in f if x.startswith("related_article"))
+    related = sorted(int(x[len("related_article") :]) for x in f if x.startswith("related_article"))
     out = []
 
     def add(category: str, ours_change, theirs_change, theirs_by_cms: bool = False) -> None:
@@ -177,17 +188,26 @@ def pairs_for(raw: bytes, k: int) -> list[tuple[str, bytes, bytes, bytes | None]
         out.append((category, ours, theirs, None))
 
     cms_side = k % 2 == 1  # every other pair's THEIRS is a CMS save
-    distant = [(("title",), ("url",)), (("author",), ("seo", "page_keywords")),
-               (("date_format",), ("subject",))][k % 3]
+    distant = [
+        (("title",), ("url",)),
+        (("author",), ("seo", "page_keywords")),
+        (("date_format",), ("subject",)),
+    ][k % 3]
     add("distant fields", setter(distant[0], f"Ours {k}"), setter(distant[1], f"theirs-{k}"), cms_side)
-    adjacent = [(("date_format",), ("post_on_text",)), (("subject",), ("file_name",)),
-                (("seo", "page_description"), ("seo", "page_keywords"))][k % 3]
-    add("adjacent fields", setter(adjacent[0], f"Ours {k}"), setter(adjacent[1], f"theirs {k}"),
-        cms_side)
+    adjacent = [
+        (("date_format",), ("post_on_text",)),
+        (("subject",), ("file_name",)),
+        (("seo", "page_description"), ("seo", "page_keywords")),
+    ][k % 3]
+    add("adjacent fields", setter(adjacent[0], f"Ours {k}"), setter(adjacent[1], f"theirs {k}"), cms_side)
     if sep:
         i = sep[k % len(sep)]
-        add("different paragraphs", para_edit(p[i], " Ours added this."),
-            para_edit(p[i + 1], " Theirs added that."), cms_side)
+        add(
+            "different paragraphs",
+            para_edit(p[i], " Ours added this."),
+            para_edit(p[i + 1], " Theirs added that."),
+            cms_side,
+        )
     urls = [f[f"related_article{i}"].get("url") for i in related]
     # an article listed once (removing one of two identical copies is no conflict: either copy)
     # (which of two identical copies a side removed or edited cannot be told: an entry listing
@@ -203,26 +223,42 @@ def pairs_for(raw: bytes, k: int) -> list[tuple[str, bytes, bytes, bytes | None]
         theirs = cms(raw, theirs_c)
         out.append(("neighbouring related", ours, theirs, desktop(ours, expected_c)))
     else:
-        add("neighbouring related", setter((f"related_article{n}", "title"), "Ours fixed"),
-            setter((f"related_article{n + 1}", "id"), 424242 + k))
+        add(
+            "neighbouring related",
+            setter((f"related_article{n}", "title"), "Ours fixed"),
+            setter((f"related_article{n + 1}", "id"), 424242 + k),
+        )
     cms_field = [("seo", "page_keywords"), ("title",), ("seo", "page_description")][k % 3]
     desk_field = [("author",), ("question",), ("date_format",)][k % 3]
-    add("CMS rewrite vs desktop", setter(desk_field, f"Desk {k}"),
-        setter(cms_field, f"CMS value {k}"), theirs_by_cms=True)
-    same_change = [setter(("title",), f"Same {k}"), para_edit(p[0], " Same words."),
-                   setter(("seo", "page_keywords"), "same, words")][k % 3]
+    add(
+        "CMS rewrite vs desktop",
+        setter(desk_field, f"Desk {k}"),
+        setter(cms_field, f"CMS value {k}"),
+        theirs_by_cms=True,
+    )
+    same_change = [
+        setter(("title",), f"Same {k}"),
+        para_edit(p[0], " Same words."),
+        setter(("seo", "page_keywords"), "same, words"),
+    ][k % 3]
     ours = desktop(raw, same_change)
     theirs = cms(raw, same_change) if cms_side else desktop(raw, same_change)
     out.append(("same change both sides", ours, theirs, ours))  # done once: ours as it is
     field = [("title",), ("seo", "page_description"), ("author",)][k % 3]
-    conflict("one field changed differently", setter(field, f"Ours {k}"),
-             setter(field, f"Theirs {k}"), cms_side)
+    conflict(
+        "one field changed differently", setter(field, f"Ours {k}"), setter(field, f"Theirs {k}"), cms_side
+    )
     if k % 3 == 0:
-        conflict("edit vs deletion", setter(("seo", "page_keywords"), "edited"),
-                 deleter(("seo", "page_keywords")), cms_side)
+        conflict(
+            "edit vs deletion",
+            setter(("seo", "page_keywords"), "edited"),
+            deleter(("seo", "page_keywords")),
+            cms_side,
+        )
     elif k % 3 == 1 and n is not None:
-        conflict("edit vs deletion", setter((f"related_article{n}", "title"), "Edited"),
-                 drop_related(n), cms_side)
+        conflict(
+            "edit vs deletion", setter((f"related_article{n}", "title"), "Edited"), drop_related(n), cms_side
+        )
     else:
         conflict("edit vs deletion", deleter(("author",)), setter(("author",), "Edited"), cms_side)
     i = p[k % len(p)]
@@ -288,9 +324,23 @@ def run_merges(entries: int) -> dict:
                 # plain git: git merge-file, on the same three versions
                 git_ours = _write(work / "git.ours", ours)
                 t = time.perf_counter()
-                proc = subprocess.run([git_cmd, "merge-file", "-p", "-L", "ours", "-L", "base", "-L",
-                                       "theirs", str(git_ours), str(base_f), str(theirs_f)],
-                                      capture_output=True)
+                proc = subprocess.run(
+                    [
+                        git_cmd,
+                        "merge-file",
+                        "-p",
+                        "-L",
+                        "ours",
+                        "-L",
+                        "base",
+                        "-L",
+                        "theirs",
+                        str(git_ours),
+                        str(base_f),
+                        str(theirs_f),
+                    ],
+                    capture_output=True,
+                )
                 times["git"].append(time.perf_counter() - t)
                 counts["git"][category][verdict(proc.returncode == 0, proc.stdout, want)] += 1
     finally:
@@ -304,10 +354,13 @@ def _write(path: Path, data: bytes) -> Path:
 
 
 def report_merges(res: dict) -> dict:
-    print(f"\n== merges: {res['entries']} corpus entries, "
-          f"{sum(sum(v.values()) for v in res['counts']['qteditor'].values())} pairs ==")
-    print(f"{'pair':<32}{'n':>5}  {'qteditor right/flag/refmt/WRONG':>32}  "
-          f"{'git right/flag/refmt/WRONG':>28}")
+    print(
+        f"\n== merges: {res['entries']} corpus entries, "
+        f"{sum(sum(v.values()) for v in res['counts']['qteditor'].values())} pairs =="
+    )
+    print(
+        f"{'pair':<32}{'n':>5}  {'qteditor right/flag/refmt/WRONG':>32}  {'git right/flag/refmt/WRONG':>28}"
+    )
     summary = {}
     for category in MERGEABLE + CONFLICTS:
         q = res["counts"]["qteditor"][category]
@@ -315,7 +368,8 @@ def report_merges(res: dict) -> dict:
         n = sum(q.values())
 
         def cell(c):
-            return (f"{c['merged right']}/{c['flagged']}/{c['reformatted']}/{c['clean but wrong']}")
+            return f"{c['merged right']}/{c['flagged']}/{c['reformatted']}/{c['clean but wrong']}"
+
         print(f"{category:<32}{n:>5}  {cell(q):>32}  {cell(gg):>28}")
     for tool in ("qteditor", "git"):
         c = res["counts"][tool]
@@ -328,14 +382,22 @@ def report_merges(res: dict) -> dict:
         flagged_all = sum(c[x]["flagged"] for x in MERGEABLE + CONFLICTS)
         total = m_total + x_total
         t = res["times"][tool]
-        summary[tool] = {"mergeable": m_total, "merged_right": m_right, "reformatted": m_refmt,
-                         "conflicts": x_total, "conflicts_flagged": x_flag,
-                         "flagged_share": flagged_all / total if total else 0,
-                         "clean_but_wrong": wrong, "ms_median": statistics.median(t) * 1000}
-        print(f"{tool:>9}: mergeable pairs merged right {m_right}/{m_total} "
-              f"({100 * m_right / m_total:.1f} %), reformatted {m_refmt}; true conflicts flagged "
-              f"{x_flag}/{x_total}; all pairs flagged {100 * flagged_all / total:.1f} %; clean but "
-              f"wrong {wrong}; median {statistics.median(t) * 1000:.1f} ms a merge")
+        summary[tool] = {
+            "mergeable": m_total,
+            "merged_right": m_right,
+            "reformatted": m_refmt,
+            "conflicts": x_total,
+            "conflicts_flagged": x_flag,
+            "flagged_share": flagged_all / total if total else 0,
+            "clean_but_wrong": wrong,
+            "ms_median": statistics.median(t) * 1000,
+        }
+        print(
+            f"{tool:>9}: mergeable pairs merged right {m_right}/{m_total} "
+            f"({100 * m_right / m_total:.1f} %), reformatted {m_refmt}; true conflicts flagged "
+            f"{x_flag}/{x_total}; all pairs flagged {100 * flagged_all / total:.1f} %; clean but "
+            f"wrong {wrong}; median {statistics.median(t) * 1000:.1f} ms a merge"
+        )
     if res["wrong"]:
         print("clean-but-wrong examples (category, entry):", res["wrong"])
     return summary
@@ -374,6 +436,7 @@ def run_status(n: int, runs: int) -> dict:
 
         def git(*args: str) -> None:
             subprocess.run([git_cmd, *args], cwd=site, check=True, env=env, capture_output=True)
+
         t = time.perf_counter()
         git("init", "-q")
         git("add", "-A")
@@ -388,30 +451,51 @@ def run_status(n: int, runs: int) -> dict:
         cli = [sys.executable, "-m", "qteditor", "git", "status", "--json", str(learn)]
         shown = json.loads(subprocess.run(cli, cwd=site, capture_output=True, check=True).stdout)
         assert [e["fields"] for e in shown["entries"]] == [["author"]] * len(changed)
-        ts = timed_together({
-            "plain": lambda: subprocess.run([git_cmd, "--no-optional-locks", "status", "--porcelain=v2",
-                                             "-z", "--branch", "--untracked-files=all"], cwd=site,
-                                            capture_output=True, check=True),
-            "plain_default": lambda: subprocess.run([git_cmd, "status", "--porcelain"], cwd=site,
-                                                    capture_output=True, check=True),
-            "states": lambda: repo.status([learn], fields=False),
-            "browser": lambda: repo.status([learn], fields=True),
-            "process": lambda: subprocess.run(cli, cwd=site, capture_output=True, check=True),
-        }, runs)
+        ts = timed_together(
+            {
+                "plain": lambda: subprocess.run(
+                    [
+                        git_cmd,
+                        "--no-optional-locks",
+                        "status",
+                        "--porcelain=v2",
+                        "-z",
+                        "--branch",
+                        "--untracked-files=all",
+                    ],
+                    cwd=site,
+                    capture_output=True,
+                    check=True,
+                ),
+                "plain_default": lambda: subprocess.run(
+                    [git_cmd, "status", "--porcelain"], cwd=site, capture_output=True, check=True
+                ),
+                "states": lambda: repo.status([learn], fields=False),
+                "browser": lambda: repo.status([learn], fields=True),
+                "process": lambda: subprocess.run(cli, cwd=site, capture_output=True, check=True),
+            },
+            runs,
+        )
         plain, plain_default, states, browser, process = (
-            ts[k] for k in ("plain", "plain_default", "states", "browser", "process"))
+            ts[k] for k in ("plain", "plain_default", "states", "browser", "process")
+        )
         status = repo.status([learn])
         assert len(status.entries) == len(changed) and all(e.fields == ["author"] for e in status.entries)
         print(f"{'plain git status --porcelain=v2 -uall (reference)':<58}{fmt(plain)}")
         print(f"{'plain git status --porcelain (reference)':<58}{fmt(plain_default)}")
         print(f"{'Repo.status: file states':<58}{fmt(states)}")
-        print(f"{'Repo.status: states + fields of the changed files':<58}{fmt(browser)}  "
-              f"(target warm <= 300 ms)")
+        print(
+            f"{'Repo.status: states + fields of the changed files':<58}{fmt(browser)}  "
+            f"(target warm <= 300 ms)"
+        )
         print(f"{'qteditor git status --json (a process, start-up included)':<58}{fmt(process)}")
-        return {"n": n, "plain_ms": statistics.median(plain) * 1000,
-                "process_ms": statistics.median(process) * 1000,
-                "states_ms": statistics.median(states) * 1000,
-                "browser_ms": statistics.median(browser) * 1000}
+        return {
+            "n": n,
+            "plain_ms": statistics.median(plain) * 1000,
+            "process_ms": statistics.median(process) * 1000,
+            "states_ms": statistics.median(states) * 1000,
+            "browser_ms": statistics.median(browser) * 1000,
+        }
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -435,8 +519,11 @@ def main(argv: list[str]) -> int:
         except OSError:
             print("waiting for /tmp/bench.lock (another benchmark is running)", flush=True)
             fcntl.flock(lock, fcntl.LOCK_EX)
-    print(f"git {'.'.join(map(str, g.git_version()))}; load average (1, 5, 15 min) at the start: "
-          f"{os.getloadavg()} on {os.cpu_count()} cores", flush=True)
+    print(
+        f"git {'.'.join(map(str, g.git_version()))}; load average (1, 5, 15 min) at the start: "
+        f"{os.getloadavg()} on {os.cpu_count()} cores",
+        flush=True,
+    )
     out = {}
     only = set(args.only.split(","))
     if "merge" in only:

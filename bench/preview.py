@@ -87,10 +87,14 @@ def bench(app: QApplication, answer: str | None, label: str, trials: int) -> Non
         latencies.append(latency)
         keys += key_times
     size = len(window.session.fields["answer"])
-    print(f"{label:28} answer {size:>8,} chars   latency after last key: median "
-          f"{statistics.median(latencies) * 1000:6.1f} ms, max {max(latencies) * 1000:6.1f} ms")
-    print(f"{'':28} keystroke handling: median {statistics.median(keys) * 1000:5.2f} ms, "
-          f"max {max(keys) * 1000:6.2f} ms; render: median {statistics.median(renders) * 1000:6.1f} ms")
+    print(
+        f"{label:28} answer {size:>8,} chars   latency after last key: median "
+        f"{statistics.median(latencies) * 1000:6.1f} ms, max {max(latencies) * 1000:6.1f} ms"
+    )
+    print(
+        f"{'':28} keystroke handling: median {statistics.median(keys) * 1000:5.2f} ms, "
+        f"max {max(keys) * 1000:6.2f} ms; render: median {statistics.median(renders) * 1000:6.1f} ms"
+    )
     window.session.saved_fields = window.session.fields
     window.close()
 
@@ -115,8 +119,10 @@ def bare_reference(app: QApplication, text: str, label: str = "reference: bare Q
     edit.setPlainText(text)
     edit.show()
     times = _keys(app, edit)
-    print(f"{label:28} keystroke handling: median "
-          f"{statistics.median(times) * 1000:5.2f} ms, max {max(times) * 1000:6.2f} ms")
+    print(
+        f"{label:28} keystroke handling: median "
+        f"{statistics.median(times) * 1000:5.2f} ms, max {max(times) * 1000:6.2f} ms"
+    )
     edit.close()
 
 
@@ -133,8 +139,10 @@ def editor_alone(app: QApplication, text: str) -> None:
     editor.show()
     pump(app, 0.3)
     times = _keys(app, editor.edit)
-    print(f"{'answer editor alone, 200 KB':28} keystroke handling: median "
-          f"{statistics.median(times) * 1000:5.2f} ms, max {max(times) * 1000:6.2f} ms (spelling on)")
+    print(
+        f"{'answer editor alone, 200 KB':28} keystroke handling: median "
+        f"{statistics.median(times) * 1000:5.2f} ms, max {max(times) * 1000:6.2f} ms (spelling on)"
+    )
     editor.close()
 
 

@@ -87,20 +87,37 @@ sys.exit(code)
 """
 
 
-def measure(script: str, path: Path, after: float | str, by: str = "close",
-            timeout: float = 120, home: Path | None = None, on_close: str = "") -> dict:
+def measure(
+    script: str,
+    path: Path,
+    after: float | str,
+    by: str = "close",
+    timeout: float = 120,
+    home: Path | None = None,
+    on_close: str = "",
+) -> dict:
     """Seconds from the close to the end of the process (``exit``) and to the return from the
     app's code (``loop``, None when it ended the process itself); the exit code and stderr.
     The settings, cache and journal go under ``home`` (kept) or a temporary folder."""
     with tempfile.TemporaryDirectory(prefix="qte-quit-") as temporary:
         home = home or temporary
-        env = {**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": f"{home}/cache",
-               "XDG_DATA_HOME": f"{home}/data", "XDG_CONFIG_HOME": f"{home}/config"}
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(REPO),
+            "XDG_CACHE_HOME": f"{home}/cache",
+            "XDG_DATA_HOME": f"{home}/data",
+            "XDG_CONFIG_HOME": f"{home}/config",
+        }
         if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
             env["QT_QPA_PLATFORM"] = "offscreen"
-        proc = subprocess.Popen([sys.executable, "-c", script, str(path), str(after), by, on_close],
-                                env=env, cwd=home, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", script, str(path), str(after), by, on_close],
+            env=env,
+            cwd=home,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         lines: list[str] = []
         reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
         reader.start()
@@ -117,33 +134,47 @@ def measure(script: str, path: Path, after: float | str, by: str = "close",
     returned = float(stamps["returned"]) if "returned" in stamps else None
     if closing is None:
         raise RuntimeError(f"the window never closed (exit {proc.returncode}): {err[-2000:]}")
-    return {"exit": ended - closing, "loop": (returned - closing) if returned else None,
-            "code": proc.returncode, "stderr": err}
+    return {
+        "exit": ended - closing,
+        "loop": (returned - closing) if returned else None,
+        "code": proc.returncode,
+        "stderr": err,
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("path", nargs="?", default=str(SAMPLE))
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--after", default="1",
-                        help="seconds the window stays open (default 1), or 'reading': until "
-                        "the index's workers are reading the collection")
-    parser.add_argument("--by", choices=("close", "quit", "end"), default="close",
-                        help="close(), File > Quit, or the event loop ended with the window open")
+    parser.add_argument(
+        "--after",
+        default="1",
+        help="seconds the window stays open (default 1), or 'reading': until "
+        "the index's workers are reading the collection",
+    )
+    parser.add_argument(
+        "--by",
+        choices=("close", "quit", "end"),
+        default="close",
+        help="close(), File > Quit, or the event loop ended with the window open",
+    )
     args = parser.parse_args()
     path = Path(args.path)
     rows = {"bare QMainWindow": [], "qteditor": []}
     for _ in range(args.runs):
         rows["bare QMainWindow"].append(measure(BARE, path, args.after))
         rows["qteditor"].append(measure(DRIVER, path, args.after, args.by))
-    when = ("once the index's workers are reading" if args.after == "reading"
-            else f"{args.after} s after showing")
+    when = (
+        "once the index's workers are reading" if args.after == "reading" else f"{args.after} s after showing"
+    )
     print(f"{path}, closed {when}, by {args.by}, {args.runs} runs")
     for name, results in rows.items():
         exits = [r["exit"] * 1000 for r in results]
-        print(f"  {name:18} close -> exit median {statistics.median(exits):6.0f} ms, "
-              f"min {min(exits):6.0f} ms, max {max(exits):6.0f} ms; exit codes "
-              f"{sorted({r['code'] for r in results})}")
+        print(
+            f"  {name:18} close -> exit median {statistics.median(exits):6.0f} ms, "
+            f"min {min(exits):6.0f} ms, max {max(exits):6.0f} ms; exit codes "
+            f"{sorted({r['code'] for r in results})}"
+        )
     return 0
 
 

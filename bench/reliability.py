@@ -63,8 +63,7 @@ def kills(n: int) -> tuple[int, int]:
     rng = random.Random(7)
     intact = 0
     for _ in range(n):
-        proc = subprocess.Popen([sys.executable, "-c", saver], env=env, stdout=subprocess.PIPE,
-                                text=True)
+        proc = subprocess.Popen([sys.executable, "-c", saver], env=env, stdout=subprocess.PIPE, text=True)
         proc.stdout.readline()
         time.sleep(rng.uniform(0, 0.2))
         proc.send_signal(signal.SIGKILL)
@@ -73,8 +72,7 @@ def kills(n: int) -> tuple[int, int]:
     return n, intact
 
 
-WRITER_FIELDS = ["author", "subject", "post_on_text", "date_format", "article_title",
-                 "seo.page_keywords"]
+WRITER_FIELDS = ["author", "subject", "post_on_text", "date_format", "article_title", "seo.page_keywords"]
 
 
 # The reference: what `set` did before issue 11 — read, change, write a temporary and rename
@@ -92,8 +90,7 @@ os.replace(path + ".tmp" + str(os.getpid()), path)
 """
 
 
-def concurrent_writers(writers: int, trials: int, big: bool,
-                       unlocked: bool = False) -> tuple[int, int, int]:
+def concurrent_writers(writers: int, trials: int, big: bool, unlocked: bool = False) -> tuple[int, int, int]:
     """(file size, edits made, edits lost): ``writers`` processes `set` one field each, all at
     once (``unlocked``: the reference writer without the lock)."""
     src = sorted(CORPUS.glob("*/*.md"))[0]
@@ -112,10 +109,16 @@ def concurrent_writers(writers: int, trials: int, big: bool,
         procs = []
         for w in range(writers):
             field = WRITER_FIELDS[w % len(WRITER_FIELDS)]
-            command = ([sys.executable, "-c", UNLOCKED_SET] if unlocked
-                       else [sys.executable, "-m", "qteditor", "set"])
-            procs.append(subprocess.Popen([*command, str(path), f"{field}=W{w}T{trial}"], env=env,
-                                          stderr=subprocess.DEVNULL))
+            command = (
+                [sys.executable, "-c", UNLOCKED_SET]
+                if unlocked
+                else [sys.executable, "-m", "qteditor", "set"]
+            )
+            procs.append(
+                subprocess.Popen(
+                    [*command, str(path), f"{field}=W{w}T{trial}"], env=env, stderr=subprocess.DEVNULL
+                )
+            )
         codes = [p.wait() for p in procs]
         got = Entry.load(path).fields()
         for w, code in enumerate(codes):
@@ -130,8 +133,29 @@ def concurrent_writers(writers: int, trials: int, big: bool,
 def fuzz(seconds: float) -> dict:
     rng = random.Random(11)
     seeds = [p.read_bytes() for p in sorted(CORPUS.glob("*/*.md"))[::10]]
-    junk = [b"\t", b": ", b" #", b"'", b'"', b"&a ", b"*a", b"!!x ", b"[", b"{", b"- ", b"? ",
-            b"|", b">", b"\r", b"\xc2\x85", b"\xe2\x80\xa8", b"---\n", b"\\", b"\x00", b"\xff"]
+    junk = [
+        b"\t",
+        b": ",
+        b" #",
+        b"'",
+        b'"',
+        b"&a ",
+        b"*a",
+        b"!!x ",
+        b"[",
+        b"{",
+        b"- ",
+        b"? ",
+        b"|",
+        b">",
+        b"\r",
+        b"\xc2\x85",
+        b"\xe2\x80\xa8",
+        b"---\n",
+        b"\\",
+        b"\x00",
+        b"\xff",
+    ]
     counts = {"cases": 0, "loaded and saved back identical": 0, "typed error": 0, "other": 0}
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -139,9 +163,9 @@ def fuzz(seconds: float) -> dict:
         for _ in range(rng.randint(1, 4)):
             at = rng.randrange(len(raw) + 1)
             if rng.random() < 0.5:
-                raw[at:at + rng.randint(0, 20)] = rng.choice(junk)
+                raw[at : at + rng.randint(0, 20)] = rng.choice(junk)
             else:
-                raw[at:at + rng.randint(0, 8)] = bytes(rng.randrange(256) for _ in range(rng.randint(0, 6)))
+                raw[at : at + rng.randint(0, 8)] = bytes(rng.randrange(256) for _ in range(rng.randint(0, 6)))
         counts["cases"] += 1
         try:
             e = Entry.from_bytes(bytes(raw), "fuzz.md")
@@ -170,8 +194,10 @@ def main() -> None:
             for unlocked in (True, False):
                 size, made, lost = concurrent_writers(args.writers, trials, big, unlocked)
                 who = "reference, no lock" if unlocked else "qteditor set"
-                print(f"concurrent writers, {who} ({size:,} B entry): {args.writers} writers "
-                      f"x {trials} trials: edits {made}, lost updates: {lost}")
+                print(
+                    f"concurrent writers, {who} ({size:,} B entry): {args.writers} writers "
+                    f"x {trials} trials: edits {made}, lost updates: {lost}"
+                )
     if args.fuzz_seconds:
         for k, v in fuzz(args.fuzz_seconds).items():
             print(f"fuzz {k}: {v:,}")

@@ -104,21 +104,37 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        rows += measure(f"typical ({len(raw):,} B)", raw,
-                        lambda f: f.__setitem__("title", f["title"] + " (edited)"), args.repeat, folder)
-        rows += measure(f"1 MB answer ({len(big_raw):,} B)", big_raw,
-                        lambda f: f.__setitem__("answer", f["answer"] + "\nOne more line."),
-                        max(10, args.repeat // 20), folder)
-        rows += measure("1 MB answer, other field", big_raw,
-                        lambda f: f.__setitem__("subject", "Edited"), max(10, args.repeat // 20), folder)
+        rows += measure(
+            f"typical ({len(raw):,} B)",
+            raw,
+            lambda f: f.__setitem__("title", f["title"] + " (edited)"),
+            args.repeat,
+            folder,
+        )
+        rows += measure(
+            f"1 MB answer ({len(big_raw):,} B)",
+            big_raw,
+            lambda f: f.__setitem__("answer", f["answer"] + "\nOne more line."),
+            max(10, args.repeat // 20),
+            folder,
+        )
+        rows += measure(
+            "1 MB answer, other field",
+            big_raw,
+            lambda f: f.__setitem__("subject", "Edited"),
+            max(10, args.repeat // 20),
+            folder,
+        )
     parser = "libyaml (ruamel.yaml.clib)" if LIBYAML else "pure Python"
     print(f"parser: {parser}; typical entry: {typical.relative_to(SHARED)}")
     print(f"{'entry':32} {'operation':16} {'qteditor ms':>12} {'vanilla ruamel ms':>18}")
     for name, op, ours, ref in rows:
         ref_text = f"{ref:18.3f}" if ref is not None else f"{'-':>18}"
         print(f"{name:32} {op:16} {ours:12.3f} {ref_text}")
-    print("vanilla ruamel: YAML(typ='rt', pure=True) load / dump of the same front matter "
-          "(its dump is not byte-identical; shown for scale)")
+    print(
+        "vanilla ruamel: YAML(typ='rt', pure=True) load / dump of the same front matter "
+        "(its dump is not byte-identical; shown for scale)"
+    )
 
 
 if __name__ == "__main__":

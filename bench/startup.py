@@ -18,8 +18,15 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-ENTRY = REPO / "resources" / "sample" / "content" / "learn" / "chemistry" / \
-    "how-do-you-balance-the-equation-for-burning-methane.md"
+ENTRY = (
+    REPO
+    / "resources"
+    / "sample"
+    / "content"
+    / "learn"
+    / "chemistry"
+    / "how-do-you-balance-the-equation-for-burning-methane.md"
+)
 
 BARE = """
 import sys
@@ -31,9 +38,12 @@ print("shown", flush=True)
 """
 
 # Floors: what PySide6 itself costs before any qteditor code (``--floors``)
-QT_NAMESPACE = BARE.replace("w = QMainWindow()", """from PySide6.QtCore import Qt
+QT_NAMESPACE = BARE.replace(
+    "w = QMainWindow()",
+    """from PySide6.QtCore import Qt
 Qt.AlignmentFlag.AlignLeft  # the first use of any Qt.* enum builds the whole namespace
-w = QMainWindow()""")
+w = QMainWindow()""",
+)
 
 MINIMAL_EDITOR = """
 import sys
@@ -67,17 +77,19 @@ print("shown", flush=True)
 
 
 # the same window without the dock and the toolbar's text style: no Qt.* enum at all
-MINIMAL_NO_ENUM = (MINIMAL_EDITOR
-                   .replace("from PySide6.QtCore import Qt\n", "")
-                   .replace("tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)", "")
-                   .replace("w.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)", ""))
+MINIMAL_NO_ENUM = (
+    MINIMAL_EDITOR.replace("from PySide6.QtCore import Qt\n", "")
+    .replace("tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)", "")
+    .replace("w.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)", "")
+)
 assert "Qt." not in MINIMAL_NO_ENUM
 
 
 def time_child(cmd: list[str], env: dict) -> float:
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-                            text=True, cwd=REPO)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True, cwd=REPO
+    )
     line = proc.stdout.readline()
     elapsed = time.perf_counter() - start
     proc.kill()
@@ -91,10 +103,16 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--command", help="time this launcher too (e.g. a frozen qteditor)")
-    ap.add_argument("--floors", action="store_true",
-                    help="also time PySide6 floors: the Qt namespace, a minimal editor-shaped window")
-    ap.add_argument("--no-compile", action="store_true",
-                    help="do not byte-compile qteditor first (an installed app has its .pyc files)")
+    ap.add_argument(
+        "--floors",
+        action="store_true",
+        help="also time PySide6 floors: the Qt namespace, a minimal editor-shaped window",
+    )
+    ap.add_argument(
+        "--no-compile",
+        action="store_true",
+        help="do not byte-compile qteditor first (an installed app has its .pyc files)",
+    )
     args = ap.parse_args()
     env = dict(os.environ)
     if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
@@ -103,8 +121,9 @@ def main() -> None:
     env["QTEDITOR_STARTUP_PROBE"] = "1"
     py = sys.executable
     if not args.no_compile:  # as installed (pip and the bundle ship byte code)
-        subprocess.run([py, "-m", "compileall", "-q", str(REPO / "qteditor")], check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [py, "-m", "compileall", "-q", str(REPO / "qteditor")], check=True, stdout=subprocess.DEVNULL
+        )
     rows = {"bare QMainWindow": [py, "-c", BARE]}
     if args.floors:
         rows["+ Qt namespace"] = [py, "-c", QT_NAMESPACE]

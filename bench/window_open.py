@@ -136,28 +136,43 @@ def child_window(site: str) -> dict:
     opened = time.perf_counter()
     out["open_folder_call"] = opened - t0
     if watch.wait(lambda: shown() is not None) is None:
-        raise RuntimeError(f"no rows shown within {LIMIT_S:.0f} s (indexed: {bool(indexed)}, "
-                           f"rows {panel.model.rowCount()}, table visible "
-                           f"{panel.table.isVisible()})")
+        raise RuntimeError(
+            f"no rows shown within {LIMIT_S:.0f} s (indexed: {bool(indexed)}, "
+            f"rows {panel.model.rowCount()}, table visible "
+            f"{panel.table.isVisible()})"
+        )
     t_rows = shown()
     total = panel.model.rowCount()
-    out.update(rows_shown=t_rows - t0, indexed=(indexed[0] - t0) if indexed else None, rows=total,
-               stall_open=watch.stall(t0, t_rows), count_label=panel.count.text())
+    out.update(
+        rows_shown=t_rows - t0,
+        indexed=(indexed[0] - t0) if indexed else None,
+        rows=total,
+        stall_open=watch.stall(t0, t_rows),
+        count_label=panel.count.text(),
+    )
     watch.idle(0.05)
 
     # the first search, typed key by key into the panel's box
     t_type = time.perf_counter()
     QTest.keyClicks(panel.search, SEARCH)
     typed = time.perf_counter()
-    done = watch.wait(lambda: panel.model.rowCount() != total and
-                      watch.painted_after(typed, lambda r: r != total))
+    done = watch.wait(
+        lambda: panel.model.rowCount() != total and watch.painted_after(typed, lambda r: r != total)
+    )
     if done is None:
-        raise RuntimeError(f"the search {SEARCH!r} did not filter the rows within {LIMIT_S:.0f} s "
-                           f"(rows {panel.model.rowCount()} of {total})")
+        raise RuntimeError(
+            f"the search {SEARCH!r} did not filter the rows within {LIMIT_S:.0f} s "
+            f"(rows {panel.model.rowCount()} of {total})"
+        )
     t_found = watch.painted_after(typed, lambda r: r != total)
-    out.update(search_answered=t_found - t0, search_after_rows=t_found - t_rows,
-               typing=typed - t_type, search_latency=t_found - typed,
-               search_rows=panel.model.rowCount(), stall_search=watch.stall(t_type, t_found))
+    out.update(
+        search_answered=t_found - t0,
+        search_after_rows=t_found - t_rows,
+        typing=typed - t_type,
+        search_latency=t_found - typed,
+        search_rows=panel.model.rowCount(),
+        stall_search=watch.stall(t_type, t_found),
+    )
     watch.idle(0.3)
 
     # clearing the box: every row again
@@ -165,8 +180,7 @@ def child_window(site: str) -> dict:
     panel.search.clear()
     back = watch.wait(lambda: panel.model.rowCount() == total)
     watch.idle(SETTLE_S)
-    out.update(clear_rows_back=(back - t) if back else None,
-               stall_clear=watch.stall(t, time.perf_counter()))
+    out.update(clear_rows_back=(back - t) if back else None, stall_clear=watch.stall(t, time.perf_counter()))
     # one letter into the empty box, then a second one
     for key, name in (("p", "stall_one_letter"), ("h", "stall_second_letter")):
         t = time.perf_counter()
@@ -181,8 +195,7 @@ def child_window(site: str) -> dict:
     watch.idle(SETTLE_S)
     out["stall_replace_one_letter"] = watch.stall(t, time.perf_counter())
     watch.wait(lambda: bool(git_shown), 30)
-    out.update(git_state=window.git.state,
-               git_shown=(git_shown[0] - t0) if git_shown else None)
+    out.update(git_state=window.git.state, git_shown=(git_shown[0] - t0) if git_shown else None)
     if window.session is not None:
         window.session.saved_fields = window.session.fields  # no prompt
     return out
@@ -199,8 +212,7 @@ def child_reference(site: str, sorting: bool) -> dict:
     for folder, _subs, names in os.walk(site):
         for name in names:
             if name.endswith(".md"):
-                everything.append((name[:-3].replace("-", " ").capitalize(),
-                                   os.path.basename(folder)))
+                everything.append((name[:-3].replace("-", " ").capitalize(), os.path.basename(folder)))
     app = QApplication(["reference"])
     window = QMainWindow()
     window.resize(1280, 800)
@@ -253,6 +265,7 @@ def child_reference(site: str, sorting: bool) -> dict:
         def search(text: str) -> None:
             word = text.lower()
             model.show([r for r in everything if word in r[0].lower()] if word else everything)
+
     t_rows = watch.wait(lambda: watch.painted_after(t0, lambda r: r > 0))
     out = {"rows_shown": t_rows - t0, "rows": total, "stall_open": watch.stall(t0, t_rows)}
     watch.idle(0.3)
@@ -270,14 +283,20 @@ def child_reference(site: str, sorting: bool) -> dict:
 
 def child(mode: str, site: str) -> int:
     try:
-        result = child_window(site) if mode == "window" else \
-            child_reference(site, sorting=mode == "reference-proxy")
+        result = (
+            child_window(site)
+            if mode == "window"
+            else child_reference(site, sorting=mode == "reference-proxy")
+        )
         result["ok"] = True
     except Exception as exc:  # noqa: BLE001 - reported to the parent, never a crash
         import traceback
 
-        result = {"ok": False, "error": f"{type(exc).__name__}: {exc}",
-                  "trace": traceback.format_exc()[-2000:]}
+        result = {
+            "ok": False,
+            "error": f"{type(exc).__name__}: {exc}",
+            "trace": traceback.format_exc()[-2000:],
+        }
     sys.stdout.write("RESULT " + json.dumps(result) + "\n")
     sys.stdout.flush()
     os._exit(0)  # the index's threads and workers are not waited for
@@ -285,9 +304,14 @@ def child(mode: str, site: str) -> int:
 
 # ---------------------------------------------------------------------------- the parent
 def measure(mode: str, site: Path, cache: Path, data: Path) -> dict:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CACHE_HOME=str(cache),
-               XDG_DATA_HOME=str(data), XDG_CONFIG_HOME=str(data / "config"),
-               PYTHONPATH=str(REPO))
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        XDG_CACHE_HOME=str(cache),
+        XDG_DATA_HOME=str(data),
+        XDG_CONFIG_HOME=str(data / "config"),
+        PYTHONPATH=str(REPO),
+    )
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", mode, str(site)]
     try:
         p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=4 * LIMIT_S)
@@ -299,16 +323,21 @@ def measure(mode: str, site: Path, cache: Path, data: Path) -> dict:
             if not result["ok"]:
                 result["stderr"] = p.stderr[-1500:]
             return result
-    return {"ok": False, "error": f"exit {p.returncode}, no result",
-            "stderr": " | ".join(p.stderr.strip().splitlines()[-6:])}
+    return {
+        "ok": False,
+        "error": f"exit {p.returncode}, no result",
+        "stderr": " | ".join(p.stderr.strip().splitlines()[-6:]),
+    }
 
 
 def spread(values: list, scale: float = 1000, unit: str = "ms") -> str:
     values = [v for v in values if v is not None]
     if not values:
         return "-"
-    return " / ".join(f"{v * scale:.0f}" for v in (min(values), statistics.median(values),
-                                                   max(values))) + f" {unit}"
+    return (
+        " / ".join(f"{v * scale:.0f}" for v in (min(values), statistics.median(values), max(values)))
+        + f" {unit}"
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -318,8 +347,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", help="the collection (default /tmp/qteditor-N, made if needed)")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--no-lock", action="store_true", help="do not wait for /tmp/bench.lock")
-    parser.add_argument("--git", action="store_true",
-                        help="also open a git repository copy of the collection (git status on)")
+    parser.add_argument(
+        "--git", action="store_true", help="also open a git repository copy of the collection (git status on)"
+    )
     parser.add_argument("--child", nargs=2, metavar=("MODE", "SITE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -338,8 +368,9 @@ def main(argv: list[str]) -> int:
         except BlockingIOError:
             print("waiting for /tmp/bench.lock (another benchmark is running)", flush=True)
             fcntl.flock(lock, fcntl.LOCK_EX)
-    print(f"load average (1, 5, 15 min) at the start: {os.getloadavg()} on {os.cpu_count()} cores",
-          flush=True)
+    print(
+        f"load average (1, 5, 15 min) at the start: {os.getloadavg()} on {os.cpu_count()} cores", flush=True
+    )
     results: dict = {"cold": [], "warm": [], "reference-bare": [], "reference-proxy": []}
     modes = [("window", "cold", site), ("window", "warm", site)]
     if git_site is not None:
@@ -354,15 +385,17 @@ def main(argv: list[str]) -> int:
                 r = measure(mode, where, cache, data)
                 results[kind].append(r)
                 if r["ok"]:
-                    line = (f"rows {r['rows_shown'] * 1000:6.0f} ms" +
-                            (f", search answered {r['search_answered'] * 1000:6.0f} ms, stalls: "
-                             f"open {r['stall_open'] * 1000:.0f}, search "
-                             f"{r['stall_search'] * 1000:.0f}, clear {r['stall_clear'] * 1000:.0f},"
-                             f" one letter {r['stall_one_letter'] * 1000:.0f}, second letter "
-                             f"{r['stall_second_letter'] * 1000:.0f}, search replaced by one letter "
-                             f"{r['stall_replace_one_letter'] * 1000:.0f} ms" if mode == "window" else
-                             f", filter {r['filter'] * 1000:.0f} ms, clear stall "
-                             f"{r['stall_clear'] * 1000:.0f} ms"))
+                    line = f"rows {r['rows_shown'] * 1000:6.0f} ms" + (
+                        f", search answered {r['search_answered'] * 1000:6.0f} ms, stalls: "
+                        f"open {r['stall_open'] * 1000:.0f}, search "
+                        f"{r['stall_search'] * 1000:.0f}, clear {r['stall_clear'] * 1000:.0f},"
+                        f" one letter {r['stall_one_letter'] * 1000:.0f}, second letter "
+                        f"{r['stall_second_letter'] * 1000:.0f}, search replaced by one letter "
+                        f"{r['stall_replace_one_letter'] * 1000:.0f} ms"
+                        if mode == "window"
+                        else f", filter {r['filter'] * 1000:.0f} ms, clear stall "
+                        f"{r['stall_clear'] * 1000:.0f} ms"
+                    )
                 else:
                     line = f"FAILED: {r['error']} {r.get('stderr', '')[-600:]}"
                 if r.get("ok") and mode == "window":
@@ -371,25 +404,34 @@ def main(argv: list[str]) -> int:
     print(f"load average (1, 5, 15 min) at the end: {os.getloadavg()}")
     report(results, args.n, args.runs)
     if args.json:
-        Path(args.json).write_text(json.dumps({"n": args.n, "runs": args.runs,
-                                               "results": results}, indent=1) + "\n")
+        Path(args.json).write_text(
+            json.dumps({"n": args.n, "runs": args.runs, "results": results}, indent=1) + "\n"
+        )
     return 0
 
 
 def report(results: dict, n: int, runs: int) -> None:
     print()
     print(f"# the window, {n:,} entries, {runs} run(s): min / median / max")
-    for kind, label in (("reference-bare", "a Python list model, sorted in Python; filter: a "
-                                           "list comprehension and a model reset"),
-                        ("reference-proxy", "the same model behind a sorting QSortFilterProxyModel;"
-                                            " filter: setFilterFixedString")):
+    for kind, label in (
+        (
+            "reference-bare",
+            "a Python list model, sorted in Python; filter: a list comprehension and a model reset",
+        ),
+        (
+            "reference-proxy",
+            "the same model behind a sorting QSortFilterProxyModel; filter: setFilterFixedString",
+        ),
+    ):
         ref = [r for r in results[kind] if r["ok"]]
         if ref:
-            print(f"reference: bare QMainWindow + QTableView of {ref[0]['rows']:,} rows, {label}: "
-                  f"model to rows painted {spread([r['rows_shown'] for r in ref])} (longest stall "
-                  f"{spread([r['stall_open'] for r in ref])}); filter to rows painted "
-                  f"{spread([r['filter'] for r in ref])}; clearing it stalls "
-                  f"{spread([r['stall_clear'] for r in ref])}")
+            print(
+                f"reference: bare QMainWindow + QTableView of {ref[0]['rows']:,} rows, {label}: "
+                f"model to rows painted {spread([r['rows_shown'] for r in ref])} (longest stall "
+                f"{spread([r['stall_open'] for r in ref])}); filter to rows painted "
+                f"{spread([r['filter'] for r in ref])}; clearing it stalls "
+                f"{spread([r['stall_clear'] for r in ref])}"
+            )
         for r in results[kind]:
             if not r["ok"]:
                 print(f"{kind}: FAILED: {r['error']} {r.get('stderr', '')[-400:]}")
@@ -399,19 +441,25 @@ def report(results: dict, n: int, runs: int) -> None:
         ok = [r for r in results[kind] if r["ok"]]
         failed = [r for r in results[kind] if not r["ok"]]
         if ok:
-            print(f"{kind}: open_folder -> rows shown {spread([r['rows_shown'] for r in ok])}; "
-                  f"-> first search answered {spread([r['search_answered'] for r in ok])} "
-                  f"(target <= {target} s; typing {spread([r['typing'] for r in ok])}, "
-                  f"the answer after the last key {spread([r['search_latency'] for r in ok])})")
-            print(f"{kind}: longest stall while loading {spread([r['stall_open'] for r in ok])}, "
-                  f"answering the search {spread([r['stall_search'] for r in ok])}, after clearing "
-                  f"the box {spread([r['stall_clear'] for r in ok])}, after one letter "
-                  f"{spread([r['stall_one_letter'] for r in ok])}, after a second letter "
-                  f"{spread([r['stall_second_letter'] for r in ok])}, after a search is replaced by "
-                  f"one letter {spread([r['stall_replace_one_letter'] for r in ok])} "
-                  f"(target: never blocks)")
-            print(f"{kind}: {ok[0]['rows']:,} rows, {ok[0]['search_rows']:,} after the search; "
-                  f"panel: {ok[0]['count_label']!r}")
+            print(
+                f"{kind}: open_folder -> rows shown {spread([r['rows_shown'] for r in ok])}; "
+                f"-> first search answered {spread([r['search_answered'] for r in ok])} "
+                f"(target <= {target} s; typing {spread([r['typing'] for r in ok])}, "
+                f"the answer after the last key {spread([r['search_latency'] for r in ok])})"
+            )
+            print(
+                f"{kind}: longest stall while loading {spread([r['stall_open'] for r in ok])}, "
+                f"answering the search {spread([r['stall_search'] for r in ok])}, after clearing "
+                f"the box {spread([r['stall_clear'] for r in ok])}, after one letter "
+                f"{spread([r['stall_one_letter'] for r in ok])}, after a second letter "
+                f"{spread([r['stall_second_letter'] for r in ok])}, after a search is replaced by "
+                f"one letter {spread([r['stall_replace_one_letter'] for r in ok])} "
+                f"(target: never blocks)"
+            )
+            print(
+                f"{kind}: {ok[0]['rows']:,} rows, {ok[0]['search_rows']:,} after the search; "
+                f"panel: {ok[0]['count_label']!r}"
+            )
         for r in failed:
             print(f"{kind}: FAILED: {r['error']} {r.get('stderr', '')[-400:]}")
     for kind in ("cold", "warm"):
@@ -420,10 +468,12 @@ def report(results: dict, n: int, runs: int) -> None:
         if plain and with_git:
             a = statistics.median(plain)
             b = statistics.median(r["rows_shown"] for r in with_git)
-            print(f"{kind}: browse-ready (rows shown) without git {a * 1000:.0f} ms, with git status "
-                  f"{b * 1000:.0f} ms ({(b / a - 1) * 100:+.1f} %; target <= +10 %); the Git column "
-                  f"shown {spread([r['git_shown'] for r in with_git])} after open_folder "
-                  f"(state {with_git[0]['git_state']})")
+            print(
+                f"{kind}: browse-ready (rows shown) without git {a * 1000:.0f} ms, with git status "
+                f"{b * 1000:.0f} ms ({(b / a - 1) * 100:+.1f} %; target <= +10 %); the Git column "
+                f"shown {spread([r['git_shown'] for r in with_git])} after open_folder "
+                f"(state {with_git[0]['git_state']})"
+            )
 
 
 def make_git_copy(site: Path) -> Path:
@@ -437,8 +487,13 @@ def make_git_copy(site: Path) -> Path:
         return target
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(site, target)
-    env = dict(os.environ, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@example.org",
-               GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@example.org")
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="bench",
+        GIT_AUTHOR_EMAIL="bench@example.org",
+        GIT_COMMITTER_NAME="bench",
+        GIT_COMMITTER_EMAIL="bench@example.org",
+    )
     t = time.perf_counter()
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "Entries"]):
         subprocess.run(["git", *args], cwd=target, check=True, env=env, capture_output=True)

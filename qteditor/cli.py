@@ -57,7 +57,7 @@ def _out(text: str) -> None:
     silently cut output."""
     step = 1 << 20
     for at in range(0, len(text), step):
-        sys.stdout.write(text[at:at + step])
+        sys.stdout.write(text[at : at + step])
     sys.stdout.flush()
 
 
@@ -117,9 +117,11 @@ def cmd_show(args: argparse.Namespace) -> int:
                 if len(args.files) > 1:
                     text = f"==> {path} <==\n" + text
         except KeyCollision as exc:  # located at the second key
-            lines = entry.field_lines(exc.mapping + (exc.keys[1],)) if not any(
-                isinstance(p, (int, tuple)) and not isinstance(p, bool) for p in exc.mapping) \
-                else None  # a key inside a list: the file's first line
+            lines = (
+                entry.field_lines(exc.mapping + (exc.keys[1],))
+                if not any(isinstance(p, (int, tuple)) and not isinstance(p, bool) for p in exc.mapping)
+                else None
+            )  # a key inside a list: the file's first line
             exc.line = lines[0] if lines else 1
             _report(exc, path)
             status = EXIT_FAILED
@@ -143,8 +145,10 @@ def _patch_text(data: bytes, source: str) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise UsageError(f"{source}:{line}:{col}: the patch is not UTF-8 text (byte "
-                         f"0x{data[exc.start:exc.start + 1].hex()})") from None
+        raise UsageError(
+            f"{source}:{line}:{col}: the patch is not UTF-8 text (byte "
+            f"0x{data[exc.start : exc.start + 1].hex()})"
+        ) from None
 
 
 def _check_patch_values(patch: Any, source: str) -> None:
@@ -165,16 +169,19 @@ def _check_patch_values(patch: Any, source: str) -> None:
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError as exc:
-                raise UsageError(f"{source}:1:1: the patch holds {value[exc.start]!r}, which is not "
-                                 "a character UTF-8 can store (a lone surrogate)") from None
+                raise UsageError(
+                    f"{source}:1:1: the patch holds {value[exc.start]!r}, which is not "
+                    "a character UTF-8 can store (a lone surrogate)"
+                ) from None
 
 
 def _read_patch(spec: str) -> dict:
     if spec == "-":
         source = "<stdin>"
         stream = getattr(sys.stdin, "buffer", None)
-        text = (_patch_text(stream.read(PATCH_MAX_BYTES + 1), source) if stream is not None
-                else sys.stdin.read())
+        text = (
+            _patch_text(stream.read(PATCH_MAX_BYTES + 1), source) if stream is not None else sys.stdin.read()
+        )
     elif spec.startswith("@"):
         source = spec[1:]
         try:
@@ -192,8 +199,9 @@ def _read_patch(spec: str) -> dict:
     try:
         patch = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UsageError(f"{source}:{exc.lineno}:{exc.colno}: the patch is not valid JSON: "
-                         f"{exc.msg}") from None
+        raise UsageError(
+            f"{source}:{exc.lineno}:{exc.colno}: the patch is not valid JSON: {exc.msg}"
+        ) from None
     except RecursionError:
         raise UsageError(f"{source}:1:1: the patch nests deeper than {PATCH_MAX_DEPTH} levels") from None
     except ValueError as exc:  # e.g. an integer of more digits than Python converts
@@ -333,8 +341,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     try:
         fields = Entry.load(args.file).fields()
-        storage.write_atomic(args.output, page_html(fields if isinstance(fields, dict) else {})
-                             .encode("utf-8"))
+        storage.write_atomic(
+            args.output, page_html(fields if isinstance(fields, dict) else {}).encode("utf-8")
+        )
     except QtEditorError as exc:
         _report(exc, args.file)
         return EXIT_FAILED
@@ -376,7 +385,7 @@ class _Target:
             else:  # a folder inside the collection (a subject folder)
                 self._prefix, self._strip = "", (self.workspace.rel(self.folder) or "") + "/"
         if self._strip and rel.startswith(self._strip):
-            return rel[len(self._strip):]
+            return rel[len(self._strip) :]
         return self._prefix + rel
 
 
@@ -420,8 +429,13 @@ def _progress(label: str):
         return None
 
     def show(done: int, total: int) -> None:
-        print(f"\r{label}: {done:,}/{total:,} files read", end="" if done < total else "\n",
-              file=sys.stderr, flush=True)
+        print(
+            f"\r{label}: {done:,}/{total:,} files read",
+            end="" if done < total else "\n",
+            file=sys.stderr,
+            flush=True,
+        )
+
     return show
 
 
@@ -465,14 +479,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     files, problems = run_checks(args.paths)
     if args.json:
-        print(json.dumps({"files": files, "problems": [p.as_json() for p in problems]},
-                         ensure_ascii=False))
+        print(json.dumps({"files": files, "problems": [p.as_json() for p in problems]}, ensure_ascii=False))
     else:
         for p in problems:
             print(f"{p.path}:{p.line}: {p.severity}: {p.message} [{p.rule}]")
         c = counts(problems)
-        print(f"{files:,} files, {len(problems):,} problems ({c['error']:,} errors, "
-              f"{c['warning']:,} warnings, {c['info']:,} notes)", file=sys.stderr)
+        print(
+            f"{files:,} files, {len(problems):,} problems ({c['error']:,} errors, "
+            f"{c['warning']:,} warnings, {c['info']:,} notes)",
+            file=sys.stderr,
+        )
     return EXIT_FAILED if any(p.severity == ERROR for p in problems) else EXIT_OK
 
 
@@ -486,8 +502,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
     _refreshed(targets)
     rules = {args.rule} if args.rule else None
     if args.rule and args.rule not in FIXABLE and args.rule != "required-missing":
-        print(f"qteditor: {args.rule} has no automatic fix: its problems need a decision",
-              file=sys.stderr)
+        print(f"qteditor: {args.rule} has no automatic fix: its problems need a decision", file=sys.stderr)
     # one plan a workspace, for the union of what was given of it
     groups: dict = {}
     for t in targets:
@@ -534,8 +549,9 @@ def _git_error(exc: BaseException, path: str | None = None) -> int:
     from .core.git import GitError, GitUnavailable, NotARepository
 
     if isinstance(exc, GitError):
-        where = (path if isinstance(exc, (NotARepository, GitUnavailable)) else None) \
-            or exc.path or path or "."
+        where = (
+            (path if isinstance(exc, (NotARepository, GitUnavailable)) else None) or exc.path or path or "."
+        )
         text = f"{where}:1:1: {exc.message}" + (f" {exc.advice}" if exc.advice else "")
         print(text, file=sys.stderr)
         return EXIT_FAILED
@@ -556,10 +572,12 @@ def cmd_git_setup(args: argparse.Namespace) -> int:
         done = git.setup(path)
     except QtEditorError as exc:
         return _git_error(exc, path)
-    print(f"qteditor: drivers registered in {done['repository']} for "
-          f"{', '.join(done['patterns'])}"
-          + ("" if done["added"] or done["updated"] or done["config"] else " (already set up)"),
-          file=sys.stderr)
+    print(
+        f"qteditor: drivers registered in {done['repository']} for "
+        f"{', '.join(done['patterns'])}"
+        + ("" if done["added"] or done["updated"] or done["config"] else " (already set up)"),
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -694,8 +712,13 @@ def _rules_help() -> str:
     lines = ["rules (check's findings; fix --rule RULE):"]
     width = max(map(len, RULES))
     for rule, severity in RULES.items():
-        note = ("fixable, only when named with --rule" if rule in REVIEWED
-                else "fixable" if rule in FIXABLE else "needs a decision")
+        note = (
+            "fixable, only when named with --rule"
+            if rule in REVIEWED
+            else "fixable"
+            if rule in FIXABLE
+            else "needs a decision"
+        )
         lines.append(f"  {rule:<{width}}  {severity:<7}  {note}")
     return "\n".join(lines)
 
@@ -711,39 +734,48 @@ class _TopParser(_Parser):
 
 def build_parser() -> _Parser:
     parser = _TopParser(
-        prog="qteditor", formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog="qteditor",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         usage="qteditor [PATH]\n       qteditor COMMAND [options] ...",
         description="Edit Markdown Q&A entries with YAML front matter.\n\n"
-                    "qteditor PATH opens the window on an entry file or a collection folder "
-                    "(without PATH:\nthe last one, or the sample collection). The commands "
-                    "below work without a window.")
+        "qteditor PATH opens the window on an entry file or a collection folder "
+        "(without PATH:\nthe last one, or the sample collection). The commands "
+        "below work without a window.",
+    )
     parser.add_argument("--version", action="version", version=f"qteditor {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser, title="commands",
-                                metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, title="commands", metavar="COMMAND")
     show = sub.add_parser("show", help="print an entry's fields and body")
     show.add_argument("--json", action="store_true", help="one JSON object per file")
     show.add_argument("files", nargs="+", metavar="FILE")
     setp = sub.add_parser(
-        "set", help="change front-matter fields, keeping the file's formatting",
+        "set",
+        help="change front-matter fields, keeping the file's formatting",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         usage="qteditor set [options] FILE... KEY=VALUE...\n"
-              "       qteditor set [options] --json PATCH FILE...",
+        "       qteditor set [options] --json PATCH FILE...",
         description="Change front-matter fields of each FILE; only their lines change.\n\n"
-                    "An argument that contains '=' and is not an existing file is a KEY=VALUE "
-                    "assignment (the files\ncome first). KEY is dotted (seo.title); VALUE is "
-                    "converted to the field's type. A key that is\nneither in the schema nor "
-                    "in the file is refused (a typo, most often) unless --new-key.",
+        "An argument that contains '=' and is not an existing file is a KEY=VALUE "
+        "assignment (the files\ncome first). KEY is dotted (seo.title); VALUE is "
+        "converted to the field's type. A key that is\nneither in the schema nor "
+        "in the file is refused (a typo, most often) unless --new-key.",
         epilog='examples:\n  qteditor set a.md b.md subject=Biology "seo.title=QuickTakes | Biology"\n'
-               '  qteditor set --json \'{"seo": {"page_keywords": "cells, biology"}}\' a.md\n'
-               '  qteditor set --new-key a.md reviewed_by=Me')
-    setp.add_argument("--json", metavar="PATCH",
-                      help="a JSON object to deep-merge (null deletes); @FILE or - for stdin")
-    setp.add_argument("--new-key", action="store_true",
-                      help="allow KEY=VALUE keys that are neither in the schema nor in the file")
-    setp.add_argument("-q", "--quiet", action="store_true",
-                      help="no summary line (\"3 files changed\") on stderr")
-    setp.add_argument("--force", action="store_true",
-                      help="write read-only files too, and hard-linked ones in place")
+        '  qteditor set --json \'{"seo": {"page_keywords": "cells, biology"}}\' a.md\n'
+        "  qteditor set --new-key a.md reviewed_by=Me",
+    )
+    setp.add_argument(
+        "--json", metavar="PATCH", help="a JSON object to deep-merge (null deletes); @FILE or - for stdin"
+    )
+    setp.add_argument(
+        "--new-key",
+        action="store_true",
+        help="allow KEY=VALUE keys that are neither in the schema nor in the file",
+    )
+    setp.add_argument(
+        "-q", "--quiet", action="store_true", help='no summary line ("3 files changed") on stderr'
+    )
+    setp.add_argument(
+        "--force", action="store_true", help="write read-only files too, and hard-linked ones in place"
+    )
     setp.add_argument("targets", nargs="*", metavar="FILE | KEY=VALUE")
     rend = sub.add_parser("render", help="print the preview's HTML (the page, or the answer alone)")
     rend.add_argument("--fragment", action="store_true", help="only the rendered answer")
@@ -758,16 +790,18 @@ def build_parser() -> _Parser:
     fx = sub.add_parser("fix", help="apply the checks' fixes through the format-preserving writer")
     fx.add_argument("--rule", metavar="RULE", help="only this rule's fixes")
     fx.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
-    fx.add_argument("--force", action="store_true",
-                    help="write read-only files too, and hard-linked ones in place")
+    fx.add_argument(
+        "--force", action="store_true", help="write read-only files too, and hard-linked ones in place"
+    )
     fx.add_argument("paths", nargs="+", metavar="PATH")
     gitp = sub.add_parser("git", help="git for entries: setup, status, log")
     gsub = gitp.add_subparsers(dest="git_command", parser_class=_Parser)
     gsetup = gsub.add_parser("setup", help="register the merge and diff drivers in the repository")
     gsetup.add_argument("path", nargs="?", metavar="PATH")
     gstatus = gsub.add_parser("status", help="changed entries with the fields that changed")
-    gstatus.add_argument("--json", action="store_true",
-                         help='{"branch", "upstream", "ahead", "behind", "entries": [...]}')
+    gstatus.add_argument(
+        "--json", action="store_true", help='{"branch", "upstream", "ahead", "behind", "entries": [...]}'
+    )
     gstatus.add_argument("path", nargs="?", metavar="PATH")
     glog = gsub.add_parser("log", help="an entry's commits with the fields each changed")
     glog.add_argument("--json", action="store_true", help='{"path", "commits": [...]}')
@@ -785,8 +819,10 @@ def _open_window(argv: list[str]) -> int:
 
     path = argv[0] if argv else None
     if path is not None and not Path(path).exists():
-        print(f"{path}:1:1: no such file or folder (commands: {', '.join(COMMANDS)}; "
-              "see qteditor --help)", file=sys.stderr)
+        print(
+            f"{path}:1:1: no such file or folder (commands: {', '.join(COMMANDS)}; see qteditor --help)",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     try:
         from .ui.app import run
@@ -805,15 +841,19 @@ def _no_window(path: str | None, reason: str) -> int:
 
     root = Path(path) if path else resource("sample")
     files = [root] if root.is_file() else sorted(root.rglob("*.md"))
-    print(f"qteditor {__version__}: the window cannot start here ({reason}); "
-          f"entries in {root}:", file=sys.stderr)
+    print(
+        f"qteditor {__version__}: the window cannot start here ({reason}); entries in {root}:",
+        file=sys.stderr,
+    )
     status = EXIT_OK
     for f in files:
         try:
             e = Entry.load(f)
             data = e.data if isinstance(e.data, dict) else {}
-            print(f"  {f.relative_to(root) if f != root else f.name}  "
-                  f"[{data.get('subject', '?')}] {data.get('title', '?')}")
+            print(
+                f"  {f.relative_to(root) if f != root else f.name}  "
+                f"[{data.get('subject', '?')}] {data.get('title', '?')}"
+            )
         except QtEditorError as exc:
             _report(exc, str(f))
             status = EXIT_FAILED

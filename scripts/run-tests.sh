@@ -10,8 +10,7 @@ export PYTHONDONTWRITEBYTECODE=1
 status=0
 "$PY" -m ruff check qteditor tests bench || status=1
 "$PY" -m mypy || status=1  # types ([tool.mypy] in pyproject.toml: files, strictness)
-# enabled after the tree is formatted (one `ruff format` commit once the branches are merged):
-# "$PY" -m ruff format --check qteditor tests bench || status=1
+"$PY" -m ruff format --check qteditor tests bench || status=1  # the tree is formatted
 # coverage of qteditor/ in this process (subprocess runs are not counted); the floor is a few
 # points under the figure measured with the whole suite (89 %, 2026-12-01): raise it as tests are
 # added, never lower it

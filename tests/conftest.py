@@ -18,8 +18,11 @@ def missing_corpus() -> NoReturn:
     """Fail the calling test (never skip it) when the shared corpus is not there. Every helper
     below is called from inside tests, never at import time, so a missing ../shared fails only
     the tests that need it and the rest of the suite still runs."""
-    pytest.fail(f"../shared/corpus not found ({CORPUS} has no entries; set QTEDITOR_SHARED to the "
-                "folder that holds corpus/quicktakes)", pytrace=False)
+    pytest.fail(
+        f"../shared/corpus not found ({CORPUS} has no entries; set QTEDITOR_SHARED to the "
+        "folder that holds corpus/quicktakes)",
+        pytrace=False,
+    )
 
 
 @functools.cache

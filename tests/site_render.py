@@ -20,8 +20,12 @@ def site_renderer() -> Path:
         if not (CACHE / name).exists() or (CACHE / name).read_bytes() != (src / name).read_bytes():
             shutil.copyfile(src / name, CACHE / name)
     if not (CACHE / "node_modules" / "rehype-katex").is_dir():
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent"], cwd=CACHE,
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--silent"],
+            cwd=CACHE,
+            check=True,
+            capture_output=True,
+        )
     return CACHE / "render.mjs"
 
 
@@ -29,6 +33,5 @@ def site_html(answers: dict[str, str]) -> dict[str, str]:
     """Site HTML for stored answers (exactly as in the files: literal \\n pairs)."""
     script = site_renderer()
     lines = "".join(json.dumps({"id": k, "answer": v}) + "\n" for k, v in answers.items())
-    proc = subprocess.run(["node", str(script)], input=lines, capture_output=True, text=True,
-                          check=True)
+    proc = subprocess.run(["node", str(script)], input=lines, capture_output=True, text=True, check=True)
     return {row["id"]: row["html"] for row in map(json.loads, proc.stdout.splitlines())}

@@ -74,8 +74,7 @@ def test_show_text(entry_file, capsys):
 
 
 def test_set_json_deep_merge(entry_file, capsys):
-    patch = {"seo": {"page_description": "About cells."}, "author": None, "id": 5,
-             "answer": "New\n\n1. one"}
+    patch = {"seo": {"page_description": "About cells."}, "author": None, "id": 5, "answer": "New\n\n1. one"}
     code, out, err = run("set", "--json", json.dumps(patch), entry_file, capsys=capsys)
     assert code == 0, err
     text = entry_file.read_text()
@@ -95,9 +94,17 @@ def test_set_json_from_file_and_stdin(entry_file, tmp_path, capsys):
 
 
 def test_set_key_value_converts_to_the_fields_type(entry_file, capsys):
-    code, _, err = run("set", entry_file, "id=172023", "date=2025-03-01", "no_index=false",
-                       "score=2", "seo.title=QuickTakes | Cells", "title=Why: cells #1?",
-                       capsys=capsys)
+    code, _, err = run(
+        "set",
+        entry_file,
+        "id=172023",
+        "date=2025-03-01",
+        "no_index=false",
+        "score=2",
+        "seo.title=QuickTakes | Cells",
+        "title=Why: cells #1?",
+        capsys=capsys,
+    )
     assert code == 0, err
     fields = Entry.load(entry_file).fields()
     assert fields["id"] == 172023 and fields["date"] == dt.date(2025, 3, 1)
@@ -133,10 +140,18 @@ def test_set_continues_after_a_failure(entry_file, tmp_path, capsys):
     assert bad.read_bytes() == b"---\na: [1\n---\n"
 
 
-@pytest.mark.parametrize("args", [
-    ["set"], ["set", "--json"], ["set", "x.md"], ["set", "x.md", "novalue"],
-    ["set", "--json", "[1]", "x.md"], ["set", "--json", "{bad json", "x.md"], ["show"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["set"],
+        ["set", "--json"],
+        ["set", "x.md"],
+        ["set", "x.md", "novalue"],
+        ["set", "--json", "[1]", "x.md"],
+        ["set", "--json", "{bad json", "x.md"],
+        ["show"],
+    ],
+)
 def test_usage_errors_exit_2(args, capsys):
     code, _, err = run(*args, capsys=capsys)
     assert code == 2 and err and "Traceback" not in err
@@ -152,14 +167,22 @@ def test_set_through_the_real_process(tmp_path):
     src = by_reason("title-with-colon-or-hash")[0]
     target = tmp_path / src.name
     target.write_bytes(src.read_bytes())
-    proc = subprocess.run([sys.executable, "-m", "qteditor", "set", str(target),
-                           "seo.page_keywords=a, b"], capture_output=True, text=True, cwd=REPO)
+    proc = subprocess.run(
+        [sys.executable, "-m", "qteditor", "set", str(target), "seo.page_keywords=a, b"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     assert proc.returncode == 0, proc.stderr
     old, new = src.read_bytes().split(b"\n"), target.read_bytes().split(b"\n")
     changed = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
     assert len(changed) == 1 and new[changed[0]] == b"    a, b"
-    proc = subprocess.run([sys.executable, "-m", "qteditor", "show", "--json", str(tmp_path / "x.md")],
-                          capture_output=True, text=True, cwd=REPO)
+    proc = subprocess.run(
+        [sys.executable, "-m", "qteditor", "show", "--json", str(tmp_path / "x.md")],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
 
 
@@ -228,10 +251,8 @@ def test_two_set_processes_at_once_both_edits_land(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     for trial in range(8):
         path.write_bytes(SAMPLE.encode())
-        a = subprocess.Popen([*exe, "set", str(path), f"author=A{trial}"], env=env,
-                             stderr=subprocess.PIPE)
-        b = subprocess.Popen([*exe, "set", str(path), f"subject=B{trial}"], env=env,
-                             stderr=subprocess.PIPE)
+        a = subprocess.Popen([*exe, "set", str(path), f"author=A{trial}"], env=env, stderr=subprocess.PIPE)
+        b = subprocess.Popen([*exe, "set", str(path), f"subject=B{trial}"], env=env, stderr=subprocess.PIPE)
         assert a.wait(60) == 0 and b.wait(60) == 0, (a.stderr.read(), b.stderr.read())
         fields = Entry.load(path).fields()
         assert (fields["author"], fields["subject"]) == (f"A{trial}", f"B{trial}")
@@ -248,8 +269,7 @@ def test_set_refuses_a_read_only_file_unless_forced(entry_file, capsys):
     assert entry_file.stat().st_mode & 0o777 == 0o444  # still read-only
 
 
-def test_set_refuses_a_hard_linked_file_unless_forced_which_keeps_the_links(entry_file, tmp_path,
-                                                                             capsys):
+def test_set_refuses_a_hard_linked_file_unless_forced_which_keeps_the_links(entry_file, tmp_path, capsys):
     other = tmp_path / "other-name.md"
     os.link(entry_file, other)
     code, _, err = run("set", "--json", '{"author": "Me"}', entry_file, capsys=capsys)
@@ -307,33 +327,47 @@ def test_export_never_writes_over_the_entry_or_another_entry(entry_file, tmp_pat
 def test_show_a_fifo_or_a_device_says_what_it_is(tmp_path):
     fifo = tmp_path / "pipe.md"
     os.mkfifo(fifo)
-    proc = subprocess.run([sys.executable, "-m", "qteditor", "show", "--json", str(fifo),
-                           "/dev/zero"], capture_output=True, text=True, cwd=REPO, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "qteditor", "show", "--json", str(fifo), "/dev/zero"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
     assert proc.returncode == 1 and proc.stdout == ""
     assert proc.stderr.splitlines() == [
         f"{fifo}:1:1: this is a named pipe (FIFO), not a regular file; only regular files are read",
-        "/dev/zero:1:1: this is a character device, not a regular file; only regular files are read"]
+        "/dev/zero:1:1: this is a character device, not a regular file; only regular files are read",
+    ]
 
 
 def test_show_json_of_an_alias_byte_bomb_is_a_located_error_not_cut_output(tmp_path):
     bomb = tmp_path / "bomb.md"
     refs = ", ".join(["*b"] * 3000)
     bomb.write_text(f'---\nblob: &b "{"x" * 1_000_000}"\nrefs: [{refs}]\n---\n')
-    proc = subprocess.run([sys.executable, "-m", "qteditor", "show", "--json", str(bomb)],
-                          capture_output=True, text=True, cwd=REPO, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "qteditor", "show", "--json", str(bomb)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
     assert proc.returncode == 1 and proc.stdout == ""
     assert proc.stderr.startswith(f"{bomb}:3:") and "alias bomb" in proc.stderr
 
 
-@pytest.mark.parametrize("make, words", [
-    (lambda d: d.write_bytes(b'{"title": "caf\xe9"}'), ":1:15: the patch is not UTF-8 text (byte 0xe9)"),
-    (lambda d: d.write_text("[" * 100_000 + "]" * 100_000), "nests deeper than 150"),
-    (lambda d: d.write_text('{"a": ' * 100_000 + "1" + "}" * 100_000), "nests deeper than 150"),
-    (lambda d: d.write_text('{"a": ' * 200 + "1" + "}" * 200), "nests deeper than 150"),
-    (lambda d: d.write_text('{"title": "\\ud800"}'), "a lone surrogate"),
-    (lambda d: d.write_text('{"\\udfff": 1}'), "a lone surrogate"),
-    (lambda d: d.write_text('{"id": ' + "9" * 5000 + "}"), "the patch cannot be read"),
-])
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (lambda d: d.write_bytes(b'{"title": "caf\xe9"}'), ":1:15: the patch is not UTF-8 text (byte 0xe9)"),
+        (lambda d: d.write_text("[" * 100_000 + "]" * 100_000), "nests deeper than 150"),
+        (lambda d: d.write_text('{"a": ' * 100_000 + "1" + "}" * 100_000), "nests deeper than 150"),
+        (lambda d: d.write_text('{"a": ' * 200 + "1" + "}" * 200), "nests deeper than 150"),
+        (lambda d: d.write_text('{"title": "\\ud800"}'), "a lone surrogate"),
+        (lambda d: d.write_text('{"\\udfff": 1}'), "a lone surrogate"),
+        (lambda d: d.write_text('{"id": ' + "9" * 5000 + "}"), "the patch cannot be read"),
+    ],
+)
 def test_a_bad_patch_file_is_a_usage_error_with_a_message(entry_file, tmp_path, capsys, make, words):
     patch = tmp_path / "patch.json"
     make(patch)
@@ -346,17 +380,38 @@ def test_a_bad_patch_file_is_a_usage_error_with_a_message(entry_file, tmp_path, 
 def test_a_command_line_or_stdin_that_is_not_utf8_is_a_usage_error(entry_file):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     exe = [sys.executable, "-m", "qteditor", "set"]
-    proc = subprocess.run([*exe, os.fsencode(entry_file), b"title=caf\xe9"], env=env,
-                          capture_output=True, cwd=REPO)
+    proc = subprocess.run(
+        [*exe, os.fsencode(entry_file), b"title=caf\xe9"], env=env, capture_output=True, cwd=REPO
+    )
     assert proc.returncode == 2 and b"lone surrogate" in proc.stderr, proc.stderr
-    proc = subprocess.run([*exe, "--json", "-", str(entry_file)], input=b'{"title": "\xff"}',
-                          env=env, capture_output=True, cwd=REPO)
+    proc = subprocess.run(
+        [*exe, "--json", "-", str(entry_file)],
+        input=b'{"title": "\xff"}',
+        env=env,
+        capture_output=True,
+        cwd=REPO,
+    )
     assert proc.returncode == 2 and proc.stderr.startswith(b"<stdin>:1:12: the patch is not UTF-8")
     assert entry_file.read_bytes() == SAMPLE.encode()
 
 
-KEY_SPELLINGS = ["1", "'1'", "2024-01-01", "'2024-01-01'", "null", "'null'", "true", "'true'",
-                 "1.0", "'1.0'", "x", "0", "false", "~", "'~'"]
+KEY_SPELLINGS = [
+    "1",
+    "'1'",
+    "2024-01-01",
+    "'2024-01-01'",
+    "null",
+    "'null'",
+    "true",
+    "'true'",
+    "1.0",
+    "'1.0'",
+    "x",
+    "0",
+    "false",
+    "~",
+    "'~'",
+]
 
 
 @settings(max_examples=200, deadline=None)
@@ -376,9 +431,11 @@ def test_show_json_keeps_every_key_or_refuses(tmp_path_factory, spellings):
     else:
         assert code == 1 and out.getvalue() == ""
         message = err.getvalue()
-        assert message.startswith(f"{path}:") and ("would both be written" in message
-                                                   or "are different in YAML" in message
-                                                   or "duplicate key" in message), message
+        assert message.startswith(f"{path}:") and (
+            "would both be written" in message
+            or "are different in YAML" in message
+            or "duplicate key" in message
+        ), message
         if "duplicate key" in message:  # only keys YAML itself reads as the same
             assert {"null", "~"} <= set(spellings)
 
@@ -391,7 +448,10 @@ def test_keys_one_and_true_are_not_called_duplicates(tmp_path, capsys):
     assert err.startswith(f"{path}:3:1: the keys 1 (line 2) and true are different in YAML")
     path.write_text("---\n1: a\n'1': b\n---\n")
     code, out, err = run("show", "--json", path, capsys=capsys)
-    assert code == 1 and out == "" and err.startswith(
-        f"{path}:3:1: the keys 1 and '1' would both be written \"1\" in JSON")
+    assert (
+        code == 1
+        and out == ""
+        and err.startswith(f"{path}:3:1: the keys 1 and '1' would both be written \"1\" in JSON")
+    )
     code, out, _ = run("show", path, capsys=capsys)  # the text view shows both
     assert code == 0 and "1: a\n1: b\n" in out

@@ -25,8 +25,9 @@ def files(tmp_path):
 
 
 def test_set_several_files_key_value(files, capsys):
-    code, out, err = run("set", *files, "subject=Chemistry", "seo.title=QuickTakes | Chemistry",
-                         capsys=capsys)
+    code, out, err = run(
+        "set", *files, "subject=Chemistry", "seo.title=QuickTakes | Chemistry", capsys=capsys
+    )
     assert code == 0, err
     for path in files:
         fields = Entry.load(path).fields()
@@ -38,11 +39,12 @@ def test_the_summary_counts_changed_unchanged_and_failed_files(files, tmp_path, 
     run("set", files[0], "subject=Physics", capsys=capsys)
     code, _, err = run("set", *files, "subject=Physics", capsys=capsys)
     assert code == 0 and err == "qteditor set: 2 files changed, 1 file unchanged\n"
-    code, _, err = run("set", "--json", '{"author": "Me"}', files[0], tmp_path / "missing.md",
-                       capsys=capsys)
+    code, _, err = run("set", "--json", '{"author": "Me"}', files[0], tmp_path / "missing.md", capsys=capsys)
     assert code == 1
-    assert err.splitlines() == [f"{tmp_path / 'missing.md'}:1:1: no such file",
-                                "qteditor set: 1 file changed, 1 file failed"]
+    assert err.splitlines() == [
+        f"{tmp_path / 'missing.md'}:1:1: no such file",
+        "qteditor set: 1 file changed, 1 file failed",
+    ]
 
 
 def test_quiet_prints_no_summary(files, capsys):
@@ -90,8 +92,9 @@ def test_new_key_adds_a_key_the_schema_does_not_name(files, capsys):
 def test_keys_of_the_file_or_the_schema_need_no_flag(tmp_path, capsys):
     path = tmp_path / "e.md"
     path.write_bytes(SAMPLE.replace("score: -1.0\n", "score: -1.0\nextra:\n  weight: 3\n").encode())
-    code, _, err = run("set", path, "extra.weight=4", "article_title=Cells",
-                       "related_article2.title=Other", capsys=capsys)
+    code, _, err = run(
+        "set", path, "extra.weight=4", "article_title=Cells", "related_article2.title=Other", capsys=capsys
+    )
     assert code == 0, err
     fields = Entry.load(path).fields()
     assert fields["extra"]["weight"] == 4 and fields["article_title"] == "Cells"
@@ -106,14 +109,17 @@ def test_the_json_patch_is_not_checked_for_new_keys(files, capsys):
     assert Entry.load(files[2]).fields()["seo"]["titel"] == "T"
 
 
-@pytest.mark.parametrize("args, where, words", [
-    (["id=abc"], "3:1", "id must be a whole number"),
-    (["no_index=maybe"], "10:1", "no_index must be true or false"),
-    (["seo=flat"], "7:1", "seo is a mapping"),
-    (["seo.title.x=1"], "8:3", "seo.title is not a mapping"),
-    (["--json", '{"id": "abc"}'], "3:1", "id must be a whole number"),
-    (["--json", '{"seo": {"title": {"a": 1}}}'], None, None),  # a mapping replaces text: fine
-])
+@pytest.mark.parametrize(
+    "args, where, words",
+    [
+        (["id=abc"], "3:1", "id must be a whole number"),
+        (["no_index=maybe"], "10:1", "no_index must be true or false"),
+        (["seo=flat"], "7:1", "seo is a mapping"),
+        (["seo.title.x=1"], "8:3", "seo.title is not a mapping"),
+        (["--json", '{"id": "abc"}'], "3:1", "id must be a whole number"),
+        (["--json", '{"seo": {"title": {"a": 1}}}'], None, None),  # a mapping replaces text: fine
+    ],
+)
 def test_a_refused_value_points_at_its_field(files, capsys, args, where, words):
     if args[0] == "--json":
         code, _, err = run("set", *args, files[0], capsys=capsys)

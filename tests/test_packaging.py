@@ -34,10 +34,10 @@ def _newest_source() -> float:
 @pytest.fixture(scope="session")
 def deb() -> str:
     if not DEB.exists() or DEB.stat().st_mtime < _newest_source():
-        env = dict(os.environ, QTEDITOR_BUILD_DIR=str(CACHE / "build"),
-                   QTEDITOR_DIST_DIR=str(CACHE / "dist"))
-        subprocess.run(["bash", str(REPO / "packaging" / "build.sh")], check=True, cwd=REPO,
-                       capture_output=True, env=env)
+        env = dict(os.environ, QTEDITOR_BUILD_DIR=str(CACHE / "build"), QTEDITOR_DIST_DIR=str(CACHE / "dist"))
+        subprocess.run(
+            ["bash", str(REPO / "packaging" / "build.sh")], check=True, cwd=REPO, capture_output=True, env=env
+        )
     return str(DEB)
 
 
@@ -51,13 +51,22 @@ def root(deb, tmp_path_factory):
 def _run(root, *args, **kw):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env.pop("PYTHONPATH", None)
-    return subprocess.run([str(root / "opt" / "qteditor" / "qteditor"), *map(str, args)],
-                          capture_output=True, text=True, env=env, cwd="/", timeout=120, **kw)
+    return subprocess.run(
+        [str(root / "opt" / "qteditor" / "qteditor"), *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd="/",
+        timeout=120,
+        **kw,
+    )
 
 
 def test_deb_metadata_and_size(deb):
-    field = lambda name: subprocess.run(["dpkg-deb", "-f", deb, name], capture_output=True,  # noqa: E731
-                                        text=True, check=True).stdout.strip()
+    def field(name: str) -> str:
+        out = subprocess.run(["dpkg-deb", "-f", deb, name], capture_output=True, text=True, check=True)
+        return out.stdout.strip()
+
     assert field("Package") == "qteditor" and field("Version") == VERSION
     assert field("Architecture") == "amd64"
     depends = field("Depends")
@@ -67,16 +76,18 @@ def test_deb_metadata_and_size(deb):
 
 
 def test_deb_contents(deb):
-    listing = subprocess.run(["dpkg-deb", "-c", deb], capture_output=True, text=True,
-                             check=True).stdout
-    for path in ("./opt/qteditor/qteditor", "./usr/bin/qteditor -> /opt/qteditor/qteditor",
-                 "./usr/share/applications/io.qteditor.QtEditor.desktop",
-                 "./usr/share/metainfo/io.qteditor.QtEditor.metainfo.xml",
-                 "./usr/share/icons/hicolor/scalable/apps/qteditor.svg",
-                 "./usr/share/icons/hicolor/256x256/apps/qteditor.png",
-                 "/_internal/resources/schema/quicktakes.yaml",
-                 "/_internal/PySide6/Qt/plugins/platforms/libqxcb.so",
-                 "/_internal/PySide6/Qt/plugins/platforms/libqoffscreen.so"):
+    listing = subprocess.run(["dpkg-deb", "-c", deb], capture_output=True, text=True, check=True).stdout
+    for path in (
+        "./opt/qteditor/qteditor",
+        "./usr/bin/qteditor -> /opt/qteditor/qteditor",
+        "./usr/share/applications/io.qteditor.QtEditor.desktop",
+        "./usr/share/metainfo/io.qteditor.QtEditor.metainfo.xml",
+        "./usr/share/icons/hicolor/scalable/apps/qteditor.svg",
+        "./usr/share/icons/hicolor/256x256/apps/qteditor.png",
+        "/_internal/resources/schema/quicktakes.yaml",
+        "/_internal/PySide6/Qt/plugins/platforms/libqxcb.so",
+        "/_internal/PySide6/Qt/plugins/platforms/libqoffscreen.so",
+    ):
         assert path in listing, path
 
 
@@ -84,8 +95,7 @@ def test_desktop_file_and_metainfo_validate(root):
     desktop = root / "usr" / "share" / "applications" / "io.qteditor.QtEditor.desktop"
     assert subprocess.run(["desktop-file-validate", str(desktop)], capture_output=True).returncode == 0
     meta = root / "usr" / "share" / "metainfo" / "io.qteditor.QtEditor.metainfo.xml"
-    out = subprocess.run(["appstreamcli", "validate", "--no-net", str(meta)], capture_output=True,
-                         text=True)
+    out = subprocess.run(["appstreamcli", "validate", "--no-net", str(meta)], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
 
 
@@ -94,8 +104,7 @@ def test_bundled_app_runs_from_the_unpacked_root(root, tmp_path):
     src = by_reason("title-with-colon-or-hash")[0]
     shown = _run(root, "show", "--json", src)
     assert shown.returncode == 0, shown.stderr
-    assert json.loads(shown.stdout)["fields"] == json.loads(
-        json.dumps(Entry.load(src).fields(), default=str))
+    assert json.loads(shown.stdout)["fields"] == json.loads(json.dumps(Entry.load(src).fields(), default=str))
     target = tmp_path / src.name
     target.write_bytes(src.read_bytes())  # not its mode: the shared corpus is read-only
     edited = _run(root, "set", target, "seo.page_keywords=one, two", "id=5")
@@ -122,9 +131,18 @@ def test_nsis_script_compiles(tmp_path):
     (tree / "qteditor.exe").write_bytes(b"placeholder")
     (tree / "_internal" / "placeholder.txt").write_text("placeholder")
     out = tmp_path / "setup.exe"
-    proc = subprocess.run(["makensis", "-V2", f"-DVERSION={VERSION}", f"-DSOURCE_DIR={tree}",
-                           f"-DOUTFILE={out}", str(REPO / "packaging" / "windows" / "qteditor.nsi")],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            "makensis",
+            "-V2",
+            f"-DVERSION={VERSION}",
+            f"-DSOURCE_DIR={tree}",
+            f"-DOUTFILE={out}",
+            str(REPO / "packaging" / "windows" / "qteditor.nsi"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert out.stat().st_size > 10_000
 
@@ -138,8 +156,12 @@ def test_bundled_app_is_the_merge_and_diff_driver(root, tmp_path, monkeypatch):
     own_git_config(tmp_path, monkeypatch)
     site = make_site(tmp_path)
     monkeypatch.delenv("PYTHONPATH", raising=False)
-    setup = subprocess.run([str(root / "opt" / "qteditor" / "qteditor"), "git", "setup", str(site.desk)],
-                           capture_output=True, text=True, timeout=120)
+    setup = subprocess.run(
+        [str(root / "opt" / "qteditor" / "qteditor"), "git", "setup", str(site.desk)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert setup.returncode == 0, setup.stderr
     driver = git(site.desk, "config", "--get", "merge.qteditor.driver").strip()
     assert driver == f"{root / 'opt' / 'qteditor' / 'qteditor'} merge-driver %O %A %B %P"

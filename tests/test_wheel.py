@@ -11,8 +11,7 @@ from tests.conftest import REPO
 
 
 def test_wheel_carries_resources_and_finds_them(tmp_path):
-    cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "dist"),
-           str(REPO)]
+    cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "dist"), str(REPO)]
     if importlib.util.find_spec("setuptools") is not None:
         import setuptools
 
@@ -36,11 +35,19 @@ def test_wheel_carries_resources_and_finds_them(tmp_path):
     wanted = set(re.findall(r"screenshots/([\w.-]+\.png)", (REPO / "docs" / "guide.md").read_text()))
     assert wanted and wanted <= shots
     assert not any(n.startswith("qteditor/docs/") and n.endswith("performance.md") for n in names)
-    probe = ("from qteditor.core.resources import resource_dir; "
-             "from qteditor.core.schema import default_schema; "
-             "print(resource_dir()); print(default_schema().name)")
-    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True,
-                         env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}, check=True).stdout
+    probe = (
+        "from qteditor.core.resources import resource_dir; "
+        "from qteditor.core.schema import default_schema; "
+        "print(resource_dir()); print(default_schema().name)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
+        check=True,
+    ).stdout
     where, name = out.splitlines()
     assert where == str(site / "qteditor" / "resources")
     assert name == "QuickTakes Q&A entry"

@@ -53,11 +53,21 @@ runpy.run_module("qteditor", run_name="__main__")
 
 
 def _run(tmp_path, code: str, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(tmp_path / "cache"),
-           "XDG_DATA_HOME": str(tmp_path / "data")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+    }
     env.pop("QT_QPA_PLATFORM", None)
-    return subprocess.run([sys.executable, "-c", NO_QT, code, *args], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", NO_QT, code, *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_every_core_module_imports_without_qt(tmp_path):
@@ -87,8 +97,9 @@ def test_headless_commands_run_without_qt(tmp_path):
     assert done.returncode == 0, done.stderr
     after = Entry.load(entry).fields()
     assert after["id"] == 424242 and after["seo"]["title"] == "QuickTakes | Botany"
-    assert {k: v for k, v in after.items() if k not in ("id", "seo")} == \
-        {k: v for k, v in before.items() if k not in ("id", "seo")}
+    assert {k: v for k, v in after.items() if k not in ("id", "seo")} == {
+        k: v for k, v in before.items() if k not in ("id", "seo")
+    }
 
     shown = _run(tmp_path, CLI, "show", "--json", str(entry))
     assert json.loads(shown.stdout)["fields"]["id"] == 424242

@@ -33,8 +33,9 @@ class FieldChange:
         return ".".join(str(p) for p in self.path) if self.path else "body"
 
 
-def field_changes(old: Any, new: Any, old_body: str | None = None,
-                  new_body: str | None = None) -> list[FieldChange]:
+def field_changes(
+    old: Any, new: Any, old_body: str | None = None, new_body: str | None = None
+) -> list[FieldChange]:
     """The fields that differ between two versions (mappings recurse: ``seo.title``), in the
     new version's order, then removed ones; the body last when both bodies are given."""
     out: list[FieldChange] = []
@@ -136,7 +137,7 @@ def label(path: tuple, schema: Any = None) -> str:
     fam = family_of(path[0], schema)
     if fam is not None:
         f = schema.field(fam) if schema is not None else None
-        name = (f.label if f is not None else fam.replace("_", " "))
+        name = f.label if f is not None else fam.replace("_", " ")
         return _lower(name) + "s"
     f = schema.field(tuple(str(p) for p in path)) if schema is not None else None
     text = f.label if f is not None else str(path[-1]).replace("_", " ")
@@ -162,8 +163,11 @@ def describe(change: FieldChange, schema: Any = None) -> str:
         return f"{name}: added ({short(change.new)})"
     if change.kind == "removed":
         return f"{name}: removed"
-    if isinstance(change.old, str) and isinstance(change.new, str) and (
-            "\n" in change.old or "\n" in change.new):
+    if (
+        isinstance(change.old, str)
+        and isinstance(change.new, str)
+        and ("\n" in change.old or "\n" in change.new)
+    ):
         n = len(paragraphs(change.old, change.new))
         return f"{name}: {n} paragraph{'s' if n != 1 else ''} changed"
     return f"{name}: {short(change.old, 40)} → {short(change.new, 40)}"
@@ -185,8 +189,7 @@ class EntryChange:
 def _groups(fields: list[tuple], schema: Any) -> list[str]:
     out: list[str] = []
     for p in fields:
-        name = label(p[:1] if family_of(p[0] if p else None, schema) else p[:2], schema) \
-            if p else "body"
+        name = label(p[:1] if family_of(p[0] if p else None, schema) else p[:2], schema) if p else "body"
         if p and p[0] == "seo" and len(p) == 1:
             name = "SEO"
         if name not in out:
@@ -286,6 +289,6 @@ def textconv(raw: bytes, path: str | None = None) -> bytes:
         shown += [(pad + line if line else "") + nl for line in value.split("\n")]
         spans.append((first, last, shown))
     for first, last, shown in sorted(spans, reverse=True):
-        lines[first:last + 1] = shown
+        lines[first : last + 1] = shown
     doc = entry.doc.with_yaml("".join(lines))
     return doc.text().encode("utf-8")

@@ -51,16 +51,30 @@ RULES = {
 }
 # rules that look at other entries; every other rule looks at one file alone, and its findings
 # are kept in the index (computed by the index's workers when a file changes)
-COLLECTION_RULES = ("related-dangling", "related-stale-id", "related-stale-title",
-                    "id-duplicate", "subject-casing")
+COLLECTION_RULES = (
+    "related-dangling",
+    "related-stale-id",
+    "related-stale-title",
+    "id-duplicate",
+    "subject-casing",
+)
 _COLLECTION_SET = frozenset(COLLECTION_RULES)
 CHECKS_VERSION = 1  # of what the rules find: the index's stored findings are of one version
 # fixes applied only when asked for by name (``fix --rule``, the panel's menu), after the diff
 REVIEWED = ("id-duplicate", "related-dangling")
 # rules whose problems can have a fix (the others always need a person)
-FIXABLE = ("related-stale-id", "related-stale-title", "related-duplicate", "related-self",
-           "file-name-mismatch", "url-mismatch", "subject-casing", "title-mismatch",
-           "seo-title-mismatch", *REVIEWED)
+FIXABLE = (
+    "related-stale-id",
+    "related-stale-title",
+    "related-duplicate",
+    "related-self",
+    "file-name-mismatch",
+    "url-mismatch",
+    "subject-casing",
+    "title-mismatch",
+    "seo-title-mismatch",
+    *REVIEWED,
+)
 _LOCATED = re.compile(r"^.*?:(\d+):(\d+): (.*)$", re.S)
 
 
@@ -85,8 +99,15 @@ class Problem:
         return self.fix is None
 
     def as_json(self) -> dict:
-        return {"path": self.path, "line": self.line, "field": self.field, "rule": self.rule,
-                "severity": self.severity, "message": self.message, "fix": self.fix}
+        return {
+            "path": self.path,
+            "line": self.line,
+            "field": self.field,
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "fix": self.fix,
+        }
 
 
 class Draft:
@@ -130,9 +151,13 @@ class Context:
         return self.by_url.get(url) if isinstance(url, str) else None
 
 
-def build_context(records: Iterable, schema: Schema | None = None,
-                  slug_rule: str = slugs.COLLECTION, severities: dict[str, str] | None = None,
-                  lone: bool = False) -> Context:
+def build_context(
+    records: Iterable,
+    schema: Schema | None = None,
+    slug_rule: str = slugs.COLLECTION,
+    severities: dict[str, str] | None = None,
+    lone: bool = False,
+) -> Context:
     schema = schema or default_schema()
     site = site_for(schema, slug_rule)
     ctx = Context(site, schema, dict(severities or {}), lone=lone)
@@ -153,14 +178,22 @@ def build_context(records: Iterable, schema: Schema | None = None,
             spellings[site.folder(subject)][subject] += 1
     ctx.ids = {k: v for k, v in ids.items() if len(v) > 1}
     # the most common spelling of each subject folder, ties to the first in sorted order
-    ctx.canonical = {slug: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-                     for slug, c in spellings.items() if len(c) > 1}
+    ctx.canonical = {
+        slug: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        for slug, c in spellings.items()
+        if len(c) > 1
+    }
     return ctx
 
 
-def check(records: list, schema: Schema | None = None, only: set[str] | None = None,
-          slug_rule: str = slugs.COLLECTION, severities: dict[str, str] | None = None,
-          context: Context | None = None) -> list[Problem]:
+def check(
+    records: list,
+    schema: Schema | None = None,
+    only: set[str] | None = None,
+    slug_rule: str = slugs.COLLECTION,
+    severities: dict[str, str] | None = None,
+    context: Context | None = None,
+) -> list[Problem]:
     """Problems of ``records`` (collection.Record); ``only`` limits reporting to some paths."""
     ctx = context or build_context(records, schema, slug_rule, severities)
     problems: list[Problem] = []
@@ -232,16 +265,22 @@ def local_findings(r: Any, site: Site, schema: Schema) -> list[Finding]:
     out: list[Finding] = []
     has_lines = hasattr(r, "line_of")
 
-    def add(rule: str, message: str, key: str | None = None, fix: dict | None = None,
-            line: int | None = None) -> None:
+    def add(
+        rule: str, message: str, key: str | None = None, fix: dict | None = None, line: int | None = None
+    ) -> None:
         if line is None and key is not None and has_lines:
             line = r.line_of(key)
         out.append((rule, message, key, fix, line))
 
     if r.error is not None or not isinstance(r.data, dict):
         m = _LOCATED.match(r.error or "")
-        add("yaml-error", m.group(3) if m else (r.error or "the front matter is not a mapping"),
-            None, None, int(m.group(1)) if m else 1)
+        add(
+            "yaml-error",
+            m.group(3) if m else (r.error or "the front matter is not a mapping"),
+            None,
+            None,
+            int(m.group(1)) if m else 1,
+        )
         return out
     f = r.data
     _own_links(r, f, site, add)
@@ -269,8 +308,7 @@ def local_findings(r: Any, site: Site, schema: Schema) -> list[Finding]:
             summary = (len(found), sorted({"\\" + s.word for s in found})) if found else None
         if summary:
             count, words = summary
-            add("answer-ambiguous-newline",
-                f"{count} ambiguous \\n spot(s): {', '.join(words)}", key)
+            add("answer-ambiguous-newline", f"{count} ambiguous \\n spot(s): {', '.join(words)}", key)
     return out
 
 
@@ -334,16 +372,23 @@ def _links(r: Any, f: dict, ctx: Context, add) -> None:
         if "id" in rel and rel.get("id") != t.get("id"):
             ident = t.get("id")
             fix = {key: {"id": ident}} if ident is not None else None
-            add("related-stale-id",
+            add(
+                "related-stale-id",
                 f"{key}: id {rel.get('id')} but {target.path} has id {ident}"
                 + ("" if fix else " (no id there to copy: a decision is needed)"),
-                f"{key}.id", fix)
+                f"{key}.id",
+                fix,
+            )
         if "title" in rel and rel.get("title") != t.get("title"):
             title = t.get("title")
             fix = {key: {"title": title}} if _has_text(title) else None
-            add("related-stale-title", f"{key}: the title differs from {target.path}'s"
+            add(
+                "related-stale-title",
+                f"{key}: the title differs from {target.path}'s"
                 + ("" if fix else " (it has no title to copy: a decision is needed)"),
-                f"{key}.title", fix)
+                f"{key}.title",
+                fix,
+            )
 
 
 def _ids(r: Any, f: dict, ctx: Context, add) -> None:
@@ -373,8 +418,7 @@ def _derived(r: Any, f: dict, site: Site, add) -> None:
                     message = f"{d.key} should be {want}"
                 add(d.rule, message, d.key, _patch(d.key, want))
             elif d.key == site.name_field and d.key in derived and value != derived[d.key]:
-                add(d.rule, f"{d.key} {value!r} is not the slug of the title ({derived[d.key]!r})",
-                    d.key)
+                add(d.rule, f"{d.key} {value!r} is not the slug of the title ({derived[d.key]!r})", d.key)
         elif d.key in derived and value != derived[d.key]:
             add(d.rule, f"{d.key} should be {derived[d.key]!r}", d.key, _patch(d.key, derived[d.key]))
 
@@ -391,13 +435,15 @@ def _casing(f: dict, ctx: Context, add) -> None:
     fix: dict = {"subject": canon}
     follow = {**f, "subject": canon}
     for d in site.derived:  # derived fields that followed the old spelling follow along
-        if "{subject}" in d.template and _present(f, d.key) and \
-                _get(f, d.key) == site.evaluate(d.template, f):
+        if (
+            "{subject}" in d.template
+            and _present(f, d.key)
+            and _get(f, d.key) == site.evaluate(d.template, f)
+        ):
             new = site.evaluate(d.template, follow)
             if new is not None:
                 _merge(fix, _patch(d.key, new))
-    add("subject-casing", f"subject {subject!r} is a less common spelling of {canon!r}",
-        "subject", fix)
+    add("subject-casing", f"subject {subject!r} is a less common spelling of {canon!r}", "subject", fix)
 
 
 def _linked(f: dict, site: Site, add) -> None:
@@ -423,9 +469,12 @@ def _linked(f: dict, site: Site, add) -> None:
             value = others.pop()
             fix = {k: value for k in keys if f[k] != value}
     wrong = next((k for k in keys[1:] if f[k] != source), keys[1])
-    add("title-mismatch", f"{', '.join(keys)} differ"
-        + ("" if fix else " (no title to copy: a decision is needed)"),
-        wrong if _has_text(source) else head, fix or None)
+    add(
+        "title-mismatch",
+        f"{', '.join(keys)} differ" + ("" if fix else " (no title to copy: a decision is needed)"),
+        wrong if _has_text(source) else head,
+        fix or None,
+    )
 
 
 def _present(f: dict, dotted: str) -> bool:

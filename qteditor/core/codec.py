@@ -20,13 +20,15 @@ _PAIR_WORD = re.compile(r"\\(n[A-Za-z]*)")
 _MATH = re.compile(r"(?<!\\)\$\$.+?(?<!\\)\$\$|(?<!\\)\$(?!\$).+?(?<!\\)\$")
 
 # LaTeX commands that start with "n": after the site's replace they lose their backslash.
-LATEX_N_COMMANDS = frozenset("""
+LATEX_N_COMMANDS = frozenset(
+    """
 ne neq nabla nu not neg ni nmid nleq ngeq nless ngtr newline nexists notin natural nearrow
 nwarrow napprox ncong nsim nparallel nsubseteq nsupseteq nsubset nsupset nvdash nvDash
 nLeftarrow nRightarrow nleftarrow nrightarrow nleftrightarrow nLeftrightarrow normalsize
 noindent nonumber nolimits newcommand notag nprec nsucc ntriangleleft ntriangleright
 nleqslant ngeqslant nshortmid nshortparallel nsucceq npreceq
-""".split())
+""".split()
+)
 
 
 def detect(stored: str) -> str:
@@ -69,8 +71,9 @@ class Ambiguity:
 
 # what an ambiguous spot needs: a backslash right before a \n, or a \n that begins one of
 # the LaTeX words (most answers have neither: one search, and they are done)
-_CANDIDATE = re.compile(r"\\\\n|\\(?:" + "|".join(sorted(LATEX_N_COMMANDS, key=len, reverse=True))
-                        + r")(?![A-Za-z])")
+_CANDIDATE = re.compile(
+    r"\\\\n|\\(?:" + "|".join(sorted(LATEX_N_COMMANDS, key=len, reverse=True)) + r")(?![A-Za-z])"
+)
 
 
 def ambiguities(stored: str, convention: str = ESCAPED) -> list[Ambiguity]:
@@ -88,8 +91,10 @@ def ambiguities(stored: str, convention: str = ESCAPED) -> list[Ambiguity]:
         kind = word = message = ""
         if p > 0 and stored[p - 1] == "\\":
             kind, word = "backslash-before-break", "\\"
-            message = ("a backslash stands right before this line break: the site shows a "
-                       "break here; a LaTeX '\\\\' or a literal '\\n' was perhaps meant")
+            message = (
+                "a backslash stands right before this line break: the site shows a "
+                "break here; a LaTeX '\\\\' or a literal '\\n' was perhaps meant"
+            )
         else:
             w = _PAIR_WORD.match(stored, p)
             word = w.group(1) if w else "n"
@@ -103,8 +108,10 @@ def ambiguities(stored: str, convention: str = ESCAPED) -> list[Ambiguity]:
                 in_math = False
             if in_math:
                 kind = "latex-command"
-                message = (f"'\\{word}' looks like a LaTeX command, but the site turns its "
-                           f"'\\n' into a line break followed by '{word[1:]}'")
+                message = (
+                    f"'\\{word}' looks like a LaTeX command, but the site turns its "
+                    f"'\\n' into a line break followed by '{word[1:]}'"
+                )
         if kind:
             out.append(Ambiguity(decoded, line, decoded - line_start + 1, kind, word, message))
         line += 1

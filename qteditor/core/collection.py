@@ -44,8 +44,7 @@ from .yaml import json_safe, key_lines, parse, scan
 # to write and read than JSON; the index is a cache of this Python's, rebuilt for another one
 # (schema 4, marshal format, Python major and minor: 4_04_03_11). The version is part of the
 # file name, so two qteditor versions never share (and never rebuild each other's) cache.
-INDEX_VERSION = 5_00_00_00 + marshal.version * 1_00_00 + sys.version_info[0] * 100 + \
-    sys.version_info[1]
+INDEX_VERSION = 5_00_00_00 + marshal.version * 1_00_00 + sys.version_info[0] * 100 + sys.version_info[1]
 CHUNK = 400
 BUSY_SECONDS = 30.0  # how long a writer waits for another process's transaction
 MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are an entry's problem, never read
@@ -103,8 +102,10 @@ class _TooLarge(Exception):
 
 
 def _too_large(path: str, size: int) -> str:
-    return (f"{path}:1:1: the file is too large to be an entry ({size:,} bytes; at most "
-            f"{MAX_FILE_BYTES:,}); it was not read")
+    return (
+        f"{path}:1:1: the file is too large to be an entry ({size:,} bytes; at most "
+        f"{MAX_FILE_BYTES:,}); it was not read"
+    )
 
 
 def tree_lines(parsed: Any, data: Any) -> list[int]:
@@ -158,7 +159,7 @@ def entry_data(raw: bytes, path: str) -> tuple[Any, str | None, list[int]]:
         text = decode(raw, path)
         closer = _find_closer(text, 4) if text.startswith("---\n") else None
         if closer is not None:  # the usual opening line: what split() gives, sooner
-            yaml = text[4:closer.start()]
+            yaml = text[4 : closer.start()]
         else:
             yaml = split_text(text, path).yaml
         data = scan(yaml, as_json=True, lines=lines)
@@ -251,8 +252,9 @@ def _read_chunk(job: Job) -> list[tuple]:
     return [_read_row(root, rel, stamp, codec_keys, schema_source) for rel, stamp in items]
 
 
-def _read_row(root: str, rel: str, stamp: Stamp, codec_keys: tuple[str, ...],
-              schema_source: str | None) -> tuple:
+def _read_row(
+    root: str, rel: str, stamp: Stamp, codec_keys: tuple[str, ...], schema_source: str | None
+) -> tuple:
     from .checks import facts, local_variants
 
     schema, sites = _rules_for(schema_source)
@@ -262,10 +264,12 @@ def _read_row(root: str, rel: str, stamp: Stamp, codec_keys: tuple[str, ...],
     try:
         local = local_variants(record, schema, sites)
     except Exception as exc:  # noqa: BLE001 - a rule's bug is that entry's problem, not the index's
-        local = {"*": [("yaml-error", f"cannot check this entry: {type(exc).__name__}: {exc}",
-                        None, None, 1)]}
-    return Collection._row(rel, stamp, data, error, lines, spots,
-                           facts(data, sites[next(iter(sites))]), local)
+        local = {
+            "*": [("yaml-error", f"cannot check this entry: {type(exc).__name__}: {exc}", None, None, 1)]
+        }
+    return Collection._row(
+        rel, stamp, data, error, lines, spots, facts(data, sites[next(iter(sites))]), local
+    )
 
 
 @dataclass
@@ -385,17 +389,25 @@ def _guarded(method: Callable) -> Callable:
             try:
                 return method(self, *args, **kwargs)
             except sqlite3.Error as again:
-                raise IndexError_(f"the collection index cannot be used: {again}",
-                                  str(self.db_path)) from None
+                raise IndexError_(
+                    f"the collection index cannot be used: {again}", str(self.db_path)
+                ) from None
+
     return run
 
 
 class Collection:
     """The entries under one folder, indexed."""
 
-    def __init__(self, folder: str | Path, cache: Path | None = None, workers: int | None = None,
-                 codec_keys: tuple[str, ...] | None = None, root: Path | None = None,
-                 schema: Any = None):
+    def __init__(
+        self,
+        folder: str | Path,
+        cache: Path | None = None,
+        workers: int | None = None,
+        codec_keys: tuple[str, ...] | None = None,
+        root: Path | None = None,
+        schema: Any = None,
+    ):
         from .schema import schema_for
 
         self.folder = Path(folder)
@@ -403,8 +415,9 @@ class Collection:
         self.workers = workers or min(4, os.cpu_count() or 1)
         self.schema = schema or schema_for(self.root / "entry.md")
         if codec_keys is None:
-            codec_keys = tuple(k for k, kind in self.schema.codec_fields().items()
-                               if kind == "escaped-newlines")
+            codec_keys = tuple(
+                k for k, kind in self.schema.codec_fields().items() if kind == "escaped-newlines"
+            )
         self.codec_keys = tuple(codec_keys)
         source = self.schema.source
         bundled = source is None or source == _rules_for(None)[0].source
@@ -448,8 +461,7 @@ class Collection:
 
     @staticmethod
     def _open(where: str) -> sqlite3.Connection:
-        db = sqlite3.connect(where, check_same_thread=False, timeout=BUSY_SECONDS,
-                             isolation_level=None)
+        db = sqlite3.connect(where, check_same_thread=False, timeout=BUSY_SECONDS, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -493,14 +505,12 @@ class Collection:
             except sqlite3.Error:
                 pass
             if _locked(exc):
-                self.db = self._private("the collection index was locked by another qteditor "
-                                        "for too long")
+                self.db = self._private("the collection index was locked by another qteditor for too long")
             else:
                 if str(self.db_path) != ":memory:":
                     self._discard()
                 self.notice = f"The collection index was damaged ({exc}) and has been rebuilt."
-                self.db = self._connect() if str(self.db_path) != ":memory:" else \
-                    self._open(":memory:")
+                self.db = self._connect() if str(self.db_path) != ":memory:" else self._open(":memory:")
             self._refresh(None, False)
         finally:
             self._recovering = False
@@ -544,14 +554,12 @@ class Collection:
                                 st = e.stat()
                             except OSError:  # gone since the folder was listed
                                 continue
-                            yield prefix + name, (st.st_size, st.st_mtime_ns, st.st_ctime_ns,
-                                                  st.st_ino)
+                            yield prefix + name, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
             except OSError:
                 continue
 
     @_guarded
-    def refresh(self, progress: Callable[[int, int], None] | None = None,
-                text: bool = True) -> RefreshStats:
+    def refresh(self, progress: Callable[[int, int], None] | None = None, text: bool = True) -> RefreshStats:
         """Bring the index up to date: read new and changed files, drop removed ones.
 
         A collection indexed from nothing gets its full-text index in one pass at the end;
@@ -586,17 +594,24 @@ class Collection:
         return stats
 
     def _known(self) -> dict[str, Stamp]:
-        return {p: (s, m, c, i) for p, s, m, c, i in
-                self.db.execute("SELECT path, size, mtime, ctime, ino FROM entries")}
+        return {
+            p: (s, m, c, i)
+            for p, s, m, c, i in self.db.execute("SELECT path, size, mtime, ctime, ino FROM entries")
+        }
 
-    def _refresh_locked(self, stats: RefreshStats, progress: Callable[[int, int], None] | None,
-                        text: bool, walked: list[tuple[str, Stamp]] | None = None) -> None:
+    def _refresh_locked(
+        self,
+        stats: RefreshStats,
+        progress: Callable[[int, int], None] | None,
+        text: bool,
+        walked: list[tuple[str, Stamp]] | None = None,
+    ) -> None:
         known = self._known()
         on_disk: dict[str, Stamp] = {}
         todo: list[str] = []
 
         def changed() -> Iterator[tuple[str, Stamp]]:
-            for rel, stamp in (walked if walked is not None else self.files()):
+            for rel, stamp in walked if walked is not None else self.files():
                 on_disk[rel] = stamp
                 if known.get(rel) != stamp:
                     todo.append(rel)
@@ -634,8 +649,9 @@ class Collection:
 
     def _bump(self) -> None:
         """A new generation of the index's content (what cached results are keyed by)."""
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)",
-                        (str(self._generation() + 1),))
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(self._generation() + 1),)
+        )
 
     def _generation(self) -> int:
         row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
@@ -669,8 +685,9 @@ class Collection:
     @_guarded
     def titles(self, limit: int) -> list[tuple[str, str]]:
         """(path, title) of some entries (what the slug rule is inferred from)."""
-        return self.db.execute("SELECT path, title FROM entries WHERE title != '' ORDER BY path "
-                               "LIMIT ?", (limit,)).fetchall()
+        return self.db.execute(
+            "SELECT path, title FROM entries WHERE title != '' ORDER BY path LIMIT ?", (limit,)
+        ).fetchall()
 
     def _read_all(self, items: Iterable[tuple[str, Stamp]]) -> Iterator[list]:
         """Index rows of (relative path, stamp) items, CHUNK at a time, in order. Every item is
@@ -684,7 +701,7 @@ class Collection:
         if len(head) <= 2 * CHUNK or self.workers <= 1:
             head.extend(items)
             for i in range(0, len(head), CHUNK):
-                yield _read_chunk((root, head[i:i + CHUNK], keys, source))
+                yield _read_chunk((root, head[i : i + CHUNK], keys, source))
             return
         chunks: list[Job] = []
 
@@ -706,8 +723,9 @@ class Collection:
         done = 0
         pool = None
         try:
-            with ProcessPoolExecutor(max_workers=self.workers,
-                                     mp_context=multiprocessing.get_context(method)) as pool:
+            with ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context(method)
+            ) as pool:
                 with _POOLS_LOCK:
                     if _QUITTING.is_set():
                         _STOPPED.add(pool)
@@ -732,53 +750,78 @@ class Collection:
                 _STOPPED.discard(pool)
 
     @staticmethod
-    def _row(rel: str, stamp: Stamp, data: Any, error: str | None, lines: list[int] | tuple = (),
-             spots: dict | None = None, fact: Any = None, local: dict | None = None) -> tuple:
+    def _row(
+        rel: str,
+        stamp: Stamp,
+        data: Any,
+        error: str | None,
+        lines: list[int] | tuple = (),
+        spots: dict | None = None,
+        fact: Any = None,
+        local: dict | None = None,
+    ) -> tuple:
         d = data if isinstance(data, dict) else {}
         seo = d["seo"] if isinstance(d.get("seo"), dict) else {}
         ident = d.get("id")
         answer = d.get("answer")
         rest = {k: v for k, v in d.items() if k != "answer"} if isinstance(answer, str) else data
-        if type(ident) is not int or not -2**63 <= ident < 2**63:
+        if type(ident) is not int or not -(2**63) <= ident < 2**63:
             ident = None  # not an id SQLite can hold (true, a 20-digit number): in data only
-        return (rel, *stamp, error, ident,
-                _text(d.get("title")), _text(d.get("subject")), _text(d.get("date")),
-                _text(d.get("url")), _text(d.get("file_name")), _text(d.get("question")),
-                answer if isinstance(answer, str) else "", _text(seo.get("page_keywords")),
-                marshal.dumps(rest), marshal.dumps(_lines_without_answer(d, lines, rest is not data)
-                                                   + (spots or {},
-                                                      len(answer) if rest is not data else None)),  # type: ignore[arg-type]
-                marshal.dumps((fact, _fact_lines(d, lines, fact), local or {})),
-                marshal.dumps(local or {}))
+        return (
+            rel,
+            *stamp,
+            error,
+            ident,
+            _text(d.get("title")),
+            _text(d.get("subject")),
+            _text(d.get("date")),
+            _text(d.get("url")),
+            _text(d.get("file_name")),
+            _text(d.get("question")),
+            answer if isinstance(answer, str) else "",
+            _text(seo.get("page_keywords")),
+            marshal.dumps(rest),
+            marshal.dumps(
+                _lines_without_answer(d, lines, rest is not data)
+                + (spots or {}, len(answer) if rest is not data else None)  # type: ignore[arg-type]
+            ),
+            marshal.dumps((fact, _fact_lines(d, lines, fact), local or {})),
+            marshal.dumps(local or {}),
+        )
 
     def _insert(self, rows: list[tuple], with_text: bool = True) -> None:
         before = self.db.execute("SELECT coalesce(max(rowid), 0) FROM entries").fetchone()[0]
         self.db.executemany(
             "INSERT INTO entries(path, size, mtime, ctime, ino, error, id, title, subject, date, "
             "url, file_name, question, answer, keywords, data, extra, facts, local) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
         if not with_text:
             return
         # the new rows have the rowids above the old maximum: a range, not a search by path
         self.db.execute(
             "INSERT INTO fts(rowid, question, answer, keywords) SELECT rowid, question, answer, "
-            "keywords FROM entries WHERE rowid > ?", (before,))
+            "keywords FROM entries WHERE rowid > ?",
+            (before,),
+        )
 
     def _delete(self, rel: str, with_text: bool) -> None:
         """Remove one entry; its full-text row too when the full-text index is built (FTS5
         takes a 'delete' of a row it never had for damage)."""
-        row = self.db.execute("SELECT rowid, question, answer, keywords FROM entries WHERE path=?",
-                              (rel,)).fetchone()
+        row = self.db.execute(
+            "SELECT rowid, question, answer, keywords FROM entries WHERE path=?", (rel,)
+        ).fetchone()
         if row is None:
             return
         if with_text:
-            self.db.execute("INSERT INTO fts(fts, rowid, question, answer, keywords) "
-                            "VALUES('delete', ?, ?, ?, ?)", row)
+            self.db.execute(
+                "INSERT INTO fts(fts, rowid, question, answer, keywords) VALUES('delete', ?, ?, ?, ?)", row
+            )
         self.db.execute("DELETE FROM entries WHERE rowid=?", (row[0],))
 
     def _set_text_pending(self, pending: bool) -> None:
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('text_pending', ?)",
-                        ("1" if pending else "0",))
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('text_pending', ?)", ("1" if pending else "0",))
 
     def _text_pending(self) -> bool:
         row = self.db.execute("SELECT value FROM meta WHERE key='text_pending'").fetchone()
@@ -810,8 +853,9 @@ class Collection:
             except OSError:
                 return
             stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-            self._insert([_read_row(str(self.root), rel, stamp, self.codec_keys,
-                                    self.schema_source)], with_text)
+            self._insert(
+                [_read_row(str(self.root), rel, stamp, self.codec_keys, self.schema_source)], with_text
+            )
 
     # ------------------------------------------------------------------ reading
     @_guarded
@@ -821,12 +865,14 @@ class Collection:
         or with ``full`` the whole front matter (``answers``: the codec fields' text too)."""
         loads = marshal.loads
         if full or answers:
-            query = "SELECT path, data, error, extra, local, answer FROM entries ORDER BY path" \
-                if answers else "SELECT path, data, error, extra, local FROM entries ORDER BY path"
+            query = (
+                "SELECT path, data, error, extra, local, answer FROM entries ORDER BY path"
+                if answers
+                else "SELECT path, data, error, extra, local FROM entries ORDER BY path"
+            )
             return [self._record(row, answers, loads) for row in self.db.execute(query)]
         out = []
-        for path, blob, error in self.db.execute(
-                "SELECT path, facts, error FROM entries ORDER BY path"):
+        for path, blob, error in self.db.execute("SELECT path, facts, error FROM entries ORDER BY path"):
             value, lines, local = loads(blob)
             out.append(Record(path, value, error, lines, {}, None, {}, local))
         return out
@@ -846,8 +892,9 @@ class Collection:
     @_guarded
     def record(self, rel: str, answers: bool = True) -> Record | None:
         """One entry with its whole front matter (and its answer)."""
-        row = self.db.execute("SELECT path, data, error, extra, local, answer FROM entries "
-                              "WHERE path=?", (rel,)).fetchone()
+        row = self.db.execute(
+            "SELECT path, data, error, extra, local, answer FROM entries WHERE path=?", (rel,)
+        ).fetchone()
         return None if row is None else self._record(row, answers)
 
     @_guarded
@@ -862,11 +909,12 @@ class Collection:
     @_guarded
     def rows(self, order: str = "title") -> list[tuple]:
         """(path, title, subject, date, id, error, rowid) of every entry, for the browser."""
-        column = {"title": "title", "subject": "subject", "date": "date", "id": "id",
-                  "path": "path"}.get(order, "title")
+        column = {"title": "title", "subject": "subject", "date": "date", "id": "id", "path": "path"}.get(
+            order, "title"
+        )
         return self.db.execute(
-            f"SELECT path, title, subject, date, id, error, rowid FROM entries "
-            f"ORDER BY {column}, path").fetchall()
+            f"SELECT path, title, subject, date, id, error, rowid FROM entries ORDER BY {column}, path"
+        ).fetchall()
 
     @_guarded
     def search(self, query: str, limit: int = 200) -> list[str]:
@@ -875,9 +923,14 @@ class Collection:
         if not match:
             return []
         self.ensure_text()
-        return [r[0] for r in self.db.execute(
-            "SELECT e.path FROM fts JOIN entries e ON e.rowid = fts.rowid WHERE fts MATCH ? "
-            "ORDER BY bm25(fts, 10.0, 1.0, 5.0) LIMIT ?", (match, limit))]
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT e.path FROM fts JOIN entries e ON e.rowid = fts.rowid WHERE fts MATCH ? "
+                "ORDER BY bm25(fts, 10.0, 1.0, 5.0) LIMIT ?",
+                (match, limit),
+            )
+        ]
 
     @_guarded
     def matching(self, query: str) -> set[str]:
@@ -887,9 +940,12 @@ class Collection:
         if not match:
             return set()
         self.ensure_text()
-        return {r[0] for r in self.db.execute(
-            "SELECT e.path FROM fts JOIN entries e ON e.rowid = fts.rowid WHERE fts MATCH ?",
-            (match,))}
+        return {
+            r[0]
+            for r in self.db.execute(
+                "SELECT e.path FROM fts JOIN entries e ON e.rowid = fts.rowid WHERE fts MATCH ?", (match,)
+            )
+        }
 
     @_guarded
     def similar(self, text: str, exclude: set[str] | None = None, limit: int = 10) -> list[str]:
@@ -901,8 +957,10 @@ class Collection:
         self.ensure_text()
         out = []
         for (path,) in self.db.execute(
-                "SELECT e.path FROM fts JOIN entries e ON e.rowid = fts.rowid WHERE fts MATCH ? "
-                "ORDER BY bm25(fts, 10.0, 1.0, 5.0) LIMIT ?", (match, limit + len(exclude or ()))):
+            "SELECT e.path FROM fts JOIN entries e ON e.rowid = fts.rowid WHERE fts MATCH ? "
+            "ORDER BY bm25(fts, 10.0, 1.0, 5.0) LIMIT ?",
+            (match, limit + len(exclude or ())),
+        ):
             if exclude and path in exclude:
                 continue
             out.append(path)

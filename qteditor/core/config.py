@@ -68,17 +68,22 @@ def load_config(root: Path | None) -> Config:
         raise FormatError("rules must map rule ids to a severity", str(path), where("rules"))
     for rule, severity in rules.items():
         if rule not in RULES:
-            raise FormatError(f"unknown rule {rule!r} (rules: {', '.join(RULES)})", str(path),
-                              where("rules", str(rule)))
+            raise FormatError(
+                f"unknown rule {rule!r} (rules: {', '.join(RULES)})", str(path), where("rules", str(rule))
+            )
         value = "off" if severity is False else str(severity).lower()
         if value not in (*SEVERITIES, OFF):
-            raise FormatError(f"{rule}: unknown severity {severity!r} (error, warning, info, off)",
-                              str(path), where("rules", str(rule)))
+            raise FormatError(
+                f"{rule}: unknown severity {severity!r} (error, warning, info, off)",
+                str(path),
+                where("rules", str(rule)),
+            )
         config.severities[rule] = value
     slug_rule = raw.get("slug_rule")
     if slug_rule is not None:
         if slug_rule not in slugs.RULES:
-            raise FormatError(f"unknown slug_rule {slug_rule!r} ({', '.join(slugs.RULES)})",
-                              str(path), where("slug_rule"))
+            raise FormatError(
+                f"unknown slug_rule {slug_rule!r} ({', '.join(slugs.RULES)})", str(path), where("slug_rule")
+            )
         config.slug_rule = slug_rule
     return config

@@ -51,8 +51,13 @@ class Document:
             return text.encode("utf-8")
         except UnicodeEncodeError as exc:  # a lone surrogate: no UTF-8 byte sequence holds it
             line, col = _line_col(text, exc.start)
-            raise SaveError(f"the text holds {text[exc.start]!r}, which UTF-8 cannot store (a "
-                            "lone surrogate); the file was not changed", None, line, col) from None
+            raise SaveError(
+                f"the text holds {text[exc.start]!r}, which UTF-8 cannot store (a "
+                "lone surrogate); the file was not changed",
+                None,
+                line,
+                col,
+            ) from None
 
 
 def _line_col(data: bytes | str, offset: int) -> tuple[int, int]:

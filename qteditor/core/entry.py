@@ -1,9 +1,9 @@
 """Entry: one front-matter file, loaded once, edited as plain fields, saved with minimal diffs.
 
-    entry = Entry.load(path)
-    fields = entry.fields()          # typed data; the answer with real line breaks
-    fields["title"] = "…"
-    entry.save(fields)               # only the title's lines change on disk
+entry = Entry.load(path)
+fields = entry.fields()          # typed data; the answer with real line breaks
+fields["title"] = "…"
+entry.save(fields)               # only the title's lines change on disk
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ class UnstorableText(SaveError):
     """A codec field's text that its convention cannot store (a literal ``\\n`` in the
     site's escaped convention). ``field`` names it; ``spot`` is (line, column) in the text."""
 
-    def __init__(self, message: str, path: str | None, line: int, field: str,
-                 spot: tuple[int, int]):
+    def __init__(self, message: str, path: str | None, line: int, field: str, spot: tuple[int, int]):
         super().__init__(message, path, line)
         self.field = field
         self.spot = spot
@@ -36,8 +35,9 @@ class UnstorableText(SaveError):
 class Entry:
     """A loaded entry. ``fields()`` is what editors edit; ``render``/``save`` write it back."""
 
-    def __init__(self, path: str | None, raw: bytes, doc: Document, parsed: Parsed,
-                 schema: Schema | None = None):
+    def __init__(
+        self, path: str | None, raw: bytes, doc: Document, parsed: Parsed, schema: Schema | None = None
+    ):
         self.path = path
         self.raw = raw
         self.digest = digest(raw)
@@ -49,8 +49,7 @@ class Entry:
         for key, kind in self.schema.codec_fields().items():
             if kind == "escaped-newlines":
                 stored = data.get(key)
-                self.conventions[key] = (codec.detect(stored) if isinstance(stored, str)
-                                         else codec.ESCAPED)
+                self.conventions[key] = codec.detect(stored) if isinstance(stored, str) else codec.ESCAPED
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -140,13 +139,18 @@ class Entry:
                             f"{key}: the text contains the characters \\n at line {spot[0]}, "
                             f"column {spot[1]}, which the site reads as a line break; it cannot "
                             "be stored so that it reads back as written (change those two "
-                            "characters); the file was not changed", self.path,
-                            lines[0] if lines else 1, field=key, spot=spot)
+                            "characters); the file was not changed",
+                            self.path,
+                            lines[0] if lines else 1,
+                            field=key,
+                            spot=spot,
+                        )
                     data[key] = codec.encode(data[key], conv)
         return data
 
-    def render(self, fields: Any, body: str | None = None,
-               need_parsed: bool = True) -> tuple[bytes, Document, Parsed | None] | None:
+    def render(
+        self, fields: Any, body: str | None = None, need_parsed: bool = True
+    ) -> tuple[bytes, Document, Parsed | None] | None:
         """The file's new bytes for these fields (and body), or None when nothing changed.
         Without ``need_parsed`` the new parse may be left out (None): bytes for a plan."""
         from .yaml import Writer  # the writer loads on the first save, not at start-up
@@ -154,8 +158,14 @@ class Entry:
         new_data = self.encode(fields)
         if isinstance(new_data, dict) and isinstance(self.parsed.data, dict):
             new_data = self._place_new_keys(self.parsed.data, new_data)
-        writer = Writer(self.doc.yaml, self.parsed, self.doc.newline, self.path,
-                        self.doc.yaml_first_line, self.schema.yaml_hint)
+        writer = Writer(
+            self.doc.yaml,
+            self.parsed,
+            self.doc.newline,
+            self.path,
+            self.doc.yaml_first_line,
+            self.schema.yaml_hint,
+        )
         result = writer.write(self.parsed.data, new_data, need_parsed)
         if result is not None:
             self._check_conventions(fields, result[1].data if result[1] is not None else new_data)
@@ -176,12 +186,18 @@ class Entry:
             return
         for key, conv in self.conventions.items():
             value = stored.get(key)
-            if conv == codec.REAL and isinstance(value, str) and codec.detect(value) != conv \
-                    and codec.decode(value, codec.detect(value)) != fields.get(key):
+            if (
+                conv == codec.REAL
+                and isinstance(value, str)
+                and codec.detect(value) != conv
+                and codec.decode(value, codec.detect(value)) != fields.get(key)
+            ):
                 raise SaveError(
                     f"{key} has no line break but contains the characters \\n, which would "
                     "read back as line breaks; add a line break or change the text",
-                    self.path, (self.field_lines(key) or (1,))[0])
+                    self.path,
+                    (self.field_lines(key) or (1,))[0],
+                )
 
     def _place_new_keys(self, old: dict, new: dict) -> dict:
         """Put added keys where the schema orders them (no_index before answer…)."""
@@ -202,8 +218,13 @@ class Entry:
         return {k: new[k] for k in keys}
 
     @classmethod
-    def update(cls, path: str | Path, change: Callable[[Entry], Any], schema: Schema | None = None,
-               force: bool = False) -> Entry | None:
+    def update(
+        cls,
+        path: str | Path,
+        change: Callable[[Entry], Any],
+        schema: Schema | None = None,
+        force: bool = False,
+    ) -> Entry | None:
         """Edit a file as it is at the moment it is written: under the file's lock, load it,
         ask ``change(entry)`` for its new fields (None: no change), write them. Returns the
         entry as written, or None when nothing changed. ``change`` may raise to refuse."""
@@ -229,8 +250,14 @@ class Entry:
         update(path, compute, force=force)
         return written[0] if written else None
 
-    def save(self, fields: Any, body: str | None = None, path: str | None = None,
-             check_disk: bool = True, force: bool = False) -> bool:
+    def save(
+        self,
+        fields: Any,
+        body: str | None = None,
+        path: str | None = None,
+        check_disk: bool = True,
+        force: bool = False,
+    ) -> bool:
         """Write the fields; True when bytes were written. A save with no change writes
         nothing. Refuses (SaveError) rather than write a file that reads back differently."""
         target = path or self.path

@@ -36,7 +36,13 @@ class PatchError(QtEditorError):
     """A requested change does not fit the entry (wrong type, path through a scalar).
     ``field`` is the dotted key path it is about, so that it can be located in the file."""
 
-    def __init__(self, message: str, path: str | None = None, line: int = 1, column: int = 1,
-                 field: tuple | None = None):
+    def __init__(
+        self,
+        message: str,
+        path: str | None = None,
+        line: int = 1,
+        column: int = 1,
+        field: tuple | None = None,
+    ):
         super().__init__(message, path, line, column)
         self.field = field

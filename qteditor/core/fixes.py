@@ -37,9 +37,20 @@ from .yaml import json_safe, same, unshare
 DEFAULT_RULES = tuple(r for r in FIXABLE if r not in REVIEWED) + ("required-missing",)
 # one rule at a time, in this order: a fix that changes a source (the subject) comes before
 # the fixes that derive from it (seo.title); links last, from their targets' fixed values
-ORDER = ("subject-casing", "url-mismatch", "file-name-mismatch", "required-missing",
-         "seo-title-mismatch", "title-mismatch", "related-self", "related-duplicate",
-         "related-dangling", "related-stale-id", "related-stale-title", "id-duplicate")
+ORDER = (
+    "subject-casing",
+    "url-mismatch",
+    "file-name-mismatch",
+    "required-missing",
+    "seo-title-mismatch",
+    "title-mismatch",
+    "related-self",
+    "related-duplicate",
+    "related-dangling",
+    "related-stale-id",
+    "related-stale-title",
+    "id-duplicate",
+)
 LINK_RULES = ("related-stale-id", "related-stale-title")
 _PRIORITY = {r: i for i, r in enumerate(ORDER)}
 _ROUNDS = 12
@@ -76,10 +87,19 @@ def _merge(data: dict, fix: dict) -> None:
 class FixPlanner:
     """Plan the fixes of a collection (or of some of its files: ``only``)."""
 
-    def __init__(self, root: Path, records: list, schema: Schema, slug_rule: str,
-                 severities: dict[str, str] | None = None, rules: Iterable[str] | None = None,
-                 only: set[str] | None = None, shown: Callable[[str], str] | None = None,
-                 problems: list[Problem] | None = None, lone: bool = False):
+    def __init__(
+        self,
+        root: Path,
+        records: list,
+        schema: Schema,
+        slug_rule: str,
+        severities: dict[str, str] | None = None,
+        rules: Iterable[str] | None = None,
+        only: set[str] | None = None,
+        shown: Callable[[str], str] | None = None,
+        problems: list[Problem] | None = None,
+        lone: bool = False,
+    ):
         self.root = Path(root)
         self.records = records
         self.schema = schema
@@ -90,8 +110,7 @@ class FixPlanner:
         self.shown = shown or (lambda rel: rel)
         self.lone = lone
         self.ctx0 = build_context(records, schema, slug_rule, self.severities, lone)
-        self.problems = problems if problems is not None else check(records, context=self.ctx0,
-                                                                    only=only)
+        self.problems = problems if problems is not None else check(records, context=self.ctx0, only=only)
         self.raw: dict[str, bytes] = {}
         self.fresh: dict[str, Draft] = {}
         self.errors: dict[str, QtEditorError] = {}
@@ -99,8 +118,7 @@ class FixPlanner:
         self.new_ids: dict[str, int] = {}  # rel -> its new id (id-duplicate)
         self.choices: dict[tuple[str, str], str | None] = {}  # dangling (rel, key) -> target
         self._inbound: dict[str, list[tuple[str, str]]] | None = None
-        self.codec_keys = tuple(k for k, kind in schema.codec_fields().items()
-                                if kind == "escaped-newlines")
+        self.codec_keys = tuple(k for k, kind in schema.codec_fields().items() if kind == "escaped-newlines")
         self.own = frozenset(r for r in self.rules if r not in LINK_RULES and r not in REVIEWED)
         self.links = frozenset(r for r in self.rules if r in LINK_RULES or r in REVIEWED)
 
@@ -126,8 +144,11 @@ class FixPlanner:
         data, error, _lines = entry_data(raw, str(path))  # the index's fast reader
         if error is not None:
             m = _LOCATED.match(error)
-            self.errors[rel] = FormatError(m.group(4), m.group(1), int(m.group(2)),
-                                           int(m.group(3))) if m else FormatError(error, str(path))
+            self.errors[rel] = (
+                FormatError(m.group(4), m.group(1), int(m.group(2)), int(m.group(3)))
+                if m
+                else FormatError(error, str(path))
+            )
             return None
         self.raw[rel] = raw
         rec = Draft(rel, data)
@@ -161,8 +182,7 @@ class FixPlanner:
         return out
 
     # ------------------------------------------------------------------ fixing one file
-    def _settle(self, rel: str, data: Any, ctx: Context, rules: frozenset,
-                spots: dict | None = None) -> Any:
+    def _settle(self, rel: str, data: Any, ctx: Context, rules: frozenset, spots: dict | None = None) -> Any:
         """``data`` with the fixes of ``rules`` applied one rule at a time until none is left."""
         if not isinstance(data, dict):
             return data
@@ -173,8 +193,7 @@ class FixPlanner:
         for _ in range(_ROUNDS):
             draft = Draft(rel, data)
             draft.spots = spots
-            fixes = [p for p in check_record(draft, ctx, rules)
-                     if p.rule in rules and p.fix is not None]
+            fixes = [p for p in check_record(draft, ctx, rules) if p.rule in rules and p.fix is not None]
             if not fixes:
                 break
             first = min(_PRIORITY.get(p.rule, 99) for p in fixes)
@@ -194,8 +213,9 @@ class FixPlanner:
                     continue
                 t = self._view(target)
                 new = {k: t.get(k) for k in ("id", "title", "subject", "url") if t.get(k) is not None}
-                data[key] = {k: new.get(k, v) for k, v in snap.items()} | \
-                    {k: v for k, v in new.items() if k not in snap}
+                data[key] = {k: new.get(k, v) for k, v in snap.items()} | {
+                    k: v for k, v in new.items() if k not in snap
+                }
                 continue
             if isinstance(url, str) and url in self.moves:
                 snap["url"] = self.moves[url]
@@ -213,22 +233,23 @@ class FixPlanner:
     # ------------------------------------------------------------------ the plan
     def plan(self) -> Plan:
         rules = self.rules
-        targets = {p.path for p in self.problems
-                   if p.rule in rules and (p.fix is not None or p.rule in REVIEWED)}
+        targets = {
+            p.path for p in self.problems if p.rule in rules and (p.fix is not None or p.rule in REVIEWED)
+        }
         involved = set(targets)
         for rel in list(involved):  # every file to change is read from disk now (the values
             if self._read(rel) is None:  # copied from others come from the index, refreshed
                 involved.discard(rel)  # by stamps that see any write)
-        ctx1 = build_context(self._records_with(self.fresh), self.schema, self.slug_rule,
-                             self.severities, self.lone)
+        ctx1 = build_context(
+            self._records_with(self.fresh), self.schema, self.slug_rule, self.severities, self.lone
+        )
         # 1. every file's own fields (the files the index says have such problems)
         self.post: dict[str, Draft] = {}
         has_own = {p.path for p in self.problems if p.rule in self.own and p.fix is not None}
         for rel in sorted(involved):
             fresh = self.fresh[rel]
             if rel in has_own:
-                self.post[rel] = Draft(rel, self._settle(rel, fresh.data, ctx1, self.own,
-                                                         fresh.spots))
+                self.post[rel] = Draft(rel, self._settle(rel, fresh.data, ctx1, self.own, fresh.spots))
                 self.post[rel].spots = fresh.spots
             else:
                 self.post[rel] = fresh
@@ -237,8 +258,13 @@ class FixPlanner:
         for rel, rec in self.post.items():
             old_url = self.fresh[rel].fields.get("url")
             new_url = rec.fields.get("url")
-            if isinstance(old_url, str) and old_url and new_url != old_url and \
-                    isinstance(new_url, str) and ctx1.site.url_at(rel) != old_url:
+            if (
+                isinstance(old_url, str)
+                and old_url
+                and new_url != old_url
+                and isinstance(new_url, str)
+                and ctx1.site.url_at(rel) != old_url
+            ):
                 self.moves[old_url] = new_url
                 followers.update(h for h, _k in self.inbound().get(old_url, ()))
         if "id-duplicate" in rules:
@@ -250,12 +276,12 @@ class FixPlanner:
                 involved.add(rel)
                 self.post[rel] = self.fresh[rel]
         views = {**self.fresh, **self.post}
-        ctx2 = build_context(self._records_with(views), self.schema, self.slug_rule,
-                             self.severities, self.lone)
+        ctx2 = build_context(
+            self._records_with(views), self.schema, self.slug_rule, self.severities, self.lone
+        )
         # 3. the links, from their targets' fixed values
         self.ctx1, self.ctx2 = ctx1, ctx2
-        plan = Plan("Fix " + (", ".join(sorted(self.rules)) if self.rules != set(DEFAULT_RULES)
-                              else "all"))
+        plan = Plan("Fix " + (", ".join(sorted(self.rules)) if self.rules != set(DEFAULT_RULES) else "all"))
         self._by_path: dict[str, list[Problem]] = {}
         for p in self.problems:
             self._by_path.setdefault(p.path, []).append(p)
@@ -275,8 +301,10 @@ class FixPlanner:
             delta = json_patch(before.data, final[rel]) if isinstance(final[rel], dict) else {}
             if delta:
                 jobs.append((rel, delta))
-        rendered = _render_all([(str(self.root / rel), self.raw[rel], delta, self.shown(rel))
-                                for rel, delta in jobs], self.schema)
+        rendered = _render_all(
+            [(str(self.root / rel), self.raw[rel], delta, self.shown(rel)) for rel, delta in jobs],
+            self.schema,
+        )
         for (rel, _delta), (new, error, diff) in zip(jobs, rendered, strict=True):
             change = self._change(rel, new, error)
             if change is not None:
@@ -284,8 +312,7 @@ class FixPlanner:
                 plan.changes.append(change)
         for rel, exc in sorted(self.errors.items()):
             if rel in targets:
-                plan.changes.append(FileChange(self.root / rel, self.shown(rel), b"", None,
-                                               error=exc))
+                plan.changes.append(FileChange(self.root / rel, self.shown(rel), b"", None, error=exc))
         plan.left = self._left(final, ctx2)
         return plan
 
@@ -318,8 +345,9 @@ class FixPlanner:
         wanted = self.rules
         fixed_before = sum(1 for p in self._by_path.get(rel, ()) if p.rule in wanted)
         fixed_after = sum(1 for p in self._after[rel] if p.rule in wanted)
-        return FileChange(path, self.shown(rel), raw, new, recompute,
-                          fixed=max(0, fixed_before - fixed_after))
+        return FileChange(
+            path, self.shown(rel), raw, new, recompute, fixed=max(0, fixed_before - fixed_after)
+        )
 
     def _left(self, final: dict[str, Any], ctx2: Context) -> list[Problem]:
         left = [p for p in self.problems if p.path not in final and p.needs_decision]
@@ -333,8 +361,10 @@ class FixPlanner:
     def _renumber(self, ctx: Context, involved: set[str]) -> set[str]:
         """id-duplicate: the oldest entry of each group (by date, then path) keeps the id; the
         others take the next free ids. Returns the entries whose links must follow."""
-        highest = max((r.fields.get("id") for r in self._records_with(self.fresh)
-                       if type(r.fields.get("id")) is int), default=0)
+        highest = max(
+            (r.fields.get("id") for r in self._records_with(self.fresh) if type(r.fields.get("id")) is int),
+            default=0,
+        )
         next_id = max(highest, 0) + 1
         followers: set[str] = set()
         for _ident, group in sorted(ctx.ids.items(), key=lambda kv: str(kv[0])):
@@ -400,9 +430,15 @@ def _render_chunk(job: tuple[str | None, list[tuple[str, bytes, dict, str]]]) ->
     out = []
     for path, raw, delta, shown in items:
         new, error, diff = _render_one(path, raw, delta, shown, schema)
-        out.append((new, None if error is None else
-                    (error.message, error.path, error.line, error.column, type(error).__name__),
-                    diff))
+        out.append(
+            (
+                new,
+                None
+                if error is None
+                else (error.message, error.path, error.line, error.column, type(error).__name__),
+                diff,
+            )
+        )
     return out
 
 
@@ -425,11 +461,10 @@ def _render_all(items: list[tuple[str, bytes, dict, str]], schema: Schema) -> li
     bundled = schema.source is None or schema.source == _rules_for(None)[0].source
     source = None if bundled else str(schema.source)
     size = max(50, len(items) // (workers * 4))
-    chunks = [(source, items[i:i + size]) for i in range(0, len(items), size)]
+    chunks = [(source, items[i : i + size]) for i in range(0, len(items), size)]
     method = "forkserver" if sys.platform.startswith("linux") else "spawn"
     try:
-        with ProcessPoolExecutor(max_workers=workers,
-                                 mp_context=multiprocessing.get_context(method)) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
             results = [r for chunk in pool.map(_render_chunk, chunks) for r in chunk]
     except (BrokenProcessPool, OSError):  # workers could not start here: render in this one
         return [_render_one(*item, schema) for item in items]
@@ -448,8 +483,7 @@ def apply_patch(fields: dict, fix: dict, schema: Schema | None = None) -> dict:
     """Editor fields with a fix (a field patch) applied: each value in its field's type,
     related articles numbered again after one is removed."""
     out = patching.merge(fields, fix, schema)
-    return renumber(out) if any(RELATED.fullmatch(str(k)) and v is None
-                                for k, v in fix.items()) else out
+    return renumber(out) if any(RELATED.fullmatch(str(k)) and v is None for k, v in fix.items()) else out
 
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -492,18 +526,21 @@ class _Similar:
         for r in pool.values():
             if r.path == exclude:
                 continue
-            score = max(difflib.SequenceMatcher(None, stem, PurePosixPath(r.path).stem).ratio(),
-                        difflib.SequenceMatcher(None, t, str(r.fields.get("title") or "").lower())
-                        .ratio() if t else 0.0)
+            score = max(
+                difflib.SequenceMatcher(None, stem, PurePosixPath(r.path).stem).ratio(),
+                difflib.SequenceMatcher(None, t, str(r.fields.get("title") or "").lower()).ratio()
+                if t
+                else 0.0,
+            )
             if score > best_score or (score == best_score and best is not None and r.path < best):
                 best, best_score = r.path, score
         return best if best_score >= self.THRESHOLD else None
 
 
-
 # ---------------------------------------------------------------------------- batch edits
-def plan_assignments(files: list[Path], assignments: list[str], shown: Callable[[Path], str],
-                     title: str = "Set a field") -> Plan:
+def plan_assignments(
+    files: list[Path], assignments: list[str], shown: Callable[[Path], str], title: str = "Set a field"
+) -> Plan:
     """A batch edit: KEY=VALUE assignments on every file, each value in its field's type,
     computed again from each file as it is when it is written."""
     from .entry import Entry
@@ -517,9 +554,13 @@ def plan_assignments(files: list[Path], assignments: list[str], shown: Callable[
         try:
             entry = Entry.load(file)
             rendered = entry.render(change(entry))
-            plan.changes.append(FileChange(Path(file), shown(Path(file)), entry.raw,
-                                           rendered[0] if rendered else None, change))
+            plan.changes.append(
+                FileChange(
+                    Path(file), shown(Path(file)), entry.raw, rendered[0] if rendered else None, change
+                )
+            )
         except QtEditorError as exc:
-            plan.changes.append(FileChange(Path(file), shown(Path(file)), b"", None,
-                                           error=exc.located(str(file))))
+            plan.changes.append(
+                FileChange(Path(file), shown(Path(file)), b"", None, error=exc.located(str(file)))
+            )
     return plan

@@ -44,15 +44,22 @@ _VERSION_CACHE: dict[str, tuple[int, ...]] = {}
 
 # states of an entry, as the browser shows them
 MODIFIED, STAGED, NEW, UNTRACKED, CONFLICTED, DELETED = (
-    "modified", "staged", "new", "untracked", "conflicted", "deleted")
+    "modified",
+    "staged",
+    "new",
+    "untracked",
+    "conflicted",
+    "deleted",
+)
 
 
 class GitError(QtEditorError):
     """A git operation that failed: ``message`` in plain words, ``advice`` what to do next,
     ``detail`` what git said."""
 
-    def __init__(self, message: str, path: str | None = None, advice: str = "", detail: str = "",
-                 kind: str = "other"):
+    def __init__(
+        self, message: str, path: str | None = None, advice: str = "", detail: str = "", kind: str = "other"
+    ):
         super().__init__(message, path)
         self.advice = advice
         self.detail = detail
@@ -81,14 +88,16 @@ def git_command() -> str:
     """The path of the user's git (on PATH), checked to be 2.30 or newer."""
     found = shutil.which("git")
     if found is None:
-        raise GitUnavailable("git is not installed (or not on PATH): the git features are "
-                             "off; everything else works.",
-                             advice="Install git 2.30 or newer to commit, sync and merge here.")
+        raise GitUnavailable(
+            "git is not installed (or not on PATH): the git features are off; everything else works.",
+            advice="Install git 2.30 or newer to commit, sync and merge here.",
+        )
     version = _VERSION_CACHE.get(found)
     if version is None:
         try:
-            out = subprocess.run([found, "--version"], capture_output=True, timeout=30,
-                                 stdin=subprocess.DEVNULL).stdout.decode("utf-8", "replace")
+            out = subprocess.run(
+                [found, "--version"], capture_output=True, timeout=30, stdin=subprocess.DEVNULL
+            ).stdout.decode("utf-8", "replace")
         except OSError as exc:
             raise GitUnavailable(f"git cannot be started: {exc.strerror or exc}") from None
         m = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", out)
@@ -97,7 +106,8 @@ def git_command() -> str:
     if version[:2] < MIN_VERSION:
         raise GitUnavailable(
             f"git {'.'.join(map(str, version))} is too old: qteditor needs 2.30 or newer.",
-            advice="Update git to use the git features.")
+            advice="Update git to use the git features.",
+        )
     return found
 
 
@@ -115,13 +125,18 @@ def available() -> bool:
 
 def _env(extra: dict | None = None) -> dict:
     env = dict(os.environ)
-    env.update({
-        "GIT_TERMINAL_PROMPT": "0",  # never ask for a user name or password
-        "GIT_LITERAL_PATHSPECS": "1",  # a path is a path (no globs, no magic)
-        "GIT_EDITOR": ":", "GIT_SEQUENCE_EDITOR": ":", "GIT_MERGE_AUTOEDIT": "no",
-        "LC_ALL": "C", "LANGUAGE": "",  # git's messages in English: classified below
-        "GIT_PAGER": "cat",
-    })
+    env.update(
+        {
+            "GIT_TERMINAL_PROMPT": "0",  # never ask for a user name or password
+            "GIT_LITERAL_PATHSPECS": "1",  # a path is a path (no globs, no magic)
+            "GIT_EDITOR": ":",
+            "GIT_SEQUENCE_EDITOR": ":",
+            "GIT_MERGE_AUTOEDIT": "no",
+            "LC_ALL": "C",
+            "LANGUAGE": "",  # git's messages in English: classified below
+            "GIT_PAGER": "cat",
+        }
+    )
     env.pop("GIT_DIR", None)  # a driver run by git inherits these: find the repository anew
     env.pop("GIT_WORK_TREE", None)
     env.pop("GIT_INDEX_FILE", None)
@@ -172,8 +187,13 @@ class Status:
     operation: str | None = None  # "merge" | "rebase" | None: one in progress
 
     def as_json(self) -> dict:
-        return {"branch": self.branch, "upstream": self.upstream, "ahead": self.ahead,
-                "behind": self.behind, "entries": [e.as_json() for e in self.entries]}
+        return {
+            "branch": self.branch,
+            "upstream": self.upstream,
+            "ahead": self.ahead,
+            "behind": self.behind,
+            "entries": [e.as_json() for e in self.entries],
+        }
 
     def by_path(self) -> dict[str, StatusEntry]:
         return {e.path: e for e in self.entries}
@@ -196,9 +216,15 @@ class LogCommit:
     new: bytes | None = None
 
     def as_json(self) -> dict:
-        return {"commit": self.commit, "author": self.author, "email": self.email,
-                "date": self.date, "subject": self.subject, "path": self.path,
-                "fields": list(self.fields)}
+        return {
+            "commit": self.commit,
+            "author": self.author,
+            "email": self.email,
+            "date": self.date,
+            "subject": self.subject,
+            "path": self.path,
+            "fields": list(self.fields),
+        }
 
 
 @dataclass
@@ -251,21 +277,32 @@ class ConflictedEntry:
 
 
 # ---------------------------------------------------------------------------- error words
-_AUTH = re.compile(r"Authentication failed|could not read (Username|Password)|terminal prompts "
-                   r"disabled|Permission denied \(|HTTP Basic: Access denied|Invalid username or "
-                   r"password|returned error: 40[13]|access denied|Host key verification failed",
-                   re.I)
-_OFFLINE = re.compile(r"Could not resolve host|unable to access|Connection (refused|timed out|reset)"
-                      r"|Network is unreachable|No route to host|Could not read from remote "
-                      r"repository|does not appear to be a git repository|unable to connect|"
-                      r"Operation timed out|Temporary failure in name resolution|"
-                      r"failed to connect|remote end hung up unexpectedly", re.I)
-_REJECTED = re.compile(r"\[rejected\]|failed to push some refs|non-fast-forward|fetch first|"
-                       r"Updates were rejected", re.I)
+_AUTH = re.compile(
+    r"Authentication failed|could not read (Username|Password)|terminal prompts "
+    r"disabled|Permission denied \(|HTTP Basic: Access denied|Invalid username or "
+    r"password|returned error: 40[13]|access denied|Host key verification failed",
+    re.I,
+)
+_OFFLINE = re.compile(
+    r"Could not resolve host|unable to access|Connection (refused|timed out|reset)"
+    r"|Network is unreachable|No route to host|Could not read from remote "
+    r"repository|does not appear to be a git repository|unable to connect|"
+    r"Operation timed out|Temporary failure in name resolution|"
+    r"failed to connect|remote end hung up unexpectedly",
+    re.I,
+)
+_REJECTED = re.compile(
+    r"\[rejected\]|failed to push some refs|non-fast-forward|fetch first|"
+    r"Updates were rejected",
+    re.I,
+)
 _REMOTE_REJECTED = re.compile(r"\[remote rejected\][^\n]*", re.I)
-_LOCAL = re.compile(r"would be overwritten by (merge|checkout)|cannot (pull|rebase) with "
-                    r"rebase: You have unstaged changes|You have unstaged changes|Your index "
-                    r"contains uncommitted changes|untracked working tree files would be", re.I)
+_LOCAL = re.compile(
+    r"would be overwritten by (merge|checkout)|cannot (pull|rebase) with "
+    r"rebase: You have unstaged changes|You have unstaged changes|Your index "
+    r"contains uncommitted changes|untracked working tree files would be",
+    re.I,
+)
 
 
 def classify(stderr: str, step: str = "") -> SyncError:
@@ -273,33 +310,49 @@ def classify(stderr: str, step: str = "") -> SyncError:
     detail = stderr.strip()
     m = _REMOTE_REJECTED.search(stderr)
     if m:
-        return SyncError("The shared repository refused your changes (a rule or hook there "
-                         f"said no): {m.group(0).strip()}",
-                         advice="Ask whoever manages the repository, or change what it refused.",
-                         detail=detail, kind="rejected")
+        return SyncError(
+            "The shared repository refused your changes (a rule or hook there "
+            f"said no): {m.group(0).strip()}",
+            advice="Ask whoever manages the repository, or change what it refused.",
+            detail=detail,
+            kind="rejected",
+        )
     if _AUTH.search(stderr):
-        return SyncError("The shared repository did not accept your credentials.",
-                         advice="Sign in with git in a terminal once (or set up your SSH key or "
-                                "credential helper), then Sync again.",
-                         detail=detail, kind="authentication")
+        return SyncError(
+            "The shared repository did not accept your credentials.",
+            advice="Sign in with git in a terminal once (or set up your SSH key or "
+            "credential helper), then Sync again.",
+            detail=detail,
+            kind="authentication",
+        )
     if _REJECTED.search(stderr):
-        return SyncError("Someone else sent changes meanwhile, so yours were not sent.",
-                         advice="Sync again: their changes are brought in first, then yours are sent.",
-                         detail=detail, kind="rejected")
+        return SyncError(
+            "Someone else sent changes meanwhile, so yours were not sent.",
+            advice="Sync again: their changes are brought in first, then yours are sent.",
+            detail=detail,
+            kind="rejected",
+        )
     if _LOCAL.search(stderr):
         files = re.findall(r"^\t(.+)$", stderr, re.M)
-        return SyncError("Changes you have not committed are in the way of the incoming ones"
-                         + (f" ({', '.join(files[:5])}{'…' if len(files) > 5 else ''})" if files else "")
-                         + ".", advice="Commit (or discard) your changes to those entries, then "
-                                       "Sync again.", detail=detail, kind="local-changes")
+        return SyncError(
+            "Changes you have not committed are in the way of the incoming ones"
+            + (f" ({', '.join(files[:5])}{'…' if len(files) > 5 else ''})" if files else "")
+            + ".",
+            advice="Commit (or discard) your changes to those entries, then Sync again.",
+            detail=detail,
+            kind="local-changes",
+        )
     if _OFFLINE.search(stderr):
-        return SyncError("The shared repository could not be reached (offline, or its address "
-                         "is wrong).", advice="Check your connection and Sync again; your "
-                                              "commits stay here meanwhile.",
-                         detail=detail, kind="offline")
+        return SyncError(
+            "The shared repository could not be reached (offline, or its address is wrong).",
+            advice="Check your connection and Sync again; your commits stay here meanwhile.",
+            detail=detail,
+            kind="offline",
+        )
     last = detail.splitlines()[-1] if detail else f"git {step} failed"
-    return SyncError(f"Sync stopped: {last}", advice="See the details; nothing was lost.",
-                     detail=detail, kind="other")
+    return SyncError(
+        f"Sync stopped: {last}", advice="See the details; nothing was lost.", detail=detail, kind="other"
+    )
 
 
 # ---------------------------------------------------------------------------- the repository
@@ -316,15 +369,22 @@ class Repo:
         where = where if where.is_dir() else where.parent
         if not where.exists():
             raise NotARepository(f"{path}: no such file or folder", str(path))
-        proc = subprocess.run(_base_args() + ["rev-parse", "--show-toplevel", "--absolute-git-dir"],
-                              cwd=str(where), capture_output=True, env=_env(),
-                              stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            _base_args() + ["rev-parse", "--show-toplevel", "--absolute-git-dir"],
+            cwd=str(where),
+            capture_output=True,
+            env=_env(),
+            stdin=subprocess.DEVNULL,
+        )
         if proc.returncode != 0:
             err = _text(proc.stderr)
             if "not a git repository" in err.lower():
-                raise NotARepository("not inside a git repository.", str(path),
-                                     advice="Open a folder that git manages (git init or git clone).",
-                                     detail=err.strip())
+                raise NotARepository(
+                    "not inside a git repository.",
+                    str(path),
+                    advice="Open a folder that git manages (git init or git clone).",
+                    detail=err.strip(),
+                )
             raise GitError(f"git cannot read this folder: {err.strip()}", str(path), detail=err)
         lines = _text(proc.stdout).splitlines()
         if len(lines) < 2 or not lines[0]:
@@ -332,17 +392,29 @@ class Repo:
         return cls(Path(lines[0]).resolve(), Path(lines[1]).resolve())
 
     # ------------------------------------------------------------------ running git
-    def run(self, args: list[str], input: bytes | None = None, check: bool = True,
-            env: dict | None = None, optional_locks: bool = True,
-            timeout: float | None = None) -> subprocess.CompletedProcess:
+    def run(
+        self,
+        args: list[str],
+        input: bytes | None = None,
+        check: bool = True,
+        env: dict | None = None,
+        optional_locks: bool = True,
+        timeout: float | None = None,
+    ) -> subprocess.CompletedProcess:
         cmd = _base_args()
         if not optional_locks:
             cmd.append("--no-optional-locks")
         try:
-            proc = subprocess.run(cmd + args, cwd=str(self.top), input=input, capture_output=True,
-                                  env=_env(env), timeout=timeout,
-                                  stdin=None if input is not None else subprocess.DEVNULL,
-                                  **_popen_kw())
+            proc = subprocess.run(
+                cmd + args,
+                cwd=str(self.top),
+                input=input,
+                capture_output=True,
+                env=_env(env),
+                timeout=timeout,
+                stdin=None if input is not None else subprocess.DEVNULL,
+                **_popen_kw(),
+            )
         except OSError as exc:
             raise GitUnavailable(f"git cannot be started: {exc.strerror or exc}") from None
         if check and proc.returncode != 0:
@@ -391,7 +463,7 @@ class Repo:
         return _text(proc.stdout).strip() or None
 
     def author(self) -> str | None:
-        """"Name <email>" as commits would be signed (git config), or None when not set."""
+        """ "Name <email>" as commits would be signed (git config), or None when not set."""
         proc = self.run(["var", "GIT_AUTHOR_IDENT"], check=False)
         if proc.returncode != 0:
             return None
@@ -418,7 +490,7 @@ class Repo:
             pos = nl + 1
             if len(header) == 3 and header[1] != b"missing":
                 size = int(header[2])
-                out[spec] = data[pos:pos + size] if header[1] == b"blob" else None
+                out[spec] = data[pos : pos + size] if header[1] == b"blob" else None
                 pos += size + 1
             else:
                 out[spec] = None
@@ -428,8 +500,13 @@ class Repo:
         return self.blobs([f"{rev}:{self.rel(path)}"]).get(f"{rev}:{self.rel(path)}")
 
     # ------------------------------------------------------------------ status
-    def status(self, scope: Iterable[str | Path] | None = None, fields: bool = True,
-               values: bool = False, entries_only: bool = True) -> Status:
+    def status(
+        self,
+        scope: Iterable[str | Path] | None = None,
+        fields: bool = True,
+        values: bool = False,
+        entries_only: bool = True,
+    ) -> Status:
         """Branch, upstream, ahead/behind and the changed files (against HEAD and the index)
         under ``scope`` (paths or folders; None: the whole work tree), each with the fields
         that changed (``fields``; with ``values`` their old and new values too). Only ``.md``
@@ -468,12 +545,17 @@ class Repo:
                 e.error = str(exc)
                 e.fields = []
                 continue
-            changes = field_changes(old.fields() if old else None, new.fields() if new else None,
-                                    old.body if old and new else None,
-                                    new.body if old and new else None)
+            changes = field_changes(
+                old.fields() if old else None,
+                new.fields() if new else None,
+                old.body if old and new else None,
+                new.body if old and new else None,
+            )
             if old is None and new is not None:  # a new entry: its fields, not "added" each
-                changes = [FieldChange((k,), None, v, "added") for k, v in
-                           (new.fields().items() if isinstance(new.fields(), dict) else ())]
+                changes = [
+                    FieldChange((k,), None, v, "added")
+                    for k, v in (new.fields().items() if isinstance(new.fields(), dict) else ())
+                ]
             e.fields = [c.name for c in changes] if new is not None else []  # deleted: no fields
             e.changes = changes if values else None
         for e in conflicted:
@@ -482,12 +564,10 @@ class Repo:
             except GitError as exc:
                 e.error = str(exc)
                 continue
-            e.fields = sorted({".".join(map(str, k.path)) if k.path else "body"
-                               for k in c.conflicts})
+            e.fields = sorted({".".join(map(str, k.path)) if k.path else "body" for k in c.conflicts})
 
     # ------------------------------------------------------------------ commit
-    def commit(self, paths: Iterable[str | Path], message: str,
-               within: Path | None = None) -> str:
+    def commit(self, paths: Iterable[str | Path], message: str, within: Path | None = None) -> str:
         """Commit exactly these files (their work-tree versions: new, changed or deleted) with
         ``message``; anything else staged stays staged and out of the commit. ``within``: every
         path must be inside that folder (the collection). Returns the new commit's id."""
@@ -502,28 +582,39 @@ class Repo:
                 if scope not in ("", ".") and not (r == scope or r.startswith(scope.rstrip("/") + "/")):
                     raise GitError(f"{r} is outside the collection: nothing was committed.", r)
         if self.operation() == "merge":
-            raise GitError("A merge is in progress: resolve its conflicts and finish it first.",
-                           advice="Resolve each conflicted entry, then Sync again.",
-                           kind="in-progress")
+            raise GitError(
+                "A merge is in progress: resolve its conflicts and finish it first.",
+                advice="Resolve each conflicted entry, then Sync again.",
+                kind="in-progress",
+            )
         if self.operation() == "rebase":
-            raise GitError("A rebase is in progress: resolve its conflicts and finish it first.",
-                           advice="Resolve each conflicted entry, then Sync again.",
-                           kind="in-progress")
+            raise GitError(
+                "A rebase is in progress: resolve its conflicts and finish it first.",
+                advice="Resolve each conflicted entry, then Sync again.",
+                kind="in-progress",
+            )
         if self.author() is None:
-            raise GitError("git does not know your name and email yet, so it cannot sign the "
-                           "commit.", advice='Set them once: git config --global user.name "Your '
-                                             'Name" and git config --global user.email you@example.org')
+            raise GitError(
+                "git does not know your name and email yet, so it cannot sign the commit.",
+                advice='Set them once: git config --global user.name "Your '
+                'Name" and git config --global user.email you@example.org',
+            )
         spec = b"\0".join(r.encode("utf-8") for r in rels) + b"\0"
         self.run(["add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul"], input=spec)
-        proc = self.run(["commit", "--only", "-m", message, "--pathspec-from-file=-",
-                         "--pathspec-file-nul"], input=spec, check=False)
+        proc = self.run(
+            ["commit", "--only", "-m", message, "--pathspec-from-file=-", "--pathspec-file-nul"],
+            input=spec,
+            check=False,
+        )
         if proc.returncode != 0:
             err = _text(proc.stderr + proc.stdout).strip()
             if "nothing to commit" in err or "no changes added" in err:
-                raise GitError("Nothing to commit: those entries are as in the last commit.",
-                               detail=err)
-            raise GitError(f"The commit did not happen: {err.splitlines()[-1] if err else 'git failed'}",
-                           advice="A hook may have refused it; see the details.", detail=err)
+                raise GitError("Nothing to commit: those entries are as in the last commit.", detail=err)
+            raise GitError(
+                f"The commit did not happen: {err.splitlines()[-1] if err else 'git failed'}",
+                advice="A hook may have refused it; see the details.",
+                detail=err,
+            )
         return self.out("rev-parse", "HEAD").strip()
 
     # ------------------------------------------------------------------ log
@@ -536,8 +627,15 @@ class Repo:
         rel = self.rel(path)
         if self.head() is None:
             return []
-        args = ["log", "--follow", "-M", "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%s",
-                "--raw", "--no-abbrev", "-z"]
+        args = [
+            "log",
+            "--follow",
+            "-M",
+            "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%s",
+            "--raw",
+            "--no-abbrev",
+            "-z",
+        ]
         if limit:
             args.append(f"-n{limit}")
         data = self.run(args + ["--", rel]).stdout
@@ -569,8 +667,9 @@ class Repo:
                 old_oid = meta[2] if len(meta) > 2 and meta[2] != ZERO else None
                 new_oid = meta[3] if len(meta) > 3 and meta[3] != ZERO else None
                 break
-            commits.append(LogCommit(sha, parents.split(), name, email, date, subject, new_path,
-                                     old_path, status))
+            commits.append(
+                LogCommit(sha, parents.split(), name, email, date, subject, new_path, old_path, status)
+            )
             pairs.append((old_oid, new_oid))
         blobs = self.blobs(o for pair in pairs for o in pair if o)
         for c, (old_oid, new_oid) in zip(commits, pairs, strict=True):
@@ -584,8 +683,9 @@ class Repo:
                 continue
             of = old.fields() if old else None
             nf = new.fields() if new else None
-            changes = field_changes(of, nf, old.body if old and new else None,
-                                    new.body if old and new else None)
+            changes = field_changes(
+                of, nf, old.body if old and new else None, new.body if old and new else None
+            )
             c.fields = [x.name for x in changes]
             if values:
                 c.changes = changes
@@ -594,8 +694,14 @@ class Repo:
         return commits
 
     # ------------------------------------------------------------------ restore
-    def restore_field(self, path: str | Path, rev: str, field_path: str | tuple,
-                      rev_path: str | None = None, force: bool = False) -> bool:
+    def restore_field(
+        self,
+        path: str | Path,
+        rev: str,
+        field_path: str | tuple,
+        rev_path: str | None = None,
+        force: bool = False,
+    ) -> bool:
         """Put one field back as it was in commit ``rev`` (removed when it was absent there),
         through the core writer: only that field's lines change. True when the file changed."""
         from .entry import Entry
@@ -613,8 +719,9 @@ class Repo:
 
         return Entry.update(str(self.top / self.rel(path)), change, force=force) is not None
 
-    def restore_version(self, path: str | Path, rev: str, rev_path: str | None = None,
-                        force: bool = False) -> bool:
+    def restore_version(
+        self, path: str | Path, rev: str, rev_path: str | None = None, force: bool = False
+    ) -> bool:
         """Put the whole entry back as it was in commit ``rev`` (every field and the body),
         written through the core writer onto the file as it is (a minimal diff)."""
         old = self._version(path, rev, rev_path)
@@ -633,8 +740,9 @@ class Repo:
         except QtEditorError as exc:
             raise GitError(f"that version does not read as an entry: {exc.message}", where) from None
 
-    def _write_version(self, path: str | Path, fields: Any, body: str, force: bool,
-                       raw: bytes | None = None) -> bool:
+    def _write_version(
+        self, path: str | Path, fields: Any, body: str, force: bool, raw: bytes | None = None
+    ) -> bool:
         from . import storage
         from .entry import Entry
         from .errors import QtEditorError
@@ -714,9 +822,16 @@ class Repo:
         ours = Entry.from_bytes(st[2], rel, schema)
         theirs = Entry.from_bytes(st[3], rel, schema)
         base = Entry.from_bytes(st[1], rel, schema) if st.get(1) else None
-        m = merge_entry(base.fields() if base else {}, ours.fields(), theirs.fields(),
-                        base.body if base else "", ours.body, theirs.body, schema,
-                        lambda c: choices.get(c.key, OURS))
+        m = merge_entry(
+            base.fields() if base else {},
+            ours.fields(),
+            theirs.fields(),
+            base.body if base else "",
+            ours.body,
+            theirs.body,
+            schema,
+            lambda c: choices.get(c.key, OURS),
+        )
         rendered = ours.render(m.fields, m.body)
         return st[2] if rendered is None else rendered[0]
 
@@ -760,9 +875,12 @@ class Repo:
         """Conclude the merge or rebase once every conflict is resolved (and staged)."""
         left = self.conflicted()
         if left:
-            raise GitError(f"{len(left)} entr{'ies are' if len(left) != 1 else 'y is'} still in "
-                           f"conflict: {', '.join(left[:3])}{'…' if len(left) > 3 else ''}",
-                           advice="Resolve each one first.", kind="conflicts")
+            raise GitError(
+                f"{len(left)} entr{'ies are' if len(left) != 1 else 'y is'} still in "
+                f"conflict: {', '.join(left[:3])}{'…' if len(left) > 3 else ''}",
+                advice="Resolve each one first.",
+                kind="conflicts",
+            )
         op = self.operation()
         if op == "merge":
             self.run(["commit", "--no-edit"])
@@ -770,16 +888,22 @@ class Repo:
             proc = self.run(["rebase", "--continue"], check=False)
             if proc.returncode != 0:
                 if self.conflicted():
-                    raise SyncError("The next of your commits conflicts too.",
-                                    advice="Resolve those entries, then continue.",
-                                    kind="conflicts", detail=_text(proc.stderr))
+                    raise SyncError(
+                        "The next of your commits conflicts too.",
+                        advice="Resolve those entries, then continue.",
+                        kind="conflicts",
+                        detail=_text(proc.stderr),
+                    )
                 raise GitError(f"git rebase --continue failed: {_text(proc.stderr).strip()}")
         return self.head() or ""
 
     # ------------------------------------------------------------------ sync
-    def sync(self, progress: Callable[[str, float | None, str], None] | None = None,
-             cancel: Callable[[], bool] | threading.Event | None = None,
-             publish: bool = False) -> SyncResult:
+    def sync(
+        self,
+        progress: Callable[[str, float | None, str], None] | None = None,
+        cancel: Callable[[], bool] | threading.Event | None = None,
+        publish: bool = False,
+    ) -> SyncResult:
         """Fetch, bring the upstream's commits in (merge, or rebase when ``pull.rebase`` says
         so), then push. ``progress(step, fraction or None, text)``; ``cancel()`` stops a
         network step (nothing is lost: a stopped fetch or push changes nothing). Raises
@@ -787,13 +911,20 @@ class Repo:
         return _Sync(self, progress, cancel, publish).run()
 
     # ------------------------------------------------------------------ streaming runs
-    def stream(self, args: list[str], on_text: Callable[[str], None] | None,
-               cancelled: Callable[[], bool]) -> tuple[int, str, str]:
+    def stream(
+        self, args: list[str], on_text: Callable[[str], None] | None, cancelled: Callable[[], bool]
+    ) -> tuple[int, str, str]:
         """Run git reading its stderr as it comes (progress lines end with CR); stop it when
         ``cancelled()`` turns true. (exit status, stdout, stderr); -1 when cancelled."""
-        proc = subprocess.Popen(_base_args() + args, cwd=str(self.top), env=_env(),
-                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, **_popen_kw())
+        proc = subprocess.Popen(
+            _base_args() + args,
+            cwd=str(self.top),
+            env=_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            **_popen_kw(),
+        )
         err_parts: list[bytes] = []
         out_parts: list[bytes] = []
 
@@ -814,8 +945,10 @@ class Repo:
         def read_out() -> None:
             out_parts.append(proc.stdout.read())
 
-        readers = [threading.Thread(target=read_err, daemon=True),
-                   threading.Thread(target=read_out, daemon=True)]
+        readers = [
+            threading.Thread(target=read_err, daemon=True),
+            threading.Thread(target=read_out, daemon=True),
+        ]
         for r in readers:
             r.start()
         stopped = False
@@ -881,36 +1014,47 @@ class _Sync:
         op = repo.operation()
         if op is not None:
             left = repo.conflicted()
-            raise SyncError(f"A {op} is in progress" + (f" with {len(left)} conflicted "
-                            f"entr{'ies' if len(left) != 1 else 'y'}" if left else "") + ".",
-                            advice="Resolve the conflicted entries and finish it (or abort it), "
-                                   "then Sync again.", kind="conflicts" if left else "in-progress")
+            raise SyncError(
+                f"A {op} is in progress"
+                + (f" with {len(left)} conflicted entr{'ies' if len(left) != 1 else 'y'}" if left else "")
+                + ".",
+                advice="Resolve the conflicted entries and finish it (or abort it), then Sync again.",
+                kind="conflicts" if left else "in-progress",
+            )
         branch = repo.out("symbolic-ref", "-q", "--short", "HEAD", check=False).strip()
         if not branch:
-            raise SyncError("You are not on a branch (a detached HEAD), so there is nothing to "
-                            "sync.", advice="Check out a branch first (git switch main).",
-                            kind="detached")
+            raise SyncError(
+                "You are not on a branch (a detached HEAD), so there is nothing to sync.",
+                advice="Check out a branch first (git switch main).",
+                kind="detached",
+            )
         remote = repo.config(f"branch.{branch}.remote")
         merge_ref = repo.config(f"branch.{branch}.merge")
         if not remote or not merge_ref:
             remotes = repo.out("remote").split()
             if not remotes:
-                raise SyncError("This repository has no shared copy (remote) to sync with.",
-                                advice="Add one (git remote add origin URL), or keep working "
-                                       "locally: commits, history and merges work without it.",
-                                kind="no-remote")
+                raise SyncError(
+                    "This repository has no shared copy (remote) to sync with.",
+                    advice="Add one (git remote add origin URL), or keep working "
+                    "locally: commits, history and merges work without it.",
+                    kind="no-remote",
+                )
             if not self.publish:
                 where = remotes[0] if len(remotes) == 1 else "origin"
-                raise SyncError(f"The branch {branch} is not shared yet (it has no upstream).",
-                                advice=f"Publish it to send it to {where}.", kind="no-upstream")
+                raise SyncError(
+                    f"The branch {branch} is not shared yet (it has no upstream).",
+                    advice=f"Publish it to send it to {where}.",
+                    kind="no-upstream",
+                )
             remote = "origin" if "origin" in remotes else remotes[0]
             self.progress("fetch", None, f"Fetching from {remote}…")
             self.network("fetch", ["fetch", "--progress", remote])
             self.result.fetched = True
             self.check_cancel()
             self.progress("push", None, f"Publishing {branch} to {remote}…")
-            self.network("push", ["push", "--progress", "--set-upstream", remote,
-                                  f"HEAD:refs/heads/{branch}"])
+            self.network(
+                "push", ["push", "--progress", "--set-upstream", remote, f"HEAD:refs/heads/{branch}"]
+            )
             self.result.pushed = True
             self.result.message = f"Published {branch} to {remote}."
             return self.result
@@ -941,13 +1085,15 @@ class _Sync:
             words.append(f"brought in changes to {got} file{'s' if got != 1 else ''}")
         if self.result.pushed:
             words.append("sent your commits")
-        self.result.message = ("Synced: " + " and ".join(words) + ".") if words else \
-            "Already up to date: nothing to bring in or send."
+        self.result.message = (
+            ("Synced: " + " and ".join(words) + ".")
+            if words
+            else "Already up to date: nothing to bring in or send."
+        )
         return self.result
 
     def counts(self) -> tuple[int, int]:
-        out = self.repo.out("rev-list", "--left-right", "--count", "HEAD...@{upstream}",
-                            check=False).split()
+        out = self.repo.out("rev-list", "--left-right", "--count", "HEAD...@{upstream}", check=False).split()
         return (int(out[0]), int(out[1])) if len(out) == 2 else (0, 0)
 
     def integrate(self, branch: str) -> None:
@@ -961,25 +1107,34 @@ class _Sync:
         else:
             ff = (repo.config("pull.ff") or "").lower()
             self.progress("merge", None, "Merging the incoming changes…")
-            args = ["merge", "--no-edit"] + (["--ff-only"] if ff == "only" else
-                                             ["--no-ff"] if ff == "false" else []) + ["@{upstream}"]
+            args = (
+                ["merge", "--no-edit"]
+                + (["--ff-only"] if ff == "only" else ["--no-ff"] if ff == "false" else [])
+                + ["@{upstream}"]
+            )
             self.result.integrated = "merge"
         proc = repo.run(args, check=False)
         if proc.returncode != 0:
             left = repo.conflicted()
             if left:
-                raise SyncError(f"Both you and someone else changed {len(left)} entr"
-                                f"{'ies' if len(left) != 1 else 'y'} in ways that could not be "
-                                f"merged: {', '.join(left[:3])}{'…' if len(left) > 3 else ''}.",
-                                advice="Resolve each conflicted entry (field by field), then Sync "
-                                       "again; or abort to go back to how things were.",
-                                detail=_text(proc.stderr + proc.stdout), kind="conflicts")
+                raise SyncError(
+                    f"Both you and someone else changed {len(left)} entr"
+                    f"{'ies' if len(left) != 1 else 'y'} in ways that could not be "
+                    f"merged: {', '.join(left[:3])}{'…' if len(left) > 3 else ''}.",
+                    advice="Resolve each conflicted entry (field by field), then Sync "
+                    "again; or abort to go back to how things were.",
+                    detail=_text(proc.stderr + proc.stdout),
+                    kind="conflicts",
+                )
             err = _text(proc.stderr + proc.stdout)
             if "Not possible to fast-forward" in err or "not possible to fast-forward" in err:
-                raise SyncError("Your branch and the shared one have both moved on, and git is set "
-                                "to fast-forward only (pull.ff=only).",
-                                advice="Set pull.rebase or pull.ff to allow a merge, then Sync again.",
-                                detail=err, kind="other")
+                raise SyncError(
+                    "Your branch and the shared one have both moved on, and git is set "
+                    "to fast-forward only (pull.ff=only).",
+                    advice="Set pull.rebase or pull.ff to allow a merge, then Sync again.",
+                    detail=err,
+                    kind="other",
+                )
             raise classify(err, args[0])
         if not rebase and "Fast-forward" in _text(proc.stdout):
             self.result.integrated = "fast-forward"
@@ -1041,9 +1196,14 @@ def _entry(path: str, xy: str, h_head: str, h_index: str, orig: str | None) -> S
         state = MODIFIED
     else:
         state = STAGED
-    return StatusEntry(path, state, xy=xy, orig_path=orig,
-                       head=None if h_head == ZERO else h_head,
-                       index=None if h_index == ZERO else h_index)
+    return StatusEntry(
+        path,
+        state,
+        xy=xy,
+        orig_path=orig,
+        head=None if h_head == ZERO else h_head,
+        index=None if h_index == ZERO else h_index,
+    )
 
 
 def _has_key(data: Any, keys: tuple) -> bool:
@@ -1112,8 +1272,10 @@ class GitWorkspace:
         out = []
         for e in status.entries:
             title = None
-            for raw in (_read_or_none(read_file, self.repo.top / e.path),
-                        self.repo.blobs([e.head]).get(e.head) if e.head else None):
+            for raw in (
+                _read_or_none(read_file, self.repo.top / e.path),
+                self.repo.blobs([e.head]).get(e.head) if e.head else None,
+            ):
                 if raw is None:
                     continue
                 try:
@@ -1123,8 +1285,7 @@ class GitWorkspace:
                 if isinstance(data, dict) and isinstance(data.get("title"), str):
                     title = data["title"]
                     break
-            out.append(EntryChange(e.path, e.state, title,
-                                   [tuple(_split_field(f)) for f in e.fields]))
+            out.append(EntryChange(e.path, e.state, title, [tuple(_split_field(f)) for f in e.fields]))
         return out
 
     def suggest_message(self, changes: list[EntryChange]) -> str:
@@ -1136,8 +1297,11 @@ class GitWorkspace:
         from .changes import describe
 
         status = status or self.status(values=True)
-        need = [e for e in status.entries if e.changes is None and not e.error
-                and e.state not in (CONFLICTED, DELETED, NEW, UNTRACKED)]
+        need = [
+            e
+            for e in status.entries
+            if e.changes is None and not e.error and e.state not in (CONFLICTED, DELETED, NEW, UNTRACKED)
+        ]
         if need:  # a status read without values (or without fields): read them for these only
             self.repo.fill_fields(need, values=True)
         by_path = {e.path: e for e in status.entries}
@@ -1149,13 +1313,17 @@ class GitWorkspace:
             elif e.state == DELETED:
                 lines = ["deleted"]
             elif e.state == CONFLICTED:
-                lines = ["in conflict: " + (", ".join(e.fields) if e.fields else "the whole file")
-                         + " (resolve it first)"]
+                lines = [
+                    "in conflict: "
+                    + (", ".join(e.fields) if e.fields else "the whole file")
+                    + " (resolve it first)"
+                ]
             elif e.error:
                 lines = [e.error]
             else:
                 lines = [describe(c, self.schema) for c in (e.changes or [])] or [
-                    "formatting only (no field changed)"]
+                    "formatting only (no field changed)"
+                ]
             if e.orig_path:
                 lines.insert(0, f"renamed from {e.orig_path}")
             items.append(CommitItem(change, lines, e.state != CONFLICTED))
@@ -1191,17 +1359,22 @@ def _split_field(name: str) -> list:
 def conflict_style(cwd: str | Path | None = None) -> str:
     """git's ``merge.conflictStyle`` here ("merge" when unset or git cannot say)."""
     try:
-        proc = subprocess.run(_base_args() + ["config", "--get", "merge.conflictStyle"],
-                              cwd=str(cwd) if cwd else None, capture_output=True, env=_env(),
-                              stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            _base_args() + ["config", "--get", "merge.conflictStyle"],
+            cwd=str(cwd) if cwd else None,
+            capture_output=True,
+            env=_env(),
+            stdin=subprocess.DEVNULL,
+        )
     except (GitUnavailable, OSError):
         return "merge"
     style = _text(proc.stdout).strip().lower()
     return style if style in ("merge", "diff3", "zdiff3") else "merge"
 
 
-def merge_driver(base: str, ours: str, theirs: str, path: str, cwd: str | Path | None = None,
-                 marker_size: int = 7) -> tuple[int, str]:
+def merge_driver(
+    base: str, ours: str, theirs: str, path: str, cwd: str | Path | None = None, marker_size: int = 7
+) -> tuple[int, str]:
     """What git's ``%O %A %B %P`` call does: merge the three versions, write the result into
     OURS (the file ``ours``). (exit status, note): 0 merged; 1 conflicts (markers written)."""
     from . import storage
@@ -1213,15 +1386,17 @@ def merge_driver(base: str, ours: str, theirs: str, path: str, cwd: str | Path |
     raw = [Path(p).read_bytes() for p in (base, ours, theirs)]
     where = cwd / path
     try:
-        outcome = merge_bytes(raw[0], raw[1], raw[2], path, style, marker_size=marker_size,
-                              schema=schema_for(where))
+        outcome = merge_bytes(
+            raw[0], raw[1], raw[2], path, style, marker_size=marker_size, schema=schema_for(where)
+        )
     except NotMergeable as exc:
         code, note = merge_file(base, ours, theirs, style, marker_size, cwd)
         return code, f"{path}: not merged as an entry ({exc}); merged line by line: {note}"
     except Exception as exc:  # noqa: BLE001 - a fault here must not leave OURS without markers
         code, note = merge_file(base, ours, theirs, style, marker_size, cwd)
-        return code, (f"{path}: the entry merge failed ({type(exc).__name__}: {exc}); merged line "
-                      f"by line: {note}")
+        return code, (
+            f"{path}: the entry merge failed ({type(exc).__name__}: {exc}); merged line by line: {note}"
+        )
     storage.write_atomic(ours, outcome.data, durable=False, force=True)
     if outcome.clean:
         return 0, f"{path}: merged field by field"
@@ -1229,20 +1404,40 @@ def merge_driver(base: str, ours: str, theirs: str, path: str, cwd: str | Path |
     return 1, f"{path}: conflict in {names}"
 
 
-def merge_file(base: str, ours: str, theirs: str, style: str = "merge", marker_size: int = 7,
-               cwd: str | Path | None = None) -> tuple[int, str]:
+def merge_file(
+    base: str,
+    ours: str,
+    theirs: str,
+    style: str = "merge",
+    marker_size: int = 7,
+    cwd: str | Path | None = None,
+) -> tuple[int, str]:
     """git's own line merge (``git merge-file``) of three files into OURS: the fallback for a
     file that is not an entry."""
     from . import storage
 
-    args = _base_args() + ["merge-file", "-p", f"--marker-size={marker_size}", "-L", "ours",
-                           "-L", "base", "-L", "theirs"]
+    args = _base_args() + [
+        "merge-file",
+        "-p",
+        f"--marker-size={marker_size}",
+        "-L",
+        "ours",
+        "-L",
+        "base",
+        "-L",
+        "theirs",
+    ]
     if style == "zdiff3" and git_version()[:2] >= (2, 35):
         args.append("--zdiff3")
     elif style in ("diff3", "zdiff3"):
         args.append("--diff3")
-    proc = subprocess.run(args + [ours, base, theirs], cwd=str(cwd) if cwd else None,
-                          capture_output=True, env=_env(), stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        args + [ours, base, theirs],
+        cwd=str(cwd) if cwd else None,
+        capture_output=True,
+        env=_env(),
+        stdin=subprocess.DEVNULL,
+    )
     if proc.returncode < 0 or proc.returncode > 127:
         return 1, f"git merge-file failed: {_text(proc.stderr).strip()}"
     storage.write_atomic(ours, proc.stdout, durable=False, force=True)
@@ -1273,13 +1468,21 @@ def qteditor_command() -> list[str]:
 
     cmd = [str(Path(sys.executable).absolute()), "-m", "qteditor"]
     package_parent = Path(qteditor.__file__).resolve().parent.parent
-    probe = subprocess.run(cmd[:1] + ["-c", "import qteditor, os; print(os.path.dirname("
-                                             "os.path.dirname(os.path.realpath(qteditor.__file__))))"],
-                           capture_output=True, cwd=os.path.expanduser("~") if os.path.isdir(
-                               os.path.expanduser("~")) else "/",
-                           env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
-    if probe.returncode != 0 or Path(_text(probe.stdout).strip() or "/nonexistent").resolve() \
-            != package_parent:
+    probe = subprocess.run(
+        cmd[:1]
+        + [
+            "-c",
+            "import qteditor, os; print(os.path.dirname("
+            "os.path.dirname(os.path.realpath(qteditor.__file__))))",
+        ],
+        capture_output=True,
+        cwd=os.path.expanduser("~") if os.path.isdir(os.path.expanduser("~")) else "/",
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    )
+    if (
+        probe.returncode != 0
+        or Path(_text(probe.stdout).strip() or "/nonexistent").resolve() != package_parent
+    ):
         return ["env", f"PYTHONPATH={package_parent}"] + cmd
     return cmd
 
@@ -1313,10 +1516,14 @@ def collections_under(path: Path, top: Path) -> list[str]:
     roots = sorted({f.resolve() for f in found})
     roots = [r for r in roots if not any(o != r and o in r.parents for o in roots)]
     if not roots:  # none under PATH: the collection PATH is in (a subject folder), or PATH
-        inside = [p for p in (_learn_tree(path), _marked(path))
-                  if p is not None and (p == top or top in p.parents)]
-        roots = [(inside[0] if inside[0].name == "learn" else content_root(inside[0])).resolve()
-                 if inside else path]
+        inside = [
+            p for p in (_learn_tree(path), _marked(path)) if p is not None and (p == top or top in p.parents)
+        ]
+        roots = [
+            (inside[0] if inside[0].name == "learn" else content_root(inside[0])).resolve()
+            if inside
+            else path
+        ]
     for r in roots:
         rel = r.relative_to(top).as_posix()
         out.append("*.md" if rel in ("", ".") else _attr_pattern(f"/{_attr_escape(rel)}/**/*.md"))
@@ -1342,7 +1549,7 @@ def _line_pattern(line: str) -> tuple[str, str]:
     if text.startswith('"'):
         m = re.match(r'"(?:[^"\\]|\\.)*"', text)
         if m:
-            return m.group(0), text[m.end():]
+            return m.group(0), text[m.end() :]
     word, _, rest = text.partition(" ")
     if "\t" in word:
         word, _, more = word.partition("\t")
@@ -1389,16 +1596,24 @@ def setup(path: str | Path = ".") -> dict:
         new = eol.join(lines) + eol
         storage.write_atomic(str(attributes), new.encode("utf-8"))
     cmd = _shell(qteditor_command())
-    config = {"merge.qteditor.name": "qteditor: entries merged field by field",
-              "merge.qteditor.driver": f"{cmd} merge-driver %O %A %B %P",
-              "diff.qteditor.textconv": f"{cmd} textconv"}
+    config = {
+        "merge.qteditor.name": "qteditor: entries merged field by field",
+        "merge.qteditor.driver": f"{cmd} merge-driver %O %A %B %P",
+        "diff.qteditor.textconv": f"{cmd} textconv",
+    }
     changed = []
     for key, value in config.items():
         if repo.config(key) != value:
             repo.set_config(key, value)
             changed.append(key)
-    return {"repository": str(repo.top), "patterns": patterns, "added": added,
-            "updated": updated, "config": changed, "command": cmd}
+    return {
+        "repository": str(repo.top),
+        "patterns": patterns,
+        "added": added,
+        "updated": updated,
+        "config": changed,
+        "command": cmd,
+    }
 
 
 def is_setup(path: str | Path) -> bool:

@@ -65,15 +65,20 @@ class Journal:
     def __init__(self, folder: Path | None = None):
         self.folder = folder or data_dir() / "journal"
 
-    def write(self, path: str | None, digest: str | None, content: bytes, token: str = "",
-              base: bytes | None = None) -> Path:
+    def write(
+        self, path: str | None, digest: str | None, content: bytes, token: str = "", base: bytes | None = None
+    ) -> Path:
         """Journal ``content`` (the entry as it would be saved) for ``path``; ``base`` is the
         file the edits were made against (the session's saved state: after a merge of an outside
         change, the merged-in disk version), so recovery can put only the edits back."""
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self.folder / f"{_key(path, token)}.json"
-        record = {"path": path, "digest": digest, "written": time.time(),
-                  "content": base64.b64encode(content).decode("ascii")}
+        record = {
+            "path": path,
+            "digest": digest,
+            "written": time.time(),
+            "content": base64.b64encode(content).decode("ascii"),
+        }
         if base is not None:
             record["base"] = base64.b64encode(base).decode("ascii")
         storage.write_atomic(str(target), json.dumps(record).encode("utf-8"))
@@ -93,10 +98,16 @@ class Journal:
             try:
                 record = json.loads(file.read_text(encoding="utf-8"))
                 base = record.get("base")
-                items.append(JournalItem(file, record["path"], record.get("digest"),
-                                         base64.b64decode(record["content"]),
-                                         float(record.get("written", 0)),
-                                         None if base is None else base64.b64decode(base)))
+                items.append(
+                    JournalItem(
+                        file,
+                        record["path"],
+                        record.get("digest"),
+                        base64.b64decode(record["content"]),
+                        float(record.get("written", 0)),
+                        None if base is None else base64.b64decode(base),
+                    )
+                )
             except (OSError, ValueError, KeyError):
                 continue  # a damaged journal entry is skipped, never fatal
         return items
@@ -115,6 +126,7 @@ def recover(item: JournalItem, disk: Entry | None) -> Recovery:
     meanwhile (or merged in by the window before the crash) is kept, and only the user's edits
     differ from ``disk``. Raises FormatError when the journal cannot be read as an entry."""
     from .merge import merge_fields, merge_lines  # loaded when there is something to recover
+
     ours = Entry.from_bytes(item.content, item.path, disk.schema if disk is not None else None)
     if disk is None:
         return Recovery(ours.fields(), ours.body, [], item.content, None)
@@ -184,16 +196,22 @@ class Locks:
         else:
             try:
                 other = json.loads(lock.read_text(encoding="utf-8"))
-                if other.get("host") == _host() and _alive(int(other["pid"])) \
-                        and int(other["pid"]) != os.getpid():
-                    notice = (f"This entry is open in another qteditor (process {other['pid']}); "
-                              "saving here will not overwrite its changes silently.")
+                if (
+                    other.get("host") == _host()
+                    and _alive(int(other["pid"]))
+                    and int(other["pid"]) != os.getpid()
+                ):
+                    notice = (
+                        f"This entry is open in another qteditor (process {other['pid']}); "
+                        "saving here will not overwrite its changes silently."
+                    )
             except (OSError, ValueError, KeyError):
                 pass
         if notice is None:
             self.folder.mkdir(parents=True, exist_ok=True)
-            storage.write_atomic(str(lock), json.dumps(
-                {"pid": os.getpid(), "host": _host(), "path": path}).encode())
+            storage.write_atomic(
+                str(lock), json.dumps({"pid": os.getpid(), "host": _host(), "path": path}).encode()
+            )
             Locks.held.add(key)
         return notice
 

@@ -49,8 +49,9 @@ def merge_lines(base: str, ours: str, theirs: str) -> tuple[str, bool]:
         sm = difflib.SequenceMatcher(None, b, side, autojunk=False)
         return [(i1, i2, side[j1:j2]) for tag, i1, i2, j1, j2 in sm.get_opcodes() if tag != "equal"]
 
-    events = sorted([(*c, "o") for c in changes(o)] + [(*c, "t") for c in changes(t)],
-                    key=lambda e: (e[0], e[1]))
+    events = sorted(
+        [(*c, "o") for c in changes(o)] + [(*c, "t") for c in changes(t)], key=lambda e: (e[0], e[1])
+    )
     merged: list[str] = []
     pos = 0
     clean = True
@@ -81,8 +82,9 @@ def merge_lines(base: str, ours: str, theirs: str) -> tuple[str, bool]:
     return "\n".join(merged), clean
 
 
-def merge_fields(base: dict, ours: dict, theirs: dict, text_fields: tuple = ("answer",),
-                 _path: tuple = ()) -> tuple[dict, list[Conflict]]:
+def merge_fields(
+    base: dict, ours: dict, theirs: dict, text_fields: tuple = ("answer",), _path: tuple = ()
+) -> tuple[dict, list[Conflict]]:
     """Merge front-matter dicts; (merged, conflicts). Conflicted fields keep our value."""
     merged: dict = {}
     conflicts: list[Conflict] = []
@@ -216,8 +218,8 @@ class TextMerge:
 def _family_keys(data: dict, family: str) -> list[tuple[int, str]]:
     out = []
     for key in data:
-        if isinstance(key, str) and key.startswith(family) and key[len(family):].isdigit():
-            out.append((int(key[len(family):]), key))
+        if isinstance(key, str) and key.startswith(family) and key[len(family) :].isdigit():
+            out.append((int(key[len(family) :]), key))
     return sorted(out)
 
 
@@ -284,14 +286,16 @@ def _lcs(a: list, b: list) -> list[tuple[int, int]]:
     """Index pairs of a longest common subsequence of ``a`` and ``b`` (the fewest items added
     and removed); difflib's blocks on long lists."""
     if len(a) * len(b) > 250_000:
-        return [(i + d, j + d) for i, j, n in difflib.SequenceMatcher(
-            None, a, b, autojunk=False).get_matching_blocks() for d in range(n)]
+        return [
+            (i + d, j + d)
+            for i, j, n in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+            for d in range(n)
+        ]
     n, m = len(a), len(b)
     table = [[0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):
-            table[i][j] = table[i + 1][j + 1] + 1 if a[i] == b[j] else max(table[i + 1][j],
-                                                                            table[i][j + 1])
+            table[i][j] = table[i + 1][j + 1] + 1 if a[i] == b[j] else max(table[i + 1][j], table[i][j + 1])
     pairs, i, j = [], 0, 0
     while i < n and j < m:
         if a[i] == b[j]:
@@ -346,18 +350,25 @@ class _Merger:
         if isinstance(o, dict) and isinstance(t, dict) and (isinstance(b, dict) or b is _MISSING):
             return self.mapping(b if isinstance(b, dict) else {}, o, t, path, key)
         strs = [v for v in (b, o, t) if v is not _MISSING]
-        if isinstance(o, str) and isinstance(t, str) and all(isinstance(v, str) for v in strs) and (
-                (top and path[-1] in self.text_fields) or any("\n" in v for v in strs)):
+        if (
+            isinstance(o, str)
+            and isinstance(t, str)
+            and all(isinstance(v, str) for v in strs)
+            and ((top and path[-1] in self.text_fields) or any("\n" in v for v in strs))
+        ):
             text = TextMerge(b if isinstance(b, str) else "", o, t)
             if text.clean:
                 return text.pick(OURS)
             sides = {BASE: text.pick(BASE), OURS: text.pick(OURS), THEIRS: text.pick(THEIRS)}
-            return self.decide(Conflict(path, sides[BASE], sides[OURS], sides[THEIRS],
-                                        ("text",) + key, "text"), sides)
+            return self.decide(
+                Conflict(path, sides[BASE], sides[OURS], sides[THEIRS], ("text",) + key, "text"), sides
+            )
         absent = tuple(n for n, v in ((BASE, b), (OURS, o), (THEIRS, t)) if v is _MISSING)
         kind = "deleted" if (o is _MISSING or t is _MISSING) else "value"
-        return self.decide(Conflict(path, _none(b), _none(o), _none(t), ("field",) + key, kind,
-                                    absent), {BASE: b, OURS: o, THEIRS: t})
+        return self.decide(
+            Conflict(path, _none(b), _none(o), _none(t), ("field",) + key, kind, absent),
+            {BASE: b, OURS: o, THEIRS: t},
+        )
 
     def mapping(self, base: dict, ours: dict, theirs: dict, path: tuple = (), key: tuple = ()) -> dict:
         top = not path
@@ -365,27 +376,40 @@ class _Merger:
         if top:
             for family in self.families:
                 sides = [_family_keys(d, family) for d in (base, ours, theirs)]
-                if any(sides) and all(isinstance(d[k], dict) for d, s in zip(
-                        (base, ours, theirs), sides, strict=True) for _n, k in s):
+                if any(sides) and all(
+                    isinstance(d[k], dict)
+                    for d, s in zip((base, ours, theirs), sides, strict=True)
+                    for _n, k in s
+                ):
                     fams[family] = sides
         skip = {k for sides in fams.values() for s in sides for _n, k in s}
         keys = [k for k in ours if k not in skip]
         keys += [k for k in theirs if k not in ours and k not in skip]
         merged: dict = {}
         for k in keys:
-            value = self.value(base.get(k, _MISSING), ours.get(k, _MISSING),
-                               theirs.get(k, _MISSING), path + (k,), key + (k,), top)
+            value = self.value(
+                base.get(k, _MISSING),
+                ours.get(k, _MISSING),
+                theirs.get(k, _MISSING),
+                path + (k,),
+                key + (k,),
+                top,
+            )
             if value is not _MISSING:
                 merged[k] = unshare(value)
         for family, sides in fams.items():
-            items = self.items(family, *[[d[k] for _n, k in s] for d, s in zip(
-                (base, ours, theirs), sides, strict=True)])
+            items = self.items(
+                family, *[[d[k] for _n, k in s] for d, s in zip((base, ours, theirs), sides, strict=True)]
+            )
             # where the family sits: where ours has it, else where theirs has it
             order = list(ours) if sides[1] else list(theirs)
             first = sides[1][0][1] if sides[1] else (sides[2][0][1] if sides[2] else None)
-            before = order[:order.index(first)] if first is not None else list(merged)
-            at = max([i + 1 for i, k in enumerate(merged) if k in before], default=0) \
-                if first is not None else len(merged)
+            before = order[: order.index(first)] if first is not None else list(merged)
+            at = (
+                max([i + 1 for i, k in enumerate(merged) if k in before], default=0)
+                if first is not None
+                else len(merged)
+            )
             pairs = list(merged.items())
             new = [(f"{family}{n}", v) for n, v in enumerate(items, start=1)]
             merged = dict(pairs[:at] + new + pairs[at:])
@@ -420,8 +444,11 @@ class _Merger:
             if o is _MISSING and t is _MISSING:
                 continue
             if o is not _MISSING and t is not _MISSING:
-                value = self.value(b if b is not _MISSING else {}, o, t, path, key) \
-                    if isinstance(o, dict) and isinstance(t, dict) else self.value(b, o, t, path, key)
+                value = (
+                    self.value(b if b is not _MISSING else {}, o, t, path, key)
+                    if isinstance(o, dict) and isinstance(t, dict)
+                    else self.value(b, o, t, path, key)
+                )
             elif b is _MISSING:
                 value = o if o is not _MISSING else t  # added on one side
             else:  # removed on one side
@@ -429,8 +456,10 @@ class _Merger:
                 if same(kept, b):
                     continue
                 absent = (OURS,) if o is _MISSING else (THEIRS,)
-                value = self.decide(Conflict(path, b, _none(o), _none(t), ("item",) + key, "item",
-                                             absent), {BASE: b, OURS: o, THEIRS: t})
+                value = self.decide(
+                    Conflict(path, b, _none(o), _none(t), ("item",) + key, "item", absent),
+                    {BASE: b, OURS: o, THEIRS: t},
+                )
             if value is not _MISSING:
                 out.append(unshare(value))
         return out
@@ -451,17 +480,23 @@ def _default_choice(_conflict: Conflict) -> str:
     return OURS
 
 
-def merge_entry(base: dict, ours: dict, theirs: dict, base_body: str, ours_body: str,
-                theirs_body: str, schema: Any = None, choose: Callable[[Conflict], Any] | None = None
-                ) -> EntryMerge:
+def merge_entry(
+    base: dict,
+    ours: dict,
+    theirs: dict,
+    base_body: str,
+    ours_body: str,
+    theirs_body: str,
+    schema: Any = None,
+    choose: Callable[[Conflict], Any] | None = None,
+) -> EntryMerge:
     """Merge three versions of an entry's fields (codec fields decoded) and body. Each conflict
     is decided by ``choose(conflict)``: OURS (the default), THEIRS, BASE or ``Value(v)``;
     its ``key`` is the same in every run, so a second run with other choices builds a
     resolution (or the other side of a conflict's markers)."""
     choose = choose or _default_choice
     text_fields = tuple(schema.codec_fields()) if schema is not None else ("answer",)
-    families = tuple(f.key for f in schema.fields if f.repeat) if schema is not None \
-        else ("related_article",)
+    families = tuple(f.key for f in schema.fields if f.repeat) if schema is not None else ("related_article",)
     merger = _Merger(choose, text_fields, families)
     fields = merger.mapping(base, ours, theirs)
     body = TextMerge(base_body, ours_body, theirs_body, keepends=True)
@@ -469,8 +504,9 @@ def merge_entry(base: dict, ours: dict, theirs: dict, base_body: str, ours_body:
         body_text = body.pick(OURS)
     else:
         sides = {BASE: body.pick(BASE), OURS: body.pick(OURS), THEIRS: body.pick(THEIRS)}
-        body_text = merger.decide(Conflict((), sides[BASE], sides[OURS], sides[THEIRS], ("body",),
-                                           "body"), sides)
+        body_text = merger.decide(
+            Conflict((), sides[BASE], sides[OURS], sides[THEIRS], ("body",), "body"), sides
+        )
         if body_text is _MISSING:
             body_text = sides[OURS]
     return EntryMerge(fields, body_text, merger.conflicts)
@@ -523,9 +559,16 @@ def _suffix(a: list, b: list, limit: int) -> int:
     return n
 
 
-def merge_bytes(base: bytes | None, ours: bytes, theirs: bytes, path: str | None = None,
-                style: str = "merge", labels: tuple[str, str, str] = (OURS, BASE, THEIRS),
-                marker_size: int = 7, schema: Any = None) -> MergeOutcome:
+def merge_bytes(
+    base: bytes | None,
+    ours: bytes,
+    theirs: bytes,
+    path: str | None = None,
+    style: str = "merge",
+    labels: tuple[str, str, str] = (OURS, BASE, THEIRS),
+    marker_size: int = 7,
+    schema: Any = None,
+) -> MergeOutcome:
     """git's merge of three versions of an entry file (``base`` None or empty: added on both
     sides). Raises NotMergeable when they are not all entries. ``style``: git's
     ``merge.conflictStyle`` ("merge", "diff3" or "zdiff3": the base's lines too)."""
@@ -573,7 +616,7 @@ def merge_bytes(base: bytes | None, ours: bytes, theirs: bytes, path: str | None
         t_lines, b_lines = variant(keys, THEIRS), variant(keys, BASE)
         p = min(_prefix(o_lines, t_lines), _prefix(o_lines, b_lines))
         s = min(_suffix(o_lines, x, min(len(o_lines), len(x)) - p) for x in (t_lines, b_lines))
-        return p, len(o_lines) - s, t_lines[p:len(t_lines) - s], b_lines[p:len(b_lines) - s]
+        return p, len(o_lines) - s, t_lines[p : len(t_lines) - s], b_lines[p : len(b_lines) - s]
 
     groups = [({c.key}, *region({c.key})) for c in fm]
     changed = True
@@ -584,13 +627,14 @@ def merge_bytes(base: bytes | None, ours: bytes, theirs: bytes, path: str | None
             a, b = groups[i], groups[i + 1]
             if b[1] <= a[2]:
                 keys = a[0] | b[0]
-                groups[i:i + 2] = [(keys, *region(keys))]
+                groups[i : i + 2] = [(keys, *region(keys))]
                 changed = True
                 break
 
     def block(o: list, b: list, t: list) -> list[str]:
         def ended(lines: list) -> list:
             return [x if x.endswith("\n") else x + nl for x in lines]
+
         out = [f"{lo} {labels[0]}{nl}"] + ended(o)
         if diff3:
             out += [f"{mid} {labels[1]}{nl}"] + ended(b)

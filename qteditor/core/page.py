@@ -14,8 +14,20 @@ from .site import site_for
 TITLE_CUT = 60  # characters search engines show of a title
 DESCRIPTION_CUT = 160  # … and of a description
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"]
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 _TOKENS = re.compile(r"\[([^\]]*)\]|YYYY|YY|MMMM|MMM|MM|M|DD|Do|D|dddd|ddd")
 
@@ -38,10 +50,16 @@ def format_date(value: Any, pattern: str | None) -> str:
         day = value.day
         suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
         return {
-            "YYYY": f"{value.year:04d}", "YY": f"{value.year % 100:02d}",
-            "MMMM": _MONTHS[value.month - 1], "MMM": _MONTHS[value.month - 1][:3],
-            "MM": f"{value.month:02d}", "M": str(value.month), "DD": f"{day:02d}",
-            "Do": f"{day}{suffix}", "D": str(day), "dddd": _DAYS[value.weekday()],
+            "YYYY": f"{value.year:04d}",
+            "YY": f"{value.year % 100:02d}",
+            "MMMM": _MONTHS[value.month - 1],
+            "MMM": _MONTHS[value.month - 1][:3],
+            "MM": f"{value.month:02d}",
+            "M": str(value.month),
+            "DD": f"{day:02d}",
+            "Do": f"{day}{suffix}",
+            "D": str(day),
+            "dddd": _DAYS[value.weekday()],
             "ddd": _DAYS[value.weekday()][:3],
         }[t]
 
@@ -110,7 +128,7 @@ def body_html(fields: dict, answer_html: str | None = None) -> str:
             href = safe_href(_text(item, "url"))  # javascript: and the like stay text
             link = f'<a href="{html.escape(href)}">{title}</a>' if href else f"<span>{title}</span>"
             parts.append(
-                f'<li>{link}'
+                f"<li>{link}"
                 f' <span class="qt-related-subject">{html.escape(_text(item, "subject"))}</span></li>'
             )
         parts.append("</ul></div>")
@@ -148,8 +166,10 @@ def check_export_target(output: str, source: str | None) -> None:
         except OSError:
             same = os.path.realpath(output) == os.path.realpath(source)
         if same:
-            raise SaveError("the output is the entry itself; give another file name for the page "
-                            "(nothing was written)", output)
+            raise SaveError(
+                "the output is the entry itself; give another file name for the page (nothing was written)",
+                output,
+            )
     if not os.path.lexists(output) or os.path.isdir(output):
         return
     entry_like = output.lower().endswith((".md", ".markdown"))
@@ -161,18 +181,21 @@ def check_export_target(output: str, source: str | None) -> None:
             return
         entry_like = head.startswith((b"---", b"\xef\xbb\xbf---"))
     if entry_like:
-        raise SaveError("the output is an existing entry file; a page is never written over "
-                        "an entry (nothing was written)", output)
+        raise SaveError(
+            "the output is an existing entry file; a page is never written over "
+            "an entry (nothing was written)",
+            output,
+        )
 
 
 def page_html(fields: dict, answer_html: str | None = None) -> str:
     """A standalone page (export): the site's <title> and description, styles inline."""
     s = snippet(fields)
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
         f"<title>{html.escape(s['title'])}</title>\n"
-        f"<meta name=\"description\" content=\"{html.escape(s['description'], quote=True)}\">\n"
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        f'<meta name="description" content="{html.escape(s["description"], quote=True)}">\n'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "img-src data:; style-src 'unsafe-inline'\">\n"
         f"<style>{PAGE_CSS}</style></head>\n<body>\n{body_html(fields, answer_html)}\n</body></html>\n"
     )

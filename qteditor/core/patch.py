@@ -39,8 +39,9 @@ def coerce(existing: Any, value: Any, ftype: str | None, path: tuple, from_text:
     elif isinstance(existing, (dict, list)):
         if from_text:
             what = "a mapping" if isinstance(existing, dict) else "a list"
-            raise PatchError(f"{name} is {what}; set its parts (e.g. {name}.KEY=VALUE) or use --json",
-                             field=path)
+            raise PatchError(
+                f"{name} is {what}; set its parts (e.g. {name}.KEY=VALUE) or use --json", field=path
+            )
         return value
     else:
         target = type(existing)
@@ -81,8 +82,13 @@ def coerce(existing: Any, value: Any, ftype: str | None, path: tuple, from_text:
                 return "true" if value else "false"
             return value if isinstance(value, str) else str(value)
     except (ValueError, TypeError):
-        kind = {bool: "true or false", int: "a whole number", float: "a number",
-                _dt.date: "a date (YYYY-MM-DD)", _dt.datetime: "a date and time"}.get(target, "")
+        kind = {
+            bool: "true or false",
+            int: "a whole number",
+            float: "a number",
+            _dt.date: "a date (YYYY-MM-DD)",
+            _dt.datetime: "a date and time",
+        }.get(target, "")
         raise PatchError(f"{name} must be {kind}; got {value!r}", field=path) from None
     return value
 
@@ -139,12 +145,13 @@ def assign(fields: dict, assignments: list[str], schema: Schema | None = None) -
             if nxt is _MISSING or nxt is None:
                 nxt = node[part] = {}
             elif not isinstance(nxt, dict):
-                raise PatchError(f"{_dotted(path[: i + 1])} is not a mapping, so "
-                                 f"{_dotted(path)} cannot be set", field=path[: i + 1])
+                raise PatchError(
+                    f"{_dotted(path[: i + 1])} is not a mapping, so {_dotted(path)} cannot be set",
+                    field=path[: i + 1],
+                )
             node = nxt
         leaf = path[-1]
-        node[leaf] = coerce(node.get(leaf, _MISSING), value, _schema_type(schema, path), path,
-                            from_text=True)
+        node[leaf] = coerce(node.get(leaf, _MISSING), value, _schema_type(schema, path), path, from_text=True)
     return out
 
 
@@ -204,5 +211,6 @@ def check_keys(fields: Any, assignments: list[str], schema: Schema | None = None
 
         close = difflib.get_close_matches(dotted, known, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]}? " if close else ""
-        raise PatchError(f"{dotted} is neither in the schema nor in the file; {hint}"
-                         "(--new-key adds it)", field=path)
+        raise PatchError(
+            f"{dotted} is neither in the schema nor in the file; {hint}(--new-key adds it)", field=path
+        )

@@ -55,8 +55,7 @@ class FileChange:
 
     def diff(self) -> str:
         if self.kind == "delete":
-            return unified_diff(self.old, b"", self.shown) if self.diff_text is None else \
-                self.diff_text
+            return unified_diff(self.old, b"", self.shown) if self.diff_text is None else self.diff_text
         if self.new is None:
             return ""
         if self.diff_text is None:
@@ -142,13 +141,15 @@ def apply(plan: Plan, force: bool = False) -> Applied:
 
         def compute(current: bytes | None) -> bytes | None:
             if current is None:
-                raise QtEditorError("the file was deleted or moved since the plan was made; "
-                                    "nothing was written", str(c.path))
+                raise QtEditorError(
+                    "the file was deleted or moved since the plan was made; nothing was written", str(c.path)
+                )
             if current == c.old:
                 return c.new
             if c.recompute is None:
-                raise storage.ConflictError("the file was changed on disk since the plan was "
-                                            "made; nothing was written", str(c.path))
+                raise storage.ConflictError(
+                    "the file was changed on disk since the plan was made; nothing was written", str(c.path)
+                )
             entry = Entry.from_bytes(current, str(c.path))
             fields = c.recompute(entry)
             if fields is None:
@@ -170,7 +171,7 @@ def apply(plan: Plan, force: bool = False) -> Applied:
             outcomes.append(write(c))
             if outcomes[-1][0] == "error":
                 break
-        writes = writes[:len(outcomes)]
+        writes = writes[: len(outcomes)]
     elif len(writes) > 2 * WRITERS:
         from concurrent.futures import ThreadPoolExecutor
 

@@ -50,12 +50,14 @@ def plan(root: Path, entry_path: Path, fields: dict, records: list, site: Site) 
         old_url = Entry.load(entry_path).fields().get("url") or ""
     except QtEditorError:  # an unreadable old file links nowhere
         old_url = ""
-    old_at = site.url_at(Path(entry_path).resolve().relative_to(root.resolve()).as_posix()) \
-        if _inside(entry_path, root) else None
+    old_at = (
+        site.url_at(Path(entry_path).resolve().relative_to(root.resolve()).as_posix())
+        if _inside(entry_path, root)
+        else None
+    )
     inbound = []
     for record in records:
-        keys = [k for k, v in related_items(record.fields)
-                if v.get("url") in {old_url, old_at} - {None, ""}]
+        keys = [k for k, v in related_items(record.fields) if v.get("url") in {old_url, old_at} - {None, ""}]
         path = root / record.path
         if keys and path.resolve() != Path(entry_path).resolve():
             inbound.append((path, keys))
@@ -82,14 +84,23 @@ def prepare(rp: RenamePlan, fields: dict, shown=None) -> Plan:
     rendered = entry.render(new_fields)
     new_bytes = rendered[0] if rendered else entry.raw
     if rp.moves:
-        out.changes.append(FileChange(rp.new_path, shown(rp.new_path), b"", new_bytes,
-                                      kind="create"))
+        out.changes.append(FileChange(rp.new_path, shown(rp.new_path), b"", new_bytes, kind="create"))
     else:
-        out.changes.append(FileChange(rp.old_path, shown(rp.old_path), entry.raw,
-                                      new_bytes if new_bytes != entry.raw else None,
-                                      lambda current: new_fields))
-    snapshot = {"id": new_fields.get("id"), "title": new_fields.get("title"),
-                "subject": new_fields.get("subject"), "url": rp.new_url}
+        out.changes.append(
+            FileChange(
+                rp.old_path,
+                shown(rp.old_path),
+                entry.raw,
+                new_bytes if new_bytes != entry.raw else None,
+                lambda current: new_fields,
+            )
+        )
+    snapshot = {
+        "id": new_fields.get("id"),
+        "title": new_fields.get("title"),
+        "subject": new_fields.get("subject"),
+        "url": rp.new_url,
+    }
     urls = {rp.old_url}
 
     def follow(other: Any, keys: list[str] = ()) -> Any:
@@ -98,8 +109,7 @@ def prepare(rp: RenamePlan, fields: dict, shown=None) -> Plan:
         touched = False
         for key, value in related_items(data):
             if value.get("url") in urls or key in keys:
-                data[key] = {**value, **{k: v for k, v in snapshot.items()
-                                         if k in value and v is not None}}
+                data[key] = {**value, **{k: v for k, v in snapshot.items() if k in value and v is not None}}
                 data[key]["url"] = rp.new_url
                 touched = True
         return data if touched else None
@@ -112,12 +122,17 @@ def prepare(rp: RenamePlan, fields: dict, shown=None) -> Plan:
             continue
         data = follow(other, keys)
         rendered = other.render(data) if data is not None else None
-        out.changes.append(FileChange(path, shown(path), other.raw,
-                                      rendered[0] if rendered else None,
-                                      lambda current, keys=keys: follow(current, keys)))
+        out.changes.append(
+            FileChange(
+                path,
+                shown(path),
+                other.raw,
+                rendered[0] if rendered else None,
+                lambda current, keys=keys: follow(current, keys),
+            )
+        )
     if rp.moves:
-        out.changes.append(FileChange(rp.old_path, shown(rp.old_path), entry.raw, None,
-                                      kind="delete"))
+        out.changes.append(FileChange(rp.old_path, shown(rp.old_path), entry.raw, None, kind="delete"))
     rp.plan = out
     return out
 
@@ -131,23 +146,30 @@ def apply(rp: RenamePlan, fields: dict | None = None, force: bool = False) -> li
     if out.errors:
         raise out.errors[0]
     if rp.moves and rp.new_path.exists():
-        raise SaveError("a file with the new name exists already; nothing was changed",
-                        str(rp.new_path))
+        raise SaveError("a file with the new name exists already; nothing was changed", str(rp.new_path))
     for c in out.changes:  # everything checked before anything is written
         if c.kind == "write" and c.new is not None:
             try:
                 st = os.stat(c.path)
             except OSError as exc:
-                raise SaveError(f"cannot rename: {c.shown} cannot be read ({exc.strerror}); "
-                                "nothing was changed", str(c.path)) from None
+                raise SaveError(
+                    f"cannot rename: {c.shown} cannot be read ({exc.strerror}); nothing was changed",
+                    str(c.path),
+                ) from None
             if not force and (not st.st_mode & 0o222 or st.st_nlink > 1):
                 raise storage.ReadOnlyError(
                     f"cannot rename: {c.shown} links to this entry and is read-only (or has "
-                    "other names); nothing was changed", str(c.path))
+                    "other names); nothing was changed",
+                    str(c.path),
+                )
     result = apply_plan(out, force)
     if result.errors:
         done = ", ".join(str(Path(p).name) for p in result.written) or "nothing"
         first = result.errors[0]
-        raise SaveError(f"the rename stopped: {first.message} (written: {done}); the old file "
-                        "is kept", first.path, first.line, first.column)
+        raise SaveError(
+            f"the rename stopped: {first.message} (written: {done}); the old file is kept",
+            first.path,
+            first.line,
+            first.column,
+        )
     return result.written

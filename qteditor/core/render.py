@@ -121,16 +121,16 @@ def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": True, "typographer": False})
     md.enable(["table", "strikethrough", "linkify"])
     md.linkify = _SiteLinkify()
-    md.use(dollarmath_plugin, allow_labels=False, allow_space=True, allow_digits=True,
-           double_inline=True)
+    md.use(dollarmath_plugin, allow_labels=False, allow_space=True, allow_digits=True, double_inline=True)
     md.use(tasklists_plugin, enabled=False)
     # raw HTML is dropped, as the site's remark-rehype does
     md.add_render_rule("html_block", _drop)
     md.add_render_rule("html_inline", _drop)
     md.add_render_rule("math_inline", _math_inline)
     md.block.ruler.disable("math_block")
-    md.block.ruler.before("fence", "math_flow", _math_flow,
-                          {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.block.ruler.before(
+        "fence", "math_flow", _math_flow, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+    )
     md.add_render_rule("math_inline_double", _math_inline)
     md.add_render_rule("math_block", _math_block)
     md.add_render_rule("math_block_label", _math_block)
@@ -198,11 +198,16 @@ class MathBudget:
         if self.too_large:
             parts.append(f"{self.too_large:,} too large to draw")
         if self.out_of_time:
-            parts.append(f"{self.out_of_time:,} left once typesetting had taken "
-                         f"{MATH_SECONDS:g} s")
+            parts.append(f"{self.out_of_time:,} left once typesetting had taken {MATH_SECONDS:g} s")
         count = self.too_long + self.too_large + self.out_of_time
-        return (f'<p class="qt-note"><em>{count:,} formula{"s" if count != 1 else ""} shown as '
-                f'source ({"; ".join(parts)}).</em></p>') if count else ""
+        return (
+            (
+                f'<p class="qt-note"><em>{count:,} formula{"s" if count != 1 else ""} shown as '
+                f"source ({'; '.join(parts)}).</em></p>"
+            )
+            if count
+            else ""
+        )
 
 
 def _cached_svg(tex: str, display: bool) -> tuple[bool, str | None]:
@@ -242,8 +247,7 @@ def clear_math_cache() -> None:
 def _as_source(tex: str, kind: str, why: str) -> str:
     note = html.escape(f"shown as source: {why}", quote=True)
     if "math-display" in kind:
-        return (f'<div class="{kind} math-source"><code title="{note}">{html.escape(tex)}</code>'
-                "</div>")
+        return f'<div class="{kind} math-source"><code title="{note}">{html.escape(tex)}</code></div>'
     return f'<code class="{kind} math-source" title="{note}">{html.escape(tex)}</code>'
 
 
@@ -293,9 +297,29 @@ def _policy() -> tuple[set, dict]:
     """The tags and attributes an answer may keep (built once)."""
     import nh3
 
-    tags = set(nh3.ALLOWED_TAGS) | {"img", "input", "div", "span", "del", "s", "table", "thead",
-                                    "tbody", "tr", "th", "td", "pre", "code", "hr", "h1", "h2",
-                                    "h3", "h4", "h5", "h6"}
+    tags = set(nh3.ALLOWED_TAGS) | {
+        "img",
+        "input",
+        "div",
+        "span",
+        "del",
+        "s",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "pre",
+        "code",
+        "hr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+    }
     attributes = {
         "*": {"class", "align"},
         "a": {"href", "title"},
@@ -315,8 +339,11 @@ def sanitize(fragment: str) -> str:
 
     tags, attributes = _policy()
     return nh3.clean(
-        _SCRIPTY.sub("", fragment), tags=tags, attributes=attributes,
-        url_schemes={"http", "https", "mailto", "data"}, link_rel=None,
+        _SCRIPTY.sub("", fragment),
+        tags=tags,
+        attributes=attributes,
+        url_schemes={"http", "https", "mailto", "data"},
+        link_rel=None,
         filter_style_properties={"text-align"},
         attribute_filter=_only_data_images,
     )
@@ -330,8 +357,27 @@ def _only_data_images(tag: str, attr: str, value: str) -> str | None:
     return value
 
 
-_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table",
-           "thead", "tbody", "tr", "th", "td", "hr"}
+_BLOCKS = {
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+}
 
 
 _CONTAINERS = {"li", "blockquote"}

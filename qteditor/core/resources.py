@@ -22,8 +22,7 @@ def resource_dir() -> Path:
         if (path / "schema").is_dir():
             return path
     raise FileNotFoundError(
-        "qteditor's resources were not found (looked in: "
-        + ", ".join(str(p) for p in candidates) + ")"
+        "qteditor's resources were not found (looked in: " + ", ".join(str(p) for p in candidates) + ")"
     )
 
 
@@ -35,13 +34,13 @@ def user_folder(kind: str) -> Path:
     """The per-user folder of a kind ("cache" or "data") for this platform, with qteditor's
     name (XDG on Linux, Library on macOS, AppData on Windows)."""
     if sys.platform == "win32":
-        var, fallback = ("LOCALAPPDATA", "AppData/Local") if kind == "cache" else (
-            "APPDATA", "AppData/Roaming")
+        var, fallback = (
+            ("LOCALAPPDATA", "AppData/Local") if kind == "cache" else ("APPDATA", "AppData/Roaming")
+        )
         base = Path(os.environ.get(var, Path.home() / fallback))
     elif sys.platform == "darwin":
         base = Path.home() / "Library" / ("Caches" if kind == "cache" else "Application Support")
     else:
-        var, fallback = ("XDG_CACHE_HOME", ".cache") if kind == "cache" else (
-            "XDG_DATA_HOME", ".local/share")
+        var, fallback = ("XDG_CACHE_HOME", ".cache") if kind == "cache" else ("XDG_DATA_HOME", ".local/share")
         base = Path(os.environ.get(var, Path.home() / fallback))
     return base / "qteditor"

@@ -25,8 +25,13 @@ class EditSession:
     existing entry's are a permalink, locked), linked fields (title, article_title, question)
     stay equal unless edited separately. Its state changes through its methods."""
 
-    def __init__(self, entry: Entry, is_new: bool = False, slug_rule: str = slugs.COLLECTION,
-                 collection: Path | None = None):
+    def __init__(
+        self,
+        entry: Entry,
+        is_new: bool = False,
+        slug_rule: str = slugs.COLLECTION,
+        collection: Path | None = None,
+    ):
         self.entry = entry
         self.is_new = is_new
         self.collection = collection
@@ -40,14 +45,25 @@ class EditSession:
 
     # ------------------------------------------------------------------ creation
     @classmethod
-    def open(cls, path: str | Path, collection: Path | None = None,
-             slug_rule: str = slugs.COLLECTION, schema: Schema | None = None) -> EditSession:
+    def open(
+        cls,
+        path: str | Path,
+        collection: Path | None = None,
+        slug_rule: str = slugs.COLLECTION,
+        schema: Schema | None = None,
+    ) -> EditSession:
         return cls(Entry.load(path, schema), False, slug_rule, collection)
 
     @classmethod
-    def new(cls, schema: Schema | None = None, collection: Path | None = None,
-            next_id: int | None = None, defaults: dict | None = None,
-            slug_rule: str = slugs.COLLECTION, today: dt.date | None = None) -> EditSession:
+    def new(
+        cls,
+        schema: Schema | None = None,
+        collection: Path | None = None,
+        next_id: int | None = None,
+        defaults: dict | None = None,
+        slug_rule: str = slugs.COLLECTION,
+        today: dt.date | None = None,
+    ) -> EditSession:
         """A new entry from the schema's template, with the schema's defaults (a date field
         defaulting to today gets today) and the next free id."""
         schema = schema or default_schema()
@@ -115,7 +131,7 @@ class EditSession:
     # ------------------------------------------------------------------ editing
     def get(self, path: tuple | str) -> Any:
         value: Any = self.fields
-        for key in (path.split(".") if isinstance(path, str) else path):
+        for key in path.split(".") if isinstance(path, str) else path:
             if not isinstance(value, dict) or key not in value:
                 return None
             value = value[key]
@@ -152,11 +168,17 @@ class EditSession:
     def _sources(self, path: tuple) -> bool:
         """Whether a derived field is made from this one."""
         dotted = ".".join(path)
-        return any("{" + dotted + "}" in d.template or f"({dotted})" in d.template
-                   for d in self.site.derived) or (
-            len(path) == 1 and path[0] in self.site.linked and self.titles_linked
-            and any("{" + self.site.linked[0] + "}" in d.template
-                    or f"({self.site.linked[0]})" in d.template for d in self.site.derived))
+        return any(
+            "{" + dotted + "}" in d.template or f"({dotted})" in d.template for d in self.site.derived
+        ) or (
+            len(path) == 1
+            and path[0] in self.site.linked
+            and self.titles_linked
+            and any(
+                "{" + self.site.linked[0] + "}" in d.template or f"({self.site.linked[0]})" in d.template
+                for d in self.site.derived
+            )
+        )
 
     def set_related(self, items: list[dict]) -> list[tuple]:
         """Make ``items`` the related articles; returns the other paths that changed with them
@@ -227,8 +249,9 @@ class EditSession:
         return conflicts
 
     @classmethod
-    def recovered(cls, entry: Entry, slug_rule: str = slugs.COLLECTION,
-                  collection: Path | None = None) -> EditSession:
+    def recovered(
+        cls, entry: Entry, slug_rule: str = slugs.COLLECTION, collection: Path | None = None
+    ) -> EditSession:
         """Journaled edits of an entry whose file is gone (or never was): a new, unsaved entry."""
         fresh = Entry(None, entry.raw, entry.doc, entry.parsed, entry.schema)
         session = cls(fresh, True, slug_rule, collection)

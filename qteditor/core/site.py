@@ -35,7 +35,7 @@ def _parse_template(template: str) -> tuple[tuple[str, str | None], ...]:
     pieces = []
     pos = 0
     for m in _EXPR.finditer(template):
-        pieces.append((template[pos:m.start()], m.group(1)))
+        pieces.append((template[pos : m.start()], m.group(1)))
         pos = m.end()
     pieces.append((template[pos:], None))
     return tuple(pieces)
@@ -80,8 +80,7 @@ class Site:
         self.schema = schema
         self.slug_rule = slug_rule
         self.path_template = schema.path
-        self.derived = tuple(Derived(f.key, f.derive, f.rule) for f in _all_fields(schema)
-                             if f.derive)
+        self.derived = tuple(Derived(f.key, f.derive, f.rule) for f in _all_fields(schema) if f.derive)
         by_key = {d.key: d for d in self.derived}
         # the field the file is named after, and the part of its template the name stands for
         self.name_field: str | None = None
@@ -111,9 +110,16 @@ class Site:
         self.fact_keys = tuple(dict.fromkeys(keys))
         self._urls: dict[str, str | None] = {}
         self.fact_paths = tuple(paths)
-        self._slug_sources = tuple(dict.fromkeys(
-            parts for d in self.derived for _lit, expr in _parse_template(d.template)
-            if expr is not None for func, parts in [_parse_expr(expr)] if func == "slug"))
+        self._slug_sources = tuple(
+            dict.fromkeys(
+                parts
+                for d in self.derived
+                for _lit, expr in _parse_template(d.template)
+                if expr is not None
+                for func, parts in [_parse_expr(expr)]
+                if func == "slug"
+            )
+        )
 
     # ------------------------------------------------------------------ evaluation
     def value(self, expr: str, fields: Any, overrides: dict[str, str] | None = None) -> str | None:
@@ -145,8 +151,7 @@ class Site:
                 return True
         return False
 
-    def evaluate(self, template: str, fields: Any,
-                 overrides: dict[str, str] | None = None) -> str | None:
+    def evaluate(self, template: str, fields: Any, overrides: dict[str, str] | None = None) -> str | None:
         """The template's text for these fields, or None when a value it needs is missing."""
         out = []
         for literal, expr in _parse_template(template):
@@ -171,8 +176,9 @@ class Site:
         located: dict[str, str] = {}
         for d in self.derived:
             out: list[str] = []
-            at: list[str] | None = [] if stem is not None and \
-                "{" + self.stem_expr + "}" in d.template else None  # type: ignore[operator]
+            at: list[str] | None = (
+                [] if stem is not None and "{" + self.stem_expr + "}" in d.template else None  # type: ignore[operator]
+            )
             missing = missing_at = False
             for literal, expr in _parse_template(d.template):
                 out.append(literal)

@@ -41,8 +41,7 @@ class ReadOnlyError(SaveError):
     """The file is read-only (``reason`` "read-only"), or has other names that a rename would
     break (``reason`` "hard-links"); written only when forced."""
 
-    def __init__(self, message: str, path: str | None = None, reason: str = "read-only",
-                 links: int = 1):
+    def __init__(self, message: str, path: str | None = None, reason: str = "read-only", links: int = 1):
         super().__init__(message, path)
         self.reason = reason
         self.links = links
@@ -139,8 +138,9 @@ else:
                 except FileNotFoundError:
                     now = None
                 held = os.fstat(fd)
-                if (now is not None and is_file and (now.st_ino, now.st_dev)
-                        == (held.st_ino, held.st_dev)) or (now is None and not is_file):
+                if (
+                    now is not None and is_file and (now.st_ino, now.st_dev) == (held.st_ino, held.st_dev)
+                ) or (now is None and not is_file):
                     try:
                         yield
                     finally:
@@ -156,8 +156,11 @@ def _wait(attempt: Callable[[], bool], target: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while not attempt():
         if time.monotonic() >= deadline:
-            raise SaveError("another program is writing this file (its lock was held for "
-                            f"{LOCK_TIMEOUT:.0f} s); nothing was written", target)
+            raise SaveError(
+                "another program is writing this file (its lock was held for "
+                f"{LOCK_TIMEOUT:.0f} s); nothing was written",
+                target,
+            )
         time.sleep(delay)
         delay = min(delay * 2, 0.05)
 
@@ -171,14 +174,19 @@ def locked(path: str, timeout: float = LOCK_TIMEOUT) -> Iterator[str]:
         with _locked(target, timeout):
             yield target
     except OSError as exc:
-        raise SaveError(f"cannot write the file: {_reason(exc)}; the file on disk is unchanged",
-                        path) from None
+        raise SaveError(
+            f"cannot write the file: {_reason(exc)}; the file on disk is unchanged", path
+        ) from None
 
 
 # ---------------------------------------------------------------------------- reading
-_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-          (stat.S_ISSOCK, "a socket"))
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 class _Unreadable(Exception):
@@ -202,8 +210,7 @@ def _read_regular(target: str, limit: int) -> bytes | None:
             except OSError:
                 mode = 0
             what = next((name for test, name in _KINDS if test(mode)), "a socket or a pipe")
-            raise _Unreadable(f"this is {what}, not a regular file; only regular files are "
-                              "read") from None
+            raise _Unreadable(f"this is {what}, not a regular file; only regular files are read") from None
         raise
     try:
         st = os.fstat(fd)
@@ -249,8 +256,9 @@ def read_current(target: str, path: str | None = None) -> bytes | None:
     except _Unreadable as exc:
         raise SaveError(f"{exc}; nothing was written", path or target) from None
     except OSError as exc:
-        raise SaveError(f"cannot read the file: {_reason(exc)}; nothing was written",
-                        path or target) from None
+        raise SaveError(
+            f"cannot read the file: {_reason(exc)}; nothing was written", path or target
+        ) from None
 
 
 # ---------------------------------------------------------------------------- writing
@@ -258,12 +266,20 @@ def _check_writable(target: str, st: os.stat_result, path: str, force: bool) -> 
     if force:
         return
     if not st.st_mode & 0o222 or not os.access(target, os.W_OK):
-        raise ReadOnlyError("the file is read-only; nothing was written (use --force, or "
-                            "make it writable, to save it anyway)", path)
+        raise ReadOnlyError(
+            "the file is read-only; nothing was written (use --force, or "
+            "make it writable, to save it anyway)",
+            path,
+        )
     if st.st_nlink > 1:
-        raise ReadOnlyError(f"the file has {st.st_nlink} hard links; saving would replace it "
-                            "and break them, so nothing was written (use --force to write it "
-                            "in place, keeping the links)", path, "hard-links", st.st_nlink)
+        raise ReadOnlyError(
+            f"the file has {st.st_nlink} hard links; saving would replace it "
+            "and break them, so nothing was written (use --force to write it "
+            "in place, keeping the links)",
+            path,
+            "hard-links",
+            st.st_nlink,
+        )
 
 
 def remove_stale_temporaries(path: str) -> int:
@@ -310,8 +326,7 @@ def _fsync_folder(folder: str) -> None:
         os.close(dfd)
 
 
-def _write_locked(target: str, data: bytes, path: str, force: bool = False,
-                  durable: bool = True) -> None:
+def _write_locked(target: str, data: bytes, path: str, force: bool = False, durable: bool = True) -> None:
     """Write ``data`` over ``target`` (the caller holds its lock)."""
     folder = os.path.dirname(target) or "."
     mode = None
@@ -337,8 +352,7 @@ def _write_locked(target: str, data: bytes, path: str, force: bool = False,
         for _attempt in range(100):
             tmp = os.path.join(folder, stem + os.urandom(4).hex() + ".tmp")
             try:
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                             0o600)
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
                 break
             except FileExistsError:
                 tmp = None
@@ -359,11 +373,18 @@ def _write_locked(target: str, data: bytes, path: str, force: bool = False,
             try:
                 os.link(tmp, target)
             except FileExistsError:
-                raise ConflictError("a file with this name was created meanwhile; nothing "
-                                    "was written", path) from None
+                raise ConflictError(
+                    "a file with this name was created meanwhile; nothing was written", path
+                ) from None
             except OSError as exc:
-                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV,
-                                     errno.EMLINK, errno.ENOSYS):
+                if exc.errno not in (
+                    errno.EPERM,
+                    errno.ENOTSUP,
+                    errno.EOPNOTSUPP,
+                    errno.EXDEV,
+                    errno.EMLINK,
+                    errno.ENOSYS,
+                ):
                     raise
                 os.replace(tmp, target)  # no hard links on this file system (FAT, some SMB)
                 tmp = None
@@ -376,8 +397,9 @@ def _write_locked(target: str, data: bytes, path: str, force: bool = False,
         if durable:
             _fsync_folder(folder)
     except OSError as exc:
-        raise SaveError(f"cannot write the file: {_reason(exc)}; the file on disk is unchanged",
-                        path) from None
+        raise SaveError(
+            f"cannot write the file: {_reason(exc)}; the file on disk is unchanged", path
+        ) from None
     finally:
         if tmp is not None:
             try:
@@ -386,8 +408,15 @@ def _write_locked(target: str, data: bytes, path: str, force: bool = False,
                 pass
 
 
-def write_atomic(path: str, data: bytes, expected_digest: str | None = None, *,
-                 force: bool = False, durable: bool = True, new_file: bool = False) -> None:
+def write_atomic(
+    path: str,
+    data: bytes,
+    expected_digest: str | None = None,
+    *,
+    force: bool = False,
+    durable: bool = True,
+    new_file: bool = False,
+) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, fsync'd and
     renamed over the target, under the file's lock. A symlink is written through to its target;
     permissions are kept. With ``expected_digest``, refuse when the file on disk is not the
@@ -402,15 +431,22 @@ def write_atomic(path: str, data: bytes, expected_digest: str | None = None, *,
             if current is None:
                 raise ConflictError("the file was deleted or moved since it was opened", path)
             if digest(current) != expected_digest:
-                raise ConflictError("the file was changed on disk since it was opened; "
-                                    "nothing was written", path)
+                raise ConflictError(
+                    "the file was changed on disk since it was opened; nothing was written", path
+                )
         return data
 
     update(path, compute, force=force, durable=durable, always=True)
 
 
-def update(path: str, compute: Callable[[bytes | None], bytes | None], *, force: bool = False,
-           durable: bool = True, always: bool = False) -> bytes | None:
+def update(
+    path: str,
+    compute: Callable[[bytes | None], bytes | None],
+    *,
+    force: bool = False,
+    durable: bool = True,
+    always: bool = False,
+) -> bytes | None:
     """Under ``path``'s lock: read the file as it is now (None when it does not exist), ask
     ``compute`` for its new bytes (None: leave it), write them atomically. Returns the bytes
     written, or None when nothing was. ``compute`` may raise to refuse; nothing is written then.

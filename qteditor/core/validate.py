@@ -41,39 +41,55 @@ def check_field(f: Field, value: Any) -> Finding | None:
         if value.length == 0 and f.required:
             return Finding(key, "required-missing", f"{f.label} is required.", f"{key} is required")
         return _length(f, value.length)
-    empty = value is None or (isinstance(value, str) and not value.strip()) or (
-        isinstance(value, (dict, list)) and not value and f.type not in ("mapping", "list"))
+    empty = (
+        value is None
+        or (isinstance(value, str) and not value.strip())
+        or (isinstance(value, (dict, list)) and not value and f.type not in ("mapping", "list"))
+    )
     if empty:
         if f.required:
             return Finding(key, "required-missing", f"{f.label} is required.", f"{key} is required")
         return None
     if isinstance(value, (dict, list)):
         if f.required and f.type == "mapping" and not isinstance(value, dict):
-            return Finding(key, "required-missing", f"{f.label} is required.",
-                           f"{key} is required")
+            return Finding(key, "required-missing", f"{f.label} is required.", f"{key} is required")
         return None
     text = value if isinstance(value, str) else str(value)
     if f.pattern and not _pattern(f.pattern).fullmatch(text):
         hint = f.pattern_help or "Not in the expected form."
-        return Finding(key, "field-pattern", hint,
-                       f"{key} {text[:60]!r} is not in the expected form ({f.pattern})")
+        return Finding(
+            key, "field-pattern", hint, f"{key} {text[:60]!r} is not in the expected form ({f.pattern})"
+        )
     return _length(f, len(text))
 
 
 def _length(f: Field, n: int) -> Finding | None:
     key = f.key
-    if f.recommended_min is not None and f.recommended_max is not None and not (
-            f.recommended_min <= n <= f.recommended_max):
-        return Finding(key, f.rule or "field-length",
-                       f"{n} characters; search engines show {f.recommended_min}–{f.recommended_max}.",
-                       f"{key} has {n} characters; search engines show "
-                       f"{f.recommended_min}-{f.recommended_max}")
+    if (
+        f.recommended_min is not None
+        and f.recommended_max is not None
+        and not (f.recommended_min <= n <= f.recommended_max)
+    ):
+        return Finding(
+            key,
+            f.rule or "field-length",
+            f"{n} characters; search engines show {f.recommended_min}–{f.recommended_max}.",
+            f"{key} has {n} characters; search engines show {f.recommended_min}-{f.recommended_max}",
+        )
     if f.max_length is not None and n > f.max_length:
-        return Finding(key, "field-length", f"Longer than {f.max_length} characters ({n}).",
-                       f"{key} has {n} characters; at most {f.max_length}")
+        return Finding(
+            key,
+            "field-length",
+            f"Longer than {f.max_length} characters ({n}).",
+            f"{key} has {n} characters; at most {f.max_length}",
+        )
     if f.min_length is not None and n < f.min_length:
-        return Finding(key, "field-length", f"Shorter than {f.min_length} characters ({n}).",
-                       f"{key} has {n} characters; at least {f.min_length}")
+        return Finding(
+            key,
+            "field-length",
+            f"Shorter than {f.min_length} characters ({n}).",
+            f"{key} has {n} characters; at least {f.min_length}",
+        )
     return None
 
 
@@ -82,10 +98,20 @@ def _compiled(schema: Schema) -> list[tuple[Field, tuple[str, ...], bool]]:
     schema: the checks ask for 36,000 entries."""
     done = getattr(schema, "_validation", None)
     if done is None:
-        done = [(f, tuple(f.key.split(".")), bool(
-                    f.pattern or f.recommended_min is not None or f.max_length is not None
-                    or f.min_length is not None))
-                for f in schema.fields if not (f.repeat or f.type == "related")]
+        done = [
+            (
+                f,
+                tuple(f.key.split(".")),
+                bool(
+                    f.pattern
+                    or f.recommended_min is not None
+                    or f.max_length is not None
+                    or f.min_length is not None
+                ),
+            )
+            for f in schema.fields
+            if not (f.repeat or f.type == "related")
+        ]
         schema._validation = done  # type: ignore[attr-defined]
     return done
 

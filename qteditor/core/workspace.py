@@ -27,8 +27,13 @@ SAMPLE_PAIRS = 2000  # (title, file name) pairs the slug rule is inferred from
 class Workspace:
     """A collection at ``root``, or the lone file ``lone`` (no collection around it)."""
 
-    def __init__(self, root: Path | None = None, lone: Path | None = None,
-                 cache: Path | None = None, workers: int | None = None):
+    def __init__(
+        self,
+        root: Path | None = None,
+        lone: Path | None = None,
+        cache: Path | None = None,
+        workers: int | None = None,
+    ):
         if (root is None) == (lone is None):
             raise ValueError("a workspace is a collection root or one lone file")
         self.root = Path(root).resolve() if root is not None else None
@@ -63,8 +68,9 @@ class Workspace:
                 raise ValueError("a lone file has no collection index")
             from .collection import Collection
 
-            codec_keys = tuple(k for k, kind in self.schema.codec_fields().items()
-                               if kind == "escaped-newlines")
+            codec_keys = tuple(
+                k for k, kind in self.schema.codec_fields().items() if kind == "escaped-newlines"
+            )
             self._index = Collection(self.root, self.cache, self.workers, codec_keys, self.root)
         return self._index
 
@@ -129,8 +135,9 @@ class Workspace:
         return self._slug_rule
 
     def context(self) -> Context:
-        return build_context(self.records(), self.schema, self.slug_rule, self.config.severities,
-                             lone=self.root is None)
+        return build_context(
+            self.records(), self.schema, self.slug_rule, self.config.severities, lone=self.root is None
+        )
 
     # ------------------------------------------------------------------ operations
     def count(self) -> int:
@@ -152,8 +159,10 @@ class Workspace:
             import marshal
 
             index = self.index()
-            key = (f"check|{index.generation()}|{self.slug_rule}|"
-                   f"{json.dumps(self.config.severities, sort_keys=True)}")
+            key = (
+                f"check|{index.generation()}|{self.slug_rule}|"
+                f"{json.dumps(self.config.severities, sort_keys=True)}"
+            )
             blob = index.cached(key)
             if blob is not None:
                 problems = [Problem(*t) for t in marshal.loads(blob)]
@@ -165,24 +174,41 @@ class Workspace:
             if key is not None:
                 import marshal
 
-                self.index().store(key, kind="check|", blob=marshal.dumps(
-                    [(p.path, p.rule, p.message, p.field, p.line, p.fix, p.severity)
-                     for p in problems]))
+                self.index().store(
+                    key,
+                    kind="check|",
+                    blob=marshal.dumps(
+                        [(p.path, p.rule, p.message, p.field, p.line, p.fix, p.severity) for p in problems]
+                    ),
+                )
         if only is not None:
             problems = [p for p in problems if p.path in only]
         for p in problems:
             p.file = base + p.path
         return problems
 
-    def plan_fix_all(self, rules: set[str] | None = None, only: set[str] | None = None,
-                     shown: Callable[[str], str] | None = None) -> Plan:
+    def plan_fix_all(
+        self,
+        rules: set[str] | None = None,
+        only: set[str] | None = None,
+        shown: Callable[[str], str] | None = None,
+    ) -> Plan:
         """The fixes of ``rules`` (the default fixable ones when None) for the collection, or for
         the files in ``only``, read from disk and computed together (``fixes.FixPlanner``)."""
         from .fixes import FixPlanner
 
         root = self.root if self.root is not None else self.lone.parent
-        planner = FixPlanner(root, self.records(), self.schema, self.slug_rule,
-                             self.config.severities, rules, only, shown, lone=self.root is None)
+        planner = FixPlanner(
+            root,
+            self.records(),
+            self.schema,
+            self.slug_rule,
+            self.config.severities,
+            rules,
+            only,
+            shown,
+            lone=self.root is None,
+        )
         return planner.plan()
 
     def plan_fix(self, problem: Problem) -> Plan:
@@ -192,8 +218,9 @@ class Workspace:
     def plan_batch(self, assignments: list[str], files: list[Path]) -> Plan:
         from .fixes import plan_assignments
 
-        return plan_assignments(files, assignments, self.shown_path,
-                                "Set " + ", ".join(a.split("=", 1)[0] for a in assignments))
+        return plan_assignments(
+            files, assignments, self.shown_path, "Set " + ", ".join(a.split("=", 1)[0] for a in assignments)
+        )
 
     def site(self):
         from .site import site_for
@@ -243,8 +270,9 @@ class Workspace:
             set_related(out, items)
         return out, changed
 
-    def near_duplicates(self, title: str, exclude: str | None = None,
-                        threshold: float = 0.6) -> list[tuple[str, str]]:
+    def near_duplicates(
+        self, title: str, exclude: str | None = None, threshold: float = 0.6
+    ) -> list[tuple[str, str]]:
         """(path, title) of entries whose question is nearly this one (most of their words in
         common), best first: the notice a new entry gets."""
         import re

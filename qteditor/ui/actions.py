@@ -23,17 +23,26 @@ def make_actions(w: MainWindow) -> None:
     """Create the window's actions as ``w.act_*`` attributes."""
     a = action
     keys = QKeySequence.StandardKey
-    w.act_new = a(w, "&New Entry", w.new_entry, keys.New, "document-new",
-                  "Start a new entry from the template")
+    w.act_new = a(
+        w, "&New Entry", w.new_entry, keys.New, "document-new", "Start a new entry from the template"
+    )
     w.act_open = a(w, "&Open…", w.open_dialog, keys.Open, "document-open", "Open an entry")
-    w.act_open_folder = a(w, "Open &Folder…", w.open_folder_dialog, "Ctrl+Shift+O", None,
-                          "Open a collection folder")
-    w.act_save = a(w, "&Save", w.save, keys.Save, "document-save",
-                   "Save through the format-preserving writer")
+    w.act_open_folder = a(
+        w, "Open &Folder…", w.open_folder_dialog, "Ctrl+Shift+O", None, "Open a collection folder"
+    )
+    w.act_save = a(
+        w, "&Save", w.save, keys.Save, "document-save", "Save through the format-preserving writer"
+    )
     w.act_save_as = a(w, "Save &As…", w.save_as, keys.SaveAs)
     w.act_revert = a(w, "&Revert", w.revert, None, None, "Discard unsaved changes")
-    w.act_review = a(w, "Review &Changes…", w.review_changes, "Ctrl+Shift+D", "review",
-                     "See the exact diff Save will write")
+    w.act_review = a(
+        w,
+        "Review &Changes…",
+        w.review_changes,
+        "Ctrl+Shift+D",
+        "review",
+        "See the exact diff Save will write",
+    )
     w.act_export = a(w, "&Export HTML…", w.export_html, "Ctrl+E")
     w.act_close = a(w, "&Close", w.close_document, keys.Close)
     w.act_quit = a(w, "&Quit", w.close, keys.Quit)
@@ -42,13 +51,17 @@ def make_actions(w: MainWindow) -> None:
     w.act_find = a(w, "&Find…", lambda: w.editor.find_bar.open(False), "Ctrl+F")
     w.act_replace = a(w, "Find and &Replace…", lambda: w.editor.find_bar.open(True), "Ctrl+H")
     w.act_find_next = a(w, "Find &Next", lambda: w.editor.find_bar.find_next(), "F3")
-    w.act_find_previous = a(w, "Find Pre&vious", lambda: w.editor.find_bar.find_next(back=True),
-                            "Shift+F3")
+    w.act_find_previous = a(w, "Find Pre&vious", lambda: w.editor.find_bar.find_next(back=True), "Shift+F3")
     w.addActions([w.act_find_next, w.act_find_previous])  # not in a menu: keys only
     w.act_goto = a(w, "&Go to Line…", lambda: w.editor.go_to_line(), "Ctrl+L")
-    w.act_batch = a(w, "Set a &Field on Selected Entries…", lambda: w.batch_set(
-        w.collection_panel.selected_paths()), "Ctrl+Shift+B", None,
-        "Set one field on every entry selected in the browser, after a diff")
+    w.act_batch = a(
+        w,
+        "Set a &Field on Selected Entries…",
+        lambda: w.batch_set(w.collection_panel.selected_paths()),
+        "Ctrl+Shift+B",
+        None,
+        "Set one field on every entry selected in the browser, after a diff",
+    )
     w.act_refresh = a(w, "Refresh &Preview", w._refresh_preview, "F5")
     w.act_sync = a(w, "&Sync Preview Scrolling", None, None, None, None, True)
     w.act_sync.setChecked(w.settings.get("preview/sync_scroll"))

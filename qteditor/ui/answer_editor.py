@@ -156,8 +156,11 @@ class MarkdownEdit(QPlainTextEdit):
             cur = self.cursorForPosition(self.viewport().mapFrom(self, e.pos()))  # type: ignore[attr-defined]
             spot = self.ambiguity_at(cur.position())
             if spot is not None:
-                QToolTip.showText(e.globalPos(), f"<b>Ambiguous line break</b><br>{spot.message}",  # type: ignore[attr-defined]
-                                  self)
+                QToolTip.showText(
+                    e.globalPos(),  # type: ignore[attr-defined]
+                    f"<b>Ambiguous line break</b><br>{spot.message}",
+                    self,
+                )
                 return True
             QToolTip.hideText()
         return super().event(e)
@@ -250,18 +253,22 @@ class FindBar(QWidget):
         self.count = self.find_edit.count
         self.status = self.count  # the old name
         self.case = self._toggle("Aa", "Match case")
-        self.regex = self._toggle(".*", "Regular expression (Python syntax; \\1 in the replacement "
-                                        "is the first group)")
-        self.prev_button = self._tool("Previous match (Shift+F3, Shift+Enter)",
-                                      lambda: self.find(back=True), icon("up"))
+        self.regex = self._toggle(
+            ".*", "Regular expression (Python syntax; \\1 in the replacement is the first group)"
+        )
+        self.prev_button = self._tool(
+            "Previous match (Shift+F3, Shift+Enter)", lambda: self.find(back=True), icon("up")
+        )
         self.next_button = self._tool("Next match (F3, Enter)", self.find, icon("down"))
         self.close_button = self._tool("Close (Esc)", self.close_bar, text="✕")
         self.replace_edit = QLineEdit(placeholderText="Replace with")
         self.replace_edit.setMinimumWidth(100)
-        self.replace_button = self._tool("Replace this match and find the next one (Enter)",
-                                         self.replace, text="Replace", raised=False)
-        self.replace_all_button = self._tool("Replace all: every match (one undo step)",
-                                             self.replace_all, text="All", raised=False)
+        self.replace_button = self._tool(
+            "Replace this match and find the next one (Enter)", self.replace, text="Replace", raised=False
+        )
+        self.replace_all_button = self._tool(
+            "Replace all: every match (one undo step)", self.replace_all, text="All", raised=False
+        )
         # two rows on a grid: the find and replace fields share their left and right edges
         grid = QGridLayout(self)
         grid.setContentsMargins(6, 4, 6, 4)
@@ -282,8 +289,12 @@ class FindBar(QWidget):
         row.addWidget(self.replace_all_button)
         grid.addWidget(self.replace_edit, 1, 0)
         grid.addWidget(self.replace_row, 1, 1)
-        self._escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), parent or self, self.close_bar,
-                                 context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._escape = QShortcut(
+            QKeySequence(Qt.Key.Key_Escape),
+            parent or self,
+            self.close_bar,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
         self._escape.setEnabled(False)
         self._revision = 0  # counts edits of the answer (matches are cached per revision)
         self._key: tuple | None = None
@@ -410,8 +421,9 @@ class FindBar(QWidget):
         else:
             n = f"{len(spans):,}" + ("+" if len(spans) >= MAX_MATCHES else "")
             i = self._current()
-            self.find_edit.set_count(f"{i + 1:,} of {n}" if i is not None else
-                                     f"{n} match" + ("" if len(spans) == 1 else "es"))
+            self.find_edit.set_count(
+                f"{i + 1:,} of {n}" if i is not None else f"{n} match" + ("" if len(spans) == 1 else "es")
+            )
 
     def _highlight(self) -> None:
         self._marked = self._key
@@ -423,7 +435,7 @@ class FindBar(QWidget):
             corner = QPoint(edit.viewport().width() - 1, edit.viewport().height() - 1)
             last = edit.cursorForPosition(corner).position()
             lo = bisect_left(self._starts, first - 2_000)
-            spans = spans[lo:bisect_right(self._starts, last + 2_000, lo)]
+            spans = spans[lo : bisect_right(self._starts, last + 2_000, lo)]
         self.editor.set_find_marks(spans)
 
     def _refresh(self) -> None:
@@ -437,8 +449,12 @@ class FindBar(QWidget):
             self._stale.start()  # counted again after a pause in typing
 
     def _cursor_moved(self) -> None:
-        if self.isVisible() and not self._stale.isActive() and self._key is not None \
-                and self._key[0] == self._revision:
+        if (
+            self.isVisible()
+            and not self._stale.isActive()
+            and self._key is not None
+            and self._key[0] == self._revision
+        ):
             self._show_count()
 
     def _scrolled(self) -> None:
@@ -606,8 +622,9 @@ class AnswerEditor(QWidget):
             current = self.edit.textCursor().blockNumber() + 1
             from PySide6.QtWidgets import QInputDialog
 
-            line, ok = QInputDialog.getInt(self, "Go to line", f"Line (1–{doc.blockCount()}):",
-                                           current, 1, doc.blockCount())
+            line, ok = QInputDialog.getInt(
+                self, "Go to line", f"Line (1–{doc.blockCount()}):", current, 1, doc.blockCount()
+            )
             if not ok:
                 return
         block = doc.findBlockByNumber(max(0, min(line, doc.blockCount()) - 1))
@@ -619,6 +636,3 @@ class AnswerEditor(QWidget):
         font = QFont(self.edit.font())
         font.setPointSize(points)
         self.edit.setFont(font)
-
-
-

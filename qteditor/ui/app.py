@@ -23,13 +23,19 @@ def dark_palette() -> QPalette:
     p = QPalette()
     base, window, text = QColor("#0d1117"), QColor("#161b22"), QColor("#e6edf3")
     for role, color in (
-        (QPalette.ColorRole.Window, window), (QPalette.ColorRole.WindowText, text),
-        (QPalette.ColorRole.Base, base), (QPalette.ColorRole.AlternateBase, window),
-        (QPalette.ColorRole.Text, text), (QPalette.ColorRole.Button, window),
-        (QPalette.ColorRole.ButtonText, text), (QPalette.ColorRole.Highlight, QColor("#1f6feb")),
+        (QPalette.ColorRole.Window, window),
+        (QPalette.ColorRole.WindowText, text),
+        (QPalette.ColorRole.Base, base),
+        (QPalette.ColorRole.AlternateBase, window),
+        (QPalette.ColorRole.Text, text),
+        (QPalette.ColorRole.Button, window),
+        (QPalette.ColorRole.ButtonText, text),
+        (QPalette.ColorRole.Highlight, QColor("#1f6feb")),
         (QPalette.ColorRole.HighlightedText, QColor("#ffffff")),
-        (QPalette.ColorRole.ToolTipBase, window), (QPalette.ColorRole.ToolTipText, text),
-        (QPalette.ColorRole.PlaceholderText, QColor("#7d8590")), (QPalette.ColorRole.Link, QColor("#4493f8")),
+        (QPalette.ColorRole.ToolTipBase, window),
+        (QPalette.ColorRole.ToolTipText, text),
+        (QPalette.ColorRole.PlaceholderText, QColor("#7d8590")),
+        (QPalette.ColorRole.Link, QColor("#4493f8")),
     ):
         p.setColor(role, color)
     return p
@@ -53,8 +59,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
         hints = QGuiApplication.styleHints()
 
         def follow(scheme) -> None:
-            app.setPalette(dark_palette() if scheme == Qt.ColorScheme.Dark
-                           else app.style().standardPalette())
+            app.setPalette(dark_palette() if scheme == Qt.ColorScheme.Dark else app.style().standardPalette())
 
         if hints.colorScheme() == Qt.ColorScheme.Dark:
             follow(Qt.ColorScheme.Dark)
@@ -88,8 +93,7 @@ def run(path: str | None = None, exit_process: bool = False) -> int:
     return finish(app, window, settings, code, exit_process)
 
 
-def finish(app: QApplication, window: MainWindow, settings: Settings, code: int,
-           exit_process: bool) -> int:
+def finish(app: QApplication, window: MainWindow, settings: Settings, code: int, exit_process: bool) -> int:
     """After the event loop: stop the background work and, with ``exit_process``, end the
     process now rather than after the index's workers (seconds, while a collection is being
     read) and the interpreter's teardown of every module and Qt object (a quarter second).

@@ -32,15 +32,17 @@ EDITABLE = ("string", "text", "keywords", "bool", "date", "int", "float")
 def batch_fields(schema: Schema) -> list[Field]:
     """The fields one value can be set on for many entries: scalars, not the unique id, not
     the answer or the related articles, not the schema's own marker."""
-    return [f for f in schema.fields
-            if f.type in EDITABLE and f.key not in ("id", "_schema") and not f.repeat]
+    return [
+        f for f in schema.fields if f.type in EDITABLE and f.key not in ("id", "_schema") and not f.repeat
+    ]
 
 
 class BatchEditDialog(QDialog):
     """Pick a field from the schema and type its value in the field's editor."""
 
-    def __init__(self, schema: Schema, count: int, subjects: list[str] | None = None,
-                 parent: QWidget | None = None):
+    def __init__(
+        self, schema: Schema, count: int, subjects: list[str] | None = None, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.setWindowTitle("Set a field")
         self.fields = batch_fields(schema)
@@ -57,8 +59,10 @@ class BatchEditDialog(QDialog):
         self.help.setWordWrap(True)
         self.help.setStyleSheet("color: palette(placeholder-text);")
         many = "entry" if count == 1 else "entries"
-        intro = QLabel(f"Set one field on {count} selected {many}. The next step shows every "
-                       "line that will change; nothing is written before you apply it.")
+        intro = QLabel(
+            f"Set one field on {count} selected {many}. The next step shows every "
+            "line that will change; nothing is written before you apply it."
+        )
         intro.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Field", self.field_box)
@@ -84,6 +88,7 @@ class BatchEditDialog(QDialog):
             def read_date():
                 q = edit.date()
                 return dt.date(q.year(), q.month(), q.day()).isoformat()
+
             return edit, read_date
         if f.key == "subject" or f.key.endswith(".subject"):
             combo = QComboBox()

@@ -32,8 +32,10 @@ def _paragraph_html(p: changes.ParagraphChange) -> str:
         else:
             parts.append(f'<span style="{_INS}">{escape(text)}</span>')
     what = {"changed": "changed", "added": "new paragraph", "removed": "removed paragraph"}[p.kind]
-    return (f'<p style="margin:4px 0 8px 12px;"><span style="{_MUTED}">¶ {p.at + 1}, {what}'
-            f"</span><br>{''.join(parts)}</p>")
+    return (
+        f'<p style="margin:4px 0 8px 12px;"><span style="{_MUTED}">¶ {p.at + 1}, {what}'
+        f"</span><br>{''.join(parts)}</p>"
+    )
 
 
 def _alike(old: str, new: str) -> bool:
@@ -43,8 +45,13 @@ def _alike(old: str, new: str) -> bool:
     return kept >= 0.4 * max(len(old.strip()), len(new.strip()), 1)
 
 
-def changes_html(old_fields: dict, new_fields: dict, old_body: str | None = None,
-                 new_body: str | None = None, schema: Any = None) -> str:
+def changes_html(
+    old_fields: dict,
+    new_fields: dict,
+    old_body: str | None = None,
+    new_body: str | None = None,
+    schema: Any = None,
+) -> str:
     """The change between two versions of an entry, as HTML for a QTextBrowser."""
     found = changes.field_changes(old_fields, new_fields, old_body, new_body)
     if not found:
@@ -65,13 +72,16 @@ def changes_html(old_fields: dict, new_fields: dict, old_body: str | None = None
             out.append(head + f'<br><span style="{_DEL}">{_value(c.old)}</span> (removed)</p>')
         elif isinstance(c.old, str) and isinstance(c.new, str) and _alike(c.old, c.new):
             words = changes.words(c.old, c.new)
-            marked = "".join(escape(t) if op == "=" else
-                             f'<span style="{_DEL if op == "-" else _INS}">{escape(t)}</span>'
-                             for op, t in words)
+            marked = "".join(
+                escape(t) if op == "=" else f'<span style="{_DEL if op == "-" else _INS}">{escape(t)}</span>'
+                for op, t in words
+            )
             out.append(head + f"<br>{marked}</p>")
         elif isinstance(c.old, str) and isinstance(c.new, str):  # rewritten: old → new, whole
-            out.append(head + f'<br><span style="{_DEL}">{_value(c.old)}</span> → '
-                       f'<span style="{_INS}">{_value(c.new)}</span></p>')
+            out.append(
+                head + f'<br><span style="{_DEL}">{_value(c.old)}</span> → '
+                f'<span style="{_INS}">{_value(c.new)}</span></p>'
+            )
         else:
             out.append(head + f"<br>{_value(c.old)} → {_value(c.new)}</p>")
     return "".join(out)
@@ -84,6 +94,12 @@ class ChangeView(QTextBrowser):
         super().__init__(parent)
         self.setOpenLinks(False)
 
-    def show_change(self, old_fields: dict, new_fields: dict, old_body: str | None = None,
-                    new_body: str | None = None, schema: Any = None) -> None:
+    def show_change(
+        self,
+        old_fields: dict,
+        new_fields: dict,
+        old_body: str | None = None,
+        new_body: str | None = None,
+        schema: Any = None,
+    ) -> None:
         self.setHtml(changes_html(old_fields, new_fields, old_body, new_body, schema))

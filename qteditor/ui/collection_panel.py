@@ -44,14 +44,28 @@ if TYPE_CHECKING:
 COLUMNS = ("Title", "Subject", "Date", "ID", "Problems", "Git")
 GIT_COLUMN = 5
 # an entry's git state in the Git column: (symbol, words); the order sorts the column
-GIT_STATES = {"conflicted": ("C", "in conflict: resolve it"), "modified": ("M", "modified, not staged"),
-              "staged": ("S", "changed and staged"), "new": ("A", "new, staged"),
-              "untracked": ("U", "new, not yet known to git"), "deleted": ("D", "deleted")}
-GIT_FILTERS = (("Any git state", ""), ("Changed since the last commit", "*"),
-               ("Modified", "modified"), ("Staged", "staged"), ("New (staged)", "new"),
-               ("Untracked", "untracked"), ("Conflicted", "conflicted"))
-SEVERITIES = (("Errors and warnings", ("error", "warning")), ("Errors only", ("error",)),
-              ("All, with notes", ("error", "warning", "info")))
+GIT_STATES = {
+    "conflicted": ("C", "in conflict: resolve it"),
+    "modified": ("M", "modified, not staged"),
+    "staged": ("S", "changed and staged"),
+    "new": ("A", "new, staged"),
+    "untracked": ("U", "new, not yet known to git"),
+    "deleted": ("D", "deleted"),
+}
+GIT_FILTERS = (
+    ("Any git state", ""),
+    ("Changed since the last commit", "*"),
+    ("Modified", "modified"),
+    ("Staged", "staged"),
+    ("New (staged)", "new"),
+    ("Untracked", "untracked"),
+    ("Conflicted", "conflicted"),
+)
+SEVERITIES = (
+    ("Errors and warnings", ("error", "warning")),
+    ("Errors only", ("error",)),
+    ("All, with notes", ("error", "warning", "info")),
+)
 
 
 class EntryModel(QAbstractTableModel):
@@ -79,8 +93,12 @@ class EntryModel(QAbstractTableModel):
         if problems is not None:
             self.problems = problems
         self._recount()
-        self._keys = [[(r[1] or r[0]).lower() for r in rows], [r[2].lower() for r in rows],
-                      [r[3] for r in rows], [r[4] if r[4] is not None else -10**18 for r in rows]]
+        self._keys = [
+            [(r[1] or r[0]).lower() for r in rows],
+            [r[2].lower() for r in rows],
+            [r[3] for r in rows],
+            [r[4] if r[4] is not None else -(10**18) for r in rows],
+        ]
         self._order = list(range(len(rows)))
         self._sort_order()
         self.visible = list(self._order)
@@ -107,14 +125,12 @@ class EntryModel(QAbstractTableModel):
             self._sort()
             self.layoutChanged.emit()
         if self.visible:
-            self.dataChanged.emit(self.index(0, GIT_COLUMN),
-                                  self.index(len(self.visible) - 1, GIT_COLUMN))
+            self.dataChanged.emit(self.index(0, GIT_COLUMN), self.index(len(self.visible) - 1, GIT_COLUMN))
 
     def _recount(self) -> None:
         wanted = set(self.severities)
         get = self.problems.get
-        self._counts = [sum(p.severity in wanted for p in ps) if (ps := get(r[0])) else 0
-                        for r in self.rows]
+        self._counts = [sum(p.severity in wanted for p in ps) if (ps := get(r[0])) else 0 for r in self.rows]
 
     def count(self, row: int) -> int:
         return self._counts[row] if row < len(self._counts) else 0
@@ -127,8 +143,7 @@ class EntryModel(QAbstractTableModel):
         if order is None or len(order) != len(self.rows):
             self._order = list(range(len(self.rows)))
             self._sort_order()
-        self.visible = (list(self._order) if accept is None
-                        else [i for i in self._order if accept(i)])
+        self.visible = list(self._order) if accept is None else [i for i in self._order if accept(i)]
         self.endResetModel()
 
     def _key(self):
@@ -143,8 +158,7 @@ class EntryModel(QAbstractTableModel):
         if key is None:
             return
         paths = [r[0] for r in self.rows]
-        rows.sort(key=lambda i: (key[i], paths[i]),
-                  reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+        rows.sort(key=lambda i: (key[i], paths[i]), reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
 
     def _sort_order(self) -> None:
         """Every row in the current order (what the filters pick from)."""
@@ -182,9 +196,11 @@ class EntryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:  # the problem count's column is narrow
             return "⚠" if COLUMNS[section] == "Problems" else COLUMNS[section]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return {"Problems": "Problems (errors and warnings)",
-                    "Git": "Git state against the last commit: M modified, S staged, A new, "
-                           "U untracked, C in conflict"}.get(COLUMNS[section])
+            return {
+                "Problems": "Problems (errors and warnings)",
+                "Git": "Git state against the last commit: M modified, S staged, A new, "
+                "U untracked, C in conflict",
+            }.get(COLUMNS[section])
         return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[override]
@@ -196,8 +212,13 @@ class EntryModel(QAbstractTableModel):
             if col == GIT_COLUMN:
                 state = self.git.get(path)
                 return GIT_STATES.get(state[0], ("?",))[0] if state else ""
-            return (title or Path(path).stem, subject, date,
-                    "" if ident is None else str(ident), str(count) if count else "")[col]
+            return (
+                title or Path(path).stem,
+                subject,
+                date,
+                "" if ident is None else str(ident),
+                str(count) if count else "",
+            )[col]
         if role == Qt.ItemDataRole.ToolTipRole and col == GIT_COLUMN:
             state = self.git.get(path)
             if not state:
@@ -272,8 +293,9 @@ class CollectionPanel(QWidget):
             self.git_filter.addItem(label, state)
         self.git_filter.setToolTip("Show the entries in this git state (against the last commit)")
         self.git_filter.hide()
-        self.severity_filter.setToolTip("Which problems count in the Problems column, the count "
-                                        "below and the “With problems” filter")
+        self.severity_filter.setToolTip(
+            "Which problems count in the Problems column, the count below and the “With problems” filter"
+        )
         self.model = EntryModel()
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -412,8 +434,9 @@ class CollectionPanel(QWidget):
         self.progress.setFormat("Indexing…")
         self.progress.show()
         early = self.loading and not self.model.rows  # a folder just opened
-        worker = threading.Thread(target=self._index,
-                                  args=(self.workspace, self._generation, early), daemon=True)
+        worker = threading.Thread(
+            target=self._index, args=(self.workspace, self._generation, early), daemon=True
+        )
         worker.start()
         if wait:
             worker.join()
@@ -544,19 +567,25 @@ class CollectionPanel(QWidget):
         spellings: dict[str, Counter] = {}
         for name, n in per_spelling.items():
             spellings.setdefault(slug_of[name], Counter())[name] += n
-        names = {slug: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-                 for slug, c in spellings.items()}
+        names = {
+            slug: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for slug, c in spellings.items()
+        }
         self.subjects = sorted(names.values(), key=str.lower)
         self._row_folders = [slug_of[r[2]] if r[2] else "" for r in rows]
-        _refill(self.subject_filter, [("All subjects", "")] +
-                [(names[s], s) for s in sorted(names, key=lambda s: names[s].lower())])
+        _refill(
+            self.subject_filter,
+            [("All subjects", "")] + [(names[s], s) for s in sorted(names, key=lambda s: names[s].lower())],
+        )
 
     def _fill_rules(self, problems: dict[str, list]) -> None:
         from collections import Counter
 
         per_rule = Counter(p.rule for ps in problems.values() for p in ps)
-        _refill(self.rule_filter, [("Any problem state", ""), ("With problems", "*")] +
-                [(f"{rule} ({n:,})", rule) for rule, n in sorted(per_rule.items())])
+        _refill(
+            self.rule_filter,
+            [("Any problem state", ""), ("With problems", "*")]
+            + [(f"{rule} ({n:,})", rule) for rule, n in sorted(per_rule.items())],
+        )
 
     # ------------------------------------------------------------------ searching
     def _start_search(self) -> None:
@@ -632,20 +661,23 @@ class CollectionPanel(QWidget):
         if allowed is None and not subject and not rule and not git_state:
             accept = None
         else:
+
             def accept(i: int) -> bool:
                 r = rows[i]
                 if allowed is not None and r[0] not in allowed:
                     return False
                 if subject and (folders[i] if i < len(folders) else "") != subject:
                     return False
-                if git_state and (r[0] not in git if git_state == "*" else
-                                  git.get(r[0], ("",))[0] != git_state):
+                if git_state and (
+                    r[0] not in git if git_state == "*" else git.get(r[0], ("",))[0] != git_state
+                ):
                     return False
                 if rule == "*":
                     return model.count(i) > 0
                 if rule:
                     return any(p.rule == rule for p in model.problems.get(r[0], ()))
                 return True
+
         model.show_only(accept)
         self._update_count()
 
@@ -653,8 +685,9 @@ class CollectionPanel(QWidget):
         shown, total = self.model.rowCount(), len(self.model.rows)
         with_problems = sum(1 for c in self.model._counts if c)
         what = {("error", "warning"): "with problems", ("error",): "with errors"}.get(
-            tuple(self.severity_filter.currentData() or ()), "with problems or notes")
-        text = (f"{shown:,} of {total:,} entries" if shown != total else f"{total:,} entries")
+            tuple(self.severity_filter.currentData() or ()), "with problems or notes"
+        )
+        text = f"{shown:,} of {total:,} entries" if shown != total else f"{total:,} entries"
         if not self.loading or self.model.problems:
             text += f" · {with_problems:,} {what}"
         elif total:

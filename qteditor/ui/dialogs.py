@@ -72,8 +72,9 @@ def header_grid(*titles: str) -> QGridLayout:
     return grid
 
 
-def accept_buttons(dialog: QDialog, accept_text: str, enabled: bool = True,
-                   cancel=QDialogButtonBox.StandardButton.Cancel):
+def accept_buttons(
+    dialog: QDialog, accept_text: str, enabled: bool = True, cancel=QDialogButtonBox.StandardButton.Cancel
+):
     """Buttons with one accepting button (returned) and a cancel/close button."""
     buttons = QDialogButtonBox()
     accept = buttons.addButton(accept_text, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -91,8 +92,15 @@ class ReviewChangesDialog(QDialog):
 
     DISK, COMMIT = "disk", "commit"
 
-    def __init__(self, old: bytes, new: bytes | None, name: str, parent: QWidget | None = None,
-                 committed: bytes | None = None, schema=None):
+    def __init__(
+        self,
+        old: bytes,
+        new: bytes | None,
+        name: str,
+        parent: QWidget | None = None,
+        committed: bytes | None = None,
+        schema=None,
+    ):
         super().__init__(parent)
         from PySide6.QtWidgets import QComboBox, QHBoxLayout, QTabWidget
 
@@ -109,8 +117,10 @@ class ReviewChangesDialog(QDialog):
         if committed is not None:
             self.against.addItem("against the last commit", self.COMMIT)
         self.against.setEnabled(committed is not None)
-        self.against.setToolTip("Compare what Save writes with the file as it is on disk now, or "
-                                "with the entry as it is in the last git commit")
+        self.against.setToolTip(
+            "Compare what Save writes with the file as it is on disk now, or "
+            "with the entry as it is in the last git commit"
+        )
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.fields = ChangeView()
@@ -118,8 +128,9 @@ class ReviewChangesDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.fields, "Fields")
         self.tabs.addTab(self.lines, "Lines")
-        buttons, self.save_button = accept_buttons(self, "Save", bool(diff),
-                                                   QDialogButtonBox.StandardButton.Close)
+        buttons, self.save_button = accept_buttons(
+            self, "Save", bool(diff), QDialogButtonBox.StandardButton.Close
+        )
         top = QHBoxLayout()
         top.addWidget(QLabel("Changes"))
         top.addWidget(self.against)
@@ -140,19 +151,30 @@ class ReviewChangesDialog(QDialog):
         base = self._committed if which == self.COMMIT else self._old
         new = self._new if self._new is not None else self._old
         diff = unified_diff(base or b"", new, self._name).replace(
-            "(on disk)", "(last commit)" if which == self.COMMIT else "(on disk)", 1)
-        nothing = ("No changes: saving would write nothing." if which == self.DISK
-                   else "No changes since the last commit.")
+            "(on disk)", "(last commit)" if which == self.COMMIT else "(on disk)", 1
+        )
+        nothing = (
+            "No changes: saving would write nothing."
+            if which == self.DISK
+            else "No changes since the last commit."
+        )
         self.lines.setPlainText(diff or nothing)
         self.fields.setHtml(_fields_html(base or b"", new, self._name, self._schema))
-        changed = sum(1 for line in diff.splitlines() if line[:1] in "+-"
-                      and not line.startswith(("+++", "---")))
+        changed = sum(
+            1 for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))
+        )
         if which == self.DISK:
-            self.summary.setText(f"{changed} changed line(s). Only these lines change on disk."
-                                 if diff else "The file on disk already holds this entry.")
+            self.summary.setText(
+                f"{changed} changed line(s). Only these lines change on disk."
+                if diff
+                else "The file on disk already holds this entry."
+            )
         else:
-            self.summary.setText(f"{changed} line(s) differ from the last commit (saved or not)."
-                                 if diff else "The entry is as in the last commit.")
+            self.summary.setText(
+                f"{changed} line(s) differ from the last commit (saved or not)."
+                if diff
+                else "The entry is as in the last commit."
+            )
 
 
 def _fields_html(old: bytes, new: bytes, name: str, schema=None) -> str:
@@ -168,8 +190,7 @@ def _fields_html(old: bytes, new: bytes, name: str, schema=None) -> str:
         b = Entry.from_bytes(new, name)
     except QtEditorError as exc:
         return f"<p>Not comparable field by field: {escape(str(exc))}. See the lines.</p>"
-    return changes_html(a.fields() if a else {}, b.fields(), a.body if a else None, b.body,
-                        schema)
+    return changes_html(a.fields() if a else {}, b.fields(), a.body if a else None, b.body, schema)
 
 
 class RegenerateDialog(QDialog):
@@ -196,8 +217,10 @@ class RegenerateDialog(QDialog):
                 grid.addWidget(shown, r, col)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(2, 1)
-        note = QLabel("A published URL is a permalink: links to the old URL break unless the site "
-                      "redirects it. The file is renamed when you save under the new name.")
+        note = QLabel(
+            "A published URL is a permalink: links to the old URL break unless the site "
+            "redirects it. The file is renamed when you save under the new name."
+        )
         note.setWordWrap(True)
         buttons, self.regenerate_button = accept_buttons(self, "Regenerate")
         lay = QVBoxLayout(self)
@@ -209,16 +232,14 @@ class RegenerateDialog(QDialog):
 
 def show_error(parent: QWidget | None, title: str, error: Exception) -> None:
     """An error as a message (file:line:column: message), never a traceback."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, str(error), QMessageBox.StandardButton.Ok,
-                      parent)
+    box = QMessageBox(QMessageBox.Icon.Warning, title, str(error), QMessageBox.StandardButton.Ok, parent)
     box.exec()
 
 
 class RecoveryDialog(QDialog):
     """Unsaved edits from a session that ended abruptly: the diff against the file on disk."""
 
-    def __init__(self, item, disk: bytes, parent: QWidget | None = None,
-                 content: bytes | None = None):
+    def __init__(self, item, disk: bytes, parent: QWidget | None = None, content: bytes | None = None):
         super().__init__(parent)
         import datetime as dt
         from pathlib import Path
@@ -227,9 +248,11 @@ class RecoveryDialog(QDialog):
         when = dt.datetime.fromtimestamp(item.written).strftime("%Y-%m-%d %H:%M:%S")
         self.setWindowTitle("Recover unsaved edits")
         fit_screen(self, 860, 520)
-        label = QLabel(f"qteditor ended before <b>{name}</b> was saved. "
-                       f"Edits journaled at {when}; your changes, put onto the file as it is "
-                       "on disk now:")
+        label = QLabel(
+            f"qteditor ended before <b>{name}</b> was saved. "
+            f"Edits journaled at {when}; your changes, put onto the file as it is "
+            "on disk now:"
+        )
         label.setWordWrap(True)
         # content: the edits merged onto the disk version (changes made on disk meanwhile are
         # not shown as the user's)
@@ -280,8 +303,10 @@ class ConflictDialog(QDialog):
             combo.addItems(["Yours", "On disk"])
             grid.addWidget(combo, r, 3)
             self.combos.append(combo)
-        note = QLabel("Everything else was merged: fields changed on one side only take that "
-                      "side, and the answer merged line by line.")
+        note = QLabel(
+            "Everything else was merged: fields changed on one side only take that "
+            "side, and the answer merged line by line."
+        )
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(self.accept)
@@ -306,8 +331,9 @@ def _short(value) -> str:
 class PickerDialog(QDialog):
     """Choose an entry of the collection: suggestions first, search as you type."""
 
-    def __init__(self, collection, by_path: dict, suggestions: list, exclude: set,
-                 parent: QWidget | None = None):
+    def __init__(
+        self, collection, by_path: dict, suggestions: list, exclude: set, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         from PySide6.QtWidgets import QLineEdit, QListWidget
 
@@ -318,8 +344,9 @@ class PickerDialog(QDialog):
         self.search.setClearButtonEnabled(True)
         self.results = QListWidget()
         self.caption = QLabel("Suggested (similar text):")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.results.itemActivated.connect(lambda _i: self.accept())
@@ -371,10 +398,14 @@ class BatchDialog(QDialog):
         diffs = "".join(c.diff() for c in changes)
         errors = [str(c.error) for c in changes if c.error is not None]
         count = sum(c.new is not None for c in changes)
-        text = diff_view(diffs + ("\n".join(["", "Not possible:"] + errors) if errors else "")
-                         or "Nothing to change.")
-        summary = QLabel(f"{count} file(s) will change" + (f"; {len(errors)} cannot" if errors else "")
-                         + ". Only the lines shown change.")
+        text = diff_view(
+            diffs + ("\n".join(["", "Not possible:"] + errors) if errors else "") or "Nothing to change."
+        )
+        summary = QLabel(
+            f"{count} file(s) will change"
+            + (f"; {len(errors)} cannot" if errors else "")
+            + ". Only the lines shown change."
+        )
         buttons, self.apply_button = accept_buttons(self, "Apply", count > 0)
         lay = QVBoxLayout(self)
         lay.addWidget(summary)

@@ -44,8 +44,9 @@ class ErrorView(QWidget):
         lay.addWidget(self.text, 1)
         lay.addLayout(bar)
 
-    def show_error(self, error: QtEditorError, raw: bytes, path: Path | None = None,
-                   readable: bool = True) -> None:
+    def show_error(
+        self, error: QtEditorError, raw: bytes, path: Path | None = None, readable: bool = True
+    ) -> None:
         """Show the file's text at its error; editable only when it is text that was read
         (binary text, or nothing read, stays read-only and says so)."""
         self.path = path
@@ -62,18 +63,21 @@ class ErrorView(QWidget):
         self.text.setReadOnly(not editable)
         self.save_button.setEnabled(editable)
         self.save_button.setVisible(editable)
-        what = ("Correct the text below and save it." if editable else
-                "It is shown read-only: it is not text that can be corrected here.")
-        self.message.setText(f"This file cannot be opened as an entry; nothing has been written "
-                             f"to it. {what}\n{error}")
+        what = (
+            "Correct the text below and save it."
+            if editable
+            else "It is shown read-only: it is not text that can be corrected here."
+        )
+        self.message.setText(
+            f"This file cannot be opened as an entry; nothing has been written to it. {what}\n{error}"
+        )
         self.text.setPlainText(text)
         self.mark(error)
 
     def mark(self, error: QtEditorError) -> None:
         block = self.text.document().findBlockByNumber(max(0, error.line - 1))
         cur = QTextCursor(block)
-        cur.movePosition(QTextCursor.MoveOperation.Right, n=max(0, min(error.column - 1,
-                                                                       block.length() - 1)))
+        cur.movePosition(QTextCursor.MoveOperation.Right, n=max(0, min(error.column - 1, block.length() - 1)))
         sel = QTextEdit.ExtraSelection()
         fmt = QTextCharFormat()
         fmt.setBackground(QColor(255, 230, 0, 110))

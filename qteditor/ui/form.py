@@ -60,8 +60,14 @@ def _quiet(widget: QWidget) -> list[QSignalBlocker]:
 class _Row:
     """One field's widget with typed read/write and its hint line."""
 
-    def __init__(self, field: Field, widget: QWidget, read: Callable[[], Any],
-                 write: Callable[[Any], None], hint: QLabel):
+    def __init__(
+        self,
+        field: Field,
+        widget: QWidget,
+        read: Callable[[], Any],
+        write: Callable[[Any], None],
+        hint: QLabel,
+    ):
         self.field, self.widget, self.read, self.write, self.hint = field, widget, read, write, hint
         self.path = _path(field.key)
 
@@ -145,8 +151,11 @@ class RelatedEditor(QWidget):
                     cell.setData(Qt.ItemDataRole.UserRole, value)
                     self.table.setItem(r, c, cell)
             rows = max(1, len(items))
-            self.table.setFixedHeight(self.table.horizontalHeader().height() + 4
-                                      + rows * self.table.verticalHeader().defaultSectionSize())
+            self.table.setFixedHeight(
+                self.table.horizontalHeader().height()
+                + 4
+                + rows * self.table.verticalHeader().defaultSectionSize()
+            )
         finally:
             self._loading = False
         self.table.setVisible(bool(items))
@@ -214,8 +223,9 @@ class FormPanel(QScrollArea):
     regenerateRequested = Signal()
     titlesLinkToggled = Signal(bool)
 
-    def __init__(self, schema: Schema, parent: QWidget | None = None,
-                 later: Callable[[Callable], None] | None = None):
+    def __init__(
+        self, schema: Schema, parent: QWidget | None = None, later: Callable[[Callable], None] | None = None
+    ):
         """``later``: where to hand work the first frame does not need (the window's
         ``after_first_paint``): the wheel guard, whose first look at a viewport makes PySide6
         build the Python types of every widget class (25 ms)."""
@@ -225,8 +235,9 @@ class FormPanel(QScrollArea):
         site = site_for(schema)
         self.linked = site.linked  # fields that follow the first one unless edited apart
         # the permalink: the derived fields that name the file (locked in an existing entry)
-        self.permalink = tuple(d.key for d in site.derived if site.stem_expr and
-                               "{" + site.stem_expr + "}" in d.template)
+        self.permalink = tuple(
+            d.key for d in site.derived if site.stem_expr and "{" + site.stem_expr + "}" in d.template
+        )
         self.link_box: QCheckBox | None = None
         self.lock_button: QToolButton | None = None
         self.related: RelatedEditor | None = None  # when the schema has related articles
@@ -292,16 +303,22 @@ class FormPanel(QScrollArea):
             self._add_row(form, f)
             if self.linked and f.key == self.linked[0]:
                 others = [self.schema.field(k) for k in self.linked[1:]]
-                names = " and ".join(o.label.lower() if o else k
-                                     for o, k in zip(others, self.linked[1:], strict=True))
+                names = " and ".join(
+                    o.label.lower() if o else k for o, k in zip(others, self.linked[1:], strict=True)
+                )
                 self.link_box = QCheckBox(f"Edit {names} separately")
-                self.link_box.setToolTip(f"{', '.join(self.linked)} are kept equal; they follow "
-                                         f"the {f.label.lower()} unless you edit them apart")
+                self.link_box.setToolTip(
+                    f"{', '.join(self.linked)} are kept equal; they follow "
+                    f"the {f.label.lower()} unless you edit them apart"
+                )
                 self.link_box.toggled.connect(lambda on: self.titlesLinkToggled.emit(not on))
                 self.link_box.toggled.connect(self._show_linked_rows)
                 form.addRow("", self.link_box)
-        slugs = self.forms.get(self.schema.field(self.permalink[0]).group) \
-            if self.permalink and self.schema.field(self.permalink[0]) else None
+        slugs = (
+            self.forms.get(self.schema.field(self.permalink[0]).group)
+            if self.permalink and self.schema.field(self.permalink[0])
+            else None
+        )
         if slugs is not None:
             bar = QHBoxLayout()
             self.lock_button = QToolButton()
@@ -382,12 +399,14 @@ class FormPanel(QScrollArea):
                 lo, hi = f.recommended_min, f.recommended_max
                 counter.setText(f"{n} / {lo}–{hi}" if lo and hi else f"{n} characters")
                 counter.setToolTip(f"Search engines show about {lo}–{hi} characters" if lo else "")
+
             w.textChanged.connect(count)
             w.textChanged.connect(lambda: self._emit(path, w.toPlainText()))
 
             def write(v):
                 w.setPlainText("" if v is None else str(v))
                 count()
+
             box.setFocusProxy(w)
             return box, w.toPlainText, write
         if f.type == "bool":
@@ -398,6 +417,7 @@ class FormPanel(QScrollArea):
                     return True
                 saved = self.session.saved_fields if self.session else {}
                 return False if f.key in saved else None
+
             w.toggled.connect(lambda _on: self._emit(path, read()))
             return w, read, lambda v: w.setChecked(bool(v))
         if f.type == "date":
@@ -412,6 +432,7 @@ class FormPanel(QScrollArea):
             def write(v):
                 if isinstance(v, dt.date):
                     w.setDate(QDate(v.year, v.month, v.day))
+
             w.dateChanged.connect(lambda _d: self._emit(path, read()))
             return w, read, write
         if f.type == "keywords":
@@ -431,6 +452,7 @@ class FormPanel(QScrollArea):
 
             def write(v):
                 w.setEditText("" if v is None else str(v))
+
             return w, w.currentText, write
         w = QLineEdit()
         w.setClearButtonEnabled(f.type in ("string", "keywords"))
@@ -458,6 +480,7 @@ class FormPanel(QScrollArea):
         def write(v):
             w.setText("" if v is None else str(v))
             w.setCursorPosition(0)
+
         return w, read, write
 
     # ------------------------------------------------------------------ the wheel
@@ -476,7 +499,8 @@ class FormPanel(QScrollArea):
         if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget):
             owner = watched
             if not isinstance(watched, (QComboBox, QAbstractSpinBox)) and isinstance(
-                    watched.parentWidget(), QAbstractScrollArea):
+                watched.parentWidget(), QAbstractScrollArea
+            ):
                 owner = watched.parentWidget()  # the viewport of a text box or table
             if not owner.hasFocus():
                 bar = self.verticalScrollBar()
@@ -550,7 +574,9 @@ class FormPanel(QScrollArea):
         self.lock_button.setText("Locked" if locked else "Follows title")
         self.lock_button.setToolTip(
             "Locked: a published URL is a permalink; file name and URL stay as they are"
-            if locked else "Unlocked: file name, URL and SEO title follow the title and subject")
+            if locked
+            else "Unlocked: file name, URL and SEO title follow the title and subject"
+        )
         for key in self.permalink:
             row = self.rows.get(tuple(key.split(".")))
             if row is not None:
@@ -579,10 +605,12 @@ class FormPanel(QScrollArea):
                         w.setStyleSheet("")
                     except json.JSONDecodeError:
                         w.setStyleSheet("border: 1px solid #cf222e;")
+
                 w.textChanged.connect(apply)
             else:
-                w = QLineEdit("" if value is None else (value.isoformat() if isinstance(
-                    value, dt.date) else str(value)))
+                w = QLineEdit(
+                    "" if value is None else (value.isoformat() if isinstance(value, dt.date) else str(value))
+                )
                 w.setToolTip(f"{type(value).__name__} value; kept as that type when possible")
 
                 def apply(_t, w=w, path=path, original=value):
@@ -591,6 +619,7 @@ class FormPanel(QScrollArea):
                         w.setStyleSheet("")
                     except Exception:  # noqa: BLE001 - shown as a red border, never raised
                         w.setStyleSheet("border: 1px solid #cf222e;")
+
                 w.textEdited.connect(apply)
             self.other_form.addRow(QLabel(str(key)), w)
             self.other_rows.append(path)
@@ -624,6 +653,3 @@ class FormPanel(QScrollArea):
     def widget_for(self, path: tuple) -> QWidget | None:
         row = self.rows.get(tuple(path))
         return row.widget if row else None
-
-
-

@@ -35,8 +35,14 @@ from .change_view import ChangeView
 from .dialogs import accept_buttons, fit_screen
 
 _MUTED = "color: palette(placeholder-text);"
-STATE_WORDS = {"modified": "modified", "staged": "staged", "new": "new", "untracked": "new",
-               "deleted": "deleted", "conflicted": "in conflict"}
+STATE_WORDS = {
+    "modified": "modified",
+    "staged": "staged",
+    "new": "new",
+    "untracked": "new",
+    "deleted": "deleted",
+    "conflicted": "in conflict",
+}
 
 
 def _shown(value: Any) -> str:
@@ -55,8 +61,9 @@ class CommitDialog(QDialog):
     """The changed entries with checkboxes and their field-level summaries, a message prefilled
     from the checked entries' change (editable), and who the commit is signed by."""
 
-    def __init__(self, items: list, author: str | None, suggest, parent: QWidget | None = None,
-                 note: str | None = None):
+    def __init__(
+        self, items: list, author: str | None, suggest, parent: QWidget | None = None, note: str | None = None
+    ):
         super().__init__(parent)
         self.setWindowTitle("Commit")
         fit_screen(self, 820, 620)
@@ -95,9 +102,12 @@ class CommitDialog(QDialog):
         self.message.setPlaceholderText("What changed and why")
         self.message.setMaximumHeight(90)
         self.message.textChanged.connect(self._typed)
-        who = (f"Author: {author}" if author else
-               "git does not know your name and email yet: set user.name and user.email "
-               "(git config --global) to commit.")
+        who = (
+            f"Author: {author}"
+            if author
+            else "git does not know your name and email yet: set user.name and user.email "
+            "(git config --global) to commit."
+        )
         self.author = QLabel(who)
         self.author.setStyleSheet(_MUTED if author else "color: #cf222e;")
         self.author.setWordWrap(True)
@@ -131,8 +141,11 @@ class CommitDialog(QDialog):
 
     def paths(self) -> list[str]:
         """The checked entries (relative to the repository's top folder)."""
-        return [r.data(0, Qt.ItemDataRole.UserRole) for r in self._rows()
-                if r.checkState(0) == Qt.CheckState.Checked and not r.isDisabled()]
+        return [
+            r.data(0, Qt.ItemDataRole.UserRole)
+            for r in self._rows()
+            if r.checkState(0) == Qt.CheckState.Checked and not r.isDisabled()
+        ]
 
     def text(self) -> str:
         return self.message.toPlainText().strip()
@@ -146,12 +159,10 @@ class CommitDialog(QDialog):
         chosen = set(self.paths())
         if not self._edited:
             self._filling = True
-            self.message.setPlainText(self._suggest([i.change for i in self._items
-                                                     if i.path in chosen]))
+            self.message.setPlainText(self._suggest([i.change for i in self._items if i.path in chosen]))
             self._filling = False
         n = len(chosen)
-        self.count.setText(f"{n} of {len(self._items)} entr{'y' if len(self._items) == 1 else 'ies'} "
-                           "checked")
+        self.count.setText(f"{n} of {len(self._items)} entr{'y' if len(self._items) == 1 else 'ies'} checked")
         self._update_button()
 
     def _update_button(self) -> None:
@@ -186,8 +197,9 @@ class SyncDialog(QDialog):
         self.details.setPlaceholderText("What git said")
         self.buttons = QDialogButtonBox()
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.resolve_button = self.buttons.addButton("Resolve Conflicts…",
-                                                     QDialogButtonBox.ButtonRole.AcceptRole)
+        self.resolve_button = self.buttons.addButton(
+            "Resolve Conflicts…", QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.resolve_button.hide()
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.close_button.hide()
@@ -244,8 +256,9 @@ class SyncDialog(QDialog):
         self.step.setText("Done.")
         self.message.setText(result.message)
         if result.changed:
-            self.advice.setText(f"{len(result.changed)} file(s) changed by the pull; open entries "
-                                "were reloaded.")
+            self.advice.setText(
+                f"{len(result.changed)} file(s) changed by the pull; open entries were reloaded."
+            )
 
     def on_failed(self, error) -> None:
         self.error = error
@@ -290,12 +303,16 @@ class ResolveDialog(QDialog):
         self.rows: list[tuple[Any, QButtonGroup, QPlainTextEdit]] = []
         lay = QVBoxLayout(self)
         where = "rebase" if conflicted.rebase else "merge"
-        intro = QLabel(f"<b>{_html(conflicted.path)}</b> could not be merged ({where}). "
-                       + ("Everything else is already merged: choose each field below."
-                          if conflicted.mergeable and conflicted.conflicts else
-                          "It cannot be merged field by field"
-                          + (f" ({_html(conflicted.error)})" if conflicted.error else "")
-                          + ": choose one whole version."))
+        intro = QLabel(
+            f"<b>{_html(conflicted.path)}</b> could not be merged ({where}). "
+            + (
+                "Everything else is already merged: choose each field below."
+                if conflicted.mergeable and conflicted.conflicts
+                else "It cannot be merged field by field"
+                + (f" ({_html(conflicted.error)})" if conflicted.error else "")
+                + ": choose one whole version."
+            )
+        )
         intro.setWordWrap(True)
         lay.addWidget(intro)
         self.whole: QButtonGroup | None = None
@@ -303,8 +320,7 @@ class ResolveDialog(QDialog):
             body = QWidget()
             column = QVBoxLayout(body)
             for c in conflicted.conflicts:
-                column.addWidget(self._conflict_box(c, changes.label(c.path, schema) if c.path
-                                                    else "Body"))
+                column.addWidget(self._conflict_box(c, changes.label(c.path, schema) if c.path else "Body"))
             column.addStretch(1)
             scroll = QScrollArea()
             scroll.setWidgetResizable(True)
@@ -314,8 +330,9 @@ class ResolveDialog(QDialog):
             self.whole = QButtonGroup(self)
             box = QGroupBox("Keep")
             row = QHBoxLayout(box)
-            for n, (key, text) in enumerate(((self.MINE, "Mine (my version)"),
-                                             (self.THEIRS, "Theirs (the incoming version)"))):
+            for n, (key, text) in enumerate(
+                ((self.MINE, "Mine (my version)"), (self.THEIRS, "Theirs (the incoming version)"))
+            ):
                 b = QRadioButton(text)
                 b.setProperty("choice", key)
                 self.whole.addButton(b, n)
@@ -342,8 +359,7 @@ class ResolveDialog(QDialog):
             grid.addWidget(view, 1, col)
         group = QButtonGroup(box)
         choices = QHBoxLayout()
-        for n, (key, text) in enumerate(((self.MINE, "Mine"), (self.THEIRS, "Theirs"),
-                                         (self.EDIT, "Edit:"))):
+        for n, (key, text) in enumerate(((self.MINE, "Mine"), (self.THEIRS, "Theirs"), (self.EDIT, "Edit:"))):
             b = QRadioButton(text)
             b.setProperty("choice", key)
             group.addButton(b, n)
@@ -396,8 +412,9 @@ class HistoryDialog(QDialog):
     """An entry's commits, newest first; each one's change field by field. Restore one field,
     or the whole entry, as it was after the chosen commit."""
 
-    def __init__(self, commits: list, name: str, parent: QWidget | None = None, schema=None,
-                 can_restore: bool = True):
+    def __init__(
+        self, commits: list, name: str, parent: QWidget | None = None, schema=None, can_restore: bool = True
+    ):
         super().__init__(parent)
         self.setWindowTitle(f"History — {name}")
         fit_screen(self, 1100, 680)
@@ -407,8 +424,10 @@ class HistoryDialog(QDialog):
         self.list = QListWidget()
         for c in commits:
             when = c.date[:16].replace("T", " ")
-            item = QListWidgetItem(f"{when}  {c.subject}\n{c.author} · {c.commit[:8]}"
-                                   + (f" · {len(c.fields)} field(s)" if c.fields else ""))
+            item = QListWidgetItem(
+                f"{when}  {c.subject}\n{c.author} · {c.commit[:8]}"
+                + (f" · {len(c.fields)} field(s)" if c.fields else "")
+            )
             item.setToolTip(f"{c.commit}\n{c.author} <{c.email}>\n{c.path}")
             self.list.addItem(item)
         self.view = ChangeView()
@@ -416,10 +435,12 @@ class HistoryDialog(QDialog):
         self.fields.setMaximumHeight(120)
         self.restore_field_button = QPushButton("Restore This Field")
         self.restore_version_button = QPushButton("Restore This Version")
-        self.restore_field_button.setToolTip("Put the chosen field back as it was after this "
-                                             "commit (only its lines change)")
-        self.restore_version_button.setToolTip("Put the whole entry back as it was after this "
-                                               "commit (a minimal diff)")
+        self.restore_field_button.setToolTip(
+            "Put the chosen field back as it was after this commit (only its lines change)"
+        )
+        self.restore_version_button.setToolTip(
+            "Put the whole entry back as it was after this commit (a minimal diff)"
+        )
         self._can_restore = can_restore
         right = QWidget()
         rl = QVBoxLayout(right)
@@ -476,9 +497,11 @@ class HistoryDialog(QDialog):
             self.view.clear()
             self._update_buttons()
             return
-        self.heading.setText(f"<b>{_html(c.subject)}</b> — {_html(c.author)}, "
-                             f"{_html(c.date[:19].replace('T', ' '))}"
-                             + (f"<br>renamed from {_html(c.old_path)}" if c.old_path else ""))
+        self.heading.setText(
+            f"<b>{_html(c.subject)}</b> — {_html(c.author)}, "
+            f"{_html(c.date[:19].replace('T', ' '))}"
+            + (f"<br>renamed from {_html(c.old_path)}" if c.old_path else "")
+        )
         try:
             old = Entry.from_bytes(c.old, c.path) if c.old is not None else None
             new = Entry.from_bytes(c.new, c.path) if c.new is not None else None
@@ -489,8 +512,13 @@ class HistoryDialog(QDialog):
             if new is None:
                 self.view.setHtml("<p>The entry was deleted in this commit.</p>")
             else:
-                self.view.show_change(old.fields() if old else {}, new.fields(),
-                                      old.body if old else None, new.body, self.schema)
+                self.view.show_change(
+                    old.fields() if old else {},
+                    new.fields(),
+                    old.body if old else None,
+                    new.body,
+                    self.schema,
+                )
         for name in c.fields:
             self.fields.addItem(name)
         if c.fields:
@@ -502,8 +530,7 @@ class HistoryDialog(QDialog):
         ok = self._can_restore and c is not None and c.new is not None
         self.restore_version_button.setEnabled(ok)
         field = self.fields.currentItem()
-        self.restore_field_button.setEnabled(ok and field is not None and
-                                             not field.text().startswith("("))
+        self.restore_field_button.setEnabled(ok and field is not None and not field.text().startswith("("))
 
     def select(self, commit_index: int, field: str | None = None) -> None:
         self.list.setCurrentRow(commit_index)

@@ -124,8 +124,11 @@ class GitController(QObject):
             except git.NotARepository:
                 result = (NO_REPO, None, root)
             except Exception as exc:  # noqa: BLE001 - shown as one line, never a traceback
-                result = ("error", f"{type(exc).__name__}: {exc}" if not isinstance(
-                    exc, git.GitError) else str(exc), root)
+                result = (
+                    "error",
+                    f"{type(exc).__name__}: {exc}" if not isinstance(exc, git.GitError) else str(exc),
+                    root,
+                )
             try:
                 signals.status.emit(generation, result)
             except RuntimeError:
@@ -175,7 +178,7 @@ class GitController(QObject):
         for e in status.entries:
             if prefix and not e.path.startswith(prefix):
                 continue
-            states[e.path[len(prefix):]] = (e.state, list(e.fields))
+            states[e.path[len(prefix) :]] = (e.state, list(e.fields))
         self.states = states
         self.w.collection_panel.set_git_states(states)
         self._show_branch(status)
@@ -184,8 +187,11 @@ class GitController(QObject):
             self._checked_setup.add(top)
             offered = top in self.w.settings.get("git/setup_offered")
             if not setup and not offered:
-                self.setup_note.show_note("Two edits of one entry conflict in plain git: set up "
-                                          "qteditor's merge drivers for this repository?", top)
+                self.setup_note.show_note(
+                    "Two edits of one entry conflict in plain git: set up "
+                    "qteditor's merge drivers for this repository?",
+                    top,
+                )
         self._update_actions()
 
     def _show_branch(self, s) -> None:
@@ -194,8 +200,10 @@ class GitController(QObject):
         tip = [f"Branch {branch}" if s.branch else "Not on a branch (detached HEAD)"]
         if s.upstream:
             text += f"  ↑{s.ahead} ↓{s.behind}"
-            tip.append(f"tracking {s.upstream}: {s.ahead} commit(s) to send, {s.behind} to "
-                       "bring in (as of the last fetch)")
+            tip.append(
+                f"tracking {s.upstream}: {s.ahead} commit(s) to send, {s.behind} to "
+                "bring in (as of the last fetch)"
+            )
         else:
             tip.append("not shared (no upstream)")
         changed = len(self.states)
@@ -203,8 +211,7 @@ class GitController(QObject):
             text += f"  · {changed} changed"
         if s.operation:
             conflicted = sum(1 for st, _f in self.states.values() if st == "conflicted")
-            text += f"  · {s.operation} in progress" + (f", {conflicted} conflicted"
-                                                       if conflicted else "")
+            text += f"  · {s.operation} in progress" + (f", {conflicted} conflicted" if conflicted else "")
         self.branch_label.setText(text)
         self.branch_label.setToolTip("\n".join(tip))
         self.branch_label.show()
@@ -219,8 +226,10 @@ class GitController(QObject):
             act.setEnabled(on)
         if on and self.status is not None:
             self.act_sync.setEnabled(self.status.operation is None)
-            self.act_resolve.setEnabled(any(st == "conflicted" for st, _f in self.states.values())
-                                        or self.status.operation is not None)
+            self.act_resolve.setEnabled(
+                any(st == "conflicted" for st, _f in self.states.values())
+                or self.status.operation is not None
+            )
 
     def _message(self, title: str, exc: Exception) -> None:
         """A git error in plain words (its message and what to do next), never a traceback."""
@@ -276,8 +285,7 @@ class GitController(QObject):
                 self._message("Commit", exc)
                 return None
         if not items:
-            self.w.statusBar().showMessage("Nothing to commit: every entry is as in the last "
-                                           "commit", 5000)
+            self.w.statusBar().showMessage("Nothing to commit: every entry is as in the last commit", 5000)
             return None
         dialog = CommitDialog(items, author, self.ws.suggest_message, self.w)
         ok = choose(dialog) if choose else dialog.exec()
@@ -290,8 +298,10 @@ class GitController(QObject):
                 self._message("Not committed", exc)
                 return None
         n = len(dialog.paths())
-        self.w.statusBar().showMessage(f"Committed {n} entr{'y' if n == 1 else 'ies'} as "
-                                       f"{sha[:8]}: {dialog.text().splitlines()[0]}", 8000)
+        self.w.statusBar().showMessage(
+            f"Committed {n} entr{'y' if n == 1 else 'ies'} as {sha[:8]}: {dialog.text().splitlines()[0]}",
+            8000,
+        )
         self.refresh()
         return sha
 
@@ -351,8 +361,10 @@ class GitController(QObject):
         if top is not None:  # what the pull changed; the open entry is looked at in any case
             # (a merge stopped at conflicts has changed files too): unchanged bytes are a no-op
             s = self.w.session
-            self._reload([str(top / p) for p in (result.changed if result is not None else [])]
-                         + ([s.path] if s is not None and s.path else []))
+            self._reload(
+                [str(top / p) for p in (result.changed if result is not None else [])]
+                + ([s.path] if s is not None and s.path else [])
+            )
         if dialog is not None:
             if result is not None:
                 dialog.on_done(result)
@@ -394,10 +406,13 @@ class GitController(QObject):
         if op is None or repo.conflicted():
             self.refresh()
             return
-        answer = QMessageBox.question(self.w, "Finish the " + op,
-                                      f"Every conflict is resolved. Finish the {op} now (a "
-                                      f"{'merge commit' if op == 'merge' else 'continued rebase'}"
-                                      ")? Then Sync to send it.")
+        answer = QMessageBox.question(
+            self.w,
+            "Finish the " + op,
+            f"Every conflict is resolved. Finish the {op} now (a "
+            f"{'merge commit' if op == 'merge' else 'continued rebase'}"
+            ")? Then Sync to send it.",
+        )
         if answer == QMessageBox.StandardButton.Yes:
             with _Busy():
                 try:
@@ -478,8 +493,12 @@ class GitController(QObject):
         except GitError as exc:
             self._message("History", exc)
             return False
-        dirty = s is not None and s.dirty and s.path is not None and \
-            Path(s.path).resolve() == Path(path).resolve()
+        dirty = (
+            s is not None
+            and s.dirty
+            and s.path is not None
+            and Path(s.path).resolve() == Path(path).resolve()
+        )
         dialog = HistoryDialog(commits, Path(path).name, self.w, self.w.schema, not dirty)
         ok = choose(dialog) if choose else dialog.exec()
         if not ok or dialog.choice is None:
@@ -496,8 +515,11 @@ class GitController(QObject):
             return False
         what = f"{field}" if kind == "field" else "the entry"
         self.w.statusBar().showMessage(
-            f"Restored {what} as of {commit.commit[:8]}" if changed else
-            f"{what.capitalize()} is already as of {commit.commit[:8]}: nothing written", 6000)
+            f"Restored {what} as of {commit.commit[:8]}"
+            if changed
+            else f"{what.capitalize()} is already as of {commit.commit[:8]}: nothing written",
+            6000,
+        )
         if changed:
             self._reload([path])
         self.refresh()
@@ -519,10 +541,13 @@ class GitController(QObject):
             self._message("Set up", exc)
             return False
         self.setup_note.show_note(None)
-        what = (f"{len(done['added']) + len(done['updated'])} .gitattributes line(s), "
-                f"{len(done['config'])} config value(s)")
-        self.w.statusBar().showMessage(f"Merge drivers set up ({what}): commit .gitattributes to "
-                                       "share it", 8000)
+        what = (
+            f"{len(done['added']) + len(done['updated'])} .gitattributes line(s), "
+            f"{len(done['config'])} config value(s)"
+        )
+        self.w.statusBar().showMessage(
+            f"Merge drivers set up ({what}): commit .gitattributes to share it", 8000
+        )
         self.refresh()
         return True
 
@@ -546,16 +571,46 @@ def build_git_menu(w: MainWindow) -> QMenu:
     """The Git menu (shown when the folder is in a git repository)."""
     g: Any = w.git
     a = action
-    g.act_commit = a(w, "&Commit…", lambda: g.commit(), "Ctrl+Alt+C", None,
-                     "Commit the changed entries you check, with a message")
-    g.act_sync = a(w, "&Sync", lambda: g.sync(), "Ctrl+Alt+S", None,
-                   "Fetch, bring in the shared changes (merge or rebase), and send yours")
-    g.act_resolve = a(w, "&Resolve Conflicts…", lambda: g.resolve_all(), None, None,
-                      "Resolve the entries a merge left in conflict, field by field")
-    g.act_history = a(w, "&History of This Entry…", lambda: g.history(), "Ctrl+Alt+H", None,
-                      "The open entry's commits, field by field; restore a field or a version")
-    g.act_setup = a(w, "Set &Up Merge Drivers…", lambda: g.setup(), None, None,
-                    "Register qteditor's field-by-field merge driver in this repository")
+    g.act_commit = a(
+        w,
+        "&Commit…",
+        lambda: g.commit(),
+        "Ctrl+Alt+C",
+        None,
+        "Commit the changed entries you check, with a message",
+    )
+    g.act_sync = a(
+        w,
+        "&Sync",
+        lambda: g.sync(),
+        "Ctrl+Alt+S",
+        None,
+        "Fetch, bring in the shared changes (merge or rebase), and send yours",
+    )
+    g.act_resolve = a(
+        w,
+        "&Resolve Conflicts…",
+        lambda: g.resolve_all(),
+        None,
+        None,
+        "Resolve the entries a merge left in conflict, field by field",
+    )
+    g.act_history = a(
+        w,
+        "&History of This Entry…",
+        lambda: g.history(),
+        "Ctrl+Alt+H",
+        None,
+        "The open entry's commits, field by field; restore a field or a version",
+    )
+    g.act_setup = a(
+        w,
+        "Set &Up Merge Drivers…",
+        lambda: g.setup(),
+        None,
+        None,
+        "Register qteditor's field-by-field merge driver in this repository",
+    )
     g.act_refresh = a(w, "Refresh &Git Status", lambda: g.refresh(), None, None, None)
     g.actions = [g.act_commit, g.act_sync, g.act_resolve, g.act_history, g.act_setup, g.act_refresh]
     menu = w.menuBar().addMenu("&Git")

@@ -72,9 +72,11 @@ class GuideDialog(QDialog):
         _close_buttons(self, layout)
         self.path = path if path is not None else guide_path()
         if self.path is None:
-            self.browser.setHtml("<p>The user guide (docs/guide.md) is not part of this "
-                                 "installation. <code>qteditor --help</code> describes the "
-                                 "command line.</p>")
+            self.browser.setHtml(
+                "<p>The user guide (docs/guide.md) is not part of this "
+                "installation. <code>qteditor --help</code> describes the "
+                "command line.</p>"
+            )
         else:
             folder = self.path.parent
             self.browser.setSearchPaths([str(folder)])
@@ -154,10 +156,8 @@ def system_information(window: QMainWindow | None = None) -> str:
     app = QGuiApplication.instance()
     lines = [
         f"qteditor {__version__}",
-        f"Python {platform.python_version()} ({platform.python_implementation()}, "
-        f"{sys.executable})",
-        f"PySide6 {PySide6.__version__}, Qt {QtCore.qVersion()} (built with "
-        f"{QtCore.__version__})",
+        f"Python {platform.python_version()} ({platform.python_implementation()}, {sys.executable})",
+        f"PySide6 {PySide6.__version__}, Qt {QtCore.qVersion()} (built with {QtCore.__version__})",
         f"Platform: {platform.platform()}"
         + (f", Qt platform {app.platformName()}" if app is not None else ""),
     ]
@@ -201,7 +201,9 @@ class AboutDialog(QDialog):
             f"<p>Python {platform.python_version()} · PySide6 {PySide6.__version__} · "
             f"Qt {QtCore.qVersion()}</p>"
             "<p>Help ▸ User Guide (F1) describes the workflows; "
-            "<code>qteditor --help</code> the command line.</p>", self)
+            "<code>qteditor --help</code> the command line.</p>",
+            self,
+        )
         self.label.setWordWrap(True)
         layout.addWidget(self.label)
         _close_buttons(self, layout)

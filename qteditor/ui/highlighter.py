@@ -11,12 +11,19 @@ from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextChar
 _IN_FENCE = 1
 _IN_MATH = 2
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]|[A-Za-z]")
-_NOT_PROSE = re.compile(r"`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|\]\([^)]*\)|<[^>]*>|\b(?:https?://|www\.)\S+"
-                        r"|\\[A-Za-z]+")
+_NOT_PROSE = re.compile(
+    r"`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|\]\([^)]*\)|<[^>]*>|\b(?:https?://|www\.)\S+"
+    r"|\\[A-Za-z]+"
+)
 
 
-def _fmt(color: QColor | None = None, bold: bool = False, italic: bool = False,
-         mono: bool = False, background: QColor | None = None) -> QTextCharFormat:
+def _fmt(
+    color: QColor | None = None,
+    bold: bool = False,
+    italic: bool = False,
+    mono: bool = False,
+    background: QColor | None = None,
+) -> QTextCharFormat:
     f = QTextCharFormat()
     if color is not None:
         f.setForeground(color)
@@ -51,8 +58,12 @@ class MarkdownHighlighter(QSyntaxHighlighter):
             (re.compile(r"^\s*(?:[-*+]|\d+[.)])\s"), _fmt(marker, bold=True)),
             (re.compile(r"^\s*>.*$"), _fmt(muted, italic=True)),
             (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), _fmt(bold=True)),
-            (re.compile(r"(?<![*\w])\*(?=\S)([^*]+?)(?<=\S)\*(?!\*)|(?<![_\w])_(?=\S)([^_]+?)(?<=\S)_(?!\w)"),
-             _fmt(italic=True)),
+            (
+                re.compile(
+                    r"(?<![*\w])\*(?=\S)([^*]+?)(?<=\S)\*(?!\*)|(?<![_\w])_(?=\S)([^_]+?)(?<=\S)_(?!\w)"
+                ),
+                _fmt(italic=True),
+            ),
             (re.compile(r"~~.+?~~"), _fmt(muted)),
             (re.compile(r"!?\[[^\]]*\]\([^)]*\)|<https?://[^>]+>"), _fmt(accent)),
             (re.compile(r"`[^`]+`"), _fmt(mono=True, background=code_bg)),
@@ -75,8 +86,9 @@ class MarkdownHighlighter(QSyntaxHighlighter):
             return
         if previous == _IN_MATH:
             self.setFormat(0, len(text), self.math_block)
-            self.setCurrentBlockState(-1 if stripped.startswith("$$") and stripped.strip("$ ") == ""
-                                      else _IN_MATH)
+            self.setCurrentBlockState(
+                -1 if stripped.startswith("$$") and stripped.strip("$ ") == "" else _IN_MATH
+            )
             return
         if stripped.startswith(("```", "~~~")):
             self.setFormat(0, len(text), self.fence)
@@ -84,8 +96,9 @@ class MarkdownHighlighter(QSyntaxHighlighter):
             return
         if stripped.startswith("$$") and "$" not in stripped[2:].strip("$ "):
             self.setFormat(0, len(text), self.math_block)
-            self.setCurrentBlockState(_IN_MATH if stripped == "$$" or not stripped.endswith("$$")
-                                      or len(stripped) == 2 else -1)
+            self.setCurrentBlockState(
+                _IN_MATH if stripped == "$$" or not stripped.endswith("$$") or len(stripped) == 2 else -1
+            )
             return
         self.setCurrentBlockState(-1)
         for pattern, fmt in self.rules:

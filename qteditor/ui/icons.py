@@ -10,10 +10,18 @@ from PySide6.QtWidgets import QWidget
 from ..core.resources import resource
 
 _THEME = {
-    "document-new": "document-new", "document-open": "document-open",
-    "document-save": "document-save", "review": "document-properties", "lock": "changes-prevent",
-    "unlock": "changes-allow", "add": "list-add", "remove": "list-remove", "up": "go-up",
-    "down": "go-down", "refresh": "view-refresh", "warning": "dialog-warning",
+    "document-new": "document-new",
+    "document-open": "document-open",
+    "document-save": "document-save",
+    "review": "document-properties",
+    "lock": "changes-prevent",
+    "unlock": "changes-allow",
+    "add": "list-add",
+    "remove": "list-remove",
+    "up": "go-up",
+    "down": "go-down",
+    "refresh": "view-refresh",
+    "warning": "dialog-warning",
 }
 
 
@@ -30,8 +38,15 @@ def app_icon() -> QIcon:
     return QIcon(str(resource("icons", "qteditor.svg")))
 
 
-def action(parent: QWidget, text: str, slot: Callable | None = None, shortcut=None,
-           icon_name: str | None = None, tip: str | None = None, checkable: bool = False) -> QAction:
+def action(
+    parent: QWidget,
+    text: str,
+    slot: Callable | None = None,
+    shortcut=None,
+    icon_name: str | None = None,
+    tip: str | None = None,
+    checkable: bool = False,
+) -> QAction:
     act = QAction(text, parent)
     if icon_name:
         act.setIcon(icon(icon_name))

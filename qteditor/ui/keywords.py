@@ -85,8 +85,9 @@ def split_keywords(value: str) -> list[str]:
     return [k.strip() for k in value.split(",") if k.strip()]
 
 
-CHIP_STYLE = ("QToolButton#keywordChip { border: 1px solid palette(mid); border-radius: 9px; "
-              "padding: 1px 6px; }")
+CHIP_STYLE = (
+    "QToolButton#keywordChip { border: 1px solid palette(mid); border-radius: 9px; padding: 1px 6px; }"
+)
 
 
 class KeywordsEdit(QWidget):

@@ -91,9 +91,14 @@ class MainWindow(QMainWindow):
     PAINT_FALLBACK_MS = 250  # deferred work runs by then even if the window never paints
     BROWSER_WIDTH = 350  # the browser's width once a folder is open (title, subject, date)
 
-    def __init__(self, settings: Settings | None = None, schema: Schema | None = None,
-                 speller: Speller | None = None, journal: Journal | None = None,
-                 locks: Locks | None = None):
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        schema: Schema | None = None,
+        speller: Speller | None = None,
+        journal: Journal | None = None,
+        locks: Locks | None = None,
+    ):
         super().__init__()
         self.settings = settings or Settings()
         self.journal = journal or Journal()
@@ -126,9 +131,11 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(_pane("Preview", self.preview))
         self.splitter.setChildrenCollapsible(False)
         self.error_view = ErrorView()
-        self.empty = QLabel("Open an entry or a folder of entries\n\n"
-                            "File ▸ New Entry (Ctrl+N) · File ▸ Open… (Ctrl+O) · "
-                            "File ▸ Open Folder… (Ctrl+Shift+O)")
+        self.empty = QLabel(
+            "Open an entry or a folder of entries\n\n"
+            "File ▸ New Entry (Ctrl+N) · File ▸ Open… (Ctrl+O) · "
+            "File ▸ Open Folder… (Ctrl+Shift+O)"
+        )
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setStyleSheet("color: palette(placeholder-text); font-size: 12pt;")
         self.stack = QStackedWidget()
@@ -148,22 +155,33 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.collection_panel = CollectionPanel()
-        self.collection_dock = self._dock("Collection", "collectionDock", self.collection_panel,
-                                          Qt.DockWidgetArea.LeftDockWidgetArea, 300,
-                                          Qt.Orientation.Horizontal)
+        self.collection_dock = self._dock(
+            "Collection",
+            "collectionDock",
+            self.collection_panel,
+            Qt.DockWidgetArea.LeftDockWidgetArea,
+            300,
+            Qt.Orientation.Horizontal,
+        )
         self.problems_panel = ProblemsPanel()
         self.problems_panel.can_fix_all = self._can_fix_all
-        self.problems_dock = self._dock("Problems", "problemsDock", self.problems_panel,
-                                        Qt.DockWidgetArea.BottomDockWidgetArea, 60,
-                                        Qt.Orientation.Vertical)
+        self.problems_dock = self._dock(
+            "Problems",
+            "problemsDock",
+            self.problems_panel,
+            Qt.DockWidgetArea.BottomDockWidgetArea,
+            60,
+            Qt.Orientation.Vertical,
+        )
 
         self.path_label = QLabel()
         self.stats_label = QLabel()
         self.position_label = QLabel()
         # a fixed size: a new position never relayouts the status bar (it did on every key)
         metrics = self.position_label.fontMetrics()
-        self.position_label.setFixedSize(metrics.horizontalAdvance("Ln 000000, Col 00000") + 8,
-                                         metrics.height() + 4)
+        self.position_label.setFixedSize(
+            metrics.horizontalAdvance("Ln 000000, Col 00000") + 8, metrics.height() + 4
+        )
         self.render_label = QLabel()
         for w in (self.stats_label, self.position_label, self.render_label):
             self.statusBar().addPermanentWidget(w)
@@ -181,14 +199,14 @@ class MainWindow(QMainWindow):
         self._restore()
         self._update_title()
 
-    def _dock(self, title: str, name: str, widget: QWidget, area, size: int,
-              orientation) -> QDockWidget:
+    def _dock(self, title: str, name: str, widget: QWidget, area, size: int, orientation) -> QDockWidget:
         """A closable, movable dock (named, so its place is restored) at its first size."""
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
-                         | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable | QDockWidget.DockWidgetFeature.DockWidgetMovable
+        )
         self.addDockWidget(area, dock)
         self.resizeDocks([dock], [size], orientation)
         return dock
@@ -201,8 +219,7 @@ class MainWindow(QMainWindow):
         self.editor.marksChanged.connect(self._update_ambiguity_label)  # after a pause in typing
         self.editor.edit.cursorPositionChanged.connect(self.on_cursor)
         self.editor.edit.verticalScrollBar().valueChanged.connect(self.on_editor_scrolled)
-        self.preview.rendered.connect(
-            lambda s: self.render_label.setText(f"preview {s * 1000:.0f} ms"))
+        self.preview.rendered.connect(lambda s: self.render_label.setText(f"preview {s * 1000:.0f} ms"))
         self.collection_panel.openRequested.connect(self.open_path)
         self.collection_panel.indexed.connect(self.on_indexed)
         self.collection_panel.rowsShown.connect(self.on_rows_shown)
@@ -212,15 +229,16 @@ class MainWindow(QMainWindow):
         self.notice.linkActivated.connect(self.open_path)
         self.similar_note.activated.connect(self.open_path)
         self.watcher.fileChanged.connect(
-            lambda path: QTimer.singleShot(150, lambda: self.on_outside_change(path)))
+            lambda path: QTimer.singleShot(150, lambda: self.on_outside_change(path))
+        )
         self.problems_panel.activated.connect(self.jump_to_problem)
         self.problems_panel.fixRequested.connect(self.fix_problem)
         self.problems_panel.fixAllRequested.connect(self.fix_all)
         self.problems_panel.heightWanted.connect(
-            lambda h: self.resizeDocks([self.problems_dock], [h], Qt.Orientation.Vertical))
+            lambda h: self.resizeDocks([self.problems_dock], [h], Qt.Orientation.Vertical)
+        )
         self.collection_panel.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.collection_panel.table.customContextMenuRequested.connect(
-            lambda pos: browser_menu(self, pos))
+        self.collection_panel.table.customContextMenuRequested.connect(lambda pos: browser_menu(self, pos))
         self.error_view.save_button.clicked.connect(self.save_raw)
 
     def _connect_form(self) -> None:
@@ -283,8 +301,7 @@ class MainWindow(QMainWindow):
         dirty = s is not None and s.dirty  # compared once a keystroke
         self.setWindowModified(dirty)
         has = s is not None
-        for act in (self.act_save, self.act_save_as, self.act_review, self.act_export,
-                    self.act_close):
+        for act in (self.act_save, self.act_save_as, self.act_review, self.act_export, self.act_close):
             act.setEnabled(has)
         self.act_revert.setEnabled(dirty and s.path is not None)
 
@@ -329,10 +346,12 @@ class MainWindow(QMainWindow):
     def _update_ambiguity_label(self, n: int) -> None:
         self.ambiguity_label.setVisible(n > 0)
         self.ambiguity_label.setText(
-            f"⚠ {n} ambiguous line break{'s' if n != 1 else ''} underlined: hover for details"
-            if n else "")
-        self.ambiguity_label.setToolTip("The site reads every \\n in the stored answer as a line "
-                                        "break, also inside \\neq, \\nabla, \\nu …")
+            f"⚠ {n} ambiguous line break{'s' if n != 1 else ''} underlined: hover for details" if n else ""
+        )
+        self.ambiguity_label.setToolTip(
+            "The site reads every \\n in the stored answer as a line "
+            "break, also inside \\neq, \\nabla, \\nu …"
+        )
 
     def on_stats(self, words: int, minutes: int) -> None:
         self.stats_label.setText(f"{words:,} words · {minutes} min read")
@@ -351,8 +370,9 @@ class MainWindow(QMainWindow):
             self.preview.schedule(self.session.fields, now=True)
 
     def _set_wrap(self, on: bool) -> None:
-        self.editor.edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth if on
-                                         else QPlainTextEdit.LineWrapMode.NoWrap)
+        self.editor.edit.setLineWrapMode(
+            QPlainTextEdit.LineWrapMode.WidgetWidth if on else QPlainTextEdit.LineWrapMode.NoWrap
+        )
 
     # ------------------------------------------------------------------ documents
     def show_session(self, session: EditSession) -> None:
@@ -372,8 +392,9 @@ class MainWindow(QMainWindow):
         if self._painted:
             self.preview.schedule(session.fields)
         else:  # the renderer loads after the first frame, however long that takes
-            self.after_first_paint(lambda: self.session is not None and
-                                   self.preview.schedule(self.session.fields))
+            self.after_first_paint(
+                lambda: self.session is not None and self.preview.schedule(self.session.fields)
+            )
         self._update_title()
         self.collection_panel.select_path(session.path)
         if self._painted:
@@ -463,9 +484,16 @@ class MainWindow(QMainWindow):
     def _session_in_collection(self) -> bool:
         s = self.session
         panel = self.collection_panel
-        return s is not None and panel.root is not None and (
-            s.path is None and s.collection is not None or
-            s.path is not None and panel.rel_path(s.path) is not None)
+        return (
+            s is not None
+            and panel.root is not None
+            and (
+                s.path is None
+                and s.collection is not None
+                or s.path is not None
+                and panel.rel_path(s.path) is not None
+            )
+        )
 
     def current_problems(self) -> list:
         """The open entry's problems as it is now in the editor (saved or not), against the
@@ -493,8 +521,9 @@ class MainWindow(QMainWindow):
 
     def _clear_entry_panels(self, why: str = "") -> None:
         """Nothing of the previous entry stays shown when what opens is not an entry."""
-        self.problems_panel.show_problems([], "No entry open." if not why else
-                                          "This file is not an entry: its error is shown above.")
+        self.problems_panel.show_problems(
+            [], "No entry open." if not why else "This file is not an entry: its error is shown above."
+        )
         self.problems_dock.setWindowTitle("Problems")
         self.stats_label.setText("")
         self.position_label.setText("")
@@ -504,8 +533,11 @@ class MainWindow(QMainWindow):
     def _can_fix_all(self, problem) -> bool:
         from ..core.checks import FIXABLE
 
-        return ((problem.rule in FIXABLE or problem.rule == "required-missing")
-                and self.collection_panel.workspace is not None and self._session_in_collection())
+        return (
+            (problem.rule in FIXABLE or problem.rule == "required-missing")
+            and self.collection_panel.workspace is not None
+            and self._session_in_collection()
+        )
 
     def fix_problem(self, problem) -> bool:
         """Apply one problem's fix to the open entry (saved with the next Save)."""
@@ -537,10 +569,12 @@ class MainWindow(QMainWindow):
 
         ws = self.collection_panel.workspace
         changes = plan.changes
-        if self.session is not None and self.session.dirty and any(
-                str(c.path) == self.session.path for c in plan.writes):
-            show_error(self, title, QtEditorError("save or revert the open entry first",
-                                                  self.session.path))
+        if (
+            self.session is not None
+            and self.session.dirty
+            and any(str(c.path) == self.session.path for c in plan.writes)
+        ):
+            show_error(self, title, QtEditorError("save or revert the open entry first", self.session.path))
             return 0
         ok = apply(changes) if apply else BatchDialog(title, changes, self).exec()
         if not ok:
@@ -552,8 +586,10 @@ class MainWindow(QMainWindow):
         locked = {str(e.path) for e in result.errors if isinstance(e, ReadOnlyError)}
         if locked:  # read-only or hard-linked files: written only when the user says so
             answer = QMessageBox.question(
-                self, title, f"{len(locked)} file(s) are read-only or have other names (hard "
-                "links). Write them anyway?")
+                self,
+                title,
+                f"{len(locked)} file(s) are read-only or have other names (hard links). Write them anyway?",
+            )
             if answer == QMessageBox.StandardButton.Yes:
                 again = Plan(plan.title, [c for c in plan.writes if str(c.path) in locked])
                 forced = ws.apply(again, force=True) if ws is not None else apply_plan(again, True)
@@ -562,12 +598,14 @@ class MainWindow(QMainWindow):
                 result.written += forced.written
             else:  # the user's answer, not an error: say what was left
                 result.errors = [e for e in result.errors if str(e.path) not in locked]
-                self.statusBar().showMessage(
-                    f"{len(locked)} read-only file(s) left unchanged", 8000)
+                self.statusBar().showMessage(f"{len(locked)} read-only file(s) left unchanged", 8000)
         for exc in result.errors[:1]:
             show_error(self, title, exc)
-        if self.session is not None and self.session.path and any(
-                str(p) == self.session.path for p in result.written):
+        if (
+            self.session is not None
+            and self.session.path
+            and any(str(p) == self.session.path for p in result.written)
+        ):
             self.on_outside_change(self.session.path)
         self.collection_panel.files_written()
         written = len(result.written)
@@ -610,7 +648,7 @@ class MainWindow(QMainWindow):
         widget = self.form.widget_for(parts) or self.form.widget_for(parts[:1])
         if widget is None and parts[0].startswith("related_article"):
             widget = self.form.related.table
-            number = parts[0][len("related_article"):]
+            number = parts[0][len("related_article") :]
             if number.isdecimal() and int(number) - 1 < widget.rowCount():
                 widget.selectRow(int(number) - 1)
         if widget is not None:
@@ -630,8 +668,9 @@ class MainWindow(QMainWindow):
             self.open_file(Path(path))
 
     def open_folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open collection folder",
-                                                  str(self.collection or Path.home()))
+        folder = QFileDialog.getExistingDirectory(
+            self, "Open collection folder", str(self.collection or Path.home())
+        )
         if folder:
             self.open_folder(Path(folder))
 
@@ -658,8 +697,10 @@ class MainWindow(QMainWindow):
     def ask_force(self, exc: ReadOnlyError) -> bool:
         """A read-only or hard-linked file: ask before writing it anyway."""
         if exc.reason == "hard-links":
-            text = (f"This file has {exc.links} hard links (other names for the same file). "
-                    "Save anyway? It is written in place, so every name sees the change.")
+            text = (
+                f"This file has {exc.links} hard links (other names for the same file). "
+                "Save anyway? It is written in place, so every name sees the change."
+            )
         else:
             text = "This file is read-only. Save anyway?"
         answer = QMessageBox.question(self, "Save anyway?", text)
@@ -682,8 +723,9 @@ class MainWindow(QMainWindow):
             # someone else changed the file: merge their version in, then let the user save
             self.on_outside_change(s.path)
             if not self.file_missing:
-                self.statusBar().showMessage("The file had changed on disk: merged. Review and "
-                                             "save again.", 8000)
+                self.statusBar().showMessage(
+                    "The file had changed on disk: merged. Review and save again.", 8000
+                )
             return False
         except QtEditorError as exc:
             show_error(self, "Not saved", exc)
@@ -696,7 +738,8 @@ class MainWindow(QMainWindow):
         if s is None:
             return False
         suggestion = s.default_path() or Path(self.collection or Path.home()) / str(
-            s.fields.get("file_name") or "untitled.md")
+            s.fields.get("file_name") or "untitled.md"
+        )
         path, _ = QFileDialog.getSaveFileName(self, "Save entry as", str(suggestion), "Entries (*.md)")
         if not path:
             return False
@@ -754,8 +797,9 @@ class MainWindow(QMainWindow):
         name = Path(s.path).name if s.path else str(s.fields.get("file_name") or "new entry")
         from .dialogs import ReviewChangesDialog
 
-        dialog = ReviewChangesDialog(old, new if new != old else None, name, self,
-                                     self.git.committed_bytes(s.path), s.entry.schema)
+        dialog = ReviewChangesDialog(
+            old, new if new != old else None, name, self, self.git.committed_bytes(s.path), s.entry.schema
+        )
         if dialog.exec() and dialog.diff:
             self.save()
 
@@ -764,8 +808,9 @@ class MainWindow(QMainWindow):
         if s is None:
             return
         stem = Path(str(s.fields.get("file_name") or "entry")).stem
-        path, _ = QFileDialog.getSaveFileName(self, "Export HTML", str(Path.home() / f"{stem}.html"),
-                                              "HTML (*.html)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export HTML", str(Path.home() / f"{stem}.html"), "HTML (*.html)"
+        )
         if path:
             from ..core.page import check_export_target, page_html
 
@@ -820,8 +865,9 @@ class MainWindow(QMainWindow):
         record = dialog.pick()
         if record is not None:
             f = record.fields
-            self.form.related.add({"id": f.get("id"), "title": f.get("title"),
-                                   "subject": f.get("subject"), "url": f.get("url")})
+            self.form.related.add(
+                {"id": f.get("id"), "title": f.get("title"), "subject": f.get("subject"), "url": f.get("url")}
+            )
 
     def refresh_related(self) -> None:
         """Refresh stale snapshots: id, title and subject from the entries they point to."""
@@ -858,9 +904,11 @@ class MainWindow(QMainWindow):
         more = f"\n  … and {len(rp.inbound) - 12} more" if len(rp.inbound) > 12 else ""
         if not force:
             answer = QMessageBox.question(
-                self, "Rename entry",
+                self,
+                "Rename entry",
                 f"Move the entry to {where} (url {rp.new_url}) and update "
-                f"{len(rp.inbound)} file(s) that link to it?\n{links}{more}")
+                f"{len(rp.inbound)} file(s) that link to it?\n{links}{more}",
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         try:
@@ -897,9 +945,14 @@ class MainWindow(QMainWindow):
             return True
         name = Path(s.path).name if s.path else "the new entry"
         answer = QMessageBox.question(
-            self, "Unsaved changes", f"Save your changes to {name}?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+            self,
+            "Unsaved changes",
+            f"Save your changes to {name}?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         if answer == QMessageBox.StandardButton.Discard:
@@ -969,8 +1022,10 @@ class MainWindow(QMainWindow):
             view.message.setText(f"Not saved.\n{exc}")
             return False
         except ConflictError:
-            view.message.setText("Not saved: the file changed on disk since it was shown; your "
-                                 "text is kept here. Open the file again to see its new text.")
+            view.message.setText(
+                "Not saved: the file changed on disk since it was shown; your "
+                "text is kept here. Open the file again to see its new text."
+            )
             return False
         except QtEditorError as exc:
             view.message.setText(f"Not saved: the text still does not read as an entry.\n{exc}")
@@ -1006,8 +1061,13 @@ class MainWindow(QMainWindow):
             return False  # not writable as it stands: the previous journal entry remains
         # the base is the version the edits were made against (after a merge of an outside
         # change, the merged-in disk version): recovery puts only the edits back onto the file
-        self.journal.write(s.path, s.entry.digest if s.path else None, content, self._token,
-                           base=s.entry.raw if s.path else None)
+        self.journal.write(
+            s.path,
+            s.entry.digest if s.path else None,
+            content,
+            self._token,
+            base=s.entry.raw if s.path else None,
+        )
         return True
 
     def offer_recovery(self, choose=None) -> int:
@@ -1028,8 +1088,7 @@ class MainWindow(QMainWindow):
                 if disk == item.content or disk == content:
                     self.journal.discard(item)  # nothing of the edits is missing on disk
                     continue
-            answer = (choose(item, disk) if choose
-                      else RecoveryDialog(item, disk, self, content).choice())
+            answer = choose(item, disk) if choose else RecoveryDialog(item, disk, self, content).choice()
             if answer == "discard":
                 self.journal.discard(item)
             elif answer == "recover" and self.recover(item):
@@ -1073,8 +1132,9 @@ class MainWindow(QMainWindow):
         p = Path(path)
         if not p.exists():
             self.file_missing = True
-            self.show_notice("The file was deleted or moved. Your text is kept: use Save As to "
-                             "write it somewhere.")
+            self.show_notice(
+                "The file was deleted or moved. Your text is kept: use Save As to write it somewhere."
+            )
             return
         self._watch(path)  # some programs replace the file: watch the new one
         try:

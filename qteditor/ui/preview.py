@@ -41,6 +41,8 @@ LARGE_PAUSE_MS = 300
 def _is_large(fields) -> bool:
     answer = fields.get("answer") if isinstance(fields, dict) else None
     return isinstance(answer, str) and len(answer) >= OFF_THREAD_CHARS
+
+
 _DETACHED: list = []  # render pools of closed panes, left to finish (never waited for)
 OPENABLE = ("http", "https", "mailto")
 
@@ -89,9 +91,7 @@ def compose(fields: dict) -> str:
 
     answer = fields.get("answer") if isinstance(fields.get("answer"), str) else ""
     page = body_html(fields, render_markdown(answer))
-    return for_qt(
-        f'{snippet_html(fields)}<hr class="qt-rule"/>{page}'
-    )
+    return for_qt(f'{snippet_html(fields)}<hr class="qt-rule"/>{page}')
 
 
 _SVG_PREFIX = "data:image/svg+xml;base64,"
@@ -107,7 +107,7 @@ def data_image(uri: str, ratio: float = 1.0, color: str = "") -> QImage | None:
     if not uri.startswith(_SVG_PREFIX):
         return None
     try:
-        svg = base64.b64decode(uri[len(_SVG_PREFIX):], validate=True)
+        svg = base64.b64decode(uri[len(_SVG_PREFIX) :], validate=True)
     except (ValueError, binascii.Error):
         return None
     renderer = QSvgRenderer(QByteArray(svg))
@@ -117,8 +117,11 @@ def data_image(uri: str, ratio: float = 1.0, color: str = "") -> QImage | None:
     scale = max(1.0, ratio) * 1.15
     if size.width() * size.height() * scale * scale > 64_000_000:  # never a giant image
         return None
-    image = QImage(max(1, round(size.width() * scale)), max(1, round(size.height() * scale)),
-                   QImage.Format.Format_ARGB32_Premultiplied)
+    image = QImage(
+        max(1, round(size.width() * scale)),
+        max(1, round(size.height() * scale)),
+        QImage.Format.Format_ARGB32_Premultiplied,
+    )
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
     renderer.render(painter)
@@ -254,8 +257,7 @@ class PreviewPane(QWidget):
 
     @property
     def pending(self) -> bool:
-        return (self._timer.isActive() or self._first.isActive() or self._busy
-                or self._shown != self._serial)
+        return self._timer.isActive() or self._first.isActive() or self._busy or self._shown != self._serial
 
     def _render(self) -> None:
         if self._fields is None:

@@ -117,8 +117,12 @@ class ProblemsPanel(QWidget):
         if problem.fix is not None:
             out.append(("Fix in this entry", lambda: self.fixRequested.emit(problem)))
         if self.can_fix_all(problem):
-            out.append((f"Fix all “{problem.rule}” in the collection…",
-                        lambda: self.fixAllRequested.emit(problem.rule)))
+            out.append(
+                (
+                    f"Fix all “{problem.rule}” in the collection…",
+                    lambda: self.fixAllRequested.emit(problem.rule),
+                )
+            )
         out.append(("Show the field", lambda: self.activated.emit(problem)))
         return out
 

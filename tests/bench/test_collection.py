@@ -11,8 +11,7 @@ from bench import collection as bc
 
 
 def test_a_failing_step_is_reported_not_raised(tmp_path):
-    r = bc.run("boom", [sys.executable, "-c", "import sys; print('a\\nb', file=sys.stderr); "
-                        "sys.exit(3)"])
+    r = bc.run("boom", [sys.executable, "-c", "import sys; print('a\\nb', file=sys.stderr); sys.exit(3)"])
     assert r.rc == 3 and r.failed and r.note == "exit 3" and r.tail() == "a | b"
     ok = bc.run("fine", [sys.executable, "-c", "import sys; sys.exit(1)"], ok=(0, 1))
     assert ok.rc == 1 and not ok.failed
@@ -20,8 +19,7 @@ def test_a_failing_step_is_reported_not_raised(tmp_path):
     assert crash.failed and "internal error" in crash.note and "ValueError: x" in crash.tail()
     missing = bc.run("missing", [str(tmp_path / "no-such-program")])
     assert missing.failed  # (through GNU time: exit 127 and its reason on stderr)
-    assert missing.note.startswith("cannot start") or (missing.rc == 127 and "No such file" in
-                                                       missing.tail())
+    assert missing.note.startswith("cannot start") or (missing.rc == 127 and "No such file" in missing.tail())
 
 
 def test_a_hung_step_is_killed_at_its_bound():
@@ -33,17 +31,28 @@ def test_a_hung_step_is_killed_at_its_bound():
 
 def test_peak_memory_is_the_commands_own():
     small = bc.run("small", [sys.executable, "-c", "pass"])
-    big = bc.run("big", [sys.executable, "-c", "b = bytearray(200 * 1024 * 1024); b[::4096] = "
-                         "b'x' * len(b[::4096])"])
+    big = bc.run(
+        "big", [sys.executable, "-c", "b = bytearray(200 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096])"]
+    )
     assert small.peak_mb < 60  # not this test process's size
     assert 200 <= big.peak_mb < 400
 
 
 def test_check_outputs_are_counted_per_rule(tmp_path):
     out = tmp_path / "check.json"
-    out.write_text(json.dumps({"files": 3, "problems": [
-        {"path": "a.md", "rule": "r1"}, {"path": "a.md", "rule": "r1"},
-        {"path": "b.md", "rule": "r1"}, {"path": "b.md", "rule": "r2"}]}))
+    out.write_text(
+        json.dumps(
+            {
+                "files": 3,
+                "problems": [
+                    {"path": "a.md", "rule": "r1"},
+                    {"path": "a.md", "rule": "r1"},
+                    {"path": "b.md", "rule": "r1"},
+                    {"path": "b.md", "rule": "r2"},
+                ],
+            }
+        )
+    )
     assert bc.rule_files(out) == ({"r1": 2, "r2": 1}, 3)
     out.write_text("<qteditor>:1:1: internal error")
     assert bc.rule_files(out) is None

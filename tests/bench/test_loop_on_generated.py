@@ -21,8 +21,14 @@ N = 900
 
 
 def qte(*args, env, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "qteditor", *map(str, args)], env=env, cwd=cwd,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "qteditor", *map(str, args)],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def rules(proc: subprocess.CompletedProcess) -> Counter:
@@ -39,16 +45,25 @@ def tree(root: Path) -> dict:
 def made(tmp_path_factory):
     out = tmp_path_factory.mktemp("loop") / "site"
     mc.make(N, out, seed=11)
-    env = dict(os.environ, XDG_CACHE_HOME=str(out.parent / "cache"),
-               XDG_DATA_HOME=str(out.parent / "data"), PYTHONPATH=str(REPO))
+    env = dict(
+        os.environ,
+        XDG_CACHE_HOME=str(out.parent / "cache"),
+        XDG_DATA_HOME=str(out.parent / "data"),
+        PYTHONPATH=str(REPO),
+    )
     return out, env
 
 
 def test_the_loop_fixes_what_it_can_loses_nothing_and_a_second_fix_changes_nothing(made, tmp_path):
     site, env = made
     first = rules(qte("check", "--json", site, env=env))
-    fixable = {"related-duplicate", "subject-casing", "related-stale-id", "related-stale-title",
-               "related-self"}
+    fixable = {
+        "related-duplicate",
+        "subject-casing",
+        "related-stale-id",
+        "related-stale-title",
+        "related-self",
+    }
     assert fixable & set(first), first  # the generator planted them
     dry = qte("fix", "--dry-run", site, env=env)
     assert dry.returncode == 0, dry.stderr
@@ -56,8 +71,7 @@ def test_the_loop_fixes_what_it_can_loses_nothing_and_a_second_fix_changes_nothi
     patch = tmp_path / "fix.patch"
     patch.write_text(dry.stdout)
     subprocess.run(["git", "init", "-q", str(site)], check=True)
-    check = subprocess.run(["git", "apply", "--check", str(patch)], cwd=site, capture_output=True,
-                           text=True)
+    check = subprocess.run(["git", "apply", "--check", str(patch)], cwd=site, capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
     # the patch, applied by git to a copy, gives exactly the files fix writes
     copy = tmp_path / "copy"
@@ -84,9 +98,16 @@ def test_an_edit_then_two_checks_at_once_on_one_cache(made):
     entry = next(site.rglob("*.md"))
     edit = qte("set", entry, "author=Someone Else", env=env)
     assert edit.returncode == 0, edit.stderr
-    procs = [subprocess.Popen([sys.executable, "-m", "qteditor", "check", "--json", str(site)],
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "qteditor", "check", "--json", str(site)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     results = []
     for p in procs:
         out, err = p.communicate(timeout=600)

@@ -113,8 +113,7 @@ def test_descriptions_and_casing_variants_look_like_the_site(found):
     for r in records:
         spellings[r.path.split("/")[0]][r.fields["subject"]] += 1
         assert r.fields["seo"]["title"] == "QuickTakes | " + r.fields["subject"]
-    assert {f for f, c in spellings.items() if len(c) > 1} >= {"computer-science",
-                                                               "education-studies"}
+    assert {f for f, c in spellings.items() if len(c) > 1} >= {"computer-science", "education-studies"}
 
 
 def test_every_file_is_in_the_site_layout_and_saves_byte_for_byte(made):
@@ -134,8 +133,11 @@ def test_every_file_is_in_the_site_layout_and_saves_byte_for_byte(made):
         assert text.endswith("\n---\n\n&nbsp;") and "\r" not in text
         f = entry.data
         assert f["title"] == f["article_title"] == f["question"]
-        assert path.name == f["file_name"] == re.sub(r"[^a-z0-9 ]", "", f["title"].lower()) \
-            .replace(" ", "-") + ".md"
+        assert (
+            path.name
+            == f["file_name"]
+            == re.sub(r"[^a-z0-9 ]", "", f["title"].lower()).replace(" ", "-") + ".md"
+        )
         assert f["url"] == f"/learn/{path.parent.name}/questions/{path.stem}"
         plain = "\ntitle: >-\n    " not in text
         styles["plain" if plain else "folded"] += 1
@@ -159,8 +161,7 @@ def test_the_same_seed_makes_the_same_collection_and_foreign_folders_are_kept(tm
     assert files_a == sorted(p.relative_to(b) for p in (b / "content").rglob("*.md"))
     assert all((a / p).read_bytes() == (b / p).read_bytes() for p in files_a)
     c = mc.make(300, tmp_path / "c", seed=4)
-    assert any(not (c / p).exists() or (c / p).read_bytes() != (a / p).read_bytes()
-               for p in files_a)
+    assert any(not (c / p).exists() or (c / p).read_bytes() != (a / p).read_bytes() for p in files_a)
     mine = tmp_path / "mine"
     (mine / "notes").mkdir(parents=True)
     (mine / "notes" / "keep.md").write_text("mine")

@@ -26,8 +26,9 @@ ENTRIES = (
 
 
 def git(cwd: Path, *args: str, check: bool = True, env: dict | None = None) -> str:
-    proc = subprocess.run(["git", *args], cwd=str(cwd), capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
+    proc = subprocess.run(
+        ["git", *args], cwd=str(cwd), capture_output=True, text=True, env={**os.environ, **(env or {})}
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"git {' '.join(args)} failed: {proc.stderr}{proc.stdout}")
     return proc.stdout
@@ -36,13 +37,22 @@ def git(cwd: Path, *args: str, check: bool = True, env: dict | None = None) -> s
 def own_git_config(tmp_path: Path, monkeypatch) -> Path:
     """A git config of the test's own: a user, main as the first branch, file:// allowed."""
     cfg = tmp_path / "gitconfig"
-    cfg.write_text("[user]\n\tname = Desk Writer\n\temail = desk@example.org\n"
-                   "[init]\n\tdefaultBranch = main\n[protocol \"file\"]\n\tallow = always\n"
-                   "[advice]\n\tdetachedHead = false\n")
+    cfg.write_text(
+        "[user]\n\tname = Desk Writer\n\temail = desk@example.org\n"
+        '[init]\n\tdefaultBranch = main\n[protocol "file"]\n\tallow = always\n'
+        "[advice]\n\tdetachedHead = false\n"
+    )
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(cfg))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_AUTHOR_NAME",
-                 "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+    for name in (
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+    ):
         monkeypatch.delenv(name, raising=False)
     return cfg
 
@@ -109,9 +119,21 @@ def served_site(tmp_path: Path):
     base.mkdir()
     git(base, "init", "-q", "--bare", str(base / "site.git"))
     port = free_port()
-    proc = subprocess.Popen(["git", "daemon", "--reuseaddr", "--listen=127.0.0.1", f"--port={port}",
-                             f"--base-path={base}", "--export-all", "--enable=receive-pack",
-                             str(base)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            "git",
+            "daemon",
+            "--reuseaddr",
+            "--listen=127.0.0.1",
+            f"--port={port}",
+            f"--base-path={base}",
+            "--export-all",
+            "--enable=receive-pack",
+            str(base),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

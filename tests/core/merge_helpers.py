@@ -59,7 +59,7 @@ def edit_paragraph(fields: dict, index: int, text: str) -> None:
 
 def renumber(fields: dict, family: str = "related_article") -> None:
     """Number a family's keys 1..N again in their order (after one was removed)."""
-    keys = [k for k in fields if k.startswith(family) and k[len(family):].isdigit()]
+    keys = [k for k in fields if k.startswith(family) and k[len(family) :].isdigit()]
     items = [fields.pop(k) for k in keys]
     for n, item in enumerate(items, start=1):
         fields[f"{family}{n}"] = item

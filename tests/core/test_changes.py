@@ -21,12 +21,27 @@ RICH = CORPUS / "accounting-and-finance" / "how-can-tax-and-compliance-issues-be
 
 def test_field_changes_name_the_fields_and_subfields():
     base = fields_of(RICH.read_bytes())
-    new = fields_of(desktop(RICH.read_bytes(), lambda f: (
-        f.update(title="New"), f["seo"].update(page_keywords="k"),
-        f["related_article2"].update(title="R"), f.pop("score"), f.update(no_index=True))))
+    new = fields_of(
+        desktop(
+            RICH.read_bytes(),
+            lambda f: (
+                f.update(title="New"),
+                f["seo"].update(page_keywords="k"),
+                f["related_article2"].update(title="R"),
+                f.pop("score"),
+                f.update(no_index=True),
+            ),
+        )
+    )
     changes = field_changes(base, new, "\n&nbsp;", "\nchanged")
-    assert [c.name for c in changes] == ["title", "seo.page_keywords", "no_index",
-                                         "related_article2.title", "score", "body"]
+    assert [c.name for c in changes] == [
+        "title",
+        "seo.page_keywords",
+        "no_index",
+        "related_article2.title",
+        "score",
+        "body",
+    ]
     assert [c.kind for c in changes] == ["changed", "changed", "added", "changed", "removed", "changed"]
     assert field_changes(base, base, "x", "x") == []
 
@@ -58,16 +73,14 @@ def test_paragraphs_and_words():
 def test_suggested_messages():
     one = [EntryChange("a.md", "modified", "What is a cell?", [("answer",)])]
     assert suggest_message(one) == "Edit answer: What is a cell?"
-    fixes = [EntryChange(f"{i}.md", "modified", f"T{i}", [("related_article2", "title")])
-             for i in range(12)]
+    fixes = [EntryChange(f"{i}.md", "modified", f"T{i}", [("related_article2", "title")]) for i in range(12)]
     assert suggest_message(fixes) == "Fix related articles in 12 entries"
     seo = [EntryChange("a.md", "modified", "T", [("seo", "page_description")])]
     assert suggest_message(seo) == "Fix page description: T"
     assert suggest_message([EntryChange("a.md", "untracked", "New one", [])]) == "Add entry: New one"
     mixed = [EntryChange("a.md", "new", "A", []), EntryChange("b.md", "modified", "B", [("title",)])]
     assert suggest_message(mixed) == "Add 1 entry, edit 1"
-    many = [EntryChange(f"{i}.md", "modified", "T", [("title",), ("answer",), ("author",)])
-            for i in range(3)]
+    many = [EntryChange(f"{i}.md", "modified", "T", [("title",), ("answer",), ("author",)]) for i in range(3)]
     assert suggest_message(many) == "Edit 3 entries"
 
 
@@ -83,8 +96,10 @@ def test_textconv_shows_the_answer_as_real_lines():
     rest = raw.decode().split("answer: >-")[0]
     assert shown.startswith(rest)
     # a CMS rewrite shows the same answer lines
-    assert textconv(cms(raw)).decode().split("answer: |-")[1].split("\nsubject:")[0] == \
-        shown.split("answer: |-")[1].split("\nsubject:")[0]
+    assert (
+        textconv(cms(raw)).decode().split("answer: |-")[1].split("\nsubject:")[0]
+        == shown.split("answer: |-")[1].split("\nsubject:")[0]
+    )
     assert textconv(b"not an entry") == b"not an entry"
     Entry.from_bytes(shown.encode())  # still reads (as YAML) with the same answer
     assert Entry.from_bytes(shown.encode()).fields()["answer"] == f["answer"]

@@ -52,10 +52,12 @@ def test_clean_sample_has_no_errors(site, capsys):
     # every warning and note the bundled sample has is one it shows on purpose: the ambiguous
     # line break of the physics entry, and descriptions outside the search engines' window
     found = {(p["path"].split("/")[-2], p["rule"], p["severity"]) for p in out["problems"]}
-    assert found == {("physics", "answer-ambiguous-newline", "warning"),
-                     ("physics", "seo-description-length", "info"),
-                     ("history", "seo-description-length", "info"),
-                     ("computer-science", "seo-description-length", "info")}
+    assert found == {
+        ("physics", "answer-ambiguous-newline", "warning"),
+        ("physics", "seo-description-length", "info"),
+        ("history", "seo-description-length", "info"),
+        ("computer-science", "seo-description-length", "info"),
+    }
     assert code == 0
 
 
@@ -65,10 +67,19 @@ def test_planted_defects_are_found_with_location_and_fix(site, capsys):
     bio = root / "biology" / "what-are-the-main-parts-of-a-plant-cell.md"
     math = root / "mathematics" / "what-is-a-prime-number.md"
     hist = root / "history" / "why-did-the-roman-republic-become-an-empire.md"
-    _set(chem, related_article1__url="/learn/nowhere/questions/gone",
-         related_article2__id=1, related_article2__title="Old title")
-    _set(bio, id=9002, subject="biology", seo__title="QuickTakes | Biology",
-         related_article1__url="/learn/biology/questions/what-are-the-main-parts-of-a-plant-cell")
+    _set(
+        chem,
+        related_article1__url="/learn/nowhere/questions/gone",
+        related_article2__id=1,
+        related_article2__title="Old title",
+    )
+    _set(
+        bio,
+        id=9002,
+        subject="biology",
+        seo__title="QuickTakes | Biology",
+        related_article1__url="/learn/biology/questions/what-are-the-main-parts-of-a-plant-cell",
+    )
     _set(math, file_name="prime.md", question="Something else")
     _set(hist, url="/learn/history/questions/wrong")
     (root / "broken.md").write_bytes(b"---\ntitle: x\n\tid: 1\n---\n")
@@ -88,8 +99,7 @@ def test_planted_defects_are_found_with_location_and_fix(site, capsys):
         (prefix + "mathematics/what-is-a-prime-number.md", "title-mismatch"),
         (prefix + "history/why-did-the-roman-republic-become-an-empire.md", "url-mismatch"),
         (prefix + "broken.md", "yaml-error"),
-        (prefix + "physics/what-is-the-difference-between-speed-and-velocity.md",
-         "answer-ambiguous-newline"),
+        (prefix + "physics/what-is-the-difference-between-speed-and-velocity.md", "answer-ambiguous-newline"),
     }
     assert expected <= got, expected - got
     broken = next(p for p in out["problems"] if p["rule"] == "yaml-error")
@@ -124,8 +134,10 @@ def test_subject_casing_fix_moves_seo_title_along(site, capsys):
     _set(bio, subject="biology", seo__title="QuickTakes | biology")
     _code, out = _check(capsys, folder)
     casing = [p for p in out["problems"] if p["rule"] == "subject-casing"]
-    assert len(casing) == 1 and casing[0]["fix"] == {"subject": "Biology",
-                                                     "seo": {"title": "QuickTakes | Biology"}}
+    assert len(casing) == 1 and casing[0]["fix"] == {
+        "subject": "Biology",
+        "seo": {"title": "QuickTakes | Biology"},
+    }
     main(["fix", "--rule", "subject-casing", str(folder)])
     assert Entry.load(bio).fields()["subject"] == "Biology"
     assert Entry.load(bio).fields()["seo"]["title"] == "QuickTakes | Biology"
@@ -133,8 +145,13 @@ def test_subject_casing_fix_moves_seo_title_along(site, capsys):
 
 def test_rules_fire_on_the_corpus_where_the_manifest_says(tmp_path):
     env = {"XDG_CACHE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)}
-    proc = subprocess.run([sys.executable, "-m", "qteditor", "check", "--json", str(corpus_dir())],
-                          capture_output=True, text=True, env=env, cwd=REPO)
+    proc = subprocess.run(
+        [sys.executable, "-m", "qteditor", "check", "--json", str(corpus_dir())],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+    )
     assert proc.returncode == 1, proc.stderr
     out = json.loads(proc.stdout)
     assert out["files"] == 3000

@@ -67,8 +67,14 @@ def test_corpus_files_selected_for_latex_n_have_spots():
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(["\\n", "\\neq", "\\nu", "\\nabla", "\\next", "$", "$$", "x",
-                                 " ", "\\", "\\\\n", "nabla", "\\$"]), max_size=40))
+@given(
+    st.lists(
+        st.sampled_from(
+            ["\\n", "\\neq", "\\nu", "\\nabla", "\\next", "$", "$$", "x", " ", "\\", "\\\\n", "nabla", "\\$"]
+        ),
+        max_size=40,
+    )
+)
 def test_latex_spots_are_exactly_the_n_commands_inside_math(parts):
     """The spots, found with a bisect over the math spans, are those a plain reading gives:
     every \\n pair whose word is a LaTeX command and that lies inside some math span."""
@@ -92,8 +98,9 @@ REAL_DOC = b"---\ntitle: x\nanswer: |-\n  old\n  lines\nsubject: s\n---\nbody"
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(alphabet=["a", "\\", "n", "\n", " ", "$"], max_size=14),
-       st.sampled_from([ESCAPED_DOC, REAL_DOC]))
+@given(
+    st.text(alphabet=["a", "\\", "n", "\n", " ", "$"], max_size=14), st.sampled_from([ESCAPED_DOC, REAL_DOC])
+)
 def test_answer_text_reads_back_exactly_or_is_refused_at_its_literal_backslash_n(text, doc):
     """Every text an editor gives either saves so that it reads back exactly, or is refused
     with the line and column of the characters \\n the convention cannot store."""
@@ -111,8 +118,10 @@ def test_answer_text_reads_back_exactly_or_is_refused_at_its_literal_backslash_n
         line = text.count("\n", 0, literal) + 1
         col = literal - text.rfind("\n", 0, literal)
         assert exc.spot == (line, col) and (exc.line, exc.column) == (3, 1)
-        assert str(exc).startswith(f"e.md:3:1: answer: the text contains the characters \\n at "
-                                   f"line {line}, column {col}, which the site reads as a line break")
+        assert str(exc).startswith(
+            f"e.md:3:1: answer: the text contains the characters \\n at "
+            f"line {line}, column {col}, which the site reads as a line break"
+        )
         return
     except SaveError as exc:  # real breaks convention, no break left: it would flip on reload
         assert doc is REAL_DOC and "\n" not in text and literal >= 0, exc
@@ -129,8 +138,10 @@ def test_set_refuses_a_literal_backslash_n_with_its_position(tmp_path, capsys):
     path.write_bytes(ESCAPED_DOC)
     assert main(["set", "--json", '{"answer": "a\\\\nb\\nc"}', str(path)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"{path}:3:1: answer: the text contains the characters \\n at line 1, "
-                          "column 2, which the site reads as a line break")
+    assert err.startswith(
+        f"{path}:3:1: answer: the text contains the characters \\n at line 1, "
+        "column 2, which the site reads as a line break"
+    )
     assert path.read_bytes() == ESCAPED_DOC
     assert main(["set", str(path), "answer=one \\nu"]) == 1  # KEY=VALUE: the same refusal
     assert "line 1, column 5" in capsys.readouterr().err and path.read_bytes() == ESCAPED_DOC
@@ -155,8 +166,25 @@ def test_the_quick_rejection_never_hides_a_spot():
 
     from qteditor.core import codec
 
-    pieces = st.sampled_from(["\\n", "\\\\n", "\\neq", "\\nu", "\\nabla x", "$", "$$", "a", " ",
-                              "\\notin", "\\nx", "\\n\\n", "\\", "n", "eq"])
+    pieces = st.sampled_from(
+        [
+            "\\n",
+            "\\\\n",
+            "\\neq",
+            "\\nu",
+            "\\nabla x",
+            "$",
+            "$$",
+            "a",
+            " ",
+            "\\notin",
+            "\\nx",
+            "\\n\\n",
+            "\\",
+            "n",
+            "eq",
+        ]
+    )
 
     class Always:
         def search(self, _text):

@@ -143,7 +143,7 @@ def test_an_index_written_in_another_format_is_rebuilt(tmp_path):
     shutil.copytree(resource("sample"), root)
     col = Collection(root, tmp_path / "cache", workers=1)
     assert col.refresh().read == 6
-    col.db.execute("UPDATE entries SET data = '{\"title\": \"stale\"}'")  # as version 2 stored it
+    col.db.execute('UPDATE entries SET data = \'{"title": "stale"}\'')  # as version 2 stored it
     col.db.execute("PRAGMA user_version=2")
     col.close()
     col = Collection(root, tmp_path / "cache", workers=1)
@@ -164,8 +164,9 @@ def test_a_value_the_full_parser_rejects_is_an_error_on_that_entry_not_a_failed_
     root = tmp_path / "site"
     shutil.copytree(resource("sample"), root)
     bad = next(root.rglob("*.md"))
-    bad.write_text(bad.read_text(encoding="utf-8").replace("\n", "\nbad_date: 2023-02-30\n", 1),
-                   encoding="utf-8")
+    bad.write_text(
+        bad.read_text(encoding="utf-8").replace("\n", "\nbad_date: 2023-02-30\n", 1), encoding="utf-8"
+    )
     col = Collection(root, tmp_path / "cache", workers=1)
     assert col.refresh().read == 6
     errors = [r for r in col.records() if r.error]
@@ -182,7 +183,7 @@ def test_ids_sqlite_cannot_hold_stay_in_the_data_only(tmp_path):
     for path, value in zip(files, ("99999999999999999999", "true"), strict=False):
         text = path.read_text(encoding="utf-8")
         start = text.index("\nid: ") + 5
-        path.write_text(text[:start] + value + text[text.index("\n", start):], encoding="utf-8")
+        path.write_text(text[:start] + value + text[text.index("\n", start) :], encoding="utf-8")
     col = Collection(root, tmp_path / "cache", workers=1)
     assert col.refresh().read == 6
     by_path = {r.path: r for r in col.records()}
@@ -261,8 +262,7 @@ def test_a_same_size_edit_with_its_mtime_put_back_is_read_again(tmp_path):
     assert target.stat().st_size == st.st_size
     os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))  # touch -r, cp -p, rsync -t
     assert col.refresh().read == 1
-    assert col.record("mathematics/what-is-a-prime-number.md").fields["title"] == \
-        "What is a prime numbe?!"
+    assert col.record("mathematics/what-is-a-prime-number.md").fields["title"] == "What is a prime numbe?!"
     col.close()
 
 
@@ -285,15 +285,20 @@ def test_processes_share_one_cache_while_files_change(tmp_path):
     root = _site(tmp_path)
     ctx = multiprocessing.get_context("spawn")
     out = ctx.Queue()
-    procs = [ctx.Process(target=_refresh_in_a_process, args=(str(root), str(tmp_path / "cache"),
-                                                             15, out)) for _ in range(3)]
+    procs = [
+        ctx.Process(target=_refresh_in_a_process, args=(str(root), str(tmp_path / "cache"), 15, out))
+        for _ in range(3)
+    ]
     for p in procs:
         p.start()
     files = sorted(root.rglob("*.md"))
     for n in range(40):  # edits while they index
         f = files[n % len(files)]
-        f.write_text(f.read_text().replace("\nauthor:", f"\nx{n % 3}: {n}\nauthor:", 1)
-                     if n % 2 == 0 else f.read_text())
+        f.write_text(
+            f.read_text().replace("\nauthor:", f"\nx{n % 3}: {n}\nauthor:", 1)
+            if n % 2 == 0
+            else f.read_text()
+        )
         time.sleep(0.01)
     results = [out.get(timeout=120) for _ in procs]
     for p in procs:

@@ -58,8 +58,9 @@ def _check_edit(entry: Entry, path: tuple, new_fields: dict) -> None:
     before = first - 1
     after = len(old_lines) - last
     assert new_lines[:before] == old_lines[:before], f"{path}: lines before the field changed"
-    assert new_lines[len(new_lines) - after:] == old_lines[len(old_lines) - after:], (
-        f"{path}: lines after the field changed")
+    assert new_lines[len(new_lines) - after :] == old_lines[len(old_lines) - after :], (
+        f"{path}: lines after the field changed"
+    )
 
 
 @pytest.mark.parametrize("chunk", range(10))

@@ -11,16 +11,19 @@ from qteditor.core.entry import Entry
 from qteditor.core.errors import FormatError
 
 
-@pytest.mark.parametrize("raw", [
-    b"---\na: 1\n---\n\n&nbsp;",
-    b"---\na: 1\n---\n\n&nbsp;\n",
-    b"---\r\na: 1\r\n---\r\nbody\r\n\r\n",
-    b"\xef\xbb\xbf---\na: 1\n...\nbody",
-    b"---   \na: 1\n---\t\n",
-    b"---\na: 1\n\n\n---",
-    b"---\n---\n",
-    b"---\na: |\n  ---x\n---\n",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"---\na: 1\n---\n\n&nbsp;",
+        b"---\na: 1\n---\n\n&nbsp;\n",
+        b"---\r\na: 1\r\n---\r\nbody\r\n\r\n",
+        b"\xef\xbb\xbf---\na: 1\n...\nbody",
+        b"---   \na: 1\n---\t\n",
+        b"---\na: 1\n\n\n---",
+        b"---\n---\n",
+        b"---\na: |\n  ---x\n---\n",
+    ],
+)
 def test_split_join_is_exact(raw):
     doc = split(raw)
     assert doc.to_bytes() == raw
@@ -28,13 +31,14 @@ def test_split_join_is_exact(raw):
     assert entry.render(entry.fields()) is None
 
 
-@pytest.mark.parametrize("raw", [b"---\na: 1\n---\n", b"\xef\xbb\xbf---  \r\nb: 2\r\n...\r\n",
-                                 b"---\n---\nbody"])
+@pytest.mark.parametrize(
+    "raw", [b"---\na: 1\n---\n", b"\xef\xbb\xbf---  \r\nb: 2\r\n...\r\n", b"---\n---\nbody"]
+)
 def test_the_front_matter_starts_on_the_first_line_after_the_opener(raw):
     doc = split(raw)
     assert doc.yaml_first_line == FIRST_LINE
     lines = raw.decode("utf-8-sig").splitlines(keepends=True)
-    assert "".join(lines[FIRST_LINE - 1:]).startswith(doc.yaml + doc.closer)
+    assert "".join(lines[FIRST_LINE - 1 :]).startswith(doc.yaml + doc.closer)
 
 
 def test_the_closer_is_the_first_fence_line_after_the_opener():
@@ -115,8 +119,12 @@ def test_only_regular_files_are_read_and_never_block(tmp_path):
     sock = socket.socket(socket.AF_UNIX)
     sock.bind(str(sock_path))
     try:
-        for path, what in ((fifo, "a named pipe (FIFO)"), ("/dev/zero", "a character device"),
-                           (sock_path, "a socket"), (tmp_path, "a folder")):
+        for path, what in (
+            (fifo, "a named pipe (FIFO)"),
+            ("/dev/zero", "a character device"),
+            (sock_path, "a socket"),
+            (tmp_path, "a folder"),
+        ):
             with pytest.raises(FormatError) as info:
                 Entry.load(path)
             assert str(info.value).startswith(f"{path}:1:1: this is {what}"), str(info.value)
@@ -133,8 +141,20 @@ def test_the_size_cap_counts_the_bytes_read_not_st_size(tmp_path, monkeypatch):
     real_stat, real_fstat = os.stat, os.fstat
 
     def size_zero(st):  # what /dev/zero and /proc files say
-        return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid,
-                               st.st_gid, 0, st.st_atime, st.st_mtime, st.st_ctime))
+        return os.stat_result(
+            (
+                st.st_mode,
+                st.st_ino,
+                st.st_dev,
+                st.st_nlink,
+                st.st_uid,
+                st.st_gid,
+                0,
+                st.st_atime,
+                st.st_mtime,
+                st.st_ctime,
+            )
+        )
 
     with monkeypatch.context() as m:
         m.setattr(os, "stat", lambda *a, **k: size_zero(real_stat(*a, **k)))

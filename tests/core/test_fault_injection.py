@@ -49,8 +49,7 @@ def test_sigkill_during_saves_leaves_old_or_new(tmp_path):
     rng = random.Random(1234)
     intact = 0
     for _ in range(KILLS):
-        proc = subprocess.Popen([sys.executable, "-c", saver], env=env, stdout=subprocess.PIPE,
-                                text=True)
+        proc = subprocess.Popen([sys.executable, "-c", saver], env=env, stdout=subprocess.PIPE, text=True)
         assert proc.stdout.readline().strip() == "ready"
         time.sleep(rng.uniform(0.0, 0.15))
         proc.send_signal(signal.SIGKILL)

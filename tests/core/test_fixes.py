@@ -95,8 +95,14 @@ def test_a_linked_entry_without_a_title_loses_nothing(site, capsys, how):
                 assert after[rel][key]["title"] == value["title"], (rel, key)
     assert "need a decision" in err
     problems = check_json(site, capsys)["problems"]
-    stale = [p for p in problems if p["rule"] == "related-stale-title" and "prime" in p["message"]
-             or p["rule"] == "title-mismatch" and p["path"] == MATH]
+    stale = [
+        p
+        for p in problems
+        if p["rule"] == "related-stale-title"
+        and "prime" in p["message"]
+        or p["rule"] == "title-mismatch"
+        and p["path"] == MATH
+    ]
     assert stale and all(p["fix"] is None for p in stale)
 
 
@@ -122,8 +128,9 @@ def test_a_target_without_an_id_keeps_the_snapshots_ids(site, capsys):
 
 def test_odd_values_are_never_copied_into_snapshots(site, capsys):
     """A target whose title is only spaces: nothing to copy (a decision), the snapshot stays."""
-    replace(site / MATH, "title: >-\n    What is a prime number?\narticle_title",
-            "title: '   '\narticle_title")
+    replace(
+        site / MATH, "title: >-\n    What is a prime number?\narticle_title", "title: '   '\narticle_title"
+    )
     before = snapshot(site)
     run("fix", "--rule", "related-stale-title", site, capsys=capsys)
     assert snapshot(site) == before
@@ -140,8 +147,11 @@ def test_an_edit_with_its_mtime_put_back_is_not_overwritten(site, capsys):
     # the writer retitles the entry after its newer question (same size) and the mtime is put
     # back: the index's copy still says title "number", question "numbxr"
     replace(math, "title: >-\n    What is a prime number?", "title: >-\n    What is a prime numbxr?")
-    replace(math, "article_title: >-\n    What is a prime number?",
-            "article_title: >-\n    What is a prime numbxr?")
+    replace(
+        math,
+        "article_title: >-\n    What is a prime number?",
+        "article_title: >-\n    What is a prime numbxr?",
+    )
     assert math.stat().st_size == st.st_size
     os.utime(math, ns=(st.st_atime_ns, st.st_mtime_ns))
     run("fix", site, capsys=capsys)
@@ -188,17 +198,20 @@ def test_crlf_entry_with_a_casing_variant_is_fixed_in_one_run(site, capsys):
 def test_the_whole_loop_on_planted_defects(site, capsys, tmp_path):
     replace(site / CHEM, "    id: 9006\n", "    id: 1\n")
     replace(site / PHYS, "        What is a prime number?", "        What was a prime number?")
-    replace(site / HIST, "url: /learn/history/questions/why-did-the-roman-republic-become-an-empire",
-            "url: /learn/history/questions/roman")
+    replace(
+        site / HIST,
+        "url: /learn/history/questions/why-did-the-roman-republic-become-an-empire",
+        "url: /learn/history/questions/roman",
+    )
     replace(site / MATH, "file_name: what-is-a-prime-number.md", "file_name: prime.md")
     first = check_json(site, capsys)
     fixable = {p["rule"] for p in first["problems"] if p["fix"] is not None}
-    assert {"related-stale-id", "related-stale-title", "url-mismatch",
-            "file-name-mismatch"} <= fixable
+    assert {"related-stale-id", "related-stale-title", "url-mismatch", "file-name-mismatch"} <= fixable
     _code, patch, _err = run("fix", "--dry-run", site, capsys=capsys)
     (tmp_path / "fix.patch").write_text(patch)
-    applied = subprocess.run(["git", "apply", "--check", str(tmp_path / "fix.patch")], cwd=site,
-                             capture_output=True, text=True)
+    applied = subprocess.run(
+        ["git", "apply", "--check", str(tmp_path / "fix.patch")], cwd=site, capture_output=True, text=True
+    )
     assert applied.returncode == 0, applied.stderr
     run("fix", site, capsys=capsys)
     second = check_json(site, capsys)
@@ -224,8 +237,9 @@ def test_dry_run_is_a_patch_git_applies_and_ends_with_a_summary(site, capsys, tm
     assert "&nbsp;--- a/" not in patch and "&nbsp; changed body--- a/" not in patch
     (tmp_path / "fix.patch").write_text(patch)
     before = snapshot(site)
-    proc = subprocess.run(["git", "apply", "--check", str(tmp_path / "fix.patch")], cwd=site,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        ["git", "apply", "--check", str(tmp_path / "fix.patch")], cwd=site, capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr
     assert snapshot(site) == before  # dry run wrote nothing
     assert "would change 2 files, 2 problems fixed" in err
@@ -256,27 +270,38 @@ def test_duplicate_ids_are_fixed_only_when_named_and_links_follow(site, capsys):
     run("fix", "--rule", "id-duplicate", site, capsys=capsys)
     assert data(site / BIO)["id"] == 9006 and data(site / MATH)["id"] == 9007
     for rel in (CHEM, PHYS, CS):  # the links to mathematics follow it
-        links = [v for k, v in data(site / rel).items() if k.startswith("related_article")
-                 and v["url"].endswith("what-is-a-prime-number")]
+        links = [
+            v
+            for k, v in data(site / rel).items()
+            if k.startswith("related_article") and v["url"].endswith("what-is-a-prime-number")
+        ]
         assert links and all(v["id"] == 9007 for v in links), rel
-    assert not [p for p in check_json(site, capsys)["problems"] if p["rule"] in (
-        "id-duplicate", "related-stale-id")]
+    assert not [
+        p for p in check_json(site, capsys)["problems"] if p["rule"] in ("id-duplicate", "related-stale-id")
+    ]
 
 
 def test_a_dangling_link_points_at_the_closest_entry_or_goes(site, capsys):
     # moved to another subject folder: the same file name is found there
-    replace(site / CHEM, "/learn/mathematics/questions/what-is-a-prime-number",
-            "/learn/maths/questions/what-is-a-prime-number")
+    replace(
+        site / CHEM,
+        "/learn/mathematics/questions/what-is-a-prime-number",
+        "/learn/maths/questions/what-is-a-prime-number",
+    )
     # and one to nothing like any entry: removed, the rest renumbered
-    replace(site / MATH, "url: /learn/computer-science/questions/what-does-a-python-list-comprehension-do",
-            "url: /learn/art/questions/baroque-painting-in-flanders")
+    replace(
+        site / MATH,
+        "url: /learn/computer-science/questions/what-does-a-python-list-comprehension-do",
+        "url: /learn/art/questions/baroque-painting-in-flanders",
+    )
     before_math = data(site / MATH)
     run("fix", site, capsys=capsys)
     assert data(site / CHEM)["related_article1"]["url"].startswith("/learn/maths/")  # not named
     code, out, err = run("fix", "--rule", "related-dangling", site, capsys=capsys)
     assert code == 0, err
-    assert data(site / CHEM)["related_article1"]["url"] == \
-        "/learn/mathematics/questions/what-is-a-prime-number"
+    assert (
+        data(site / CHEM)["related_article1"]["url"] == "/learn/mathematics/questions/what-is-a-prime-number"
+    )
     math = data(site / MATH)
     assert "related_article2" not in math
     assert math["related_article1"] == before_math["related_article2"]
@@ -291,8 +316,11 @@ def test_a_subject_folder_is_checked_as_part_of_its_collection(site, capsys):
     assert out["files"] == 1
     assert not [p for p in out["problems"] if p["rule"] == "related-dangling"]
     assert {p["path"] for p in out["problems"]} <= {"what-is-the-difference-between-speed-and-velocity.md"}
-    replace(site / PHYS, "url: /learn/mathematics/questions/what-is-a-prime-number",
-            "url: /learn/mathematics/questions/gone")
+    replace(
+        site / PHYS,
+        "url: /learn/mathematics/questions/what-is-a-prime-number",
+        "url: /learn/mathematics/questions/gone",
+    )
     out = check_json(site / "physics", capsys)
     assert [p["rule"] for p in out["problems"] if p["rule"] == "related-dangling"] == ["related-dangling"]
 
@@ -321,8 +349,9 @@ def test_description_length_is_a_note_and_a_collection_sets_severities(site, cap
     assert code == 0  # notes are not errors
     settings = site.parent.parent / ".qteditor"
     settings.mkdir()
-    (settings / "config.yaml").write_text("rules:\n  seo-description-length: error\n"
-                                          "  answer-ambiguous-newline: off\n")
+    (settings / "config.yaml").write_text(
+        "rules:\n  seo-description-length: error\n  answer-ambiguous-newline: off\n"
+    )
     probs = check_json(site, capsys)["problems"]
     assert {p["severity"] for p in probs if p["rule"] == "seo-description-length"} == {"error"}
     assert not [p for p in probs if p["rule"] == "answer-ambiguous-newline"]
@@ -333,14 +362,17 @@ def test_description_length_is_a_note_and_a_collection_sets_severities(site, cap
 
 
 # ---------------------------------------------------------------------------- 8. conventions
-def test_a_collection_named_the_python_slugify_way_has_no_false_mismatches(tmp_path, capsys,
-                                                                           monkeypatch):
+def test_a_collection_named_the_python_slugify_way_has_no_false_mismatches(tmp_path, capsys, monkeypatch):
     from slugify import slugify
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     root = tmp_path / "content" / "learn"
-    titles = ["What's the Big-O of quicksort?", "Café au lait: what is it?",
-              "Why do cells divide -- and when?", "How does A/B testing work?"]
+    titles = [
+        "What's the Big-O of quicksort?",
+        "Café au lait: what is it?",
+        "Why do cells divide -- and when?",
+        "How does A/B testing work?",
+    ]
     template = (resource("sample") / "content" / "learn" / HIST).read_text()
     for n, title in enumerate(titles):
         stem = slugify(title)
@@ -373,9 +405,10 @@ def test_check_and_fix_processes_at_once_on_one_cache(site, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(tmp_path / "cache2")}
     replace(site / CHEM, "    id: 9006\n", "    id: 1\n")
     exe = [sys.executable, "-m", "qteditor"]
-    procs = [subprocess.Popen([*exe, *args, str(site)], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE)
-             for args in (["check", "--json"], ["check", "--json"], ["fix"], ["check", "--json"])]
+    procs = [
+        subprocess.Popen([*exe, *args, str(site)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for args in (["check", "--json"], ["check", "--json"], ["fix"], ["check", "--json"])
+    ]
     for p in procs:
         out, err = p.communicate(timeout=120)
         assert p.returncode in (0, 1), err

@@ -9,8 +9,9 @@ def test_first_entry_is_the_first_in_path_order_without_hidden_names(tmp_path):
     for rel in ("b/z.md", "a/y.md", "a/x.txt", "a-b.md", ".hidden/a.md", "a/.c.md", "c.md"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x")
-    expected = min(p for p in tmp_path.rglob("*.md") if ".hidden" not in p.parts
-                   and not p.name.startswith("."))
+    expected = min(
+        p for p in tmp_path.rglob("*.md") if ".hidden" not in p.parts and not p.name.startswith(".")
+    )
     assert expected == tmp_path / "a" / "y.md"  # Paths sort part by part: "a" < "a-b.md"
     assert first_entry(tmp_path) == expected
     (tmp_path / "a" / "y.md").unlink()

@@ -43,21 +43,51 @@ def test_random_bytes(raw):
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=SEEDS, cuts=st.lists(st.tuples(st.integers(0, 5000), st.integers(0, 40),
-                                                            st.binary(max_size=6)), max_size=4))
+@given(
+    seed=SEEDS,
+    cuts=st.lists(st.tuples(st.integers(0, 5000), st.integers(0, 40), st.binary(max_size=6)), max_size=4),
+)
 def test_mutated_real_entries(seed, cuts):
     raw = bytearray(seed)
     for at, length, insert in cuts:
         at = at % (len(raw) + 1)
-        raw[at:at + length] = insert
+        raw[at : at + length] = insert
     _load_or_typed_error(bytes(raw))
 
 
 @settings(max_examples=EXAMPLES // 2, deadline=None)
-@given(seed=SEEDS, junk=st.sampled_from([
-    b"\t", b": ", b" #", b"'", b'"', b"&a ", b"*a", b"!!python/object:x ", b"[", b"{", b"- ",
-    b"? ", b"|", b">", b"\r", b"\xc2\x85", b"\xe2\x80\xa8", b"\xef\xbb\xbf", b"%YAML 1.2\n",
-    b"---\n", b"...\n", b"\\", b"\x00", b"\xff"]), where=st.integers(0, 5000))
+@given(
+    seed=SEEDS,
+    junk=st.sampled_from(
+        [
+            b"\t",
+            b": ",
+            b" #",
+            b"'",
+            b'"',
+            b"&a ",
+            b"*a",
+            b"!!python/object:x ",
+            b"[",
+            b"{",
+            b"- ",
+            b"? ",
+            b"|",
+            b">",
+            b"\r",
+            b"\xc2\x85",
+            b"\xe2\x80\xa8",
+            b"\xef\xbb\xbf",
+            b"%YAML 1.2\n",
+            b"---\n",
+            b"...\n",
+            b"\\",
+            b"\x00",
+            b"\xff",
+        ]
+    ),
+    where=st.integers(0, 5000),
+)
 def test_yaml_syntax_dropped_into_real_entries(seed, junk, where):
     at = where % (len(seed) + 1)
     _load_or_typed_error(seed[:at] + junk + seed[at:])

@@ -51,8 +51,9 @@ def test_status_json_and_text_cli(site, capsys, monkeypatch):
     assert main(["git", "status", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"branch", "upstream", "ahead", "behind", "entries"}
-    assert out["entries"] == [{"path": "content/learn/" + ENTRIES[0], "state": "modified",
-                               "fields": ["title"]}]
+    assert out["entries"] == [
+        {"path": "content/learn/" + ENTRIES[0], "state": "modified", "fields": ["title"]}
+    ]
     assert main(["git", "status", "content/learn"]) == 0
     text = capsys.readouterr().out
     assert text.startswith("On branch main (tracking origin/main: 0 ahead, 0 behind)")
@@ -80,10 +81,13 @@ def test_commit_stages_only_the_checked_entries(site):
     sha = ws.commit([e0, e1], message)
     committed = git(site.desk, "show", "--name-only", "--format=%s%n%an", sha).split("\n")
     assert committed[0] == message and committed[1] == "Desk Writer"
-    assert sorted(p for p in committed[2:] if p) == sorted(["content/learn/" + ENTRIES[0],
-                                                            "content/learn/" + ENTRIES[1]])
-    left = {e.path.rsplit("/", 1)[-1]: e.state for e in ws.repo.status(None, fields=False,
-                                                                      entries_only=False).entries}
+    assert sorted(p for p in committed[2:] if p) == sorted(
+        ["content/learn/" + ENTRIES[0], "content/learn/" + ENTRIES[1]]
+    )
+    left = {
+        e.path.rsplit("/", 1)[-1]: e.state
+        for e in ws.repo.status(None, fields=False, entries_only=False).entries
+    }
     assert left == {e2.name: "modified", "README.md": "staged"}  # untouched, still staged
     with pytest.raises(g.GitError, match="outside the collection"):
         ws.commit([site.desk / "README.md"], "no")
@@ -114,8 +118,11 @@ def test_commit_items_list_each_entry_with_its_field_summaries(site):
     ws = g.GitWorkspace(site.learn(site.desk))
     for status in (None, ws.status(fields=False)):  # values are read when the status lacks them
         items = {i.path.rsplit("/", 1)[-1]: i for i in ws.commit_items(status)}
-        assert items[e0.name].lines == [f"title: {old_title[:39]}… → A new title"
-                                        if len(old_title) > 40 else f"title: {old_title} → A new title"]
+        assert items[e0.name].lines == [
+            f"title: {old_title[:39]}… → A new title"
+            if len(old_title) > 40
+            else f"title: {old_title} → A new title"
+        ]
         assert items[e0.name].change.title == "A new title" and items[e0.name].committable
         assert items[e1.name].lines == ["formatting only (no field changed)"]
         assert items[e2.name].lines == ["deleted"]
@@ -135,7 +142,10 @@ def test_log_follows_renames_with_the_fields_each_commit_changed(site, capsys):
     git(site.desk, "commit", "-q", "-am", "Keywords")
     commits = g.Repo.find(site.desk).log(moved)
     assert [(c.subject, c.fields) for c in commits[:3]] == [
-        ("Keywords", ["seo.page_keywords"]), ("Rename", []), ("Edit title", ["title"])]
+        ("Keywords", ["seo.page_keywords"]),
+        ("Rename", []),
+        ("Edit title", ["title"]),
+    ]
     assert commits[3].subject == "Entries" and commits[3].status == "A"
     assert commits[3].fields == list(fields_of(commits[3].new))  # added: every field
     assert commits[1].old_path == "content/learn/" + ENTRIES[0] and commits[1].status == "R"
@@ -150,17 +160,24 @@ def test_restore_a_field_and_a_version_with_minimal_diffs(site):
     e0 = site.entry(site.desk, 0)
     original = e0.read_bytes()
     first = git(site.desk, "rev-parse", "HEAD").strip()
-    e0.write_bytes(desktop(original, lambda f: (f.update(title="Changed", author="Someone"),
-                                                edit_paragraph(f, paragraphs(f)[0], " More."))))
+    e0.write_bytes(
+        desktop(
+            original,
+            lambda f: (
+                f.update(title="Changed", author="Someone"),
+                edit_paragraph(f, paragraphs(f)[0], " More."),
+            ),
+        )
+    )
     git(site.desk, "commit", "-q", "-am", "Edits")
     repo = g.Repo.find(site.desk)
     assert repo.restore_field(e0, first, "title")
     now = fields_of(e0.read_bytes())
     assert now["title"] == fields_of(original)["title"] and now["author"] == "Someone"
     diff = git(site.desk, "diff", "--no-ext-diff", "--unified=0", "--", str(e0))
-    assert [ln for ln in diff.splitlines() if ln.startswith(("+", "-")) and ln[1:3] != "++"
-            and ln[1:3] != "--"] == [
-        "-    Changed", "+    " + fields_of(original)["title"]]
+    assert [
+        ln for ln in diff.splitlines() if ln.startswith(("+", "-")) and ln[1:3] != "++" and ln[1:3] != "--"
+    ] == ["-    Changed", "+    " + fields_of(original)["title"]]
     assert repo.restore_version(e0, first)
     assert e0.read_bytes() == original
     assert not repo.restore_version(e0, first)  # already that version: nothing written
@@ -208,6 +225,7 @@ def test_a_rejected_push_is_said_plainly_and_the_next_sync_sends(site):
         if step == "push" and not pushed:
             pushed.append(1)
             cms_save(site, 2, lambda d: d.__setitem__("author", "Quick CMS"))
+
     pushed: list = []
     with pytest.raises(g.SyncError) as err:
         ws.sync(progress)
@@ -219,8 +237,11 @@ def test_a_rejected_push_is_said_plainly_and_the_next_sync_sends(site):
 def test_a_conflict_stops_sync_and_resolves_field_by_field(site):
     e0 = site.entry(site.desk, 0)
     g.setup(site.desk)
-    cms_save(site, 0, lambda d: (d.__setitem__("title", "CMS title"),
-                                 d["seo"].__setitem__("page_keywords", "cms, words")))
+    cms_save(
+        site,
+        0,
+        lambda d: (d.__setitem__("title", "CMS title"), d["seo"].__setitem__("page_keywords", "cms, words")),
+    )
     set_field(e0, title="Desk title", author="Desk author")
     ws = g.GitWorkspace(site.learn(site.desk))
     ws.commit([e0], "Edit title")
@@ -239,9 +260,13 @@ def test_a_conflict_stops_sync_and_resolves_field_by_field(site):
     ws.resolve(e0, {conflict.key: THEIRS})
     got = fields_of(e0.read_bytes())
     assert (got["title"], got["author"], got["seo"]["page_keywords"]) == (
-        "CMS title", "Desk author", "cms, words")
-    assert e0.read_bytes() == desktop(mine, lambda f: (f.update(title="CMS title"), f["seo"].update(
-        page_keywords="cms, words")))  # written into mine: the CMS's re-wrap is not taken
+        "CMS title",
+        "Desk author",
+        "cms, words",
+    )
+    assert e0.read_bytes() == desktop(
+        mine, lambda f: (f.update(title="CMS title"), f["seo"].update(page_keywords="cms, words"))
+    )  # written into mine: the CMS's re-wrap is not taken
     assert ws.conflicted() == []
     ws.finish()
     result = ws.sync()
@@ -318,12 +343,11 @@ def test_errors_in_plain_words():
         "fatal: Authentication failed for 'https://example.org/site.git/'": "authentication",
         "git@example.org: Permission denied (publickey).\nfatal: Could not read from remote "
         "repository.": "authentication",
-        "fatal: could not read Username for 'https://example.org': terminal prompts disabled":
-            "authentication",
-        " ! [rejected]        main -> main (fetch first)\nerror: failed to push some refs":
-            "rejected",
-        "fatal: unable to access 'https://example.org/': Could not resolve host: example.org":
-            "offline",
+        "fatal: could not read Username for 'https://example.org': terminal prompts disabled": (
+            "authentication"
+        ),
+        " ! [rejected]        main -> main (fetch first)\nerror: failed to push some refs": "rejected",
+        "fatal: unable to access 'https://example.org/': Could not resolve host: example.org": "offline",
         " ! [remote rejected] main -> main (pre-receive hook declined)": "rejected",
         "error: Your local changes to the following files would be overwritten by merge:\n"
         "\tcontent/learn/a.md\nPlease commit": "local-changes",
@@ -376,8 +400,9 @@ def test_setup_from_inside_a_collection_marks_the_whole_collection(site):
     for where in (site.entry(site.desk, 2).parent, site.entry(site.desk, 0)):  # a subject, an entry
         (site.desk / ".gitattributes").unlink(missing_ok=True)
         assert main(["git", "setup", str(where)]) == 0
-        assert (site.desk / ".gitattributes").read_text() == \
-            "/content/learn/**/*.md merge=qteditor diff=qteditor\n"
+        assert (
+            site.desk / ".gitattributes"
+        ).read_text() == "/content/learn/**/*.md merge=qteditor diff=qteditor\n"
 
 
 def test_setup_keeps_the_attribute_file_as_it_is_written(tmp_path, gitenv):
@@ -433,18 +458,23 @@ def test_merge_driver_end_to_end_through_git_merge(site):
     git(site.desk, "commit", "-q", "-am", "Desk edits")
     git(site.desk, "fetch", "-q")
     ours_e0 = e0.read_bytes()
-    proc = subprocess.run(["git", "merge", "--no-edit", "origin/main"], cwd=site.desk,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        ["git", "merge", "--no-edit", "origin/main"], cwd=site.desk, capture_output=True, text=True
+    )
     assert proc.returncode == 1  # e1's title is a real conflict
-    assert git(site.desk, "diff", "--name-only", "--diff-filter=U").split() == [
-        "content/learn/" + ENTRIES[1]]
+    assert git(site.desk, "diff", "--name-only", "--diff-filter=U").split() == ["content/learn/" + ENTRIES[1]]
     # e0 merged clean: OURS's bytes with the keywords line changed, nothing re-wrapped
     assert e0.read_bytes() == desktop(ours_e0, lambda f: f["seo"].update(page_keywords="cms, words"))
     text = e1.read_text()
     start, end = text.index("<<<<<<< ours"), text.index(">>>>>>> theirs")
     base_title = fields_of((CORPUS / ENTRIES[1]).read_bytes())["title"]
     assert text[start:end].split("\n")[1:-1] == [
-        "    Desk title too", "||||||| base", "    " + base_title, "=======", "    CMS title"]
+        "    Desk title too",
+        "||||||| base",
+        "    " + base_title,
+        "=======",
+        "    CMS title",
+    ]
     assert text.count("<<<<<<<") == 1
     assert text[:start].endswith("date: 2024-12-26\ntitle: >-\n")  # only the title's value
     assert text[end:].split("\n", 1)[1].startswith("article_title: >-\n    " + base_title)
@@ -465,13 +495,15 @@ def test_merge_driver_falls_back_to_git_merge_file(tmp_path, gitenv, capsys):
     git(tmp_path, "config", "--global", "merge.conflictStyle", "diff3")
     ours.write_text("plain\nOURS\nhere\n")
     assert main(["merge-driver", str(base), str(ours), str(theirs), "notes.md"]) == 1
-    assert ours.read_text() == ("plain\n<<<<<<< ours\nOURS\n||||||| base\ntext\n=======\nTHEIRS\n"
-                                ">>>>>>> theirs\nhere\n")
+    assert ours.read_text() == (
+        "plain\n<<<<<<< ours\nOURS\n||||||| base\ntext\n=======\nTHEIRS\n>>>>>>> theirs\nhere\n"
+    )
     assert main(["merge-driver", str(base), str(tmp_path / "nope"), str(theirs), "x.md"]) == 2
 
 
-def test_merge_driver_falls_back_for_an_unparseable_entry_and_on_a_fault(tmp_path, gitenv, capsys,
-                                                                         monkeypatch):
+def test_merge_driver_falls_back_for_an_unparseable_entry_and_on_a_fault(
+    tmp_path, gitenv, capsys, monkeypatch
+):
     base, ours, theirs = (tmp_path / n for n in ("base", "ours", "theirs"))
     base.write_text("---\ntitle: [broken\n---\nbody\n")
     ours.write_text("---\ntitle: [broken\n---\nbody OURS\n")

@@ -40,13 +40,16 @@ def test_two_thousand_fields():
     assert entry.render(fields)[0].endswith(b"k1999: changed\n---\n")
 
 
-@pytest.mark.parametrize("raw, words", [
-    (b"---\na: " + b"[" * 100_000 + b"\n---\n", "nesting"),
-    (b"---\n" + b"a:\n " * 3000 + b"b\n---\n", ""),
-    (b"\xff\xfe---\n", "UTF-8"),
-    (b"", "empty"),
-    (b"---\nx: !!python/object/apply:os.system ['rm -rf /']\n---\n", None),
-])
+@pytest.mark.parametrize(
+    "raw, words",
+    [
+        (b"---\na: " + b"[" * 100_000 + b"\n---\n", "nesting"),
+        (b"---\n" + b"a:\n " * 3000 + b"b\n---\n", ""),
+        (b"\xff\xfe---\n", "UTF-8"),
+        (b"", "empty"),
+        (b"---\nx: !!python/object/apply:os.system ['rm -rf /']\n---\n", None),
+    ],
+)
 def test_hostile_inputs(raw, words):
     result = _timed(raw, 10.0)
     if words is None:
@@ -107,17 +110,20 @@ INTERVALS = "[a, b) " * 151
 LATEX = "\\\\frac{" * 151
 
 
-@pytest.mark.parametrize("yaml", [
-    f"answer: >-\n    {INTERVALS}\nid: 1\n",  # the site's folded answer
-    f"answer: |\n  {LATEX}\n  more\nid: 1\n",
-    f"title: intervals {INTERVALS}\n",  # a plain scalar
-    f"title: '{INTERVALS}it''s'\n",
-    f'title: "{INTERVALS}\\" {LATEX}"\n',
-    f'title: "{INTERVALS}\n  {INTERVALS}"\n',  # a quoted scalar over two lines
-    f"title: text\n  {INTERVALS}\nid: 2\n",  # a plain scalar over two lines
-    f"id: 1 # {INTERVALS}\n",
-    f"list:\n  - see {INTERVALS}\n  - [\"{INTERVALS}\", '{{{{']\n",
-])
+@pytest.mark.parametrize(
+    "yaml",
+    [
+        f"answer: >-\n    {INTERVALS}\nid: 1\n",  # the site's folded answer
+        f"answer: |\n  {LATEX}\n  more\nid: 1\n",
+        f"title: intervals {INTERVALS}\n",  # a plain scalar
+        f"title: '{INTERVALS}it''s'\n",
+        f'title: "{INTERVALS}\\" {LATEX}"\n',
+        f'title: "{INTERVALS}\n  {INTERVALS}"\n',  # a quoted scalar over two lines
+        f"title: text\n  {INTERVALS}\nid: 2\n",  # a plain scalar over two lines
+        f"id: 1 # {INTERVALS}\n",
+        f"list:\n  - see {INTERVALS}\n  - [\"{INTERVALS}\", '{{{{']\n",
+    ],
+)
 def test_brackets_inside_text_are_not_nesting(yaml):
     result = _timed(("---\n" + yaml + "---\n").encode(), 5.0)
     assert isinstance(result, Entry), str(result)
@@ -126,12 +132,15 @@ def test_brackets_inside_text_are_not_nesting(yaml):
     assert result.render(fields) is not None  # and it saves
 
 
-@pytest.mark.parametrize("yaml", [
-    "a: " + "[" * 151 + "]" * 151 + "\n",
-    "a: " + "{b: " * 151 + "1" + "}" * 151 + "\n",
-    "- " + "[" * 151 + "x" + "]" * 151 + "\n",
-    "a: &x !!seq " + "[" * 100_000 + "\n",
-])
+@pytest.mark.parametrize(
+    "yaml",
+    [
+        "a: " + "[" * 151 + "]" * 151 + "\n",
+        "a: " + "{b: " * 151 + "1" + "}" * 151 + "\n",
+        "- " + "[" * 151 + "x" + "]" * 151 + "\n",
+        "a: &x !!seq " + "[" * 100_000 + "\n",
+    ],
+)
 def test_real_flow_nesting_is_still_refused_before_parsing(yaml):
     result = _timed(("---\n" + yaml + "---\n").encode(), 5.0)
     assert isinstance(result, FormatError) and "nesting deeper than 150 levels" in str(result)
@@ -151,8 +160,35 @@ def _true_flow_depth(text: str) -> int:
     return deepest
 
 
-YAML_PIECES = ["[", "]", "{", "}", "'", '"', "#", " ", "\n", "- ", ": ", "a", ",", "|", ">", "  ",
-               "? ", "&x ", "!t ", "\\", "k: ", "\n  ", "\n- ", "''", ":", "|-\n  ", ">\n   "]
+YAML_PIECES = [
+    "[",
+    "]",
+    "{",
+    "}",
+    "'",
+    '"',
+    "#",
+    " ",
+    "\n",
+    "- ",
+    ": ",
+    "a",
+    ",",
+    "|",
+    ">",
+    "  ",
+    "? ",
+    "&x ",
+    "!t ",
+    "\\",
+    "k: ",
+    "\n  ",
+    "\n- ",
+    "''",
+    ":",
+    "|-\n  ",
+    ">\n   ",
+]
 
 
 @settings(max_examples=600, deadline=None)

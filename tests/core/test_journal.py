@@ -43,8 +43,11 @@ def test_recovery_keeps_an_outside_change_and_shows_only_the_users_edits():
     assert rec.fields["author"] == "Changed Outside" and rec.fields["answer"] == answer
     assert rec.conflicts == []
     changed = _changed_lines(disk, rec.content)  # what the recovery dialog shows
-    old_line = next(line for line in disk.decode().split("\n") if "prime" in line.lower()
-                    and line.startswith("    ") and "\\n" in line)
+    old_line = next(
+        line
+        for line in disk.decode().split("\n")
+        if "prime" in line.lower() and line.startswith("    ") and "\\n" in line
+    )
     assert changed == ["-" + old_line, "+" + old_line + "\\n\\nTyped before the crash."]
 
 
@@ -56,10 +59,12 @@ def test_recovery_after_the_window_merged_an_outside_change():
     answer = Entry.from_bytes(original).fields()["answer"] + "\n\nMine."
     journaled = _edited(merged_in, answer=answer)
     disk = _edited(merged_in, subject="Maths")
-    rec = recover(JournalItem(None, "x.md", None, journaled, 0.0, merged_in),
-                  Entry.from_bytes(disk, "x.md"))
+    rec = recover(JournalItem(None, "x.md", None, journaled, 0.0, merged_in), Entry.from_bytes(disk, "x.md"))
     assert (rec.fields["author"], rec.fields["subject"], rec.fields["answer"]) == (
-        "First Outside", "Maths", answer)
+        "First Outside",
+        "Maths",
+        answer,
+    )
     assert Entry.from_bytes(rec.content).fields() == rec.fields
 
 
@@ -67,8 +72,7 @@ def test_recovery_reports_fields_both_sides_changed_and_keeps_the_users():
     base = SAMPLE.read_bytes()
     journaled = _edited(base, author="Mine")
     disk = _edited(base, author="Theirs", subject="Maths")
-    rec = recover(JournalItem(None, "x.md", None, journaled, 0.0, base),
-                  Entry.from_bytes(disk, "x.md"))
+    rec = recover(JournalItem(None, "x.md", None, journaled, 0.0, base), Entry.from_bytes(disk, "x.md"))
     assert rec.fields["author"] == "Mine" and rec.fields["subject"] == "Maths"
     assert [(c.path, c.ours, c.theirs) for c in rec.conflicts] == [(("author",), "Mine", "Theirs")]
 
@@ -77,8 +81,7 @@ def test_a_journal_without_a_base_keeps_all_of_its_content():
     base = SAMPLE.read_bytes()
     journaled = _edited(base, author="Mine")
     disk = _edited(base, subject="Maths")
-    rec = recover(JournalItem(None, "x.md", None, journaled, 0.0, None),
-                  Entry.from_bytes(disk, "x.md"))
+    rec = recover(JournalItem(None, "x.md", None, journaled, 0.0, None), Entry.from_bytes(disk, "x.md"))
     assert rec.fields == Entry.from_bytes(journaled).fields()  # as before: nothing is lost
 
 

@@ -8,11 +8,21 @@ from qteditor.core.merge import merge_fields, merge_lines
 def test_fields_changed_on_one_side_take_that_side():
     base = {"title": "T", "author": "A", "seo": {"title": "S", "page_keywords": "k"}, "id": 1}
     ours = {"title": "Mine", "author": "A", "seo": {"title": "S", "page_keywords": "k"}, "id": 1}
-    theirs = {"title": "T", "author": "Them", "seo": {"title": "S", "page_keywords": "k2"}, "id": 1,
-              "no_index": True}
+    theirs = {
+        "title": "T",
+        "author": "Them",
+        "seo": {"title": "S", "page_keywords": "k2"},
+        "id": 1,
+        "no_index": True,
+    }
     merged, conflicts = merge_fields(base, ours, theirs)
-    assert merged == {"title": "Mine", "author": "Them", "id": 1, "no_index": True,
-                      "seo": {"title": "S", "page_keywords": "k2"}}
+    assert merged == {
+        "title": "Mine",
+        "author": "Them",
+        "id": 1,
+        "no_index": True,
+        "seo": {"title": "S", "page_keywords": "k2"},
+    }
     assert conflicts == []
 
 

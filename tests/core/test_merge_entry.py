@@ -100,22 +100,29 @@ def test_different_paragraphs_of_the_answer_merge(base):
 def test_one_paragraph_edited_differently_is_a_conflict_of_the_answer_only(base):
     p = paragraphs(fields_of(base))
     ours = desktop(base, lambda f: (edit_paragraph(f, p[1], " Ours."), f.update(author="Me")))
-    theirs = cms(base, lambda d: d.__setitem__("answer", _stored_edit(d["answer"], p[1], " Theirs.")
-                                              .replace(_stored_line(d["answer"], p[4]),
-                                                       _stored_line(d["answer"], p[4]) + " T4")))
+    theirs = cms(
+        base,
+        lambda d: d.__setitem__(
+            "answer",
+            _stored_edit(d["answer"], p[1], " Theirs.").replace(
+                _stored_line(d["answer"], p[4]), _stored_line(d["answer"], p[4]) + " T4"
+            ),
+        ),
+    )
     out = merge_bytes(base, ours, theirs, "entry.md", style="diff3")
     assert [c.path for c in out.conflicts] == [("answer",)]
     text = out.data.decode()
     lines = text.split("\n")
-    start, mid, sep, end = (lines.index(m) for m in ("<<<<<<< ours", "||||||| base", "=======",
-                                                     ">>>>>>> theirs"))
+    start, mid, sep, end = (
+        lines.index(m) for m in ("<<<<<<< ours", "||||||| base", "=======", ">>>>>>> theirs")
+    )
     assert start < mid < sep < end and end - start == 6  # one answer line on each side
     assert lines[start - 1] == "answer: >-"
     ours_line, base_line, theirs_line = lines[start + 1], lines[mid + 1], lines[sep + 1]
     assert "Ours." in ours_line and "Theirs." in theirs_line and "Ours." not in base_line
     assert all(" T4" in x for x in (ours_line, theirs_line, base_line))  # the rest is merged
     # everything outside the markers is OURS's bytes (author merged in its own line)
-    outside = "\n".join(lines[:start] + lines[end + 1:])
+    outside = "\n".join(lines[:start] + lines[end + 1 :])
     assert "author: Me" in outside and outside.count("\n") == ours.decode().count("\n") - 1
 
 
@@ -136,7 +143,7 @@ def test_one_field_changed_differently_gets_markers_around_its_lines_only(base):
     assert [c.path for c in out.conflicts] == [("title",)]
     text = out.data.decode()
     assert "|||||||" not in text  # the default style has no base section
-    block = text[text.index("<<<<<<< ours"):text.index(">>>>>>> theirs")]
+    block = text[text.index("<<<<<<< ours") : text.index(">>>>>>> theirs")]
     assert block.split("\n")[1:-1] == ["    Mine", "=======", "    Theirs"]
     assert out.conflicts[0].ours == "Mine" and out.conflicts[0].theirs == "Theirs"
 
@@ -155,18 +162,20 @@ def test_an_edit_against_a_deletion_is_a_conflict(base):
     (c,) = out.conflicts
     assert c.kind == "deleted" and c.path == ("seo", "page_keywords") and c.absent == (THEIRS,)
     text = out.data.decode()
-    block = text[text.index("<<<<<<<"):text.index(">>>>>>>")].split("\n")
+    block = text[text.index("<<<<<<<") : text.index(">>>>>>>")].split("\n")
     assert block[1] == "  page_keywords: >-" and block[3] == "||||||| base"
-    assert block[block.index("=======") + 1:] == [""]  # theirs has no lines there
+    assert block[block.index("=======") + 1 :] == [""]  # theirs has no lines there
 
 
 def test_related_articles_merge_item_by_item_and_renumber(base):
     f0 = fields_of(base)
     r3_url = f0["related_article3"]["url"]
+
     # ours removes related_article1 (renumbering the rest); theirs fixes related_article3's title
     def drop_first(f):
         f.pop("related_article1")
         renumber(f)
+
     ours = desktop(base, drop_first)
     theirs = cms(base, lambda d: d["related_article3"].__setitem__("title", "Fixed title"))
     out = merge_bytes(base, ours, theirs, "entry.md")
@@ -174,12 +183,13 @@ def test_related_articles_merge_item_by_item_and_renumber(base):
     got = fields_of(out.data)
     assert got["related_article2"]["url"] == r3_url and got["related_article2"]["title"] == "Fixed title"
     assert "related_article1" in got and f0["related_article1"]["url"] not in [
-        got[k]["url"] for k in got if k.startswith("related_article")]
+        got[k]["url"] for k in got if k.startswith("related_article")
+    ]
 
 
 def test_related_articles_added_on_both_sides_are_both_kept(base):
     f0 = fields_of(base)
-    n = max(int(k[len("related_article"):]) for k in f0 if k.startswith("related_article"))
+    n = max(int(k[len("related_article") :]) for k in f0 if k.startswith("related_article"))
     a = {"id": 1, "title": "A", "subject": "S", "url": "/learn/s/questions/a"}
     b = {"id": 2, "title": "B", "subject": "S", "url": "/learn/s/questions/b"}
     ours = desktop(base, lambda f: f.pop(f"related_article{n}") and f.update({f"related_article{n}": a}))
@@ -193,9 +203,11 @@ def test_related_articles_added_on_both_sides_are_both_kept(base):
 
 def test_a_related_article_removed_and_edited_is_a_conflict(base):
     ours = desktop(base, lambda f: f["related_article2"].update(title="Edited"))
+
     def drop(f):
         f.pop("related_article2")
         renumber(f)
+
     theirs = desktop(base, drop)
     out = merge_bytes(base, ours, theirs, "entry.md")
     (c,) = out.conflicts
@@ -226,6 +238,7 @@ def test_added_on_both_sides_merges_what_agrees(base):
 def test_the_body_merges_line_by_line_with_markers_there():
     def entry(body: str) -> bytes:
         return ("---\ntitle: T\n---\n" + body).encode()
+
     out = merge_bytes(entry("a\nb\nc\nd\ne"), entry("a\nB\nc\nd\ne"), entry("a\nb\nc\nd\nE"), "x.md")
     assert out.clean and out.data == entry("a\nB\nc\nd\nE")
     out = merge_bytes(entry("a\nb\nc"), entry("a\nB1\nc"), entry("a\nB2\nc"), "x.md")
@@ -243,7 +256,10 @@ def test_files_that_are_not_entries_are_not_merged_here(base):
 def test_merge3_regions():
     assert merge3(list("abcde"), list("aXcde"), list("abcdY")) == [("ok", list("aXcdY"))]
     assert merge3(list("abc"), list("aXc"), list("aYc")) == [
-        ("ok", ["a"]), ("conflict", ["b"], ["X"], ["Y"]), ("ok", ["c"])]
+        ("ok", ["a"]),
+        ("conflict", ["b"], ["X"], ["Y"]),
+        ("ok", ["c"]),
+    ]
 
 
 def test_the_window_merge_is_unchanged():
@@ -255,8 +271,17 @@ def test_the_window_merge_is_unchanged():
 
 
 # ---------------------------------------------------------------------------- families of edits
-FIELDS = ("title", "author", "date_format", "post_on_text", "question", "subject", "url",
-          ("seo", "page_description"), ("seo", "page_keywords"))
+FIELDS = (
+    "title",
+    "author",
+    "date_format",
+    "post_on_text",
+    "question",
+    "subject",
+    "url",
+    ("seo", "page_description"),
+    ("seo", "page_keywords"),
+)
 
 
 def _set(fields: dict, key, value) -> None:
@@ -270,14 +295,19 @@ def _get(fields: dict, key):
     return fields[key[0]][key[1]] if isinstance(key, tuple) else fields[key]
 
 
-edits = st.lists(st.tuples(st.sampled_from(FIELDS), st.sampled_from(["x", "y", "z"])),
-                 min_size=0, max_size=4)
+edits = st.lists(st.tuples(st.sampled_from(FIELDS), st.sampled_from(["x", "y", "z"])), min_size=0, max_size=4)
 para_edits = st.lists(st.integers(0, 5), max_size=3, unique=True)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(ours_edits=edits, theirs_edits=edits, ours_paras=para_edits, theirs_paras=para_edits,
-       rewrite=st.booleans(), style=st.sampled_from(["merge", "diff3"]))
+@given(
+    ours_edits=edits,
+    theirs_edits=edits,
+    ours_paras=para_edits,
+    theirs_paras=para_edits,
+    rewrite=st.booleans(),
+    style=st.sampled_from(["merge", "diff3"]),
+)
 def test_merge_families(base, ours_edits, theirs_edits, ours_paras, theirs_paras, rewrite, style):
     """Over families of concurrent edits: a field or paragraph changed on one side only (or the
     same way on both) is merged with the right data and OURS's formatting; one changed
@@ -285,8 +315,9 @@ def test_merge_families(base, ours_edits, theirs_edits, ours_paras, theirs_paras
     b = fields_of(base)
     p = paragraphs(b)
     o_vals = {k: f"{_get(b, k)} o{v}" for k, v in ours_edits}
-    t_vals = {k: f"{_get(b, k)} t{v}" if (k not in o_vals or v != "x") else o_vals[k]
-              for k, v in theirs_edits}
+    t_vals = {
+        k: f"{_get(b, k)} t{v}" if (k not in o_vals or v != "x") else o_vals[k] for k, v in theirs_edits
+    }
 
     def ours_change(f):
         for k, v in o_vals.items():
@@ -314,6 +345,7 @@ def test_merge_families(base, ours_edits, theirs_edits, ours_paras, theirs_paras
         assert ("answer" in flagged) == para_conflict
         assert b"<<<<<<< ours" in out.data and (b"||||||| base" in out.data) == (style == "diff3")
     else:
+
         def theirs_on_ours(f):
             for k, v in t_vals.items():
                 _set(f, k, v)
@@ -329,8 +361,10 @@ def test_merge_families(base, ours_edits, theirs_edits, ours_paras, theirs_paras
 def test_copies_of_one_article_line_up_by_their_order():
     """[C, M, C, C]: ours removes M, theirs fixes the third (a C): the fix lands on the copy
     that was third, now second (items are matched by the fewest removals, not moved)."""
+
     def item(url: str, title: str = "t") -> dict:
         return {"id": 1, "title": title, "subject": "S", "url": url}
+
     b = {f"related_article{i}": item(u) for i, u in enumerate("CMCC", start=1)}
     o = {f"related_article{i}": item(u) for i, u in enumerate("CCC", start=1)}
     t = dict(b, related_article3=item("C", "fixed"))

@@ -34,20 +34,80 @@ CONTEXTS = {
     "last-key": ("a: 1\ntarget: >-\n    old\n\n", ("target",)),
 }
 
-SPECIAL = st.sampled_from([
-    "", " ", "  lead", "trail  ", "a: b", "a #b", "#x", "- x", "? x", ": x", "[x]", "{x}", "x, y",
-    "'", '"', "''", "\\", "\\n", "C:\\Users\\x", "yes", "no", "True", "true", "null", "~", "123",
-    "-1.0", "0x1F", "1e5", ".inf", "2024-12-23", "<<", "*a", "&a", "!tag", "|", ">", "%x", "@x",
-    "`x`", "---", "...", "a\nb", "a\n\nb", "\nlead", "trail\n", "trail\n\n", "x\u0085y",
-    "x\u2028y\u2029", "tab\there", "\ttab", "é ü € 😀", "\ufeffbom", "ctrl\x01x", "\r\n",
-    "x" * 5000, ("word " * 1000).strip(), "a:b", "http://x.y/z?q=1#f", "back\\\nslash",
-])
+SPECIAL = st.sampled_from(
+    [
+        "",
+        " ",
+        "  lead",
+        "trail  ",
+        "a: b",
+        "a #b",
+        "#x",
+        "- x",
+        "? x",
+        ": x",
+        "[x]",
+        "{x}",
+        "x, y",
+        "'",
+        '"',
+        "''",
+        "\\",
+        "\\n",
+        "C:\\Users\\x",
+        "yes",
+        "no",
+        "True",
+        "true",
+        "null",
+        "~",
+        "123",
+        "-1.0",
+        "0x1F",
+        "1e5",
+        ".inf",
+        "2024-12-23",
+        "<<",
+        "*a",
+        "&a",
+        "!tag",
+        "|",
+        ">",
+        "%x",
+        "@x",
+        "`x`",
+        "---",
+        "...",
+        "a\nb",
+        "a\n\nb",
+        "\nlead",
+        "trail\n",
+        "trail\n\n",
+        "x\u0085y",
+        "x\u2028y\u2029",
+        "tab\there",
+        "\ttab",
+        "é ü € 😀",
+        "\ufeffbom",
+        "ctrl\x01x",
+        "\r\n",
+        "x" * 5000,
+        ("word " * 1000).strip(),
+        "a:b",
+        "http://x.y/z?q=1#f",
+        "back\\\nslash",
+    ]
+)
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
 VALUES = st.one_of(
-    SPECIAL, TEXT,
-    st.integers(-10**12, 10**12), st.floats(allow_nan=False, allow_infinity=True), st.booleans(),
+    SPECIAL,
+    TEXT,
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, allow_infinity=True),
+    st.booleans(),
     st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2999, 12, 31)),
-    st.lists(SPECIAL, max_size=3), st.dictionaries(st.sampled_from(["k", "x y", "1"]), SPECIAL, max_size=2),
+    st.lists(SPECIAL, max_size=3),
+    st.dictionaries(st.sampled_from(["k", "x y", "1"]), SPECIAL, max_size=2),
 )
 
 
@@ -68,8 +128,13 @@ EXAMPLES = int(os.environ.get("QTEDITOR_HYPOTHESIS_EXAMPLES", 600))
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(context=st.sampled_from(sorted(CONTEXTS)), value=VALUES, crlf=st.booleans(),
-       bom=st.booleans(), final_newline=st.booleans())
+@given(
+    context=st.sampled_from(sorted(CONTEXTS)),
+    value=VALUES,
+    crlf=st.booleans(),
+    bom=st.booleans(),
+    final_newline=st.booleans(),
+)
 def test_any_value_in_any_context_reads_back(context, value, crlf, bom, final_newline):
     yaml, path = CONTEXTS[context]
     raw = _wrap(yaml, crlf, bom, final_newline)
@@ -96,12 +161,13 @@ def test_any_value_in_any_context_reads_back(context, value, crlf, bom, final_ne
         old_lines, new_lines = raw.split(b"\n"), out.split(b"\n")
         assert new_lines[: first - 1] == old_lines[: first - 1]
         tail = len(old_lines) - last
-        assert new_lines[len(new_lines) - tail:] == old_lines[len(old_lines) - tail:]
+        assert new_lines[len(new_lines) - tail :] == old_lines[len(old_lines) - tail :]
 
 
 @settings(max_examples=150, deadline=None)
-@given(context=st.sampled_from(sorted(CONTEXTS)), key=st.sampled_from(["new", "x y", "a:b", "1"]),
-       value=VALUES)
+@given(
+    context=st.sampled_from(sorted(CONTEXTS)), key=st.sampled_from(["new", "x y", "a:b", "1"]), value=VALUES
+)
 def test_added_keys_read_back_and_keep_existing_lines(context, key, value):
     yaml, _ = CONTEXTS[context]
     raw = _wrap(yaml, False, False, True)

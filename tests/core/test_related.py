@@ -9,20 +9,21 @@ from qteditor.core.session import EditSession
 
 
 def test_items_in_number_order_not_key_order():
-    fields = {"related_article10": {"id": 10}, "title": "x", "related_article2": {"id": 2},
-              "related_article1": "not a snapshot"}
-    assert related_items(fields) == [("related_article2", {"id": 2}),
-                                     ("related_article10", {"id": 10})]
+    fields = {
+        "related_article10": {"id": 10},
+        "title": "x",
+        "related_article2": {"id": 2},
+        "related_article1": "not a snapshot",
+    }
+    assert related_items(fields) == [("related_article2", {"id": 2}), ("related_article10", {"id": 10})]
 
 
 def test_set_and_renumber():
-    fields = {"related_article1": {"id": 1}, "related_article2": {"id": 2},
-              "related_article3": {"id": 3}}
+    fields = {"related_article1": {"id": 1}, "related_article2": {"id": 2}, "related_article3": {"id": 3}}
     set_related(fields, [{"id": 3}])
     assert fields == {"related_article1": {"id": 3}}
     gappy = {"a": 1, "related_article01": {"id": 1}, "related_article3": {"id": 3}}
-    assert renumber(gappy) == {"a": 1, "related_article1": {"id": 1},
-                               "related_article2": {"id": 3}}
+    assert renumber(gappy) == {"a": 1, "related_article1": {"id": 1}, "related_article2": {"id": 3}}
     fine = {"related_article1": {"id": 1}}
     assert renumber(fine) is fine
 

@@ -42,8 +42,11 @@ def test_rename_moves_the_file_and_updates_inbound_links(site):
     assert rp.new_path == root / "mathematics" / "what-are-prime-numbers.md"
     assert rp.new_url == "/learn/mathematics/questions/what-are-prime-numbers"
     linking = sorted(f.relative_to(root).as_posix() for f, _ in rp.inbound)
-    assert linking == [CHEM, "computer-science/what-does-a-python-list-comprehension-do.md",
-                       "physics/what-is-the-difference-between-speed-and-velocity.md"]
+    assert linking == [
+        CHEM,
+        "computer-science/what-does-a-python-list-comprehension-do.md",
+        "physics/what-is-the-difference-between-speed-and-velocity.md",
+    ]
     assert [c.kind for c in rp.plan.writes] == ["create", "write", "write", "write", "delete"]
     assert "+url: /learn/mathematics/questions/what-are-prime-numbers" in rp.plan.diff()
     chem = root / CHEM
@@ -54,9 +57,13 @@ def test_rename_moves_the_file_and_updates_inbound_links(site):
     assert moved["file_name"] == "what-are-prime-numbers.md" and moved["url"] == rp.new_url
     after = chem.read_bytes().split(b"\n")
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
-    assert changed == [(b"        What is a prime number?", b"        What are prime numbers?"),
-                       (b"    url: /learn/mathematics/questions/what-is-a-prime-number",
-                        b"    url: /learn/mathematics/questions/what-are-prime-numbers")]
+    assert changed == [
+        (b"        What is a prime number?", b"        What are prime numbers?"),
+        (
+            b"    url: /learn/mathematics/questions/what-is-a-prime-number",
+            b"    url: /learn/mathematics/questions/what-are-prime-numbers",
+        ),
+    ]
 
 
 def test_rename_refuses_to_overwrite(site):

@@ -61,19 +61,22 @@ def test_bad_tex_falls_back_to_code():
     assert "math" in html
 
 
-@pytest.mark.parametrize("markdown", [
-    "<script>alert(1)</script>",
-    "[x](javascript:alert(1))",
-    "[x](JaVaScRiPt:alert(1))",
-    "[x](file:///etc/passwd)",
-    "[x](data:text/html;base64,PHNjcmlwdD4=)",
-    "![img](http://example.com/x.png)",
-    "![img](file:///etc/passwd)",
-    '<img src="http://example.com/x.png" onerror="alert(1)">',
-    '<a href="#" onclick="alert(1)">x</a>',
-    "<iframe src='http://example.com'></iframe>",
-    "<style>body{background:url(http://x)}</style>",
-])
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "<script>alert(1)</script>",
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "[x](file:///etc/passwd)",
+        "[x](data:text/html;base64,PHNjcmlwdD4=)",
+        "![img](http://example.com/x.png)",
+        "![img](file:///etc/passwd)",
+        '<img src="http://example.com/x.png" onerror="alert(1)">',
+        '<a href="#" onclick="alert(1)">x</a>',
+        "<iframe src='http://example.com'></iframe>",
+        "<style>body{background:url(http://x)}</style>",
+    ],
+)
 def test_hostile_markdown_is_defused(markdown):
     html = render_markdown(markdown)
     tags = " ".join(re.findall(r"<[^>]+>", html)).lower()  # text may mention anything
@@ -107,11 +110,14 @@ def typesetter(monkeypatch):
     render_markdown.cache_clear()
 
 
-@pytest.mark.parametrize("text", [
-    "$$\n" + "x\n" * 100_000,  # an unclosed $$ over 100,000 lines: one formula to the end
-    "Before $$" + "\\frac{1}{2}" * 10_000 + "$$ after",
-    "$" + "\\frac{1}{2}" * 10_000 + "$",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "$$\n" + "x\n" * 100_000,  # an unclosed $$ over 100,000 lines: one formula to the end
+        "Before $$" + "\\frac{1}{2}" * 10_000 + "$$ after",
+        "$" + "\\frac{1}{2}" * 10_000 + "$",
+    ],
+)
 def test_a_formula_over_the_size_budget_shows_as_source_with_a_note(text, typesetter):
     import time
 
@@ -124,8 +130,7 @@ def test_a_formula_over_the_size_budget_shows_as_source_with_a_note(text, typese
     assert "\\frac{1}{2}" in html or "x\nx\n" in html  # the source itself is shown
 
 
-def test_past_the_time_budget_formulas_show_as_source_and_typeset_ones_stay(typesetter,
-                                                                          monkeypatch):
+def test_past_the_time_budget_formulas_show_as_source_and_typeset_ones_stay(typesetter, monkeypatch):
     from qteditor.core import render
 
     render_markdown("$a$")  # typeset once: kept
@@ -153,10 +158,34 @@ def test_time_spent_typesetting_one_answer_is_bounded(typesetter, monkeypatch):
 
 
 # ---------------------------------------------------------------------------- links in pages
-URL_PIECES = st.sampled_from(["javascript:", "JaVaScRiPt:", "java\tscript:", " ", "\x01", "\n",
-                              "data:", "vbscript:", "file:", "http:", "https:", "mailto:", "//",
-                              "/", "\\", "evil.com", "alert(1)", "#", "learn", ":", "%6a", "&#106;",
-                              "?q=1", "x"])
+URL_PIECES = st.sampled_from(
+    [
+        "javascript:",
+        "JaVaScRiPt:",
+        "java\tscript:",
+        " ",
+        "\x01",
+        "\n",
+        "data:",
+        "vbscript:",
+        "file:",
+        "http:",
+        "https:",
+        "mailto:",
+        "//",
+        "/",
+        "\\",
+        "evil.com",
+        "alert(1)",
+        "#",
+        "learn",
+        ":",
+        "%6a",
+        "&#106;",
+        "?q=1",
+        "x",
+    ]
+)
 
 
 def _browser_reads(href: str) -> str:
@@ -171,14 +200,21 @@ def _browser_reads(href: str) -> str:
 def test_links_written_into_pages_are_web_mail_or_site_relative(url):
     from qteditor.core.page import page_html
 
-    fields = {"title": "T", "subject": "S", "score": -1.0,
-              "related_article1": {"id": 1, "title": "Other", "subject": "S", "url": url}}
+    fields = {
+        "title": "T",
+        "subject": "S",
+        "score": -1.0,
+        "related_article1": {"id": 1, "title": "Other", "subject": "S", "url": url},
+    }
     page = page_html(fields)
     for href in re.findall(r'href="([^"]*)"', page):
         seen = _browser_reads(href)
         scheme = re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", seen)
-        assert (scheme.group().lower() in ("http:", "https:", "mailto:") if scheme
-                else not seen.startswith(("//", "/\\", "\\")) and ":" not in seen.split("/")[0]), href
+        assert (
+            scheme.group().lower() in ("http:", "https:", "mailto:")
+            if scheme
+            else not seen.startswith(("//", "/\\", "\\")) and ":" not in seen.split("/")[0]
+        ), href
     assert "Other" in page  # the title stays, as text when its url is not a safe link
 
 
@@ -186,11 +222,13 @@ def test_a_javascript_related_url_is_text_in_render_and_export(tmp_path, capsys)
     from qteditor.cli import main
 
     path = tmp_path / "e.md"
-    path.write_bytes(b"---\ntitle: T\nsubject: S\nanswer: >-\n    Hi\nscore: -1.0\nrelated_article1:\n"
-                     b"    id: 1\n    title: Evil\n    subject: S\n"
-                     b"    url: javascript:alert(document.domain)\n"
-                     b"related_article2:\n    id: 2\n    title: Good\n    subject: S\n"
-                     b"    url: /learn/s/questions/good\n---\n")
+    path.write_bytes(
+        b"---\ntitle: T\nsubject: S\nanswer: >-\n    Hi\nscore: -1.0\nrelated_article1:\n"
+        b"    id: 1\n    title: Evil\n    subject: S\n"
+        b"    url: javascript:alert(document.domain)\n"
+        b"related_article2:\n    id: 2\n    title: Good\n    subject: S\n"
+        b"    url: /learn/s/questions/good\n---\n"
+    )
     assert main(["render", str(path)]) == 0
     out = capsys.readouterr().out
     assert "javascript:" not in out and "<span>Evil</span>" in out

@@ -42,7 +42,8 @@ def test_a_collection_brings_its_own_schema(tmp_path):
     own.mkdir(parents=True)
     (own / "schema.yaml").write_text(
         "name: Recipes\nfields:\n  - {key: servings, label: Servings, type: int}\n"
-        "  - {key: steps, label: Steps, type: markdown, codec: escaped-newlines}\n")
+        "  - {key: steps, label: Steps, type: markdown, codec: escaped-newlines}\n"
+    )
     entry_path = tmp_path / "site" / "content" / "soup.md"
     entry_path.parent.mkdir(parents=True)
     entry_path.write_bytes(b"---\nservings: 4\nsteps: >-\n  Boil\\nServe\n---\n")

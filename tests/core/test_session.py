@@ -142,8 +142,11 @@ def test_a_new_entry_stores_no_placeholder_text(tmp_path, capsys, monkeypatch):
     assert b"    keyword\n" not in raw
     assert b"  page_description: >-\n  page_keywords: >-\n" in raw  # empty, in the file's styles
     again = Entry.load(target)
-    assert again.fields()["seo"] == {"title": "QuickTakes | General", "page_description": "",
-                                     "page_keywords": ""}
+    assert again.fields()["seo"] == {
+        "title": "QuickTakes | General",
+        "page_description": "",
+        "page_keywords": "",
+    }
     main(["check", "--json", str(target)])
     problems = {(p["rule"], p["field"]) for p in json.loads(capsys.readouterr().out)["problems"]}
     assert ("required-missing", "seo.page_description") in problems  # (one finding a field,

@@ -39,9 +39,14 @@ def test_changed_on_disk_is_refused(tmp_path):
     assert path.read_bytes() == b"someone else"
 
 
-@pytest.mark.parametrize("err, words", [
-    (errno.EACCES, "permission denied"), (errno.ENOSPC, "disk is full"), (errno.EROFS, "read-only"),
-])
+@pytest.mark.parametrize(
+    "err, words",
+    [
+        (errno.EACCES, "permission denied"),
+        (errno.ENOSPC, "disk is full"),
+        (errno.EROFS, "read-only"),
+    ],
+)
 def test_write_failures_are_clear_and_leave_the_old_file(tmp_path, monkeypatch, err, words):
     path = tmp_path / "a.md"
     path.write_bytes(b"old")

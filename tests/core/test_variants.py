@@ -83,8 +83,9 @@ EDITS = {
     "seo.page_description": ["seo.page_description=A new description, with: colons."],
     "answer-json": {"answer": "First line\n\n- a\n  - b\n\n$x \\times y$"},
     "delete-related": {"related_article1": None},
-    "add-related": {"related_article6": {"id": 5, "title": "Added: one", "subject": "X",
-                                         "url": "/learn/x/questions/y"}},
+    "add-related": {
+        "related_article6": {"id": 5, "title": "Added: one", "subject": "X", "url": "/learn/x/questions/y"}
+    },
     "no_index": {"no_index": True},
     "tags": {"tags": ["first", "new"]},
     "several": {"title": "T", "article_title": "T", "question": "T", "seo": {"title": "QuickTakes | T"}},
@@ -141,7 +142,7 @@ def test_variants_survive_every_kind_of_edit(variant, tmp_path, capsys):
                 old, new = raw.split(b"\n"), out.split(b"\n")
                 assert new[: first - 1] == old[: first - 1], f"{variant.__name__} {name}"
                 tail = len(old) - last
-                assert new[len(new) - tail:] == old[len(old) - tail:], f"{variant.__name__} {name}"
+                assert new[len(new) - tail :] == old[len(old) - tail :], f"{variant.__name__} {name}"
             assert out.startswith(b"\xef\xbb\xbf") == raw.startswith(b"\xef\xbb\xbf")
             assert (b"\r\n" in out) == (b"\r\n" in raw)
             assert out.endswith(b"\n") == raw.endswith(b"\n")

@@ -17,8 +17,7 @@ def _site(tmp_path, monkeypatch):
     return root
 
 
-def test_the_slug_rule_is_inferred_once_per_generation_and_the_check_result_stays(
-        tmp_path, monkeypatch):
+def test_the_slug_rule_is_inferred_once_per_generation_and_the_check_result_stays(tmp_path, monkeypatch):
     root = _site(tmp_path, monkeypatch)
     calls = []
     real = slugs.infer_rule
@@ -32,8 +31,7 @@ def test_the_slug_rule_is_inferred_once_per_generation_and_the_check_result_stay
     second.refresh()
     assert second.slug_rule == rule and calls == [6]  # from the index
     index = second.index()
-    check_key = next(k for (k,) in index.db.execute("SELECT key FROM results")
-                     if k.startswith("check|"))
+    check_key = next(k for (k,) in index.db.execute("SELECT key FROM results") if k.startswith("check|"))
     assert index.cached(check_key) is not None  # storing the rule did not evict the check
     assert [p.rule for p in second.check()] == [p.rule for p in problems]
     page = root / "physics" / "what-is-the-difference-between-speed-and-velocity.md"

@@ -34,9 +34,11 @@ def test_find_bar_fits_the_answer_pane_without_squeezing_the_field(window, qtbot
         assert window.splitter.sizes() == before  # opening the bar never widens the pane
         assert bar.width() <= window.editor.width()
         assert bar.find_edit.width() >= 0.45 * bar.width(), (bar.find_edit.width(), bar.width())
-        shown = [w for w in (bar.find_edit, bar.prev_button, bar.next_button, bar.case, bar.regex,
-                             bar.close_button) + ((bar.replace_edit, bar.replace_button,
-                                                   bar.replace_all_button) if replace else ())]
+        shown = [
+            w
+            for w in (bar.find_edit, bar.prev_button, bar.next_button, bar.case, bar.regex, bar.close_button)
+            + ((bar.replace_edit, bar.replace_button, bar.replace_all_button) if replace else ())
+        ]
         for w in shown:
             assert w.isVisible() and _inside(w, bar), w
         assert bar.replace_edit.isVisible() is replace
@@ -62,8 +64,11 @@ def _editor(qtbot, text: str) -> AnswerEditor:
 
 
 def _found(editor) -> list[str]:
-    return [s.cursor.selectedText() for s in editor.edit.extraSelections()
-            if s.format.property(editor.edit.FIND_MARK)]
+    return [
+        s.cursor.selectedText()
+        for s in editor.edit.extraSelections()
+        if s.format.property(editor.edit.FIND_MARK)
+    ]
 
 
 def test_match_count_and_every_match_highlighted(qtbot):

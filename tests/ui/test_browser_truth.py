@@ -156,8 +156,7 @@ def test_a_file_written_in_place_is_seen_when_the_window_comes_back(window, qtbo
 
     root, panel = _open(window, qtbot, tmp_path)
     outside = root / "biology" / "biology-question-number-4.md"
-    outside.write_text(outside.read_text(encoding="utf-8").replace("otter", "quokka"),
-                       encoding="utf-8")
+    outside.write_text(outside.read_text(encoding="utf-8").replace("otter", "quokka"), encoding="utf-8")
     with qtbot.waitSignal(panel.indexed, timeout=20000):
         window.activateWindow()
         QApplication.sendEvent(window, QEvent(QEvent.Type.ActivationChange))
@@ -193,8 +192,9 @@ def test_while_loading_the_panel_says_so(window, qtbot, tmp_path):
 def test_subjects_that_differ_only_in_case_are_one_filter_item(window, qtbot, tmp_path):
     root = _site(tmp_path)
     odd = root / "physics" / "physics-question-number-1.md"
-    odd.write_text(odd.read_text(encoding="utf-8").replace("subject: Physics", "subject: physics"),
-                   encoding="utf-8")
+    odd.write_text(
+        odd.read_text(encoding="utf-8").replace("subject: Physics", "subject: physics"), encoding="utf-8"
+    )
     panel = window.collection_panel
     with qtbot.waitSignal(panel.indexed, timeout=20000):
         window.open_folder(tmp_path)
@@ -210,8 +210,7 @@ def test_the_count_and_problem_filter_leave_out_notes_unless_asked(window, qtbot
     panel = window.collection_panel
     with qtbot.waitSignal(panel.indexed, timeout=20000):
         window.open_folder(tmp_path)
-    notes = {p for p, ps in panel.model.problems.items() if ps and all(x.severity == "info"
-                                                                        for x in ps)}
+    notes = {p for p, ps in panel.model.problems.items() if ps and all(x.severity == "info" for x in ps)}
     assert notes  # the sample copies' descriptions are outside 150-160 characters
     panel.rule_filter.setCurrentIndex(panel.rule_filter.findData("*"))
     assert not shown(panel) & notes
@@ -231,8 +230,7 @@ def test_the_model_keeps_its_order_through_filters_and_follows_problem_counts(qt
     from qteditor.ui.collection_panel import EntryModel
 
     model = EntryModel()
-    rows = [(f"s/{n}.md", f"Title {n:02d}", "S", f"2025-01-{n + 1:02d}", n, None, n)
-            for n in range(20)]
+    rows = [(f"s/{n}.md", f"Title {n:02d}", "S", f"2025-01-{n + 1:02d}", n, None, n) for n in range(20)]
     model.set_rows(rows, {})
     model.sort(3, Qt.SortOrder.DescendingOrder)  # newest first
     dates = [rows[i][3] for i in model.visible]
@@ -249,8 +247,7 @@ def test_the_model_keeps_its_order_through_filters_and_follows_problem_counts(qt
     assert rows[model.visible[0]][0] == "s/2.md"
 
 
-def test_a_folder_opened_again_shows_its_index_at_once_then_what_changed_meanwhile(qtbot,
-                                                                                tmp_path):
+def test_a_folder_opened_again_shows_its_index_at_once_then_what_changed_meanwhile(qtbot, tmp_path):
     """The warm open shows the cached rows before the refresh (the panel says it is still
     indexing); a file changed while the app was closed is corrected when the refresh ends."""
     import os
@@ -265,14 +262,18 @@ def test_a_folder_opened_again_shows_its_index_at_once_then_what_changed_meanwhi
         first.set_folder(root)
     first.close()
     page = root / "physics" / "what-is-the-difference-between-speed-and-velocity.md"
-    _replace(page, "title: >-\n    What is the difference between speed and velocity?",
-             "title: >-\n    Speed and velocity, told apart")
+    _replace(
+        page,
+        "title: >-\n    What is the difference between speed and velocity?",
+        "title: >-\n    Speed and velocity, told apart",
+    )
     os.utime(page, ns=(page.stat().st_atime_ns, page.stat().st_mtime_ns + 10**9))
     second = CollectionPanel()
     qtbot.addWidget(second)
     seen = []
-    second.rowsShown.connect(lambda: seen.append(
-        {r[1] for r in second.model.rows if r[0].startswith("physics/")}))
+    second.rowsShown.connect(
+        lambda: seen.append({r[1] for r in second.model.rows if r[0].startswith("physics/")})
+    )
     with qtbot.waitSignal(second.indexed, timeout=20000):
         second.set_folder(root)
     assert len(seen) == 2, seen  # the index's rows at once, then the refreshed ones

@@ -30,20 +30,26 @@ def test_pick_adds_a_full_snapshot_and_suggests_similar_entries(window, qtbot, t
         seen["suggested"] = [dialog.results.item(i).text() for i in range(dialog.results.count())]
         dialog.search.setText("chloroplasts")
         return dialog.chosen()
+
     monkeypatch.setattr("qteditor.ui.dialogs.PickerDialog.pick", fake_pick)
     window.pick_related()
     assert seen["suggested"] and not any("Roman Republic" in t for t in seen["suggested"])
     added = window.session.fields["related_article1"]
     assert list(added) == ["id", "title", "subject", "url"]  # the site's order, kept
-    assert added == {"id": 9001, "title": "What are the main parts of a plant cell?",
-                     "subject": "Biology",
-                     "url": "/learn/biology/questions/what-are-the-main-parts-of-a-plant-cell"}
+    assert added == {
+        "id": 9001,
+        "title": "What are the main parts of a plant cell?",
+        "subject": "Biology",
+        "url": "/learn/biology/questions/what-are-the-main-parts-of-a-plant-cell",
+    }
     assert window.session.fields["score"] == -1.0
     window.save()
     text = (root / "history" / "why-did-the-roman-republic-become-an-empire.md").read_text()
     # the file's own conventions: children 4 spaces in (schema), titles plain like its title
-    assert ("related_article1:\n    id: 9001\n    title: What are the main parts of a plant cell?\n"
-            "    subject: Biology\n") in text
+    assert (
+        "related_article1:\n    id: 9001\n    title: What are the main parts of a plant cell?\n"
+        "    subject: Biology\n"
+    ) in text
 
 
 def _open_stale(window, qtbot, tmp_path):
@@ -76,8 +82,10 @@ def test_rename_moves_the_file_and_updates_links(window, qtbot, tmp_path):
     assert window.offer_rename()
     new = root / "mathematics" / "what-are-prime-numbers.md"
     assert not old.exists() and window.session.path == str(new)
-    assert "what-are-prime-numbers" in (root / "physics" /
-                                        "what-is-the-difference-between-speed-and-velocity.md").read_text()
+    assert (
+        "what-are-prime-numbers"
+        in (root / "physics" / "what-is-the-difference-between-speed-and-velocity.md").read_text()
+    )
     assert Entry.load(new).fields()["title"] == "What are prime numbers?"
 
 
@@ -99,8 +107,7 @@ def test_new_entry_warns_of_a_near_duplicate(window, qtbot, tmp_path):
 
 def test_fix_one_problem_in_the_open_entry(window, qtbot, tmp_path):
     chem = _open_stale(window, qtbot, tmp_path)
-    problem = next(p for p in window.collection_panel.problems_for(str(chem))
-                   if p.rule == "related-stale-id")
+    problem = next(p for p in window.collection_panel.problems_for(str(chem)) if p.rule == "related-stale-id")
     assert window.fix_problem(problem)
     assert window.session.fields["related_article1"]["id"] == 9006 and window.session.dirty
     window.save()
@@ -112,8 +119,11 @@ def test_fix_all_of_a_rule_and_batch_edit_show_the_diff_first(window, qtbot, tmp
     shutil.copytree(sample_collection(), root)
     bio = root / "biology" / "what-are-the-main-parts-of-a-plant-cell.md"
     shutil.copy(bio, root / "biology" / "copy.md")
-    bio.write_text(bio.read_text().replace("subject: Biology", "subject: biology")
-                   .replace("QuickTakes | Biology", "QuickTakes | biology"))
+    bio.write_text(
+        bio.read_text()
+        .replace("subject: Biology", "subject: biology")
+        .replace("QuickTakes | Biology", "QuickTakes | biology")
+    )
     with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
         window.open_folder(tmp_path)
     seen = []
@@ -121,11 +131,16 @@ def test_fix_all_of_a_rule_and_batch_edit_show_the_diff_first(window, qtbot, tmp
         written = window.fix_all("subject-casing", apply=lambda changes: seen.extend(changes) or True)
     assert written == 1 and "-subject: biology\n+subject: Biology\n" in seen[0].diff()
     assert "subject: Biology" in bio.read_text() and "QuickTakes | Biology" in bio.read_text()
-    targets = [str(root / "physics" / "what-is-the-difference-between-speed-and-velocity.md"),
-               str(root / "history" / "why-did-the-roman-republic-become-an-empire.md")]
+    targets = [
+        str(root / "physics" / "what-is-the-difference-between-speed-and-velocity.md"),
+        str(root / "history" / "why-did-the-roman-republic-become-an-empire.md"),
+    ]
     declined = window.batch_set(targets, "author=Editorial Team", apply=lambda changes: False)
-    assert declined == 0 and "Editorial Team" not in (root / "history" /
-                                                      "why-did-the-roman-republic-become-an-empire.md").read_text()
+    assert (
+        declined == 0
+        and "Editorial Team"
+        not in (root / "history" / "why-did-the-roman-republic-become-an-empire.md").read_text()
+    )
     with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
         assert window.batch_set(targets, "author=Editorial Team", apply=lambda changes: True) == 2
     for t in targets:
@@ -137,13 +152,13 @@ def test_index_follows_files_changed_outside(window, qtbot, tmp_path):
     assert window.collection_panel.model.rowCount() == 6
     src = root / "biology" / "what-are-the-main-parts-of-a-plant-cell.md"
     with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
-        (root / "biology" / "another.md").write_bytes(src.read_bytes().replace(
-            b"What are the main parts of a plant cell?", b"Another question"))
+        (root / "biology" / "another.md").write_bytes(
+            src.read_bytes().replace(b"What are the main parts of a plant cell?", b"Another question")
+        )
     assert window.collection_panel.model.rowCount() == 7
 
 
-def test_a_save_indexes_the_collection_once_and_the_browser_follows(window, qtbot, tmp_path,
-                                                                    monkeypatch):
+def test_a_save_indexes_the_collection_once_and_the_browser_follows(window, qtbot, tmp_path, monkeypatch):
     """The save itself and the folder watcher's notice of it end in one re-index, not two."""
     root = _open(window, qtbot, tmp_path)
     window.open_file(root / "mathematics" / "what-is-a-prime-number.md")

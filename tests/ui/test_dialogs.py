@@ -106,8 +106,9 @@ def test_batch_edit_runs_through_both_dialogs_and_writes_only_the_field(window, 
     for p in paths:
         after = Entry.load(p).fields()
         assert after["author"] == "Editorial Team"
-        assert {k: v for k, v in after.items() if k != "author"} == \
-            {k: v for k, v in before[p].items() if k != "author"}
+        assert {k: v for k, v in after.items() if k != "author"} == {
+            k: v for k, v in before[p].items() if k != "author"
+        }
 
 
 def test_cancelling_the_batch_dialog_writes_nothing(window, qtbot, tmp_path):
@@ -164,16 +165,19 @@ def test_the_picker_searches_and_adds_the_chosen_article(window, qtbot, tmp_path
 def _every_dialog(parent):
     long_url = "/learn/" + "-".join(["a-very-long-slug-made-of-many-words"] * 8)
     old, new = b"title: a\n" * 300, b"title: b\n" * 300
-    change = types.SimpleNamespace(diff=lambda: "--- a\n+++ b\n" + "+x" * 2000 + "\n", error=None,
-                                   new=b"x")
-    item = types.SimpleNamespace(path="/tmp/x.md", written=dt.datetime.now().timestamp(),
-                                 content=new)
+    change = types.SimpleNamespace(diff=lambda: "--- a\n+++ b\n" + "+x" * 2000 + "\n", error=None, new=b"x")
+    item = types.SimpleNamespace(path="/tmp/x.md", written=dt.datetime.now().timestamp(), content=new)
     conflict = types.SimpleNamespace(path=("title",), ours="mine " * 80, theirs="theirs " * 80)
     records = types.SimpleNamespace(search=lambda text, n: [])
     yield dialogs.ReviewChangesDialog(old, new, "entry.md", parent)
-    yield dialogs.RegenerateDialog({"file_name": ("old.md", long_url[1:] + ".md"),
-                                    "url": ("/learn/x/old", long_url),
-                                    "seo.title": ("QuickTakes | X", "QuickTakes | Y")}, parent)
+    yield dialogs.RegenerateDialog(
+        {
+            "file_name": ("old.md", long_url[1:] + ".md"),
+            "url": ("/learn/x/old", long_url),
+            "seo.title": ("QuickTakes | X", "QuickTakes | Y"),
+        },
+        parent,
+    )
     yield dialogs.RecoveryDialog(item, old, parent)
     yield dialogs.ConflictDialog([conflict] * 6, parent)
     yield dialogs.PickerDialog(records, {}, [], set(), parent)
@@ -185,29 +189,66 @@ def _every_dialog(parent):
 def _git_dialogs(parent, long_url):
     ns = types.SimpleNamespace
     items = [git_dialogs_item(f"content/learn/physics/{long_url[7:]}-{i}.md", i) for i in range(40)]
-    yield git_dialogs.CommitDialog(items, "Desk Writer <desk@example.org>", lambda c: "Edit " + "x" * 300,
-                                   parent)
+    yield git_dialogs.CommitDialog(
+        items, "Desk Writer <desk@example.org>", lambda c: "Edit " + "x" * 300, parent
+    )
     sync = git_dialogs.SyncDialog(parent)
-    sync.on_failed(ns(kind="conflicts", message="Both you and someone else changed " + "x " * 200,
-                      advice="Resolve each conflicted entry " * 10, detail="CONFLICT\n" * 200))
+    sync.on_failed(
+        ns(
+            kind="conflicts",
+            message="Both you and someone else changed " + "x " * 200,
+            advice="Resolve each conflicted entry " * 10,
+            detail="CONFLICT\n" * 200,
+        )
+    )
     yield sync
-    conflicts = [ns(path=("title",), base="base " * 200, ours="mine " * 200, theirs="theirs " * 200,
-                    key=("field", "title"), absent=()) for _ in range(8)]
-    yield git_dialogs.ResolveDialog(ns(path="content/learn/x/" + long_url + ".md", mine="ours",
-                                       rebase=False, mergeable=True, conflicts=conflicts,
-                                       error=None), parent)
+    conflicts = [
+        ns(
+            path=("title",),
+            base="base " * 200,
+            ours="mine " * 200,
+            theirs="theirs " * 200,
+            key=("field", "title"),
+            absent=(),
+        )
+        for _ in range(8)
+    ]
+    yield git_dialogs.ResolveDialog(
+        ns(
+            path="content/learn/x/" + long_url + ".md",
+            mine="ours",
+            rebase=False,
+            mergeable=True,
+            conflicts=conflicts,
+            error=None,
+        ),
+        parent,
+    )
     raw = b"---\ntitle: " + b"a" * 500 + b"\nanswer: b\n---\n"
-    commits = [ns(commit="0123456789" * 4, date="2025-01-02T03:04:05+00:00", subject="s" * 300,
-                  author="Someone", email="a@b", path="x.md", old_path=None, fields=["title"] * 20,
-                  old=raw, new=raw.replace(b"a", b"c")) for _ in range(50)]
+    commits = [
+        ns(
+            commit="0123456789" * 4,
+            date="2025-01-02T03:04:05+00:00",
+            subject="s" * 300,
+            author="Someone",
+            email="a@b",
+            path="x.md",
+            old_path=None,
+            fields=["title"] * 20,
+            old=raw,
+            new=raw.replace(b"a", b"c"),
+        )
+        for _ in range(50)
+    ]
     yield git_dialogs.HistoryDialog(commits, long_url + ".md", parent)
 
 
 def git_dialogs_item(path, i):
     ns = types.SimpleNamespace
     change = ns(path=path, title="A title " * 30, state="modified", fields=[("title",)])
-    return ns(change=change, lines=[f"title: {'old ' * 40} → {'new ' * 40}"] * 3, committable=i % 7 != 3,
-              path=path)
+    return ns(
+        change=change, lines=[f"title: {'old ' * 40} → {'new ' * 40}"] * 3, committable=i % 7 != 3, path=path
+    )
 
 
 DIALOGS = 11

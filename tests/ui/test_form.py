@@ -51,9 +51,16 @@ def test_the_form_starts_at_the_top_for_another_entry_and_a_new_one(window, qtbo
 def _wheel(widget, steps: int = -2) -> None:
     """A mouse wheel turned over the middle of ``widget`` (negative: towards the user)."""
     centre = QPointF(widget.width() / 2, widget.height() / 2)
-    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0),
-                        QPoint(0, 120 * steps), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
-                        Qt.ScrollPhase.NoScrollPhase, False)
+    event = QWheelEvent(
+        centre,
+        QPointF(widget.mapToGlobal(centre.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 120 * steps),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(widget, event)
 
 
@@ -107,7 +114,7 @@ def _check_flow(kw) -> int:
     pieces = chips + [kw.input.geometry()]
     for i, a in enumerate(pieces):
         assert kw.rect().contains(a), (a, kw.rect())
-        for b in pieces[i + 1:]:
+        for b in pieces[i + 1 :]:
             assert not a.intersects(b), (a, b)
     assert kw.height() >= kw.heightForWidth(kw.width())
     return len({r.top() for r in chips})
@@ -127,9 +134,26 @@ def test_keyword_chips_flow_several_a_row_and_never_clip_the_add_field(window, q
     assert rows <= 3, rows  # six chips: two or more a row
     # a fix changes the keywords (the form shows the session again): still nothing clipped
     s = window.session
-    s.apply_patch({"seo": {"page_keywords": ", ".join(
-        ["plant cell", "cell wall", "chloroplast", "vacuole", "nucleus", "organelles",
-         "photosynthesis", "cellulose", "cell membrane", "mitochondria"])}})
+    s.apply_patch(
+        {
+            "seo": {
+                "page_keywords": ", ".join(
+                    [
+                        "plant cell",
+                        "cell wall",
+                        "chloroplast",
+                        "vacuole",
+                        "nucleus",
+                        "organelles",
+                        "photosynthesis",
+                        "cellulose",
+                        "cell membrane",
+                        "mitochondria",
+                    ]
+                )
+            }
+        }
+    )
     form.load(s)
     qtbot.wait(50)
     assert len(_chips(kw)) == 10

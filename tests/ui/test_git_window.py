@@ -34,8 +34,9 @@ def set_field(path, **values) -> None:
 
 def open_site(window, qtbot, folder, state="on"):
     window.open_folder(folder)
-    qtbot.waitUntil(lambda: window.git.state == state and bool(window.collection_panel.model.rows),
-                    timeout=20000)
+    qtbot.waitUntil(
+        lambda: window.git.state == state and bool(window.collection_panel.model.rows), timeout=20000
+    )
 
 
 def refreshed(window, qtbot):
@@ -72,14 +73,16 @@ def test_the_git_column_filter_and_status_bar_follow_git_status(window, qtbot, s
     assert window.git.states["biology/a-new-entry.md"][0] == "untracked"
     assert not panel.table.isColumnHidden(GIT_COLUMN) and not panel.git_filter.isHidden()
     model = panel.model
-    shown = {model.rows[model.source_row(r)][0]: model.index(r, GIT_COLUMN)
-             for r in range(model.rowCount())}
+    shown = {model.rows[model.source_row(r)][0]: model.index(r, GIT_COLUMN) for r in range(model.rowCount())}
     assert model.data(shown[ENTRIES[0]]) == "M" and model.data(shown[ENTRIES[1]]) == "S"
     assert model.data(shown["biology/a-new-entry.md"]) == "U" and model.data(shown[ENTRIES[2]]) == ""
     assert "title" in model.data(shown[ENTRIES[0]], Qt.ItemDataRole.ToolTipRole)
-    for state, rows in (("modified", {ENTRIES[0]}), ("staged", {ENTRIES[1]}),
-                        ("*", {ENTRIES[0], ENTRIES[1], "biology/a-new-entry.md"}),
-                        ("", set(shown))):
+    for state, rows in (
+        ("modified", {ENTRIES[0]}),
+        ("staged", {ENTRIES[1]}),
+        ("*", {ENTRIES[0], ENTRIES[1], "biology/a-new-entry.md"}),
+        ("", set(shown)),
+    ):
         panel.git_filter.setCurrentIndex(panel.git_filter.findData(state))
         assert {model.rows[model.source_row(r)][0] for r in range(model.rowCount())} == rows, state
     label = window.git.branch_label
@@ -148,8 +151,11 @@ def test_commit_commits_only_the_checked_entries_with_the_edited_message(window,
         assert isinstance(dialog, CommitDialog)
         seen["rows"] = dialog.tree.topLevelItemCount()
         seen["both"] = dialog.text()
-        top = next(dialog.tree.topLevelItem(i) for i in range(dialog.tree.topLevelItemCount())
-                   if dialog.tree.topLevelItem(i).toolTip(0) == "content/learn/" + ENTRIES[0])
+        top = next(
+            dialog.tree.topLevelItem(i)
+            for i in range(dialog.tree.topLevelItemCount())
+            if dialog.tree.topLevelItem(i).toolTip(0) == "content/learn/" + ENTRIES[0]
+        )
         seen["summary"] = [top.child(i).text(0) for i in range(top.childCount())]
         seen["author"] = dialog.author.text()
         dialog.set_checked("content/learn/" + ENTRIES[1], False)
@@ -168,10 +174,12 @@ def test_commit_commits_only_the_checked_entries_with_the_edited_message(window,
     assert seen["summary"] == [f"title: {title0[:39] + '…' if len(title0) > 40 else title0} → Desk title"]
     assert seen["author"] == "Author: Desk Writer <desk@example.org>"
     assert seen["kept"].endswith("As the editor asked.")
-    assert git(site.desk, "log", "-1", "--format=%B").strip() == \
-        "Edit title: Desk title\n\nAs the editor asked."
+    assert (
+        git(site.desk, "log", "-1", "--format=%B").strip() == "Edit title: Desk title\n\nAs the editor asked."
+    )
     assert git(site.desk, "show", "--name-only", "--format=", "HEAD").split() == [
-        "content/learn/" + ENTRIES[0]]
+        "content/learn/" + ENTRIES[0]
+    ]
     assert git(site.desk, "status", "--porcelain").split() == ["M", "content/learn/" + ENTRIES[1]]
     qtbot.waitUntil(lambda: ENTRIES[0] not in window.git.states, timeout=20000)
 
@@ -235,6 +243,7 @@ def test_a_rejected_push_is_said_plainly_and_the_next_sync_sends(window, qtbot, 
                 cms_save(site, 2, lambda d: d.__setitem__("author", "Quick CMS"))
             if progress:
                 progress(step, frac, text)
+
         return real(self, spy, cancel, publish)
 
     monkeypatch.setattr(g.Repo, "sync", racing)
@@ -242,8 +251,11 @@ def test_a_rejected_push_is_said_plainly_and_the_next_sync_sends(window, qtbot, 
 
     def sync(dialog):
         _wait_done(qtbot, dialog)
-        seen.update(message=dialog.message.text(), advice=dialog.advice.text(),
-                    resolve=dialog.resolve_button.isVisible())
+        seen.update(
+            message=dialog.message.text(),
+            advice=dialog.advice.text(),
+            resolve=dialog.resolve_button.isVisible(),
+        )
         dialog.close_button.click()
 
     _on_modals(sync)
@@ -279,8 +291,11 @@ def test_cancel_stops_sync_and_nothing_is_lost(window, qtbot, site, monkeypatch)
 
 def test_a_conflict_stops_sync_and_the_resolver_takes_theirs_field_by_field(window, qtbot, site):
     e0 = site.entry(site.desk, 0)
-    cms_save(site, 0, lambda d: (d.__setitem__("title", "CMS title"),
-                                 d["seo"].__setitem__("page_keywords", "cms, words")))
+    cms_save(
+        site,
+        0,
+        lambda d: (d.__setitem__("title", "CMS title"), d["seo"].__setitem__("page_keywords", "cms, words")),
+    )
     cms_save(site, 1, lambda d: d.__setitem__("author", "CMS author"))
     set_field(e0, title="Desk title", author="Desk author")
     git(site.desk, "commit", "-q", "-am", "Edit title")
@@ -298,8 +313,9 @@ def test_a_conflict_stops_sync_and_the_resolver_takes_theirs_field_by_field(wind
     def resolve(dialog):
         assert isinstance(dialog, ResolveDialog)
         seen["rows"] = [(c.path, c.ours, c.theirs) for c, _g, _e in dialog.rows]
-        seen["views"] = [v.toPlainText() for v in dialog.findChildren(type(dialog.rows[0][2]))
-                         if v.isReadOnly()]
+        seen["views"] = [
+            v.toPlainText() for v in dialog.findChildren(type(dialog.rows[0][2])) if v.isReadOnly()
+        ]
         dialog.choose(0, ResolveDialog.THEIRS)
         dialog.resolve_button.click()
 
@@ -314,7 +330,10 @@ def test_a_conflict_stops_sync_and_the_resolver_takes_theirs_field_by_field(wind
     assert "Desk title" in seen["views"] and "CMS title" in seen["views"]
     got = fields_of(e0.read_bytes())
     assert (got["title"], got["author"], got["seo"]["page_keywords"]) == (
-        "CMS title", "Desk author", "cms, words")
+        "CMS title",
+        "Desk author",
+        "cms, words",
+    )
     assert window.git.ws.repo.operation() is None  # finished: a merge commit
     assert len(git(site.desk, "log", "-1", "--format=%P").split()) == 2
     assert any("Finish the merge" in q or "Every conflict is resolved" in q for q in window.asked)
@@ -401,7 +420,9 @@ def test_history_restores_a_field_then_the_version_in_a_repo_without_a_remote(wi
     assert now["title"] == fields_of(original)["title"] and now["author"] == "Another author"
     diff = git(top, "diff", "--unified=0", "--", str(e0))
     assert [ln for ln in diff.splitlines() if ln[:1] in "+-" and ln[:3] not in ("+++", "---")] == [
-        "-    Second title", "+    " + fields_of(original)["title"]]  # only the field's lines
+        "-    Second title",
+        "+    " + fields_of(original)["title"],
+    ]  # only the field's lines
     assert window.session.fields["title"] == fields_of(original)["title"]  # reloaded
     assert not window.session.dirty
 
@@ -425,8 +446,7 @@ def test_history_does_not_restore_over_unsaved_edits(window, qtbot, lone_repo):
 
     def look(dialog):
         dialog.select(2, "title")
-        seen["enabled"] = (dialog.restore_field_button.isEnabled(),
-                           dialog.restore_version_button.isEnabled())
+        seen["enabled"] = (dialog.restore_field_button.isEnabled(), dialog.restore_version_button.isEnabled())
         dialog.reject()
 
     raw = e0.read_bytes()
@@ -500,8 +520,7 @@ def test_entry_written_by_save_shows_as_modified_after_the_refresh(window, qtbot
     window.form.widget_for(("author",)).setText("Saved here")
     window.form.widget_for(("author",)).textEdited.emit("Saved here")
     assert window.save()
-    qtbot.waitUntil(lambda: window.git.states.get(ENTRIES[0]) == ("modified", ["author"]),
-                    timeout=20000)
+    qtbot.waitUntil(lambda: window.git.states.get(ENTRIES[0]) == ("modified", ["author"]), timeout=20000)
     assert Entry.load(e0).fields()["author"] == "Saved here"
 
 

@@ -56,9 +56,18 @@ def test_the_help_menu_holds_the_guide_shortcuts_system_information_and_about(wi
 def test_the_guide_covers_both_workflows_and_shows_its_screenshots(window, qtbot, screen_1280x800):
     text = GUIDE.read_text()
     headings = re.findall(r"^## (.+)$", text, re.M)
-    for topic in ("Open a collection", "Browse, search and filter", "Edit an entry", "Preview",
-                  "Problems and their fixes", "Fix all", "Rename", "Batch edit", "Recovery",
-                  "The command line"):
+    for topic in (
+        "Open a collection",
+        "Browse, search and filter",
+        "Edit an entry",
+        "Preview",
+        "Problems and their fixes",
+        "Fix all",
+        "Rename",
+        "Batch edit",
+        "Recovery",
+        "The command line",
+    ):
         assert any(h.startswith(topic) for h in headings), topic
     images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
     assert images and all((GUIDE.parent / src).is_file() for src in images)  # screenshots that exist
@@ -102,8 +111,9 @@ def test_keyboard_shortcuts_are_the_windows_own_actions(window, qtbot):
     extra.setShortcut("Ctrl+Alt+K")
     _menu(window, "Edit").addAction(extra)
     dialog = _open(window, window.act_shortcuts, qtbot)
-    rows = {dialog.table.item(r, 0).text(): dialog.table.item(r, 1).text()
-            for r in range(dialog.table.rowCount())}
+    rows = {
+        dialog.table.item(r, 0).text(): dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())
+    }
     assert rows["Export HTML"] == QKeySequence("Ctrl+Alt+E").toString(QKeySequence.SequenceFormat.NativeText)
     assert "Spell Check Everything" in rows
 

@@ -63,8 +63,7 @@ def test_editing_the_answer_updates_preview_and_saves_only_its_line(window, qtbo
     assert not window.isWindowModified()
 
 
-def test_editing_another_field_refreshes_the_page_without_rendering_the_answer_again(
-        window, qtbot, tmp_path):
+def test_editing_another_field_refreshes_the_page_without_rendering_the_answer_again(window, qtbot, tmp_path):
     from qteditor.core.render import render_markdown
 
     root = _copy_sample(tmp_path)
@@ -140,8 +139,9 @@ def test_preview_never_navigates_or_fetches(window, qtbot, tmp_path, monkeypatch
     assert browser.loadResource(1, QUrl("file:///etc/passwd")).isEmpty()  # no file is read
     root = _copy_sample(tmp_path)
     window.open_file(root / "physics" / "what-is-the-difference-between-speed-and-velocity.md")
-    window.editor.edit.setPlainText("[x](javascript:alert(1)) ![i](http://example.com/x.png) "
-                                    "<img src='http://example.com/y.png'>")
+    window.editor.edit.setPlainText(
+        "[x](javascript:alert(1)) ![i](http://example.com/x.png) <img src='http://example.com/y.png'>"
+    )
     _wait_preview(qtbot, window)
     html = window.preview.last_html
     assert 'href="javascript' not in html and 'src="http' not in html
@@ -160,6 +160,7 @@ def test_review_changes_shows_the_exact_diff(window, qtbot, tmp_path, monkeypatc
     def fake_exec(dialog):
         seen["diff"] = dialog.diff
         return 0
+
     monkeypatch.setattr("qteditor.ui.dialogs.ReviewChangesDialog.exec", fake_exec)
     window.review_changes()
     assert "-author: QuickTakes\n+author: Jane Doe\n" in seen["diff"]
@@ -281,8 +282,11 @@ def test_spelling_skips_code_math_and_links(qtbot):
     editor.set_text("A sentense with `codde` and $\\fraac{a}{b}$ and [link](http://exmple.com).")
     editor.edit.highlighter.rehighlight()
     block = editor.edit.document().firstBlock()
-    marked = {block.text()[r.start:r.start + r.length] for r in block.layout().formats()
-              if r.format.underlineStyle() == r.format.UnderlineStyle.SpellCheckUnderline}
+    marked = {
+        block.text()[r.start : r.start + r.length]
+        for r in block.layout().formats()
+        if r.format.underlineStyle() == r.format.UnderlineStyle.SpellCheckUnderline
+    }
     assert marked == {"sentense"}
 
 

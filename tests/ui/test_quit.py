@@ -37,7 +37,8 @@ def test_a_thread_writing_when_the_window_closes_finishes_before_the_process_end
         "def write():\n"
         "    time.sleep(0.4)\n"
         f"    open({str(marker)!r}, 'w').write('done')\n"
-        "threading.Thread(target=write).start()\n")
+        "threading.Thread(target=write).start()\n"
+    )
     result = measure(DRIVER, SAMPLE, 0.5, home=tmp_path, on_close=writer)
     assert result["code"] == 0, result["stderr"]
     assert marker.read_text() == "done"
@@ -47,11 +48,19 @@ def test_a_thread_writing_when_the_window_closes_finishes_before_the_process_end
 def test_unsaved_edits_are_journaled_when_the_event_loop_ends_under_the_open_window(tmp_path):
     """A session that ends (logout) without closing the window: the edits are journaled at
     once, not only by the journal's timer 2 s after the last keystroke."""
-    edit = ("s = window.session\n"
-            "s.fields = dict(s.fields, title='Edited just before the end')\n"
-            "window._journal_timer.stop()\n")  # the edit is too recent for the timer
-    result = measure(DRIVER.replace("self.session.saved_fields = self.session.fields", "pass"),
-                     SAMPLE, 0.5, by="end", home=tmp_path, on_close=edit)
+    edit = (
+        "s = window.session\n"
+        "s.fields = dict(s.fields, title='Edited just before the end')\n"
+        "window._journal_timer.stop()\n"
+    )  # the edit is too recent for the timer
+    result = measure(
+        DRIVER.replace("self.session.saved_fields = self.session.fields", "pass"),
+        SAMPLE,
+        0.5,
+        by="end",
+        home=tmp_path,
+        on_close=edit,
+    )
     assert result["code"] == 0, result["stderr"]
     items = Journal(tmp_path / "data" / "qteditor" / "journal").pending()
     assert len(items) == 1 and b"Edited just before the end" in items[0].content

@@ -48,9 +48,14 @@ def test_journal_and_recovery_in_process(window, qtbot, tmp_path):
 
 def test_recovery_after_sigkill(tmp_path):
     path = _entry(tmp_path)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path / "data"),
-               XDG_CACHE_HOME=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path / "config"),
-               PYTHONPATH=str(REPO))
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        PYTHONPATH=str(REPO),
+    )
     typist = textwrap.dedent(f"""
         import sys, time
         from PySide6.QtCore import QTimer
@@ -68,8 +73,7 @@ def test_recovery_after_sigkill(tmp_path):
         QTimer.singleShot(2600, lambda: print("typed", flush=True))  # the journal runs at 2 s
         app.exec()
     """)
-    proc = subprocess.Popen([sys.executable, "-c", typist], env=env, stdout=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen([sys.executable, "-c", typist], env=env, stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "typed"
     time.sleep(0.2)
     proc.send_signal(signal.SIGKILL)
@@ -84,8 +88,7 @@ def test_recovery_after_sigkill(tmp_path):
         print(repr(w.session.fields["answer"][-40:]))
         w.save()
     """)
-    out = subprocess.run([sys.executable, "-c", recover], env=env, capture_output=True, text=True,
-                         timeout=60)
+    out = subprocess.run([sys.executable, "-c", recover], env=env, capture_output=True, text=True, timeout=60)
     lines = out.stdout.splitlines()
     assert lines[0] == "1", out.stderr
     assert "Typed before the crash." in lines[1]
@@ -97,9 +100,14 @@ def test_recovery_after_sigkill_keeps_an_outside_change_the_window_had_merged(tm
     SIGKILL. Recovery puts the typing onto the file as it is: the author stays, and the
     recovery diff shows only the typing."""
     path = _entry(tmp_path)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path / "data"),
-               XDG_CACHE_HOME=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path / "config"),
-               PYTHONPATH=str(REPO))
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        PYTHONPATH=str(REPO),
+    )
     typist = textwrap.dedent(f"""
         import subprocess, sys
         from pathlib import Path
@@ -127,8 +135,7 @@ def test_recovery_after_sigkill_keeps_an_outside_change_the_window_had_merged(tm
         QTimer.singleShot(2600, change_outside)  # the journal was written at 2.1 s
         app.exec()
     """)
-    proc = subprocess.Popen([sys.executable, "-c", typist], env=env, stdout=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen([sys.executable, "-c", typist], env=env, stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout.readline().strip() == "merged"
     finally:
@@ -151,12 +158,14 @@ def test_recovery_after_sigkill_keeps_an_outside_change_the_window_had_merged(tm
         print(json.dumps(shown[0]))
         w.save()
     """)
-    out = subprocess.run([sys.executable, "-c", recover], env=env, capture_output=True, text=True,
-                         timeout=60)
+    out = subprocess.run([sys.executable, "-c", recover], env=env, capture_output=True, text=True, timeout=60)
     lines = out.stdout.splitlines()
     assert lines[0] == "1", out.stderr
-    changed = [line for line in json.loads(lines[1]).splitlines()
-               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    changed = [
+        line
+        for line in json.loads(lines[1]).splitlines()
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
     assert len(changed) == 2 and "Typed before the crash." in changed[1]
     assert "Typed" not in changed[0]
     assert not any("author" in line for line in changed)
@@ -311,8 +320,7 @@ def test_corrected_text_is_not_saved_over_a_file_changed_meanwhile(window, tmp_p
     assert window.error_view.text.toPlainText() == "---\ntitle: mine\n---\nbody"  # kept
 
 
-def test_a_literal_backslash_n_is_refused_on_save_with_its_position(window, qtbot, tmp_path,
-                                                                   monkeypatch):
+def test_a_literal_backslash_n_is_refused_on_save_with_its_position(window, qtbot, tmp_path, monkeypatch):
     from qteditor.ui import main_window
 
     shown = []
@@ -324,8 +332,9 @@ def test_a_literal_backslash_n_is_refused_on_save_with_its_position(window, qtbo
     qtbot.keyClicks(window.editor.edit, " see C:\\new")
     assert window.save() is False and path.read_bytes() == before
     line = Entry.load(path).field_lines("answer")[0]
-    assert len(shown) == 1 and shown[0].startswith(f"{path}:{line}:1: answer: the text contains "
-                                                   "the characters \\n at line ")
+    assert len(shown) == 1 and shown[0].startswith(
+        f"{path}:{line}:1: answer: the text contains the characters \\n at line "
+    )
     assert window.write_journal()  # the typed text is journaled all the same
     assert Journal().pending()[0].content.count(b"C:\\new") == 1
 

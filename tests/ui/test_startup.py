@@ -12,15 +12,33 @@ from pathlib import Path
 from qteditor.ui.main_window import MainWindow
 
 REPO = Path(__file__).resolve().parents[2]
-ENTRY = (REPO / "resources/sample/content/learn/chemistry"
-         / "how-do-you-balance-the-equation-for-burning-methane.md")
+ENTRY = (
+    REPO
+    / "resources/sample/content/learn/chemistry"
+    / "how-do-you-balance-the-equation-for-burning-methane.md"
+)
 
 # What the first frame must not wait for: the index (worker pool, SQLite), the dialogs, the
 # checks, the command-line parser, the renderer and typesetter, the spelling dictionary.
-LATER = ("qteditor.core.collection", "multiprocessing", "sqlite3", "qteditor.ui.dialogs",
-         "qteditor.core.checks", "markdown_it", "ziamath", "spellchecker",
-         "qteditor.core.render", "socket", "uuid", "difflib", "platform", "qteditor.core.git",
-         "qteditor.core.changes", "qteditor.ui.help", "PySide6.QtSvg")
+LATER = (
+    "qteditor.core.collection",
+    "multiprocessing",
+    "sqlite3",
+    "qteditor.ui.dialogs",
+    "qteditor.core.checks",
+    "markdown_it",
+    "ziamath",
+    "spellchecker",
+    "qteditor.core.render",
+    "socket",
+    "uuid",
+    "difflib",
+    "platform",
+    "qteditor.core.git",
+    "qteditor.core.changes",
+    "qteditor.ui.help",
+    "PySide6.QtSvg",
+)
 
 PROBE = """
 import json, sys, tempfile
@@ -45,10 +63,21 @@ w.session.discard_changes()
 
 
 def test_first_frame_shows_the_entry_without_the_heavy_modules(tmp_path):
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO),
-           "XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_DATA_HOME": str(tmp_path / "data")}
-    out = subprocess.run([sys.executable, "-c", PROBE, str(ENTRY), json.dumps(LATER)], env=env,
-                         capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": str(REPO),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, str(ENTRY), json.dumps(LATER)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["shown"], "the first frame shows the entry's fields and answer"
@@ -79,9 +108,19 @@ def test_what_waits_for_the_paint_is_there_once_the_window_has_painted(qtbot, se
     box = w.form.rows[("seo", "page_description")].widget.focusProxy()
     w.editor.edit.setFocus()
     centre = QPointF(box.viewport().width() / 2, box.viewport().height() / 2)
-    QApplication.sendEvent(box.viewport(), QWheelEvent(
-        centre, QPointF(box.viewport().mapToGlobal(centre.toPoint())), QPoint(0, 0), QPoint(0, -240),
-        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False))
+    QApplication.sendEvent(
+        box.viewport(),
+        QWheelEvent(
+            centre,
+            QPointF(box.viewport().mapToGlobal(centre.toPoint())),
+            QPoint(0, 0),
+            QPoint(0, -240),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        ),
+    )
     assert bar.value() > 0
     qtbot.waitUntil(lambda: w.preview.last_html != "", timeout=5000)  # the preview rendered
     helps = [a.text().replace("&", "") for a in w.help_menu.actions() if not a.isSeparator()]

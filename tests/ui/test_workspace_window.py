@@ -37,16 +37,16 @@ def test_a_stray_file_opens_alone_and_indexes_nothing(window, qtbot, tmp_path):
     assert "related-dangling" not in rules  # alone: its links are not judged
 
 
-def test_the_problems_list_fixes_in_place_and_offers_fix_all_only_where_it_can(window, qtbot,
-                                                                               tmp_path):
+def test_the_problems_list_fixes_in_place_and_offers_fix_all_only_where_it_can(window, qtbot, tmp_path):
     root = _site(tmp_path)
     chem = root / CHEM
     chem.write_text(chem.read_text().replace("    id: 9006\n", "    id: 1\n"))
     with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
         window.open_folder(tmp_path)
     window.open_file(chem)
-    qtbot.waitUntil(lambda: any(p.rule == "related-stale-id"
-                                for p in window.problems_panel.problems), timeout=5000)
+    qtbot.waitUntil(
+        lambda: any(p.rule == "related-stale-id" for p in window.problems_panel.problems), timeout=5000
+    )
     panel = window.problems_panel
     stale = next(p for p in panel.problems if p.rule == "related-stale-id")
     labels = [label for label, _fn in panel.actions_for(stale)]
@@ -130,16 +130,23 @@ def test_a_collection_with_its_own_schema_gets_its_form(window, qtbot, tmp_path)
     (root / ".qteditor").mkdir(parents=True)
     (root / ".qteditor" / "schema.yaml").write_text(BLOG, encoding="utf-8")
     (root / ".qteditor" / "post.md").write_text(
-        "---\ntitle: New post\ndescription: ''\nseo:\n  title: Blog | New post\n---\n",
-        encoding="utf-8")
+        "---\ntitle: New post\ndescription: ''\nseo:\n  title: Blog | New post\n---\n", encoding="utf-8"
+    )
     (root / "hello.md").write_text(
         "---\ntitle: Hello\ndescription: Short.\ndate: 2025-01-02\nseo:\n  title: Blog | Hello\n"
-        "featuredImg: cat.png\n---\nBody\n", encoding="utf-8")
+        "featuredImg: cat.png\n---\nBody\n",
+        encoding="utf-8",
+    )
     with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
         window.open_folder(root)
     assert window.session is not None and window.schema.name == "Blog post"
-    assert set(window.form.rows) == {("title",), ("description",), ("date",), ("seo", "title"),
-                                     ("featuredImg",)}
+    assert set(window.form.rows) == {
+        ("title",),
+        ("description",),
+        ("date",),
+        ("seo", "title"),
+        ("featuredImg",),
+    }
     assert window.form.link_box is None and window.form.related is None
     assert window.form.rows[("featuredImg",)].hint.text() == "An image under /images/."
     window.new_entry()
@@ -169,10 +176,12 @@ def test_the_slug_rule_is_known_when_the_rows_are_shown(window, qtbot, tmp_path)
 
     root = tmp_path / "content" / "learn" / "history"
     root.mkdir(parents=True)
-    template = (sample_collection() / "history" /
-                "why-did-the-roman-republic-become-an-empire.md").read_text()
-    for n, title in enumerate(["What's the Big-O of quicksort?", "Café au lait: what is it?",
-                               "How does A/B testing work?"]):
+    template = (
+        sample_collection() / "history" / "why-did-the-roman-republic-become-an-empire.md"
+    ).read_text()
+    for n, title in enumerate(
+        ["What's the Big-O of quicksort?", "Café au lait: what is it?", "How does A/B testing work?"]
+    ):
         stem = slugify(title)
         text = template.replace("Why did the Roman Republic become an empire?", title)
         text = text.replace("why-did-the-roman-republic-become-an-empire", stem)
@@ -185,7 +194,8 @@ def test_the_slug_rule_is_known_when_the_rows_are_shown(window, qtbot, tmp_path)
 
 
 def test_the_browser_shows_subject_and_date_by_default_and_forgets_the_row_on_new_entry(
-        window, qtbot, tmp_path):
+    window, qtbot, tmp_path
+):
     """Regression: by default only Title and Problems fit (four "Compare Babylonian and G…"
     rows could not be told apart); after New Entry the previous row stayed highlighted."""
     root = _site(tmp_path)

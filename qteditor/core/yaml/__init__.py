@@ -38,9 +38,23 @@ if TYPE_CHECKING:
     from .writer import Writer
 
 __all__ = [
-    "LIBYAML", "MAX_DEPTH", "Node", "Parsed", "parse", "pair_span", "Writer",
-    "key_lines", "printable", "scan",
-    "KeyCollision", "is_scalar", "json_fields", "json_safe", "key_text", "resolve_plain", "same",
+    "LIBYAML",
+    "MAX_DEPTH",
+    "Node",
+    "Parsed",
+    "parse",
+    "pair_span",
+    "Writer",
+    "key_lines",
+    "printable",
+    "scan",
+    "KeyCollision",
+    "is_scalar",
+    "json_fields",
+    "json_safe",
+    "key_text",
+    "resolve_plain",
+    "same",
     "unshare",
 ]
 

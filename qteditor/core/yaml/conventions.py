@@ -105,9 +105,14 @@ class Conventions:
                 return c
         hint = self.hints(key, parent) if self.hints else None
         if hint:
-            return Convention(style=hint.get("style"), chomp=hint.get("chomp", "-"),
-                              offset=hint.get("offset"), spelling=hint.get("spelling"),
-                              map_offset=hint.get("map_offset"), seq_offset=hint.get("seq_offset"))
+            return Convention(
+                style=hint.get("style"),
+                chomp=hint.get("chomp", "-"),
+                offset=hint.get("offset"),
+                spelling=hint.get("spelling"),
+                map_offset=hint.get("map_offset"),
+                seq_offset=hint.get("seq_offset"),
+            )
         return None
 
     def map_offset(self, key: Any, parent: Any) -> int:

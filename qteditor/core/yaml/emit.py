@@ -17,11 +17,22 @@ from .resolve import resolve_plain, yaml11_typed
 # Characters only double quotes (with escapes) carry safely: controls, NEL, LS, PS, BOM,
 # surrogates and non-characters. Libraries also treat NEL/LS/PS as line breaks.
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
-_DQ_SPECIAL = re.compile("[\\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+_DQ_SPECIAL = re.compile('[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]')
 _DQ_NAMED = {
-    "\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x00": "\\0",
-    "\x07": "\\a", "\x08": "\\b", "\x0b": "\\v", "\x0c": "\\f", "\x1b": "\\e",
-    "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P",
+    "\\": "\\\\",
+    '"': '\\"',
+    "\n": "\\n",
+    "\t": "\\t",
+    "\r": "\\r",
+    "\x00": "\\0",
+    "\x07": "\\a",
+    "\x08": "\\b",
+    "\x0b": "\\v",
+    "\x0c": "\\f",
+    "\x1b": "\\e",
+    "\x85": "\\N",
+    "\u2028": "\\L",
+    "\u2029": "\\P",
 }
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
 
@@ -179,9 +190,17 @@ def chain(style: str | None) -> list[str]:
     return _CHAINS.get(style, _CHAINS[None])
 
 
-def render(value: str, how: str, flow: bool, content_col: int, parent_indent: int,
-           newline: str, keep: bool = False, indicator: bool = False,
-           comment: str = "") -> str | None:
+def render(
+    value: str,
+    how: str,
+    flow: bool,
+    content_col: int,
+    parent_indent: int,
+    newline: str,
+    keep: bool = False,
+    indicator: bool = False,
+    comment: str = "",
+) -> str | None:
     """A string in one style of ``chain``: "plain", "single", "double" or a block (``|``,
     ``>``; never in flow context); None when that style cannot hold it."""
     if how == "plain":

@@ -19,8 +19,13 @@ _SPACES = re.compile(r" *")
 
 def is_empty(node: Node) -> bool:
     """An empty plain scalar with no anchor or tag: a key or dash with nothing after it."""
-    return (node.kind == "scalar" and node.style is None and node.value == ""
-            and node.anchor is None and node.tag is None)
+    return (
+        node.kind == "scalar"
+        and node.style is None
+        and node.value == ""
+        and node.anchor is None
+        and node.tag is None
+    )
 
 
 class Geometry:

@@ -62,9 +62,13 @@ def construct_tagged(tag: str, value: str) -> Any:
 def implicit_patterns() -> dict[str, tuple[re.Pattern, ...]]:
     """First character -> the resolver's patterns for the implicit types starting with it
     (compiled again: ruamel.yaml's are lazy wrappers, slower to call)."""
-    return {c: tuple(re.compile(regexp.pattern, regexp.flags)
-                     for _tag, regexp in _RESOLVER.versioned_resolver.get(c, ()))
-            for c in IMPLICIT_FIRST}
+    return {
+        c: tuple(
+            re.compile(regexp.pattern, regexp.flags)
+            for _tag, regexp in _RESOLVER.versioned_resolver.get(c, ())
+        )
+        for c in IMPLICIT_FIRST
+    }
 
 
 # Plain scalars a YAML 1.1 reader (PyYAML, libyaml's users, most tools older than YAML 1.2)

@@ -32,7 +32,9 @@ _ITEM = re.compile(
     r"(?:[ ]+>-[ ]*\n( +)([^\n]*)"  # key: >- and its one content line
     rf"|[ ]+({_TEXT})[ ]*"  # key: text
     r"|[ ]+([^\n]*)"  # key: any other value, checked below
-    r"|[ ]*)$", re.M)  # key: (nothing: null, or a mapping follows)
+    r"|[ ]*)$",
+    re.M,
+)  # key: (nothing: null, or a mapping follows)
 # the implicit types a plain scalar may have, by its first character (as the resolver does)
 _CANDIDATES = implicit_patterns()
 # every character but printable ASCII and the line break: what is left must be printable
@@ -86,8 +88,12 @@ def _key_ok(key: str) -> bool:
 def printable(yaml: str) -> bool:
     """``yaml.replace("\\n", "").isprintable()``, faster: printable ASCII is dropped first
     (as bytes) and only the rest is looked at."""
-    return yaml.encode("utf-8", "surrogatepass").translate(None, _ASCII_TEXT).decode(
-        "utf-8", "surrogatepass").isprintable()
+    return (
+        yaml.encode("utf-8", "surrogatepass")
+        .translate(None, _ASCII_TEXT)
+        .decode("utf-8", "surrogatepass")
+        .isprintable()
+    )
 
 
 def scan(yaml: str, as_json: bool = False, lines: list[int] | None = None) -> dict | None:

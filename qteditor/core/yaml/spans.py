@@ -34,11 +34,11 @@ MAX_DEPTH = 150
 MAX_EXPANDED_NODES = 2_000_000
 MAX_EXPANDED_CHARS = 64 * 1024 * 1024  # text of every scalar with aliases expanded, at most
 
+
 class Node:
     """One node of the span tree. ``start``/``end`` index the front-matter text."""
 
-    __slots__ = ("kind", "start", "end", "line", "col", "style", "tag", "anchor", "value",
-                 "items", "flow")
+    __slots__ = ("kind", "start", "end", "line", "col", "style", "tag", "anchor", "value", "items", "flow")
 
     def __init__(self, kind: str, ev: Any):
         self.kind = kind  # "scalar" | "map" | "seq" | "alias"
@@ -198,8 +198,7 @@ def flow_depth(text: str) -> int:
             else:
                 owner, at_node = key_col, True
             break
-        if (depth == 0 and not quote and block_owner is None and at_node
-                and (i >= n or commented)):
+        if depth == 0 and not quote and block_owner is None and at_node and (i >= n or commented):
             pending_owner = owner  # "key:" or "-" at the end of the line: its value follows
     return deepest
 
@@ -235,8 +234,7 @@ def _char_at(text: str, mark) -> str:
 def _mark_error(exc: MarkedYAMLError, path: str | None, line0: int, text: str = "") -> FormatError:
     mark = exc.problem_mark or exc.context_mark
     problem = (exc.problem or exc.context or "invalid YAML").strip()
-    if ("\\t" in problem or "tab" in problem.lower()
-            or (mark is not None and _char_at(text, mark) == "\t")):
+    if "\\t" in problem or "tab" in problem.lower() or (mark is not None and _char_at(text, mark) == "\t"):
         problem = "a tab is used for indentation here (YAML allows only spaces)"
     elif exc.context and exc.problem:
         where = ""
@@ -295,8 +293,7 @@ class _Builder:
                     what = f"its tag {node.tag.replace(CORE, '!!')}"
                 else:
                     what = "the type it reads as (quote it to keep it as text)"
-                raise self.fail(f"the value {ev.value[:40]!r} does not fit {what}: {exc}",
-                                node) from None
+                raise self.fail(f"the value {ev.value[:40]!r} does not fit {what}: {exc}", node) from None
             size = 1
         elif name == "AliasEvent":
             node = Node("alias", ev)
@@ -306,8 +303,10 @@ class _Builder:
             self.aliases.append((node, tuple(self.stack)))
             self.chars += self.anchor_chars[node.anchor]
             if self.chars > MAX_EXPANDED_CHARS:  # a few aliases of a long text: a byte bomb
-                raise self.fail(f"aliases expand to more than {MAX_EXPANDED_CHARS:,} characters "
-                                "of text (an alias bomb?)", node)
+                raise self.fail(
+                    f"aliases expand to more than {MAX_EXPANDED_CHARS:,} characters of text (an alias bomb?)",
+                    node,
+                )
         elif name == "MappingStartEvent":
             node, data, size = self._mapping(ev, depth)
         elif name == "SequenceStartEvent":
@@ -316,9 +315,7 @@ class _Builder:
             raise FormatError(f"unexpected YAML event {name}", self.path)
         self.total += size
         if self.total > MAX_EXPANDED_NODES:
-            raise self.fail(
-                "aliases expand to more than 2,000,000 values (an alias bomb?)", node
-            )
+            raise self.fail("aliases expand to more than 2,000,000 values (an alias bomb?)", node)
         if node.anchor is not None and node.kind != "alias":
             self.anchors[node.anchor] = node
             self.anchor_data[node.anchor] = (data, size)
@@ -339,7 +336,9 @@ class _Builder:
             if isinstance(kdata, (dict, list)):
                 kdata = _freeze(kdata)
             is_merge = (
-                knode.kind == "scalar" and knode.value == "<<" and knode.style is None
+                knode.kind == "scalar"
+                and knode.value == "<<"
+                and knode.style is None
                 and (knode.tag is None or knode.tag == MERGE_TAG)
             )
             self.stack.append(kdata)
@@ -367,7 +366,9 @@ class _Builder:
                 raise self.fail(  # 1 and true, 1 and 1.0: two keys to YAML, one to Python
                     f"the keys {yaml_key(first)} ({where}) and {yaml_key(kdata)} are different "
                     "in YAML, but a program reading this file sees one key (they compare equal); "
-                    "quote one of them to make it text", knode)
+                    "quote one of them to make it text",
+                    knode,
+                )
             first_line[kdata] = knode.line
             data[kdata] = vdata
         end = events[self.i]

@@ -22,8 +22,7 @@ def same(a: Any, b: Any) -> bool:
     if ta is dict:
         if a.keys() != b.keys():
             return False
-        if not all(type(k) is str for k in a) and (
-                sorted(map(key_sig, a)) != sorted(map(key_sig, b))):
+        if not all(type(k) is str for k in a) and (sorted(map(key_sig, a)) != sorted(map(key_sig, b))):
             return False  # 1, 1.0 and True are one dict key to Python, not to YAML
         return all(same(v, b[k]) for k, v in a.items())
     if ta is list:
@@ -84,8 +83,10 @@ def json_fields(value: Any, _path: tuple = ()) -> Any:
                 other = source[text]
                 raise KeyCollision(
                     f"the keys {yaml_key(other)} and {yaml_key(k)} would both be written "
-                    f"\"{text}\" in JSON, so one would be lost; quote or rename one of them",
-                    _path, (other, k))
+                    f'"{text}" in JSON, so one would be lost; quote or rename one of them',
+                    _path,
+                    (other, k),
+                )
             source[text] = k
             out[text] = json_fields(v, _path + (k,))
         return out

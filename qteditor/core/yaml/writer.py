@@ -49,9 +49,15 @@ class Job:
 class Writer:
     """Writes new data into one front-matter text, keeping everything else as it was."""
 
-    def __init__(self, text: str, parsed: Parsed, newline: str = "\n",
-                 path: str | None = None, first_line: int = 1,
-                 hints: Hints | None = None):
+    def __init__(
+        self,
+        text: str,
+        parsed: Parsed,
+        newline: str = "\n",
+        path: str | None = None,
+        first_line: int = 1,
+        hints: Hints | None = None,
+    ):
         self.text = text
         self.geo = Geometry(text)
         self.parsed = parsed
@@ -131,8 +137,9 @@ class Writer:
         return self._new_scalar(value, Ctx(True, 0, key, parent), level)
 
     # ------------------------------------------------------------------ diff
-    def _add(self, start: int, end: int, path: tuple | None, render: Callable[[int], str | None],
-             levels: int = 1) -> None:
+    def _add(
+        self, start: int, end: int, path: tuple | None, render: Callable[[int], str | None], levels: int = 1
+    ) -> None:
         self.jobs.append(Job(start, end, path, render, levels))
 
     def _fixed(self, start: int, end: int, text: str) -> None:
@@ -161,9 +168,17 @@ class Writer:
             if ctx.lead is None:
                 self._replace_value(node, new, ctx, path)
                 return
-            self._add(ctx.lead, ctx.lead, path,
-                      lambda lvl: self._after_indicator(new, ctx, lvl) if not ctx.flow
-                      else " " + self._flow(new, lvl, ctx.key, ctx.parent), 2)
+            self._add(
+                ctx.lead,
+                ctx.lead,
+                path,
+                lambda lvl: (
+                    self._after_indicator(new, ctx, lvl)
+                    if not ctx.flow
+                    else " " + self._flow(new, lvl, ctx.key, ctx.parent)
+                ),
+                2,
+            )
             return
         start = self.geo.props_end(node)
         if node.tag is not None and node.tag != "!":
@@ -196,14 +211,22 @@ class Writer:
             if content_col - max(parent, 0) > 9:
                 has_digit = False
         else:
-            chain = emit.chain(node.style if not ctx.flow or node.style not in ("|", ">")
-                                    else '"')
+            chain = emit.chain(node.style if not ctx.flow or node.style not in ("|", ">") else '"')
             content_col, parent, keep, has_digit, comment = ctx.indent + 2, ctx.indent, False, False, ""
 
         def render(level: int) -> str | None:
             how = chain[min(level, len(chain) - 1)]
-            text = emit.render(new, how, ctx.flow, content_col, max(parent, 0), self.nl, keep,
-                               has_digit, comment if how == node.style else "")
+            text = emit.render(
+                new,
+                how,
+                ctx.flow,
+                content_col,
+                max(parent, 0),
+                self.nl,
+                keep,
+                has_digit,
+                comment if how == node.style else "",
+            )
             if text is None:
                 return None
             return anchor + text
@@ -220,22 +243,28 @@ class Writer:
             start = ctx.lead
             self._add(start, end, path, lambda lvl: self._after_indicator(new, ctx, lvl, anchor), 2)
         else:  # the root node
+
             def render(lvl: int) -> str:
                 if isinstance(new, dict) and new:
-                    return self._map_body(new, node.col, None, lvl)[node.col:]
+                    return self._map_body(new, node.col, None, lvl)[node.col :]
                 if isinstance(new, list) and new:
-                    return self._seq_body(new, node.col, None, lvl)[node.col:]
+                    return self._seq_body(new, node.col, None, lvl)[node.col :]
                 if isinstance(new, (dict, list)):
                     return "{}" if isinstance(new, dict) else "[]"
                 return self._new_scalar(new, Ctx(False, 0), lvl)
+
             self._add(node.start, end, path, render, 2)
 
     def _diff_block_map(self, node: Node, old: dict, new: dict, ctx: Ctx, path: tuple) -> None:
         pairs: dict = {}
         merge = False
         for k, v in node.items:
-            if k.kind == "scalar" and k.value == "<<" and k.style is None and (
-                    k.tag is None or k.tag == MERGE_TAG):
+            if (
+                k.kind == "scalar"
+                and k.value == "<<"
+                and k.style is None
+                and (k.tag is None or k.tag == MERGE_TAG)
+            ):
                 merge = True
                 continue
             kdata = node_key(k, self.first_line)
@@ -267,30 +296,45 @@ class Writer:
             if after is None:
                 first_key = node.items[0][0]
                 pos = first_key.start
-                self._add(pos, pos, path + (added[0],),
-                          lambda lvl, added=added: self.nl.join(
-                              self._pair(a, new[a], indent, ctx.key, lvl) for a in added
-                          )[indent:] + self.nl + " " * indent, 2)
+                self._add(
+                    pos,
+                    pos,
+                    path + (added[0],),
+                    lambda lvl, added=added: (
+                        self.nl.join(self._pair(a, new[a], indent, ctx.key, lvl) for a in added)[indent:]
+                        + self.nl
+                        + " " * indent
+                    ),
+                    2,
+                )
             else:
                 k, v = pairs[after]
                 end = self.geo.pair_end(k, v)
                 pos = self.geo.line_end(end)
-                self._add(pos, pos, path + (added[0],),
-                          lambda lvl, added=added: "".join(
-                              self.nl + self._pair(a, new[a], indent, ctx.key, lvl) for a in added
-                          ), 2)
+                self._add(
+                    pos,
+                    pos,
+                    path + (added[0],),
+                    lambda lvl, added=added: "".join(
+                        self.nl + self._pair(a, new[a], indent, ctx.key, lvl) for a in added
+                    ),
+                    2,
+                )
 
     def _delete_pair(self, node: Node, i: int, keys: list, pairs: dict) -> None:
         k, v = pairs[keys[i]]
         end = self.geo.pair_end(k, v)
         line_start = self.geo.line_start(k.start)
-        if self.text[line_start:k.start].strip(" ") == "":
+        if self.text[line_start : k.start].strip(" ") == "":
             self._fixed(line_start, self.geo.after_line(end), "")
         elif i + 1 < len(keys):
             self._fixed(k.start, pairs[keys[i + 1]][0].start, "")
         else:  # the last pair of an inline mapping (``- a: 1``): remove it with its line break
-            self._fixed(self.geo.line_end(self.geo.content_end(pairs[keys[i - 1]][1])) if i else k.start,
-                        self.geo.line_end(end), "")
+            self._fixed(
+                self.geo.line_end(self.geo.content_end(pairs[keys[i - 1]][1])) if i else k.start,
+                self.geo.line_end(end),
+                "",
+            )
 
     def _diff_flow_map(self, node: Node, old: dict, new: dict, ctx: Ctx, path: tuple) -> None:
         if list(old) != list(new) or len(node.items) != len(old):
@@ -312,7 +356,7 @@ class Writer:
     def _diff_block_seq(self, node: Node, old: list, new: list, ctx: Ctx, path: tuple) -> None:
         items = node.items
         dashes = [self.geo.dash(it) for it in items]
-        if any(self.text[self.geo.line_start(d):d].strip(" ") for d in dashes):
+        if any(self.text[self.geo.line_start(d) : d].strip(" ") for d in dashes):
             self._replace_value(node, new, ctx, path)  # nested inline sequences: write it out
             return
         dash_col = self.geo.col(dashes[0])
@@ -320,14 +364,16 @@ class Writer:
         while pre < min(len(old), len(new)) and same(old[pre], new[pre]):
             pre += 1
         post = 0
-        while (post < min(len(old), len(new)) - pre
-               and same(old[len(old) - 1 - post], new[len(new) - 1 - post])):
+        while post < min(len(old), len(new)) - pre and same(
+            old[len(old) - 1 - post], new[len(new) - 1 - post]
+        ):
             post += 1
         old_mid = range(pre, len(old) - post)
         new_mid = range(pre, len(new) - post)
         for i, j in zip(old_mid, new_mid, strict=False):
-            self._diff(items[i], old[i], new[j],
-                       Ctx(False, dash_col, None, ctx.key, dashes[i] + 1), path + (j,))
+            self._diff(
+                items[i], old[i], new[j], Ctx(False, dash_col, None, ctx.key, dashes[i] + 1), path + (j,)
+            )
         common = min(len(old_mid), len(new_mid))
         for i in list(old_mid)[common:]:
             end = self.geo.content_end(items[i]) if not is_empty(items[i]) else dashes[i] + 1
@@ -338,14 +384,28 @@ class Writer:
                 prev = items[pre + common - 1]
                 end = self.geo.content_end(prev) if not is_empty(prev) else dashes[pre + common - 1] + 1
                 pos = self.geo.line_end(end)
-                self._add(pos, pos, path + (extra[0],), lambda lvl: "".join(
-                    self.nl + " " * dash_col + self._seq_item(new[j], dash_col, ctx.key, lvl)
-                    for j in extra), 2)
+                self._add(
+                    pos,
+                    pos,
+                    path + (extra[0],),
+                    lambda lvl: "".join(
+                        self.nl + " " * dash_col + self._seq_item(new[j], dash_col, ctx.key, lvl)
+                        for j in extra
+                    ),
+                    2,
+                )
             else:
                 pos = dashes[0]
-                self._add(pos, pos, path + (extra[0],), lambda lvl: "".join(
-                    self._seq_item(new[j], dash_col, ctx.key, lvl) + self.nl + " " * dash_col
-                    for j in extra), 2)
+                self._add(
+                    pos,
+                    pos,
+                    path + (extra[0],),
+                    lambda lvl: "".join(
+                        self._seq_item(new[j], dash_col, ctx.key, lvl) + self.nl + " " * dash_col
+                        for j in extra
+                    ),
+                    2,
+                )
 
     # ------------------------------------------------------------------ aliases
     def _fix_aliases(self, new: Any) -> None:
@@ -380,8 +440,16 @@ class Writer:
                 for i, (k, v) in enumerate(node.items):
                     if k.kind == "scalar" and node_key(k, self.first_line) == step:
                         nxt = node.items[i + 1][0].start if i + 1 < len(node.items) else None
-                        found = (v, Ctx(node.flow, k.col if not node.flow else ctx.indent, step,
-                                        ctx.key, self.geo.colon(k, v, nxt)))
+                        found = (
+                            v,
+                            Ctx(
+                                node.flow,
+                                k.col if not node.flow else ctx.indent,
+                                step,
+                                ctx.key,
+                                self.geo.colon(k, v, nxt),
+                            ),
+                        )
                         break
                 if found is None:
                     return None
@@ -407,8 +475,9 @@ class Writer:
         root = self.parsed.root
         if root is None:
             if not isinstance(new, dict):
-                raise SaveError("the front matter is empty; only a mapping can be added",
-                                self.path, self.first_line)
+                raise SaveError(
+                    "the front matter is empty; only a mapping can be added", self.path, self.first_line
+                )
             pos = len(self.text)
             sep = "" if not self.text or self.text.endswith("\n") else self.nl
             self._add(pos, pos, (), lambda lvl: sep + self._map_body(new, 0, None, lvl) + self.nl, 2)
@@ -418,8 +487,9 @@ class Writer:
         self.jobs.sort(key=lambda j: (j.start, j.end))
         for a, b in zip(self.jobs, self.jobs[1:], strict=False):
             if b.start < a.end:
-                raise SaveError("internal error: overlapping edits (nothing was written)",
-                                self.path, self.first_line)
+                raise SaveError(
+                    "internal error: overlapping edits (nothing was written)", self.path, self.first_line
+                )
         last_error: str = ""
         for _round in range(_MAX_ROUNDS + 2):
             pieces, pos, texts = [], 0, []
@@ -433,7 +503,7 @@ class Writer:
                 if text is None:
                     raise self._refuse(job, last_error)
                 texts.append(text)
-                pieces.append(self.text[pos:job.start])
+                pieces.append(self.text[pos : job.start])
                 pieces.append(text)
                 pos = job.end
             pieces.append(self.text[pos:])
@@ -453,8 +523,13 @@ class Writer:
                 if same(reparsed.data, new):
                     return candidate, reparsed
                 last_error = "the written value would read back differently"
-                bad = [j for j in self.jobs if j.path is not None and j.level + 1 < j.levels
-                       and not _same_at(reparsed.data, new, j.path)]
+                bad = [
+                    j
+                    for j in self.jobs
+                    if j.path is not None
+                    and j.level + 1 < j.levels
+                    and not _same_at(reparsed.data, new, j.path)
+                ]
                 if not bad:
                     bad = [j for j in self.jobs if j.level + 1 < j.levels]
             if not bad:

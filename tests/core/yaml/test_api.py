@@ -76,8 +76,12 @@ def test_no_private_name_of_the_engine_crosses_a_module():
             elif module.startswith(PACKAGE) and isinstance(node, ast.Import):
                 engine_modules |= {a.asname for a in node.names if a.asname}
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-                    and node.value.id in engine_modules and _private(node.attr)):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in engine_modules
+                and _private(node.attr)
+            ):
                 crossings.append(f"{path.relative_to(REPO)}:{node.lineno}: {node.value.id}.{node.attr}")
     assert crossings == []
 
@@ -88,8 +92,11 @@ def test_outside_the_package_qteditor_uses_only_the_face():
         if _module_name(path).startswith(PACKAGE):
             continue
         for node, module, names in _imports(path):
-            if module.startswith(PACKAGE + ".") or module in OLD or (
-                    module == PACKAGE and set(names) - set(face.__all__)):
+            if (
+                module.startswith(PACKAGE + ".")
+                or module in OLD
+                or (module == PACKAGE and set(names) - set(face.__all__))
+            ):
                 reached.append(f"{path.relative_to(REPO)}:{node.lineno}: {module} {names}")
     assert reached == []
 
@@ -102,11 +109,12 @@ def test_the_old_modules_are_gone():
 @pytest.mark.parametrize("name, module", [("Writer", "writer"), ("scan", "scanner")])
 def test_the_writer_and_scanner_load_on_first_use_not_with_the_package(name, module):
     later = ("writer", "conventions", "emit", "scanner")
-    probe = (f"import sys, {PACKAGE} as y\n"
-             f"print([m for m in {later!r} if '{PACKAGE}.' + m in sys.modules])\n"
-             f"y.{name}\n"
-             f"print('{PACKAGE}.{module}' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO,
-                         timeout=60)
+    probe = (
+        f"import sys, {PACKAGE} as y\n"
+        f"print([m for m in {later!r} if '{PACKAGE}.' + m in sys.modules])\n"
+        f"y.{name}\n"
+        f"print('{PACKAGE}.{module}' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split("\n")[:2] == ["[]", "True"]

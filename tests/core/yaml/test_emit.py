@@ -14,24 +14,75 @@ from qteditor.core.session import EditSession
 from qteditor.core.yaml import same
 from qteditor.core.yaml.emit import chain, new_key, plain, render
 
-YAML11_WORDS = ["y", "Y", "n", "N", "yes", "no", "on", "off", "true", "false", "null", "~", "=",
-                "<<", ".inf", ".nan", "-.inf", "+.inf", ".Inf", ".NaN", "NULL", "Null"]
+YAML11_WORDS = [
+    "y",
+    "Y",
+    "n",
+    "N",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "true",
+    "false",
+    "null",
+    "~",
+    "=",
+    "<<",
+    ".inf",
+    ".nan",
+    "-.inf",
+    "+.inf",
+    ".Inf",
+    ".NaN",
+    "NULL",
+    "Null",
+]
 YAML11_FORMS = [
-    "1:30", "1:30.5", "-1:30", "190:20:30", "1_000", "1_0.5", "0o17", "017", "0_7", "0x1F",
-    "0x_1F", "0b101", "-0b1", "+0x1", "1.", "1.5e+3", ".5", "+.5", "1e5", "-0", "2024-01-01",
-    "2024-1-1 10:00:00", "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10 Z",
-    "2001-12-15T02:59:43.1Z", "0.", "00", "09", "1__", "+1:0.",
+    "1:30",
+    "1:30.5",
+    "-1:30",
+    "190:20:30",
+    "1_000",
+    "1_0.5",
+    "0o17",
+    "017",
+    "0_7",
+    "0x1F",
+    "0x_1F",
+    "0b101",
+    "-0b1",
+    "+0x1",
+    "1.",
+    "1.5e+3",
+    ".5",
+    "+.5",
+    "1e5",
+    "-0",
+    "2024-01-01",
+    "2024-1-1 10:00:00",
+    "2001-12-14t21:59:43.10-05:00",
+    "2001-12-14 21:59:43.10 Z",
+    "2001-12-15T02:59:43.1Z",
+    "0.",
+    "00",
+    "09",
+    "1__",
+    "+1:0.",
 ]
 
 
 def _cased(word: str, flips: list[bool]) -> str:
-    return "".join(c.upper() if f else c.lower() for c, f in zip(word, flips + [False] * len(word),
-                                                                     strict=False))
+    return "".join(
+        c.upper() if f else c.lower() for c, f in zip(word, flips + [False] * len(word), strict=False)
+    )
 
 
-CASED = st.builds(_cased, st.sampled_from(["yes", "no", "on", "off", "true", "false", "null", "y",
-                                           "n", ".inf", ".nan"]),
-                  st.lists(st.booleans(), max_size=5))
+CASED = st.builds(
+    _cased,
+    st.sampled_from(["yes", "no", "on", "off", "true", "false", "null", "y", "n", ".inf", ".nan"]),
+    st.lists(st.booleans(), max_size=5),
+)
 NUMBERISH = st.text(alphabet="0123456789_:.+-eExXbBoO", min_size=1, max_size=9)
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=20)
 STRINGS = st.one_of(st.sampled_from(YAML11_WORDS + YAML11_FORMS), CASED, NUMBERISH, TEXT)
@@ -71,8 +122,7 @@ def _both_read(raw: bytes, path: tuple, value: str, key: bool = False) -> None:
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(STRINGS, st.sampled_from([("title",), ("seo", "title"), ("list", 1), ("items", 0),
-                                 ("map", "k")]))
+@given(STRINGS, st.sampled_from([("title",), ("seo", "title"), ("list", 1), ("items", 0), ("map", "k")]))
 def test_every_value_written_reads_back_as_the_same_string_in_yaml_1_1_and_1_2(value, path):
     entry = Entry.from_bytes(DOC.encode(), "x.md")
     fields = entry.fields()
@@ -127,8 +177,13 @@ def test_a_new_entry_from_the_template_reads_the_same_in_yaml_1_1(tmp_path):
     target = session.default_path()
     session.save(target)
     data = yaml.safe_load(_front(target.read_bytes()))
-    assert (data["title"], data["question"], data["subject"], data["author"],
-            data["date_format"]) == ("Yes", "Yes", "on", "~", "1:30")
+    assert (data["title"], data["question"], data["subject"], data["author"], data["date_format"]) == (
+        "Yes",
+        "Yes",
+        "on",
+        "~",
+        "1:30",
+    )
     assert data["seo"]["page_keywords"] == "no" and data["seo"]["title"] == "QuickTakes | on"
 
 
@@ -136,14 +191,24 @@ def test_a_fix_writes_strings_yaml_1_1_reads_the_same(tmp_path):
     from qteditor.core import fixes
     from qteditor.core.resources import resource
 
-    src = resource("sample") / "content" / "learn" / "chemistry" / \
-        "how-do-you-balance-the-equation-for-burning-methane.md"
+    src = (
+        resource("sample")
+        / "content"
+        / "learn"
+        / "chemistry"
+        / "how-do-you-balance-the-equation-for-burning-methane.md"
+    )
     path = tmp_path / src.name
     path.write_bytes(src.read_bytes())
     from qteditor.core.schema import default_schema
 
-    new, error, _diff = fixes._render_one(str(path), path.read_bytes(), {
-        "subject": "Off", "related_article1": {"title": "NO"}}, src.name, default_schema())
+    new, error, _diff = fixes._render_one(
+        str(path),
+        path.read_bytes(),
+        {"subject": "Off", "related_article1": {"title": "NO"}},
+        src.name,
+        default_schema(),
+    )
     assert error is None
     data = yaml.safe_load(_front(new))
     assert data["subject"] == "Off" and data["related_article1"]["title"] == "NO"
@@ -169,4 +234,3 @@ def test_new_keys_are_plain_when_they_can_be():
     assert new_key("a,b", True) == "'a,b'" and new_key("yes", False) == "'yes'"
     assert new_key("line\nbreak", False) == '"line\\nbreak"'
     assert new_key(1, False) == "1" and new_key(True, False) == "true" and new_key(None, False) == "null"
-

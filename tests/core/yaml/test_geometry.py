@@ -30,19 +30,22 @@ last: plain
 """
 
 
-@pytest.mark.parametrize("path, span", [
-    (("id",), (0, 0)),
-    (("title",), (1, 3)),  # the blank line after the folded text is not the title's
-    (("seo",), (5, 9)),  # keep chomping: the kept blank line is the value's
-    (("seo", "title"), (6, 6)),
-    (("seo", "keywords"), (7, 9)),
-    (("empty",), (10, 10)),
-    (("list",), (11, 13)),
-    (("flow",), (14, 14)),
-    (("flow", "a"), (14, 14)),  # a flow mapping's key: its one line
-    ((1,), (15, 15)),  # data keys, typed
-    (("last",), (16, 17)),
-])
+@pytest.mark.parametrize(
+    "path, span",
+    [
+        (("id",), (0, 0)),
+        (("title",), (1, 3)),  # the blank line after the folded text is not the title's
+        (("seo",), (5, 9)),  # keep chomping: the kept blank line is the value's
+        (("seo", "title"), (6, 6)),
+        (("seo", "keywords"), (7, 9)),
+        (("empty",), (10, 10)),
+        (("list",), (11, 13)),
+        (("flow",), (14, 14)),
+        (("flow", "a"), (14, 14)),  # a flow mapping's key: its one line
+        ((1,), (15, 15)),  # data keys, typed
+        (("last",), (16, 17)),
+    ],
+)
 def test_pair_span_gives_a_keys_lines(path, span):
     assert pair_span(TEXT, parse(TEXT), path) == span
 
@@ -63,7 +66,7 @@ def test_content_ends_colons_and_dashes():
     geo = Geometry(TEXT)
     items = dict((k.value, (k, v)) for k, v in parsed.root.items)
     k, v = items["title"]
-    assert TEXT[:geo.content_end(v)].endswith("    title")
+    assert TEXT[: geo.content_end(v)].endswith("    title")
     k, v = items["empty"]
     assert is_empty(v) and geo.colon(k, v, None) == TEXT.index("empty:") + len("empty:")
     assert geo.pair_end(k, v) == geo.colon(k, v, None)

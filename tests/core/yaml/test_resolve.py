@@ -14,10 +14,44 @@ from ruamel.yaml import YAML
 from qteditor.core.yaml import resolve_plain, same
 from qteditor.core.yaml.resolve import CORE, IMPLICIT_FIRST, construct_tagged, yaml11_typed
 
-PLAIN = ("0", "7", "0123", "-1", "+1", "1_000", "0o17", "0x1F", "1.5", "-1.0", "1e3", ".5",
-         ".nan", ".inf", "-.inf", "2024-12-13", "2024-12-13T10:00:00", "2024-1-3", "12:30",
-         "true", "True", "TRUE", "tRUE", "false", "null", "Null", "~", "", "title", "yes",
-         "the answer", "<b>", "9 lives", "1984", "Infinity", "NaN")
+PLAIN = (
+    "0",
+    "7",
+    "0123",
+    "-1",
+    "+1",
+    "1_000",
+    "0o17",
+    "0x1F",
+    "1.5",
+    "-1.0",
+    "1e3",
+    ".5",
+    ".nan",
+    ".inf",
+    "-.inf",
+    "2024-12-13",
+    "2024-12-13T10:00:00",
+    "2024-1-3",
+    "12:30",
+    "true",
+    "True",
+    "TRUE",
+    "tRUE",
+    "false",
+    "null",
+    "Null",
+    "~",
+    "",
+    "title",
+    "yes",
+    "the answer",
+    "<b>",
+    "9 lives",
+    "1984",
+    "Infinity",
+    "NaN",
+)
 
 
 @pytest.mark.parametrize("text", PLAIN)
@@ -40,9 +74,32 @@ def test_tags_are_built_only_for_the_core_scalar_types():
     assert construct_tagged("!local", "1") == "1"
 
 
-@pytest.mark.parametrize("text", ["yes", "No", "ON", "off", "y", "n", "1:30", "1:30.5", "1_000",
-                                  "0b101", "0x1F", "017", ".inf", ".NaN", "~", "null", "NULL", "=",
-                                  "<<", "2024-12-13", "2024-12-13 10:00:00"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yes",
+        "No",
+        "ON",
+        "off",
+        "y",
+        "n",
+        "1:30",
+        "1:30.5",
+        "1_000",
+        "0b101",
+        "0x1F",
+        "017",
+        ".inf",
+        ".NaN",
+        "~",
+        "null",
+        "NULL",
+        "=",
+        "<<",
+        "2024-12-13",
+        "2024-12-13 10:00:00",
+    ],
+)
 def test_yaml11_spellings_are_seen(text):
     assert yaml11_typed(text)
 
@@ -53,8 +110,7 @@ def test_ordinary_text_is_not_a_yaml11_type(text):
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.text(alphabet="0123456789_:.-+eExXbBoOyYnNtrufalsTRUFALSEinfINFaA~<=Z", min_size=1,
-               max_size=10))
+@given(st.text(alphabet="0123456789_:.-+eExXbBoOyYnNtrufalsTRUFALSEinfINFaA~<=Z", min_size=1, max_size=10))
 def test_whatever_a_yaml11_reader_types_is_seen(text):
     try:
         value = pyyaml.safe_load(f"k: {text}\n")["k"]

@@ -31,9 +31,15 @@ def test_c_parser_is_present():
     assert LIBYAML, "ruamel.yaml.clib is a dependency: install it"
 
 
-@pytest.mark.parametrize("text", [c[0] for c in CONTEXTS.values()] + [
-    "a: é\nb: 😀 x\r\nc: 'q''s'\n", "x: |+\n  keep\n\n\ny: 1\n", "? complex\n: value\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [c[0] for c in CONTEXTS.values()]
+    + [
+        "a: é\nb: 😀 x\r\nc: 'q''s'\n",
+        "x: |+\n  keep\n\n\ny: 1\n",
+        "? complex\n: value\n",
+    ],
+)
 def test_events_agree_on_contexts(text):
     assert _c(text) == _pure(text)
 

@@ -28,16 +28,29 @@ def test_unshare_copies_every_place():
 
 
 def test_json_safe_writes_what_json_cannot_hold_as_text():
-    data = {7: dt.date(2024, 12, 13), None: float("nan"), True: [float("-inf"), 1.5],
-            dt.date(2020, 1, 2): dt.datetime(2024, 1, 2, 3, 4, 5)}
-    assert json_safe(data) == {"7": "2024-12-13", "null": "nan", "true": ["-inf", 1.5],
-                               "2020-01-02": "2024-01-02T03:04:05"}
+    data = {
+        7: dt.date(2024, 12, 13),
+        None: float("nan"),
+        True: [float("-inf"), 1.5],
+        dt.date(2020, 1, 2): dt.datetime(2024, 1, 2, 3, 4, 5),
+    }
+    assert json_safe(data) == {
+        "7": "2024-12-13",
+        "null": "nan",
+        "true": ["-inf", 1.5],
+        "2020-01-02": "2024-01-02T03:04:05",
+    }
     assert [key_text(k) for k in (False, None, 2.5, dt.date(2021, 3, 4))] == [
-        "false", "null", "2.5", "2021-03-04"]
+        "false",
+        "null",
+        "2.5",
+        "2021-03-04",
+    ]
 
 
-@pytest.mark.parametrize("keys", [(1, "1"), (None, "null"), (dt.date(2024, 1, 2), "2024-01-02"),
-                                  (True, "true")])
+@pytest.mark.parametrize(
+    "keys", [(1, "1"), (None, "null"), (dt.date(2024, 1, 2), "2024-01-02"), (True, "true")]
+)
 def test_json_fields_refuses_keys_json_would_merge(keys):
     data = {"outer": {keys[0]: "a", keys[1]: "b"}}
     assert len(json_safe(data)["outer"]) == 1  # what json_safe would silently do

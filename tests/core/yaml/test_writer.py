@@ -48,17 +48,20 @@ def test_plain_value_stays_plain():
     assert "\nauthor: Jane Doe\n" in out
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("a: b", "author: 'a: b'"),
-    ("x #y", "author: 'x #y'"),
-    ("123", "author: '123'"),
-    ("True", "author: 'True'"),
-    ("", "author: ''"),
-    ("it's: 'q'", "author: 'it''s: ''q'''"),
-    ("line\nbreak", 'author: "line\\nbreak"'),
-    ("nel\x85here", 'author: "nel\\Nhere"'),
-    ("ls\u2028ps\u2029", 'author: "ls\\Lps\\P"'),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("a: b", "author: 'a: b'"),
+        ("x #y", "author: 'x #y'"),
+        ("123", "author: '123'"),
+        ("True", "author: 'True'"),
+        ("", "author: ''"),
+        ("it's: 'q'", "author: 'it''s: ''q'''"),
+        ("line\nbreak", 'author: "line\\nbreak"'),
+        ("nel\x85here", 'author: "nel\\Nhere"'),
+        ("ls\u2028ps\u2029", 'author: "ls\\Lps\\P"'),
+    ],
+)
 def test_plain_falls_back_to_single_then_double(value, expected):
     out = edit(ENTRY, lambda f: f.__setitem__("author", value))
     assert expected in out
@@ -89,8 +92,7 @@ def test_answer_keeps_escaped_newline_convention():
 
 
 def test_types_are_kept():
-    out = edit(ENTRY, lambda f: f.update(id=172023, date=dt.date(2025, 3, 1), no_index=False,
-                                          score=2.5))
+    out = edit(ENTRY, lambda f: f.update(id=172023, date=dt.date(2025, 3, 1), no_index=False, score=2.5))
     assert "\nid: 172023\n" in out and "\ndate: 2025-03-01\n" in out
     assert "\nno_index: False\n" in out and "\nscore: 2.5\n" in out
     fields = entry_of(out).fields()
@@ -99,8 +101,13 @@ def test_types_are_kept():
 
 def test_added_related_article_copies_its_siblings():
     def add(f):
-        f["related_article2"] = {"id": 6, "title": "Second: related", "subject": "Biology",
-                                 "url": "/learn/biology/questions/second-related"}
+        f["related_article2"] = {
+            "id": 6,
+            "title": "Second: related",
+            "subject": "Biology",
+            "url": "/learn/biology/questions/second-related",
+        }
+
     out = edit(ENTRY, add)
     assert out.endswith(
         "    url: /learn/biology/questions/first-related\n"
@@ -109,7 +116,8 @@ def test_added_related_article_copies_its_siblings():
         "    title: >-\n"
         "        Second: related\n"
         "    subject: Biology\n"
-        "    url: /learn/biology/questions/second-related\n---\n\n&nbsp;")
+        "    url: /learn/biology/questions/second-related\n---\n\n&nbsp;"
+    )
 
 
 def test_added_key_goes_where_the_schema_puts_it():
