@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QFileSystemWatcher, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QFont
+from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -272,6 +272,8 @@ class MainWindow(QMainWindow):
         geometry = self.settings.get("window/geometry")
         if geometry:
             self.restoreGeometry(QByteArray(geometry))
+        else:
+            self.fit_first_size()
         state = self.settings.get("window/state")
         self._dock_placed = bool(state)  # the user's own layout is kept as it was
         if state:
@@ -281,6 +283,20 @@ class MainWindow(QMainWindow):
         if len(saved) == 3 and all(v > 0 for v in saved):
             self.splitter.setSizes(saved)
             self.splitter.settled = True
+
+    FRAME_ALLOWANCE = (16, 48)  # the window manager's frame and title bar, before they are known
+
+    def fit_first_size(self) -> None:
+        """The first window (no saved geometry): 1280×800 or the screen's available area less
+        the frame and title bar, whichever is smaller, at the area's top left — so the status
+        bar is on screen on a 1280×800 display."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        fw, fh = self.FRAME_ALLOWANCE
+        self.resize(min(1280, area.width() - fw), min(800, area.height() - fh))
+        self.move(area.left() + fw // 2, area.top())
 
     def _store(self) -> None:
         self.settings.set("window/geometry", bytes(self.saveGeometry()))

@@ -209,3 +209,22 @@ def test_the_browser_shows_subject_and_date_by_default_and_forgets_the_row_on_ne
     assert table.selectionModel().selectedRows()
     window.new_entry()
     assert not table.selectionModel().selectedRows()
+
+
+def test_the_first_window_leaves_room_for_its_frame_on_the_screen(qtbot, settings, monkeypatch):
+    """Regression: the first window's default size ignored the title bar, so on a 1280×800
+    screen the status bar fell off the bottom."""
+    from PySide6.QtCore import QRect
+
+    from qteditor.ui.main_window import MainWindow
+
+    class Screen:
+        def availableGeometry(self):  # noqa: N802 - Qt's name
+            return QRect(0, 0, 1280, 800)
+
+    monkeypatch.setattr(MainWindow, "screen", lambda self: Screen())
+    w = MainWindow(settings)  # no saved geometry
+    qtbot.addWidget(w)
+    fw, fh = MainWindow.FRAME_ALLOWANCE
+    assert w.width() <= 1280 - fw and w.height() <= 800 - fh
+    assert w.height() >= 700  # still the size the panes were laid out for
