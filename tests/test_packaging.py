@@ -33,11 +33,25 @@ def _newest_source() -> float:
 
 @pytest.fixture(scope="session")
 def deb() -> str:
-    if not DEB.exists() or DEB.stat().st_mtime < _newest_source():
-        env = dict(os.environ, QTEDITOR_BUILD_DIR=str(CACHE / "build"), QTEDITOR_DIST_DIR=str(CACHE / "dist"))
-        subprocess.run(
-            ["bash", str(REPO / "packaging" / "build.sh")], check=True, cwd=REPO, capture_output=True, env=env
-        )
+    import fcntl
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    # one build at a time: test workers (pytest-xdist) that need the .deb wait for the first
+    # one's build and then use it
+    with open(CACHE / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not DEB.exists() or DEB.stat().st_mtime < _newest_source():
+            env = dict(
+                os.environ, QTEDITOR_BUILD_DIR=str(CACHE / "build"), QTEDITOR_DIST_DIR=str(CACHE / "dist")
+            )
+            out = subprocess.run(
+                ["bash", str(REPO / "packaging" / "build.sh")],
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                env=env,
+            )
+            assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-4000:]
     return str(DEB)
 
 
