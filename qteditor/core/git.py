@@ -1454,7 +1454,7 @@ LAUNCHERS = (Path("/usr/bin/qteditor"), Path("/usr/local/bin/qteditor"))
 def qteditor_command() -> list[str]:
     """How git should start this installation's qteditor: the frozen app (the .deb's
     /usr/bin/qteditor when it is this one, else the executable itself), or this Python with
-    ``-m qteditor`` (a venv; with PYTHONPATH when qteditor runs from a source folder)."""
+    ``-I -m qteditor`` (a venv), or this Python told where the source folder is."""
     if getattr(sys, "frozen", False):
         exe = Path(sys.executable).resolve()
         for candidate in LAUNCHERS:
@@ -1466,24 +1466,32 @@ def qteditor_command() -> list[str]:
         return [str(exe)]
     import qteditor
 
-    cmd = [str(Path(sys.executable).absolute()), "-m", "qteditor"]
+    # -I: git runs drivers in the repository's top folder, and a plain ``python -m`` looks
+    # there first, so a ``qteditor/`` folder committed to the content would run instead of
+    # this installation; isolated mode leaves the current folder (and PYTHON* variables) out
+    python = str(Path(sys.executable).absolute())
+    cmd = [python, "-I", "-m", "qteditor"]
     package_parent = Path(qteditor.__file__).resolve().parent.parent
     probe = subprocess.run(
-        cmd[:1]
-        + [
+        [
+            python,
+            "-I",
             "-c",
             "import qteditor, os; print(os.path.dirname("
             "os.path.dirname(os.path.realpath(qteditor.__file__))))",
         ],
         capture_output=True,
         cwd=os.path.expanduser("~") if os.path.isdir(os.path.expanduser("~")) else "/",
-        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
     )
     if (
         probe.returncode != 0
         or Path(_text(probe.stdout).strip() or "/nonexistent").resolve() != package_parent
-    ):
-        return ["env", f"PYTHONPATH={package_parent}"] + cmd
+    ):  # a source folder: this qteditor, put first on the path by the command itself
+        start = (
+            f"import sys; sys.path.insert(0, {str(package_parent)!r}); "
+            "from qteditor.cli import main; sys.exit(main())"
+        )
+        return [python, "-I", "-c", start]
     return cmd
 
 
@@ -1598,8 +1606,9 @@ def setup(path: str | Path = ".") -> dict:
     cmd = _shell(qteditor_command())
     config = {
         "merge.qteditor.name": "qteditor: entries merged field by field",
-        "merge.qteditor.driver": f"{cmd} merge-driver %O %A %B %P",
-        "diff.qteditor.textconv": f"{cmd} textconv",
+        # "--": a path git passes may start with "-" (git appends textconv's file)
+        "merge.qteditor.driver": f"{cmd} merge-driver -- %O %A %B %P",
+        "diff.qteditor.textconv": f"{cmd} textconv --",
     }
     changed = []
     for key, value in config.items():

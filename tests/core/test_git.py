@@ -378,8 +378,8 @@ def test_setup_is_idempotent_and_registers_this_qteditor(site, capsys):
     assert (site.desk / ".gitattributes").read_text() == attrs
     assert "already set up" in capsys.readouterr().err
     driver = git(site.desk, "config", "--get", "merge.qteditor.driver").strip()
-    assert driver.endswith("merge-driver %O %A %B %P") and "-m qteditor" in driver
-    assert git(site.desk, "config", "--get", "diff.qteditor.textconv").strip().endswith("textconv")
+    assert driver.endswith("merge-driver -- %O %A %B %P") and " -I " in driver
+    assert git(site.desk, "config", "--get", "diff.qteditor.textconv").strip().endswith("textconv --")
     assert g.is_setup(site.learn(site.desk))
     assert main(["git", "setup", str(site.desk / "missing")]) == 2
 
@@ -443,7 +443,8 @@ def test_the_frozen_app_registers_itself(monkeypatch, tmp_path):
     monkeypatch.undo()
     import sys
 
-    assert g.qteditor_command()[:3] == [sys.executable, "-m", "qteditor"]
+    cmd = g.qteditor_command()
+    assert cmd[:2] == [sys.executable, "-I"] and cmd[2] in ("-m", "-c")  # isolated: no cwd
 
 
 def test_merge_driver_end_to_end_through_git_merge(site):
@@ -567,3 +568,57 @@ def test_a_git_older_than_2_30_is_refused_in_one_line(site, monkeypatch, capsys,
     assert main(["git", "status", str(site.desk)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "git 2.25.1 is too old: qteditor needs 2.30 or newer." in err
+
+
+def _lone_repo(tmp_path, name: str):
+    """A repository of loose entries (no collection: setup marks ``*.md``) with one entry."""
+    import shutil
+
+    repo = tmp_path / "loose"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    entry = repo / name
+    shutil.copyfile(CORPUS / ENTRIES[0], entry)
+    entry.chmod(0o644)
+    assert main(["git", "setup", str(repo)]) == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "start")
+    return repo, entry
+
+
+def test_code_in_the_repository_never_runs_as_the_driver(tmp_path, gitenv):
+    """Regression: the driver was ``python -m qteditor``, and git runs it in the repository's
+    top folder, where ``python -m`` looks first: a committed ``qteditor/`` ran instead."""
+    import os
+
+    repo, entry = _lone_repo(tmp_path, "entry.md")
+    planted = repo / "qteditor"
+    planted.mkdir()
+    (planted / "__init__.py").write_text("")
+    (planted / "__main__.py").write_text("print('PLANTED CODE RAN')\n")
+    fields = Entry.load(entry).fields()
+    Entry.load(entry).save({**fields, "author": "Someone Else"})
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run(["git", "diff"], cwd=repo, capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert "PLANTED CODE RAN" not in out.stdout + out.stderr
+    assert "+author: Someone Else" in out.stdout  # textconv ran: this installation's qteditor
+
+
+def test_an_entry_whose_name_starts_with_a_dash_merges(tmp_path, gitenv):
+    """Regression: git passes %P (and textconv's file) as they are; '-notes.md' was read as an
+    option, so the driver exited 2 and left OURS without markers."""
+    repo, entry = _lone_repo(tmp_path, "-notes.md")
+    git(repo, "checkout", "-q", "-b", "side")
+    f = Entry.load(entry).fields()
+    Entry.load(entry).save({**f, "title": "Side title"})
+    git(repo, "commit", "-q", "-am", "side")
+    git(repo, "checkout", "-q", "-")
+    f = Entry.load(entry).fields()
+    Entry.load(entry).save({**f, "author": "Main author"})
+    git(repo, "commit", "-q", "-am", "main")
+    git(repo, "merge", "-q", "--no-edit", "side")  # clean: fails the test otherwise
+    merged = Entry.load(entry).fields()
+    assert merged["title"] == "Side title" and merged["author"] == "Main author"
+    diff = git(repo, "diff", "HEAD~1", "--", "./-notes.md")
+    assert "Side title" in diff
