@@ -16,6 +16,7 @@ get git's markers around the lines of the conflicting fields only.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -559,6 +560,20 @@ def _suffix(a: list, b: list, limit: int) -> int:
     return n
 
 
+_COMMENT = re.compile(r"(?:^|\s)#.*$")
+
+
+def _comments(yaml_text: str) -> list[str]:
+    """The front matter's comment texts in order (a ``#`` that starts a line or follows a space;
+    one inside a quoted string counts too: seeing too many only sends the merge to lines)."""
+    out = []
+    for line in yaml_text.splitlines():
+        m = _COMMENT.search(line)
+        if m:
+            out.append(m.group(0).strip())
+    return out
+
+
 def merge_bytes(
     base: bytes | None,
     ours: bytes,
@@ -583,6 +598,10 @@ def merge_bytes(
     if base:
         _be, bf = _load(base, path, schema)
         base_body = _be.body
+        # comments are not fields: a change of them on THEIRS side would be lost by a merge
+        # written into OURS's bytes, so such a merge goes by lines (git merge-file)
+        if _comments(_te.doc.yaml) != _comments(_be.doc.yaml):
+            raise NotMergeable("the other side changed comments in the front matter")
     else:
         bf, base_body = {}, ""
 

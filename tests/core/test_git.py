@@ -622,3 +622,28 @@ def test_an_entry_whose_name_starts_with_a_dash_merges(tmp_path, gitenv):
     assert merged["title"] == "Side title" and merged["author"] == "Main author"
     diff = git(repo, "diff", "HEAD~1", "--", "./-notes.md")
     assert "Side title" in diff
+
+
+def test_a_comment_added_on_the_other_side_is_kept(tmp_path, gitenv):
+    """Regression: a comment THEIRS added (or changed) vanished in a clean merge written into
+    OURS's bytes: comments are not fields. Such a merge goes by lines."""
+    base = (CORPUS / ENTRIES[0]).read_text()
+    assert "\nauthor: " in base
+    ours = base.replace("\nauthor: ", "\n# checked by the desk\nauthor: ", 1)
+    theirs = base.replace("\nauthor: ", "\n# TODO: check keywords\nauthor: ", 1)
+    files = {}
+    for name, text in (("base", base), ("ours", base.replace("\ndate: ", "\ndate: ", 1)), ("theirs", theirs)):
+        files[name] = tmp_path / f"{name}.md"
+        files[name].write_text(text)
+    # OURS edits a field, THEIRS adds a comment: both kept
+    f = Entry.load(files["ours"]).fields()
+    Entry.load(files["ours"]).save({**f, "title": "Our new title"})
+    code, _note = g.merge_driver(str(files["base"]), str(files["ours"]), str(files["theirs"]), "e.md")
+    merged = files["ours"].read_text()
+    assert code == 0 and "# TODO: check keywords" in merged and "Our new title" in merged
+    # both sides add a different comment at one place: a conflict with markers, nothing lost
+    files["ours"].write_text(ours)
+    code, _note = g.merge_driver(str(files["base"]), str(files["ours"]), str(files["theirs"]), "e.md")
+    merged = files["ours"].read_text()
+    assert code == 1 and "# TODO: check keywords" in merged and "# checked by the desk" in merged
+    assert "<<<<<<<" in merged
