@@ -76,8 +76,8 @@ def plain(value: str, flow: bool = False) -> str | None:
             return None
     if ": " in value or " #" in value or value.startswith(("---", "...")):
         return None
-    if flow and (":" in value or any(c in _FLOW_CHARS for c in value)):
-        return None
+    if flow and (":" in value or "?" in value or any(c in _FLOW_CHARS for c in value)):
+        return None  # ("?" inside a flow plain scalar: ruamel's parser refuses "{0?: x}")
     if yaml11_typed(value):  # text to YAML 1.2, a bool, number, null… to YAML 1.1 readers
         return None
     try:
