@@ -1579,7 +1579,19 @@ def setup(path: str | Path = ".") -> dict:
     repo = Repo.find(path)
     patterns = collections_under(path, repo.top)
     attributes = repo.top / ".gitattributes"
-    old = attributes.read_bytes().decode("utf-8") if attributes.exists() else ""
+    if attributes.is_symlink():  # git ignores an in-tree symlinked one; writing through it
+        raise GitError(  # could write outside the repository
+            f"{attributes}:1:1: .gitattributes is a symbolic link, which git does not read: "
+            "replace it with a file and run git setup again; nothing was changed"
+        )
+    if attributes.exists() and not attributes.is_file():
+        raise GitError(f"{attributes}:1:1: .gitattributes is not a file; nothing was changed")
+    try:
+        old = attributes.read_bytes().decode("utf-8") if attributes.exists() else ""
+    except UnicodeDecodeError as exc:
+        raise GitError(
+            f"{attributes}:1:{exc.start + 1}: .gitattributes is not UTF-8 text; nothing was changed"
+        ) from None
     eol = "\r\n" if "\r\n" in old else "\n"  # the file's own line endings
     lines = old.splitlines()
     added, updated = [], []

@@ -647,3 +647,29 @@ def test_a_comment_added_on_the_other_side_is_kept(tmp_path, gitenv):
     merged = files["ours"].read_text()
     assert code == 1 and "# TODO: check keywords" in merged and "# checked by the desk" in merged
     assert "<<<<<<<" in merged
+
+
+def test_setup_refuses_a_gitattributes_it_cannot_or_must_not_write(tmp_path, gitenv, capsys):
+    """Regression: setup wrote through a symlinked .gitattributes (git ignores those; a dangling
+    one created a file outside the repository) and gave 'internal error' for a non-UTF-8 one
+    or a folder of that name."""
+    target = tmp_path / "outside.txt"
+    for kind in ("symlink", "latin1", "folder"):
+        repo = tmp_path / kind
+        (repo / "content" / "learn" / "biology").mkdir(parents=True)
+        git(repo, "init", "-q")
+        attrs = repo / ".gitattributes"
+        if kind == "symlink":
+            attrs.symlink_to(target)
+        elif kind == "latin1":
+            attrs.write_bytes(b"*.txt text\n# caf\xe9\n")
+        else:
+            attrs.mkdir()
+        before = attrs.read_bytes() if kind == "latin1" else None
+        assert main(["git", "setup", str(repo)]) == 1
+        err = capsys.readouterr().err
+        assert ".gitattributes" in err and "internal error" not in err and "nothing was changed" in err
+        assert not target.exists()
+        if before is not None:
+            assert attrs.read_bytes() == before
+        assert git(repo, "config", "--get", "merge.qteditor.driver", check=False) == ""
