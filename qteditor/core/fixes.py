@@ -109,8 +109,10 @@ class FixPlanner:
         self.only = only
         self.shown = shown or (lambda rel: rel)
         self.lone = lone
-        self.ctx0 = build_context(records, schema, slug_rule, self.severities, lone)
-        self.problems = problems if problems is not None else check(records, context=self.ctx0, only=only)
+        if problems is None:
+            ctx0 = build_context(records, schema, slug_rule, self.severities, lone)
+            problems = check(records, context=ctx0, only=only)
+        self.problems = problems
         self.raw: dict[str, bytes] = {}
         self.fresh: dict[str, Draft] = {}
         self.errors: dict[str, QtEditorError] = {}

@@ -207,6 +207,7 @@ class Workspace:
             rules,
             only,
             shown,
+            problems=self.check(only) if self.root is not None else None,  # (kept per generation)
             lone=self.root is None,
         )
         return planner.plan()
