@@ -414,3 +414,38 @@ def test_check_and_fix_processes_at_once_on_one_cache(site, tmp_path):
         assert p.returncode in (0, 1), err
         assert b"internal error" not in err and b"Traceback" not in err
     assert data(site / CHEM)["related_article1"]["id"] == 9006
+
+
+def _plan_texts(root) -> list[tuple[str, bytes | None, str | None]]:
+    ws = Workspace.for_folder(root)
+    ws.refresh()
+    plan = ws.plan_fix_all(None)
+    return [(c.shown, c.new, c.diff_text) for c in plan.changes]
+
+
+def test_rendering_on_workers_gives_what_one_process_gives(site, monkeypatch):
+    """A plan of many files is rendered on worker processes while the planner still computes
+    later files; the result is the same as rendering in this process, and the same again
+    when the workers cannot start (they fall back to this process)."""
+    from qteditor.core import fixes
+
+    for path in sorted(site.rglob("*.md")):  # every entry gets a fix of its own
+        text = path.read_bytes().decode()
+        path.write_bytes(text.replace("\nurl: ", "\nurl: /learn/wrong", 1).encode())
+    monkeypatch.setattr(fixes, "PARALLEL", 10**9)
+    alone = _plan_texts(site)
+    assert len(alone) >= 6 and all(new for _s, new, _d in alone)
+    monkeypatch.setattr(fixes, "PARALLEL", 1)
+    assert _plan_texts(site) == alone  # on workers
+
+    import concurrent.futures
+
+    tried = []
+
+    def refuse(*args, **kwargs):
+        tried.append(kwargs.get("max_workers"))
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    assert _plan_texts(site) == alone  # workers could not start
+    assert tried or (os.cpu_count() or 1) < 2  # (the worker path was taken where it can be)
