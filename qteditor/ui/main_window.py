@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QSplitter,
+    QSplitterHandle,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -36,6 +37,7 @@ from .collection_panel import CollectionPanel
 from .error_view import ErrorView
 from .form import FormPanel
 from .git_panel import GitController
+from .handles import HANDLE_WIDTH, LineHandle, style_separators
 from .icons import app_icon
 from .inline_note import InlineNote
 from .preview import PreviewPane
@@ -78,6 +80,10 @@ class ProportionalSplitter(QSplitter):
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.proportions = proportions
         self.settled = False
+        self.setHandleWidth(HANDLE_WIDTH)
+
+    def createHandle(self) -> QSplitterHandle:  # noqa: N802 - Qt override
+        return LineHandle(self.orientation(), self)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
@@ -117,6 +123,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
         self.form = FormPanel(self.schema, later=self.after_first_paint)
+        self.after_first_paint(lambda: style_separators(self))  # the browser's edge, findable
         self.editor = AnswerEditor(speller)
         self.editor.set_font_size(self.settings.get("editor/font_size"))
         self.preview = PreviewPane(self.settings.get("preview/delay_ms"))
