@@ -271,6 +271,19 @@ class Workspace:
             set_related(out, items)
         return out, changed
 
+    def related_candidates(
+        self, fields: dict, listed: set, own: str | None, limit: int = 12
+    ) -> tuple[list[str], set[str]]:
+        """(suggested entries, entries not to offer) for a new related article of the entry
+        with these fields: the entries most like its question and answer, without itself and
+        the entries whose url is ``listed`` already."""
+        if self.root is None:
+            return [], set()
+        exclude = {own} if own else set()
+        exclude |= {r.path for r in self.records() if r.fields.get("url") in listed}
+        text = " ".join(str(fields.get(k) or "") for k in ("question", "answer"))[:2000]
+        return self.index().similar(text, exclude, limit), exclude
+
     def near_duplicates(
         self, title: str, exclude: str | None = None, threshold: float = 0.6
     ) -> list[tuple[str, str]]:

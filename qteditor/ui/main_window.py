@@ -875,15 +875,15 @@ class MainWindow(QMainWindow):
 
         s = self.session
         panel = self.collection_panel
-        if s is None or panel.collection is None:
+        ws = panel.workspace
+        if s is None or panel.collection is None or ws is None:
             self.statusBar().showMessage("Open the collection folder to pick related articles", 5000)
             return
         listed = {v.get("url") for v in self.form.related.items()}
         own = panel.rel_path(s.path) if s.path else None
-        text = " ".join(str(s.fields.get(k) or "") for k in ("question", "answer"))[:2000]
+        paths, exclude = ws.related_candidates(s.fields, listed, own)
         by_path = {r.path: r for r in panel.records}
-        exclude = {own} | {p for p, r in by_path.items() if r.fields.get("url") in listed}
-        suggestions = [by_path[p] for p in panel.collection.similar(text, exclude, 12) if p in by_path]
+        suggestions = [by_path[p] for p in paths if p in by_path]
         dialog = PickerDialog(panel.collection, by_path, suggestions, exclude, self)
         record = dialog.pick()
         if record is not None:
