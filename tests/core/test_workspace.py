@@ -53,7 +53,8 @@ def test_related_candidates_offer_similar_entries_but_not_itself_or_what_is_list
     assert own in exclude and own not in paths
     assert "biology/what-are-the-main-parts-of-a-plant-cell.md" in paths
     assert "mathematics/what-is-a-prime-number.md" in paths
-    prime_url = next(r for r in ws.records() if r.path == "mathematics/what-is-a-prime-number.md").fields["url"]
+    prime = "mathematics/what-is-a-prime-number.md"
+    prime_url = next(r for r in ws.records() if r.path == prime).fields["url"]
     paths, exclude = ws.related_candidates({**fields, **mine}, {prime_url}, own)
     assert "mathematics/what-is-a-prime-number.md" in exclude
     assert "mathematics/what-is-a-prime-number.md" not in paths
