@@ -6,8 +6,9 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QFileSystemWatcher, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -90,6 +91,14 @@ class ProportionalSplitter(QSplitter):
 class MainWindow(QMainWindow):
     PAINT_FALLBACK_MS = 250  # deferred work runs by then even if the window never paints
     BROWSER_WIDTH = 350  # the browser's width once a folder is open (title, subject, date)
+
+    # set on the window at run time (declared here for the type checker; no value until then):
+    # help.py's build_help_menu, once the window has painted
+    act_guide: QAction
+    act_shortcuts: QAction
+    act_sysinfo: QAction
+    act_about: QAction  # made by actions.py, its dialog shown by help.py
+    _help_dialogs: dict[str, QDialog]  # the Help menu's dialogs, by name, while open
 
     def __init__(
         self,
