@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QSplitter,
@@ -93,11 +94,38 @@ class MainWindow(QMainWindow):
     BROWSER_WIDTH = 350  # the browser's width once a folder is open (title, subject, date)
 
     # set on the window at run time (declared here for the type checker; no value until then):
+    # actions.py's make_actions and make_menus, in __init__
+    act_new: QAction
+    act_open: QAction
+    act_open_folder: QAction
+    act_save: QAction
+    act_save_as: QAction
+    act_revert: QAction
+    act_review: QAction
+    act_export: QAction
+    act_close: QAction
+    act_quit: QAction
+    act_undo: QAction
+    act_redo: QAction
+    act_find: QAction
+    act_replace: QAction
+    act_find_next: QAction
+    act_find_previous: QAction
+    act_goto: QAction
+    act_batch: QAction
+    act_refresh: QAction
+    act_sync: QAction
+    act_wrap: QAction
+    act_about: QAction  # its dialog is shown by help.py
+    act_collection: QAction  # the docks' own toggle actions
+    act_problems: QAction
+    recent_menu: QMenu
+    git_menu: QMenu
+    help_menu: QMenu  # filled by help.py after the first paint
     # help.py's build_help_menu, once the window has painted
     act_guide: QAction
     act_shortcuts: QAction
     act_sysinfo: QAction
-    act_about: QAction  # made by actions.py, its dialog shown by help.py
     _help_dialogs: dict[str, QDialog]  # the Help menu's dialogs, by name, while open
 
     def __init__(
