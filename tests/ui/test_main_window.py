@@ -217,7 +217,7 @@ def test_related_articles_add_remove_reorder(window, qtbot, tmp_path):
     rel = window.form.related
     assert len(rel.items()) == 2
     rel.table.selectRow(1)
-    rel.move(-1)
+    rel.move_row(-1)
     assert window.session.fields["related_article1"]["id"] == 9005
     rel.table.selectRow(1)
     rel.remove()
