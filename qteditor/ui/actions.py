@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar
 
@@ -16,6 +16,8 @@ from .git_panel import build_git_menu
 from .icons import action
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QPoint
+
     from .main_window import MainWindow
 
 

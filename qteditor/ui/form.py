@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import shiboken6
 from PySide6.QtCore import QDate, QEvent, QObject, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QFont, QIntValidator, QRegularExpressionValidator, QWheelEvent
+from PySide6.QtGui import QFont, QIntValidator, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -43,6 +43,9 @@ from ..core.site import site_for
 from ..core.validate import check_field
 from .icons import icon
 from .keywords import KeywordsEdit
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QWheelEvent
 
 RELATED_KEYS = ("id", "title", "subject", "url")
 
@@ -511,12 +514,8 @@ class FormPanel(QScrollArea):
             box.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        # (PySide6 hands a wheel event over as the QWheelEvent it is)
-        if (
-            event.type() == QEvent.Type.Wheel
-            and isinstance(event, QWheelEvent)
-            and isinstance(watched, QWidget)
-        ):
+        if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget):
+            wheel = cast("QWheelEvent", event)  # a Wheel event is one (its type loads on first use)
             owner: QWidget = watched
             parent = watched.parentWidget()
             if not isinstance(watched, (QComboBox, QAbstractSpinBox)) and isinstance(
@@ -525,10 +524,10 @@ class FormPanel(QScrollArea):
                 owner = parent  # the viewport of a text box or table
             if not owner.hasFocus():
                 bar = self.verticalScrollBar()
-                if not event.pixelDelta().isNull():  # a touchpad: pixels
-                    bar.setValue(bar.value() - event.pixelDelta().y())
+                if not wheel.pixelDelta().isNull():  # a touchpad: pixels
+                    bar.setValue(bar.value() - wheel.pixelDelta().y())
                 else:
-                    lines = event.angleDelta().y() / 120 * QApplication.wheelScrollLines()
+                    lines = wheel.angleDelta().y() / 120 * QApplication.wheelScrollLines()
                     bar.setValue(bar.value() - round(lines * bar.singleStep()))
                 return True
         return super().eventFilter(watched, event)

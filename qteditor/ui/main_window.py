@@ -7,15 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QFileSystemWatcher, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QPaintEvent, QResizeEvent
+from PySide6.QtCore import QByteArray, QFileSystemWatcher, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication
 from PySide6.QtWidgets import (
-    QDialog,
     QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QSplitter,
@@ -46,7 +44,11 @@ from .preview import PreviewPane
 from .problems_panel import ProblemsPanel
 from .settings import Settings
 
-if TYPE_CHECKING:  # (their modules load when first used)
+if TYPE_CHECKING:  # (for the annotations only: neither these modules nor these Qt types load at start-up)
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QAction, QPaintEvent, QResizeEvent
+    from PySide6.QtWidgets import QDialog, QMenu
+
     from ..core.checks import Problem
     from ..core.journal import JournalItem
     from ..core.merge import Conflict
