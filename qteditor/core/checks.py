@@ -20,7 +20,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeGuard
+from typing import Any, Protocol, TypeGuard
 
 from . import slugs
 from .related import related_items
@@ -355,7 +355,13 @@ def facts(data: Any, site: Site) -> Any:
 _SNAPSHOT = ("id", "title", "subject", "url")
 
 
-def _own_links(r: Any, f: dict, site: Site, add) -> None:
+class _Add(Protocol):
+    """How the rules below report a finding (``check``'s and ``local_findings``' ``add``)."""
+
+    def __call__(self, rule: str, message: str, key: str | None = None, fix: dict | None = None) -> None: ...
+
+
+def _own_links(r: Any, f: dict, site: Site, add: _Add) -> None:
     """Related articles listed twice, or linking the entry to itself."""
     own_url = f.get("url")
     path_url = site.url_at(r.path)
@@ -372,7 +378,7 @@ def _own_links(r: Any, f: dict, site: Site, add) -> None:
             add("related-self", f"{key} links the entry to itself", key, {key: None})
 
 
-def _links(r: Any, f: dict, ctx: Context, add) -> None:
+def _links(r: Any, f: dict, ctx: Context, add: _Add) -> None:
     """Related articles that point at no entry, or whose snapshot is stale."""
     own_url = f.get("url")
     path_url = ctx.site.url_at(r.path)
@@ -411,7 +417,7 @@ def _links(r: Any, f: dict, ctx: Context, add) -> None:
             )
 
 
-def _ids(r: Any, f: dict, ctx: Context, add) -> None:
+def _ids(r: Any, f: dict, ctx: Context, add: _Add) -> None:
     ident = f.get("id")
     if ident is None or isinstance(ident, (dict, list)):
         return
@@ -421,7 +427,7 @@ def _ids(r: Any, f: dict, ctx: Context, add) -> None:
         add("id-duplicate", f"id {ident} is also used by {others}", "id")
 
 
-def _derived(r: Any, f: dict, site: Site, add) -> None:
+def _derived(r: Any, f: dict, site: Site, add: _Add) -> None:
     """Fields that follow from others (seo.title) or name the file (file_name, url)."""
     name = r.path.rsplit("/", 1)[-1]
     derived, located = site.compute(f, r.path)
@@ -443,7 +449,7 @@ def _derived(r: Any, f: dict, site: Site, add) -> None:
             add(d.rule, f"{d.key} should be {derived[d.key]!r}", d.key, _patch(d.key, derived[d.key]))
 
 
-def _casing(f: dict, ctx: Context, add) -> None:
+def _casing(f: dict, ctx: Context, add: _Add) -> None:
     """Subject spellings: one folder, two display names."""
     subject = f.get("subject")
     if not _has_text(subject):
@@ -466,7 +472,7 @@ def _casing(f: dict, ctx: Context, add) -> None:
     add("subject-casing", f"subject {subject!r} is a less common spelling of {canon!r}", "subject", fix)
 
 
-def _linked(f: dict, site: Site, add) -> None:
+def _linked(f: dict, site: Site, add: _Add) -> None:
     """title, article_title and question stay equal; the title is the one to copy."""
     if not site.linked:
         return

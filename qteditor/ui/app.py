@@ -65,7 +65,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     if fusion:
         hints = QGuiApplication.styleHints()
 
-        def follow(scheme) -> None:
+        def follow(scheme: Qt.ColorScheme) -> None:
             app.setPalette(dark_palette() if scheme == Qt.ColorScheme.Dark else app.style().standardPalette())
 
         if hints.colorScheme() == Qt.ColorScheme.Dark:

@@ -132,6 +132,7 @@ def test_copy_system_information_names_versions_platform_and_the_collection(wind
     assert f"Python {platform.python_version()}" in text
     assert f"PySide6 {PySide6.__version__}, Qt {QtCore.qVersion()}" in text
     assert platform.platform() in text
+    assert f"Qt platform {QGuiApplication.platformName()}" in text
     assert f"Collection: {root} ({entries:,} entries)" in text
     assert f"Entry: {window.session.path}" in text
     assert "copied" in window.statusBar().currentMessage()
