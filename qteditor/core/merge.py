@@ -202,7 +202,9 @@ class TextMerge:
 
     def __init__(self, base: str, ours: str, theirs: str, keepends: bool = False):
         self.keepends = keepends
-        split = (lambda s: s.splitlines(keepends=True)) if keepends else (lambda s: s.split("\n"))
+        split: Callable[[str], list[str]] = (
+            (lambda s: s.splitlines(keepends=True)) if keepends else (lambda s: s.split("\n"))
+        )
         self.chunks = merge3(split(base), split(ours), split(theirs))
 
     @property

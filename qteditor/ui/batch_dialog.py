@@ -86,7 +86,7 @@ class BatchEditDialog(QDialog):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
 
-            def read_date():
+            def read_date() -> str:
                 q = edit.date()
                 return dt.date(q.year(), q.month(), q.day()).isoformat()
 

@@ -152,7 +152,7 @@ class EntryModel(QAbstractTableModel):
         self.visible = list(self._order) if accept is None else [i for i in self._order if accept(i)]
         self.endResetModel()
 
-    def _key(self):
+    def _key(self) -> list | None:
         col = self.sort_column
         if col == GIT_COLUMN:
             order = {state: i for i, state in enumerate(GIT_STATES)}

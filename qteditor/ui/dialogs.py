@@ -29,7 +29,7 @@ from .fit import fit_screen
 if TYPE_CHECKING:  # (for the annotations only)
     from PySide6.QtWidgets import QPushButton
 
-    from ..core.collection import Collection
+    from ..core.collection import Collection, Record
     from ..core.journal import JournalItem
     from ..core.merge import Conflict
     from ..core.schema import Schema
@@ -398,11 +398,11 @@ class PickerDialog(QDialog):
         self.caption.setText(f"{len(paths)} found")
         self.show_records([self.by_path[p] for p in paths if p in self.by_path])
 
-    def chosen(self):
+    def chosen(self) -> Record | None:
         item = self.results.currentItem()
         return self.by_path.get(item.data(Qt.ItemDataRole.UserRole)) if item else None
 
-    def pick(self):
+    def pick(self) -> Record | None:
         return self.chosen() if self.exec() else None
 
 

@@ -54,7 +54,7 @@ class ProblemsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.problems: list = []
-        self.can_fix_all = lambda problem: False
+        self.can_fix_all: Callable[[Problem], bool] = lambda problem: False
         self.tree = QTreeWidget()
         self.tree.setColumnCount(4)
         self.tree.setHeaderLabels(["Severity", "Field", "Problem", ""])
