@@ -455,3 +455,17 @@ def test_keys_one_and_true_are_not_called_duplicates(tmp_path, capsys):
     )
     code, out, _ = run("show", path, capsys=capsys)  # the text view shows both
     assert code == 0 and "1: a\n1: b\n" in out
+
+
+def test_on_windows_output_is_utf8_with_the_line_ends_as_written(entry_file, monkeypatch):
+    """A redirected stdout on Windows writes the ANSI code page and turns each "\\n" into
+    "\\r\\n": a title with "→" was an internal error, a diff of a CRLF file got "\\r\\r\\n"."""
+    raw = io.BytesIO()
+    pipe = io.TextIOWrapper(raw, encoding="cp1252", newline="\r\n")  # what Windows gives a pipe
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(sys, "stdout", pipe)
+    entry_file.write_bytes(SAMPLE.replace("What is a cell?", "Cells → tissues").encode())
+    assert main(["show", "--json", str(entry_file)]) == 0
+    pipe.flush()
+    assert json.loads(raw.getvalue().decode("utf-8"))["fields"]["title"] == "Cells → tissues"
+    assert raw.getvalue().endswith(b"}\n") and b"\r" not in raw.getvalue()
