@@ -116,7 +116,8 @@ else:
         except BlockingIOError:
             return False
         except OSError as exc:  # a file system without locks: nothing to wait for
-            if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS):
+            # (macOS says ENOTSUP, 45, where Linux says EOPNOTSUPP, which is ENOTSUP there)
+            if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS):
                 return True
             raise
 

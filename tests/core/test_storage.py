@@ -186,6 +186,26 @@ def test_the_next_save_removes_temporaries_a_killed_save_left(tmp_path):
     assert storage.clean_stale_temporaries(str(path)) == 1 and os.listdir(tmp_path) == ["a.md"]
 
 
+@posix_only("flock (the POSIX lock); Windows locks a lock file of its own")
+@pytest.mark.parametrize("err", ["ENOLCK", "EOPNOTSUPP", "ENOTSUP", "ENOSYS"])
+def test_a_file_system_without_locks_still_saves(tmp_path, monkeypatch, err):
+    """flock refused by the file system (some SMB and FAT volumes): nothing to wait for. macOS
+    says ENOTSUP (45) where Linux says EOPNOTSUPP (95, which is also ENOTSUP there), so the
+    ENOTSUP case proves something on the macOS runner only."""
+    import fcntl
+
+    def flock(fd, op):
+        if op & fcntl.LOCK_UN:
+            return
+        raise OSError(getattr(errno, err), os.strerror(getattr(errno, err)))
+
+    monkeypatch.setattr(fcntl, "flock", flock)
+    path = tmp_path / "a.md"
+    path.write_bytes(b"old")
+    storage.write_atomic(str(path), b"new")
+    assert path.read_bytes() == b"new"
+
+
 # ---------------------------------------------------------------------------- Windows and macOS
 # What those systems answer differently, simulated here (each branch runs on its own runner too)
 def _windows_replace(monkeypatch, busy: int = 0):
