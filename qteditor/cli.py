@@ -895,12 +895,26 @@ def _startup_probe(argv: list[str]) -> int:
     return EXIT_OK
 
 
+def _plain_stream(stream: Any) -> None:
+    """On Windows, a redirected stdout or stderr writes the ANSI code page (cp1252: no "→", an
+    error on the first such title) and turns every "\n" into "\r\n" (a diff of a CRLF file
+    gets "\r\r\n"): output is UTF-8 with the line ends as written, as on the other systems."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        try:
+            reconfigure(encoding="utf-8", newline="\n")
+        except (ValueError, OSError):  # a stream that was already read or written: left as it is
+            pass
+
+
 def main(argv: list[str] | None = None) -> int:
     import os
 
     for name in ("stdout", "stderr"):  # a windowed build (Windows, macOS) has no console
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115 - lives as long as the process
+        elif sys.platform == "win32":
+            _plain_stream(getattr(sys, name))
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "--startup-probe":
         return _startup_probe(argv[1:])

@@ -12,7 +12,7 @@ import pytest
 from qteditor.cli import main
 from qteditor.core.entry import Entry
 from qteditor.core.resources import resource
-from tests.conftest import CORPUS, REPO, by_reason, corpus_dir
+from tests.conftest import CORPUS, REPO, bare_env, by_reason, corpus_dir
 
 
 @pytest.fixture
@@ -144,11 +144,11 @@ def test_subject_casing_fix_moves_seo_title_along(site, capsys):
 
 
 def test_rules_fire_on_the_corpus_where_the_manifest_says(tmp_path):
-    env = {"XDG_CACHE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)}
+    env = bare_env(XDG_CACHE_HOME=str(tmp_path), PYTHONPATH=str(REPO))
     proc = subprocess.run(
         [sys.executable, "-m", "qteditor", "check", "--json", str(corpus_dir())],
         capture_output=True,
-        text=True,
+        encoding="utf-8",  # what qteditor writes (not the locale's: cp1252 on Windows)
         env=env,
         cwd=REPO,
     )

@@ -74,7 +74,7 @@ def test_export_html_from_the_window(window, tmp_path, monkeypatch):
     out = tmp_path / "page.html"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
     window.export_html()
-    html = out.read_text()
+    html = out.read_text(encoding="utf-8")
     assert "<title>Student Question : What is the difference between speed and velocity?" in html
     assert 'class="math math-display"' in html
 

@@ -54,7 +54,7 @@ def test_the_help_menu_holds_the_guide_shortcuts_system_information_and_about(wi
 
 
 def test_the_guide_covers_both_workflows_and_shows_its_screenshots(window, qtbot, screen_1280x800):
-    text = GUIDE.read_text()
+    text = GUIDE.read_text(encoding="utf-8")
     headings = re.findall(r"^## (.+)$", text, re.M)
     for topic in (
         "Open a collection",
