@@ -132,7 +132,7 @@ class FixPlanner:
             return self.fresh[rel]
         if rel in self.errors:
             return None
-        from .collection import _spots, entry_data
+        from .collection import entry_data, spots_of
         from .errors import FormatError
         from .storage import read_current
 
@@ -155,7 +155,7 @@ class FixPlanner:
             return None
         self.raw[rel] = raw
         rec = Draft(rel, data)
-        rec.spots = _spots(data, self.codec_keys)
+        rec.spots = spots_of(data, self.codec_keys)
         self.fresh[rel] = rec
         return rec
 
@@ -428,10 +428,10 @@ def _render_one(path: str, raw: bytes, delta: dict, shown: str, schema: Schema) 
 
 def _render_chunk(job: tuple[str | None, list[tuple[str, bytes, dict, str]]]) -> list[tuple]:
     """A worker's part of ``_render_all``: errors travel as (text, path, line, column, kind)."""
-    from .collection import _rules_for
+    from .collection import rules_for
 
     source, items = job
-    schema = _rules_for(source)[0]
+    schema = rules_for(source)[0]
     out = []
     for path, raw, delta, shown in items:
         new, error, diff = _render_one(path, raw, delta, shown, schema)
@@ -468,9 +468,9 @@ def _render_all(
     from concurrent.futures.process import BrokenProcessPool
 
     from . import errors as error_types
-    from .collection import _rules_for
+    from .collection import rules_for
 
-    bundled = schema.source is None or schema.source == _rules_for(None)[0].source
+    bundled = schema.source is None or schema.source == rules_for(None)[0].source
     source = None if bundled else str(schema.source)
     size = max(50, min(200, expected // (workers * 4)))
     taken: list[tuple[str, bytes, dict, str]] = []
