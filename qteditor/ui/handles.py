@@ -15,8 +15,10 @@ from PySide6.QtWidgets import QSplitter, QSplitterHandle, QWidget
 
 HANDLE_WIDTH = 5  # px (as wide as Fusion's): drawn as a 1 px line, 3 px under the pointer
 
+# as wide as Fusion's own separator (6 px): styled after the first frame, it must not move the
+# panes (a test opening the find bar compares their sizes)
 SEPARATOR_STYLE = (
-    "QMainWindow::separator { background: palette(midlight); width: 5px; height: 5px; }"
+    "QMainWindow::separator { background: palette(midlight); width: 6px; height: 6px; }"
     "QMainWindow::separator:hover { background: palette(highlight); }"
 )
 

@@ -40,3 +40,17 @@ def test_the_browser_edge_is_styled_once_the_window_has_painted(window, qtbot):
     qtbot.waitUntil(lambda: SEPARATOR_STYLE in window.styleSheet(), timeout=3000)
     window.show()
     assert window.styleSheet().count(SEPARATOR_STYLE) == 1
+
+
+def test_styling_the_browser_edge_moves_no_pane(window, qtbot):
+    from qteditor.ui.handles import style_separators
+    from qteditor.ui.main_window import sample_collection
+
+    window.open_folder(sample_collection())
+    qtbot.waitUntil(lambda: SEPARATOR_STYLE in window.styleSheet(), timeout=3000)
+    window.setStyleSheet("")
+    qtbot.wait(50)
+    before = (window.splitter.sizes(), window.centralWidget().geometry())
+    style_separators(window)
+    qtbot.wait(50)
+    assert (window.splitter.sizes(), window.centralWidget().geometry()) == before
