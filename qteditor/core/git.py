@@ -431,7 +431,8 @@ class Repo:
         return _text(proc.stdout).strip() if proc.returncode == 0 else None
 
     def set_config(self, key: str, value: str) -> None:
-        self.run(["config", "--local", key, value])
+        """Set ``key`` in the repository's own config, in place (every value it had replaced)."""
+        self.run(["config", "--local", "--replace-all", key, value])
 
     def rel(self, path: str | Path) -> str:
         """A path as git names it (relative to the top folder, with "/"). A relative path is
@@ -1499,18 +1500,19 @@ def _shell(cmd: list[str]) -> str:
     return " ".join(shlex.quote(c.replace("\\", "/")) for c in cmd)
 
 
-def collections_under(path: Path, top: Path) -> list[str]:
-    """The .gitattributes patterns of the collections under ``path``: each content/learn
-    tree and each folder holding .qteditor/ (its content root); ``*.md`` under ``path``
-    when there is none. A ``path`` inside a collection (a subject folder, an entry) gives
-    that collection."""
+_SKIP = {".git", "node_modules", ".venv", "__pycache__"}
+
+
+def collection_roots(path: Path, top: Path) -> list[Path]:
+    """The collections under ``path``: each content/learn tree and each folder holding
+    .qteditor/ (its content root); ``path`` itself when there is none. A ``path`` inside a
+    collection (a subject folder, an entry) gives that collection."""
     from .folders import MARKER, _learn_tree, _marked, content_root
 
     path = path.resolve()
     if path.is_file():
         path = path.parent
     found: list[Path] = []
-    skip = {".git", "node_modules", ".venv", "__pycache__"}
     for dirpath, dirnames, _files in os.walk(path):
         d = Path(dirpath)
         if MARKER in dirnames:
@@ -1519,8 +1521,7 @@ def collections_under(path: Path, top: Path) -> list[str]:
             found.append(d)
             dirnames[:] = []
             continue
-        dirnames[:] = [n for n in dirnames if n not in skip and not n.startswith(".")]
-    out: list[str] = []
+        dirnames[:] = [n for n in dirnames if n not in _SKIP and not n.startswith(".")]
     roots = sorted({f.resolve() for f in found})
     roots = [r for r in roots if not any(o != r and o in r.parents for o in roots)]
     if not roots:  # none under PATH: the collection PATH is in (a subject folder), or PATH
@@ -1532,10 +1533,18 @@ def collections_under(path: Path, top: Path) -> list[str]:
             if inside
             else path
         ]
-    for r in roots:
-        rel = r.relative_to(top).as_posix()
-        out.append("*.md" if rel in ("", ".") else _attr_pattern(f"/{_attr_escape(rel)}/**/*.md"))
-    return list(dict.fromkeys(out))
+    return roots
+
+
+def _root_pattern(root: Path, top: Path) -> str:
+    rel = root.relative_to(top).as_posix()
+    return "*.md" if rel in ("", ".") else _attr_pattern(f"/{_attr_escape(rel)}/**/*.md")
+
+
+def collections_under(path: Path, top: Path) -> list[str]:
+    """The .gitattributes patterns of the collections under ``path`` (``collection_roots``):
+    ``/<root>/**/*.md`` each, or ``*.md`` for the top folder."""
+    return list(dict.fromkeys(_root_pattern(r, top) for r in collection_roots(path, top)))
 
 
 def _attr_escape(rel: str) -> str:
@@ -1566,18 +1575,278 @@ def _line_pattern(line: str) -> tuple[str, str]:
 
 
 ATTRIBUTES = ("merge=qteditor", "diff=qteditor")
+_OURS_ATTR = re.compile(r"^-?!?(merge|diff)(=|$)")
+BOM = "\ufeff"
+
+
+@dataclass
+class AttributeFile:
+    """A .gitattributes file as lines, each with its own line ending (git splits at LF only
+    and drops a CR before it; a UTF-8 BOM at the start is not part of the first line)."""
+
+    bom: str
+    lines: list[str]  # without their endings
+    ends: list[str]  # "\r\n", "\n" or "" (the last line, without a final newline)
+
+    @classmethod
+    def parse(cls, text: str) -> AttributeFile:
+        bom = BOM if text.startswith(BOM) else ""
+        lines, ends = [], []
+        for m in re.finditer(r"([^\n]*)(\n|$)", text[len(bom) :]):
+            body, nl = m.group(1), m.group(2)
+            if not body and not nl:
+                break  # the empty match at the very end
+            if nl and body.endswith("\r"):
+                body, nl = body[:-1], "\r\n"
+            lines.append(body)
+            ends.append(nl)
+        return cls(bom, lines, ends)
+
+    @property
+    def eol(self) -> str:
+        """The file's dominant line ending (its first line's on a tie; LF for an empty file)."""
+        crlf = self.ends.count("\r\n")
+        lf = self.ends.count("\n")
+        if crlf != lf:
+            return "\r\n" if crlf > lf else "\n"
+        return next((e for e in self.ends if e), "\n")
+
+    def append(self, line: str) -> None:
+        eol = self.eol
+        if self.ends and not self.ends[-1]:
+            self.ends[-1] = eol
+        self.lines.append(line)
+        self.ends.append(eol)
+
+    def move_to_end(self, i: int) -> None:
+        """Line ``i`` (not the last) put last; every line keeps its ending, and the file its
+        final newline or the lack of one."""
+        line, end = self.lines.pop(i), self.ends.pop(i)
+        final = self.ends[-1]
+        if not final:
+            self.ends[-1] = end
+        self.lines.append(line)
+        self.ends.append(end if final else "")
+
+    def delete(self, i: int) -> None:
+        end = self.ends.pop(i)
+        self.lines.pop(i)
+        if i == len(self.lines) and self.lines and not end:
+            self.ends[-1] = ""
+
+    def text(self) -> str:
+        return self.bom + "".join(line + end for line, end in zip(self.lines, self.ends, strict=True))
+
+
+def _place_ours(attrs: AttributeFile, patterns: list[str]) -> tuple[list[str], list[str]]:
+    """Our line for each pattern, updated in place (its other attributes kept, any other
+    ``merge``/``diff`` replaced) or added at the end; another line of the same pattern loses
+    its ``merge``/``diff`` (and goes when nothing is left). (added, updated) patterns."""
+    added, updated = [], []
+    for pattern in patterns:
+        at = [i for i, line in enumerate(attrs.lines) if _line_pattern(line)[0] == pattern]
+        if not at:
+            attrs.append(" ".join((pattern,) + ATTRIBUTES))
+            added.append(pattern)
+            continue
+        words = _line_pattern(attrs.lines[at[0]])[1].split()
+        kept = [w for w in words if not _OURS_ATTR.match(w)]
+        if sorted(words) != sorted(kept + list(ATTRIBUTES)):  # else right (its own order, spacing)
+            attrs.lines[at[0]] = " ".join([pattern] + kept + list(ATTRIBUTES))
+            updated.append(pattern)
+        for i in reversed(at[1:]):  # never twice: a later line would override ours
+            others = _line_pattern(attrs.lines[i])[1].split()
+            rest = [w for w in others if not _OURS_ATTR.match(w)]
+            if rest == others:
+                continue  # it sets other attributes only
+            if rest:
+                attrs.lines[i] = " ".join([pattern] + rest)
+            else:
+                attrs.delete(i)
+            updated.append(pattern)
+    return added, updated
+
+
+def _entry_samples(roots: list[Path], top: Path, limit: int = 4000) -> dict[Path, list[str]]:
+    """Entries (.md files) of each collection as git names them, to ask git which attributes
+    they get: every one up to ``limit``, else the first of each folder and an even spread of
+    the others; a made-up name when a collection has none yet."""
+    out: dict[Path, list[str]] = {}
+    for root in roots:
+        rel = root.relative_to(top).as_posix()
+        prefix = "" if rel in ("", ".") else rel + "/"
+        firsts: list[str] = []
+        others: list[str] = []
+        for dirpath, dirnames, files in os.walk(root):
+            dirnames[:] = sorted(n for n in dirnames if n not in _SKIP and not n.startswith("."))
+            d = Path(dirpath).relative_to(root).as_posix()
+            sub = prefix + ("" if d == "." else d + "/")
+            names = [sub + f for f in sorted(files) if f.endswith(".md") and "\n" not in f and _utf8(f)]
+            firsts.extend(names[:1])
+            others.extend(names[1:])
+        if len(firsts) + len(others) > limit:
+            room = max(limit - len(firsts), 0)
+            step = len(others) / room if room else 0
+            others = [others[int(i * step)] for i in range(room)] if room else []
+        found = sorted(firsts + others)
+        out[root] = found or [prefix + "entry.md", prefix + "a/entry.md"]
+    return out
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # a name that is not UTF-8 on disk (os.walk's surrogates)
+        return False
+    return True
+
+
+def _check_attr(cwd: Path, paths: list[str]) -> dict[str, dict[str, str]]:
+    """git's own answer: {path: {"merge": value, "diff": value}} for these paths."""
+    proc = subprocess.run(
+        _base_args() + ["check-attr", "-z", "--stdin", "merge", "diff"],
+        cwd=str(cwd),
+        input=b"".join(p.encode("utf-8") + b"\0" for p in paths),
+        capture_output=True,
+        env=_env(),
+    )
+    if proc.returncode != 0:
+        raise GitError(f"git check-attr failed: {_text(proc.stderr).strip()}")
+    fields = _text(proc.stdout).split("\0")
+    out: dict[str, dict[str, str]] = {}
+    for i in range(0, len(fields) - 2, 3):
+        out.setdefault(fields[i], {})[fields[i + 1]] = fields[i + 2]
+    return out
+
+
+def _overridden(answers: dict[str, dict[str, str]], paths: list[str]) -> list[str]:
+    return [
+        p
+        for p in paths
+        if answers.get(p, {}).get("merge") != "qteditor" or answers.get(p, {}).get("diff") != "qteditor"
+    ]
+
+
+class _Scratch:
+    """An empty repository of its own in a temporary folder, to ask git what some attributes
+    files alone give some paths (no other attributes file of the user's counts)."""
+
+    def __enter__(self) -> _Scratch:
+        import tempfile
+
+        self._dir = tempfile.TemporaryDirectory(prefix="qte-attr-")
+        self.top = Path(self._dir.name)
+        proc = subprocess.run(
+            _base_args() + ["init", "-q", str(self.top)],
+            capture_output=True,
+            env=_env(),
+            stdin=subprocess.DEVNULL,
+        )
+        if proc.returncode != 0:
+            self._dir.cleanup()
+            raise GitError(f"git init failed: {_text(proc.stderr).strip()}")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._dir.cleanup()
+
+    def check(self, files: dict[str, str], paths: list[str]) -> dict[str, dict[str, str]]:
+        """``files``: attributes files by their folder ("" the top) and their text."""
+        written = []
+        for folder, text in files.items():
+            target = self.top / folder / ".gitattributes"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(text.encode("utf-8"))
+            written.append(target)
+        try:
+            return _check_attr(self.top, paths)
+        finally:
+            for target in written:
+                target.unlink()
+
+    def setting(self, sources: list[dict], path: str) -> list[dict]:
+        """The lines among ``sources`` that set ``merge`` or ``diff`` for ``path`` (each asked
+        alone, with the macros its file defines)."""
+        out = []
+        for src in sources:
+            folder = src.get("folder", "")  # .git/info/attributes: "" (patterns as at the top)
+            macros = "".join(line + "\n" for line in src.get("macros", ()))
+            got = self.check({folder: macros + src["text"] + "\n"}, [path]).get(path, {})
+            if got.get("merge", "unspecified") != "unspecified" or got.get("diff", "unspecified") != (
+                "unspecified"
+            ):
+                out.append({k: src[k] for k in ("file", "line", "text")})
+        return out
+
+
+def _macros(lines: list[str]) -> set[str]:
+    """Attribute macros (``binary``, and any ``[attr]NAME`` the file defines): a line giving one
+    of them may set ``merge``/``diff`` too."""
+    out = {"binary"}
+    for line in lines:
+        m = re.match(r"\s*\[attr\](\S+)", line)
+        if m:
+            out.add(m.group(1))
+    return out
+
+
+def _setters(file: Path, skip: str | None = None, text: str | None = None, folder: str = "") -> list[dict]:
+    """The lines of an attributes file (or of ``text``, its new content) that may set
+    ``merge`` or ``diff``, but our own line for the pattern ``skip``: ``{"file", "line",
+    "text"}`` each (and, to ask git, the file's ``folder`` and the ``macros`` it defines)."""
+    if text is None:
+        try:
+            text = file.read_bytes().decode("utf-8", "replace")
+        except OSError:
+            return []
+    attrs = AttributeFile.parse(text)
+    macros = _macros(attrs.lines)
+    defined = [line.strip() for line in attrs.lines if line.strip().startswith("[attr]")]
+    out = []
+    for n, line in enumerate(attrs.lines, start=1):
+        pattern, rest = _line_pattern(line)
+        words = rest.split()
+        if pattern == skip and set(ATTRIBUTES) <= set(words):
+            continue
+        if any(_OURS_ATTR.match(w) or w.lstrip("-!").split("=")[0] in macros for w in words):
+            out.append(
+                {"file": str(file), "line": n, "text": line.strip(), "macros": defined, "folder": folder}
+            )
+    return out
+
+
+def _override_sources(repo: Repo, path: str) -> list[dict]:
+    """Where a path's ``merge``/``diff`` may come from besides the top folder's .gitattributes:
+    a .gitattributes in a folder above it (deeper ones win), then .git/info/attributes (which
+    wins over every .gitattributes)."""
+    out: list[dict] = []
+    parts = path.split("/")[:-1]
+    for depth in range(len(parts), 0, -1):
+        folder = "/".join(parts[:depth])
+        out += _setters(repo.top / folder / ".gitattributes", folder=folder)
+    common = repo.git_dir
+    try:
+        pointer = (repo.git_dir / "commondir").read_text().strip()
+        common = (repo.git_dir / pointer).resolve()
+    except OSError:
+        pass
+    info = common / "info" / "attributes"
+    return _setters(info) + out
 
 
 def setup(path: str | Path = ".") -> dict:
     """Register the drivers in the repository holding ``path``: ``.gitattributes`` lines for
-    the collections under it (added or updated, never twice) and ``merge.qteditor.*`` /
-    ``diff.qteditor.textconv`` in the repository's own config, calling this installation's
-    qteditor. Idempotent. Returns what it did."""
+    the collections under it (added or updated, never twice; moved last when a later line of
+    the file overrode them) and ``merge.qteditor.*`` / ``diff.qteditor.textconv`` in the
+    repository's own config, calling this installation's qteditor; then git is asked which
+    attributes the collections' entries get (``git check-attr``). Idempotent. Returns what it
+    did, and in ``overridden`` what still overrides the lines (another attributes file)."""
     from . import storage
 
     path = Path(path).resolve()
     repo = Repo.find(path)
-    patterns = collections_under(path, repo.top)
+    roots = collection_roots(path, repo.top)
+    patterns = list(dict.fromkeys(_root_pattern(r, repo.top) for r in roots))
     attributes = repo.top / ".gitattributes"
     if attributes.is_symlink():  # git ignores an in-tree symlinked one; writing through it
         raise GitError(  # could write outside the repository
@@ -1592,49 +1861,101 @@ def setup(path: str | Path = ".") -> dict:
         raise GitError(
             f"{attributes}:1:{exc.start + 1}: .gitattributes is not UTF-8 text; nothing was changed"
         ) from None
-    eol = "\r\n" if "\r\n" in old else "\n"  # the file's own line endings
-    lines = old.splitlines()
-    added, updated = [], []
-    for pattern in patterns:
-        at = [i for i, line in enumerate(lines) if _line_pattern(line)[0] == pattern]
-        if at:
-            words = _line_pattern(lines[at[0]])[1].split()
-            attrs = [w for w in words if not re.match(r"^-?!?(merge|diff)(=|$)", w)]
-            new_line = " ".join([pattern] + attrs + list(ATTRIBUTES))
-            if sorted(words) == sorted(attrs + list(ATTRIBUTES)):
-                new_line = lines[at[0]]  # already right (in its own order and spacing)
-            if lines[at[0]] != new_line:
-                lines[at[0]] = new_line
-                updated.append(pattern)
-            for i in reversed(at[1:]):  # never twice
-                del lines[i]
-                updated.append(pattern)
-        else:
-            lines.append(" ".join((pattern,) + ATTRIBUTES))
-            added.append(pattern)
-    if lines != old.splitlines():  # else left as it is, byte for byte
-        new = eol.join(lines) + eol
-        storage.write_atomic(str(attributes), new.encode("utf-8"))
-    cmd = _shell(qteditor_command())
-    config = {
-        "merge.qteditor.name": "qteditor: entries merged field by field",
-        # "--": a path git passes may start with "-" (git appends textconv's file)
-        "merge.qteditor.driver": f"{cmd} merge-driver -- %O %A %B %P",
-        "diff.qteditor.textconv": f"{cmd} textconv --",
-    }
-    changed = []
-    for key, value in config.items():
-        if repo.config(key) != value:
-            repo.set_config(key, value)
-            changed.append(key)
+    attrs = AttributeFile.parse(old)
+    added, updated = _place_ours(attrs, patterns)
+    samples = _entry_samples(roots, repo.top)
+    everything = [p for paths in samples.values() for p in paths]
+    with _Scratch() as scratch:
+        # last line wins in git: a later line of this file that overrides ours for every entry
+        # of a collection (``*.md -merge``, ``content/** merge=other``, ``* binary``) is what the
+        # line is moved below; one that overrides some entries only is an exception, kept (said)
+        alone = scratch.check({"": attrs.text()}, everything)
+        moved = []
+        for root, pattern in ((r, _root_pattern(r, repo.top)) for r in roots):
+            paths = samples[root]
+            if len(_overridden(alone, paths)) < len(paths):
+                continue
+            at = next(i for i, line in enumerate(attrs.lines) if _line_pattern(line)[0] == pattern)
+            if at == len(attrs.lines) - 1:
+                continue
+            later = [
+                {**x, "line": x["line"] - 1}  # numbered as in the new file
+                for x in _setters(attributes, pattern, attrs.text())
+                if x["line"] > at + 1
+            ]
+            attrs.move_to_end(at)
+            below = scratch.setting(later, paths[0])
+            moved.append({"pattern": pattern, "line": len(attrs.lines), "below": below})
+        if moved:
+            alone = scratch.check({"": attrs.text()}, everything)
+        new = attrs.text()
+        if new != old:  # else left as it is, byte for byte
+            storage.write_atomic(str(attributes), new.encode("utf-8"))
+        changed = _set_drivers(repo)
+        effective = _check_attr(repo.top, everything)
+        overridden = []
+        for root, pattern in ((r, _root_pattern(r, repo.top)) for r in roots):
+            paths = samples[root]
+            lost = _overridden(effective, paths)
+            by_this = set(_overridden(alone, lost))
+            in_file = [p for p in lost if p in by_this]
+            for group in (in_file, [p for p in lost if p not in by_this]):  # this file, others
+                if not group:
+                    continue
+                example = group[0]
+                values = effective.get(example, {})
+                if group is in_file:  # the lines after ours that override it
+                    ours_at = next(
+                        n for n, line in enumerate(attrs.lines, 1) if _line_pattern(line)[0] == pattern
+                    )
+                    candidates = [x for x in _setters(attributes, pattern) if x["line"] > ours_at]
+                else:
+                    candidates = _override_sources(repo, example)
+                overridden.append(
+                    {
+                        "pattern": pattern,
+                        "entries": len(group),
+                        "of": len(paths),
+                        "example": example,
+                        "merge": values.get("merge", "unspecified"),
+                        "diff": values.get("diff", "unspecified"),
+                        "sources": scratch.setting(candidates, example),
+                        "all": len(lost) == len(paths),
+                    }
+                )
     return {
         "repository": str(repo.top),
         "patterns": patterns,
         "added": added,
         "updated": updated,
+        "moved": moved,
         "config": changed,
-        "command": cmd,
+        "command": _shell(qteditor_command()),
+        "overridden": overridden,
     }
+
+
+def driver_config() -> dict[str, str]:
+    """What ``setup`` writes into the repository's config: this installation's qteditor."""
+    cmd = _shell(qteditor_command())
+    return {
+        "merge.qteditor.name": "qteditor: entries merged field by field",
+        # "--": a path git passes may start with "-" (git appends textconv's file); %L is the
+        # conflict-marker-size attribute (7 unless set), so markers are as long as git's own
+        "merge.qteditor.driver": f"{cmd} merge-driver --marker-size %L -- %O %A %B %P",
+        "diff.qteditor.textconv": f"{cmd} textconv --",
+    }
+
+
+def _set_drivers(repo: Repo) -> list[str]:
+    """The driver config set (an older line, such as one without %L, replaced in place); the
+    keys that changed."""
+    changed = []
+    for key, value in driver_config().items():
+        if repo.config(key) != value:
+            repo.set_config(key, value)
+            changed.append(key)
+    return changed
 
 
 def is_setup(path: str | Path) -> bool:
@@ -1645,5 +1966,4 @@ def is_setup(path: str | Path) -> bool:
         return False
     rel = repo.rel(path)
     probe = rel if rel.endswith(".md") else ("x.md" if rel in ("", ".") else f"{rel}/x.md")
-    proc = repo.run(["check-attr", "merge", "--", probe], check=False)
-    return _text(proc.stdout).strip().endswith(": qteditor")
+    return not _overridden(_check_attr(repo.top, [probe]), [probe])
