@@ -663,7 +663,12 @@ def cmd_git_log(args: argparse.Namespace) -> int:
         lines.append(f"{c.commit[:10]}  {c.date[:10]}  {c.author}  {c.subject}")
         if c.old_path:
             lines.append(f"    renamed from {c.old_path}")
-        lines.append("    " + (", ".join(c.fields) if c.fields else "(no field changed)"))
+        if c.status == "D":
+            lines.append("    deleted")
+        elif c.status == "A" and c.fields:
+            lines.append("    added: " + ", ".join(c.fields))
+        else:
+            lines.append("    " + (", ".join(c.fields) if c.fields else "(no field changed)"))
     _out("\n".join(lines) + ("\n" if lines else ""))
     return EXIT_OK
 

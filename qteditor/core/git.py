@@ -276,6 +276,95 @@ class ConflictedEntry:
         return "Mine" if side == self.mine else "Theirs"
 
 
+def _raw_records(rest: bytes) -> list[dict]:
+    """The raw diff records after a commit in ``git log --raw -z`` (``--cc
+    --combined-all-paths`` for a merge: one status letter, mode and object per parent; its
+    old side is the first parent's)."""
+    tokens = rest.lstrip(b"\n").split(b"\0")
+    out = []
+    i = 0
+    while i < len(tokens):
+        tok = _text(tokens[i])
+        if not tok.startswith(":"):
+            i += 1
+            continue
+        n = len(tok) - len(tok.lstrip(":"))  # parents
+        meta = tok[n:].split(" ")
+        oids = meta[n + 1 : 2 * n + 2]
+        letters = meta[2 * n + 2] if len(meta) > 2 * n + 2 else "M"
+        status = letters[:1] if letters else "M"
+        if n == 1:
+            two = status in ("R", "C")
+            paths = [_text(t) for t in tokens[i + 1 : i + (3 if two else 2)]]
+            i += 3 if two else 2
+            old_path, new_path = (paths[0], paths[-1]) if two else (None, paths[-1] if paths else "")
+        else:  # a merge: each parent's path, then the result's
+            paths = [_text(t) for t in tokens[i + 1 : i + n + 2]]
+            i += n + 2
+            new_path = paths[-1] if paths else ""
+            old_path = paths[0] if paths and paths[0] != new_path else None
+            if old_path is not None and status == "M":
+                status = "R"
+        out.append(
+            {
+                "status": status,
+                "path": new_path,
+                "old_path": old_path,
+                "old_oid": oids[0] if oids and oids[0] != ZERO else None,
+                "new_oid": oids[-1] if oids and oids[-1] != ZERO else None,
+            }
+        )
+    return out
+
+
+def _rank(names: list[str], path: str) -> int:
+    return names.index(path) if path in names else len(names)
+
+
+class _NameCheck:
+    """Whether a raw record in a commit is the entry's: its path is one of the entry's names,
+    and the entry had that name then. A name the entry left at a rename is another file's in
+    the commits that came after that rename; a name it took is another file's in the commits
+    before. (Asked of git only for names a rename touched.)"""
+
+    def __init__(self, repo: Repo, renames: list[tuple[str, str, str]]):
+        self.repo = repo
+        self.renames = renames
+        self.names = {n for _c, old, new in renames for n in (old, new)}
+        self._after: dict[str, set[str]] = {}
+        self._before: dict[str, set[str]] = {}
+
+    def _commits(self, args: list[str]) -> set[str]:
+        return set(self.repo.out("rev-list", *args).split())
+
+    def after(self, commit: str) -> set[str]:
+        if commit not in self._after:
+            self._after[commit] = self._commits(["--ancestry-path", f"{commit}..HEAD"])
+        return self._after[commit]
+
+    def before(self, commit: str) -> set[str]:
+        if commit not in self._before:
+            self._before[commit] = self._commits([f"{commit}^@"])
+        return self._before[commit]
+
+    def __call__(self, sha: str, record: dict) -> bool:
+        path = record["path"]
+        if not self.renames:
+            return True
+        if record["status"] in ("R", "C") and any(
+            (record["old_path"], path) == (old, new) for _c, old, new in self.renames
+        ):
+            return True
+        if path not in self.names:
+            return True
+        for commit, old, new in self.renames:
+            if path == old and sha in self.after(commit):
+                return False
+            if path == new and sha in self.before(commit):
+                return False
+        return True
+
+
 # ---------------------------------------------------------------------------- error words
 _AUTH = re.compile(
     r"Authentication failed|could not read (Username|Password)|terminal prompts "
@@ -620,58 +709,86 @@ class Repo:
 
     # ------------------------------------------------------------------ log
     def log(self, path: str | Path, limit: int | None = None, values: bool = True) -> list[LogCommit]:
-        """The commits that changed this entry, newest first, following renames; each with the
-        fields it changed (and with ``values`` the old and new values and both versions)."""
-        from .entry import Entry
-        from .errors import QtEditorError
+        """The commits that changed this entry, newest first (``--date-order``), following its
+        renames; each with the fields it changed (and with ``values`` the old and new values
+        and both versions).
 
+        Like ``git log FILE``, and unlike ``git log --follow``: every name the entry had is
+        followed at once (an edit made on one branch under the old name while another branch
+        renamed it is listed), and a merge is listed when the entry in it differs from every
+        parent (a resolved conflict, or both sides' edits merged: git's ``--cc``), with the
+        fields it changed against its first parent (what the merge changed on that branch).
+        A deletion changed no field (its ``status`` is "D")."""
         rel = self.rel(path)
         if self.head() is None:
             return []
-        args = [
-            "log",
-            "--follow",
-            "-M",
-            "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%s",
-            "--raw",
-            "--no-abbrev",
-            "-z",
-        ]
-        if limit:
-            args.append(f"-n{limit}")
-        data = self.run(args + ["--", rel]).stdout
-        commits: list[LogCommit] = []
-        pairs: list[tuple[str | None, str | None]] = []
+        renames = self._renames(rel)
+        names = list(dict.fromkeys([rel] + [old for _c, old, _new in renames]))
+        data = self.run(
+            [
+                "log",
+                "--date-order",
+                "--cc",
+                "--combined-all-paths",
+                "-M",
+                "--raw",
+                "--no-abbrev",
+                "-z",
+                "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%s",
+                "--",
+                *names,
+            ]
+        ).stdout
+        valid = _NameCheck(self, renames)
+        listed: list[tuple[list[str], dict]] = []
         for record in data.split(b"\x1e")[1:]:
             head, _, rest = record.partition(b"\0")
             parts = _text(head).split("\x1f")
             if len(parts) < 6:
                 continue
-            sha, parents, name, email, date, subject = parts[:6]
-            tokens = rest.lstrip(b"\n").split(b"\0")
-            old_oid = new_oid = None
-            status, old_path, new_path = "M", None, rel
-            i = 0
-            while i < len(tokens):
-                tok = tokens[i]
-                if not tok.startswith(b":"):
-                    i += 1
-                    continue
-                meta = _text(tok).split(" ")
-                status = meta[4][:1] if len(meta) > 4 else "M"
-                if status in ("R", "C") and i + 2 < len(tokens):
-                    old_path, new_path = _text(tokens[i + 1]), _text(tokens[i + 2])
-                    i += 3
-                else:
-                    new_path = _text(tokens[i + 1]) if i + 1 < len(tokens) else rel
-                    i += 2
-                old_oid = meta[2] if len(meta) > 2 and meta[2] != ZERO else None
-                new_oid = meta[3] if len(meta) > 3 and meta[3] != ZERO else None
-                break
-            commits.append(
-                LogCommit(sha, parents.split(), name, email, date, subject, new_path, old_path, status)
-            )
-            pairs.append((old_oid, new_oid))
+            found = [r for r in _raw_records(rest) if valid(parts[0], r)]
+            if found:  # a rename of the entry first, then its newest name
+                found.sort(key=lambda r: (r["status"] not in ("R", "C"), _rank(names, r["path"])))
+                listed.append((parts[:6], found[0]))
+        # the entry was created once: what its oldest name held before that was another file
+        created = next((i for i, (p, r) in enumerate(listed) if r["status"] == "A" and " " not in p[1]), None)
+        if created is not None and created + 1 < len(listed) and listed[created][0][1]:
+            before = valid.before(listed[created][0][0])
+            listed = listed[: created + 1] + [x for x in listed[created + 1 :] if x[0][0] not in before]
+        if limit:
+            listed = listed[:limit]
+        commits: list[LogCommit] = []
+        pairs: list[tuple[str | None, str | None]] = []
+        for (sha, parents, name, email, date, subject), r in listed:
+            where = (r["path"], r["old_path"], r["status"])
+            commits.append(LogCommit(sha, parents.split(), name, email, date, subject, *where))
+            pairs.append((r["old_oid"], r["new_oid"]))
+        self._fill_log(commits, pairs, values)
+        return commits
+
+    def _renames(self, rel: str) -> list[tuple[str, str, str]]:
+        """(commit, old path, new path) of each rename of the entry, newest first, as
+        ``git log --follow`` finds them (only it looks for a rename's source outside the
+        path)."""
+        data = self.run(
+            ["log", "--follow", "-M", "--format=%x1e%H", "--name-status", "-z", "--diff-filter=R", "--", rel]
+        ).stdout
+        out = []
+        current = rel
+        for record in data.split(b"\x1e")[1:]:
+            head, _, rest = record.partition(b"\0")
+            tokens = [_text(t) for t in rest.lstrip(b"\n").split(b"\0")]
+            for i in range(len(tokens) - 2):
+                if tokens[i].startswith("R") and tokens[i + 2] == current:
+                    out.append((_text(head).strip(), tokens[i + 1], tokens[i + 2]))
+                    current = tokens[i + 1]
+                    break
+        return out
+
+    def _fill_log(self, commits: list[LogCommit], pairs: list, values: bool) -> None:
+        from .entry import Entry
+        from .errors import QtEditorError
+
         blobs = self.blobs(o for pair in pairs for o in pair if o)
         for c, (old_oid, new_oid) in zip(commits, pairs, strict=True):
             c.old = blobs.get(old_oid) if old_oid else None
@@ -682,17 +799,20 @@ class Repo:
             except QtEditorError:
                 c.fields = ["(not an entry)"]
                 continue
-            of = old.fields() if old else None
-            nf = new.fields() if new else None
-            changes = field_changes(
-                of, nf, old.body if old and new else None, new.body if old and new else None
-            )
+            if new is None:  # deleted: no field changed (as git status says of a deleted entry)
+                changes: list[FieldChange] = []
+            else:
+                changes = field_changes(
+                    old.fields() if old else None,
+                    new.fields(),
+                    old.body if old else None,
+                    new.body if old else None,
+                )
             c.fields = [x.name for x in changes]
             if values:
                 c.changes = changes
-            if not values:
+            else:
                 c.old = c.new = None
-        return commits
 
     # ------------------------------------------------------------------ restore
     def restore_field(

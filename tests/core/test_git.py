@@ -805,3 +805,74 @@ def test_the_line_merge_fallback_gets_the_marker_size_and_diff3(tmp_path, gitenv
     ours.write_text("plain\nOURS\nhere\n")
     assert main(["merge-driver", str(base), str(ours), str(theirs), "n.md"]) == 1  # the old form
     assert "<<<<<<< ours\n" in ours.read_text()
+
+
+def test_log_lists_merges_that_changed_the_entry_and_a_deletion_as_one(site, capsys):
+    """Regression: ``git log --follow`` left out merges (a resolved conflict, both sides' edits
+    merged by the driver) and an edit made under the old name on another branch while this
+    one renamed the entry; a deletion after a rename listed every field, like a creation."""
+    g.setup(site.desk)
+    git(site.desk, "add", ".gitattributes")
+    git(site.desk, "commit", "-q", "-m", "Drivers")
+    ws = g.GitWorkspace(site.learn(site.desk))
+    e0 = site.entry(site.desk, 0)
+    # a conflict, resolved with a title of its own: the merge commit changed the title
+    cms_save(site, 0, lambda d: d.__setitem__("title", "CMS title"))
+    set_field(e0, title="Desk title")
+    ws.commit([e0], "Desk title")
+    with pytest.raises(g.SyncError):
+        ws.sync()
+    (conflict,) = ws.conflict(e0).conflicts
+    ws.resolve(e0, {conflict.key: Value("Agreed title")})
+    resolved = ws.finish()
+    # both sides' edits of different fields, merged by the driver
+    cms_save(site, 0, lambda d: d["seo"].__setitem__("page_keywords", "cms, words"), "CMS keywords")
+    set_field(e0, author="Desk author")
+    ws.commit([e0], "Desk author")
+    ws.sync()
+    combined = git(site.desk, "rev-parse", "HEAD").strip()
+    # a merge that took the entry unchanged from one side is not the entry's change
+    cms_save(site, 1, lambda d: d.__setitem__("author", "CMS only"), "CMS author of e1")
+    set_field(e0, date="2025-01-02")
+    ws.commit([e0], "Desk date")
+    ws.sync()
+    plain = git(site.desk, "rev-parse", "HEAD").strip()
+    log = ws.log(e0)
+    by = {c.commit: c for c in log}
+    assert by[resolved].fields == ["title"] and by[resolved].changes[0].new == "Agreed title"
+    assert by[combined].fields == ["seo.page_keywords"] and len(by[combined].parents) == 2
+    assert plain not in by  # e0 came from the desk's side unchanged
+    subjects = [c.subject for c in log]
+    assert subjects.index("Desk author") < subjects.index("Desk title") < subjects.index("Entries")
+    assert "CMS keywords" in subjects and "CMS author of e1" not in subjects
+    # the desk renames the entry while the CMS edits it under its old name; then it is deleted
+    moved = e0.with_name("renamed-entry.md")
+    cms_save(site, 0, lambda d: d.__setitem__("author", "CMS under the old name"), "CMS old name")
+    git(site.desk, "mv", str(e0), str(moved))
+    git(site.desk, "commit", "-q", "-m", "Rename")
+    ws.sync()
+    assert fields_of(moved.read_bytes())["author"] == "CMS under the old name"
+    git(site.desk, "rm", "-q", str(moved))
+    git(site.desk, "commit", "-q", "-m", "Delete")
+    log = ws.log(moved)
+    assert log[0].subject == "Delete" and log[0].status == "D" and log[0].fields == []
+    assert [c.subject for c in log if c.status == "A"] == ["Entries"]
+    old_name = [c for c in log if c.subject == "CMS old name"]
+    assert old_name and old_name[0].path == "content/learn/" + ENTRIES[0]
+    assert old_name[0].fields == ["author"]
+    assert any(c.subject == "Rename" and c.status == "R" for c in log)
+    assert main(["git", "log", "--json", str(moved)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["commits"][0]["fields"] == [] and set(out["commits"][0]) == {
+        "commit",
+        "author",
+        "email",
+        "date",
+        "subject",
+        "path",
+        "fields",
+    }
+    assert resolved in [c["commit"] for c in out["commits"]]
+    assert main(["git", "log", str(moved)]) == 0
+    text = capsys.readouterr().out
+    assert text.split("\n")[1] == "    deleted" and "    added: _schema, id" in text
