@@ -33,10 +33,15 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .changes import EntryChange, FieldChange, field_changes, suggest_message
 from .errors import QtEditorError
+
+if TYPE_CHECKING:
+    from .entry import Entry
+
+Progress = Callable[[str, float | None, str], None]  # (step, fraction or None, git's text)
 
 MIN_VERSION = (2, 30)
 ZERO = "0" * 40
@@ -546,6 +551,46 @@ class Repo:
             return "merge"
         return None
 
+    @property
+    def common_dir(self) -> Path:
+        """Where refs, config and info live (the main repository's for a linked worktree)."""
+        try:
+            pointer = (self.git_dir / "commondir").read_text(encoding="utf-8").strip()
+        except OSError:
+            return self.git_dir
+        return (self.git_dir / pointer).resolve()
+
+    def state_stamp(self, upstream: str | None = None, ignores: Iterable[Path] = ()) -> tuple:
+        """A cheap stamp (a few stats, no git process) of what ``status`` reads besides the
+        entries' own files: the index, HEAD and the ref it names, the upstream's ref, packed
+        refs, FETCH_HEAD, a merge or rebase in progress, the config, the ignore files (the
+        top folder's, info/exclude and ``ignores``). Equal stamps: git's part of a status
+        read again would say the same."""
+        common = self.common_dir
+
+        def stat(p: Path) -> tuple | None:
+            try:
+                st = os.stat(p)
+            except OSError:
+                return None
+            return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+        try:
+            head = (self.git_dir / "HEAD").read_bytes()
+        except OSError:
+            head = b""
+        ref = _text(head[5:]).strip() if head.startswith(b"ref: ") else None
+        files = [self.git_dir / n for n in ("index", "FETCH_HEAD", "MERGE_HEAD", "ORIG_HEAD")]
+        files += [self.git_dir / n for n in ("CHERRY_PICK_HEAD", "rebase-merge", "rebase-apply")]
+        files += [self.git_dir / "config.worktree", common / "config", common / "packed-refs"]
+        files += [common / "FETCH_HEAD", common / "info" / "exclude", self.top / ".gitignore"]
+        if ref:
+            files.append(common / ref)
+        if upstream:
+            files += [common / "refs" / "remotes" / upstream, common / "refs" / "heads" / upstream]
+        files += list(ignores)
+        return (head, tuple(stat(f) for f in files))
+
     def head(self) -> str | None:
         proc = self.run(["rev-parse", "--verify", "-q", "HEAD"], check=False)
         if proc.returncode != 0:
@@ -624,7 +669,8 @@ class Repo:
             if e.state == CONFLICTED:
                 continue
             try:
-                old = Entry.from_bytes(heads[e.head], e.path) if e.head and heads.get(e.head) else None
+                raw = heads.get(e.head) if e.head else None
+                old = Entry.from_bytes(raw, e.path) if raw else None
                 new = None
                 if e.state != DELETED:
                     try:
@@ -848,7 +894,7 @@ class Repo:
         old = self._version(path, rev, rev_path)
         return self._write_version(path, old.fields(), old.body, force, old.raw)
 
-    def _version(self, path: str | Path, rev: str, rev_path: str | None):
+    def _version(self, path: str | Path, rev: str, rev_path: str | None) -> Entry:
         from .entry import Entry
         from .errors import QtEditorError
 
@@ -902,7 +948,7 @@ class Repo:
             if len(parts) == 3:
                 oids[int(parts[2])] = parts[1]
         blobs = self.blobs(oids.values())
-        return {n: blobs[o] for n, o in oids.items() if blobs.get(o) is not None}
+        return {n: data for n, o in oids.items() if (data := blobs.get(o)) is not None}
 
     def conflict(self, path: str | Path) -> ConflictedEntry:
         """A conflicted file's three versions (git's stages 1, 2 and 3) and the field-level
@@ -1021,7 +1067,7 @@ class Repo:
     # ------------------------------------------------------------------ sync
     def sync(
         self,
-        progress: Callable[[str, float | None, str], None] | None = None,
+        progress: Progress | None = None,
         cancel: Callable[[], bool] | threading.Event | None = None,
         publish: bool = False,
     ) -> SyncResult:
@@ -1048,11 +1094,13 @@ class Repo:
         )
         err_parts: list[bytes] = []
         out_parts: list[bytes] = []
+        err, out = proc.stderr, proc.stdout
+        assert err is not None and out is not None  # both are pipes (stdout=, stderr=PIPE)
 
         def read_err() -> None:
             pending = b""
             while True:
-                chunk = proc.stderr.read1(4096) if hasattr(proc.stderr, "read1") else proc.stderr.read(4096)
+                chunk = err.read1(4096) if hasattr(err, "read1") else err.read(4096)
                 if not chunk:
                     break
                 err_parts.append(chunk)
@@ -1064,7 +1112,7 @@ class Repo:
                             on_text(_text(line))
 
         def read_out() -> None:
-            out_parts.append(proc.stdout.read())
+            out_parts.append(out.read())
 
         readers = [
             threading.Thread(target=read_err, daemon=True),
@@ -1102,9 +1150,16 @@ _PROGRESS = re.compile(r"^(?:remote: )?([A-Za-z][A-Za-z ]+):\s+(\d+)%")
 
 
 class _Sync:
-    def __init__(self, repo: Repo, progress, cancel, publish: bool):
+    def __init__(
+        self,
+        repo: Repo,
+        progress: Progress | None,
+        cancel: Callable[[], bool] | threading.Event | None,
+        publish: bool,
+    ):
         self.repo = repo
-        self.progress = progress or (lambda step, frac, text: None)
+        self.progress: Progress = progress or (lambda step, frac, text: None)
+        self.cancelled: Callable[[], bool]
         if cancel is None:
             self.cancelled = lambda: False
         elif isinstance(cancel, threading.Event):
@@ -1459,11 +1514,50 @@ class GitWorkspace:
     def conflicted(self) -> list[str]:
         return [p for p in self.repo.conflicted([self.root]) if p.endswith(".md")]
 
-    def __getattr__(self, name: str) -> Any:  # sync, conflict, resolve, restore_…, abort, finish
+    # the repository's operations, as the window uses them (typed; anything else is the repo's)
+    def sync(
+        self,
+        progress: Progress | None = None,
+        cancel: Callable[[], bool] | threading.Event | None = None,
+        publish: bool = False,
+    ) -> SyncResult:
+        return self.repo.sync(progress, cancel, publish)
+
+    def conflict(self, path: str | Path) -> ConflictedEntry:
+        return self.repo.conflict(path)
+
+    def resolve(self, path: str | Path, choices: dict, force: bool = False) -> None:
+        self.repo.resolve(path, choices, force)
+
+    def resolve_whole(self, path: str | Path, side: str, force: bool = False) -> None:
+        self.repo.resolve_whole(path, side, force)
+
+    def restore_field(
+        self,
+        path: str | Path,
+        rev: str,
+        field_path: str | tuple,
+        rev_path: str | None = None,
+        force: bool = False,
+    ) -> bool:
+        return self.repo.restore_field(path, rev, field_path, rev_path, force)
+
+    def restore_version(
+        self, path: str | Path, rev: str, rev_path: str | None = None, force: bool = False
+    ) -> bool:
+        return self.repo.restore_version(path, rev, rev_path, force)
+
+    def abort(self) -> None:
+        self.repo.abort()
+
+    def finish(self) -> str:
+        return self.repo.finish()
+
+    def __getattr__(self, name: str) -> Any:  # the rest of Repo's API (stages, resolution…)
         return getattr(self.repo, name)
 
 
-def _read_or_none(reader, path: Path) -> bytes | None:
+def _read_or_none(reader: Callable[[str], bytes], path: Path) -> bytes | None:
     try:
         return reader(str(path))
     except (OSError, QtEditorError):  # gone (a deleted entry), a folder, unreadable
@@ -1944,13 +2038,7 @@ def _override_sources(repo: Repo, path: str) -> list[dict]:
     for depth in range(len(parts), 0, -1):
         folder = "/".join(parts[:depth])
         out += _setters(repo.top / folder / ".gitattributes", folder=folder)
-    common = repo.git_dir
-    try:
-        pointer = (repo.git_dir / "commondir").read_text().strip()
-        common = (repo.git_dir / pointer).resolve()
-    except OSError:
-        pass
-    info = common / "info" / "attributes"
+    info = repo.common_dir / "info" / "attributes"
     return _setters(info) + out
 
 
