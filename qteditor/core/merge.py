@@ -638,18 +638,31 @@ def _suffix(a: list, b: list, limit: int) -> int:
     return n
 
 
-_COMMENT = re.compile(r"(?:^|\s)#.*$")
+_COMMENT = re.compile(r"(?:^|(?<=\s))#[^\n]*", re.MULTILINE)
 
 
-def _comments(yaml_text: str) -> list[str]:
-    """The front matter's comment texts in order (a ``#`` that starts a line or follows a space;
-    one inside a quoted string counts too: seeing too many only sends the merge to lines)."""
-    out = []
-    for line in yaml_text.splitlines():
-        m = _COMMENT.search(line)
-        if m:
-            out.append(m.group(0).strip())
+def _scalar_spans(node: Any, out: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    if node is None:
+        return out
+    if node.kind == "scalar":
+        out.append((node.start, node.end))
+    for item in node.items:
+        for sub in item if isinstance(item, tuple) else (item,):
+            _scalar_spans(sub, out)
     return out
+
+
+def _comments(entry: Any) -> list[str]:
+    """The front matter's comments in order: a ``#`` that starts a line or follows a space,
+    outside every scalar (an answer's ``# heading`` or ``#include`` is text, not a comment,
+    wherever a re-wrap puts it)."""
+    text = entry.doc.yaml
+    masked = list(text)
+    for start, end in _scalar_spans(entry.parsed.root, []):
+        for i in range(start, min(end, len(text))):
+            if masked[i] != "\n":
+                masked[i] = " "
+    return [text[m.start() : m.end()].rstrip() for m in _COMMENT.finditer("".join(masked))]
 
 
 def merge_bytes(
@@ -678,7 +691,7 @@ def merge_bytes(
         base_body = _be.body
         # comments are not fields: a change of them on THEIRS side would be lost by a merge
         # written into OURS's bytes, so such a merge goes by lines (git merge-file)
-        if _comments(_te.doc.yaml) != _comments(_be.doc.yaml):
+        if _comments(_te) != _comments(_be):
             raise NotMergeable("the other side changed comments in the front matter")
     else:
         bf, base_body = {}, ""

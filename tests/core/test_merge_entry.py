@@ -468,3 +468,23 @@ def test_related_lists_with_copies_never_lose_what_both_kept(base, ours_ops, the
                 assert r == o, url
             else:
                 assert min(len(o), len(t)) <= len(r) <= max(len(o), len(t)), url
+
+
+def test_a_hash_in_an_answer_is_text_not_a_comment(base):
+    """Regression: every ``#`` after a space counted as a front-matter comment, so an answer
+    with code (``#include``, ``# a comment``) or a heading that THEIRS edited or the CMS
+    re-wrapped sent the merge to lines (15 of the 710 mergeable pairs of bench/merge.py)."""
+
+    def code(f):
+        f["answer"] += "\n\n1. In code:\n   ```python\n   # set x\n   x = 1\n   ```"
+
+    base = desktop(base, code)
+    ours = desktop(base, lambda f: f.update(title="Ours title"))
+    theirs = cms(desktop(base, lambda f: f.update(answer=f["answer"].replace("x = 1", "x = 2"))))
+    out = merge_bytes(base, ours, theirs, "entry.md")
+    assert out.clean and fields_of(out.data)["answer"].endswith("   # set x\n   x = 2\n   ```")
+    assert out.data == expected(ours, lambda f: f.update(answer=fields_of(theirs)["answer"]))
+    # a real comment THEIRS added still sends the merge to lines
+    commented = theirs.replace(b"\nauthor:", b"\n# checked\nauthor:", 1)
+    with pytest.raises(NotMergeable, match="comments"):
+        merge_bytes(base, ours, commented, "entry.md")
