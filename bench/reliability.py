@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import signal
 import subprocess
 import sys
 import tempfile
@@ -66,7 +65,7 @@ def kills(n: int) -> tuple[int, int]:
         proc = subprocess.Popen([sys.executable, "-c", saver], env=env, stdout=subprocess.PIPE, text=True)
         proc.stdout.readline()
         time.sleep(rng.uniform(0, 0.2))
-        proc.send_signal(signal.SIGKILL)
+        proc.kill()  # SIGKILL; TerminateProcess on Windows
         proc.wait()
         intact += path.read_bytes() in variants
     return n, intact

@@ -25,9 +25,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
+
+if TYPE_CHECKING:  # (the commands import what they use when they run)
+    from pathlib import Path
+
+    from .core.checks import Problem
+    from .core.workspace import Workspace
 
 COMMANDS = ("show", "set", "render", "export", "check", "fix", "git", "merge-driver", "textconv")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -38,7 +45,7 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse would exit; we keep one exit path
+    def error(self, message: str) -> NoReturn:  # argparse would exit; we keep one exit path
         raise UsageError(f"{self.prog}: {message}")
 
 
@@ -251,6 +258,7 @@ def cmd_set(args: argparse.Namespace) -> int:
     from .core.entry import Entry
     from .core.errors import PatchError, QtEditorError
 
+    assignments: list[str]
     if args.json is not None:
         patch = _read_patch(args.json)
         files, assignments = args.targets, []
@@ -355,7 +363,7 @@ class _Target:
     """One PATH given to check or fix: the workspace it belongs to, which of its entries it
     names (None: all), and how their paths are shown (relative to the folder given)."""
 
-    def __init__(self, workspace, given: str, folder=None, file: str | None = None):
+    def __init__(self, workspace: Workspace, given: str, folder: Path | None = None, file: str | None = None):
         self.workspace = workspace
         self.given = given
         self.folder = folder  # a folder given (resolved)
@@ -374,6 +382,7 @@ class _Target:
     def shown(self, rel: str) -> str:
         if self.file is not None:
             return self.given
+        assert self.folder is not None  # _targets gives each target a file or a folder
         if not hasattr(self, "_prefix"):
             import os
 
@@ -396,10 +405,10 @@ def _targets(paths: list[str]) -> list[_Target]:
     from .core.folders import collection_for_folder, collection_of
     from .core.workspace import Workspace
 
-    spaces: dict = {}
+    spaces: dict[Path, Workspace] = {}
     out = []
 
-    def space(root):
+    def space(root: Path) -> Workspace:
         if root not in spaces:
             spaces[root] = Workspace(root)
         return spaces[root]
@@ -424,7 +433,7 @@ def _targets(paths: list[str]) -> list[_Target]:
     return out
 
 
-def _progress(label: str):
+def _progress(label: str) -> Callable[[int, int], None] | None:
     if not sys.stderr.isatty():
         return None
 
@@ -451,7 +460,7 @@ def _refreshed(targets: list[_Target]) -> None:
             print(f"qteditor: {ws.notice}", file=sys.stderr)
 
 
-def run_checks(paths: list[str]):
+def run_checks(paths: list[str]) -> tuple[int, list[Problem]]:
     """(files checked, problems with display paths)."""
     targets = _targets(paths)
     _refreshed(targets)
@@ -516,7 +525,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
 
         scoped = list(zip(group, scopes, strict=True))
 
-        def shown(rel: str, scoped=scoped) -> str:
+        def shown(rel: str, scoped: list[tuple[_Target, set[str] | None]] = scoped) -> str:
             for t, scope in scoped:
                 if scope is None or rel in scope:
                     return t.shown(rel)
@@ -920,12 +929,26 @@ def _startup_probe(argv: list[str]) -> int:
     return EXIT_OK
 
 
+def _plain_stream(stream: Any) -> None:
+    """On Windows, a redirected stdout or stderr writes the ANSI code page (cp1252: no "→", an
+    error on the first such title) and turns every "\n" into "\r\n" (a diff of a CRLF file
+    gets "\r\r\n"): output is UTF-8 with the line ends as written, as on the other systems."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        try:
+            reconfigure(encoding="utf-8", newline="\n")
+        except (ValueError, OSError):  # a stream that was already read or written: left as it is
+            pass
+
+
 def main(argv: list[str] | None = None) -> int:
     import os
 
     for name in ("stdout", "stderr"):  # a windowed build (Windows, macOS) has no console
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115 - lives as long as the process
+        elif sys.platform == "win32":
+            _plain_stream(getattr(sys, name))
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "--startup-probe":
         return _startup_probe(argv[1:])

@@ -9,7 +9,15 @@ export QT_QPA_PLATFORM=offscreen
 export PYTHONDONTWRITEBYTECODE=1
 status=0
 "$PY" -m ruff check qteditor tests bench || status=1
-"$PY" -m mypy || status=1  # types ([tool.mypy] in pyproject.toml: files, strictness)
+# types ([tool.mypy] in pyproject.toml: files, strictness), against the stubs of the PySide6
+# installed: the newest release's. The oldest supported one's stubs (6.6) lack overloads the code
+# uses (QTimer's keyword properties, singleShot with a context object): CI's job with that
+# PySide6 sets QTEDITOR_SKIP_TYPES=1 and runs the rest
+if [ "${QTEDITOR_SKIP_TYPES:-0}" = 1 ]; then
+    echo "mypy: skipped (QTEDITOR_SKIP_TYPES=1)"
+else
+    "$PY" -m mypy || status=1
+fi
 "$PY" -m ruff format --check qteditor tests bench || status=1  # the tree is formatted
 # coverage of qteditor/ in this process (subprocess runs are not counted); the floor is a few
 # points under the figure measured with the whole suite (89 %, 2026-12-01): raise it as tests are

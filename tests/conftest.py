@@ -1,9 +1,12 @@
-"""Shared fixtures: where the shared corpus is (read in place, never copied)."""
+"""Shared fixtures: where the shared corpus is (read in place, never copied); the platform
+marks (CONTRIBUTING.md, "Platform marks": when to use which)."""
 
 from __future__ import annotations
 
 import functools
 import os
+import sys
+import tempfile
 from pathlib import Path
 from typing import NoReturn
 
@@ -12,6 +15,51 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("QTEDITOR_SHARED", REPO.parent / "shared"))
 CORPUS = SHARED / "corpus" / "quicktakes"
+
+
+# ---------------------------------------------------------------------------- platform marks
+# Each takes the reason: what the test needs that the other systems lack. The suite runs on
+# Linux, Windows and macOS (.github/workflows/ci.yml); on Linux none of them skips anything.
+def posix_only(why: str) -> pytest.MarkDecorator:
+    """Skip on Windows: the test needs a POSIX behaviour Windows lacks (FIFOs, permission bits,
+    signals, fcntl), that Linux and macOS share."""
+    return pytest.mark.skipif(sys.platform == "win32", reason=f"POSIX only: {why}")
+
+
+def linux_only(why: str) -> pytest.MarkDecorator:
+    """Skip everywhere but Linux: the test needs Linux itself (dpkg and the .deb, GNU time,
+    /proc, XDG settings files)."""
+    return pytest.mark.skipif(not sys.platform.startswith("linux"), reason=f"Linux only: {why}")
+
+
+def _can_symlink() -> bool:
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            os.symlink(os.path.join(folder, "target"), os.path.join(folder, "link"))
+        except (OSError, NotImplementedError):
+            return False
+    return True
+
+
+# Windows creates symbolic links only with a privilege (an administrator, or developer mode)
+needs_symlinks = pytest.mark.skipif(
+    not _can_symlink(), reason="symbolic links cannot be created here (Windows without the privilege)"
+)
+
+
+def bare_env(**extra: str) -> dict[str, str]:
+    """A nearly empty environment for a child process (nothing of this one's PATH or venv):
+    PATH of the system's own programs and, on Windows, the variables every process needs there
+    (SYSTEMROOT: sockets, random numbers, DLLs; the profile folder: the home folder)."""
+    if sys.platform == "win32":
+        keep = ("SYSTEMROOT", "SYSTEMDRIVE", "WINDIR", "USERPROFILE", "HOMEDRIVE", "HOMEPATH", "TEMP", "TMP")
+        env = {k: os.environ[k] for k in keep if k in os.environ}
+        root = os.environ.get("SYSTEMROOT", r"C:\Windows")
+        env["PATH"] = os.pathsep.join((os.path.join(root, "System32"), root))
+    else:
+        env = {"PATH": "/usr/bin:/bin"}
+    env.update(extra)
+    return env
 
 
 def missing_corpus() -> NoReturn:

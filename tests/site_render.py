@@ -21,7 +21,8 @@ def site_renderer() -> Path:
             shutil.copyfile(src / name, CACHE / name)
     if not (CACHE / "node_modules" / "rehype-katex").is_dir():
         subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--silent"],
+            # npm is npm.cmd on Windows, which a bare name does not start there
+            [shutil.which("npm") or "npm", "install", "--no-audit", "--no-fund", "--silent"],
             cwd=CACHE,
             check=True,
             capture_output=True,
@@ -33,5 +34,7 @@ def site_html(answers: dict[str, str]) -> dict[str, str]:
     """Site HTML for stored answers (exactly as in the files: literal \\n pairs)."""
     script = site_renderer()
     lines = "".join(json.dumps({"id": k, "answer": v}) + "\n" for k, v in answers.items())
-    proc = subprocess.run(["node", str(script)], input=lines, capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        ["node", str(script)], input=lines, capture_output=True, encoding="utf-8", check=True
+    )  # node writes UTF-8 (the locale's encoding is cp1252 on Windows)
     return {row["id"]: row["html"] for row in map(json.loads, proc.stdout.splitlines())}

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from qteditor.cli import main
 from qteditor.core.entry import Entry
-from tests.conftest import REPO, by_reason, corpus_files
+from tests.conftest import REPO, by_reason, corpus_files, needs_symlinks, posix_only
 
 SAMPLE = """---
 _schema: default
@@ -224,7 +224,7 @@ def test_export_writes_a_standalone_page(entry_file, tmp_path, capsys):
     page = tmp_path / "page.html"
     code, _, err = run("export", entry_file, "-o", page, capsys=capsys)
     assert code == 0, err
-    html = page.read_text()
+    html = page.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in html
     assert '<meta name="description" content="Get the full answer from QuickTakes - ' in html
     assert run("export", tmp_path / "missing.md", "-o", page, capsys=capsys)[0] == 1
@@ -302,6 +302,7 @@ def test_fix_refuses_a_read_only_file_unless_forced(tmp_path, monkeypatch, capsy
     assert Entry.load(chem).fields()["related_article2"]["id"] == 9005
 
 
+@needs_symlinks
 def test_export_never_writes_over_the_entry_or_another_entry(entry_file, tmp_path, capsys):
     other = tmp_path / "other.md"
     other.write_bytes(SAMPLE.encode())
@@ -324,6 +325,7 @@ def test_export_never_writes_over_the_entry_or_another_entry(entry_file, tmp_pat
     assert page.read_bytes().startswith(b"<!DOCTYPE html>")
 
 
+@posix_only("a FIFO (os.mkfifo) and /dev/zero")
 def test_show_a_fifo_or_a_device_says_what_it_is(tmp_path):
     fifo = tmp_path / "pipe.md"
     os.mkfifo(fifo)
@@ -377,13 +379,20 @@ def test_a_bad_patch_file_is_a_usage_error_with_a_message(entry_file, tmp_path, 
     assert entry_file.read_bytes() == SAMPLE.encode()
 
 
-def test_a_command_line_or_stdin_that_is_not_utf8_is_a_usage_error(entry_file):
+@posix_only("a command line of bytes that are not UTF-8 (a Windows command line is UTF-16)")
+def test_a_command_line_that_is_not_utf8_is_a_usage_error(entry_file):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     exe = [sys.executable, "-m", "qteditor", "set"]
     proc = subprocess.run(
         [*exe, os.fsencode(entry_file), b"title=caf\xe9"], env=env, capture_output=True, cwd=REPO
     )
     assert proc.returncode == 2 and b"lone surrogate" in proc.stderr, proc.stderr
+    assert entry_file.read_bytes() == SAMPLE.encode()
+
+
+def test_stdin_that_is_not_utf8_is_a_usage_error(entry_file):
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    exe = [sys.executable, "-m", "qteditor", "set"]
     proc = subprocess.run(
         [*exe, "--json", "-", str(entry_file)],
         input=b'{"title": "\xff"}',
@@ -455,3 +464,17 @@ def test_keys_one_and_true_are_not_called_duplicates(tmp_path, capsys):
     )
     code, out, _ = run("show", path, capsys=capsys)  # the text view shows both
     assert code == 0 and "1: a\n1: b\n" in out
+
+
+def test_on_windows_output_is_utf8_with_the_line_ends_as_written(entry_file, monkeypatch):
+    """A redirected stdout on Windows writes the ANSI code page and turns each "\\n" into
+    "\\r\\n": a title with "→" was an internal error, a diff of a CRLF file got "\\r\\r\\n"."""
+    raw = io.BytesIO()
+    pipe = io.TextIOWrapper(raw, encoding="cp1252", newline="\r\n")  # what Windows gives a pipe
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(sys, "stdout", pipe)
+    entry_file.write_bytes(SAMPLE.replace("What is a cell?", "Cells → tissues").encode())
+    assert main(["show", "--json", str(entry_file)]) == 0
+    pipe.flush()
+    assert json.loads(raw.getvalue().decode("utf-8"))["fields"]["title"] == "Cells → tissues"
+    assert raw.getvalue().endswith(b"}\n") and b"\r" not in raw.getvalue()

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import zipfile
 
-from tests.conftest import REPO
+from tests.conftest import REPO, bare_env
 
 
 def test_wheel_carries_resources_and_finds_them(tmp_path):
@@ -32,7 +32,7 @@ def test_wheel_carries_resources_and_finds_them(tmp_path):
     shots = {n.rsplit("/", 1)[1] for n in names if n.startswith("qteditor/docs/screenshots/")}
     import re
 
-    wanted = set(re.findall(r"screenshots/([\w.-]+\.png)", (REPO / "docs" / "guide.md").read_text()))
+    wanted = set(re.findall(r"screenshots/([\w.-]+\.png)", (REPO / "docs" / "guide.md").read_text("utf-8")))
     assert wanted and wanted <= shots
     assert not any(n.startswith("qteditor/docs/") and n.endswith("performance.md") for n in names)
     probe = (
@@ -45,7 +45,7 @@ def test_wheel_carries_resources_and_finds_them(tmp_path):
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
+        env=bare_env(PYTHONPATH=str(site)),
         check=True,
     ).stdout
     where, name = out.splitlines()

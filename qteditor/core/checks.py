@@ -20,7 +20,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeGuard
+from typing import Any, Protocol, TypeGuard
 
 from . import slugs
 from .related import related_items
@@ -211,7 +211,7 @@ def check_record(r: Any, ctx: Context, rules: set[str] | frozenset | None = None
     out: list[Problem] = []
     severity_of = ctx.severities.get
     if rules is None or not rules <= _COLLECTION_SET:
-        for rule, message, key, fix, line in local_of(r, ctx.site, ctx.schema):
+        for rule, message, key, fix, line in local_of(r, ctx.site, ctx.schema, rules):
             severity = severity_of(rule) or RULES[rule]
             if severity != "off":
                 out.append(Problem(r.path, rule, message, key, line, fix, severity))
@@ -226,24 +226,32 @@ def check_record(r: Any, ctx: Context, rules: set[str] | frozenset | None = None
         out.append(Problem(r.path, rule, message, key, line, fix, severity))
 
     f = r.data
-    if not ctx.lone:
+    if not ctx.lone and (rules is None or not rules.isdisjoint(_LINK_SET)):
         _links(r, f, ctx, add)
-    _ids(r, f, ctx, add)
-    _casing(f, ctx, add)
+    if rules is None or "id-duplicate" in rules:
+        _ids(r, f, ctx, add)
+    if rules is None or "subject-casing" in rules:
+        _casing(f, ctx, add)
     return out
+
+
+_LINK_SET = frozenset(("related-dangling", "related-stale-id", "related-stale-title"))
+_OWN_LINKS = frozenset(("related-self", "related-duplicate"))
+_LINKED = frozenset(("title-mismatch",))
+_CODEC = frozenset(("answer-ambiguous-newline",))
 
 
 Finding = tuple  # (rule, message, field, fix, line): what the index keeps of a local problem
 
 
-def local_of(r: Any, site: Site, schema: Schema) -> list[Finding]:
+def local_of(r: Any, site: Site, schema: Schema, rules: set[str] | frozenset | None = None) -> list[Finding]:
     """The record's findings of the rules that look at it alone: the index's copy when it has
-    one for this slug rule, else computed now."""
+    one for this slug rule, else computed now (``rules``: at least these; None: all)."""
     stored = getattr(r, "local", None)
     if stored is not None:  # (an index record's data is its facts: the findings are all there is)
         found = stored.get(site.slug_rule, stored.get("*"))
         return found if found is not None else []
-    return local_findings(r, site, schema)
+    return local_findings(r, site, schema, rules)
 
 
 def local_variants(r: Any, schema: Schema, sites: dict[str, Site]) -> dict[str, list[Finding]]:
@@ -260,8 +268,12 @@ def local_variants(r: Any, schema: Schema, sites: dict[str, Site]) -> dict[str, 
     return out
 
 
-def local_findings(r: Any, site: Site, schema: Schema) -> list[Finding]:
-    """The findings of the rules that look at one file alone (default severities)."""
+def local_findings(
+    r: Any, site: Site, schema: Schema, rules: set[str] | frozenset | None = None
+) -> list[Finding]:
+    """The findings of the rules that look at one file alone (default severities); with
+    ``rules``, only the rules that can report one of those are run (the others' findings may
+    come too)."""
     out: list[Finding] = []
     has_lines = hasattr(r, "line_of")
 
@@ -283,11 +295,19 @@ def local_findings(r: Any, site: Site, schema: Schema) -> list[Finding]:
         )
         return out
     f = r.data
-    _own_links(r, f, site, add)
-    _derived(r, f, site, add)
-    _linked(f, site, add)
+    derived_rules, validated = site.derived_rules, site.validated_rules
+
+    def wanted(group: frozenset) -> bool:
+        return rules is None or not group.isdisjoint(rules)
+
+    if wanted(_OWN_LINKS):
+        _own_links(r, f, site, add)
+    if wanted(derived_rules):
+        _derived(r, f, site, add)
+    if wanted(_LINKED):
+        _linked(f, site, add)
     known: dict | None = None
-    for finding in validate(f, schema, getattr(r, "omitted", None)):
+    for finding in validate(f, schema, getattr(r, "omitted", None)) if wanted(validated) else ():
         fix = None
         if finding.rule == "required-missing":  # a missing field that follows from others
             if known is None:
@@ -297,7 +317,7 @@ def local_findings(r: Any, site: Site, schema: Schema) -> list[Finding]:
                 fix = _patch(finding.key, known[finding.key])
         add(finding.rule, finding.message, finding.key, fix)
     spots = getattr(r, "spots", None)
-    for key, kind in schema.codec_fields().items():
+    for key, kind in schema.codec_fields().items() if wanted(_CODEC) else ():
         if kind != "escaped-newlines":
             continue
         summary = spots.get(key) if spots is not None else None
@@ -335,7 +355,13 @@ def facts(data: Any, site: Site) -> Any:
 _SNAPSHOT = ("id", "title", "subject", "url")
 
 
-def _own_links(r: Any, f: dict, site: Site, add) -> None:
+class _Add(Protocol):
+    """How the rules below report a finding (``check``'s and ``local_findings``' ``add``)."""
+
+    def __call__(self, rule: str, message: str, key: str | None = None, fix: dict | None = None) -> None: ...
+
+
+def _own_links(r: Any, f: dict, site: Site, add: _Add) -> None:
     """Related articles listed twice, or linking the entry to itself."""
     own_url = f.get("url")
     path_url = site.url_at(r.path)
@@ -352,7 +378,7 @@ def _own_links(r: Any, f: dict, site: Site, add) -> None:
             add("related-self", f"{key} links the entry to itself", key, {key: None})
 
 
-def _links(r: Any, f: dict, ctx: Context, add) -> None:
+def _links(r: Any, f: dict, ctx: Context, add: _Add) -> None:
     """Related articles that point at no entry, or whose snapshot is stale."""
     own_url = f.get("url")
     path_url = ctx.site.url_at(r.path)
@@ -391,7 +417,7 @@ def _links(r: Any, f: dict, ctx: Context, add) -> None:
             )
 
 
-def _ids(r: Any, f: dict, ctx: Context, add) -> None:
+def _ids(r: Any, f: dict, ctx: Context, add: _Add) -> None:
     ident = f.get("id")
     if ident is None or isinstance(ident, (dict, list)):
         return
@@ -401,7 +427,7 @@ def _ids(r: Any, f: dict, ctx: Context, add) -> None:
         add("id-duplicate", f"id {ident} is also used by {others}", "id")
 
 
-def _derived(r: Any, f: dict, site: Site, add) -> None:
+def _derived(r: Any, f: dict, site: Site, add: _Add) -> None:
     """Fields that follow from others (seo.title) or name the file (file_name, url)."""
     name = r.path.rsplit("/", 1)[-1]
     derived, located = site.compute(f, r.path)
@@ -423,7 +449,7 @@ def _derived(r: Any, f: dict, site: Site, add) -> None:
             add(d.rule, f"{d.key} should be {derived[d.key]!r}", d.key, _patch(d.key, derived[d.key]))
 
 
-def _casing(f: dict, ctx: Context, add) -> None:
+def _casing(f: dict, ctx: Context, add: _Add) -> None:
     """Subject spellings: one folder, two display names."""
     subject = f.get("subject")
     if not _has_text(subject):
@@ -446,7 +472,7 @@ def _casing(f: dict, ctx: Context, add) -> None:
     add("subject-casing", f"subject {subject!r} is a less common spelling of {canon!r}", "subject", fix)
 
 
-def _linked(f: dict, site: Site, add) -> None:
+def _linked(f: dict, site: Site, add: _Add) -> None:
     """title, article_title and question stay equal; the title is the one to copy."""
     if not site.linked:
         return

@@ -175,7 +175,7 @@ def entry_data(raw: bytes, path: str) -> tuple[Any, str | None, list[int]]:
         return None, f"{path}:1:1: cannot index this file: {type(exc).__name__}: {exc}", []
 
 
-def _spots(data: Any, codec_keys: tuple[str, ...]) -> dict:
+def spots_of(data: Any, codec_keys: tuple[str, ...]) -> dict:
     """Ambiguous ``\\n`` spots of the codec fields, summarised (count, words): the checks need
     no more of an answer, so records load without it."""
     out = {}
@@ -227,7 +227,7 @@ Job = tuple[str, list[tuple[str, Stamp]], tuple[str, ...], str | None]
 _SITES: dict[str | None, tuple[Any, dict]] = {}
 
 
-def _rules_for(schema_source: str | None) -> tuple[Any, dict]:
+def rules_for(schema_source: str | None) -> tuple[Any, dict]:
     """(schema, {slug rule: Site}) of a schema file (None: the bundled one), once a process."""
     found = _SITES.get(schema_source)
     if found is None:
@@ -257,9 +257,9 @@ def _read_row(
 ) -> tuple:
     from .checks import facts, local_variants
 
-    schema, sites = _rules_for(schema_source)
+    schema, sites = rules_for(schema_source)
     data, error, lines = read_entry_lines(os.path.join(root, rel), stamp[0])
-    spots = _spots(data, codec_keys)
+    spots = spots_of(data, codec_keys)
     record = Record(rel, data, error, tuple(lines), spots)
     try:
         local = local_variants(record, schema, sites)
@@ -420,7 +420,7 @@ class Collection:
             )
         self.codec_keys = tuple(codec_keys)
         source = self.schema.source
-        bundled = source is None or source == _rules_for(None)[0].source
+        bundled = source is None or source == rules_for(None)[0].source
         self.schema_source = None if bundled else str(source)
         # what the stored findings were computed with: another schema or rules version is
         # another cache (a cache file of its own, like another index version)

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import copy
 import difflib
+import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -109,8 +110,10 @@ class FixPlanner:
         self.only = only
         self.shown = shown or (lambda rel: rel)
         self.lone = lone
-        self.ctx0 = build_context(records, schema, slug_rule, self.severities, lone)
-        self.problems = problems if problems is not None else check(records, context=self.ctx0, only=only)
+        if problems is None:
+            ctx0 = build_context(records, schema, slug_rule, self.severities, lone)
+            problems = check(records, context=ctx0, only=only)
+        self.problems = problems
         self.raw: dict[str, bytes] = {}
         self.fresh: dict[str, Draft] = {}
         self.errors: dict[str, QtEditorError] = {}
@@ -129,7 +132,7 @@ class FixPlanner:
             return self.fresh[rel]
         if rel in self.errors:
             return None
-        from .collection import _spots, entry_data
+        from .collection import entry_data, spots_of
         from .errors import FormatError
         from .storage import read_current
 
@@ -152,7 +155,7 @@ class FixPlanner:
             return None
         self.raw[rel] = raw
         rec = Draft(rel, data)
-        rec.spots = _spots(data, self.codec_keys)
+        rec.spots = spots_of(data, self.codec_keys)
         self.fresh[rel] = rec
         return rec
 
@@ -286,25 +289,27 @@ class FixPlanner:
         for p in self.problems:
             self._by_path.setdefault(p.path, []).append(p)
         final: dict[str, Any] = {}
-        for rel in sorted(involved):
-            final[rel] = self._final(rel, self.post[rel].data, ctx2)
         self._after: dict[str, list[Problem]] = {}
-        jobs = []
+        jobs: list[tuple[str, dict]] = []
         index_local = {r.path: r.local for r in self.records if getattr(r, "local", None) is not None}
-        for rel in sorted(involved):
-            draft = Draft(rel, final[rel])
-            draft.spots = self.fresh[rel].spots
-            if rel not in has_own and self.post[rel] is self.fresh[rel]:
-                draft.local = index_local.get(rel)  # its own fields are as the index read them
-            self._after[rel] = check_record(draft, ctx2)
-            before = self.fresh[rel]
-            delta = json_patch(before.data, final[rel]) if isinstance(final[rel], dict) else {}
-            if delta:
-                jobs.append((rel, delta))
-        rendered = _render_all(
-            [(str(self.root / rel), self.raw[rel], delta, self.shown(rel)) for rel, delta in jobs],
-            self.schema,
-        )
+
+        def work() -> Iterator[tuple[str, bytes, dict, str]]:
+            """Each file's final fields, problems after and patch, as the workers render the
+            files before it (the rendering overlaps this process's work)."""
+            for rel in sorted(involved):
+                final[rel] = self._final(rel, self.post[rel].data, ctx2)
+                draft = Draft(rel, final[rel])
+                draft.spots = self.fresh[rel].spots
+                if rel not in has_own and self.post[rel] is self.fresh[rel]:
+                    draft.local = index_local.get(rel)  # its own fields are as the index read them
+                self._after[rel] = check_record(draft, ctx2)
+                before = self.fresh[rel]
+                delta = json_patch(before.data, final[rel]) if isinstance(final[rel], dict) else {}
+                if delta:
+                    jobs.append((rel, delta))
+                    yield (str(self.root / rel), self.raw[rel], delta, self.shown(rel))
+
+        rendered = _render_all(work(), self.schema, len(involved))
         for (rel, _delta), (new, error, diff) in zip(jobs, rendered, strict=True):
             change = self._change(rel, new, error)
             if change is not None:
@@ -423,10 +428,10 @@ def _render_one(path: str, raw: bytes, delta: dict, shown: str, schema: Schema) 
 
 def _render_chunk(job: tuple[str | None, list[tuple[str, bytes, dict, str]]]) -> list[tuple]:
     """A worker's part of ``_render_all``: errors travel as (text, path, line, column, kind)."""
-    from .collection import _rules_for
+    from .collection import rules_for
 
     source, items = job
-    schema = _rules_for(source)[0]
+    schema = rules_for(source)[0]
     out = []
     for path, raw, delta, shown in items:
         new, error, diff = _render_one(path, raw, delta, shown, schema)
@@ -442,13 +447,20 @@ def _render_chunk(job: tuple[str | None, list[tuple[str, bytes, dict, str]]]) ->
     return out
 
 
-def _render_all(items: list[tuple[str, bytes, dict, str]], schema: Schema) -> list[tuple]:
+def _render_all(
+    items: Iterable[tuple[str, bytes, dict, str]], schema: Schema, expected: int | None = None
+) -> list[tuple]:
     """(new bytes, error, diff) of each (path, old bytes, field patch, shown path), in order:
-    rendered by the core writer (verified), on worker processes when there are many."""
+    rendered by the core writer (verified), on worker processes when there are many
+    (``expected``: at most how many items come; the workers start on the first chunks while
+    the later items are still being computed)."""
     import os
 
     workers = min(4, os.cpu_count() or 1)
-    if len(items) < PARALLEL or workers < 2:
+    if expected is None:
+        items = list(items)
+        expected = len(items)
+    if expected < PARALLEL or workers < 2:
         return [_render_one(*item, schema) for item in items]
     import multiprocessing
     import sys
@@ -456,18 +468,28 @@ def _render_all(items: list[tuple[str, bytes, dict, str]], schema: Schema) -> li
     from concurrent.futures.process import BrokenProcessPool
 
     from . import errors as error_types
-    from .collection import _rules_for
+    from .collection import rules_for
 
-    bundled = schema.source is None or schema.source == _rules_for(None)[0].source
+    bundled = schema.source is None or schema.source == rules_for(None)[0].source
     source = None if bundled else str(schema.source)
-    size = max(50, len(items) // (workers * 4))
-    chunks = [(source, items[i : i + size]) for i in range(0, len(items), size)]
+    size = max(50, min(200, expected // (workers * 4)))
+    taken: list[tuple[str, bytes, dict, str]] = []
+
+    def chunks() -> Iterator[tuple[str | None, list[tuple[str, bytes, dict, str]]]]:
+        it = iter(items)
+        while batch := list(itertools.islice(it, size)):
+            taken.extend(batch)
+            yield (source, batch)
+
     method = "forkserver" if sys.platform.startswith("linux") else "spawn"
+    pending = chunks()
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
-            results = [r for chunk in pool.map(_render_chunk, chunks) for r in chunk]
+            results = [r for chunk in pool.map(_render_chunk, pending) for r in chunk]
     except (BrokenProcessPool, OSError):  # workers could not start here: render in this one
-        return [_render_one(*item, schema) for item in items]
+        for _ in pending:  # (every item computed first)
+            pass
+        return [_render_one(*item, schema) for item in taken]
     out = []
     for new, error, diff in results:
         if error is not None:

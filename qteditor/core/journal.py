@@ -8,6 +8,7 @@ import base64
 import hashlib
 import json
 import os
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,9 @@ def _host() -> str:
     """This machine's name, as the lock files record it."""
     if hasattr(os, "uname"):
         return os.uname().nodename  # what gethostname() answers, without importing socket
+    name = os.environ.get("COMPUTERNAME")  # Windows: its name, still without socket (start-up)
+    if name:
+        return name
     import socket
 
     return socket.gethostname()
@@ -167,6 +171,8 @@ def snapshot(entry: Entry, fields: Any, body: str) -> bytes:
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
+    if sys.platform == "win32":  # os.kill(pid, 0) there would not ask: it sends signal 0
+        return _alive_on_windows(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -176,6 +182,32 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return True
+
+
+def _alive_on_windows(pid: int) -> bool:  # pragma: no cover - Windows
+    """Whether process ``pid`` runs, asked of Windows itself. ``os.kill`` is no probe there:
+    signal 0 is CTRL_C_EVENT (sent to a console's process group) and any other number ends the
+    process it names."""
+    if sys.platform != "win32":
+        raise OSError("only Windows answers this")
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel32.OpenProcess.restype = wintypes.HANDLE
+    kernel32.OpenProcess.argtypes = (wintypes.DWORD, wintypes.BOOL, wintypes.DWORD)
+    kernel32.GetExitCodeProcess.argtypes = (wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD))
+    kernel32.CloseHandle.argtypes = (wintypes.HANDLE,)
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return ctypes.get_last_error() == 5  # ERROR_ACCESS_DENIED: it runs, as another user
+    try:
+        code = wintypes.DWORD()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True
+        return code.value == 259  # STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 class Locks:

@@ -19,9 +19,13 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .yaml import same, unshare
+
+if TYPE_CHECKING:
+    from .document import Document
+    from .entry import Entry
 
 _MISSING = object()
 
@@ -198,7 +202,9 @@ class TextMerge:
 
     def __init__(self, base: str, ours: str, theirs: str, keepends: bool = False):
         self.keepends = keepends
-        split = (lambda s: s.splitlines(keepends=True)) if keepends else (lambda s: s.split("\n"))
+        split: Callable[[str], list[str]] = (
+            (lambda s: s.splitlines(keepends=True)) if keepends else (lambda s: s.split("\n"))
+        )
         self.chunks = merge3(split(base), split(ours), split(theirs))
 
     @property
@@ -241,7 +247,7 @@ def _match(base: list, side: list) -> list:
     out: list = [None] * len(side)
     free = set(range(len(base)))
 
-    def by(keyf) -> None:
+    def by(keyf: Callable[[Any], str | None]) -> None:
         pools: dict = {}
         for i in sorted(free):
             k = keyf(base[i])
@@ -256,11 +262,11 @@ def _match(base: list, side: list) -> list:
                 out[j] = i
                 free.discard(i)
 
-    def url(item: Any) -> Any:
+    def url(item: Any) -> str | None:
         u = item.get("url") if isinstance(item, dict) else None
         return u if isinstance(u, str) and u else None
 
-    def ident(item: Any) -> Any:
+    def ident(item: Any) -> str | None:
         v = item.get("id") if isinstance(item, dict) else None
         return repr(v) if v is not None and not isinstance(v, (dict, list)) else None
 
@@ -608,7 +614,7 @@ class MergeOutcome:
         return not self.conflicts
 
 
-def _load(raw: bytes, path: str | None, schema: Any):
+def _load(raw: bytes, path: str | None, schema: Any) -> tuple[Entry, dict]:
     from .entry import Entry
     from .errors import QtEditorError
 
@@ -699,7 +705,7 @@ def merge_bytes(
     def run(choose: Callable[[Conflict], Any] | None = None) -> EntryMerge:
         return merge_entry(bf, of, tf, base_body, ours_entry.body, _te.body, schema, choose)
 
-    def render(m: EntryMerge, body: str | None = None):
+    def render(m: EntryMerge, body: str | None = None) -> Document:
         try:
             rendered = ours_entry.render(m.fields, m.body if body is None else body)
         except QtEditorError as exc:

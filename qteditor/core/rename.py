@@ -12,6 +12,7 @@ link cannot be written after all, the old file stays, and the error names what w
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,7 +73,7 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def prepare(rp: RenamePlan, fields: dict, shown=None) -> Plan:
+def prepare(rp: RenamePlan, fields: dict, shown: Callable[[Path], str] | None = None) -> Plan:
     """The plan's files: the entry at its new place (or in place), each linking entry, and the
     old file's removal (nothing written yet)."""
     shown = shown or (lambda p: Path(p).name)
@@ -103,7 +104,7 @@ def prepare(rp: RenamePlan, fields: dict, shown=None) -> Plan:
     }
     urls = {rp.old_url}
 
-    def follow(other: Any, keys: list[str] = ()) -> Any:
+    def follow(other: Any, keys: Sequence[str] = ()) -> Any:
         """A linking entry's fields with its links to the renamed entry updated."""
         data = other.fields()
         touched = False
@@ -122,15 +123,11 @@ def prepare(rp: RenamePlan, fields: dict, shown=None) -> Plan:
             continue
         data = follow(other, keys)
         rendered = other.render(data) if data is not None else None
-        out.changes.append(
-            FileChange(
-                path,
-                shown(path),
-                other.raw,
-                rendered[0] if rendered else None,
-                lambda current, keys=keys: follow(current, keys),
-            )
-        )
+
+        def again(current: Any, keys: Sequence[str] = keys) -> Any:
+            return follow(current, keys)
+
+        out.changes.append(FileChange(path, shown(path), other.raw, rendered[0] if rendered else None, again))
     if rp.moves:
         out.changes.append(FileChange(rp.old_path, shown(rp.old_path), entry.raw, None, kind="delete"))
     rp.plan = out

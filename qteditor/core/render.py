@@ -15,29 +15,42 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+if TYPE_CHECKING:
+    from linkify_it.main import Match  # (linkify-it-py has no types: Any to mypy)
+    from markdown_it.renderer import RendererHTML
+    from markdown_it.rules_block import StateBlock
+    from markdown_it.token import Token
+    from markdown_it.utils import EnvType, OptionsDict
+
 _SAFE_SCHEMES = ("http:", "https:", "mailto:")
 
 
-def _drop(*_args, **_kwargs) -> str:
+def _drop(*_args: object, **_kwargs: object) -> str:
     return ""
 
 
-def _math_inline(self, tokens, idx, options, env) -> str:
+def _math_inline(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     return math_html(tokens[idx].content, display=False, budget=env.get("math"))
 
 
-def _math_block(self, tokens, idx, options, env) -> str:
+def _math_block(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     return math_html(tokens[idx].content, display=True, budget=env.get("math")) + "\n"
 
 
-def _math_flow(state, start_line: int, end_line: int, silent: bool) -> bool:
+def _math_flow(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
     """``$$`` math as remark-math reads it: a fence like ``` (it may interrupt a paragraph,
     its closing ``$$`` stands on a line of its own, an unclosed one runs to the end of its
     container, the opening fence's indentation is removed from the content)."""
@@ -92,7 +105,7 @@ def _math_flow(state, start_line: int, end_line: int, silent: bool) -> bool:
 _GFM_EMAIL_LOCAL = re.compile(r"[A-Za-z0-9._+-]+$")
 
 
-def _site_autolinks(matches) -> list:
+def _site_autolinks(matches: list[Match] | None) -> list[Match]:
     """The autolinks GFM makes (the site's remark-gfm): ``http(s)://``, ``www.`` and e-mail
     addresses. linkify-it's other finds, bare domains (Monday.com, M.Sc.), ``//host`` and
     ``xmpp:``, stay text; in ``mailto:me@x.org`` only the address is the link, as on the site."""
@@ -112,7 +125,7 @@ def _site_autolinks(matches) -> list:
 
 
 class _SiteLinkify(LinkifyIt):
-    def match(self, text: str):  # the core linkify rule asks ``test`` first, then ``match``
+    def match(self, text: str) -> list[Match]:  # the core linkify rule asks ``test`` first, then ``match``
         return _site_autolinks(super().match(text))
 
 
@@ -396,7 +409,7 @@ def block_shape(fragment: str) -> tuple:
             self.skip = 0  # depth inside a formula's own markup
             self.stack: list[str] = []
 
-        def handle_starttag(self, tag, attrs):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             classes = (dict(attrs).get("class") or "").split()
             if self.skip:
                 if tag not in ("img", "br", "hr", "input"):
@@ -419,14 +432,14 @@ def block_shape(fragment: str) -> tuple:
                 if tag != "hr":
                     self.stack.append(tag)
 
-        def handle_startendtag(self, tag, attrs):
+        def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             classes = (dict(attrs).get("class") or "").split()
             if not self.skip and ("math-display" in classes):
                 out.append("math")
             elif not self.skip and tag == "hr":
                 out.append("<hr")
 
-        def handle_endtag(self, tag):
+        def handle_endtag(self, tag: str) -> None:
             if self.skip:
                 self.skip -= 1
                 return

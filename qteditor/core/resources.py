@@ -32,15 +32,18 @@ def resource(*parts: str) -> Path:
 
 def user_folder(kind: str) -> Path:
     """The per-user folder of a kind ("cache" or "data") for this platform, with qteditor's
-    name (XDG on Linux, Library on macOS, AppData on Windows)."""
-    if sys.platform == "win32":
+    name (XDG on Linux, Library on macOS, AppData on Windows). XDG_CACHE_HOME or XDG_DATA_HOME,
+    when set, wins on every platform (the tests, and users who keep XDG folders elsewhere)."""
+    xdg = os.environ.get("XDG_CACHE_HOME" if kind == "cache" else "XDG_DATA_HOME")
+    if xdg:
+        base = Path(xdg)
+    elif sys.platform == "win32":
         var, fallback = (
             ("LOCALAPPDATA", "AppData/Local") if kind == "cache" else ("APPDATA", "AppData/Roaming")
         )
-        base = Path(os.environ.get(var, Path.home() / fallback))
+        base = Path(os.environ.get(var) or Path.home() / fallback)
     elif sys.platform == "darwin":
         base = Path.home() / "Library" / ("Caches" if kind == "cache" else "Application Support")
     else:
-        var, fallback = ("XDG_CACHE_HOME", ".cache") if kind == "cache" else ("XDG_DATA_HOME", ".local/share")
-        base = Path(os.environ.get(var, Path.home() / fallback))
+        base = Path.home() / (".cache" if kind == "cache" else ".local/share")
     return base / "qteditor"

@@ -82,6 +82,11 @@ class Site:
         self.path_template = schema.path
         self.derived = tuple(Derived(f.key, f.derive, f.rule) for f in _all_fields(schema) if f.derive)
         by_key = {d.key: d for d in self.derived}
+        # the rules the derived fields report, and those the schema's validation can report
+        self.derived_rules = frozenset(d.rule for d in self.derived if d.rule)
+        self.validated_rules = frozenset(("required-missing", "field-pattern", "field-length")) | frozenset(
+            f.rule for f in _all_fields(schema) if f.rule
+        )
         # the field the file is named after, and the part of its template the name stands for
         self.name_field: str | None = None
         self.stem_expr: str | None = None

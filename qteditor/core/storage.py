@@ -30,6 +30,7 @@ from .errors import FormatError, SaveError
 
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another one before giving up
 MAX_READ_BYTES = 64 * 1024 * 1024  # what a writer reads back of a file, at most
+REPLACE_RETRY = 2.0  # seconds a rename waits on Windows for another program to close the file
 _TMP_PREFIX = ".qte-"
 
 
@@ -115,7 +116,8 @@ else:
         except BlockingIOError:
             return False
         except OSError as exc:  # a file system without locks: nothing to wait for
-            if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS):
+            # (macOS says ENOTSUP, 45, where Linux says EOPNOTSUPP, which is ENOTSUP there)
+            if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS):
                 return True
             raise
 
@@ -204,7 +206,10 @@ def _read_regular(target: str, limit: int) -> bytes | None:
     except IsADirectoryError:
         raise _Unreadable("this is a folder, not a file") from None
     except OSError as exc:
-        if exc.errno == errno.ENXIO:  # a socket (or a FIFO without a writer, elsewhere)
+        if exc.errno in (errno.EACCES, errno.EPERM) and os.path.isdir(target):  # Windows: no folder opens
+            raise _Unreadable("this is a folder, not a file") from None
+        # a socket: ENXIO on Linux (or a FIFO without a writer, elsewhere), EOPNOTSUPP on macOS
+        if exc.errno in (errno.ENXIO, errno.EOPNOTSUPP):
             try:
                 mode = os.stat(target).st_mode
             except OSError:
@@ -326,6 +331,44 @@ def _fsync_folder(folder: str) -> None:
         os.close(dfd)
 
 
+# a hard link refused where the file system has none (FAT, exFAT, some SMB shares): these
+# errno values, or on Windows ERROR_INVALID_FUNCTION and ERROR_NOT_SUPPORTED (errno EINVAL)
+_NO_LINKS_ERRNO = (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS)
+_NO_LINKS = (1, 50)
+
+
+def _replace(tmp: str, target: str, st: os.stat_result) -> None:
+    """``os.replace(tmp, target)`` over an existing file. Windows refuses it in two cases POSIX
+    does not: a read-only target (forced: its read-only attribute is cleared first, and put back
+    if the rename fails; the new file carries the mode) and a target another program holds open
+    without delete sharing (an indexer, a virus scanner: tried again for REPLACE_RETRY seconds)."""
+    if sys.platform != "win32":
+        os.replace(tmp, target)
+        return
+    read_only = not st.st_mode & stat.S_IWRITE
+    if read_only:
+        os.chmod(target, stat.S_IREAD | stat.S_IWRITE)
+    deadline = time.monotonic() + REPLACE_RETRY
+    delay = 0.01
+    try:
+        while True:
+            try:
+                os.replace(tmp, target)
+                return
+            except PermissionError:
+                if time.monotonic() >= deadline:
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.1)
+    except BaseException:
+        if read_only:
+            try:
+                os.chmod(target, stat.S_IREAD)
+            except OSError:
+                pass
+        raise
+
+
 def _write_locked(target: str, data: bytes, path: str, force: bool = False, durable: bool = True) -> None:
     """Write ``data`` over ``target`` (the caller holds its lock)."""
     folder = os.path.dirname(target) or "."
@@ -377,14 +420,7 @@ def _write_locked(target: str, data: bytes, path: str, force: bool = False, dura
                     "a file with this name was created meanwhile; nothing was written", path
                 ) from None
             except OSError as exc:
-                if exc.errno not in (
-                    errno.EPERM,
-                    errno.ENOTSUP,
-                    errno.EOPNOTSUPP,
-                    errno.EXDEV,
-                    errno.EMLINK,
-                    errno.ENOSYS,
-                ):
+                if exc.errno not in _NO_LINKS_ERRNO and getattr(exc, "winerror", None) not in _NO_LINKS:
                     raise
                 os.replace(tmp, target)  # no hard links on this file system (FAT, some SMB)
                 tmp = None
@@ -392,7 +428,7 @@ def _write_locked(target: str, data: bytes, path: str, force: bool = False, dura
                 os.unlink(tmp)
                 tmp = None
         else:
-            os.replace(tmp, target)
+            _replace(tmp, target, st)
             tmp = None
         if durable:
             _fsync_folder(folder)

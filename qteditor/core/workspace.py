@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import slugs
 from .checks import Context, Problem, build_context, check
@@ -20,6 +20,11 @@ from .config import Config, load_config
 from .folders import collection_for_folder, collection_of
 from .plan import Applied, Plan, apply
 from .schema import Schema, schema_for
+
+if TYPE_CHECKING:  # imported when first used (start-up)
+    from .collection import Collection
+    from .rename import RenamePlan
+    from .site import Site
 
 SAMPLE_PAIRS = 2000  # (title, file name) pairs the slug rule is inferred from
 
@@ -40,12 +45,22 @@ class Workspace:
         self.lone = Path(lone).resolve() if lone is not None else None
         self.cache = cache
         self.workers = workers
-        where = self.root if self.root is not None else self.lone.parent
-        self.schema: Schema = schema_for(where / "entry.md")
+        self.schema: Schema = schema_for(self._folder / "entry.md")
         self.config: Config = load_config(self.root) if self.root is not None else Config()
-        self._index = None
+        self._index: Collection | None = None
         self._records: list | None = None
         self._slug_rule: str | None = self.config.slug_rule
+
+    @property
+    def _lone_file(self) -> Path:
+        """The lone file of a workspace without a root (``__init__`` takes one or the other)."""
+        assert self.lone is not None  # no root: __init__ refused a workspace without a lone file
+        return self.lone
+
+    @property
+    def _folder(self) -> Path:
+        """The root, or the lone file's folder."""
+        return self.root if self.root is not None else self._lone_file.parent
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -61,7 +76,7 @@ class Workspace:
     def notice(self) -> str | None:
         return self._index.notice if self._index is not None else None
 
-    def index(self):
+    def index(self) -> Collection:
         """The collection's index (opened on first use)."""
         if self._index is None:
             if self.root is None:
@@ -103,8 +118,8 @@ class Workspace:
             if self.root is None:
                 from .collection import Record, read_entry_lines
 
-                data, error, lines = read_entry_lines(str(self.lone))
-                self._records = [Record(self.lone.name, data, error, tuple(lines))]
+                data, error, lines = read_entry_lines(str(self._lone_file))
+                self._records = [Record(self._lone_file.name, data, error, tuple(lines))]
             else:
                 self._records = self.index().records()
         return self._records
@@ -145,13 +160,13 @@ class Workspace:
         return self.index().count() if self.root is not None else 1
 
     def paths(self) -> list[str]:
-        return self.index().paths() if self.root is not None else [self.lone.name]
+        return self.index().paths() if self.root is not None else [self._lone_file.name]
 
     def check(self, only: set[str] | None = None, context: Context | None = None) -> list[Problem]:
         """The problems of the collection (or of the files in ``only``), each with its line and
         the file it is in. The collection's result is kept in the index for its generation
         (with this slug rule and these severities): a check of an unchanged collection loads it."""
-        base = str(self.root if self.root is not None else self.lone.parent) + os.sep
+        base = str(self._folder) + os.sep
         problems = None
         key = None
         if self.root is not None and context is None:
@@ -197,7 +212,7 @@ class Workspace:
         the files in ``only``, read from disk and computed together (``fixes.FixPlanner``)."""
         from .fixes import FixPlanner
 
-        root = self.root if self.root is not None else self.lone.parent
+        root = self._folder
         planner = FixPlanner(
             root,
             self.records(),
@@ -207,6 +222,7 @@ class Workspace:
             rules,
             only,
             shown,
+            problems=self.check(only) if self.root is not None else None,  # (kept per generation)
             lone=self.root is None,
         )
         return planner.plan()
@@ -222,12 +238,12 @@ class Workspace:
             files, assignments, self.shown_path, "Set " + ", ".join(a.split("=", 1)[0] for a in assignments)
         )
 
-    def site(self):
+    def site(self) -> Site:
         from .site import site_for
 
         return site_for(self.schema, self.slug_rule)
 
-    def plan_rename(self, path: str | Path, fields: dict):
+    def plan_rename(self, path: str | Path, fields: dict) -> RenamePlan | None:
         """Where an entry goes for its edited fields, who links to it, and the files a rename
         writes (``rename.py``): ``None`` when it neither moves nor has links to update."""
         from . import rename
@@ -240,7 +256,7 @@ class Workspace:
         rename.prepare(rp, fields, self.shown_path)
         return rp
 
-    def apply_rename(self, rp, force: bool = False) -> list[Path]:
+    def apply_rename(self, rp: RenamePlan, force: bool = False) -> list[Path]:
         from . import rename
 
         written = rename.apply(rp, force=force)
@@ -269,6 +285,19 @@ class Workspace:
         if changed:
             set_related(out, items)
         return out, changed
+
+    def related_candidates(
+        self, fields: dict, listed: set, own: str | None, limit: int = 12
+    ) -> tuple[list[str], set[str]]:
+        """(suggested entries, entries not to offer) for a new related article of the entry
+        with these fields: the entries most like its question and answer, without itself and
+        the entries whose url is ``listed`` already."""
+        if self.root is None:
+            return [], set()
+        exclude = {own} if own else set()
+        exclude |= {r.path for r in self.records() if r.fields.get("url") in listed}
+        text = " ".join(str(fields.get(k) or "") for k in ("question", "answer"))[:2000]
+        return self.index().similar(text, exclude, limit), exclude
 
     def near_duplicates(
         self, title: str, exclude: str | None = None, threshold: float = 0.6

@@ -16,6 +16,8 @@ from .git_panel import build_git_menu
 from .icons import action
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QPoint
+
     from .main_window import MainWindow
 
 
@@ -122,11 +124,15 @@ def fill_recent(w: MainWindow) -> None:
     w.recent_menu.clear()
     recent = w.settings.get("files/recent")
     for path in recent:
-        w.recent_menu.addAction(path, lambda p=path: w.open_path(p))
+
+        def open_recent(p: str = path) -> bool:  # p bound to this entry's path
+            return w.open_path(p)
+
+        w.recent_menu.addAction(path, open_recent)
     w.recent_menu.setEnabled(bool(recent))
 
 
-def browser_menu(w: MainWindow, pos) -> None:
+def browser_menu(w: MainWindow, pos: QPoint) -> None:
     """The browser's context menu on its selected rows."""
     paths = w.collection_panel.selected_paths()
     if not paths:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from itertools import islice
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -35,6 +36,9 @@ from PySide6.QtWidgets import (
 from ..core import codec
 from ..core.spelling import Speller
 from .highlighter import MarkdownHighlighter
+
+if TYPE_CHECKING:  # (for the annotations only: these Qt types load when first used)
+    from PySide6.QtGui import QContextMenuEvent, QHideEvent, QIcon, QKeyEvent, QResizeEvent, QShowEvent
 from .icons import icon
 
 WORDS = re.compile(r"\b[\w'’-]+\b")
@@ -49,7 +53,7 @@ class WordCounter:
     """``word_count`` by lines, each line's count remembered: after an edit only the changed
     lines are counted again (a 200 KB answer: well under a millisecond instead of ~8 ms)."""
 
-    def __init__(self, count=word_count):
+    def __init__(self, count: Callable[[str], int] = word_count):
         self._count = count
         self._lines: dict[str, int] = {}
 
@@ -166,7 +170,7 @@ class MarkdownEdit(QPlainTextEdit):
         return super().event(e)
 
     # ------------------------------------------------------------------ spelling menu
-    def contextMenuEvent(self, e) -> None:  # noqa: N802 - Qt override
+    def contextMenuEvent(self, e: QContextMenuEvent) -> None:  # noqa: N802 - Qt override
         menu = self.createStandardContextMenu()
         cur = self.cursorForPosition(e.pos())
         cur.select(QTextCursor.SelectionType.WordUnderCursor)
@@ -216,11 +220,11 @@ class _SearchField(QLineEdit):
         self.setTextMargins(0, 0, width + 6 if width else 0, 0)
         self.count.setGeometry(self.width() - width - 7, 0, width, self.height())
 
-    def resizeEvent(self, e) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, e: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(e)
         self._place()
 
-    def keyPressEvent(self, e) -> None:  # noqa: N802 - Qt override
+    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.submitted.emit(bool(e.modifiers() & Qt.KeyboardModifier.ShiftModifier))
             return
@@ -322,7 +326,14 @@ class FindBar(QWidget):
         b.toggled.connect(self._options_changed)
         return b
 
-    def _tool(self, tip: str, slot, ico=None, text: str = "", raised: bool = True) -> QToolButton:
+    def _tool(
+        self,
+        tip: str,
+        slot: Callable[[], object] | None,
+        ico: QIcon | None = None,
+        text: str = "",
+        raised: bool = True,
+    ) -> QToolButton:
         b = QToolButton(text=text)  # type: ignore[call-arg]  # a Qt property as keyword
         if ico is not None:
             b.setIcon(ico)
@@ -354,16 +365,16 @@ class FindBar(QWidget):
         self.editor.set_find_marks([])
         self.editor.setFocus()
 
-    def showEvent(self, e) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, e: QShowEvent) -> None:  # noqa: N802 - Qt override
         self._escape.setEnabled(True)
         super().showEvent(e)
 
-    def hideEvent(self, e) -> None:  # noqa: N802 - Qt override
+    def hideEvent(self, e: QHideEvent) -> None:  # noqa: N802 - Qt override
         self._escape.setEnabled(False)
         self._stale.stop()
         super().hideEvent(e)
 
-    def keyPressEvent(self, e) -> None:  # noqa: N802 - Qt override
+    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if e.key() == Qt.Key.Key_Escape:
             self.close_bar()
             return

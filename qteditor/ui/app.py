@@ -36,6 +36,13 @@ def dark_palette() -> QPalette:
         (QPalette.ColorRole.ToolTipText, text),
         (QPalette.ColorRole.PlaceholderText, QColor("#7d8590")),
         (QPalette.ColorRole.Link, QColor("#4493f8")),
+        # the 3D roles (frames, splitter handles, the dock's edge): dark ones, not the light
+        # palette's greys, which glare on a dark window
+        (QPalette.ColorRole.Light, QColor("#3d444d")),
+        (QPalette.ColorRole.Midlight, QColor("#30363d")),
+        (QPalette.ColorRole.Mid, QColor("#484f58")),
+        (QPalette.ColorRole.Dark, QColor("#010409")),
+        (QPalette.ColorRole.Shadow, QColor("#000000")),
     ):
         p.setColor(role, color)
     return p
@@ -58,7 +65,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     if fusion:
         hints = QGuiApplication.styleHints()
 
-        def follow(scheme) -> None:
+        def follow(scheme: Qt.ColorScheme) -> None:
             app.setPalette(dark_palette() if scheme == Qt.ColorScheme.Dark else app.style().standardPalette())
 
         if hints.colorScheme() == Qt.ColorScheme.Dark:

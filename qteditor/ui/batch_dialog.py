@@ -7,6 +7,7 @@ the change and the window shows its diff before anything is written.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QDoubleValidator, QIntValidator
@@ -76,7 +77,7 @@ class BatchEditDialog(QDialog):
         self.setMinimumWidth(520)
         self._field_changed(0)
 
-    def _editor(self, f: Field, subjects: list[str]):
+    def _editor(self, f: Field, subjects: list[str]) -> tuple[QWidget, Callable[[], str]]:
         if f.type == "bool":
             box = QCheckBox("yes")
             return box, lambda: "true" if box.isChecked() else "false"
@@ -85,7 +86,7 @@ class BatchEditDialog(QDialog):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
 
-            def read_date():
+            def read_date() -> str:
                 q = edit.date()
                 return dt.date(q.year(), q.month(), q.day()).isoformat()
 

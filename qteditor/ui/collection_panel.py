@@ -37,7 +37,13 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:
-    from ..core.collection import Collection
+    from collections.abc import Callable
+
+    from PySide6.QtCore import QPersistentModelIndex, SignalInstance
+    from PySide6.QtGui import QColor, QResizeEvent
+
+    from ..core.checks import Context, Problem
+    from ..core.collection import Collection, Record
     from ..core.workspace import Workspace
 
 
@@ -135,7 +141,7 @@ class EntryModel(QAbstractTableModel):
     def count(self, row: int) -> int:
         return self._counts[row] if row < len(self._counts) else 0
 
-    def show_only(self, accept) -> None:
+    def show_only(self, accept: Callable[[int], bool] | None) -> None:
         """Show the rows ``accept(index)`` takes (None: all), in the current order: a filter
         of the rows kept sorted, so clearing a search sorts nothing."""
         self.beginResetModel()
@@ -146,7 +152,7 @@ class EntryModel(QAbstractTableModel):
         self.visible = list(self._order) if accept is None else [i for i in self._order if accept(i)]
         self.endResetModel()
 
-    def _key(self):
+    def _key(self) -> list | None:
         col = self.sort_column
         if col == GIT_COLUMN:
             order = {state: i for i, state in enumerate(GIT_STATES)}
@@ -167,7 +173,7 @@ class EntryModel(QAbstractTableModel):
     def _sort(self) -> None:
         self._sort_rows(self.visible)
 
-    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:  # Qt override
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:  # Qt override
         self.layoutAboutToBeChanged.emit()
         self.sort_column, self.sort_order = column, order
         self._sort_order()
@@ -184,13 +190,15 @@ class EntryModel(QAbstractTableModel):
             return None
 
     # ------------------------------------------------------------------ Qt
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt override
         return 0 if parent.isValid() else len(self.visible)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt override
         return len(COLUMNS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(  # noqa: N802 - Qt override
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> str | None:
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:  # the problem count's column is narrow
@@ -203,7 +211,9 @@ class EntryModel(QAbstractTableModel):
             }.get(COLUMNS[section])
         return None
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[override]
+    def data(  # type: ignore[override]
+        self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> str | int | QColor | None:
         row = self.visible[index.row()]
         path, title, subject, date, ident, _error, _rowid = self.rows[row]
         col = index.column()
@@ -379,7 +389,7 @@ class CollectionPanel(QWidget):
     SUBJECT_FROM = 260  # panel widths from which the subject and date columns show
     DATE_FROM = 330
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         width = self.width()  # narrow panel: title, subject, date, problems; wider: the id too
         self.table.setColumnHidden(1, width < self.SUBJECT_FROM)
@@ -453,7 +463,7 @@ class CollectionPanel(QWidget):
         the rows come again after the refresh when it found any change."""
         signals = self._signals
 
-        def emit(signal, *args) -> bool:
+        def emit(signal: SignalInstance, *args: object) -> bool:
             try:
                 signal.emit(*args)
                 return True
@@ -515,7 +525,7 @@ class CollectionPanel(QWidget):
         folders = {root} | {f"{root}/{p}" if p else root for p in parents}
         self.watcher.addPaths(sorted(folders)[:2000])
 
-    def _rows_ready(self, generation: int, result) -> None:
+    def _rows_ready(self, generation: int, result: tuple[list[tuple], str]) -> None:
         if generation != self._generation:
             return
         rows, self.slug_rule = result
@@ -532,7 +542,9 @@ class CollectionPanel(QWidget):
             self._watch_folders()
         self.rowsShown.emit()
 
-    def _checked(self, generation: int, result) -> None:
+    def _checked(
+        self, generation: int, result: tuple[dict[str, list[Problem]], list[Record], Context, str]
+    ) -> None:
         if generation != self._generation:
             self._finish_run()
             return
@@ -623,7 +635,7 @@ class CollectionPanel(QWidget):
         self.count.setText("Searching…")
         self._search_pool.submit(run)
 
-    def _searched(self, generation: int, paths) -> None:
+    def _searched(self, generation: int, paths: set[str] | None) -> None:
         if generation != self._search_generation:
             return  # a newer search is on its way
         self._allowed = paths

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import (
@@ -24,6 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from .fit import fit_screen
+
+if TYPE_CHECKING:  # (for the annotations only)
+    from PySide6.QtWidgets import QPushButton
+
+    from ..core.collection import Collection, Record
+    from ..core.journal import JournalItem
+    from ..core.merge import Conflict
+    from ..core.schema import Schema
 
 __all__ = ["fit_screen"]  # dialogs keep their size helper at hand
 
@@ -73,8 +82,11 @@ def header_grid(*titles: str) -> QGridLayout:
 
 
 def accept_buttons(
-    dialog: QDialog, accept_text: str, enabled: bool = True, cancel=QDialogButtonBox.StandardButton.Cancel
-):
+    dialog: QDialog,
+    accept_text: str,
+    enabled: bool = True,
+    cancel: QDialogButtonBox.StandardButton = QDialogButtonBox.StandardButton.Cancel,
+) -> tuple[QDialogButtonBox, QPushButton]:
     """Buttons with one accepting button (returned) and a cancel/close button."""
     buttons = QDialogButtonBox()
     accept = buttons.addButton(accept_text, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -99,7 +111,7 @@ class ReviewChangesDialog(QDialog):
         name: str,
         parent: QWidget | None = None,
         committed: bytes | None = None,
-        schema=None,
+        schema: Schema | None = None,
     ):
         super().__init__(parent)
         from PySide6.QtWidgets import QComboBox, QHBoxLayout, QTabWidget
@@ -177,7 +189,7 @@ class ReviewChangesDialog(QDialog):
             )
 
 
-def _fields_html(old: bytes, new: bytes, name: str, schema=None) -> str:
+def _fields_html(old: bytes, new: bytes, name: str, schema: Schema | None = None) -> str:
     """Two versions of an entry as field-level HTML (ChangeView's), or why they cannot be."""
     from html import escape
 
@@ -239,7 +251,9 @@ def show_error(parent: QWidget | None, title: str, error: Exception) -> None:
 class RecoveryDialog(QDialog):
     """Unsaved edits from a session that ended abruptly: the diff against the file on disk."""
 
-    def __init__(self, item, disk: bytes, parent: QWidget | None = None, content: bytes | None = None):
+    def __init__(
+        self, item: JournalItem, disk: bytes, parent: QWidget | None = None, content: bytes | None = None
+    ):
         super().__init__(parent)
         import datetime as dt
         from pathlib import Path
@@ -283,7 +297,7 @@ class RecoveryDialog(QDialog):
 class ConflictDialog(QDialog):
     """Fields both you and someone else changed: choose, field by field."""
 
-    def __init__(self, conflicts, parent: QWidget | None = None):
+    def __init__(self, conflicts: list[Conflict], parent: QWidget | None = None):
         super().__init__(parent)
         from PySide6.QtWidgets import QComboBox
 
@@ -323,7 +337,7 @@ class ConflictDialog(QDialog):
         return [c.currentIndex() == 1 for c in self.combos]
 
 
-def _short(value) -> str:
+def _short(value: object) -> str:
     text = str(value)
     return text if len(text) <= 160 else text[:157] + "…"
 
@@ -332,7 +346,12 @@ class PickerDialog(QDialog):
     """Choose an entry of the collection: suggestions first, search as you type."""
 
     def __init__(
-        self, collection, by_path: dict, suggestions: list, exclude: set, parent: QWidget | None = None
+        self,
+        collection: Collection,
+        by_path: dict,
+        suggestions: list,
+        exclude: set,
+        parent: QWidget | None = None,
     ):
         super().__init__(parent)
         from PySide6.QtWidgets import QLineEdit, QListWidget
@@ -379,11 +398,11 @@ class PickerDialog(QDialog):
         self.caption.setText(f"{len(paths)} found")
         self.show_records([self.by_path[p] for p in paths if p in self.by_path])
 
-    def chosen(self):
+    def chosen(self) -> Record | None:
         item = self.results.currentItem()
         return self.by_path.get(item.data(Qt.ItemDataRole.UserRole)) if item else None
 
-    def pick(self):
+    def pick(self) -> Record | None:
         return self.chosen() if self.exec() else None
 
 

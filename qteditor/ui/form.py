@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import shiboken6
 from PySide6.QtCore import QDate, QEvent, QObject, QSignalBlocker, Qt, Signal
@@ -44,6 +44,9 @@ from ..core.validate import check_field
 from .icons import icon
 from .keywords import KeywordsEdit
 
+if TYPE_CHECKING:
+    from PySide6.QtGui import QWheelEvent
+
 RELATED_KEYS = ("id", "title", "subject", "url")
 
 
@@ -59,6 +62,9 @@ def _quiet(widget: QWidget) -> list[QSignalBlocker]:
 
 class _Row:
     """One field's widget with typed read/write and its hint line."""
+
+    label: QLabel  # set by FormPanel._add_row once the row is in its form
+    holder: QWidget  # the widget and its hint
 
     def __init__(
         self,
@@ -109,8 +115,8 @@ class RelatedEditor(QWidget):
         buttons = QHBoxLayout()
         self.add_button = self._tool("add", "Add a related article", self.add)
         self.remove_button = self._tool("remove", "Remove the selected article", self.remove)
-        self.up_button = self._tool("up", "Move up", lambda: self.move(-1))
-        self.down_button = self._tool("down", "Move down", lambda: self.move(1))
+        self.up_button = self._tool("up", "Move up", lambda: self.move_row(-1))
+        self.down_button = self._tool("down", "Move down", lambda: self.move_row(1))
         for b in (self.add_button, self.remove_button, self.up_button, self.down_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -132,7 +138,7 @@ class RelatedEditor(QWidget):
         lay.addLayout(buttons)
         self._loading = False
 
-    def _tool(self, name: str, tip: str, slot) -> QToolButton:
+    def _tool(self, name: str, tip: str, slot: Callable[[], None]) -> QToolButton:
         b = QToolButton()
         b.setIcon(icon(name))
         b.setToolTip(tip)
@@ -182,7 +188,7 @@ class RelatedEditor(QWidget):
             out.append(item)
         return out
 
-    def _edited(self, _item) -> None:
+    def _edited(self, _item: QTableWidgetItem) -> None:
         if not self._loading:
             self.changed.emit(self.items())
 
@@ -203,7 +209,8 @@ class RelatedEditor(QWidget):
             self.set_items(items)
             self.changed.emit(items)
 
-    def move(self, step: int) -> None:
+    def move_row(self, step: int) -> None:
+        """Move the selected article ``step`` places (QWidget.move still moves the widget)."""
         row = self.table.currentRow()
         items = self.items()
         to = row + step
@@ -222,6 +229,8 @@ class FormPanel(QScrollArea):
     lockToggled = Signal(bool)
     regenerateRequested = Signal()
     titlesLinkToggled = Signal(bool)
+
+    subject_box: QComboBox  # the subject's editor, when the schema has a subject field
 
     def __init__(
         self, schema: Schema, parent: QWidget | None = None, later: Callable[[Callable], None] | None = None
@@ -256,7 +265,12 @@ class FormPanel(QScrollArea):
         if later is None:
             self._guard_wheel()
         else:
-            later(lambda: shiboken6.isValid(self) and self._guard_wheel())
+
+            def guard() -> None:
+                if shiboken6.isValid(self):
+                    self._guard_wheel()
+
+            later(guard)
 
     # ------------------------------------------------------------------ building
     def _section(self, group_id: str, label: str) -> QFormLayout:
@@ -314,11 +328,8 @@ class FormPanel(QScrollArea):
                 self.link_box.toggled.connect(lambda on: self.titlesLinkToggled.emit(not on))
                 self.link_box.toggled.connect(self._show_linked_rows)
                 form.addRow("", self.link_box)
-        slugs = (
-            self.forms.get(self.schema.field(self.permalink[0]).group)
-            if self.permalink and self.schema.field(self.permalink[0])
-            else None
-        )
+        first = self.schema.field(self.permalink[0]) if self.permalink else None
+        slugs = self.forms.get(first.group) if first else None
         if slugs is not None:
             bar = QHBoxLayout()
             self.lock_button = QToolButton()
@@ -347,8 +358,9 @@ class FormPanel(QScrollArea):
         for form in self.forms.values():
             for r in range(form.rowCount()):
                 item = form.itemAt(r, QFormLayout.ItemRole.LabelRole)
-                if item is not None and item.widget() is not None:
-                    item.widget().setMinimumWidth(width)
+                label = item.widget() if item is not None else None
+                if label is not None:
+                    label.setMinimumWidth(width)
 
     def _hint(self) -> QLabel:
         hint = QLabel()
@@ -380,108 +392,113 @@ class FormPanel(QScrollArea):
         self.fieldEdited.emit(path, value)
         self.validate(path)
 
-    def _editor_for(self, f: Field):
+    def _editor_for(self, f: Field) -> tuple[QWidget, Callable[[], Any], Callable[[Any], None]]:
         path = _path(f.key)
         if f.type == "text":
-            w = PlainField(4)
-            w.setPlaceholderText(f.placeholder)
+            text = PlainField(4)
+            text.setPlaceholderText(f.placeholder)
             counter = QLabel()
             counter.setStyleSheet("color: palette(placeholder-text); font-size: 9pt;")
             box = QWidget()
             v = QVBoxLayout(box)
             v.setContentsMargins(0, 0, 0, 0)
             v.setSpacing(1)
-            v.addWidget(w)
+            v.addWidget(text)
             v.addWidget(counter, alignment=Qt.AlignmentFlag.AlignRight)
 
-            def count():
-                n = len(w.toPlainText())
+            def count() -> None:
+                n = len(text.toPlainText())
                 lo, hi = f.recommended_min, f.recommended_max
                 counter.setText(f"{n} / {lo}–{hi}" if lo and hi else f"{n} characters")
                 counter.setToolTip(f"Search engines show about {lo}–{hi} characters" if lo else "")
 
-            w.textChanged.connect(count)
-            w.textChanged.connect(lambda: self._emit(path, w.toPlainText()))
+            text.textChanged.connect(count)
+            text.textChanged.connect(lambda: self._emit(path, text.toPlainText()))
 
-            def write(v):
-                w.setPlainText("" if v is None else str(v))
+            def write_text(v: Any) -> None:
+                text.setPlainText("" if v is None else str(v))
                 count()
 
-            box.setFocusProxy(w)
-            return box, w.toPlainText, write
+            box.setFocusProxy(text)
+            return box, text.toPlainText, write_text
         if f.type == "bool":
-            w = QCheckBox()
+            check = QCheckBox()
 
-            def read():
-                if w.isChecked():
+            def read_bool() -> bool | None:
+                if check.isChecked():
                     return True
                 saved = self.session.saved_fields if self.session else {}
                 return False if f.key in saved else None
 
-            w.toggled.connect(lambda _on: self._emit(path, read()))
-            return w, read, lambda v: w.setChecked(bool(v))
+            check.toggled.connect(lambda _on: self._emit(path, read_bool()))
+            return check, read_bool, lambda v: check.setChecked(bool(v))
         if f.type == "date":
-            w = QDateEdit()
-            w.setCalendarPopup(True)
-            w.setDisplayFormat("yyyy-MM-dd")
+            date = QDateEdit()
+            date.setCalendarPopup(True)
+            date.setDisplayFormat("yyyy-MM-dd")
 
-            def read():
-                q = w.date()
+            def read_date() -> dt.date:
+                q = date.date()
                 return dt.date(q.year(), q.month(), q.day())
 
-            def write(v):
+            def write_date(v: Any) -> None:
                 if isinstance(v, dt.date):
-                    w.setDate(QDate(v.year, v.month, v.day))
+                    date.setDate(QDate(v.year, v.month, v.day))
 
-            w.dateChanged.connect(lambda _d: self._emit(path, read()))
-            return w, read, write
+            date.dateChanged.connect(lambda _d: self._emit(path, read_date()))
+            return date, read_date, write_date
         if f.type == "keywords":
-            w = KeywordsEdit(f.separator or ", ")
+            keywords = KeywordsEdit(f.separator or ", ")
             if f.placeholder:
-                w.input.setPlaceholderText(f.placeholder)
-            w.changed.connect(lambda text: self._emit(path, text))
-            return w, w.text, w.set_text
+                keywords.input.setPlaceholderText(f.placeholder)
+            keywords.changed.connect(lambda text: self._emit(path, text))
+            return keywords, keywords.text, keywords.set_text
         if f.key == "subject":
-            w = QComboBox()
-            w.setEditable(True)
-            w.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-            w.lineEdit().setPlaceholderText(f.placeholder)
-            w.lineEdit().textEdited.connect(lambda t: self._emit(path, t))
-            w.activated.connect(lambda _i: self._emit(path, w.currentText()))
-            self.subject_box = w
+            combo = QComboBox()
+            combo.setEditable(True)
+            combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            typed = combo.lineEdit()
+            assert typed is not None  # an editable combo box has its line edit
+            typed.setPlaceholderText(f.placeholder)
+            typed.textEdited.connect(lambda t: self._emit(path, t))
+            combo.activated.connect(lambda _i: self._emit(path, combo.currentText()))
+            self.subject_box = combo
 
-            def write(v):
-                w.setEditText("" if v is None else str(v))
+            def write_subject(v: Any) -> None:
+                combo.setEditText("" if v is None else str(v))
 
-            return w, w.currentText, write
-        w = QLineEdit()
-        w.setClearButtonEnabled(f.type in ("string", "keywords"))
+            return combo, combo.currentText, write_subject
+        line = QLineEdit()
+        line.setClearButtonEnabled(f.type in ("string", "keywords"))
+        read: Callable[[], Any] = line.text
         if f.type == "int":
-            w.setValidator(QIntValidator())
+            line.setValidator(QIntValidator())
 
-            def read():
+            def read_int() -> int | None:
                 try:
-                    return int(w.text())
+                    return int(line.text())
                 except ValueError:
                     return None
+
+            read = read_int
         elif f.type == "float":
-            w.setValidator(QRegularExpressionValidator(r"-?\d*(\.\d*)?([eE]-?\d+)?"))
+            line.setValidator(QRegularExpressionValidator(r"-?\d*(\.\d*)?([eE]-?\d+)?"))
 
-            def read():
+            def read_float() -> float | None:
                 try:
-                    return float(w.text())
+                    return float(line.text())
                 except ValueError:
                     return None
-        else:
-            read = w.text
-        w.setPlaceholderText(f.placeholder)
-        w.textEdited.connect(lambda _t: self._emit(path, read()))
 
-        def write(v):
-            w.setText("" if v is None else str(v))
-            w.setCursorPosition(0)
+            read = read_float
+        line.setPlaceholderText(f.placeholder)
+        line.textEdited.connect(lambda _t: self._emit(path, read()))
 
-        return w, read, write
+        def write_line(v: Any) -> None:
+            line.setText("" if v is None else str(v))
+            line.setCursorPosition(0)
+
+        return line, read, write_line
 
     # ------------------------------------------------------------------ the wheel
     def _guard_wheel(self) -> None:
@@ -489,6 +506,7 @@ class FormPanel(QScrollArea):
         user has clicked into (focus) takes the wheel itself."""
         self._wheel_guarded = True
         inner = self.widget()
+        assert inner is not None  # __init__ set it; the form never takes it out
         for area in inner.findChildren(QAbstractScrollArea):
             area.viewport().installEventFilter(self)
         for box in inner.findChildren(QComboBox) + inner.findChildren(QAbstractSpinBox):
@@ -497,17 +515,19 @@ class FormPanel(QScrollArea):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget):
-            owner = watched
+            wheel = cast("QWheelEvent", event)  # a Wheel event is one (its type loads on first use)
+            owner: QWidget = watched
+            parent = watched.parentWidget()
             if not isinstance(watched, (QComboBox, QAbstractSpinBox)) and isinstance(
-                watched.parentWidget(), QAbstractScrollArea
+                parent, QAbstractScrollArea
             ):
-                owner = watched.parentWidget()  # the viewport of a text box or table
+                owner = parent  # the viewport of a text box or table
             if not owner.hasFocus():
                 bar = self.verticalScrollBar()
-                if not event.pixelDelta().isNull():  # a touchpad: pixels
-                    bar.setValue(bar.value() - event.pixelDelta().y())
+                if not wheel.pixelDelta().isNull():  # a touchpad: pixels
+                    bar.setValue(bar.value() - wheel.pixelDelta().y())
                 else:
-                    lines = event.angleDelta().y() / 120 * QApplication.wheelScrollLines()
+                    lines = wheel.angleDelta().y() / 120 * QApplication.wheelScrollLines()
                     bar.setValue(bar.value() - round(lines * bar.singleStep()))
                 return True
         return super().eventFilter(watched, event)
@@ -579,7 +599,8 @@ class FormPanel(QScrollArea):
         )
         for key in self.permalink:
             row = self.rows.get(tuple(key.split(".")))
-            if row is not None:
+            # a permalink field is a string (a line edit); a date edit locks the same way
+            if row is not None and isinstance(row.widget, (QLineEdit, QDateEdit)):
                 row.widget.setReadOnly(locked)
         if emit:
             self.lockToggled.emit(locked)
@@ -594,33 +615,38 @@ class FormPanel(QScrollArea):
         for key in unknown:
             value = session.fields[key]
             path = (key,)
+            w: QWidget
             if isinstance(value, (dict, list)):
-                w = PlainField(4)
-                w.setPlainText(json.dumps(value, ensure_ascii=False, indent=1, default=str))
-                w.setToolTip("Edited as JSON; applied when the text is valid JSON")
+                text = PlainField(4)
+                text.setPlainText(json.dumps(value, ensure_ascii=False, indent=1, default=str))
+                text.setToolTip("Edited as JSON; applied when the text is valid JSON")
 
-                def apply(w=w, path=path):
+                def apply_json(w: PlainField = text, path: tuple = path) -> None:
                     try:
                         self._emit(path, json.loads(w.toPlainText()))
                         w.setStyleSheet("")
                     except json.JSONDecodeError:
                         w.setStyleSheet("border: 1px solid #cf222e;")
 
-                w.textChanged.connect(apply)
+                text.textChanged.connect(apply_json)
+                w = text
             else:
-                w = QLineEdit(
+                line = QLineEdit(
                     "" if value is None else (value.isoformat() if isinstance(value, dt.date) else str(value))
                 )
-                w.setToolTip(f"{type(value).__name__} value; kept as that type when possible")
+                line.setToolTip(f"{type(value).__name__} value; kept as that type when possible")
 
-                def apply(_t, w=w, path=path, original=value):
+                def apply_text(
+                    _t: str, w: QLineEdit = line, path: tuple = path, original: Any = value
+                ) -> None:
                     try:
                         self._emit(path, coerce(original, w.text(), None, path, from_text=True))
                         w.setStyleSheet("")
                     except Exception:  # noqa: BLE001 - shown as a red border, never raised
                         w.setStyleSheet("border: 1px solid #cf222e;")
 
-                w.textEdited.connect(apply)
+                line.textEdited.connect(apply_text)
+                w = line
             self.other_form.addRow(QLabel(str(key)), w)
             self.other_rows.append(path)
         if unknown and self._wheel_guarded:  # else the guard, still to come, covers them

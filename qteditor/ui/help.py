@@ -9,7 +9,9 @@ from __future__ import annotations
 import html
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -29,6 +31,9 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from .fit import fit_screen
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # .../qteditor
 GUIDE_WIDTH, GUIDE_HEIGHT = 900, 720  # at most; less on a smaller screen
@@ -108,14 +113,16 @@ def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
 
     def walk(menu: QMenu, where: str) -> None:
         for act in menu.actions():
-            if act.menu() is not None:
-                walk(act.menu(), f"{where} ▸ {_plain(act.menu().title())}")
+            sub = act.menu()  # a QMenu or None (the stubs say QObject)
+            if isinstance(sub, QMenu):
+                walk(sub, f"{where} ▸ {_plain(sub.title())}")
             else:
                 add(act, where)
 
     for act in window.menuBar().actions():
-        if act.menu() is not None:
-            walk(act.menu(), _plain(act.menu().title()))
+        sub = act.menu()
+        if isinstance(sub, QMenu):
+            walk(sub, _plain(sub.title()))
     for act in window.findChildren(QAction):  # keys only: added to a widget, in no menu
         if id(act) not in seen and act.associatedObjects():
             add(act, "(keys only)")
@@ -153,17 +160,18 @@ def system_information(window: QMainWindow | None = None) -> str:
     import PySide6
     from PySide6 import QtCore
 
-    app = QGuiApplication.instance()
+    app = QGuiApplication.instance()  # the stubs say QCoreApplication
+    built = QtCore.__version__  # type: ignore[attr-defined]  # QtCore.pyi omits the module's __version__
     lines = [
         f"qteditor {__version__}",
         f"Python {platform.python_version()} ({platform.python_implementation()}, {sys.executable})",
-        f"PySide6 {PySide6.__version__}, Qt {QtCore.qVersion()} (built with {QtCore.__version__})",
+        f"PySide6 {PySide6.__version__}, Qt {QtCore.qVersion()} (built with {built})",
         f"Platform: {platform.platform()}"
-        + (f", Qt platform {app.platformName()}" if app is not None else ""),
+        + (f", Qt platform {app.platformName()}" if isinstance(app, QGuiApplication) else ""),
     ]
     panel = getattr(window, "collection_panel", None)
     root = getattr(panel, "root", None)
-    if root is not None:
+    if panel is not None and root is not None:  # (no panel, no root)
         count = len(panel.model.rows)
         state = " (still indexing)" if getattr(panel, "loading", False) else ""
         lines.append(f"Collection: {root} ({count:,} entr{'y' if count == 1 else 'ies'}{state})")
@@ -211,7 +219,7 @@ class AboutDialog(QDialog):
 
 
 # ---------------------------------------------------------------------------- the menu
-def build_help_menu(window: QMainWindow, menu: QMenu | None = None) -> QMenu:
+def build_help_menu(window: MainWindow, menu: QMenu | None = None) -> QMenu:
     """Fill ``menu`` (by default a new Help menu on ``window``'s menu bar): its actions are kept
     on the window as ``act_guide``, ``act_shortcuts``, ``act_sysinfo``; About is
     ``window.act_about`` when the window has one."""
@@ -219,7 +227,7 @@ def build_help_menu(window: QMainWindow, menu: QMenu | None = None) -> QMenu:
         menu = window.menuBar().addMenu("&Help")
     window._help_dialogs = {}
 
-    def show(name: str, make) -> QDialog:
+    def show(name: str, make: Callable[[], QDialog]) -> QDialog:
         dialog = window._help_dialogs.get(name)
         if dialog is None or name == "shortcuts":  # the shortcuts as they are now
             if dialog is not None:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextCharFormat
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QTextDocument
 
 _IN_FENCE = 1
 _IN_MATH = 2
@@ -41,7 +45,7 @@ def _fmt(
 class MarkdownHighlighter(QSyntaxHighlighter):
     """Headings, emphasis, lists, quotes, code, links and $math$; misspelled words underlined."""
 
-    def __init__(self, document, palette: QPalette | None = None):
+    def __init__(self, document: QTextDocument, palette: QPalette | None = None):
         super().__init__(document)
         self.spell: Callable[[str], bool] | None = None  # a callable word -> bool (True when spelled right)
         self.set_palette(palette or QPalette())

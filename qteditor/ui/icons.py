@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeAlias
 
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QWidget
@@ -38,11 +39,15 @@ def app_icon() -> QIcon:
     return QIcon(str(resource("icons", "qteditor.svg")))
 
 
+if TYPE_CHECKING:
+    Key: TypeAlias = QKeySequence | QKeySequence.StandardKey | str  # what QKeySequence() takes
+
+
 def action(
     parent: QWidget,
     text: str,
     slot: Callable | None = None,
-    shortcut=None,
+    shortcut: Key | list[Key] | tuple[Key, ...] | None = None,
     icon_name: str | None = None,
     tip: str | None = None,
     checkable: bool = False,

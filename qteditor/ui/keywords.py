@@ -3,8 +3,14 @@ separator (", " or ",") is kept when the list is written back."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtWidgets import QLayout, QLineEdit, QSizePolicy, QToolButton, QWidget, QWidgetItem
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QResizeEvent
+    from PySide6.QtWidgets import QLayoutItem
 
 
 class FlowLayout(QLayout):
@@ -19,19 +25,19 @@ class FlowLayout(QLayout):
         self.setSpacing(spacing)
         self.setContentsMargins(0, 0, 0, 0)
 
-    def addItem(self, item) -> None:  # noqa: N802 - Qt override
+    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 - Qt override
         self._items.append(item)
 
     def count(self) -> int:
         return len(self._items)
 
-    def itemAt(self, index: int):  # noqa: N802 - Qt override
+    def itemAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 - Qt override
         return self._items[index] if 0 <= index < len(self._items) else None
 
-    def takeAt(self, index: int):  # noqa: N802 - Qt override
+    def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 - Qt override
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
-    def expandingDirections(self):  # noqa: N802 - Qt override
+    def expandingDirections(self) -> Qt.Orientation:  # noqa: N802 - Qt override
         return Qt.Orientation(0)
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
@@ -122,6 +128,7 @@ class KeywordsEdit(QWidget):
     def _rebuild(self) -> None:
         while self.flow.count():
             item = self.flow.takeAt(0)
+            assert item is not None  # the layout holds count() > 0 items
             w = item.widget()
             if w is not None and w is not self.input:
                 w.hide()  # gone at once (deleted with the next event loop)
@@ -148,7 +155,7 @@ class KeywordsEdit(QWidget):
             if self.minimumHeight() != height:
                 self.setMinimumHeight(height)
 
-    def resizeEvent(self, e) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, e: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(e)
         self._fit()
 

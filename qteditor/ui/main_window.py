@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QFileSystemWatcher, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QSplitter,
+    QSplitterHandle,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -36,11 +39,22 @@ from .collection_panel import CollectionPanel
 from .error_view import ErrorView
 from .form import FormPanel
 from .git_panel import GitController
+from .handles import HANDLE_WIDTH, LineHandle, style_separators
 from .icons import app_icon
 from .inline_note import InlineNote
 from .preview import PreviewPane
 from .problems_panel import ProblemsPanel
 from .settings import Settings
+
+if TYPE_CHECKING:  # (for the annotations only: neither these modules nor these Qt types load at start-up)
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QAction, QPaintEvent, QResizeEvent
+    from PySide6.QtWidgets import QDialog, QMenu
+
+    from ..core.checks import Problem
+    from ..core.journal import JournalItem
+    from ..core.merge import Conflict
+    from ..core.plan import FileChange, Plan
 
 
 def show_error(parent: QWidget, title: str, error: Exception) -> None:
@@ -78,8 +92,12 @@ class ProportionalSplitter(QSplitter):
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.proportions = proportions
         self.settled = False
+        self.setHandleWidth(HANDLE_WIDTH)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def createHandle(self) -> QSplitterHandle:  # noqa: N802 - Qt override
+        return LineHandle(self.orientation(), self)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         if not self.settled and self.width() > 300 and self.count() == len(self.proportions):
             self.settled = True
@@ -90,6 +108,41 @@ class ProportionalSplitter(QSplitter):
 class MainWindow(QMainWindow):
     PAINT_FALLBACK_MS = 250  # deferred work runs by then even if the window never paints
     BROWSER_WIDTH = 350  # the browser's width once a folder is open (title, subject, date)
+
+    # set on the window at run time (declared here for the type checker; no value until then):
+    # actions.py's make_actions and make_menus, in __init__
+    act_new: QAction
+    act_open: QAction
+    act_open_folder: QAction
+    act_save: QAction
+    act_save_as: QAction
+    act_revert: QAction
+    act_review: QAction
+    act_export: QAction
+    act_close: QAction
+    act_quit: QAction
+    act_undo: QAction
+    act_redo: QAction
+    act_find: QAction
+    act_replace: QAction
+    act_find_next: QAction
+    act_find_previous: QAction
+    act_goto: QAction
+    act_batch: QAction
+    act_refresh: QAction
+    act_sync: QAction
+    act_wrap: QAction
+    act_about: QAction  # its dialog is shown by help.py
+    act_collection: QAction  # the docks' own toggle actions
+    act_problems: QAction
+    recent_menu: QMenu
+    git_menu: QMenu
+    help_menu: QMenu  # filled by help.py after the first paint
+    # help.py's build_help_menu, once the window has painted
+    act_guide: QAction
+    act_shortcuts: QAction
+    act_sysinfo: QAction
+    _help_dialogs: dict[str, QDialog]  # the Help menu's dialogs, by name, while open
 
     def __init__(
         self,
@@ -112,11 +165,12 @@ class MainWindow(QMainWindow):
         self.slug_rule = slugs.COLLECTION
         self._painted = False
         self._paint_waited = False
-        self._after_paint: list = []  # work that waits until the window is on screen
+        self._after_paint: list[Callable[[], object]] = []  # work that waits until the window is on screen
         self.setWindowIcon(app_icon())
         self.resize(1280, 800)
 
         self.form = FormPanel(self.schema, later=self.after_first_paint)
+        self.after_first_paint(lambda: style_separators(self))  # the browser's edge, findable
         self.editor = AnswerEditor(speller)
         self.editor.set_font_size(self.settings.get("editor/font_size"))
         self.preview = PreviewPane(self.settings.get("preview/delay_ms"))
@@ -199,7 +253,15 @@ class MainWindow(QMainWindow):
         self._restore()
         self._update_title()
 
-    def _dock(self, title: str, name: str, widget: QWidget, area, size: int, orientation) -> QDockWidget:
+    def _dock(
+        self,
+        title: str,
+        name: str,
+        widget: QWidget,
+        area: Qt.DockWidgetArea,
+        size: int,
+        orientation: Qt.Orientation,
+    ) -> QDockWidget:
         """A closable, movable dock (named, so its place is restored) at its first size."""
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
@@ -260,7 +322,9 @@ class MainWindow(QMainWindow):
         self.schema = schema
         old, self.form = self.form, FormPanel(schema, later=self.after_first_paint)
         holder = old.parentWidget()
-        holder.layout().replaceWidget(old, self.form)
+        layout = holder.layout() if holder is not None else None
+        assert layout is not None  # the form sits in its pane's layout (_pane)
+        layout.replaceWidget(old, self.form)
         old.hide()
         old.deleteLater()
         self._connect_form()
@@ -299,8 +363,9 @@ class MainWindow(QMainWindow):
         self.move(area.left() + fw // 2, area.top())
 
     def _store(self) -> None:
-        self.settings.set("window/geometry", bytes(self.saveGeometry()))
-        self.settings.set("window/state", bytes(self.saveState()))
+        # QByteArray has the buffer protocol; its stub declares neither __bytes__ nor __buffer__
+        self.settings.set("window/geometry", bytes(self.saveGeometry()))  # type: ignore[call-overload]
+        self.settings.set("window/state", bytes(self.saveState()))  # type: ignore[call-overload]
         self.settings.set("window/splitter", self.splitter.sizes())
         self.settings.set("preview/sync_scroll", self.act_sync.isChecked())
         self.settings.set("editor/wrap", self.act_wrap.isChecked())
@@ -319,10 +384,10 @@ class MainWindow(QMainWindow):
         has = s is not None
         for act in (self.act_save, self.act_save_as, self.act_review, self.act_export, self.act_close):
             act.setEnabled(has)
-        self.act_revert.setEnabled(dirty and s.path is not None)
+        self.act_revert.setEnabled(dirty and s is not None and s.path is not None)
 
     # ------------------------------------------------------------------ edits
-    def on_field_edited(self, path: tuple, value) -> None:
+    def on_field_edited(self, path: tuple, value: object) -> None:
         if self.session is None:
             return
         changed = self.session.set(path, value)
@@ -354,6 +419,7 @@ class MainWindow(QMainWindow):
         self._changed()
 
     def _changed(self) -> None:
+        assert self.session is not None  # called after an edit of the open entry
         self._update_title()
         self.preview.schedule(self.session.fields)
         self._journal_timer.start()  # journaled a little after typing stops
@@ -408,9 +474,12 @@ class MainWindow(QMainWindow):
         if self._painted:
             self.preview.schedule(session.fields)
         else:  # the renderer loads after the first frame, however long that takes
-            self.after_first_paint(
-                lambda: self.session is not None and self.preview.schedule(self.session.fields)
-            )
+
+            def preview() -> None:
+                if self.session is not None:
+                    self.preview.schedule(self.session.fields)
+
+            self.after_first_paint(preview)
         self._update_title()
         self.collection_panel.select_path(session.path)
         if self._painted:
@@ -546,7 +615,7 @@ class MainWindow(QMainWindow):
         self.ambiguity_label.hide()
         self.show_notice(None)
 
-    def _can_fix_all(self, problem) -> bool:
+    def _can_fix_all(self, problem: Problem) -> bool:
         from ..core.checks import FIXABLE
 
         return (
@@ -555,7 +624,7 @@ class MainWindow(QMainWindow):
             and self._session_in_collection()
         )
 
-    def fix_problem(self, problem) -> bool:
+    def fix_problem(self, problem: Problem) -> bool:
         """Apply one problem's fix to the open entry (saved with the next Save)."""
         s = self.session
         if s is None or problem.fix is None:
@@ -566,7 +635,7 @@ class MainWindow(QMainWindow):
         self._show_problems()
         return True
 
-    def fix_all(self, rule: str, apply=None) -> int:
+    def fix_all(self, rule: str, apply: Callable[[list[FileChange]], bool] | None = None) -> int:
         """Fix every problem of a rule across the collection, after showing the diff (the
         workspace's plan: the same as ``qteditor fix --rule RULE``)."""
         ws = self.collection_panel.workspace
@@ -580,7 +649,9 @@ class MainWindow(QMainWindow):
             return 0
         return self._apply_plan(f"Fix all “{rule}”", plan, apply)
 
-    def _apply_plan(self, title: str, plan, apply=None) -> int:
+    def _apply_plan(
+        self, title: str, plan: Plan, apply: Callable[[list[FileChange]], bool] | None = None
+    ) -> int:
         from .dialogs import BatchDialog
 
         ws = self.collection_panel.workspace
@@ -628,7 +699,12 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{written} file(s) changed", 5000)
         return written
 
-    def batch_set(self, paths: list[str], assignment: str | None = None, apply=None) -> int:
+    def batch_set(
+        self,
+        paths: list[str],
+        assignment: str | None = None,
+        apply: Callable[[list[FileChange]], bool] | None = None,
+    ) -> int:
         """Set one field (dotted keys, the field's type kept) on many entries, after a diff:
         the field is picked from the schema and typed in its own editor."""
         if not paths:
@@ -651,7 +727,7 @@ class MainWindow(QMainWindow):
             plan = plan_assignments(files, [assignment], lambda p: Path(p).name)
         return self._apply_plan(f"Set {assignment.split('=', 1)[0]}", plan, apply)
 
-    def jump_to_problem(self, problem) -> None:
+    def jump_to_problem(self, problem: Problem) -> None:
         """Show a problem's field: its widget in the form (a related article's row in the
         table), the answer editor for the answer."""
         field = getattr(problem, "field", None)
@@ -662,7 +738,7 @@ class MainWindow(QMainWindow):
             return
         parts = tuple(field.split("."))
         widget = self.form.widget_for(parts) or self.form.widget_for(parts[:1])
-        if widget is None and parts[0].startswith("related_article"):
+        if widget is None and parts[0].startswith("related_article") and self.form.related is not None:
             widget = self.form.related.table
             number = parts[0][len("related_article") :]
             if number.isdecimal() and int(number) - 1 < widget.rowCount():
@@ -699,7 +775,7 @@ class MainWindow(QMainWindow):
         next_id = None
         panel = self.collection_panel
         if panel.workspace is not None and panel.model.rows:
-            next_id = panel.collection.next_id()  # from the index: no file is read
+            next_id = panel.workspace.index().next_id()  # from the index: no file is read
         elif self.collection:
             next_id = next_free_id(self.collection)
         session = EditSession.new(self.schema, self.collection, next_id, defaults, self.slug_rule)
@@ -777,6 +853,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _saved(self) -> None:
+        assert self.session is not None and self.session.path is not None  # saved: open, with its file
         self.journal.remove(self.session.path)
         self.journal.remove(None, self._token)
         self.file_missing = False
@@ -852,14 +929,15 @@ class MainWindow(QMainWindow):
         """Warn when a new entry's question is a near-duplicate of an existing one."""
         s = self.session
         ws = self.collection_panel.workspace
-        if s is None or not s.is_new or ws is None:
+        root = self.collection_panel.root
+        if s is None or not s.is_new or ws is None or root is None:
             return None
         found = ws.near_duplicates(str(s.fields.get("title") or ""))
         if not found:
             self.similar_note.show_note(None)
             return None
         path, other = found[0]
-        full = str(self.collection_panel.root / path)
+        full = str(root / path)
         self.similar_note.show_note(f"A similar question exists: “{other}” ({path}).", full)
         return full
 
@@ -868,20 +946,22 @@ class MainWindow(QMainWindow):
 
         s = self.session
         panel = self.collection_panel
-        if s is None or panel.collection is None:
+        related = self.form.related
+        assert related is not None  # asked by the related editor (its Pick… button)
+        ws = panel.workspace
+        if s is None or panel.collection is None or ws is None:
             self.statusBar().showMessage("Open the collection folder to pick related articles", 5000)
             return
-        listed = {v.get("url") for v in self.form.related.items()}
+        listed = {v.get("url") for v in related.items()}
         own = panel.rel_path(s.path) if s.path else None
-        text = " ".join(str(s.fields.get(k) or "") for k in ("question", "answer"))[:2000]
+        paths, exclude = ws.related_candidates(s.fields, listed, own)
         by_path = {r.path: r for r in panel.records}
-        exclude = {own} | {p for p, r in by_path.items() if r.fields.get("url") in listed}
-        suggestions = [by_path[p] for p in panel.collection.similar(text, exclude, 12) if p in by_path]
+        suggestions = [by_path[p] for p in paths if p in by_path]
         dialog = PickerDialog(panel.collection, by_path, suggestions, exclude, self)
         record = dialog.pick()
         if record is not None:
             f = record.fields
-            self.form.related.add(
+            related.add(
                 {"id": f.get("id"), "title": f.get("title"), "subject": f.get("subject"), "url": f.get("url")}
             )
 
@@ -889,6 +969,8 @@ class MainWindow(QMainWindow):
         """Refresh stale snapshots: id, title and subject from the entries they point to."""
         s = self.session
         ws = self.collection_panel.workspace
+        related = self.form.related
+        assert related is not None  # asked by the related editor (its Refresh button)
         if s is None or ws is None:
             return
         from ..core.related import related_items
@@ -896,7 +978,7 @@ class MainWindow(QMainWindow):
         fields, changed = ws.refresh_related(s.fields, self.collection_panel.context)
         if changed:
             items = [dict(v) for _k, v in related_items(fields)]
-            self.form.related.set_items(items)
+            related.set_items(items)
             self.on_related_edited(items)
         self.statusBar().showMessage(f"{changed} snapshot value(s) refreshed", 4000)
 
@@ -905,7 +987,8 @@ class MainWindow(QMainWindow):
         link in one confirmed operation (the workspace's plan)."""
         s = self.session
         ws = self.collection_panel.workspace
-        if s is None or s.path is None or ws is None:
+        root = self.collection_panel.root
+        if s is None or s.path is None or ws is None or root is None:
             return False
         try:
             rp = ws.plan_rename(s.path, s.fields)
@@ -914,7 +997,6 @@ class MainWindow(QMainWindow):
             return False
         if rp is None:
             return False
-        root = self.collection_panel.root
         where = rp.new_path.relative_to(root) if rp.moves else Path(s.path).name
         links = "\n".join(f"  • {p.relative_to(root)}" for p, _ in rp.inbound[:12])
         more = f"\n  … and {len(rp.inbound) - 12} more" if len(rp.inbound) > 12 else ""
@@ -977,7 +1059,7 @@ class MainWindow(QMainWindow):
             return True
         return False
 
-    def after_first_paint(self, work) -> None:
+    def after_first_paint(self, work: Callable[[], object]) -> None:
         """Run ``work`` once the window has painted (start-up shows the entry first); a window
         that never paints (hidden, tests) runs it shortly anyway."""
         if self._painted:
@@ -1003,13 +1085,13 @@ class MainWindow(QMainWindow):
         for fn in work:  # each on its own turn: one that fails does not drop the others
             QTimer.singleShot(0, self, fn)
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
             QTimer.singleShot(0, self, self._flush_after_paint)
 
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
         if event.type() == event.Type.ActivationChange and self.isActiveWindow():
             self.collection_panel.files_written()  # back from elsewhere: look for outside edits
@@ -1086,7 +1168,7 @@ class MainWindow(QMainWindow):
         )
         return True
 
-    def offer_recovery(self, choose=None) -> int:
+    def offer_recovery(self, choose: Callable[[JournalItem, bytes], str] | None = None) -> int:
         """Offer each journaled document back; ``choose(item, disk) -> "recover" | "discard" |
         "later"`` (a dialog when not given). Returns how many were recovered."""
         from .dialogs import RecoveryDialog
@@ -1112,7 +1194,7 @@ class MainWindow(QMainWindow):
                 break  # one document at a time in this window
         return recovered
 
-    def recover(self, item) -> bool:
+    def recover(self, item: JournalItem) -> bool:
         """Reopen journaled edits: put onto the file as it is now (a three-way merge, so what
         changed on disk meanwhile stays), or as a new entry when the file is gone."""
         try:
@@ -1125,6 +1207,7 @@ class MainWindow(QMainWindow):
             if not self.open_file(Path(item.path)):
                 return False
             s = self.session
+            assert s is not None  # open_file shows the entry before it says True
             try:
                 recovery = recover(item, s.entry)
             except QtEditorError as exc:
@@ -1174,10 +1257,13 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage("Reloaded: the file changed on disk", 4000)
 
-    def resolve_conflicts(self, conflicts, choose=None) -> None:
+    def resolve_conflicts(
+        self, conflicts: list[Conflict], choose: Callable[[list[Conflict]], list[bool]] | None = None
+    ) -> None:
         from .dialogs import ConflictDialog
 
         s = self.session
+        assert s is not None  # the conflicts are the open entry's (recovered or merged from disk)
         picks = choose(conflicts) if choose else ConflictDialog(conflicts, self).choices()
         for conflict, take_theirs in zip(conflicts, picks, strict=True):
             if take_theirs:

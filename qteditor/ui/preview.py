@@ -30,7 +30,7 @@ from PySide6.QtGui import QColor, QDesktopServices, QPalette, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QImage
+    from PySide6.QtGui import QImage, QPaintEvent
 
 OFF_THREAD_CHARS = 20_000
 # an answer this long renders after this pause in typing (each key restarts the wait): its
@@ -38,7 +38,7 @@ OFF_THREAD_CHARS = 20_000
 LARGE_PAUSE_MS = 300
 
 
-def _is_large(fields) -> bool:
+def _is_large(fields: object) -> bool:
     answer = fields.get("answer") if isinstance(fields, dict) else None
     return isinstance(answer, str) and len(answer) >= OFF_THREAD_CHARS
 
@@ -151,7 +151,7 @@ class SafeBrowser(QTextBrowser):
         self.opened: list[str] = []  # what was handed to the system browser (tests look)
         self.on_first_paint: Callable[[], None] | None = None  # called once, when the page area first paints
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override (the viewport's paint)
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override (the viewport's paint)
         super().paintEvent(event)
         if self.on_first_paint is not None:
             done, self.on_first_paint = self.on_first_paint, None
@@ -165,7 +165,7 @@ class SafeBrowser(QTextBrowser):
             return True
         return False
 
-    def loadResource(self, kind: int, url: QUrl):  # type: ignore[override]  # noqa: N802 - Qt override
+    def loadResource(self, kind: int, url: QUrl) -> QImage | QByteArray:  # type: ignore[override]  # noqa: N802 - Qt override
         from PySide6.QtGui import QImage
 
         # Never return None to Qt here: PySide6 then releases None once too often and the

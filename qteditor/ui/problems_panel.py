@@ -4,6 +4,7 @@ Fix button where a fix exists — one short line when there are none."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
@@ -19,6 +20,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QPoint
+
+    from ..core.checks import Problem
 
 COLOURS = {"error": "#cf222e", "warning": "#9a6700", "info": "#0969da"}
 ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -48,7 +54,7 @@ class ProblemsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.problems: list = []
-        self.can_fix_all = lambda problem: False
+        self.can_fix_all: Callable[[Problem], bool] = lambda problem: False
         self.tree = QTreeWidget()
         self.tree.setColumnCount(4)
         self.tree.setHeaderLabels(["Severity", "Field", "Problem", ""])
@@ -110,7 +116,7 @@ class ProblemsPanel(QWidget):
         if problem is not None:
             self.activated.emit(problem)
 
-    def actions_for(self, problem) -> list[tuple[str, Callable[[], object]]]:
+    def actions_for(self, problem: Problem) -> list[tuple[str, Callable[[], object]]]:
         """(label, callable) of the menu of one problem: "Fix all" only for a rule that can
         fix something."""
         out: list[tuple[str, Callable[[], object]]] = []
@@ -126,7 +132,7 @@ class ProblemsPanel(QWidget):
         out.append(("Show the field", lambda: self.activated.emit(problem)))
         return out
 
-    def _menu(self, pos) -> None:
+    def _menu(self, pos: QPoint) -> None:
         item = self.tree.itemAt(pos)
         problem = item.data(0, Qt.ItemDataRole.UserRole) if item else None
         if problem is None:

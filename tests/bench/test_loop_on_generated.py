@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -26,7 +27,7 @@ def qte(*args, env, cwd=None) -> subprocess.CompletedProcess:
         env=env,
         cwd=cwd,
         capture_output=True,
-        text=True,
+        encoding="utf-8",  # what qteditor writes (not the locale's: cp1252 on Windows)
         timeout=600,
     )
 
@@ -69,13 +70,13 @@ def test_the_loop_fixes_what_it_can_loses_nothing_and_a_second_fix_changes_nothi
     assert dry.returncode == 0, dry.stderr
     assert "would change" in dry.stderr  # the summary
     patch = tmp_path / "fix.patch"
-    patch.write_text(dry.stdout)
+    patch.write_text(dry.stdout, encoding="utf-8", newline="")  # as written (no CRLF on Windows)
     subprocess.run(["git", "init", "-q", str(site)], check=True)
     check = subprocess.run(["git", "apply", "--check", str(patch)], cwd=site, capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
     # the patch, applied by git to a copy, gives exactly the files fix writes
     copy = tmp_path / "copy"
-    subprocess.run(["cp", "-a", str(site), str(copy)], check=True)
+    shutil.copytree(site, copy, symlinks=True)
     subprocess.run(["git", "apply", str(patch)], cwd=copy, check=True)
     before = tree(site)
     fixed = qte("fix", site, env=env)
@@ -104,7 +105,7 @@ def test_an_edit_then_two_checks_at_once_on_one_cache(made):
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            text=True,
+            encoding="utf-8",
         )
         for _ in range(2)
     ]

@@ -12,7 +12,7 @@ import pytest
 from qteditor.cli import main
 from qteditor.core.entry import Entry
 from qteditor.core.resources import resource
-from tests.conftest import CORPUS, REPO, by_reason, corpus_dir
+from tests.conftest import CORPUS, REPO, bare_env, by_reason, corpus_dir
 
 
 @pytest.fixture
@@ -144,11 +144,11 @@ def test_subject_casing_fix_moves_seo_title_along(site, capsys):
 
 
 def test_rules_fire_on_the_corpus_where_the_manifest_says(tmp_path):
-    env = {"XDG_CACHE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)}
+    env = bare_env(XDG_CACHE_HOME=str(tmp_path), PYTHONPATH=str(REPO))
     proc = subprocess.run(
         [sys.executable, "-m", "qteditor", "check", "--json", str(corpus_dir())],
         capture_output=True,
-        text=True,
+        encoding="utf-8",  # what qteditor writes (not the locale's: cp1252 on Windows)
         env=env,
         cwd=REPO,
     )
@@ -168,3 +168,53 @@ def test_rules_fire_on_the_corpus_where_the_manifest_says(tmp_path):
     assert rel(by_reason("lowercase-subject-variant")) <= by_rule["subject-casing"]
     assert "yaml-error" not in by_rule and "url-mismatch" not in by_rule
     assert "file-name-mismatch" not in by_rule and "title-mismatch" not in by_rule
+
+
+def test_asking_for_some_rules_finds_what_the_full_check_finds_of_them():
+    """``check_record(r, ctx, rules)`` skips the rules it was not asked for (the fix planner's
+    settling rounds ask for a few): for every subset it reports exactly the full check's
+    problems of those rules, on corpus entries and planted defects alike."""
+    from qteditor.core.checks import RULES, Draft, build_context, check_record
+    from qteditor.core.collection import entry_data
+    from qteditor.core.fixes import DEFAULT_RULES, LINK_RULES
+    from tests.conftest import corpus_sample
+
+    records = []
+    for path in corpus_sample(15):
+        data, error, _lines = entry_data(path.read_bytes(), str(path))
+        records.append(Draft(f"{path.parent.name}/{path.name}", data))
+    planted = []
+    for i, r in enumerate(records[:40]):
+        if not isinstance(r.data, dict):
+            continue
+        d = dict(r.data)
+        kind = i % 5
+        if kind == 0:
+            d["subject"] = str(d.get("subject", "")).upper()  # casing, seo.title follows
+        elif kind == 1:
+            d.pop("title", None)  # required-missing, title-mismatch without a source
+        elif kind == 2:
+            d["url"] = "/learn/elsewhere/x"  # url-mismatch
+        elif kind == 3:
+            d["related_article1"] = {"title": "old", "url": d.get("url"), "id": -1}  # self link
+        else:
+            d["id"] = records[0].data.get("id") if isinstance(records[0].data, dict) else 1
+        planted.append(Draft(r.path.replace(".md", "-planted.md"), d))
+    everything = records + planted
+    ctx = build_context(everything)
+    subsets = [{rule} for rule in RULES] + [
+        set(DEFAULT_RULES) - set(LINK_RULES),
+        set(LINK_RULES),
+        {"subject-casing", "seo-title-mismatch"},
+    ]
+    asked = 0
+    for r in everything:
+        full = check_record(r, ctx)
+        for rules in subsets:
+            want = [(p.rule, p.message, p.field, p.fix) for p in full if p.rule in rules]
+            got = [
+                (p.rule, p.message, p.field, p.fix) for p in check_record(r, ctx, rules) if p.rule in rules
+            ]
+            assert got == want, (r.path, rules)
+            asked += bool(want)
+    assert asked > 50  # the subsets did find problems (the comparison is not of empty lists)

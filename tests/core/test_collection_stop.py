@@ -11,6 +11,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 from qteditor.core import collection
+from tests.conftest import posix_only
 
 
 def _half_a_result(started: str) -> None:
@@ -26,6 +27,7 @@ def _half_a_result(started: str) -> None:
     time.sleep(120)
 
 
+@posix_only("a forkserver pool and its result pipe's file descriptor (os.close); Windows has neither")
 def test_a_pool_stopped_while_a_worker_writes_its_result_ends_at_once(tmp_path):
     started = tmp_path / "started"
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"))

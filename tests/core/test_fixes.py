@@ -208,7 +208,7 @@ def test_the_whole_loop_on_planted_defects(site, capsys, tmp_path):
     fixable = {p["rule"] for p in first["problems"] if p["fix"] is not None}
     assert {"related-stale-id", "related-stale-title", "url-mismatch", "file-name-mismatch"} <= fixable
     _code, patch, _err = run("fix", "--dry-run", site, capsys=capsys)
-    (tmp_path / "fix.patch").write_text(patch)
+    (tmp_path / "fix.patch").write_text(patch, encoding="utf-8", newline="")  # as written
     applied = subprocess.run(
         ["git", "apply", "--check", str(tmp_path / "fix.patch")], cwd=site, capture_output=True, text=True
     )
@@ -235,7 +235,7 @@ def test_dry_run_is_a_patch_git_applies_and_ends_with_a_summary(site, capsys, tm
     assert code == 0
     assert "\\ No newline at end of file" not in patch or "&nbsp;---" not in patch
     assert "&nbsp;--- a/" not in patch and "&nbsp; changed body--- a/" not in patch
-    (tmp_path / "fix.patch").write_text(patch)
+    (tmp_path / "fix.patch").write_text(patch, encoding="utf-8", newline="")  # as written
     before = snapshot(site)
     proc = subprocess.run(
         ["git", "apply", "--check", str(tmp_path / "fix.patch")], cwd=site, capture_output=True, text=True
@@ -254,7 +254,7 @@ def test_a_patch_with_a_hunk_at_the_end_of_a_file_without_a_final_newline(tmp_pa
     diff = unified_diff(old, new, "x.md")
     assert diff.endswith("-c\n\\ No newline at end of file\n+C\n\\ No newline at end of file\n")
     (tmp_path / "x.md").write_bytes(old)
-    (tmp_path / "p.diff").write_text(diff)
+    (tmp_path / "p.diff").write_text(diff, encoding="utf-8", newline="")
     subprocess.run(["git", "apply", "p.diff"], cwd=tmp_path, check=True)
     assert (tmp_path / "x.md").read_bytes() == new
 
@@ -380,7 +380,7 @@ def test_a_collection_named_the_python_slugify_way_has_no_false_mismatches(tmp_p
         text = text.replace("why-did-the-roman-republic-become-an-empire", stem)
         text = text.replace("\nid: 9004\n", f"\nid: {100 + n}\n")
         (root / "history").mkdir(parents=True, exist_ok=True)
-        (root / "history" / f"{stem}.md").write_text(text)
+        (root / "history" / f"{stem}.md").write_text(text, encoding="utf-8")  # "Café": UTF-8 everywhere
     probs = check_json(root, capsys)["problems"]
     assert not [p for p in probs if p["rule"] == "file-name-mismatch"], probs
     ws = Workspace(root)
@@ -414,3 +414,38 @@ def test_check_and_fix_processes_at_once_on_one_cache(site, tmp_path):
         assert p.returncode in (0, 1), err
         assert b"internal error" not in err and b"Traceback" not in err
     assert data(site / CHEM)["related_article1"]["id"] == 9006
+
+
+def _plan_texts(root) -> list[tuple[str, bytes | None, str | None]]:
+    ws = Workspace.for_folder(root)
+    ws.refresh()
+    plan = ws.plan_fix_all(None)
+    return [(c.shown, c.new, c.diff_text) for c in plan.changes]
+
+
+def test_rendering_on_workers_gives_what_one_process_gives(site, monkeypatch):
+    """A plan of many files is rendered on worker processes while the planner still computes
+    later files; the result is the same as rendering in this process, and the same again
+    when the workers cannot start (they fall back to this process)."""
+    from qteditor.core import fixes
+
+    for path in sorted(site.rglob("*.md")):  # every entry gets a fix of its own
+        text = path.read_bytes().decode()
+        path.write_bytes(text.replace("\nurl: ", "\nurl: /learn/wrong", 1).encode())
+    monkeypatch.setattr(fixes, "PARALLEL", 10**9)
+    alone = _plan_texts(site)
+    assert len(alone) >= 6 and all(new for _s, new, _d in alone)
+    monkeypatch.setattr(fixes, "PARALLEL", 1)
+    assert _plan_texts(site) == alone  # on workers
+
+    import concurrent.futures
+
+    tried = []
+
+    def refuse(*args, **kwargs):
+        tried.append(kwargs.get("max_workers"))
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    assert _plan_texts(site) == alone  # workers could not start
+    assert tried or (os.cpu_count() or 1) < 2  # (the worker path was taken where it can be)

@@ -89,3 +89,35 @@ def test_a_file_gone_is_recovered_as_journaled():
     journaled = _edited(SAMPLE.read_bytes(), author="Mine")
     rec = recover(JournalItem(None, "x.md", None, journaled, 0.0, None), None)
     assert rec.content == journaled and rec.disk is None
+
+
+# ---------------------------------------------------------------------------- Windows
+def test_on_windows_whether_another_editor_runs_is_asked_without_os_kill(monkeypatch):
+    """os.kill(pid, 0) on Windows is no probe: signal 0 is CTRL_C_EVENT there, and any other
+    number ends the process."""
+    from qteditor.core import journal
+
+    asked = []
+
+    def kill(*args):
+        raise AssertionError(f"os.kill{args} on Windows")
+
+    monkeypatch.setattr(journal.sys, "platform", "win32")
+    monkeypatch.setattr(journal.os, "kill", kill)
+    monkeypatch.setattr(journal, "_alive_on_windows", lambda pid: asked.append(pid) or True)
+    assert journal._alive(4242) and asked == [4242]
+    assert journal._alive(journal.os.getpid())  # this process: nothing to ask
+
+
+def test_on_windows_the_host_name_is_known_without_importing_socket(monkeypatch):
+    import socket
+
+    from qteditor.core import journal
+
+    def gethostname():
+        raise AssertionError("socket is loaded at start-up for the lock file")
+
+    monkeypatch.delattr(journal.os, "uname", raising=False)
+    monkeypatch.setenv("COMPUTERNAME", "DESK-7")
+    monkeypatch.setattr(socket, "gethostname", gethostname)
+    assert journal._host() == "DESK-7"

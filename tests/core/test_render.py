@@ -234,7 +234,7 @@ def test_a_javascript_related_url_is_text_in_render_and_export(tmp_path, capsys)
     assert "javascript:" not in out and "<span>Evil</span>" in out
     assert '<a href="/learn/s/questions/good">Good</a>' in out
     assert main(["export", str(path), "-o", str(tmp_path / "p.html")]) == 0
-    assert "javascript:" not in (tmp_path / "p.html").read_text()
+    assert "javascript:" not in (tmp_path / "p.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("tex", ["\\rule{10000cm}{10000cm}", "\\hspace{100000cm}x"])

@@ -7,9 +7,11 @@ import stat
 import pytest
 
 from qteditor.core import storage
-from qteditor.core.errors import SaveError
+from qteditor.core.errors import FormatError, SaveError
+from tests.conftest import needs_symlinks, posix_only
 
 
+@posix_only("permission bits: Windows keeps a read-only attribute only (0o640 reads back 0o666)")
 def test_write_keeps_permissions_and_leaves_no_temp(tmp_path):
     path = tmp_path / "a.md"
     path.write_bytes(b"old")
@@ -20,6 +22,7 @@ def test_write_keeps_permissions_and_leaves_no_temp(tmp_path):
     assert os.listdir(tmp_path) == ["a.md"]
 
 
+@needs_symlinks
 def test_symlink_is_written_through(tmp_path):
     target = tmp_path / "real.md"
     target.write_bytes(b"old")
@@ -117,19 +120,13 @@ def test_a_new_file_never_replaces_one_created_meanwhile(tmp_path, monkeypatch):
 
 
 def test_a_held_lock_times_out_with_a_clear_message(tmp_path, monkeypatch):
-    import fcntl
-
     path = tmp_path / "a.md"
     path.write_bytes(b"old")
-    fd = os.open(path, os.O_RDONLY)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    try:
+    with storage.locked(str(path)):  # another writer holds it (a lock of its own: not re-entrant)
         monkeypatch.setattr(storage, "LOCK_TIMEOUT", 0.2)
         with pytest.raises(SaveError) as info, storage.locked(str(path), timeout=0.2):
             pass
         assert "another program is writing this file" in str(info.value)
-    finally:
-        os.close(fd)
     assert path.read_bytes() == b"old"
 
 
@@ -187,3 +184,123 @@ def test_the_next_save_removes_temporaries_a_killed_save_left(tmp_path):
     assert os.listdir(tmp_path) == ["a.md"]
     stale.write_bytes(b"again")
     assert storage.clean_stale_temporaries(str(path)) == 1 and os.listdir(tmp_path) == ["a.md"]
+
+
+@posix_only("flock (the POSIX lock); Windows locks a lock file of its own")
+@pytest.mark.parametrize("err", ["ENOLCK", "EOPNOTSUPP", "ENOTSUP", "ENOSYS"])
+def test_a_file_system_without_locks_still_saves(tmp_path, monkeypatch, err):
+    """flock refused by the file system (some SMB and FAT volumes): nothing to wait for. macOS
+    says ENOTSUP (45) where Linux says EOPNOTSUPP (95, which is also ENOTSUP there), so the
+    ENOTSUP case proves something on the macOS runner only."""
+    import fcntl
+
+    def flock(fd, op):
+        if op & fcntl.LOCK_UN:
+            return
+        raise OSError(getattr(errno, err), os.strerror(getattr(errno, err)))
+
+    monkeypatch.setattr(fcntl, "flock", flock)
+    path = tmp_path / "a.md"
+    path.write_bytes(b"old")
+    storage.write_atomic(str(path), b"new")
+    assert path.read_bytes() == b"new"
+
+
+# ---------------------------------------------------------------------------- Windows and macOS
+# What those systems answer differently, simulated here (each branch runs on its own runner too)
+def _windows_replace(monkeypatch, busy: int = 0):
+    """os.replace as Windows does it: refused over a read-only file, and while another program
+    holds the target open (the first ``busy`` calls)."""
+    real = os.replace
+    calls = []
+
+    def replace(src, dst):
+        calls.append(dst)
+        if os.path.exists(dst) and not os.stat(dst).st_mode & stat.S_IWRITE:
+            raise PermissionError(errno.EACCES, "Access is denied", dst)
+        if len(calls) <= busy:
+            raise PermissionError(errno.EACCES, "The process cannot access the file", dst)
+        return real(src, dst)
+
+    monkeypatch.setattr(storage.sys, "platform", "win32")
+    monkeypatch.setattr(storage.os, "replace", replace)
+    return calls
+
+
+def test_a_forced_save_replaces_a_read_only_file_on_windows_and_keeps_it_read_only(tmp_path, monkeypatch):
+    path = tmp_path / "a.md"
+    path.write_bytes(b"old")
+    os.chmod(path, 0o444)
+    _windows_replace(monkeypatch)
+    with pytest.raises(storage.ReadOnlyError):
+        storage.write_atomic(str(path), b"new")
+    storage.write_atomic(str(path), b"new", force=True)
+    assert path.read_bytes() == b"new" and not path.stat().st_mode & 0o222
+    assert os.listdir(tmp_path) == ["a.md"]
+
+
+def test_a_file_another_program_holds_open_on_windows_is_replaced_once_it_lets_go(tmp_path, monkeypatch):
+    path = tmp_path / "a.md"
+    path.write_bytes(b"old")
+    calls = _windows_replace(monkeypatch, busy=3)
+    storage.write_atomic(str(path), b"new")
+    assert path.read_bytes() == b"new" and len(calls) == 4 and os.listdir(tmp_path) == ["a.md"]
+    # held for longer than REPLACE_RETRY: a clear error, the file as it was, read-only still
+    os.chmod(path, 0o444)
+    monkeypatch.setattr(storage, "REPLACE_RETRY", 0.05)
+    calls.clear()
+    _windows_replace(monkeypatch, busy=1000)
+    with pytest.raises(SaveError) as info:
+        storage.write_atomic(str(path), b"newer", force=True)
+    assert "unchanged" in str(info.value) and path.read_bytes() == b"new"
+    assert not path.stat().st_mode & 0o222 and os.listdir(tmp_path) == ["a.md"]
+
+
+def test_a_new_file_saves_on_windows_where_the_file_system_has_no_hard_links(tmp_path, monkeypatch):
+    class NoLinks(OSError):
+        winerror = 1  # ERROR_INVALID_FUNCTION: exFAT, FAT (errno EINVAL)
+
+    def link(src, dst):
+        raise NoLinks(errno.EINVAL, "Incorrect function")
+
+    monkeypatch.setattr(storage.os, "link", link)
+    path = tmp_path / "new.md"
+    storage.write_atomic(str(path), b"mine", new_file=True)
+    assert path.read_bytes() == b"mine" and os.listdir(tmp_path) == ["new.md"]
+
+
+def test_a_folder_is_named_where_opening_it_is_refused_as_on_windows(tmp_path, monkeypatch):
+    real = os.open
+
+    def open_(path, flags, *args):  # Windows opens no folder: EACCES, not EISDIR
+        if os.path.isdir(path):
+            raise PermissionError(errno.EACCES, "Permission denied", path)
+        return real(path, flags, *args)
+
+    monkeypatch.setattr(storage.os, "open", open_)
+    with pytest.raises(FormatError) as info:
+        storage.read_file(str(tmp_path))
+    assert "this is a folder, not an entry file" in str(info.value)
+
+
+@posix_only("a Unix-domain socket file (socket.AF_UNIX)")
+def test_a_socket_is_named_where_opening_it_fails_as_on_macos(tmp_path, monkeypatch):
+    import socket
+
+    monkeypatch.chdir(tmp_path)  # a short name: macOS caps a socket's path at 104 bytes
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind("s.md")
+    real = os.open
+
+    def open_(path, flags, *args):  # macOS: EOPNOTSUPP where Linux says ENXIO
+        if str(path).endswith("s.md"):
+            raise OSError(errno.EOPNOTSUPP, "Operation not supported on socket", path)
+        return real(path, flags, *args)
+
+    monkeypatch.setattr(storage.os, "open", open_)
+    try:
+        with pytest.raises(FormatError) as info:
+            storage.read_file(str(tmp_path / "s.md"))
+        assert "this is a socket, not a regular file" in str(info.value)
+    finally:
+        sock.close()

@@ -39,3 +39,25 @@ def test_the_slug_rule_is_inferred_once_per_generation_and_the_check_result_stay
     third = Workspace.for_folder(root)
     third.refresh()  # a new generation: inferred again
     assert third.slug_rule == rule and calls == [6, 6]
+
+
+def test_related_candidates_offer_similar_entries_but_not_itself_or_what_is_listed(tmp_path, monkeypatch):
+    root = _site(tmp_path, monkeypatch)
+    ws = Workspace.for_folder(root)
+    ws.refresh()
+    ws.index().ensure_text()
+    own = "physics/what-is-the-difference-between-speed-and-velocity.md"
+    fields = next(r for r in ws.records() if r.path == own).fields
+    mine = {"question": "How fast does a plant cell divide, and what is a prime number?", "answer": ""}
+    paths, exclude = ws.related_candidates({**fields, **mine}, set(), own)
+    assert own in exclude and own not in paths
+    assert "biology/what-are-the-main-parts-of-a-plant-cell.md" in paths
+    assert "mathematics/what-is-a-prime-number.md" in paths
+    prime = "mathematics/what-is-a-prime-number.md"
+    prime_url = next(r for r in ws.records() if r.path == prime).fields["url"]
+    paths, exclude = ws.related_candidates({**fields, **mine}, {prime_url}, own)
+    assert "mathematics/what-is-a-prime-number.md" in exclude
+    assert "mathematics/what-is-a-prime-number.md" not in paths
+    assert "biology/what-are-the-main-parts-of-a-plant-cell.md" in paths
+    lone = Workspace(lone=root / own)
+    assert lone.related_candidates(fields, set(), None) == ([], set())

@@ -28,6 +28,21 @@ def test_recent_files_are_remembered(window, tmp_path, settings):
     assert [a.text() for a in window.recent_menu.actions()][0] == str(path)
 
 
+def test_a_recent_file_opens_from_its_menu_entry(window, tmp_path):
+    root = _copy(tmp_path)
+    paths = [
+        root / "biology" / "what-are-the-main-parts-of-a-plant-cell.md",
+        root / "history" / "why-did-the-roman-republic-become-an-empire.md",
+        root / "mathematics" / "what-is-a-prime-number.md",
+    ]
+    for path in paths:
+        window.open_file(path)
+    middle = str(paths[1])  # neither the one open nor the menu's last entry
+    entry = next(a for a in window.recent_menu.actions() if a.text() == middle)
+    entry.trigger()  # each entry opens its own path (not the last one, not the checked flag)
+    assert window.session.path == middle
+
+
 def test_save_as_writes_a_copy_and_follows_it(window, tmp_path, monkeypatch):
     root = _copy(tmp_path)
     path = root / "history" / "why-did-the-roman-republic-become-an-empire.md"
@@ -59,7 +74,7 @@ def test_export_html_from_the_window(window, tmp_path, monkeypatch):
     out = tmp_path / "page.html"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
     window.export_html()
-    html = out.read_text()
+    html = out.read_text(encoding="utf-8")
     assert "<title>Student Question : What is the difference between speed and velocity?" in html
     assert 'class="math math-display"' in html
 

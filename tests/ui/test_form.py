@@ -212,3 +212,53 @@ def test_a_new_entry_shows_placeholders_greyed_and_saves_none(window, qtbot, tmp
     assert b"Describe the answer" not in raw and b"    keyword\n" not in raw
     assert b"  page_description: >-\n  page_keywords: >-\n" in raw
     assert form.validate()[("seo", "page_description")] == "Page description is required."
+
+
+def test_the_related_editor_moves_like_any_widget_and_its_buttons_move_rows(qtbot):
+    from qteditor.ui.form import RelatedEditor
+
+    rel = RelatedEditor()
+    qtbot.addWidget(rel)
+    rel.move(QPoint(12, 34))  # QWidget.move (the row move once shadowed it and failed)
+    assert rel.pos() == QPoint(12, 34)
+    rel.move(5, 6)
+    assert rel.pos() == QPoint(5, 6)
+    rel.set_items([{"id": 1, "title": "a"}, {"id": 2, "title": "b"}])
+    rel.table.selectRow(1)
+    with qtbot.waitSignal(rel.changed) as moved:
+        rel.up_button.click()
+    assert [item["id"] for item in moved.args[0]] == [2, 1]
+    rel.down_button.click()
+    assert [item["id"] for item in rel.items()] == [1, 2]
+
+
+def test_fields_outside_the_schema_are_edited_as_their_type_or_as_json(window, qtbot, tmp_path):
+    from PySide6.QtWidgets import QFormLayout
+
+    root = _copy_sample(tmp_path)
+    path = root / PRIME
+    text = path.read_text()
+    path.write_text(
+        text.replace("id: 9006\n", "id: 9006\nlegacy_rank: 3\nlegacy_map:\n  a: 1\nlegacy_name: old\n", 1)
+    )
+    window.open_file(path)
+    other = window.form.other_form
+    widgets = {}
+    for r in range(1, other.rowCount()):
+        label = other.itemAt(r, QFormLayout.ItemRole.LabelRole).widget().text()
+        widgets[label] = other.itemAt(r, QFormLayout.ItemRole.FieldRole).widget()
+    assert set(widgets) == {"legacy_rank", "legacy_map", "legacy_name"}
+    rank = widgets["legacy_rank"]
+    rank.selectAll()
+    qtbot.keyClicks(rank, "12")
+    assert window.session.fields["legacy_rank"] == 12  # kept an int
+    assert window.session.fields["legacy_name"] == "old"  # each box edits its own field
+    rank.selectAll()
+    qtbot.keyClicks(rank, "x")
+    assert "cf222e" in rank.styleSheet() and window.session.fields["legacy_rank"] == 12
+    mapping = widgets["legacy_map"]
+    mapping.setPlainText('{"a": 2, "b": [1]}')
+    assert window.session.fields["legacy_map"] == {"a": 2, "b": [1]}
+    assert mapping.styleSheet() == ""
+    mapping.setPlainText('{"a": ')
+    assert "cf222e" in mapping.styleSheet() and window.session.fields["legacy_map"] == {"a": 2, "b": [1]}

@@ -54,7 +54,7 @@ def test_the_help_menu_holds_the_guide_shortcuts_system_information_and_about(wi
 
 
 def test_the_guide_covers_both_workflows_and_shows_its_screenshots(window, qtbot, screen_1280x800):
-    text = GUIDE.read_text()
+    text = GUIDE.read_text(encoding="utf-8")
     headings = re.findall(r"^## (.+)$", text, re.M)
     for topic in (
         "Open a collection",
@@ -132,6 +132,7 @@ def test_copy_system_information_names_versions_platform_and_the_collection(wind
     assert f"Python {platform.python_version()}" in text
     assert f"PySide6 {PySide6.__version__}, Qt {QtCore.qVersion()}" in text
     assert platform.platform() in text
+    assert f"Qt platform {QGuiApplication.platformName()}" in text
     assert f"Collection: {root} ({entries:,} entries)" in text
     assert f"Entry: {window.session.path}" in text
     assert "copied" in window.statusBar().currentMessage()

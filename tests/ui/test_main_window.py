@@ -217,7 +217,7 @@ def test_related_articles_add_remove_reorder(window, qtbot, tmp_path):
     rel = window.form.related
     assert len(rel.items()) == 2
     rel.table.selectRow(1)
-    rel.move(-1)
+    rel.move_row(-1)
     assert window.session.fields["related_article1"]["id"] == 9005
     rel.table.selectRow(1)
     rel.remove()
@@ -318,3 +318,20 @@ def test_collection_browser_search_filter_and_problems(window, qtbot, tmp_path):
     table = window.form.related.table
     assert table.currentRow() == 0 and table.selectionModel().isRowSelected(0)
     assert table.hasFocus() or QApplication.focusWidget() is table
+
+
+def test_a_related_article_problem_under_a_schema_without_the_editor_is_shown_without_a_crash(
+    window, tmp_path
+):
+    import dataclasses
+
+    from qteditor.core.checks import Problem
+
+    root = _copy_sample(tmp_path)
+    window.open_file(root / "chemistry" / "how-do-you-balance-the-equation-for-burning-methane.md")
+    schema = window.schema
+    window.use_schema(dataclasses.replace(schema, fields=[f for f in schema.fields if f.type != "related"]))
+    assert window.form.related is None and window.form.widget_for(("related_article1",)) is None
+    problem = Problem("chemistry/x.md", "related-stale-id", "stale", field="related_article1.id")
+    window.jump_to_problem(problem)  # it raised AttributeError (no related editor to select in)
+    assert window.form.related is None

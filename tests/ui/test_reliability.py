@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import textwrap
@@ -17,7 +16,7 @@ import pytest
 from qteditor.core.entry import Entry
 from qteditor.core.journal import Journal
 from qteditor.ui.main_window import MainWindow, sample_collection
-from tests.conftest import REPO
+from tests.conftest import REPO, posix_only
 
 
 def _entry(tmp_path):
@@ -76,7 +75,7 @@ def test_recovery_after_sigkill(tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", typist], env=env, stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "typed"
     time.sleep(0.2)
-    proc.send_signal(signal.SIGKILL)
+    proc.kill()  # SIGKILL; TerminateProcess on Windows
     proc.wait()
     assert b"Typed before the crash." not in path.read_bytes()
     recover = textwrap.dedent("""
@@ -139,7 +138,7 @@ def test_recovery_after_sigkill_keeps_an_outside_change_the_window_had_merged(tm
     try:
         assert proc.stdout.readline().strip() == "merged"
     finally:
-        proc.send_signal(signal.SIGKILL)
+        proc.kill()  # SIGKILL; TerminateProcess on Windows
         proc.wait()
     assert Entry.load(path).fields()["author"] == "Changed Outside"
     recover = textwrap.dedent("""
@@ -339,6 +338,7 @@ def test_a_literal_backslash_n_is_refused_on_save_with_its_position(window, qtbo
     assert Journal().pending()[0].content.count(b"C:\\new") == 1
 
 
+@posix_only("a FIFO (os.mkfifo)")
 @pytest.mark.timeout(30)
 def test_opening_a_fifo_never_blocks_the_window(window, tmp_path):
     fifo = tmp_path / "pipe.md"
@@ -362,18 +362,12 @@ def test_opening_a_file_removes_the_temporaries_a_killed_save_left(window, tmp_p
 
 @pytest.mark.timeout(30)
 def test_a_save_in_progress_keeps_its_temporary_and_the_window_does_not_wait(window, tmp_path):
-    import fcntl
-
     from qteditor.core import storage
 
     path = _entry(tmp_path)
     tmp = path.parent / (storage._tmp_stem(str(path)) + "0badf00d.tmp")
     tmp.write_bytes(b"being written")
-    fd = os.open(path, os.O_RDONLY)
-    fcntl.flock(fd, fcntl.LOCK_EX)  # another writer holds the file's lock
-    try:
+    with storage.locked(str(path)):  # another writer holds the file's lock
         start = time.monotonic()
         assert window.open_file(path)
         assert time.monotonic() - start < 5 and tmp.exists()
-    finally:
-        os.close(fd)

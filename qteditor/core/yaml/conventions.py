@@ -121,6 +121,7 @@ class Conventions:
         if c is not None and c.map_offset:
             return c.map_offset
         self._inferred()
+        assert self._defaults is not None  # _inferred sets it with the conventions
         return self._defaults[0] or 2
 
     def seq_offset(self, key: Any, parent: Any) -> int:
@@ -129,4 +130,5 @@ class Conventions:
         if c is not None and c.seq_offset is not None:
             return c.seq_offset
         self._inferred()
+        assert self._defaults is not None  # _inferred sets it with the conventions
         return self._defaults[1]

@@ -55,7 +55,9 @@ class Geometry:
 
     def indent_at(self, pos: int) -> int:
         """Number of spaces that start the line at pos."""
-        return _SPACES.match(self.text, pos).end() - pos
+        spaces = _SPACES.match(self.text, pos)
+        assert spaces is not None  # " *" matches anywhere, if only the empty string
+        return spaces.end() - pos
 
     def props_end(self, node: Node) -> int:
         """Where a node's text starts after its anchor and tag."""
@@ -91,7 +93,9 @@ class Geometry:
             line_to = len(t) if nxt < 0 else nxt
             if line_to > line_from and t[line_to - 1] == "\r":
                 line_to -= 1
-            text_at = _SPACES.match(t, line_from, line_to).end()
+            spaces = _SPACES.match(t, line_from, line_to)
+            assert spaces is not None  # " *" matches anywhere, if only the empty string
+            text_at = spaces.end()
             if text_at < line_to:
                 if col is None:
                     col = text_at - line_from

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
@@ -145,7 +145,9 @@ def flow_depth(text: str) -> int:
             if c in "&!" and at_node:
                 if node_col is None:
                     node_col = i
-                i = _PROPERTY.match(line, i).end()
+                prop = _PROPERTY.match(line, i)
+                assert prop is not None  # c is '&' or '!', which the pattern's first class takes
+                i = prop.end()
                 continue
             if c in "'\"" and at_node:
                 quote = c
@@ -223,7 +225,14 @@ def events(text: str) -> list:
     return list(YAML(typ="rt", pure=True).parse(text))
 
 
-def _char_at(text: str, mark) -> str:
+class _Mark(Protocol):
+    """A parser's position (ruamel's StreamMark, or libyaml's Mark from the C parser)."""
+
+    line: int
+    column: int
+
+
+def _char_at(text: str, mark: _Mark) -> str:
     try:
         lines = text.split("\n")
         return lines[mark.line][mark.column]
@@ -407,6 +416,7 @@ def node_key(k: Node, first_line: int = 1) -> Any:
     """The data key of a key node, as the builder made it (``first_line``: the file line of
     the text's first line, for the error a complex key gets)."""
     if k.kind == "scalar":
+        assert k.value is not None  # the builder sets every scalar's text
         if k.style is None and (k.tag is None):
             return resolve_plain(k.value)
         if k.tag is not None and k.tag != "!":

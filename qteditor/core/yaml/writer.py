@@ -143,7 +143,7 @@ class Writer:
         self.jobs.append(Job(start, end, path, render, levels))
 
     def _fixed(self, start: int, end: int, text: str) -> None:
-        self._add(start, end, None, lambda _lvl, t=text: t)
+        self._add(start, end, None, lambda _lvl: text)
 
     def _diff(self, node: Node, old: Any, new: Any, ctx: Ctx, path: tuple) -> None:
         if same(old, new):
@@ -296,30 +296,24 @@ class Writer:
             if after is None:
                 first_key = node.items[0][0]
                 pos = first_key.start
-                self._add(
-                    pos,
-                    pos,
-                    path + (added[0],),
-                    lambda lvl, added=added: (
+
+                def first(lvl: int, added: list = added) -> str:
+                    return (
                         self.nl.join(self._pair(a, new[a], indent, ctx.key, lvl) for a in added)[indent:]
                         + self.nl
                         + " " * indent
-                    ),
-                    2,
-                )
+                    )
+
+                self._add(pos, pos, path + (added[0],), first, 2)
             else:
                 k, v = pairs[after]
                 end = self.geo.pair_end(k, v)
                 pos = self.geo.line_end(end)
-                self._add(
-                    pos,
-                    pos,
-                    path + (added[0],),
-                    lambda lvl, added=added: "".join(
-                        self.nl + self._pair(a, new[a], indent, ctx.key, lvl) for a in added
-                    ),
-                    2,
-                )
+
+                def after_pair(lvl: int, added: list = added) -> str:
+                    return "".join(self.nl + self._pair(a, new[a], indent, ctx.key, lvl) for a in added)
+
+                self._add(pos, pos, path + (added[0],), after_pair, 2)
 
     def _delete_pair(self, node: Node, i: int, keys: list, pairs: dict) -> None:
         k, v = pairs[keys[i]]
