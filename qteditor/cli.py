@@ -12,7 +12,7 @@
     qteditor git setup [PATH]            register the merge and diff drivers in the repository
     qteditor git status [--json] [PATH]  changed entries (against HEAD and the index), with fields
     qteditor git log [--json] FILE       an entry's commits (following renames), with fields
-    qteditor merge-driver BASE OURS THEIRS PATH   git's %O %A %B %P: merge entries field by field
+    qteditor merge-driver [--marker-size N] BASE OURS THEIRS PATH   git's %O %A %B %P (%L): merge entries
     qteditor textconv FILE               what git diff shows of an entry (answer in real lines)
 
 Exit status: 0 when every file succeeded, 1 when any failed (the others are still processed),
@@ -581,13 +581,35 @@ def cmd_git_setup(args: argparse.Namespace) -> int:
         done = git.setup(path)
     except QtEditorError as exc:
         return _git_error(exc, path)
+    top = Path(done["repository"])
+    for m in done["moved"]:
+        over = ", ".join(f"{b['text']!r} (line {b['line']})" for b in m["below"]) or "a later line"
+        print(
+            f"{top / '.gitattributes'}:{m['line']}:1: note: the line for {m['pattern']} is moved "
+            f"to the end: {over} overrode it (the last line that matches wins in git)",
+            file=sys.stderr,
+        )
+    failed = False
+    for o in done["overridden"]:
+        # "error": no entry of the collection gets the drivers; "note": some do not
+        kind = "error" if o["all"] else "note"
+        what = (
+            f"merge=qteditor diff=qteditor ({o['pattern']}) do not apply to {o['entries']:,} of "
+            f"the {o['of']:,} entries checked (e.g. {o['example']}: merge {o['merge']}, diff {o['diff']})"
+            + ("; no entry of the collection gets them" if o["all"] else "")
+        )
+        if not o["sources"]:
+            print(f"{top / '.gitattributes'}:1:1: {kind}: {what}: another attributes file", file=sys.stderr)
+        for src in o["sources"]:
+            print(f"{src['file']}:{src['line']}:1: {kind}: {what}: set by {src['text']!r}", file=sys.stderr)
+        failed = failed or o["all"]
+    changed = done["added"] or done["updated"] or done["moved"] or done["config"]
     print(
         f"qteditor: drivers registered in {done['repository']} for "
-        f"{', '.join(done['patterns'])}"
-        + ("" if done["added"] or done["updated"] or done["config"] else " (already set up)"),
+        f"{', '.join(done['patterns'])}" + ("" if changed or done["overridden"] else " (already set up)"),
         file=sys.stderr,
     )
-    return EXIT_OK
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def cmd_git_status(args: argparse.Namespace) -> int:
@@ -650,7 +672,12 @@ def cmd_git_log(args: argparse.Namespace) -> int:
         lines.append(f"{c.commit[:10]}  {c.date[:10]}  {c.author}  {c.subject}")
         if c.old_path:
             lines.append(f"    renamed from {c.old_path}")
-        lines.append("    " + (", ".join(c.fields) if c.fields else "(no field changed)"))
+        if c.status == "D":
+            lines.append("    deleted")
+        elif c.status == "A" and c.fields:
+            lines.append("    added: " + ", ".join(c.fields))
+        else:
+            lines.append("    " + (", ".join(c.fields) if c.fields else "(no field changed)"))
     _out("\n".join(lines) + ("\n" if lines else ""))
     return EXIT_OK
 
@@ -665,7 +692,8 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
         if not os.path.isfile(f):
             raise UsageError(f"{f}:1:1: no such file (git passes %O %A %B %P)")
     try:
-        code, note = git.merge_driver(args.base, args.ours, args.theirs, args.path)
+        size = args.marker_size if args.marker_size and args.marker_size > 0 else 7
+        code, note = git.merge_driver(args.base, args.ours, args.theirs, args.path, marker_size=size)
     except (QtEditorError, OSError) as exc:
         _report(exc, args.path)
         return EXIT_FAILED
@@ -816,6 +844,12 @@ def build_parser() -> _Parser:
     glog.add_argument("--json", action="store_true", help='{"path", "commits": [...]}')
     glog.add_argument("file", metavar="FILE")
     md = sub.add_parser("merge-driver", help="git's merge driver for entries (%%O %%A %%B %%P)")
+    md.add_argument(
+        "--marker-size",
+        type=int,
+        metavar="N",
+        help="conflict markers of N characters (git's %%L, the conflict-marker-size attribute; 7)",
+    )
     for name in ("base", "ours", "theirs", "path"):
         md.add_argument(name, metavar=name.upper())
     tc = sub.add_parser("textconv", help="an entry as git diff shows it (answer in real lines)")

@@ -183,7 +183,7 @@ def test_bundled_app_is_the_merge_and_diff_driver(root, tmp_path, monkeypatch):
     )
     assert setup.returncode == 0, setup.stderr
     driver = git(site.desk, "config", "--get", "merge.qteditor.driver").strip()
-    assert driver == f"{root / 'opt' / 'qteditor' / 'qteditor'} merge-driver -- %O %A %B %P"
+    assert driver == f"{root / 'opt' / 'qteditor' / 'qteditor'} merge-driver --marker-size %L -- %O %A %B %P"
     theirs = site.entry(site.cms, 0)
     theirs.write_bytes(cms(theirs.read_bytes(), lambda d: d.__setitem__("author", "From the CMS")))
     git(site.cms, "commit", "-q", "-am", "CMS edit")

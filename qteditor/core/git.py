@@ -33,10 +33,15 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .changes import EntryChange, FieldChange, field_changes, suggest_message
 from .errors import QtEditorError
+
+if TYPE_CHECKING:
+    from .entry import Entry
+
+Progress = Callable[[str, float | None, str], None]  # (step, fraction or None, git's text)
 
 MIN_VERSION = (2, 30)
 ZERO = "0" * 40
@@ -276,6 +281,95 @@ class ConflictedEntry:
         return "Mine" if side == self.mine else "Theirs"
 
 
+def _raw_records(rest: bytes) -> list[dict]:
+    """The raw diff records after a commit in ``git log --raw -z`` (``--cc
+    --combined-all-paths`` for a merge: one status letter, mode and object per parent; its
+    old side is the first parent's)."""
+    tokens = rest.lstrip(b"\n").split(b"\0")
+    out = []
+    i = 0
+    while i < len(tokens):
+        tok = _text(tokens[i])
+        if not tok.startswith(":"):
+            i += 1
+            continue
+        n = len(tok) - len(tok.lstrip(":"))  # parents
+        meta = tok[n:].split(" ")
+        oids = meta[n + 1 : 2 * n + 2]
+        letters = meta[2 * n + 2] if len(meta) > 2 * n + 2 else "M"
+        status = letters[:1] if letters else "M"
+        if n == 1:
+            two = status in ("R", "C")
+            paths = [_text(t) for t in tokens[i + 1 : i + (3 if two else 2)]]
+            i += 3 if two else 2
+            old_path, new_path = (paths[0], paths[-1]) if two else (None, paths[-1] if paths else "")
+        else:  # a merge: each parent's path, then the result's
+            paths = [_text(t) for t in tokens[i + 1 : i + n + 2]]
+            i += n + 2
+            new_path = paths[-1] if paths else ""
+            old_path = paths[0] if paths and paths[0] != new_path else None
+            if old_path is not None and status == "M":
+                status = "R"
+        out.append(
+            {
+                "status": status,
+                "path": new_path,
+                "old_path": old_path,
+                "old_oid": oids[0] if oids and oids[0] != ZERO else None,
+                "new_oid": oids[-1] if oids and oids[-1] != ZERO else None,
+            }
+        )
+    return out
+
+
+def _rank(names: list[str], path: str) -> int:
+    return names.index(path) if path in names else len(names)
+
+
+class _NameCheck:
+    """Whether a raw record in a commit is the entry's: its path is one of the entry's names,
+    and the entry had that name then. A name the entry left at a rename is another file's in
+    the commits that came after that rename; a name it took is another file's in the commits
+    before. (Asked of git only for names a rename touched.)"""
+
+    def __init__(self, repo: Repo, renames: list[tuple[str, str, str]]):
+        self.repo = repo
+        self.renames = renames
+        self.names = {n for _c, old, new in renames for n in (old, new)}
+        self._after: dict[str, set[str]] = {}
+        self._before: dict[str, set[str]] = {}
+
+    def _commits(self, args: list[str]) -> set[str]:
+        return set(self.repo.out("rev-list", *args).split())
+
+    def after(self, commit: str) -> set[str]:
+        if commit not in self._after:
+            self._after[commit] = self._commits(["--ancestry-path", f"{commit}..HEAD"])
+        return self._after[commit]
+
+    def before(self, commit: str) -> set[str]:
+        if commit not in self._before:
+            self._before[commit] = self._commits([f"{commit}^@"])
+        return self._before[commit]
+
+    def __call__(self, sha: str, record: dict) -> bool:
+        path = record["path"]
+        if not self.renames:
+            return True
+        if record["status"] in ("R", "C") and any(
+            (record["old_path"], path) == (old, new) for _c, old, new in self.renames
+        ):
+            return True
+        if path not in self.names:
+            return True
+        for commit, old, new in self.renames:
+            if path == old and sha in self.after(commit):
+                return False
+            if path == new and sha in self.before(commit):
+                return False
+        return True
+
+
 # ---------------------------------------------------------------------------- error words
 _AUTH = re.compile(
     r"Authentication failed|could not read (Username|Password)|terminal prompts "
@@ -431,7 +525,8 @@ class Repo:
         return _text(proc.stdout).strip() if proc.returncode == 0 else None
 
     def set_config(self, key: str, value: str) -> None:
-        self.run(["config", "--local", key, value])
+        """Set ``key`` in the repository's own config, in place (every value it had replaced)."""
+        self.run(["config", "--local", "--replace-all", key, value])
 
     def rel(self, path: str | Path) -> str:
         """A path as git names it (relative to the top folder, with "/"). A relative path is
@@ -455,6 +550,46 @@ class Repo:
         if (self.git_dir / "MERGE_HEAD").exists():
             return "merge"
         return None
+
+    @property
+    def common_dir(self) -> Path:
+        """Where refs, config and info live (the main repository's for a linked worktree)."""
+        try:
+            pointer = (self.git_dir / "commondir").read_text(encoding="utf-8").strip()
+        except OSError:
+            return self.git_dir
+        return (self.git_dir / pointer).resolve()
+
+    def state_stamp(self, upstream: str | None = None, ignores: Iterable[Path] = ()) -> tuple:
+        """A cheap stamp (a few stats, no git process) of what ``status`` reads besides the
+        entries' own files: the index, HEAD and the ref it names, the upstream's ref, packed
+        refs, FETCH_HEAD, a merge or rebase in progress, the config, the ignore files (the
+        top folder's, info/exclude and ``ignores``). Equal stamps: git's part of a status
+        read again would say the same."""
+        common = self.common_dir
+
+        def stat(p: Path) -> tuple | None:
+            try:
+                st = os.stat(p)
+            except OSError:
+                return None
+            return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+        try:
+            head = (self.git_dir / "HEAD").read_bytes()
+        except OSError:
+            head = b""
+        ref = _text(head[5:]).strip() if head.startswith(b"ref: ") else None
+        files = [self.git_dir / n for n in ("index", "FETCH_HEAD", "MERGE_HEAD", "ORIG_HEAD")]
+        files += [self.git_dir / n for n in ("CHERRY_PICK_HEAD", "rebase-merge", "rebase-apply")]
+        files += [self.git_dir / "config.worktree", common / "config", common / "packed-refs"]
+        files += [common / "FETCH_HEAD", common / "info" / "exclude", self.top / ".gitignore"]
+        if ref:
+            files.append(common / ref)
+        if upstream:
+            files += [common / "refs" / "remotes" / upstream, common / "refs" / "heads" / upstream]
+        files += list(ignores)
+        return (head, tuple(stat(f) for f in files))
 
     def head(self) -> str | None:
         proc = self.run(["rev-parse", "--verify", "-q", "HEAD"], check=False)
@@ -534,7 +669,8 @@ class Repo:
             if e.state == CONFLICTED:
                 continue
             try:
-                old = Entry.from_bytes(heads[e.head], e.path) if e.head and heads.get(e.head) else None
+                raw = heads.get(e.head) if e.head else None
+                old = Entry.from_bytes(raw, e.path) if raw else None
                 new = None
                 if e.state != DELETED:
                     try:
@@ -619,58 +755,86 @@ class Repo:
 
     # ------------------------------------------------------------------ log
     def log(self, path: str | Path, limit: int | None = None, values: bool = True) -> list[LogCommit]:
-        """The commits that changed this entry, newest first, following renames; each with the
-        fields it changed (and with ``values`` the old and new values and both versions)."""
-        from .entry import Entry
-        from .errors import QtEditorError
+        """The commits that changed this entry, newest first (``--date-order``), following its
+        renames; each with the fields it changed (and with ``values`` the old and new values
+        and both versions).
 
+        Like ``git log FILE``, and unlike ``git log --follow``: every name the entry had is
+        followed at once (an edit made on one branch under the old name while another branch
+        renamed it is listed), and a merge is listed when the entry in it differs from every
+        parent (a resolved conflict, or both sides' edits merged: git's ``--cc``), with the
+        fields it changed against its first parent (what the merge changed on that branch).
+        A deletion changed no field (its ``status`` is "D")."""
         rel = self.rel(path)
         if self.head() is None:
             return []
-        args = [
-            "log",
-            "--follow",
-            "-M",
-            "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%s",
-            "--raw",
-            "--no-abbrev",
-            "-z",
-        ]
-        if limit:
-            args.append(f"-n{limit}")
-        data = self.run(args + ["--", rel]).stdout
-        commits: list[LogCommit] = []
-        pairs: list[tuple[str | None, str | None]] = []
+        renames = self._renames(rel)
+        names = list(dict.fromkeys([rel] + [old for _c, old, _new in renames]))
+        data = self.run(
+            [
+                "log",
+                "--date-order",
+                "--cc",
+                "--combined-all-paths",
+                "-M",
+                "--raw",
+                "--no-abbrev",
+                "-z",
+                "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%s",
+                "--",
+                *names,
+            ]
+        ).stdout
+        valid = _NameCheck(self, renames)
+        listed: list[tuple[list[str], dict]] = []
         for record in data.split(b"\x1e")[1:]:
             head, _, rest = record.partition(b"\0")
             parts = _text(head).split("\x1f")
             if len(parts) < 6:
                 continue
-            sha, parents, name, email, date, subject = parts[:6]
-            tokens = rest.lstrip(b"\n").split(b"\0")
-            old_oid = new_oid = None
-            status, old_path, new_path = "M", None, rel
-            i = 0
-            while i < len(tokens):
-                tok = tokens[i]
-                if not tok.startswith(b":"):
-                    i += 1
-                    continue
-                meta = _text(tok).split(" ")
-                status = meta[4][:1] if len(meta) > 4 else "M"
-                if status in ("R", "C") and i + 2 < len(tokens):
-                    old_path, new_path = _text(tokens[i + 1]), _text(tokens[i + 2])
-                    i += 3
-                else:
-                    new_path = _text(tokens[i + 1]) if i + 1 < len(tokens) else rel
-                    i += 2
-                old_oid = meta[2] if len(meta) > 2 and meta[2] != ZERO else None
-                new_oid = meta[3] if len(meta) > 3 and meta[3] != ZERO else None
-                break
-            commits.append(
-                LogCommit(sha, parents.split(), name, email, date, subject, new_path, old_path, status)
-            )
-            pairs.append((old_oid, new_oid))
+            found = [r for r in _raw_records(rest) if valid(parts[0], r)]
+            if found:  # a rename of the entry first, then its newest name
+                found.sort(key=lambda r: (r["status"] not in ("R", "C"), _rank(names, r["path"])))
+                listed.append((parts[:6], found[0]))
+        # the entry was created once: what its oldest name held before that was another file
+        created = next((i for i, (p, r) in enumerate(listed) if r["status"] == "A" and " " not in p[1]), None)
+        if created is not None and created + 1 < len(listed) and listed[created][0][1]:
+            before = valid.before(listed[created][0][0])
+            listed = listed[: created + 1] + [x for x in listed[created + 1 :] if x[0][0] not in before]
+        if limit:
+            listed = listed[:limit]
+        commits: list[LogCommit] = []
+        pairs: list[tuple[str | None, str | None]] = []
+        for (sha, parents, name, email, date, subject), r in listed:
+            where = (r["path"], r["old_path"], r["status"])
+            commits.append(LogCommit(sha, parents.split(), name, email, date, subject, *where))
+            pairs.append((r["old_oid"], r["new_oid"]))
+        self._fill_log(commits, pairs, values)
+        return commits
+
+    def _renames(self, rel: str) -> list[tuple[str, str, str]]:
+        """(commit, old path, new path) of each rename of the entry, newest first, as
+        ``git log --follow`` finds them (only it looks for a rename's source outside the
+        path)."""
+        data = self.run(
+            ["log", "--follow", "-M", "--format=%x1e%H", "--name-status", "-z", "--diff-filter=R", "--", rel]
+        ).stdout
+        out = []
+        current = rel
+        for record in data.split(b"\x1e")[1:]:
+            head, _, rest = record.partition(b"\0")
+            tokens = [_text(t) for t in rest.lstrip(b"\n").split(b"\0")]
+            for i in range(len(tokens) - 2):
+                if tokens[i].startswith("R") and tokens[i + 2] == current:
+                    out.append((_text(head).strip(), tokens[i + 1], tokens[i + 2]))
+                    current = tokens[i + 1]
+                    break
+        return out
+
+    def _fill_log(self, commits: list[LogCommit], pairs: list, values: bool) -> None:
+        from .entry import Entry
+        from .errors import QtEditorError
+
         blobs = self.blobs(o for pair in pairs for o in pair if o)
         for c, (old_oid, new_oid) in zip(commits, pairs, strict=True):
             c.old = blobs.get(old_oid) if old_oid else None
@@ -681,17 +845,20 @@ class Repo:
             except QtEditorError:
                 c.fields = ["(not an entry)"]
                 continue
-            of = old.fields() if old else None
-            nf = new.fields() if new else None
-            changes = field_changes(
-                of, nf, old.body if old and new else None, new.body if old and new else None
-            )
+            if new is None:  # deleted: no field changed (as git status says of a deleted entry)
+                changes: list[FieldChange] = []
+            else:
+                changes = field_changes(
+                    old.fields() if old else None,
+                    new.fields(),
+                    old.body if old else None,
+                    new.body if old else None,
+                )
             c.fields = [x.name for x in changes]
             if values:
                 c.changes = changes
-            if not values:
+            else:
                 c.old = c.new = None
-        return commits
 
     # ------------------------------------------------------------------ restore
     def restore_field(
@@ -727,7 +894,7 @@ class Repo:
         old = self._version(path, rev, rev_path)
         return self._write_version(path, old.fields(), old.body, force, old.raw)
 
-    def _version(self, path: str | Path, rev: str, rev_path: str | None):
+    def _version(self, path: str | Path, rev: str, rev_path: str | None) -> Entry:
         from .entry import Entry
         from .errors import QtEditorError
 
@@ -781,7 +948,7 @@ class Repo:
             if len(parts) == 3:
                 oids[int(parts[2])] = parts[1]
         blobs = self.blobs(oids.values())
-        return {n: blobs[o] for n, o in oids.items() if blobs.get(o) is not None}
+        return {n: data for n, o in oids.items() if (data := blobs.get(o)) is not None}
 
     def conflict(self, path: str | Path) -> ConflictedEntry:
         """A conflicted file's three versions (git's stages 1, 2 and 3) and the field-level
@@ -900,7 +1067,7 @@ class Repo:
     # ------------------------------------------------------------------ sync
     def sync(
         self,
-        progress: Callable[[str, float | None, str], None] | None = None,
+        progress: Progress | None = None,
         cancel: Callable[[], bool] | threading.Event | None = None,
         publish: bool = False,
     ) -> SyncResult:
@@ -927,11 +1094,13 @@ class Repo:
         )
         err_parts: list[bytes] = []
         out_parts: list[bytes] = []
+        err, out = proc.stderr, proc.stdout
+        assert err is not None and out is not None  # both are pipes (stdout=, stderr=PIPE)
 
         def read_err() -> None:
             pending = b""
             while True:
-                chunk = proc.stderr.read1(4096) if hasattr(proc.stderr, "read1") else proc.stderr.read(4096)
+                chunk = err.read1(4096) if hasattr(err, "read1") else err.read(4096)
                 if not chunk:
                     break
                 err_parts.append(chunk)
@@ -943,7 +1112,7 @@ class Repo:
                             on_text(_text(line))
 
         def read_out() -> None:
-            out_parts.append(proc.stdout.read())
+            out_parts.append(out.read())
 
         readers = [
             threading.Thread(target=read_err, daemon=True),
@@ -981,9 +1150,16 @@ _PROGRESS = re.compile(r"^(?:remote: )?([A-Za-z][A-Za-z ]+):\s+(\d+)%")
 
 
 class _Sync:
-    def __init__(self, repo: Repo, progress, cancel, publish: bool):
+    def __init__(
+        self,
+        repo: Repo,
+        progress: Progress | None,
+        cancel: Callable[[], bool] | threading.Event | None,
+        publish: bool,
+    ):
         self.repo = repo
-        self.progress = progress or (lambda step, frac, text: None)
+        self.progress: Progress = progress or (lambda step, frac, text: None)
+        self.cancelled: Callable[[], bool]
         if cancel is None:
             self.cancelled = lambda: False
         elif isinstance(cancel, threading.Event):
@@ -1338,11 +1514,50 @@ class GitWorkspace:
     def conflicted(self) -> list[str]:
         return [p for p in self.repo.conflicted([self.root]) if p.endswith(".md")]
 
-    def __getattr__(self, name: str) -> Any:  # sync, conflict, resolve, restore_…, abort, finish
+    # the repository's operations, as the window uses them (typed; anything else is the repo's)
+    def sync(
+        self,
+        progress: Progress | None = None,
+        cancel: Callable[[], bool] | threading.Event | None = None,
+        publish: bool = False,
+    ) -> SyncResult:
+        return self.repo.sync(progress, cancel, publish)
+
+    def conflict(self, path: str | Path) -> ConflictedEntry:
+        return self.repo.conflict(path)
+
+    def resolve(self, path: str | Path, choices: dict, force: bool = False) -> None:
+        self.repo.resolve(path, choices, force)
+
+    def resolve_whole(self, path: str | Path, side: str, force: bool = False) -> None:
+        self.repo.resolve_whole(path, side, force)
+
+    def restore_field(
+        self,
+        path: str | Path,
+        rev: str,
+        field_path: str | tuple,
+        rev_path: str | None = None,
+        force: bool = False,
+    ) -> bool:
+        return self.repo.restore_field(path, rev, field_path, rev_path, force)
+
+    def restore_version(
+        self, path: str | Path, rev: str, rev_path: str | None = None, force: bool = False
+    ) -> bool:
+        return self.repo.restore_version(path, rev, rev_path, force)
+
+    def abort(self) -> None:
+        self.repo.abort()
+
+    def finish(self) -> str:
+        return self.repo.finish()
+
+    def __getattr__(self, name: str) -> Any:  # the rest of Repo's API (stages, resolution…)
         return getattr(self.repo, name)
 
 
-def _read_or_none(reader, path: Path) -> bytes | None:
+def _read_or_none(reader: Callable[[str], bytes], path: Path) -> bytes | None:
     try:
         return reader(str(path))
     except (OSError, QtEditorError):  # gone (a deleted entry), a folder, unreadable
@@ -1499,18 +1714,19 @@ def _shell(cmd: list[str]) -> str:
     return " ".join(shlex.quote(c.replace("\\", "/")) for c in cmd)
 
 
-def collections_under(path: Path, top: Path) -> list[str]:
-    """The .gitattributes patterns of the collections under ``path``: each content/learn
-    tree and each folder holding .qteditor/ (its content root); ``*.md`` under ``path``
-    when there is none. A ``path`` inside a collection (a subject folder, an entry) gives
-    that collection."""
+_SKIP = {".git", "node_modules", ".venv", "__pycache__"}
+
+
+def collection_roots(path: Path, top: Path) -> list[Path]:
+    """The collections under ``path``: each content/learn tree and each folder holding
+    .qteditor/ (its content root); ``path`` itself when there is none. A ``path`` inside a
+    collection (a subject folder, an entry) gives that collection."""
     from .folders import MARKER, _learn_tree, _marked, content_root
 
     path = path.resolve()
     if path.is_file():
         path = path.parent
     found: list[Path] = []
-    skip = {".git", "node_modules", ".venv", "__pycache__"}
     for dirpath, dirnames, _files in os.walk(path):
         d = Path(dirpath)
         if MARKER in dirnames:
@@ -1519,8 +1735,7 @@ def collections_under(path: Path, top: Path) -> list[str]:
             found.append(d)
             dirnames[:] = []
             continue
-        dirnames[:] = [n for n in dirnames if n not in skip and not n.startswith(".")]
-    out: list[str] = []
+        dirnames[:] = [n for n in dirnames if n not in _SKIP and not n.startswith(".")]
     roots = sorted({f.resolve() for f in found})
     roots = [r for r in roots if not any(o != r and o in r.parents for o in roots)]
     if not roots:  # none under PATH: the collection PATH is in (a subject folder), or PATH
@@ -1532,10 +1747,18 @@ def collections_under(path: Path, top: Path) -> list[str]:
             if inside
             else path
         ]
-    for r in roots:
-        rel = r.relative_to(top).as_posix()
-        out.append("*.md" if rel in ("", ".") else _attr_pattern(f"/{_attr_escape(rel)}/**/*.md"))
-    return list(dict.fromkeys(out))
+    return roots
+
+
+def _root_pattern(root: Path, top: Path) -> str:
+    rel = root.relative_to(top).as_posix()
+    return "*.md" if rel in ("", ".") else _attr_pattern(f"/{_attr_escape(rel)}/**/*.md")
+
+
+def collections_under(path: Path, top: Path) -> list[str]:
+    """The .gitattributes patterns of the collections under ``path`` (``collection_roots``):
+    ``/<root>/**/*.md`` each, or ``*.md`` for the top folder."""
+    return list(dict.fromkeys(_root_pattern(r, top) for r in collection_roots(path, top)))
 
 
 def _attr_escape(rel: str) -> str:
@@ -1566,18 +1789,272 @@ def _line_pattern(line: str) -> tuple[str, str]:
 
 
 ATTRIBUTES = ("merge=qteditor", "diff=qteditor")
+_OURS_ATTR = re.compile(r"^-?!?(merge|diff)(=|$)")
+BOM = "\ufeff"
+
+
+@dataclass
+class AttributeFile:
+    """A .gitattributes file as lines, each with its own line ending (git splits at LF only
+    and drops a CR before it; a UTF-8 BOM at the start is not part of the first line)."""
+
+    bom: str
+    lines: list[str]  # without their endings
+    ends: list[str]  # "\r\n", "\n" or "" (the last line, without a final newline)
+
+    @classmethod
+    def parse(cls, text: str) -> AttributeFile:
+        bom = BOM if text.startswith(BOM) else ""
+        lines, ends = [], []
+        for m in re.finditer(r"([^\n]*)(\n|$)", text[len(bom) :]):
+            body, nl = m.group(1), m.group(2)
+            if not body and not nl:
+                break  # the empty match at the very end
+            if nl and body.endswith("\r"):
+                body, nl = body[:-1], "\r\n"
+            lines.append(body)
+            ends.append(nl)
+        return cls(bom, lines, ends)
+
+    @property
+    def eol(self) -> str:
+        """The file's dominant line ending (its first line's on a tie; LF for an empty file)."""
+        crlf = self.ends.count("\r\n")
+        lf = self.ends.count("\n")
+        if crlf != lf:
+            return "\r\n" if crlf > lf else "\n"
+        return next((e for e in self.ends if e), "\n")
+
+    def append(self, line: str) -> None:
+        eol = self.eol
+        if self.ends and not self.ends[-1]:
+            self.ends[-1] = eol
+        self.lines.append(line)
+        self.ends.append(eol)
+
+    def move_to_end(self, i: int) -> None:
+        """Line ``i`` (not the last) put last; every line keeps its ending, and the file its
+        final newline or the lack of one."""
+        line, end = self.lines.pop(i), self.ends.pop(i)
+        final = self.ends[-1]
+        if not final:
+            self.ends[-1] = end
+        self.lines.append(line)
+        self.ends.append(end if final else "")
+
+    def delete(self, i: int) -> None:
+        end = self.ends.pop(i)
+        self.lines.pop(i)
+        if i == len(self.lines) and self.lines and not end:
+            self.ends[-1] = ""
+
+    def text(self) -> str:
+        return self.bom + "".join(line + end for line, end in zip(self.lines, self.ends, strict=True))
+
+
+def _place_ours(attrs: AttributeFile, patterns: list[str]) -> tuple[list[str], list[str]]:
+    """Our line for each pattern, updated in place (its other attributes kept, any other
+    ``merge``/``diff`` replaced) or added at the end; another line of the same pattern loses
+    its ``merge``/``diff`` (and goes when nothing is left). (added, updated) patterns."""
+    added, updated = [], []
+    for pattern in patterns:
+        at = [i for i, line in enumerate(attrs.lines) if _line_pattern(line)[0] == pattern]
+        if not at:
+            attrs.append(" ".join((pattern,) + ATTRIBUTES))
+            added.append(pattern)
+            continue
+        words = _line_pattern(attrs.lines[at[0]])[1].split()
+        kept = [w for w in words if not _OURS_ATTR.match(w)]
+        if sorted(words) != sorted(kept + list(ATTRIBUTES)):  # else right (its own order, spacing)
+            attrs.lines[at[0]] = " ".join([pattern] + kept + list(ATTRIBUTES))
+            updated.append(pattern)
+        for i in reversed(at[1:]):  # never twice: a later line would override ours
+            others = _line_pattern(attrs.lines[i])[1].split()
+            rest = [w for w in others if not _OURS_ATTR.match(w)]
+            if rest == others:
+                continue  # it sets other attributes only
+            if rest:
+                attrs.lines[i] = " ".join([pattern] + rest)
+            else:
+                attrs.delete(i)
+            updated.append(pattern)
+    return added, updated
+
+
+def _entry_samples(roots: list[Path], top: Path, limit: int = 4000) -> dict[Path, list[str]]:
+    """Entries (.md files) of each collection as git names them, to ask git which attributes
+    they get: every one up to ``limit``, else the first of each folder and an even spread of
+    the others; a made-up name when a collection has none yet."""
+    out: dict[Path, list[str]] = {}
+    for root in roots:
+        rel = root.relative_to(top).as_posix()
+        prefix = "" if rel in ("", ".") else rel + "/"
+        firsts: list[str] = []
+        others: list[str] = []
+        for dirpath, dirnames, files in os.walk(root):
+            dirnames[:] = sorted(n for n in dirnames if n not in _SKIP and not n.startswith("."))
+            d = Path(dirpath).relative_to(root).as_posix()
+            sub = prefix + ("" if d == "." else d + "/")
+            names = [sub + f for f in sorted(files) if f.endswith(".md") and "\n" not in f and _utf8(f)]
+            firsts.extend(names[:1])
+            others.extend(names[1:])
+        if len(firsts) + len(others) > limit:
+            room = max(limit - len(firsts), 0)
+            step = len(others) / room if room else 0
+            others = [others[int(i * step)] for i in range(room)] if room else []
+        found = sorted(firsts + others)
+        out[root] = found or [prefix + "entry.md", prefix + "a/entry.md"]
+    return out
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # a name that is not UTF-8 on disk (os.walk's surrogates)
+        return False
+    return True
+
+
+def _check_attr(cwd: Path, paths: list[str]) -> dict[str, dict[str, str]]:
+    """git's own answer: {path: {"merge": value, "diff": value}} for these paths."""
+    proc = subprocess.run(
+        _base_args() + ["check-attr", "-z", "--stdin", "merge", "diff"],
+        cwd=str(cwd),
+        input=b"".join(p.encode("utf-8") + b"\0" for p in paths),
+        capture_output=True,
+        env=_env(),
+    )
+    if proc.returncode != 0:
+        raise GitError(f"git check-attr failed: {_text(proc.stderr).strip()}")
+    fields = _text(proc.stdout).split("\0")
+    out: dict[str, dict[str, str]] = {}
+    for i in range(0, len(fields) - 2, 3):
+        out.setdefault(fields[i], {})[fields[i + 1]] = fields[i + 2]
+    return out
+
+
+def _overridden(answers: dict[str, dict[str, str]], paths: list[str]) -> list[str]:
+    return [
+        p
+        for p in paths
+        if answers.get(p, {}).get("merge") != "qteditor" or answers.get(p, {}).get("diff") != "qteditor"
+    ]
+
+
+class _Scratch:
+    """An empty repository of its own in a temporary folder, to ask git what some attributes
+    files alone give some paths (no other attributes file of the user's counts)."""
+
+    def __enter__(self) -> _Scratch:
+        import tempfile
+
+        self._dir = tempfile.TemporaryDirectory(prefix="qte-attr-")
+        self.top = Path(self._dir.name)
+        proc = subprocess.run(
+            _base_args() + ["init", "-q", str(self.top)],
+            capture_output=True,
+            env=_env(),
+            stdin=subprocess.DEVNULL,
+        )
+        if proc.returncode != 0:
+            self._dir.cleanup()
+            raise GitError(f"git init failed: {_text(proc.stderr).strip()}")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._dir.cleanup()
+
+    def check(self, files: dict[str, str], paths: list[str]) -> dict[str, dict[str, str]]:
+        """``files``: attributes files by their folder ("" the top) and their text."""
+        written = []
+        for folder, text in files.items():
+            target = self.top / folder / ".gitattributes"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(text.encode("utf-8"))
+            written.append(target)
+        try:
+            return _check_attr(self.top, paths)
+        finally:
+            for target in written:
+                target.unlink()
+
+    def setting(self, sources: list[dict], path: str) -> list[dict]:
+        """The lines among ``sources`` that set ``merge`` or ``diff`` for ``path`` (each asked
+        alone, with the macros its file defines)."""
+        out = []
+        for src in sources:
+            folder = src.get("folder", "")  # .git/info/attributes: "" (patterns as at the top)
+            macros = "".join(line + "\n" for line in src.get("macros", ()))
+            got = self.check({folder: macros + src["text"] + "\n"}, [path]).get(path, {})
+            if got.get("merge", "unspecified") != "unspecified" or got.get("diff", "unspecified") != (
+                "unspecified"
+            ):
+                out.append({k: src[k] for k in ("file", "line", "text")})
+        return out
+
+
+def _macros(lines: list[str]) -> set[str]:
+    """Attribute macros (``binary``, and any ``[attr]NAME`` the file defines): a line giving one
+    of them may set ``merge``/``diff`` too."""
+    out = {"binary"}
+    for line in lines:
+        m = re.match(r"\s*\[attr\](\S+)", line)
+        if m:
+            out.add(m.group(1))
+    return out
+
+
+def _setters(file: Path, skip: str | None = None, text: str | None = None, folder: str = "") -> list[dict]:
+    """The lines of an attributes file (or of ``text``, its new content) that may set
+    ``merge`` or ``diff``, but our own line for the pattern ``skip``: ``{"file", "line",
+    "text"}`` each (and, to ask git, the file's ``folder`` and the ``macros`` it defines)."""
+    if text is None:
+        try:
+            text = file.read_bytes().decode("utf-8", "replace")
+        except OSError:
+            return []
+    attrs = AttributeFile.parse(text)
+    macros = _macros(attrs.lines)
+    defined = [line.strip() for line in attrs.lines if line.strip().startswith("[attr]")]
+    out = []
+    for n, line in enumerate(attrs.lines, start=1):
+        pattern, rest = _line_pattern(line)
+        words = rest.split()
+        if pattern == skip and set(ATTRIBUTES) <= set(words):
+            continue
+        if any(_OURS_ATTR.match(w) or w.lstrip("-!").split("=")[0] in macros for w in words):
+            out.append(
+                {"file": str(file), "line": n, "text": line.strip(), "macros": defined, "folder": folder}
+            )
+    return out
+
+
+def _override_sources(repo: Repo, path: str) -> list[dict]:
+    """Where a path's ``merge``/``diff`` may come from besides the top folder's .gitattributes:
+    a .gitattributes in a folder above it (deeper ones win), then .git/info/attributes (which
+    wins over every .gitattributes)."""
+    out: list[dict] = []
+    parts = path.split("/")[:-1]
+    for depth in range(len(parts), 0, -1):
+        folder = "/".join(parts[:depth])
+        out += _setters(repo.top / folder / ".gitattributes", folder=folder)
+    info = repo.common_dir / "info" / "attributes"
+    return _setters(info) + out
 
 
 def setup(path: str | Path = ".") -> dict:
     """Register the drivers in the repository holding ``path``: ``.gitattributes`` lines for
-    the collections under it (added or updated, never twice) and ``merge.qteditor.*`` /
-    ``diff.qteditor.textconv`` in the repository's own config, calling this installation's
-    qteditor. Idempotent. Returns what it did."""
+    the collections under it (added or updated, never twice; moved last when a later line of
+    the file overrode them) and ``merge.qteditor.*`` / ``diff.qteditor.textconv`` in the
+    repository's own config, calling this installation's qteditor; then git is asked which
+    attributes the collections' entries get (``git check-attr``). Idempotent. Returns what it
+    did, and in ``overridden`` what still overrides the lines (another attributes file)."""
     from . import storage
 
     path = Path(path).resolve()
     repo = Repo.find(path)
-    patterns = collections_under(path, repo.top)
+    roots = collection_roots(path, repo.top)
+    patterns = list(dict.fromkeys(_root_pattern(r, repo.top) for r in roots))
     attributes = repo.top / ".gitattributes"
     if attributes.is_symlink():  # git ignores an in-tree symlinked one; writing through it
         raise GitError(  # could write outside the repository
@@ -1592,49 +2069,101 @@ def setup(path: str | Path = ".") -> dict:
         raise GitError(
             f"{attributes}:1:{exc.start + 1}: .gitattributes is not UTF-8 text; nothing was changed"
         ) from None
-    eol = "\r\n" if "\r\n" in old else "\n"  # the file's own line endings
-    lines = old.splitlines()
-    added, updated = [], []
-    for pattern in patterns:
-        at = [i for i, line in enumerate(lines) if _line_pattern(line)[0] == pattern]
-        if at:
-            words = _line_pattern(lines[at[0]])[1].split()
-            attrs = [w for w in words if not re.match(r"^-?!?(merge|diff)(=|$)", w)]
-            new_line = " ".join([pattern] + attrs + list(ATTRIBUTES))
-            if sorted(words) == sorted(attrs + list(ATTRIBUTES)):
-                new_line = lines[at[0]]  # already right (in its own order and spacing)
-            if lines[at[0]] != new_line:
-                lines[at[0]] = new_line
-                updated.append(pattern)
-            for i in reversed(at[1:]):  # never twice
-                del lines[i]
-                updated.append(pattern)
-        else:
-            lines.append(" ".join((pattern,) + ATTRIBUTES))
-            added.append(pattern)
-    if lines != old.splitlines():  # else left as it is, byte for byte
-        new = eol.join(lines) + eol
-        storage.write_atomic(str(attributes), new.encode("utf-8"))
-    cmd = _shell(qteditor_command())
-    config = {
-        "merge.qteditor.name": "qteditor: entries merged field by field",
-        # "--": a path git passes may start with "-" (git appends textconv's file)
-        "merge.qteditor.driver": f"{cmd} merge-driver -- %O %A %B %P",
-        "diff.qteditor.textconv": f"{cmd} textconv --",
-    }
-    changed = []
-    for key, value in config.items():
-        if repo.config(key) != value:
-            repo.set_config(key, value)
-            changed.append(key)
+    attrs = AttributeFile.parse(old)
+    added, updated = _place_ours(attrs, patterns)
+    samples = _entry_samples(roots, repo.top)
+    everything = [p for paths in samples.values() for p in paths]
+    with _Scratch() as scratch:
+        # last line wins in git: a later line of this file that overrides ours for every entry
+        # of a collection (``*.md -merge``, ``content/** merge=other``, ``* binary``) is what the
+        # line is moved below; one that overrides some entries only is an exception, kept (said)
+        alone = scratch.check({"": attrs.text()}, everything)
+        moved = []
+        for root, pattern in ((r, _root_pattern(r, repo.top)) for r in roots):
+            paths = samples[root]
+            if len(_overridden(alone, paths)) < len(paths):
+                continue
+            at = next(i for i, line in enumerate(attrs.lines) if _line_pattern(line)[0] == pattern)
+            if at == len(attrs.lines) - 1:
+                continue
+            later = [
+                {**x, "line": x["line"] - 1}  # numbered as in the new file
+                for x in _setters(attributes, pattern, attrs.text())
+                if x["line"] > at + 1
+            ]
+            attrs.move_to_end(at)
+            below = scratch.setting(later, paths[0])
+            moved.append({"pattern": pattern, "line": len(attrs.lines), "below": below})
+        if moved:
+            alone = scratch.check({"": attrs.text()}, everything)
+        new = attrs.text()
+        if new != old:  # else left as it is, byte for byte
+            storage.write_atomic(str(attributes), new.encode("utf-8"))
+        changed = _set_drivers(repo)
+        effective = _check_attr(repo.top, everything)
+        overridden = []
+        for root, pattern in ((r, _root_pattern(r, repo.top)) for r in roots):
+            paths = samples[root]
+            lost = _overridden(effective, paths)
+            by_this = set(_overridden(alone, lost))
+            in_file = [p for p in lost if p in by_this]
+            for group in (in_file, [p for p in lost if p not in by_this]):  # this file, others
+                if not group:
+                    continue
+                example = group[0]
+                values = effective.get(example, {})
+                if group is in_file:  # the lines after ours that override it
+                    ours_at = next(
+                        n for n, line in enumerate(attrs.lines, 1) if _line_pattern(line)[0] == pattern
+                    )
+                    candidates = [x for x in _setters(attributes, pattern) if x["line"] > ours_at]
+                else:
+                    candidates = _override_sources(repo, example)
+                overridden.append(
+                    {
+                        "pattern": pattern,
+                        "entries": len(group),
+                        "of": len(paths),
+                        "example": example,
+                        "merge": values.get("merge", "unspecified"),
+                        "diff": values.get("diff", "unspecified"),
+                        "sources": scratch.setting(candidates, example),
+                        "all": len(lost) == len(paths),
+                    }
+                )
     return {
         "repository": str(repo.top),
         "patterns": patterns,
         "added": added,
         "updated": updated,
+        "moved": moved,
         "config": changed,
-        "command": cmd,
+        "command": _shell(qteditor_command()),
+        "overridden": overridden,
     }
+
+
+def driver_config() -> dict[str, str]:
+    """What ``setup`` writes into the repository's config: this installation's qteditor."""
+    cmd = _shell(qteditor_command())
+    return {
+        "merge.qteditor.name": "qteditor: entries merged field by field",
+        # "--": a path git passes may start with "-" (git appends textconv's file); %L is the
+        # conflict-marker-size attribute (7 unless set), so markers are as long as git's own
+        "merge.qteditor.driver": f"{cmd} merge-driver --marker-size %L -- %O %A %B %P",
+        "diff.qteditor.textconv": f"{cmd} textconv --",
+    }
+
+
+def _set_drivers(repo: Repo) -> list[str]:
+    """The driver config set (an older line, such as one without %L, replaced in place); the
+    keys that changed."""
+    changed = []
+    for key, value in driver_config().items():
+        if repo.config(key) != value:
+            repo.set_config(key, value)
+            changed.append(key)
+    return changed
 
 
 def is_setup(path: str | Path) -> bool:
@@ -1645,5 +2174,4 @@ def is_setup(path: str | Path) -> bool:
         return False
     rel = repo.rel(path)
     probe = rel if rel.endswith(".md") else ("x.md" if rel in ("", ".") else f"{rel}/x.md")
-    proc = repo.run(["check-attr", "merge", "--", probe], check=False)
-    return _text(proc.stdout).strip().endswith(": qteditor")
+    return not _overridden(_check_attr(repo.top, [probe]), [probe])

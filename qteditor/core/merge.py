@@ -329,6 +329,66 @@ def _tokens(base: list, side: list) -> list[tuple]:
     return out
 
 
+def _numbered_tokens(base: list, side: list) -> list[tuple]:
+    """Each item of ``side`` as the n-th copy of its article: the n-th copy in ``base`` when
+    there is one (copies are matched by their number, not their place), else added."""
+    at: dict = {}
+    for i, item in enumerate(base):
+        at.setdefault(_ident(item), []).append(i)
+    seen: dict = {}
+    out: list[tuple] = []
+    for item in side:
+        ident = _ident(item)
+        n = seen.get(ident, 0)
+        seen[ident] = n + 1
+        copies = at.get(ident, [])
+        out.append(("b", copies[n]) if n < len(copies) else ("n", ident, n - len(copies) + 1))
+    return out
+
+
+def _has_copies(items: list) -> bool:
+    idents = [_ident(x) for x in items]
+    return len(set(idents)) < len(idents)
+
+
+def _same_bag(a: list, b: list) -> bool:
+    """The same values, each as many times, in any order."""
+    if len(a) != len(b):
+        return False
+    left = list(b)
+    for x in a:
+        for i, y in enumerate(left):
+            if same(x, y):
+                del left[i]
+                break
+        else:
+            return False
+    return True
+
+
+def _copies_agree(base: list, ours: list, theirs: list, merged: list) -> bool:
+    """Whether a merged list agrees with both sides article by article: an article whose
+    copies one side left as they were has the other side's copies; one both sides left the
+    same has those; one both changed differently has at least as many copies as the side
+    with fewer (nothing both kept is lost) and at most as many as the side with more."""
+    groups: dict = {}
+    for n, items in enumerate((base, ours, theirs, merged)):
+        for item in items:
+            groups.setdefault(_ident(item), ([], [], [], []))[n].append(item)
+    for b, o, t, m in groups.values():
+        if _same_bag(o, b):
+            want = t
+        elif _same_bag(t, b) or _same_bag(o, t):
+            want = o
+        else:
+            if not min(len(o), len(t)) <= len(m) <= max(len(o), len(t)):
+                return False
+            continue
+        if not _same_bag(m, want):
+            return False
+    return True
+
+
 class _Merger:
     """One run of ``merge_entry``: conflicts are collected and each is decided by ``choose``."""
 
@@ -418,14 +478,32 @@ class _Merger:
                 else len(merged)
             )
             pairs = list(merged.items())
-            new = [(f"{family}{n}", v) for n, v in enumerate(items, start=1)]
+            if not isinstance(items, list):  # a choice that removes the whole list
+                items = []
+            new = [(f"{family}{n}", unshare(v)) for n, v in enumerate(items, start=1)]
             merged = dict(pairs[:at] + new + pairs[at:])
         return merged
 
-    def items(self, family: str, base: list, ours: list, theirs: list) -> list:
+    def items(self, family: str, base: list, ours: list, theirs: list) -> Any:
         """Snapshots merged item by item: matched by url, then id; kept where both keep them;
-        added from both sides; an item one side removed and the other edited is a conflict."""
-        to, tt = _tokens(base, ours), _tokens(base, theirs)
+        added from both sides; an item one side removed and the other edited is a conflict.
+
+        A list holding one article twice (5,385 of the site's files do) is ambiguous: which
+        copy a side removed cannot always be told. Such a merge is taken only when it is
+        clean and agrees, article by article, with what each side did to its copies
+        (``_copies_agree``), first with the copies matched by their order, then by their
+        number (the first copy with the first); else the whole list is one conflict."""
+        if not any(_has_copies(x) for x in (base, ours, theirs)):
+            return self._items(family, base, ours, theirs, _tokens(base, ours), _tokens(base, theirs))
+        for tokens in (_tokens, _numbered_tokens):
+            trial = _Merger(_default_choice, self.text_fields, self.families)
+            got = trial._items(family, base, ours, theirs, tokens(base, ours), tokens(base, theirs))
+            if not trial.conflicts and _copies_agree(base, ours, theirs, got):
+                return got  # clean: no choice was asked for, so every run gives this list
+        sides = {BASE: base, OURS: ours, THEIRS: theirs}
+        return self.decide(Conflict((family,), base, ours, theirs, ("items", family), "items"), sides)
+
+    def _items(self, family: str, base: list, ours: list, theirs: list, to: list, tt: list) -> list:
         order: list = []
         for chunk in merge3([("b", i) for i in range(len(base))], to, tt):
             order.extend(chunk[1] if chunk[0] == "ok" else chunk[2] + chunk[3])
@@ -566,18 +644,31 @@ def _suffix(a: list, b: list, limit: int) -> int:
     return n
 
 
-_COMMENT = re.compile(r"(?:^|\s)#.*$")
+_COMMENT = re.compile(r"(?:^|(?<=\s))#[^\n]*", re.MULTILINE)
 
 
-def _comments(yaml_text: str) -> list[str]:
-    """The front matter's comment texts in order (a ``#`` that starts a line or follows a space;
-    one inside a quoted string counts too: seeing too many only sends the merge to lines)."""
-    out = []
-    for line in yaml_text.splitlines():
-        m = _COMMENT.search(line)
-        if m:
-            out.append(m.group(0).strip())
+def _scalar_spans(node: Any, out: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    if node is None:
+        return out
+    if node.kind == "scalar":
+        out.append((node.start, node.end))
+    for item in node.items:
+        for sub in item if isinstance(item, tuple) else (item,):
+            _scalar_spans(sub, out)
     return out
+
+
+def _comments(entry: Any) -> list[str]:
+    """The front matter's comments in order: a ``#`` that starts a line or follows a space,
+    outside every scalar (an answer's ``# heading`` or ``#include`` is text, not a comment,
+    wherever a re-wrap puts it)."""
+    text = entry.doc.yaml
+    masked = list(text)
+    for start, end in _scalar_spans(entry.parsed.root, []):
+        for i in range(start, min(end, len(text))):
+            if masked[i] != "\n":
+                masked[i] = " "
+    return [text[m.start() : m.end()].rstrip() for m in _COMMENT.finditer("".join(masked))]
 
 
 def merge_bytes(
@@ -606,7 +697,7 @@ def merge_bytes(
         base_body = _be.body
         # comments are not fields: a change of them on THEIRS side would be lost by a merge
         # written into OURS's bytes, so such a merge goes by lines (git merge-file)
-        if _comments(_te.doc.yaml) != _comments(_be.doc.yaml):
+        if _comments(_te) != _comments(_be):
             raise NotMergeable("the other side changed comments in the front matter")
     else:
         bf, base_body = {}, ""

@@ -284,6 +284,9 @@ class CollectionPanel(QWidget):
         self.loading = False
         self.error: str | None = None
         self._generation = 0  # of the folder being shown
+        # the index's content generation after the last refresh (None: not read yet): it
+        # changes whenever an entry is added, changed or removed (what git status may see)
+        self.index_generation: tuple[Path, int] | None = None
         self._running = False
         self._again = False
         self._allowed: set[str] | None = None  # the search's matches (None: no search)
@@ -481,6 +484,8 @@ class CollectionPanel(QWidget):
                 elif not emit(signals.rows, generation, (rows, ws.slug_rule)):
                     return
             ws.refresh(progress)
+            if ws.root is not None:  # read here, in the refresh's thread (set before rowsShown)
+                self.index_generation = (ws.root, ws.index().generation())
             slug_rule = ws.slug_rule  # inferred from the files before any check runs
             if before is None or ws.index().generation() != before:
                 rows = ws.index().rows()

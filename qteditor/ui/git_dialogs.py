@@ -5,7 +5,8 @@ by the window's git controller (``git_panel.py``)."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -33,6 +34,12 @@ from PySide6.QtWidgets import (
 
 from .change_view import ChangeView
 from .dialogs import accept_buttons, fit_screen
+
+if TYPE_CHECKING:
+    from ..core.changes import EntryChange
+    from ..core.git import CommitItem, ConflictedEntry, LogCommit, SyncResult
+    from ..core.merge import Conflict
+    from ..core.schema import Schema
 
 _MUTED = "color: palette(placeholder-text);"
 STATE_WORDS = {
@@ -62,7 +69,12 @@ class CommitDialog(QDialog):
     from the checked entries' change (editable), and who the commit is signed by."""
 
     def __init__(
-        self, items: list, author: str | None, suggest, parent: QWidget | None = None, note: str | None = None
+        self,
+        items: list[CommitItem],
+        author: str | None,
+        suggest: Callable[[list[EntryChange]], str],
+        parent: QWidget | None = None,
+        note: str | None = None,
     ):
         super().__init__(parent)
         self.setWindowTitle("Commit")
@@ -131,8 +143,9 @@ class CommitDialog(QDialog):
         self._has_author = bool(author)
         self._checks_changed()
 
-    def _rows(self):
-        return [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+    def _rows(self) -> list[QTreeWidgetItem]:
+        items = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
+        return [item for item in items if item is not None]
 
     def set_checked(self, path: str, on: bool) -> None:
         for row in self._rows():
@@ -180,8 +193,9 @@ class SyncDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Sync")
         fit_screen(self, 620, 380)
-        self.result = None
-        self.error = None
+        # what Sync ended with (not ``result``: that is QDialog's exit code)
+        self.sync_result: SyncResult | None = None
+        self.error: Exception | None = None
         self.next_action: str | None = None  # "resolve" when the user asks to resolve conflicts
         self.running = True
         self.step = QLabel("Starting…")
@@ -232,7 +246,7 @@ class SyncDialog(QDialog):
             return
         super().reject()
 
-    def on_progress(self, step: str, fraction, text: str) -> None:
+    def on_progress(self, step: str, fraction: float | None, text: str) -> None:
         words = {"fetch": "Fetching", "merge": "Merging", "rebase": "Rebasing", "push": "Sending"}
         self.step.setText(f"{words.get(step, step.capitalize())}: {text}")
         if fraction is None:
@@ -249,8 +263,8 @@ class SyncDialog(QDialog):
         self.close_button.show()
         self.close_button.setDefault(True)
 
-    def on_done(self, result) -> None:
-        self.result = result
+    def on_done(self, result: SyncResult) -> None:
+        self.sync_result = result
         self._finished()
         self.bar.setValue(100)
         self.step.setText("Done.")
@@ -260,7 +274,7 @@ class SyncDialog(QDialog):
                 f"{len(result.changed)} file(s) changed by the pull; open entries were reloaded."
             )
 
-    def on_failed(self, error) -> None:
+    def on_failed(self, error: Exception | None) -> None:
         self.error = error
         self._finished()
         self.bar.setValue(0)
@@ -290,7 +304,9 @@ class ResolveDialog(QDialog):
 
     MINE, THEIRS, EDIT = "mine", "theirs", "edit"
 
-    def __init__(self, conflicted, parent: QWidget | None = None, schema=None):
+    def __init__(
+        self, conflicted: ConflictedEntry, parent: QWidget | None = None, schema: Schema | None = None
+    ):
         super().__init__(parent)
         from ..core import changes
 
@@ -300,7 +316,7 @@ class ResolveDialog(QDialog):
         mine = conflicted.mine
         other = "theirs" if mine == "ours" else "ours"
         self._sides = {self.MINE: mine, self.THEIRS: other}
-        self.rows: list[tuple[Any, QButtonGroup, QPlainTextEdit]] = []
+        self.rows: list[tuple[Conflict, QButtonGroup, QPlainTextEdit]] = []
         lay = QVBoxLayout(self)
         where = "rebase" if conflicted.rebase else "merge"
         intro = QLabel(
@@ -343,7 +359,7 @@ class ResolveDialog(QDialog):
         buttons, self.resolve_button = accept_buttons(self, "Resolve")
         lay.addWidget(buttons)
 
-    def _conflict_box(self, c, label: str) -> QGroupBox:
+    def _conflict_box(self, c: Conflict, label: str) -> QGroupBox:
         box = QGroupBox(f"{label}  ({'.'.join(map(str, c.path)) if c.path else 'body'})")
         grid = QGridLayout(box)
         mine_side = self._sides[self.MINE]
@@ -394,9 +410,9 @@ class ResolveDialog(QDialog):
         """What ``GitWorkspace.resolve`` takes: conflict key -> "ours" | "theirs" | Value."""
         from ..core.merge import Value
 
-        out = {}
+        out: dict[Any, Any] = {}
         for c, group, editor in self.rows:
-            choice = group.checkedButton().property("choice")
+            choice = _choice(group, self.MINE)
             out[c.key] = Value(editor.toPlainText()) if choice == self.EDIT else self._sides[choice]
         return out
 
@@ -404,7 +420,13 @@ class ResolveDialog(QDialog):
         """For a file resolved as a whole: "ours" or "theirs" (git's names); else None."""
         if self.whole is None:
             return None
-        return self._sides[self.whole.checkedButton().property("choice")]
+        return self._sides[_choice(self.whole, self.MINE)]
+
+
+def _choice(group: QButtonGroup, default: str) -> str:
+    """The choice of a group of radio buttons (one is always checked; ``default`` else)."""
+    button = group.checkedButton()
+    return str(button.property("choice")) if button is not None else default
 
 
 # ---------------------------------------------------------------------------- history
@@ -413,7 +435,12 @@ class HistoryDialog(QDialog):
     or the whole entry, as it was after the chosen commit."""
 
     def __init__(
-        self, commits: list, name: str, parent: QWidget | None = None, schema=None, can_restore: bool = True
+        self,
+        commits: list[LogCommit],
+        name: str,
+        parent: QWidget | None = None,
+        schema: Schema | None = None,
+        can_restore: bool = True,
     ):
         super().__init__(parent)
         self.setWindowTitle(f"History — {name}")
@@ -483,7 +510,7 @@ class HistoryDialog(QDialog):
         else:
             self._update_buttons()
 
-    def current(self):
+    def current(self) -> LogCommit | None:
         row = self.list.currentRow()
         return self.commits[row] if 0 <= row < len(self.commits) else None
 

@@ -10,17 +10,20 @@ folder is in a repository but git is missing, one notice says so and everything 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QLabel, QMenu, QMessageBox
 
 from .icons import action
 from .inline_note import InlineNote
 
 if TYPE_CHECKING:
+    from ..core.git import GitWorkspace, Status, SyncResult
+    from .git_dialogs import CommitDialog, HistoryDialog, ResolveDialog, SyncDialog
     from .main_window import MainWindow
 
 OFF, NO_GIT, NO_REPO, ON = "off", "no-git", "no-repo", "on"
@@ -35,10 +38,10 @@ class _Signals(QObject):
 class _Busy:
     """A wait cursor while a short local git call runs (commit, log, resolve, restore)."""
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         QGuiApplication.restoreOverrideCursor()
 
 
@@ -52,27 +55,41 @@ class GitController(QObject):
     """Git for the window's collection. ``state``: off (no folder), no-git, no-repo, on."""
 
     statusReady = Signal()  # a status was shown (tests and the window wait for it)
+    statusSkipped = Signal()  # a watcher's refresh found nothing changed: git was not asked
     AFTER_ROWS_MS = 150
+    MAX_SKIP_S = 300.0  # git is asked at least this often all the same (what no stamp sees)
+    # the Git menu's actions (build_git_menu makes them)
+    act_commit: QAction
+    act_sync: QAction
+    act_resolve: QAction
+    act_history: QAction
+    act_setup: QAction
+    act_refresh: QAction
 
     def __init__(self, window: MainWindow):
         super().__init__(window)
         self.w = window
-        self.ws = None  # core.git.GitWorkspace of the folder shown
+        self.ws: GitWorkspace | None = None  # the folder shown, in its repository
         self.state = OFF
-        self.status = None  # the last core.git.Status
+        self.status: Status | None = None  # the last one shown
         self.states: dict[str, tuple[str, list]] = {}  # browser path -> (state, fields)
         self.error: str | None = None
         self._generation = 0
         self._running = False
         self._again = False
+        self._again_forced = False
+        self._stamp: tuple | None = None  # what the status shown was read against
+        self._read_at = 0.0  # time.monotonic() of that read
         self._checked_setup: set[str] = set()
         self._signals = _Signals()
         queued = Qt.ConnectionType.QueuedConnection
         self._signals.status.connect(self._status_ready, queued)
         self._signals.progress.connect(self._sync_progress, queued)
         self._signals.synced.connect(self._sync_finished, queued)
-        self._sync_dialog = None
+        self._sync_dialog: SyncDialog | None = None
         self._cancel = threading.Event()
+        self.menu: QMenu | None = None  # the Git menu, once built
+        self.actions: list[QAction] = []
         self.branch_label = QLabel()
         self.branch_label.hide()
         window.statusBar().addPermanentWidget(self.branch_label)
@@ -84,25 +101,65 @@ class GitController(QObject):
         self.setup_note = InlineNote("Set Up")
         self.setup_note.activated.connect(lambda _t: self.setup())
         self.setup_note.close_button.clicked.connect(self._setup_dismissed)
-        panel.layout().addWidget(self.notice)
-        panel.layout().addWidget(self.setup_note)
+        layout = panel.layout()
+        assert layout is not None  # the panel's QVBoxLayout, made with it
+        layout.addWidget(self.notice)
+        layout.addWidget(self.setup_note)
         # every re-index (the poll, the folder watcher, saves) asks again, a moment after the
         # rows are shown: the browser paints them first, and close requests are one read
         self._soon = QTimer(self, singleShot=True, interval=self.AFTER_ROWS_MS)
-        self._soon.timeout.connect(self.refresh)
+        self._soon.timeout.connect(lambda: self.refresh(force=False))
         panel.rowsShown.connect(self._soon.start)
 
     # ------------------------------------------------------------------ status, off the GUI thread
-    def refresh(self) -> None:
+    def state_stamp(self) -> tuple | None:
+        """What a status read depends on, from a few stats (no git process): the folder, the
+        collection index's generation after the browser's last refresh (it changes with any
+        entry added, changed or removed), and git's own files (``Repo.state_stamp``: the
+        index, HEAD, refs, a merge in progress, ignore files). None: unknown (read)."""
+        panel = self.w.collection_panel
+        root = panel.root
+        if root is None or self.ws is None or self._root != root:
+            return None
+        generation = panel.index_generation
+        ws = panel.workspace
+        if generation is None or ws is None or generation[0] != ws.root:
+            return None
+        folders = [Path(d) / ".gitignore" for d in panel.watcher.directories()]
+        upstream = self.status.upstream if self.status is not None else None
+        try:
+            git_state = self.ws.repo.state_stamp(upstream, folders)
+        except OSError:
+            return None
+        return (str(root), generation, git_state)
+
+    def refresh(self, force: bool = True) -> None:
         """Read git status in the background (one at a time; a request during a run starts one
-        more after it)."""
+        more after it). ``force=False`` (the browser's re-index: the watcher, its poll, the
+        window coming back) reads only when something it depends on changed since the status
+        shown was read (``state_stamp``), or when that read is ``MAX_SKIP_S`` old: a save,
+        commit, sync or outside change always reads again, an idle poll does not."""
+        import time
+
         root = self.w.collection_panel.root
         if root is None:
             return
         if self._running:
             self._again = True
+            self._again_forced = self._again_forced or force
+            return
+        stamp = self.state_stamp()
+        if (
+            not force
+            and stamp is not None
+            and stamp == self._stamp
+            and time.monotonic() - self._read_at < self.MAX_SKIP_S
+        ):
+            self.statusSkipped.emit()
             return
         self._running = True
+        self._pending_stamp = stamp
+        self._pending_at = time.monotonic()
         generation = self._generation
         ws = self.ws if self.ws is not None and self._root == root else None
         check_setup = True
@@ -138,15 +195,22 @@ class GitController(QObject):
         threading.Thread(target=job, name="git-status", daemon=True).start()
 
     _root: Path | None = None
+    _pending_stamp: tuple | None = None
+    _pending_at = 0.0
 
     def _status_ready(self, generation: int, result: tuple) -> None:
         self._running = False
         panel = self.w.collection_panel
         kind, root = result[0], result[-1]
+        self._stamp = None
         if generation == self._generation and root == panel.root:
             if kind == ON:
                 self._show_on(*result[1:4])
                 self._root = root
+                # stamped as things were before the read (a change during it reads again);
+                # the first read of a folder has none yet: the next request makes one
+                self._stamp = self._pending_stamp
+                self._read_at = self._pending_at
             elif kind == NO_GIT:
                 self._show_off(NO_GIT, result[1] if result[2] else None)
             elif kind == NO_REPO:
@@ -156,12 +220,14 @@ class GitController(QObject):
                 self.w.statusBar().showMessage(f"git status failed: {result[1]}", 8000)
             self.statusReady.emit()
         if self._again or root != panel.root:
-            self._again = False
-            self.refresh()
+            forced = self._again_forced or root != panel.root
+            self._again = self._again_forced = False
+            self.refresh(force=forced)
 
     def _show_off(self, state: str, notice: str | None) -> None:
         self.ws, self.status, self.states, self.state = None, None, {}, state
         self._root = None
+        self._stamp = None
         self.w.collection_panel.set_git_states(None)
         self.branch_label.hide()
         self.setup_note.show_note(None)
@@ -169,7 +235,7 @@ class GitController(QObject):
         self.notice.setVisible(bool(notice))
         self._update_actions()
 
-    def _show_on(self, ws, status, setup) -> None:
+    def _show_on(self, ws: GitWorkspace, status: Status, setup: bool | None) -> None:
         self.ws, self.status, self.state, self.error = ws, status, ON, None
         self.notice.hide()
         scope = ws.scope
@@ -194,7 +260,7 @@ class GitController(QObject):
                 )
         self._update_actions()
 
-    def _show_branch(self, s) -> None:
+    def _show_branch(self, s: Status) -> None:
         branch = s.branch or "detached HEAD"
         text = f"⎇ {branch}"
         tip = [f"Branch {branch}" if s.branch else "Not on a branch (detached HEAD)"]
@@ -219,12 +285,11 @@ class GitController(QObject):
     # ------------------------------------------------------------------ helpers
     def _update_actions(self) -> None:
         on = self.state == ON
-        menu = getattr(self, "menu", None)
-        if menu is not None:
-            menu.menuAction().setVisible(on)
-        for act in getattr(self, "actions", []):
+        if self.menu is not None:
+            self.menu.menuAction().setVisible(on)
+        for act in self.actions:
             act.setEnabled(on)
-        if on and self.status is not None:
+        if on and self.status is not None and self.actions:
             self.act_sync.setEnabled(self.status.operation is None)
             self.act_resolve.setEnabled(
                 any(st == "conflicted" for st, _f in self.states.values())
@@ -266,12 +331,13 @@ class GitController(QObject):
             return None
 
     # ------------------------------------------------------------------ commit
-    def commit(self, choose=None) -> str | None:
+    def commit(self, choose: Callable[[CommitDialog], Any] | None = None) -> str | None:
         """The commit dialog: the changed entries, a message from their change; commits the
         checked ones. ``choose(dialog)`` instead of running it (tests). The new commit's id."""
         from ..core.git import GitError
 
-        if self.state != ON:
+        ws = self.ws
+        if self.state != ON or ws is None:
             return None
         if not self.w.maybe_save():
             return None
@@ -279,21 +345,21 @@ class GitController(QObject):
 
         with _Busy():
             try:
-                items = self.ws.commit_items()
-                author = self.ws.repo.author()
+                items = ws.commit_items()
+                author = ws.repo.author()
             except GitError as exc:
                 self._message("Commit", exc)
                 return None
         if not items:
             self.w.statusBar().showMessage("Nothing to commit: every entry is as in the last commit", 5000)
             return None
-        dialog = CommitDialog(items, author, self.ws.suggest_message, self.w)
+        dialog = CommitDialog(items, author, ws.suggest_message, self.w)
         ok = choose(dialog) if choose else dialog.exec()
         if not ok:
             return None
         with _Busy():
             try:
-                sha = self.ws.commit([self.ws.repo.top / p for p in dialog.paths()], dialog.text())
+                sha = ws.commit([ws.repo.top / p for p in dialog.paths()], dialog.text())
             except GitError as exc:
                 self._message("Not committed", exc)
                 return None
@@ -306,10 +372,11 @@ class GitController(QObject):
         return sha
 
     # ------------------------------------------------------------------ sync
-    def sync(self, modal: bool = True):
+    def sync(self, modal: bool = True) -> SyncDialog | None:
         """Fetch, merge or rebase (pull.rebase), push, in a worker thread; the Sync dialog shows
         its progress with Cancel, then what happened or what to do next."""
-        if self.state != ON or self._sync_dialog is not None:
+        ws = self.ws
+        if self.state != ON or ws is None or self._sync_dialog is not None:
             return None
         from .git_dialogs import SyncDialog
 
@@ -320,23 +387,20 @@ class GitController(QObject):
         self._sync_dialog = dialog
         self._cancel = threading.Event()
         dialog.cancelRequested.connect(self._cancel.set)
-        ws, signals, cancel = self.ws, self._signals, self._cancel
+        signals, cancel = self._signals, self._cancel
 
-        def progress(step: str, fraction, text: str) -> None:
+        def progress(step: str, fraction: float | None, text: str) -> None:
             try:
                 signals.progress.emit(step, fraction, text)
             except RuntimeError:
                 pass
 
         def job() -> None:
-            from ..core.git import GitError
-
-            result = error = None
+            result: SyncResult | None = None
+            error: Exception | None = None
             try:
                 result = ws.sync(progress, cancel)
-            except GitError as exc:
-                error = exc
-            except Exception as exc:  # noqa: BLE001 - said in the dialog, never a traceback
+            except Exception as exc:  # noqa: BLE001 - a GitError or a fault: said in the dialog
                 error = exc
             try:
                 signals.synced.emit(result, error)
@@ -351,11 +415,11 @@ class GitController(QObject):
         self._after_sync(dialog)
         return dialog
 
-    def _sync_progress(self, step: str, fraction, text: str) -> None:
+    def _sync_progress(self, step: str, fraction: float | None, text: str) -> None:
         if self._sync_dialog is not None:
             self._sync_dialog.on_progress(step, fraction, text)
 
-    def _sync_finished(self, result, error) -> None:
+    def _sync_finished(self, result: SyncResult | None, error: Exception | None) -> None:
         dialog = self._sync_dialog
         top = self.ws.repo.top if self.ws is not None else None
         if top is not None:  # what the pull changed; the open entry is looked at in any case
@@ -372,7 +436,7 @@ class GitController(QObject):
                 dialog.on_failed(error)
         self.refresh()
 
-    def _after_sync(self, dialog) -> None:
+    def _after_sync(self, dialog: SyncDialog) -> None:
         self._sync_dialog = None
         if dialog.next_action == "resolve":
             self.resolve_all()
@@ -401,6 +465,8 @@ class GitController(QObject):
     def _offer_finish(self) -> None:
         from ..core.git import GitError
 
+        if self.ws is None:
+            return
         repo = self.ws.repo
         op = repo.operation()
         if op is None or repo.conflicted():
@@ -424,7 +490,7 @@ class GitController(QObject):
             self._reload([])
         self.refresh()
 
-    def resolve_entry(self, path: str, choose=None) -> bool:
+    def resolve_entry(self, path: str, choose: Callable[[ResolveDialog], Any] | None = None) -> bool:
         """The resolver for one conflicted entry: its conflicting fields side by side; the
         choice written through the core writer and staged. True when resolved."""
         from ..core.git import GitError
@@ -474,7 +540,7 @@ class GitController(QObject):
         return True
 
     # ------------------------------------------------------------------ history
-    def history(self, path: str | None = None, choose=None) -> bool:
+    def history(self, path: str | None = None, choose: Callable[[HistoryDialog], Any] | None = None) -> bool:
         """The open entry's commits with their field-level changes; restore one field or the
         whole version through the core writer. True when something was restored."""
         from ..core.git import GitError
@@ -542,12 +608,23 @@ class GitController(QObject):
             return False
         self.setup_note.show_note(None)
         what = (
-            f"{len(done['added']) + len(done['updated'])} .gitattributes line(s), "
-            f"{len(done['config'])} config value(s)"
+            f"{len(done['added']) + len(done['updated']) + len(done['moved'])} .gitattributes "
+            f"line(s), {len(done['config'])} config value(s)"
         )
-        self.w.statusBar().showMessage(
-            f"Merge drivers set up ({what}): commit .gitattributes to share it", 8000
-        )
+        over = done["overridden"]
+        if over:  # another line or file gives some entries other attributes: said, not hidden
+            o = over[0]
+            src = o["sources"][0] if o["sources"] else None
+            where = f"{src['file']}:{src['line']} ({src['text']})" if src else "another attributes file"
+            self.w.statusBar().showMessage(
+                f"Merge drivers set up ({what}), but {where} overrides them for {o['entries']} of "
+                f"the {o['of']} entries checked",
+                15000,
+            )
+        else:
+            self.w.statusBar().showMessage(
+                f"Merge drivers set up ({what}): commit .gitattributes to share it", 8000
+            )
         self.refresh()
         return True
 
@@ -569,7 +646,7 @@ class GitController(QObject):
 
 def build_git_menu(w: MainWindow) -> QMenu:
     """The Git menu (shown when the folder is in a git repository)."""
-    g: Any = w.git
+    g = w.git
     a = action
     g.act_commit = a(
         w,

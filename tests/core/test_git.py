@@ -378,7 +378,7 @@ def test_setup_is_idempotent_and_registers_this_qteditor(site, capsys):
     assert (site.desk / ".gitattributes").read_text() == attrs
     assert "already set up" in capsys.readouterr().err
     driver = git(site.desk, "config", "--get", "merge.qteditor.driver").strip()
-    assert driver.endswith("merge-driver -- %O %A %B %P") and " -I " in driver
+    assert driver.endswith("merge-driver --marker-size %L -- %O %A %B %P") and " -I " in driver
     assert git(site.desk, "config", "--get", "diff.qteditor.textconv").strip().endswith("textconv --")
     assert g.is_setup(site.learn(site.desk))
     assert main(["git", "setup", str(site.desk / "missing")]) == 2
@@ -673,3 +673,206 @@ def test_setup_refuses_a_gitattributes_it_cannot_or_must_not_write(tmp_path, git
         if before is not None:
             assert attrs.read_bytes() == before
         assert git(repo, "config", "--get", "merge.qteditor.driver", check=False) == ""
+
+
+def test_setup_sees_a_later_line_that_overrides_its_own(site, capsys):
+    """Regression: setup said "already set up" when a later line of .gitattributes overrode its
+    line (in git the last line that matches wins). git is asked (check-attr): a line that
+    overrides it for every entry is what the line is moved below; one that overrides a few
+    entries is an exception, kept and said; another attributes file is said, exit 1 when no
+    entry gets the drivers."""
+    attributes = site.desk / ".gitattributes"
+    ours = "/content/learn/**/*.md merge=qteditor diff=qteditor"
+    entry = "content/learn/" + ENTRIES[0]
+
+    def attr(path=entry):
+        return git(site.desk, "check-attr", "merge", "diff", "--", path).splitlines()
+
+    for later in ("*.md -merge", "content/** merge=other", "* binary"):
+        attributes.write_text(f"*.png binary\n{ours}\n{later}\n# the end\n")
+        assert main(["git", "setup", str(site.desk)]) == 0
+        err = capsys.readouterr().err
+        assert "already set up" not in err and f"{later!r} (line 2) overrode it" in err
+        assert f"{attributes}:4:1: note" in err
+        assert attributes.read_text() == f"*.png binary\n{later}\n# the end\n{ours}\n"
+        assert attr() == [f"{entry}: merge: qteditor", f"{entry}: diff: qteditor"]
+        assert main(["git", "setup", str(site.desk)]) == 0  # idempotent
+        assert "already set up" in capsys.readouterr().err
+        assert attributes.read_text() == f"*.png binary\n{later}\n# the end\n{ours}\n"
+    # an exception for one entry, after the line: kept, and said
+    exception = f"/{entry} -merge"
+    attributes.write_text(f"{ours}\n{exception}\n")
+    assert main(["git", "setup", str(site.desk)]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"{attributes}:2:1: note:" in err
+        and "1 of the 4 entries checked" in err
+        and "already set up" not in err
+    )
+    assert attributes.read_text() == f"{ours}\n{exception}\n"
+    # another attributes file: said where, exit 1 when no entry gets the drivers
+    nested = site.learn(site.desk) / ".gitattributes"
+    nested.write_text("# subjects\n*.md merge=other\n")
+    attributes.write_text(f"{ours}\n")
+    assert main(["git", "setup", str(site.desk)]) == 1
+    err = capsys.readouterr().err
+    assert f"{nested}:2:1: error:" in err and "'*.md merge=other'" in err
+    assert attributes.read_text() == f"{ours}\n" and not g.is_setup(site.learn(site.desk))
+    nested.unlink()
+    info = site.desk / ".git" / "info" / "attributes"
+    info.parent.mkdir(exist_ok=True)
+    info.write_text("[attr]nomerge -merge\n* nomerge\n")
+    assert main(["git", "setup", str(site.desk)]) == 1
+    assert f"{info}:2:1: error:" in capsys.readouterr().err
+    info.unlink()
+    assert main(["git", "setup", str(site.desk)]) == 0
+    assert "already set up" in capsys.readouterr().err and g.is_setup(site.learn(site.desk))
+
+
+def test_setup_keeps_each_line_ending_and_a_bom(tmp_path, gitenv, capsys):
+    """Regression: one CRLF line made every line setup wrote CRLF (and rewrote the others); a
+    UTF-8 BOM hid the first line's pattern, so a second line for it was added."""
+    repo = tmp_path / "site"
+    git(tmp_path, "init", "-q", str(repo))
+    attributes = repo / ".gitattributes"
+    attributes.write_bytes(b"*.png binary\r\n*.jpg binary\n*.gif binary\n")
+    g.setup(repo)
+    assert (
+        attributes.read_bytes()
+        == b"*.png binary\r\n*.jpg binary\n*.gif binary\n*.md merge=qteditor diff=qteditor\n"
+    )
+    attributes.write_bytes(b"*.png binary\r\n*.jpg binary\r\n*.md diff=other\n*.gif binary")
+    g.setup(repo)
+    assert attributes.read_bytes() == (
+        b"*.png binary\r\n*.jpg binary\r\n*.md merge=qteditor diff=qteditor\n*.gif binary"
+    )
+    bom = "\ufeff*.md merge=qteditor diff=qteditor\r\n*.txt text\r\n".encode()
+    attributes.write_bytes(bom)
+    capsys.readouterr()
+    assert main(["git", "setup", str(repo)]) == 0
+    assert attributes.read_bytes() == bom and "already set up" in capsys.readouterr().err
+    attributes.write_bytes("\ufeff*.md diff=other\n".encode())
+    g.setup(repo)
+    assert attributes.read_bytes() == "\ufeff*.md merge=qteditor diff=qteditor\n".encode()
+    # a second line for the pattern keeps what else it says (only merge/diff leave it)
+    attributes.write_bytes(b"*.md text\n*.md eol=lf diff=other\n*.md -merge\n")
+    g.setup(repo)
+    assert attributes.read_bytes() == b"*.md text merge=qteditor diff=qteditor\n*.md eol=lf\n"
+
+
+def test_the_driver_honours_the_conflict_marker_size_and_diff3(site):
+    """Regression: git's %L (the conflict-marker-size attribute) was not passed, so markers
+    were always 7 characters; setup replaces an older driver line in place."""
+    old = "/usr/bin/qteditor merge-driver -- %O %A %B %P"
+    git(site.desk, "config", "merge.qteditor.driver", old)
+    done = g.setup(site.desk)
+    assert "merge.qteditor.driver" in done["config"]
+    values = git(site.desk, "config", "--local", "--get-all", "merge.qteditor.driver").splitlines()
+    assert len(values) == 1 and values[0].endswith(" merge-driver --marker-size %L -- %O %A %B %P")
+    assert g.setup(site.desk)["config"] == []  # idempotent
+    attributes = site.desk / ".gitattributes"
+    attributes.write_text(attributes.read_text().rstrip("\n") + " conflict-marker-size=10\n")
+    git(site.desk, "add", ".gitattributes")
+    git(site.desk, "commit", "-q", "-m", "attributes")
+    git(site.desk, "config", "merge.conflictStyle", "diff3")
+    cms_save(site, 0, lambda d: d.__setitem__("title", "CMS title"))
+    set_field(site.entry(site.desk, 0), title="Desk title")
+    git(site.desk, "commit", "-q", "-am", "Desk title")
+    git(site.desk, "fetch", "-q")
+    proc = subprocess.run(["git", "merge", "--no-edit", "origin/main"], cwd=site.desk, capture_output=True)
+    assert proc.returncode == 1
+    text = site.entry(site.desk, 0).read_text()
+    assert "\n<<<<<<<<<< ours\n    Desk title\n||||||||||" in text
+    assert "\n==========\n    CMS title\n>>>>>>>>>> theirs\n" in text
+
+
+def test_the_line_merge_fallback_gets_the_marker_size_and_diff3(tmp_path, gitenv):
+    base, ours, theirs = (tmp_path / n for n in ("base", "ours", "theirs"))
+    base.write_text("plain\ntext\nhere\n")
+    theirs.write_text("plain\nTHEIRS\nhere\n")
+    for style, middle in (("merge", ""), ("diff3", "|||||||||| base\ntext\n"), ("zdiff3", None)):
+        git(tmp_path, "config", "--global", "merge.conflictStyle", style)
+        ours.write_text("plain\nOURS\nhere\n")
+        args = ["merge-driver", "--marker-size", "10", "--", str(base), str(ours), str(theirs), "-n.md"]
+        assert main(args) == 1
+        got = ours.read_text()
+        if middle is None:  # zdiff3: git 2.35+ (else diff3): the base's lines either way
+            assert "|||||||||| base\ntext\n" in got
+        else:
+            assert (
+                got == f"plain\n<<<<<<<<<< ours\nOURS\n{middle}==========\nTHEIRS\n>>>>>>>>>> theirs\nhere\n"
+            )
+    ours.write_text("plain\nOURS\nhere\n")
+    assert main(["merge-driver", str(base), str(ours), str(theirs), "n.md"]) == 1  # the old form
+    assert "<<<<<<< ours\n" in ours.read_text()
+
+
+def test_log_lists_merges_that_changed_the_entry_and_a_deletion_as_one(site, capsys):
+    """Regression: ``git log --follow`` left out merges (a resolved conflict, both sides' edits
+    merged by the driver) and an edit made under the old name on another branch while this
+    one renamed the entry; a deletion after a rename listed every field, like a creation."""
+    g.setup(site.desk)
+    git(site.desk, "add", ".gitattributes")
+    git(site.desk, "commit", "-q", "-m", "Drivers")
+    ws = g.GitWorkspace(site.learn(site.desk))
+    e0 = site.entry(site.desk, 0)
+    # a conflict, resolved with a title of its own: the merge commit changed the title
+    cms_save(site, 0, lambda d: d.__setitem__("title", "CMS title"))
+    set_field(e0, title="Desk title")
+    ws.commit([e0], "Desk title")
+    with pytest.raises(g.SyncError):
+        ws.sync()
+    (conflict,) = ws.conflict(e0).conflicts
+    ws.resolve(e0, {conflict.key: Value("Agreed title")})
+    resolved = ws.finish()
+    # both sides' edits of different fields, merged by the driver
+    cms_save(site, 0, lambda d: d["seo"].__setitem__("page_keywords", "cms, words"), "CMS keywords")
+    set_field(e0, author="Desk author")
+    ws.commit([e0], "Desk author")
+    ws.sync()
+    combined = git(site.desk, "rev-parse", "HEAD").strip()
+    # a merge that took the entry unchanged from one side is not the entry's change
+    cms_save(site, 1, lambda d: d.__setitem__("author", "CMS only"), "CMS author of e1")
+    set_field(e0, date="2025-01-02")
+    ws.commit([e0], "Desk date")
+    ws.sync()
+    plain = git(site.desk, "rev-parse", "HEAD").strip()
+    log = ws.log(e0)
+    by = {c.commit: c for c in log}
+    assert by[resolved].fields == ["title"] and by[resolved].changes[0].new == "Agreed title"
+    assert by[combined].fields == ["seo.page_keywords"] and len(by[combined].parents) == 2
+    assert plain not in by  # e0 came from the desk's side unchanged
+    subjects = [c.subject for c in log]
+    assert subjects.index("Desk author") < subjects.index("Desk title") < subjects.index("Entries")
+    assert "CMS keywords" in subjects and "CMS author of e1" not in subjects
+    # the desk renames the entry while the CMS edits it under its old name; then it is deleted
+    moved = e0.with_name("renamed-entry.md")
+    cms_save(site, 0, lambda d: d.__setitem__("author", "CMS under the old name"), "CMS old name")
+    git(site.desk, "mv", str(e0), str(moved))
+    git(site.desk, "commit", "-q", "-m", "Rename")
+    ws.sync()
+    assert fields_of(moved.read_bytes())["author"] == "CMS under the old name"
+    git(site.desk, "rm", "-q", str(moved))
+    git(site.desk, "commit", "-q", "-m", "Delete")
+    log = ws.log(moved)
+    assert log[0].subject == "Delete" and log[0].status == "D" and log[0].fields == []
+    assert [c.subject for c in log if c.status == "A"] == ["Entries"]
+    old_name = [c for c in log if c.subject == "CMS old name"]
+    assert old_name and old_name[0].path == "content/learn/" + ENTRIES[0]
+    assert old_name[0].fields == ["author"]
+    assert any(c.subject == "Rename" and c.status == "R" for c in log)
+    assert main(["git", "log", "--json", str(moved)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["commits"][0]["fields"] == [] and set(out["commits"][0]) == {
+        "commit",
+        "author",
+        "email",
+        "date",
+        "subject",
+        "path",
+        "fields",
+    }
+    assert resolved in [c["commit"] for c in out["commits"]]
+    assert main(["git", "log", str(moved)]) == 0
+    text = capsys.readouterr().out
+    assert text.split("\n")[1] == "    deleted" and "    added: _schema, id" in text

@@ -5,7 +5,7 @@ around the conflicting fields' lines only."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from qteditor.core.entry import Entry
@@ -371,3 +371,120 @@ def test_copies_of_one_article_line_up_by_their_order():
     m = merge_entry(b, o, t, "", "", "")
     assert m.clean
     assert [m.fields[f"related_article{i}"]["title"] for i in (1, 2, 3)] == ["t", "fixed", "t"]
+
+
+def _article(url: str, title: str = "t") -> dict:
+    return {"id": ord(url), "title": title, "subject": "S", "url": f"/learn/s/questions/{url}"}
+
+
+def _family(items: list) -> dict:
+    return {f"related_article{n}": item for n, item in enumerate(items, start=1)}
+
+
+def _listed(fields: dict) -> list:
+    return [
+        fields[f"related_article{n}"] for n in range(1, len(fields) + 1) if f"related_article{n}" in fields
+    ]
+
+
+def test_copies_of_one_article_removed_on_both_sides_keep_one():
+    """Regression: BASE [X, Y, X], OURS [X, Y] (the last copy removed), THEIRS [Y, X] (the
+    first removed) merged clean to [Y]: X, which both sides kept, was lost."""
+    x, y = _article("X"), _article("Y")
+    m = merge_entry(_family([x, y, x]), _family([x, y]), _family([y, x]), "", "", "")
+    assert m.clean and sorted(i["url"] for i in _listed(m.fields)) == sorted([x["url"], y["url"]])
+    # both sides edit the copies differently: flagged as one conflict of the list, not guessed
+    xu, xv = _article("X", "u"), _article("X", "v")
+    m = merge_entry(_family([x, x]), _family([xu]), _family([xv]), "", "", "")
+    assert not m.clean and [c.key for c in m.conflicts] == [("items", "related_article")]
+    assert _listed(m.fields) == [xu]  # ours until resolved
+    m = merge_entry(_family([x, x]), _family([xu]), _family([xv]), "", "", "", choose=lambda c: THEIRS)
+    assert _listed(m.fields) == [xv]
+
+
+def _edited(items: list, ops: list) -> list:
+    out = [dict(i) for i in items]
+    for op in ops:
+        if op[0] == "del" and out:
+            del out[op[1] % len(out)]
+        elif op[0] == "ins":
+            out.insert(op[1] % (len(out) + 1), _article(op[2], op[3]))
+        elif op[0] == "edit" and out:
+            out[op[1] % len(out)]["title"] = op[2]
+        elif op[0] == "move" and out:
+            out.insert(op[2] % len(out), out.pop(op[1] % len(out)))
+    return out
+
+
+_urls = st.sampled_from("ABC")
+_titles = st.sampled_from(["t", "u", "v"])
+_ops = st.lists(
+    st.one_of(
+        st.tuples(st.just("del"), st.integers(0, 5)),
+        st.tuples(st.just("ins"), st.integers(0, 5), st.sampled_from("ABCDE"), _titles),
+        st.tuples(st.just("edit"), st.integers(0, 5), _titles),
+        st.tuples(st.just("move"), st.integers(0, 5), st.integers(0, 5)),
+    ),
+    max_size=3,
+)
+
+
+def _bag(items: list, url: str) -> list:
+    return sorted(i["title"] for i in items if i["url"] == url)
+
+
+@settings(max_examples=300, deadline=None)
+@example(base=[_article("X"), _article("Y"), _article("X")], ours_ops=[("del", 2)], theirs_ops=[("del", 0)])
+@given(
+    base=st.lists(st.builds(_article, _urls, _titles), max_size=5),
+    ours_ops=_ops,
+    theirs_ops=_ops,
+)
+def test_related_lists_with_copies_never_lose_what_both_kept(base, ours_ops, theirs_ops):
+    """Over lists that may hold one article twice, each side removing, adding, editing and
+    moving items: the merge (whatever the choices) never loses an article both sides kept;
+    a clean merge agrees article by article with what each side did (a side that left an
+    article's copies as they were takes the other side's), and a side that left the whole
+    list as it was takes the other side's list exactly."""
+    ours, theirs = _edited(base, ours_ops), _edited(base, theirs_ops)
+    for side in (OURS, THEIRS):
+        m = merge_entry(_family(base), _family(ours), _family(theirs), "", "", "", choose=lambda c, s=side: s)
+        got = _listed(m.fields)
+        assert len(got) == len(m.fields)  # numbered 1..N, nothing else
+        for url in {i["url"] for i in ours} & {i["url"] for i in theirs}:
+            kept = min(len(_bag(ours, url)), len(_bag(theirs, url)))
+            assert len(_bag(got, url)) >= kept, (url, got)
+        if not m.clean:
+            continue
+        if ours in (base, theirs):
+            assert got == (theirs if ours == base else ours)
+        elif theirs == base:
+            assert got == ours
+        for url in {i["url"] for i in base + ours + theirs}:
+            b, o, t, r = (_bag(x, url) for x in (base, ours, theirs, got))
+            if o == b:
+                assert r == t, url
+            elif t == b or o == t:
+                assert r == o, url
+            else:
+                assert min(len(o), len(t)) <= len(r) <= max(len(o), len(t)), url
+
+
+def test_a_hash_in_an_answer_is_text_not_a_comment(base):
+    """Regression: every ``#`` after a space counted as a front-matter comment, so an answer
+    with code (``#include``, ``# a comment``) or a heading that THEIRS edited or the CMS
+    re-wrapped sent the merge to lines (15 of the 710 mergeable pairs of bench/merge.py)."""
+
+    def code(f):
+        f["answer"] += "\n\n1. In code:\n   ```python\n   # set x\n   x = 1\n   ```"
+
+    base = desktop(base, code)
+    ours = desktop(base, lambda f: f.update(title="Ours title"))
+    theirs = cms(desktop(base, lambda f: f.update(answer=f["answer"].replace("x = 1", "x = 2"))))
+    out = merge_bytes(base, ours, theirs, "entry.md")
+    assert out.clean and fields_of(out.data)["answer"].endswith("   # set x\n   x = 2\n   ```")
+    assert out.data == expected(ours, lambda f: f.update(answer=fields_of(theirs)["answer"]))
+    # a real comment THEIRS added still sends the merge to lines
+    commented = theirs.replace(b"\nauthor:", b"\n# checked\nauthor:", 1)
+    with pytest.raises(NotMergeable, match="comments"):
+        merge_bytes(base, ours, commented, "entry.md")

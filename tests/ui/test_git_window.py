@@ -218,7 +218,7 @@ def test_sync_brings_in_and_sends_and_the_open_entry_reloads(window, qtbot, site
 
     _on_modals(sync)
     dialog = window.git.sync()
-    assert dialog.result is not None and dialog.result.pushed, dialog.error
+    assert dialog.sync_result is not None and dialog.sync_result.pushed, dialog.error
     assert seen["message"].startswith("Synced: brought in changes to 1 file and sent your commits")
     assert window.session.fields["author"] == "From the CMS"  # reloaded (outside-change path)
     assert not window.session.dirty
@@ -265,7 +265,7 @@ def test_a_rejected_push_is_said_plainly_and_the_next_sync_sends(window, qtbot, 
     assert "Sync again" in seen["advice"] and not seen["resolve"]
     _on_modals(sync)
     dialog = window.git.sync()
-    assert dialog.result is not None and dialog.result.pushed
+    assert dialog.sync_result is not None and dialog.sync_result.pushed
     assert fields_of(site.entry(site.desk, 2).read_bytes())["author"] == "Quick CMS"
 
 
@@ -338,7 +338,7 @@ def test_a_conflict_stops_sync_and_the_resolver_takes_theirs_field_by_field(wind
     assert len(git(site.desk, "log", "-1", "--format=%P").split()) == 2
     assert any("Finish the merge" in q or "Every conflict is resolved" in q for q in window.asked)
     _on_modals(lambda d: (_wait_done(qtbot, d), d.close_button.click()))
-    assert window.git.sync().result.pushed
+    assert window.git.sync().sync_result.pushed
 
 
 def test_opening_a_conflicted_entry_opens_the_resolver_with_an_edit(window, qtbot, site):
@@ -534,3 +534,64 @@ def test_a_clean_repository_leaves_the_title_its_room(window, qtbot, site):
     set_field(site.entry(site.desk, 0), author="Someone")
     panel.reindex()
     qtbot.waitUntil(lambda: not panel.table.isColumnHidden(GIT_COLUMN), timeout=20000)
+
+
+def test_an_idle_refresh_skips_git_and_any_change_reads_again(window, qtbot, site, monkeypatch):
+    """Regression: every tick of the browser's watcher ran ``git status`` (about 300 ms of
+    background work at 36,000 entries) although nothing had changed. A re-index now reads
+    only when the collection index's generation, git's own files (index, HEAD, refs) or an
+    ignore file changed; a save, a commit, an outside edit, a ``git add`` in a terminal, an
+    explicit refresh and a new .gitignore all still read."""
+    reads = []
+    real = g.GitWorkspace.status
+
+    def status(self, *a, **kw):
+        reads.append(1)
+        return real(self, *a, **kw)
+
+    monkeypatch.setattr(g.GitWorkspace, "status", status)
+    panel = window.collection_panel
+    open_site(window, qtbot, site.learn(site.desk))
+    no_setup_offer(window)
+    qtbot.waitUntil(lambda: not panel._running and not window.git._running, timeout=20000)
+
+    def reindex(read: bool) -> None:
+        before = len(reads)
+        with qtbot.waitSignal(panel.rowsShown, timeout=20000):
+            panel.reindex()  # what the folder watcher, its 20-second poll and a save do
+        git_ctl = window.git
+        qtbot.waitUntil(lambda: not git_ctl._soon.isActive() and not git_ctl._running, timeout=20000)
+        assert len(reads) == before + (1 if read else 0)
+
+    reindex(read=True)  # the first re-index of a folder makes its stamp
+    for _ in range(3):
+        reindex(read=False)
+    e0, e1 = site.entry(site.desk, 0), site.entry(site.desk, 1)
+    set_field(e0, title="Edited outside")  # another program writes an entry
+    reindex(read=True)
+    assert window.git.states[ENTRIES[0]] == ("modified", ["title"])
+    reindex(read=False)
+    git(site.desk, "add", str(e0))  # a terminal stages it: only .git/index changes
+    reindex(read=True)
+    assert window.git.states[ENTRIES[0]] == ("staged", ["title"])
+    git(site.desk, "commit", "-q", "-m", "From a terminal")
+    reindex(read=True)
+    assert ENTRIES[0] not in window.git.states and "↑1" in window.git.branch_label.text()
+    new = site.learn(site.desk) / "biology" / "scratch-note.md"
+    shutil.copyfile(CORPUS / ENTRIES[3], new)
+    reindex(read=True)
+    assert window.git.states["biology/scratch-note.md"][0] == "untracked"
+    (new.parent / ".gitignore").write_text("scratch-note.md\n")  # the index sees no entry change
+    reindex(read=True)
+    assert "biology/scratch-note.md" not in window.git.states
+    reindex(read=False)
+    before = len(reads)
+    refreshed(window, qtbot)  # Git ▸ Refresh, a commit, a sync: always read
+    assert len(reads) == before + 1
+    window.open_file(e1)  # a save in the window
+    window.form.widget_for(("author",)).setText("Saved here")
+    window.form.widget_for(("author",)).textEdited.emit("Saved here")
+    assert window.save()
+    qtbot.waitUntil(lambda: window.git.states.get(ENTRIES[1]) == ("modified", ["author"]), timeout=20000)
+    monkeypatch.setattr(type(window.git), "MAX_SKIP_S", 0.0)  # an old read is read again
+    reindex(read=True)
