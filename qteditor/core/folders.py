@@ -17,7 +17,7 @@ def content_root(folder: Path) -> Path:
     return folder
 
 
-def _learn_tree(folder: Path) -> Path | None:
+def learn_tree(folder: Path) -> Path | None:
     """The content/learn folder that ``folder`` is (or is inside of), if any."""
     for up in (folder, *folder.parents):
         if up.name == "learn" and up.parent.name == "content":
@@ -25,7 +25,7 @@ def _learn_tree(folder: Path) -> Path | None:
     return None
 
 
-def _marked(folder: Path) -> Path | None:
+def marked_root(folder: Path) -> Path | None:
     """The nearest folder at or above ``folder`` that holds a .qteditor folder."""
     for up in (folder, *folder.parents):
         if (up / MARKER).is_dir():
@@ -39,10 +39,10 @@ def collection_of(path: str | Path, opened: Path | None = None) -> Path | None:
     .qteditor/, or inside ``opened`` (a folder the user opened). A stray file elsewhere (in
     the home folder, a temporary folder) opens alone: its grandparent is not a collection."""
     parent = Path(path).resolve().parent
-    tree = _learn_tree(parent)
+    tree = learn_tree(parent)
     if tree is not None:
         return tree
-    marked = _marked(parent)
+    marked = marked_root(parent)
     if marked is not None:
         return content_root(marked)
     if opened is not None:
@@ -57,10 +57,10 @@ def collection_for_folder(folder: str | Path) -> Path:
     the content/learn tree (or the .qteditor collection) it is in; a site root opens at its
     content/learn; any other folder is a collection of its own."""
     folder = Path(folder).resolve()
-    tree = _learn_tree(folder)
+    tree = learn_tree(folder)
     if tree is not None:
         return tree
-    marked = _marked(folder)
+    marked = marked_root(folder)
     if marked is not None:
         return content_root(marked)
     return content_root(folder)

@@ -1721,7 +1721,7 @@ def collection_roots(path: Path, top: Path) -> list[Path]:
     """The collections under ``path``: each content/learn tree and each folder holding
     .qteditor/ (its content root); ``path`` itself when there is none. A ``path`` inside a
     collection (a subject folder, an entry) gives that collection."""
-    from .folders import MARKER, _learn_tree, _marked, content_root
+    from .folders import MARKER, content_root, learn_tree, marked_root
 
     path = path.resolve()
     if path.is_file():
@@ -1740,7 +1740,9 @@ def collection_roots(path: Path, top: Path) -> list[Path]:
     roots = [r for r in roots if not any(o != r and o in r.parents for o in roots)]
     if not roots:  # none under PATH: the collection PATH is in (a subject folder), or PATH
         inside = [
-            p for p in (_learn_tree(path), _marked(path)) if p is not None and (p == top or top in p.parents)
+            p
+            for p in (learn_tree(path), marked_root(path))
+            if p is not None and (p == top or top in p.parents)
         ]
         roots = [
             (inside[0] if inside[0].name == "learn" else content_root(inside[0])).resolve()

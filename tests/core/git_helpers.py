@@ -27,7 +27,7 @@ ENTRIES = (
 
 def git(cwd: Path, *args: str, check: bool = True, env: dict | None = None) -> str:
     proc = subprocess.run(
-        ["git", *args], cwd=str(cwd), capture_output=True, text=True, env={**os.environ, **(env or {})}
+        ["git", *args], cwd=str(cwd), capture_output=True, encoding="utf-8", env={**os.environ, **(env or {})}
     )
     if check and proc.returncode != 0:
         raise AssertionError(f"git {' '.join(args)} failed: {proc.stderr}{proc.stdout}")
@@ -40,7 +40,9 @@ def own_git_config(tmp_path: Path, monkeypatch) -> Path:
     cfg.write_text(
         "[user]\n\tname = Desk Writer\n\temail = desk@example.org\n"
         '[init]\n\tdefaultBranch = main\n[protocol "file"]\n\tallow = always\n'
-        "[advice]\n\tdetachedHead = false\n"
+        "[advice]\n\tdetachedHead = false\n",
+        encoding="utf-8",
+        newline="",
     )
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(cfg))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
@@ -81,7 +83,7 @@ def make_site(tmp_path: Path, url: str | None = None, remote: Path | None = None
         target = desk / "content" / "learn" / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes((CORPUS / rel).read_bytes())  # the bytes, not the read-only mode
-    (desk / "README.md").write_text("# the site\n")
+    (desk / "README.md").write_text("# the site\n", encoding="utf-8", newline="")
     git(desk, "add", "-A")
     git(desk, "commit", "-q", "-m", "Entries")
     git(desk, "push", "-q", "-u", "origin", "main")
@@ -112,7 +114,7 @@ def free_port() -> int:
 def served_site(tmp_path: Path):
     """The same site with its remote served by ``git daemon`` on 127.0.0.1 (git://): a
     generator for a fixture (it stops the daemon it started)."""
-    exec_path = subprocess.run(["git", "--exec-path"], capture_output=True, text=True).stdout.strip()
+    exec_path = subprocess.run(["git", "--exec-path"], capture_output=True, encoding="utf-8").stdout.strip()
     if not (Path(exec_path) / "git-daemon").exists() and shutil.which("git-daemon") is None:
         pytest.skip("git daemon is not installed here (the file:// variant still runs)")
     base = tmp_path / "served"

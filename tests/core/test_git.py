@@ -13,7 +13,7 @@ from qteditor.cli import main
 from qteditor.core import git as g
 from qteditor.core.entry import Entry
 from qteditor.core.merge import THEIRS, Value
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, needs_symlinks, posix_only
 from tests.core.git_helpers import ENTRIES, cms_save, git
 from tests.core.merge_helpers import desktop, edit_paragraph, fields_of, paragraphs
 
@@ -31,7 +31,7 @@ def test_status_states_and_fields(site):
     e2.unlink()
     new = site.learn(site.desk) / "biology" / "a-new-entry.md"
     new.write_bytes(e3.read_bytes())
-    (site.desk / "notes.txt").write_text("outside the collection")
+    (site.desk / "notes.txt").write_text("outside the collection", encoding="utf-8", newline="")
     ws = g.GitWorkspace(site.learn(site.desk))
     status = ws.status()
     states = {e.path.rsplit("/", 1)[-1]: (e.state, e.fields) for e in status.entries}
@@ -72,7 +72,7 @@ def test_commit_stages_only_the_checked_entries(site):
     e0, e1, e2 = (site.entry(site.desk, i) for i in range(3))
     for e in (e0, e1, e2):
         set_field(e, author="Edited")
-    (site.desk / "README.md").write_text("staged by hand\n")
+    (site.desk / "README.md").write_text("staged by hand\n", encoding="utf-8", newline="")
     git(site.desk, "add", "README.md")
     ws = g.GitWorkspace(site.learn(site.desk))
     changes = [c for c in ws.changes() if c.path.endswith((e0.name, e1.name))]
@@ -370,12 +370,14 @@ def test_sync_over_git_daemon(daemon_site):
 
 # ---------------------------------------------------------------------------- drivers
 def test_setup_is_idempotent_and_registers_this_qteditor(site, capsys):
-    (site.desk / ".gitattributes").write_text("*.png binary\n/content/learn/**/*.md diff=other\n")
+    (site.desk / ".gitattributes").write_text(
+        "*.png binary\n/content/learn/**/*.md diff=other\n", encoding="utf-8", newline=""
+    )
     assert main(["git", "setup", str(site.desk)]) == 0
-    attrs = (site.desk / ".gitattributes").read_text()
+    attrs = (site.desk / ".gitattributes").read_text(encoding="utf-8")
     assert attrs == "*.png binary\n/content/learn/**/*.md merge=qteditor diff=qteditor\n"
     assert main(["git", "setup", str(site.desk)]) == 0
-    assert (site.desk / ".gitattributes").read_text() == attrs
+    assert (site.desk / ".gitattributes").read_text(encoding="utf-8") == attrs
     assert "already set up" in capsys.readouterr().err
     driver = git(site.desk, "config", "--get", "merge.qteditor.driver").strip()
     assert driver.endswith("merge-driver --marker-size %L -- %O %A %B %P") and " -I " in driver
@@ -389,10 +391,14 @@ def test_setup_without_a_collection_marks_md_files(tmp_path, gitenv):
     git(tmp_path, "init", "-q", str(repo))
     (repo / "docs").mkdir()
     g.setup(repo / "docs")
-    assert (repo / ".gitattributes").read_text() == "/docs/**/*.md merge=qteditor diff=qteditor\n"
+    assert (repo / ".gitattributes").read_text(
+        encoding="utf-8"
+    ) == "/docs/**/*.md merge=qteditor diff=qteditor\n"
     (repo / "my site" / ".qteditor").mkdir(parents=True)
     g.setup(repo)
-    assert '"/my site/**/*.md" merge=qteditor diff=qteditor' in (repo / ".gitattributes").read_text()
+    assert '"/my site/**/*.md" merge=qteditor diff=qteditor' in (repo / ".gitattributes").read_text(
+        encoding="utf-8"
+    )
     assert main(["git", "setup", str(tmp_path)]) == 1  # not a repository
 
 
@@ -400,9 +406,9 @@ def test_setup_from_inside_a_collection_marks_the_whole_collection(site):
     for where in (site.entry(site.desk, 2).parent, site.entry(site.desk, 0)):  # a subject, an entry
         (site.desk / ".gitattributes").unlink(missing_ok=True)
         assert main(["git", "setup", str(where)]) == 0
-        assert (
-            site.desk / ".gitattributes"
-        ).read_text() == "/content/learn/**/*.md merge=qteditor diff=qteditor\n"
+        assert (site.desk / ".gitattributes").read_text(
+            encoding="utf-8"
+        ) == "/content/learn/**/*.md merge=qteditor diff=qteditor\n"
 
 
 def test_setup_keeps_the_attribute_file_as_it_is_written(tmp_path, gitenv):
@@ -420,10 +426,11 @@ def test_setup_keeps_the_attribute_file_as_it_is_written(tmp_path, gitenv):
     assert g.is_setup(repo)
 
 
+@needs_symlinks
 def test_the_debs_launcher_is_what_git_calls(monkeypatch, tmp_path):
     bundle = tmp_path / "opt" / "qteditor" / "qteditor"
     bundle.parent.mkdir(parents=True)
-    bundle.write_text("")
+    bundle.write_text("", encoding="utf-8", newline="")
     launcher = tmp_path / "usr" / "bin" / "qteditor"
     launcher.parent.mkdir(parents=True)
     launcher.symlink_to(bundle)  # as build-deb.sh links /usr/bin/qteditor
@@ -436,7 +443,7 @@ def test_the_debs_launcher_is_what_git_calls(monkeypatch, tmp_path):
 def test_the_frozen_app_registers_itself(monkeypatch, tmp_path):
     exe = tmp_path / "opt" / "qteditor"
     exe.parent.mkdir()
-    exe.write_text("")
+    exe.write_text("", encoding="utf-8", newline="")
     monkeypatch.setattr("sys.frozen", True, raising=False)
     monkeypatch.setattr("sys.executable", str(exe))
     assert g.qteditor_command() == [str(exe)]
@@ -460,13 +467,13 @@ def test_merge_driver_end_to_end_through_git_merge(site):
     git(site.desk, "fetch", "-q")
     ours_e0 = e0.read_bytes()
     proc = subprocess.run(
-        ["git", "merge", "--no-edit", "origin/main"], cwd=site.desk, capture_output=True, text=True
+        ["git", "merge", "--no-edit", "origin/main"], cwd=site.desk, capture_output=True, encoding="utf-8"
     )
     assert proc.returncode == 1  # e1's title is a real conflict
     assert git(site.desk, "diff", "--name-only", "--diff-filter=U").split() == ["content/learn/" + ENTRIES[1]]
     # e0 merged clean: OURS's bytes with the keywords line changed, nothing re-wrapped
     assert e0.read_bytes() == desktop(ours_e0, lambda f: f["seo"].update(page_keywords="cms, words"))
-    text = e1.read_text()
+    text = e1.read_text(encoding="utf-8")
     start, end = text.index("<<<<<<< ours"), text.index(">>>>>>> theirs")
     base_title = fields_of((CORPUS / ENTRIES[1]).read_bytes())["title"]
     assert text[start:end].split("\n")[1:-1] == [
@@ -483,20 +490,23 @@ def test_merge_driver_end_to_end_through_git_merge(site):
 
 def test_merge_driver_falls_back_to_git_merge_file(tmp_path, gitenv, capsys):
     base, ours, theirs = (tmp_path / n for n in ("base", "ours", "theirs"))
-    base.write_text("plain\ntext\nhere\n")
-    ours.write_text("plain\nOURS\nhere\n")
-    theirs.write_text("plain\ntext\nhere\nmore\n")
+    base.write_text("plain\ntext\nhere\n", encoding="utf-8", newline="")
+    ours.write_text("plain\nOURS\nhere\n", encoding="utf-8", newline="")
+    theirs.write_text("plain\ntext\nhere\nmore\n", encoding="utf-8", newline="")
     assert main(["merge-driver", str(base), str(ours), str(theirs), "notes.md"]) == 0
-    assert ours.read_text() == "plain\nOURS\nhere\nmore\n"
-    theirs.write_text("plain\nTHEIRS\nhere\n")
-    ours.write_text("plain\nOURS\nhere\n")
+    assert ours.read_text(encoding="utf-8") == "plain\nOURS\nhere\nmore\n"
+    theirs.write_text("plain\nTHEIRS\nhere\n", encoding="utf-8", newline="")
+    ours.write_text("plain\nOURS\nhere\n", encoding="utf-8", newline="")
     assert main(["merge-driver", str(base), str(ours), str(theirs), "notes.md"]) == 1
-    assert ours.read_text() == "plain\n<<<<<<< ours\nOURS\n=======\nTHEIRS\n>>>>>>> theirs\nhere\n"
+    assert (
+        ours.read_text(encoding="utf-8")
+        == "plain\n<<<<<<< ours\nOURS\n=======\nTHEIRS\n>>>>>>> theirs\nhere\n"
+    )
     assert "merged line by line" in capsys.readouterr().err
     git(tmp_path, "config", "--global", "merge.conflictStyle", "diff3")
-    ours.write_text("plain\nOURS\nhere\n")
+    ours.write_text("plain\nOURS\nhere\n", encoding="utf-8", newline="")
     assert main(["merge-driver", str(base), str(ours), str(theirs), "notes.md"]) == 1
-    assert ours.read_text() == (
+    assert ours.read_text(encoding="utf-8") == (
         "plain\n<<<<<<< ours\nOURS\n||||||| base\ntext\n=======\nTHEIRS\n>>>>>>> theirs\nhere\n"
     )
     assert main(["merge-driver", str(base), str(tmp_path / "nope"), str(theirs), "x.md"]) == 2
@@ -506,11 +516,13 @@ def test_merge_driver_falls_back_for_an_unparseable_entry_and_on_a_fault(
     tmp_path, gitenv, capsys, monkeypatch
 ):
     base, ours, theirs = (tmp_path / n for n in ("base", "ours", "theirs"))
-    base.write_text("---\ntitle: [broken\n---\nbody\n")
-    ours.write_text("---\ntitle: [broken\n---\nbody OURS\n")
-    theirs.write_text("---\ntitle: [broken, too\n---\nbody\n")
+    base.write_text("---\ntitle: [broken\n---\nbody\n", encoding="utf-8", newline="")
+    ours.write_text("---\ntitle: [broken\n---\nbody OURS\n", encoding="utf-8", newline="")
+    theirs.write_text("---\ntitle: [broken, too\n---\nbody\n", encoding="utf-8", newline="")
     assert main(["merge-driver", str(base), str(ours), str(theirs), "e.md"]) == 0
-    assert ours.read_text() == "---\ntitle: [broken, too\n---\nbody OURS\n"  # git's line merge
+    assert (
+        ours.read_text(encoding="utf-8") == "---\ntitle: [broken, too\n---\nbody OURS\n"
+    )  # git's line merge
     raw = (CORPUS / ENTRIES[0]).read_bytes()
     base.write_bytes(raw)
     ours.write_bytes(raw.replace(b"\ndate:", b"\nauthor_note: ours\ndate:", 1))
@@ -521,7 +533,7 @@ def test_merge_driver_falls_back_for_an_unparseable_entry_and_on_a_fault(
 
     monkeypatch.setattr("qteditor.core.merge.merge_bytes", broken)
     assert main(["merge-driver", str(base), str(ours), str(theirs), "e.md"]) == 1
-    text = ours.read_text()
+    text = ours.read_text(encoding="utf-8")
     assert "<<<<<<< ours\nauthor_note: ours\n=======\nauthor_note: theirs\n>>>>>>> theirs\n" in text
     assert "the entry merge failed (RuntimeError: a bug)" in capsys.readouterr().err
 
@@ -558,10 +570,11 @@ def test_without_git_the_git_features_say_so_and_the_rest_works(site, monkeypatc
     assert main(["textconv", str(e0)]) == 0 and "answer: |-" in capsys.readouterr().out
 
 
+@posix_only("a #!/bin/sh script stands for an old git")
 def test_a_git_older_than_2_30_is_refused_in_one_line(site, monkeypatch, capsys, tmp_path):
     old = tmp_path / "oldgit"
     old.mkdir()
-    (old / "git").write_text("#!/bin/sh\necho 'git version 2.25.1'\n")
+    (old / "git").write_text("#!/bin/sh\necho 'git version 2.25.1'\n", encoding="utf-8", newline="")
     (old / "git").chmod(0o755)
     monkeypatch.setenv("PATH", str(old))
     assert not g.available()
@@ -594,12 +607,12 @@ def test_code_in_the_repository_never_runs_as_the_driver(tmp_path, gitenv):
     repo, entry = _lone_repo(tmp_path, "entry.md")
     planted = repo / "qteditor"
     planted.mkdir()
-    (planted / "__init__.py").write_text("")
-    (planted / "__main__.py").write_text("print('PLANTED CODE RAN')\n")
+    (planted / "__init__.py").write_text("", encoding="utf-8", newline="")
+    (planted / "__main__.py").write_text("print('PLANTED CODE RAN')\n", encoding="utf-8", newline="")
     fields = Entry.load(entry).fields()
     Entry.load(entry).save({**fields, "author": "Someone Else"})
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    out = subprocess.run(["git", "diff"], cwd=repo, capture_output=True, text=True, env=env)
+    out = subprocess.run(["git", "diff"], cwd=repo, capture_output=True, encoding="utf-8", env=env)
     assert out.returncode == 0, out.stderr
     assert "PLANTED CODE RAN" not in out.stdout + out.stderr
     assert "+author: Someone Else" in out.stdout  # textconv ran: this installation's qteditor
@@ -627,28 +640,29 @@ def test_an_entry_whose_name_starts_with_a_dash_merges(tmp_path, gitenv):
 def test_a_comment_added_on_the_other_side_is_kept(tmp_path, gitenv):
     """Regression: a comment THEIRS added (or changed) vanished in a clean merge written into
     OURS's bytes: comments are not fields. Such a merge goes by lines."""
-    base = (CORPUS / ENTRIES[0]).read_text()
+    base = (CORPUS / ENTRIES[0]).read_text(encoding="utf-8")
     assert "\nauthor: " in base
     ours = base.replace("\nauthor: ", "\n# checked by the desk\nauthor: ", 1)
     theirs = base.replace("\nauthor: ", "\n# TODO: check keywords\nauthor: ", 1)
     files = {}
     for name, text in (("base", base), ("ours", base.replace("\ndate: ", "\ndate: ", 1)), ("theirs", theirs)):
         files[name] = tmp_path / f"{name}.md"
-        files[name].write_text(text)
+        files[name].write_text(text, encoding="utf-8", newline="")
     # OURS edits a field, THEIRS adds a comment: both kept
     f = Entry.load(files["ours"]).fields()
     Entry.load(files["ours"]).save({**f, "title": "Our new title"})
     code, _note = g.merge_driver(str(files["base"]), str(files["ours"]), str(files["theirs"]), "e.md")
-    merged = files["ours"].read_text()
+    merged = files["ours"].read_text(encoding="utf-8")
     assert code == 0 and "# TODO: check keywords" in merged and "Our new title" in merged
     # both sides add a different comment at one place: a conflict with markers, nothing lost
-    files["ours"].write_text(ours)
+    files["ours"].write_text(ours, encoding="utf-8", newline="")
     code, _note = g.merge_driver(str(files["base"]), str(files["ours"]), str(files["theirs"]), "e.md")
-    merged = files["ours"].read_text()
+    merged = files["ours"].read_text(encoding="utf-8")
     assert code == 1 and "# TODO: check keywords" in merged and "# checked by the desk" in merged
     assert "<<<<<<<" in merged
 
 
+@needs_symlinks
 def test_setup_refuses_a_gitattributes_it_cannot_or_must_not_write(tmp_path, gitenv, capsys):
     """Regression: setup wrote through a symlinked .gitattributes (git ignores those; a dangling
     one created a file outside the repository) and gave 'internal error' for a non-UTF-8 one
@@ -689,19 +703,19 @@ def test_setup_sees_a_later_line_that_overrides_its_own(site, capsys):
         return git(site.desk, "check-attr", "merge", "diff", "--", path).splitlines()
 
     for later in ("*.md -merge", "content/** merge=other", "* binary"):
-        attributes.write_text(f"*.png binary\n{ours}\n{later}\n# the end\n")
+        attributes.write_text(f"*.png binary\n{ours}\n{later}\n# the end\n", encoding="utf-8", newline="")
         assert main(["git", "setup", str(site.desk)]) == 0
         err = capsys.readouterr().err
         assert "already set up" not in err and f"{later!r} (line 2) overrode it" in err
         assert f"{attributes}:4:1: note" in err
-        assert attributes.read_text() == f"*.png binary\n{later}\n# the end\n{ours}\n"
+        assert attributes.read_text(encoding="utf-8") == f"*.png binary\n{later}\n# the end\n{ours}\n"
         assert attr() == [f"{entry}: merge: qteditor", f"{entry}: diff: qteditor"]
         assert main(["git", "setup", str(site.desk)]) == 0  # idempotent
         assert "already set up" in capsys.readouterr().err
-        assert attributes.read_text() == f"*.png binary\n{later}\n# the end\n{ours}\n"
+        assert attributes.read_text(encoding="utf-8") == f"*.png binary\n{later}\n# the end\n{ours}\n"
     # an exception for one entry, after the line: kept, and said
     exception = f"/{entry} -merge"
-    attributes.write_text(f"{ours}\n{exception}\n")
+    attributes.write_text(f"{ours}\n{exception}\n", encoding="utf-8", newline="")
     assert main(["git", "setup", str(site.desk)]) == 0
     err = capsys.readouterr().err
     assert (
@@ -709,19 +723,19 @@ def test_setup_sees_a_later_line_that_overrides_its_own(site, capsys):
         and "1 of the 4 entries checked" in err
         and "already set up" not in err
     )
-    assert attributes.read_text() == f"{ours}\n{exception}\n"
+    assert attributes.read_text(encoding="utf-8") == f"{ours}\n{exception}\n"
     # another attributes file: said where, exit 1 when no entry gets the drivers
     nested = site.learn(site.desk) / ".gitattributes"
-    nested.write_text("# subjects\n*.md merge=other\n")
-    attributes.write_text(f"{ours}\n")
+    nested.write_text("# subjects\n*.md merge=other\n", encoding="utf-8", newline="")
+    attributes.write_text(f"{ours}\n", encoding="utf-8", newline="")
     assert main(["git", "setup", str(site.desk)]) == 1
     err = capsys.readouterr().err
     assert f"{nested}:2:1: error:" in err and "'*.md merge=other'" in err
-    assert attributes.read_text() == f"{ours}\n" and not g.is_setup(site.learn(site.desk))
+    assert attributes.read_text(encoding="utf-8") == f"{ours}\n" and not g.is_setup(site.learn(site.desk))
     nested.unlink()
     info = site.desk / ".git" / "info" / "attributes"
     info.parent.mkdir(exist_ok=True)
-    info.write_text("[attr]nomerge -merge\n* nomerge\n")
+    info.write_text("[attr]nomerge -merge\n* nomerge\n", encoding="utf-8", newline="")
     assert main(["git", "setup", str(site.desk)]) == 1
     assert f"{info}:2:1: error:" in capsys.readouterr().err
     info.unlink()
@@ -771,7 +785,11 @@ def test_the_driver_honours_the_conflict_marker_size_and_diff3(site):
     assert len(values) == 1 and values[0].endswith(" merge-driver --marker-size %L -- %O %A %B %P")
     assert g.setup(site.desk)["config"] == []  # idempotent
     attributes = site.desk / ".gitattributes"
-    attributes.write_text(attributes.read_text().rstrip("\n") + " conflict-marker-size=10\n")
+    attributes.write_text(
+        attributes.read_text(encoding="utf-8").rstrip("\n") + " conflict-marker-size=10\n",
+        encoding="utf-8",
+        newline="",
+    )
     git(site.desk, "add", ".gitattributes")
     git(site.desk, "commit", "-q", "-m", "attributes")
     git(site.desk, "config", "merge.conflictStyle", "diff3")
@@ -781,30 +799,30 @@ def test_the_driver_honours_the_conflict_marker_size_and_diff3(site):
     git(site.desk, "fetch", "-q")
     proc = subprocess.run(["git", "merge", "--no-edit", "origin/main"], cwd=site.desk, capture_output=True)
     assert proc.returncode == 1
-    text = site.entry(site.desk, 0).read_text()
+    text = site.entry(site.desk, 0).read_text(encoding="utf-8")
     assert "\n<<<<<<<<<< ours\n    Desk title\n||||||||||" in text
     assert "\n==========\n    CMS title\n>>>>>>>>>> theirs\n" in text
 
 
 def test_the_line_merge_fallback_gets_the_marker_size_and_diff3(tmp_path, gitenv):
     base, ours, theirs = (tmp_path / n for n in ("base", "ours", "theirs"))
-    base.write_text("plain\ntext\nhere\n")
-    theirs.write_text("plain\nTHEIRS\nhere\n")
+    base.write_text("plain\ntext\nhere\n", encoding="utf-8", newline="")
+    theirs.write_text("plain\nTHEIRS\nhere\n", encoding="utf-8", newline="")
     for style, middle in (("merge", ""), ("diff3", "|||||||||| base\ntext\n"), ("zdiff3", None)):
         git(tmp_path, "config", "--global", "merge.conflictStyle", style)
-        ours.write_text("plain\nOURS\nhere\n")
+        ours.write_text("plain\nOURS\nhere\n", encoding="utf-8", newline="")
         args = ["merge-driver", "--marker-size", "10", "--", str(base), str(ours), str(theirs), "-n.md"]
         assert main(args) == 1
-        got = ours.read_text()
+        got = ours.read_text(encoding="utf-8")
         if middle is None:  # zdiff3: git 2.35+ (else diff3): the base's lines either way
             assert "|||||||||| base\ntext\n" in got
         else:
             assert (
                 got == f"plain\n<<<<<<<<<< ours\nOURS\n{middle}==========\nTHEIRS\n>>>>>>>>>> theirs\nhere\n"
             )
-    ours.write_text("plain\nOURS\nhere\n")
+    ours.write_text("plain\nOURS\nhere\n", encoding="utf-8", newline="")
     assert main(["merge-driver", str(base), str(ours), str(theirs), "n.md"]) == 1  # the old form
-    assert "<<<<<<< ours\n" in ours.read_text()
+    assert "<<<<<<< ours\n" in ours.read_text(encoding="utf-8")
 
 
 def test_log_lists_merges_that_changed_the_entry_and_a_deletion_as_one(site, capsys):

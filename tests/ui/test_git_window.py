@@ -581,7 +581,9 @@ def test_an_idle_refresh_skips_git_and_any_change_reads_again(window, qtbot, sit
     shutil.copyfile(CORPUS / ENTRIES[3], new)
     reindex(read=True)
     assert window.git.states["biology/scratch-note.md"][0] == "untracked"
-    (new.parent / ".gitignore").write_text("scratch-note.md\n")  # the index sees no entry change
+    (new.parent / ".gitignore").write_text(
+        "scratch-note.md\n", encoding="utf-8", newline=""
+    )  # the index sees no entry change
     reindex(read=True)
     assert "biology/scratch-note.md" not in window.git.states
     reindex(read=False)
