@@ -1137,12 +1137,19 @@ class Repo:
 def _kill(proc: subprocess.Popen) -> None:
     try:
         if sys.platform == "win32":  # pragma: no cover - Windows
+            # the whole tree: git and the ssh or credential helper it started
+            subprocess.run(
+                ["taskkill", "/T", "/F", "/PID", str(proc.pid)],
+                capture_output=True,
+                timeout=10,
+                check=False,
+            )
             proc.terminate()
         else:
             import signal
 
             os.killpg(proc.pid, signal.SIGTERM)  # git and the ssh or helper it started
-    except (ProcessLookupError, PermissionError, OSError):
+    except (OSError, subprocess.SubprocessError):  # gone already, or not ours to end
         pass
 
 
