@@ -13,6 +13,8 @@ test:
 
 lint:
 	@$(PY) -m ruff check qteditor tests bench
+	@$(PY) -m ruff format --check qteditor tests bench
+	@$(PY) -m mypy
 
 bench:
 	@$(PY) bench/roundtrip.py

@@ -162,10 +162,15 @@ def test_rules_fire_on_the_corpus_where_the_manifest_says(tmp_path):
     def rel(paths):
         return {p.relative_to(CORPUS).as_posix() for p in paths}
 
-    assert rel(by_reason("duplicate-RA-entries")) <= by_rule["related-duplicate"]
-    assert rel(by_reason("RA-self-reference")) <= by_rule["related-self"]
-    assert rel(by_reason("duplicate-id")) <= by_rule["id-duplicate"]
-    assert rel(by_reason("lowercase-subject-variant")) <= by_rule["subject-casing"]
+    for reason, rule in (
+        ("duplicate-RA-entries", "related-duplicate"),
+        ("RA-self-reference", "related-self"),
+        ("duplicate-id", "id-duplicate"),
+        ("lowercase-subject-variant", "subject-casing"),
+    ):
+        planted = rel(by_reason(reason))
+        assert planted, reason  # the manifest lists such entries (the subset is not vacuous)
+        assert planted <= by_rule[rule], (reason, sorted(planted - by_rule[rule])[:5])
     assert "yaml-error" not in by_rule and "url-mismatch" not in by_rule
     assert "file-name-mismatch" not in by_rule and "title-mismatch" not in by_rule
 
