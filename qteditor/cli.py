@@ -253,26 +253,41 @@ def _locate_field(entry: Any, exc: Any) -> None:
         exc.line, exc.column = where
 
 
+def _set_inputs(args: argparse.Namespace) -> tuple[list[str], list[str], dict]:
+    """The files, the KEY=VALUE assignments and the --json patch of `set` (an empty patch
+    with assignments, no assignments with a patch); UsageError when one is missing."""
+    if args.json is not None:
+        patch = _read_patch(args.json)
+        if not args.targets:
+            raise UsageError("set: give at least one FILE")
+        return args.targets, [], patch
+    if not args.targets:
+        raise UsageError("set: give FILE... KEY=VALUE... or --json PATCH FILE...")
+    files, assignments = _split_targets(args.targets)
+    if not files:
+        raise UsageError("set: give at least one FILE before the KEY=VALUE assignments")
+    if not assignments:
+        raise UsageError("set: give at least one KEY=VALUE after the files")
+    _check_patch_values(assignments, "<argument>")  # a command line that is not UTF-8
+    return files, assignments, {}
+
+
+def _set_summary(changed: int, unchanged: int, failed: int) -> str:
+    """The closing line of `set`: how many files changed, stayed unchanged, failed."""
+    parts = [f"{_plural(changed, 'file')} changed"] if changed or not (unchanged or failed) else []
+    if unchanged:
+        parts.append(f"{_plural(unchanged, 'file')} unchanged")
+    if failed:
+        parts.append(f"{_plural(failed, 'file')} failed")
+    return f"qteditor set: {', '.join(parts)}"
+
+
 def cmd_set(args: argparse.Namespace) -> int:
     from .core import patch as patching
     from .core.entry import Entry
     from .core.errors import PatchError, QtEditorError
 
-    assignments: list[str]
-    if args.json is not None:
-        patch = _read_patch(args.json)
-        files, assignments = args.targets, []
-        if not files:
-            raise UsageError("set: give at least one FILE")
-    else:
-        if not args.targets:
-            raise UsageError("set: give FILE... KEY=VALUE... or --json PATCH FILE...")
-        files, assignments = _split_targets(args.targets)
-        if not files:
-            raise UsageError("set: give at least one FILE before the KEY=VALUE assignments")
-        if not assignments:
-            raise UsageError("set: give at least one KEY=VALUE after the files")
-        _check_patch_values(assignments, "<argument>")  # a command line that is not UTF-8
+    files, assignments, patch = _set_inputs(args)
     status = EXIT_OK
     changed = unchanged = 0
 
@@ -300,13 +315,7 @@ def cmd_set(args: argparse.Namespace) -> int:
             _report(exc, path)
             status = EXIT_FAILED
     if not args.quiet:
-        failed = len(files) - changed - unchanged
-        parts = [f"{_plural(changed, 'file')} changed"] if changed or not (unchanged or failed) else []
-        if unchanged:
-            parts.append(f"{_plural(unchanged, 'file')} unchanged")
-        if failed:
-            parts.append(f"{_plural(failed, 'file')} failed")
-        print(f"qteditor set: {', '.join(parts)}", file=sys.stderr)
+        print(_set_summary(changed, unchanged, len(files) - changed - unchanged), file=sys.stderr)
     return status
 
 
