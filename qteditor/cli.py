@@ -664,6 +664,14 @@ def cmd_git_log(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_git(args: argparse.Namespace) -> int:
+    """`qteditor git setup|status|log`: the subcommand's function."""
+    commands = {"setup": cmd_git_setup, "status": cmd_git_status, "log": cmd_git_log}
+    if args.git_command not in commands:
+        raise UsageError("qteditor git: give setup, status or log")
+    return commands[args.git_command](args)
+
+
 def cmd_merge_driver(args: argparse.Namespace) -> int:
     import os
 
@@ -904,6 +912,20 @@ def _startup_probe(argv: list[str]) -> int:
     return EXIT_OK
 
 
+# each command's function, by the name the parser gives it (every name in COMMANDS)
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "show": cmd_show,
+    "set": cmd_set,
+    "render": cmd_render,
+    "export": cmd_export,
+    "check": cmd_check,
+    "fix": cmd_fix,
+    "git": cmd_git,
+    "merge-driver": cmd_merge_driver,
+    "textconv": cmd_textconv,
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     import os
 
@@ -917,27 +939,9 @@ def main(argv: list[str] | None = None) -> int:
         return _open_window(argv)
     try:
         args = build_parser().parse_args(argv)
-        if args.command == "show":
-            return cmd_show(args)
-        if args.command == "set":
-            return cmd_set(args)
-        if args.command == "render":
-            return cmd_render(args)
-        if args.command == "export":
-            return cmd_export(args)
-        if args.command == "check":
-            return cmd_check(args)
-        if args.command == "fix":
-            return cmd_fix(args)
-        if args.command == "git":
-            commands = {"setup": cmd_git_setup, "status": cmd_git_status, "log": cmd_git_log}
-            if args.git_command not in commands:
-                raise UsageError("qteditor git: give setup, status or log")
-            return commands[args.git_command](args)
-        if args.command == "merge-driver":
-            return cmd_merge_driver(args)
-        if args.command == "textconv":
-            return cmd_textconv(args)
+        handler = HANDLERS.get(args.command)
+        if handler is not None:
+            return handler(args)
         build_parser().print_help()
         return EXIT_USAGE
     except UsageError as exc:
