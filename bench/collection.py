@@ -443,6 +443,50 @@ class Bench:
 
 
 # ---------------------------------------------------------------------------- report
+def _report_fix(fx: dict) -> None:
+    """The fix figures: dry runs and the fix, the copy, git apply --check of the patches."""
+    for key, label in (
+        ("dry_cold", "fix --dry-run, cold index"),
+        ("dry_warm", "fix --dry-run, warm index"),
+        ("fix_warm", "fix, warm index"),
+    ):
+        c = fx[key]
+        print(
+            f"{label:26}: {spread(c['wall'])} s (target <= 8 s + writes), peak "
+            f"{spread(c['peak_mb'], '{:.0f}')} MB"
+            + (f"; FAILED {len(c['failed'])}: {c['failed'][0]}" if c["failed"] else "")
+        )
+    print(
+        f"copy of the collection (cp -a): {spread(fx['copy'])} s; fix changed "
+        f"{spread(fx['changed'], '{:,.0f}')} files"
+    )
+    for ok, tail, files in fx["git_apply_check"]:
+        print(f"git apply --check of the dry run ({files:,} files): {'passes' if ok else 'FAILS: ' + tail}")
+
+
+def _report_loop(lp: dict) -> None:
+    """The loop's steps, what its two fixes changed, and each rule's files before and after."""
+    print("the loop (fresh copy, cold cache):")
+    for name, wall, peak, rc, note, tail in lp["steps"]:
+        print(
+            f"  {name:28} {wall:6.2f} s  peak {peak:5.0f} MB  exit {rc}"
+            + (f"  FAILED ({note}): {tail}" if note else "")
+        )
+    print(
+        f"  files in the dry run's patch {lp['patch_files']:,}; the fix changed "
+        f"{lp['first_fix_changed']:,}; the second fix changed {lp['second_fix_changed']} "
+        f"(must be 0)" + (": it FAILED, so idempotence is not shown" if lp["second_fix_failed"] else "")
+    )
+    before, after = lp["rules_before"] or {}, lp["rules_after"] or {}
+    if before or after:
+        print(f"  {'rule (files with a finding)':30} {'before':>8} {'after':>8}")
+        for rule in sorted(set(before) | set(after), key=lambda r: -before.get(r, 0)):
+            later = f"{after.get(rule, 0):,}" if after else "-"
+            print(f"  {rule:30} {before.get(rule, 0):8,} {later:>8}")
+        if not after:
+            print("  (no counts after the fix: the second check failed)")
+
+
 def report(b: Bench) -> None:
     res = b.results
     print()
@@ -474,46 +518,10 @@ def report(b: Bench) -> None:
             )
     fx = res.get("fix")
     if fx:
-        for key, label in (
-            ("dry_cold", "fix --dry-run, cold index"),
-            ("dry_warm", "fix --dry-run, warm index"),
-            ("fix_warm", "fix, warm index"),
-        ):
-            c = fx[key]
-            print(
-                f"{label:26}: {spread(c['wall'])} s (target <= 8 s + writes), peak "
-                f"{spread(c['peak_mb'], '{:.0f}')} MB"
-                + (f"; FAILED {len(c['failed'])}: {c['failed'][0]}" if c["failed"] else "")
-            )
-        print(
-            f"copy of the collection (cp -a): {spread(fx['copy'])} s; fix changed "
-            f"{spread(fx['changed'], '{:,.0f}')} files"
-        )
-        for ok, tail, files in fx["git_apply_check"]:
-            print(
-                f"git apply --check of the dry run ({files:,} files): {'passes' if ok else 'FAILS: ' + tail}"
-            )
+        _report_fix(fx)
     lp = res.get("loop")
     if lp:
-        print("the loop (fresh copy, cold cache):")
-        for name, wall, peak, rc, note, tail in lp["steps"]:
-            print(
-                f"  {name:28} {wall:6.2f} s  peak {peak:5.0f} MB  exit {rc}"
-                + (f"  FAILED ({note}): {tail}" if note else "")
-            )
-        print(
-            f"  files in the dry run's patch {lp['patch_files']:,}; the fix changed "
-            f"{lp['first_fix_changed']:,}; the second fix changed {lp['second_fix_changed']} "
-            f"(must be 0)" + (": it FAILED, so idempotence is not shown" if lp["second_fix_failed"] else "")
-        )
-        before, after = lp["rules_before"] or {}, lp["rules_after"] or {}
-        if before or after:
-            print(f"  {'rule (files with a finding)':30} {'before':>8} {'after':>8}")
-            for rule in sorted(set(before) | set(after), key=lambda r: -before.get(r, 0)):
-                later = f"{after.get(rule, 0):,}" if after else "-"
-                print(f"  {rule:30} {before.get(rule, 0):8,} {later:>8}")
-            if not after:
-                print("  (no counts after the fix: the second check failed)")
+        _report_loop(lp)
     ix = res.get("index")
     if ix and "cold" in ix:
         print(

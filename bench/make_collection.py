@@ -495,13 +495,9 @@ def _shapes(specs: list[Spec], n: int, rng: random.Random) -> tuple[int, int]:
     return no_index_n, blank_n
 
 
-def _links(specs: list[Spec], rng: random.Random, n: int) -> dict:
-    """Fill every entry's related-article slots: planted defects first, then the resolved
-    links matched to targets with a skewed popularity, 35.5% of them across subjects."""
-    for s in specs:
-        s.slots = [["link", None] for _ in range(s.k)]
-    with_links = [s for s in specs if s.k]
-    rng.shuffle(with_links)
+def _plant_defects(with_links: list[Spec], rng: random.Random, n: int) -> None:
+    """Mark related-article slots of the entries with links (shuffled) as planted defects, as
+    many of each as the real collection has: repeated, self, dangling, stale id and title."""
 
     def free(s: Spec) -> list[int]:
         return [i for i, (kind, _) in enumerate(s.slots) if kind == "link"]
@@ -532,6 +528,16 @@ def _links(specs: list[Spec], rng: random.Random, n: int) -> dict:
     plant("stale-id", scaled(REAL_RULES["related-stale-id"], n, 1), rest)
     rng.shuffle(rest)
     plant("stale-title", scaled(REAL_RULES["related-stale-title"], n, 1), rest)
+
+
+def _links(specs: list[Spec], rng: random.Random, n: int) -> dict:
+    """Fill every entry's related-article slots: planted defects first, then the resolved
+    links matched to targets with a skewed popularity, 35.5% of them across subjects."""
+    for s in specs:
+        s.slots = [["link", None] for _ in range(s.k)]
+    with_links = [s for s in specs if s.k]
+    rng.shuffle(with_links)
+    _plant_defects(with_links, rng, n)
 
     # resolved slots, per source folder; same-folder ones take tickets of their own folder
     resolved = [

@@ -253,26 +253,41 @@ def _locate_field(entry: Any, exc: Any) -> None:
         exc.line, exc.column = where
 
 
+def _set_inputs(args: argparse.Namespace) -> tuple[list[str], list[str], dict]:
+    """The files, the KEY=VALUE assignments and the --json patch of `set` (an empty patch
+    with assignments, no assignments with a patch); UsageError when one is missing."""
+    if args.json is not None:
+        patch = _read_patch(args.json)
+        if not args.targets:
+            raise UsageError("set: give at least one FILE")
+        return args.targets, [], patch
+    if not args.targets:
+        raise UsageError("set: give FILE... KEY=VALUE... or --json PATCH FILE...")
+    files, assignments = _split_targets(args.targets)
+    if not files:
+        raise UsageError("set: give at least one FILE before the KEY=VALUE assignments")
+    if not assignments:
+        raise UsageError("set: give at least one KEY=VALUE after the files")
+    _check_patch_values(assignments, "<argument>")  # a command line that is not UTF-8
+    return files, assignments, {}
+
+
+def _set_summary(changed: int, unchanged: int, failed: int) -> str:
+    """The closing line of `set`: how many files changed, stayed unchanged, failed."""
+    parts = [f"{_plural(changed, 'file')} changed"] if changed or not (unchanged or failed) else []
+    if unchanged:
+        parts.append(f"{_plural(unchanged, 'file')} unchanged")
+    if failed:
+        parts.append(f"{_plural(failed, 'file')} failed")
+    return f"qteditor set: {', '.join(parts)}"
+
+
 def cmd_set(args: argparse.Namespace) -> int:
     from .core import patch as patching
     from .core.entry import Entry
     from .core.errors import PatchError, QtEditorError
 
-    assignments: list[str]
-    if args.json is not None:
-        patch = _read_patch(args.json)
-        files, assignments = args.targets, []
-        if not files:
-            raise UsageError("set: give at least one FILE")
-    else:
-        if not args.targets:
-            raise UsageError("set: give FILE... KEY=VALUE... or --json PATCH FILE...")
-        files, assignments = _split_targets(args.targets)
-        if not files:
-            raise UsageError("set: give at least one FILE before the KEY=VALUE assignments")
-        if not assignments:
-            raise UsageError("set: give at least one KEY=VALUE after the files")
-        _check_patch_values(assignments, "<argument>")  # a command line that is not UTF-8
+    files, assignments, patch = _set_inputs(args)
     status = EXIT_OK
     changed = unchanged = 0
 
@@ -300,13 +315,7 @@ def cmd_set(args: argparse.Namespace) -> int:
             _report(exc, path)
             status = EXIT_FAILED
     if not args.quiet:
-        failed = len(files) - changed - unchanged
-        parts = [f"{_plural(changed, 'file')} changed"] if changed or not (unchanged or failed) else []
-        if unchanged:
-            parts.append(f"{_plural(unchanged, 'file')} unchanged")
-        if failed:
-            parts.append(f"{_plural(failed, 'file')} failed")
-        print(f"qteditor set: {', '.join(parts)}", file=sys.stderr)
+        print(_set_summary(changed, unchanged, len(files) - changed - unchanged), file=sys.stderr)
     return status
 
 
@@ -682,6 +691,14 @@ def cmd_git_log(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_git(args: argparse.Namespace) -> int:
+    """`qteditor git setup|status|log`: the subcommand's function."""
+    commands = {"setup": cmd_git_setup, "status": cmd_git_status, "log": cmd_git_log}
+    if args.git_command not in commands:
+        raise UsageError("qteditor git: give setup, status or log")
+    return commands[args.git_command](args)
+
+
 def cmd_merge_driver(args: argparse.Namespace) -> int:
     import os
 
@@ -941,6 +958,20 @@ def _plain_stream(stream: Any) -> None:
             pass
 
 
+# each command's function, by the name the parser gives it (every name in COMMANDS)
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "show": cmd_show,
+    "set": cmd_set,
+    "render": cmd_render,
+    "export": cmd_export,
+    "check": cmd_check,
+    "fix": cmd_fix,
+    "git": cmd_git,
+    "merge-driver": cmd_merge_driver,
+    "textconv": cmd_textconv,
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     import os
 
@@ -956,27 +987,9 @@ def main(argv: list[str] | None = None) -> int:
         return _open_window(argv)
     try:
         args = build_parser().parse_args(argv)
-        if args.command == "show":
-            return cmd_show(args)
-        if args.command == "set":
-            return cmd_set(args)
-        if args.command == "render":
-            return cmd_render(args)
-        if args.command == "export":
-            return cmd_export(args)
-        if args.command == "check":
-            return cmd_check(args)
-        if args.command == "fix":
-            return cmd_fix(args)
-        if args.command == "git":
-            commands = {"setup": cmd_git_setup, "status": cmd_git_status, "log": cmd_git_log}
-            if args.git_command not in commands:
-                raise UsageError("qteditor git: give setup, status or log")
-            return commands[args.git_command](args)
-        if args.command == "merge-driver":
-            return cmd_merge_driver(args)
-        if args.command == "textconv":
-            return cmd_textconv(args)
+        handler = HANDLERS.get(args.command)
+        if handler is not None:
+            return handler(args)
         build_parser().print_help()
         return EXIT_USAGE
     except UsageError as exc:

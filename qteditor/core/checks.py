@@ -306,29 +306,10 @@ def local_findings(
         _derived(r, f, site, add)
     if wanted(_LINKED):
         _linked(f, site, add)
-    known: dict | None = None
-    for finding in validate(f, schema, getattr(r, "omitted", None)) if wanted(validated) else ():
-        fix = None
-        if finding.rule == "required-missing":  # a missing field that follows from others
-            if known is None:
-                both = site.compute(f, r.path)
-                known = {**both[0], **both[1]}
-            if finding.key in known and not _present(f, finding.key):
-                fix = _patch(finding.key, known[finding.key])
-        add(finding.rule, finding.message, finding.key, fix)
-    spots = getattr(r, "spots", None)
-    for key, kind in schema.codec_fields().items() if wanted(_CODEC) else ():
-        if kind != "escaped-newlines":
-            continue
-        summary = spots.get(key) if spots is not None else None
-        if spots is None and isinstance(f.get(key), str):
-            from . import codec
-
-            found = codec.ambiguities(f[key], codec.detect(f[key]))
-            summary = (len(found), sorted({"\\" + s.word for s in found})) if found else None
-        if summary:
-            count, words = summary
-            add("answer-ambiguous-newline", f"{count} ambiguous \\n spot(s): {', '.join(words)}", key)
+    if wanted(validated):
+        _validated(r, f, site, schema, add)
+    if wanted(_CODEC):
+        _ambiguous_newlines(r, f, schema, add)
     return out
 
 
@@ -501,6 +482,38 @@ def _linked(f: dict, site: Site, add: _Add) -> None:
         wrong if _has_text(source) else head,
         fix or None,
     )
+
+
+def _validated(r: Any, f: dict, site: Site, schema: Schema, add: _Add) -> None:
+    """The schema's field warnings; a missing field that follows from others gets its fix."""
+    known: dict | None = None
+    for finding in validate(f, schema, getattr(r, "omitted", None)):
+        fix = None
+        if finding.rule == "required-missing":  # a missing field that follows from others
+            if known is None:
+                both = site.compute(f, r.path)
+                known = {**both[0], **both[1]}
+            if finding.key in known and not _present(f, finding.key):
+                fix = _patch(finding.key, known[finding.key])
+        add(finding.rule, finding.message, finding.key, fix)
+
+
+def _ambiguous_newlines(r: Any, f: dict, schema: Schema, add: _Add) -> None:
+    """Escaped-newline fields with a \\n that could be a line break or text (the index's
+    summary when the record has one, else computed now)."""
+    spots = getattr(r, "spots", None)
+    for key, kind in schema.codec_fields().items():
+        if kind != "escaped-newlines":
+            continue
+        summary = spots.get(key) if spots is not None else None
+        if spots is None and isinstance(f.get(key), str):
+            from . import codec
+
+            found = codec.ambiguities(f[key], codec.detect(f[key]))
+            summary = (len(found), sorted({"\\" + s.word for s in found})) if found else None
+        if summary:
+            count, words = summary
+            add("answer-ambiguous-newline", f"{count} ambiguous \\n spot(s): {', '.join(words)}", key)
 
 
 def _present(f: dict, dotted: str) -> bool:

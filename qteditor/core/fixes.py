@@ -239,37 +239,16 @@ class FixPlanner:
         targets = {
             p.path for p in self.problems if p.rule in rules and (p.fix is not None or p.rule in REVIEWED)
         }
-        involved = set(targets)
-        for rel in list(involved):  # every file to change is read from disk now (the values
-            if self._read(rel) is None:  # copied from others come from the index, refreshed
-                involved.discard(rel)  # by stamps that see any write)
+        involved = self._readable(targets)
         ctx1 = build_context(
             self._records_with(self.fresh), self.schema, self.slug_rule, self.severities, self.lone
         )
         # 1. every file's own fields (the files the index says have such problems)
         self.post: dict[str, Draft] = {}
         has_own = {p.path for p in self.problems if p.rule in self.own and p.fix is not None}
-        for rel in sorted(involved):
-            fresh = self.fresh[rel]
-            if rel in has_own:
-                self.post[rel] = Draft(rel, self._settle(rel, fresh.data, ctx1, self.own, fresh.spots))
-                self.post[rel].spots = fresh.spots
-            else:
-                self.post[rel] = fresh
+        self._fix_own(involved, has_own, ctx1)
         # 2. consequences elsewhere
-        followers: set[str] = set()
-        for rel, rec in self.post.items():
-            old_url = self.fresh[rel].fields.get("url")
-            new_url = rec.fields.get("url")
-            if (
-                isinstance(old_url, str)
-                and old_url
-                and new_url != old_url
-                and isinstance(new_url, str)
-                and ctx1.site.url_at(rel) != old_url
-            ):
-                self.moves[old_url] = new_url
-                followers.update(h for h, _k in self.inbound().get(old_url, ()))
+        followers = self._follow_moves(ctx1)
         if "id-duplicate" in rules:
             followers |= self._renumber(ctx1, involved)
         if "related-dangling" in rules:
@@ -320,6 +299,43 @@ class FixPlanner:
                 plan.changes.append(FileChange(self.root / rel, self.shown(rel), b"", None, error=exc))
         plan.left = self._left(final, ctx2)
         return plan
+
+    def _readable(self, targets: set[str]) -> set[str]:
+        """The files to change that can be read: every one is read from disk now (the values
+        copied from others come from the index, refreshed by stamps that see any write)."""
+        involved = set(targets)
+        for rel in list(involved):
+            if self._read(rel) is None:
+                involved.discard(rel)
+        return involved
+
+    def _fix_own(self, involved: set[str], has_own: set[str], ctx1: Context) -> None:
+        """Step 1 of the plan: each involved file's post-fix draft in ``self.post`` (its own
+        fields settled when the index says it has such problems, else the file as read)."""
+        for rel in sorted(involved):
+            fresh = self.fresh[rel]
+            if rel in has_own:
+                self.post[rel] = Draft(rel, self._settle(rel, fresh.data, ctx1, self.own, fresh.spots))
+                self.post[rel].spots = fresh.spots
+            else:
+                self.post[rel] = fresh
+
+    def _follow_moves(self, ctx1: Context) -> set[str]:
+        """The urls step 1 moved (into ``self.moves``) and the files whose links follow them."""
+        followers: set[str] = set()
+        for rel, rec in self.post.items():
+            old_url = self.fresh[rel].fields.get("url")
+            new_url = rec.fields.get("url")
+            if (
+                isinstance(old_url, str)
+                and old_url
+                and new_url != old_url
+                and isinstance(new_url, str)
+                and ctx1.site.url_at(rel) != old_url
+            ):
+                self.moves[old_url] = new_url
+                followers.update(h for h, _k in self.inbound().get(old_url, ()))
+        return followers
 
     def _final(self, rel: str, data: Any, ctx: Context) -> Any:
         data = self._settle(rel, data, ctx, self.links - set(REVIEWED))

@@ -671,7 +671,7 @@ def _comments(entry: Any) -> list[str]:
     return [text[m.start() : m.end()].rstrip() for m in _COMMENT.finditer("".join(masked))]
 
 
-def merge_bytes(
+def merge_bytes(  # noqa: C901 - 21: the three-way merge of whole files, split when it next changes
     base: bytes | None,
     ours: bytes,
     theirs: bytes,

@@ -7,6 +7,7 @@ Values keep the type of the field they replace: an ``id`` stays an int, a ``date
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from typing import Any
 
 from .errors import PatchError
@@ -24,6 +25,65 @@ def _dotted(path: tuple) -> str:
 
 def _schema_type(schema: Schema | None, path: tuple) -> str | None:
     return schema.type_of(path) if schema is not None else None
+
+
+def _to_bool(value: Any) -> bool:
+    """A bool, or a word for one (true/yes/on/1, false/no/off/0, any case)."""
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise ValueError
+
+
+def _to_int(value: Any) -> int:
+    """An int, a whole float, or the text of a whole number; never a bool."""
+    if isinstance(value, bool):  # (a bool is an int to Python, not to a writer)
+        raise ValueError
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError
+        return int(value)
+    return int(str(value).strip())
+
+
+def _to_float(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError
+    return float(value)
+
+
+def _to_datetime(value: Any) -> _dt.datetime:
+    if isinstance(value, _dt.datetime):
+        return value
+    return _dt.datetime.fromisoformat(str(value).strip())
+
+
+def _to_date(value: Any) -> _dt.date:
+    if isinstance(value, _dt.date):
+        return value
+    return _dt.date.fromisoformat(str(value).strip())
+
+
+def _to_str(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else str(value)
+
+
+# a value converted to a field's type (exactly that type: a subclass converts nothing); each
+# raises ValueError or TypeError for a value that is not one
+_CONVERT: dict[type, Callable[[Any], Any]] = {
+    bool: _to_bool,
+    int: _to_int,
+    float: _to_float,
+    _dt.datetime: _to_datetime,
+    _dt.date: _to_date,
+    str: _to_str,
+}
 
 
 def coerce(existing: Any, value: Any, ftype: str | None, path: tuple, from_text: bool) -> Any:
@@ -47,40 +107,11 @@ def coerce(existing: Any, value: Any, ftype: str | None, path: tuple, from_text:
         target = type(existing)
     if isinstance(value, (dict, list)) or value is None:
         return value
+    convert = _CONVERT.get(target)
+    if convert is None:
+        return value
     try:
-        if target is bool:
-            if isinstance(value, bool):
-                return value
-            word = str(value).strip().lower()
-            if word in _TRUE:
-                return True
-            if word in _FALSE:
-                return False
-            raise ValueError
-        if target is int:
-            if isinstance(value, bool):
-                raise ValueError
-            if isinstance(value, float):
-                if not value.is_integer():
-                    raise ValueError
-                return int(value)
-            return int(str(value).strip())
-        if target is float:
-            if isinstance(value, bool):
-                raise ValueError
-            return float(value)
-        if target is _dt.datetime:
-            if isinstance(value, _dt.datetime):
-                return value
-            return _dt.datetime.fromisoformat(str(value).strip())
-        if target is _dt.date:
-            if isinstance(value, _dt.date):
-                return value
-            return _dt.date.fromisoformat(str(value).strip())
-        if target is str:
-            if isinstance(value, bool):
-                return "true" if value else "false"
-            return value if isinstance(value, str) else str(value)
+        return convert(value)
     except (ValueError, TypeError):
         kind = {
             bool: "true or false",
@@ -90,7 +121,6 @@ def coerce(existing: Any, value: Any, ftype: str | None, path: tuple, from_text:
             _dt.datetime: "a date and time",
         }.get(target, "")
         raise PatchError(f"{name} must be {kind}; got {value!r}", field=path) from None
-    return value
 
 
 def nested(flat: dict[str, Any]) -> dict:

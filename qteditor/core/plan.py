@@ -115,54 +115,60 @@ class Applied:
 WRITERS = 8  # files written at once: their fsyncs overlap (the disk commits them together)
 
 
+def _write_change(c: FileChange, force: bool) -> tuple[str, Any]:
+    """Write one change under its file's lock: ("written" or "unchanged", whether it was
+    computed again from the file as it is now), or ("error", the located error)."""
+    from . import storage
+    from .entry import Entry
+
+    recomputed = []
+    if c.kind == "create":
+        try:
+            storage.write_atomic(str(c.path), c.new or b"", new_file=True, force=force)
+        except QtEditorError as exc:
+            return "error", exc.located(str(c.path))
+        return "written", False
+    if c.kind == "delete":
+        try:
+            storage.remove(str(c.path), c.old)
+        except QtEditorError as exc:
+            return "error", exc.located(str(c.path))
+        return "written", False
+
+    def compute(current: bytes | None) -> bytes | None:
+        if current is None:
+            raise QtEditorError(
+                "the file was deleted or moved since the plan was made; nothing was written", str(c.path)
+            )
+        if current == c.old:
+            return c.new
+        if c.recompute is None:
+            raise storage.ConflictError(
+                "the file was changed on disk since the plan was made; nothing was written", str(c.path)
+            )
+        entry = Entry.from_bytes(current, str(c.path))
+        fields = c.recompute(entry)
+        if fields is None:
+            return None
+        rendered = entry.render(fields)
+        recomputed.append(c.path)
+        return None if rendered is None else rendered[0]
+
+    try:
+        written = storage.update(str(c.path), compute, force=force) is not None
+    except QtEditorError as exc:
+        return "error", exc.located(str(c.path))
+    return ("written" if written else "unchanged"), bool(recomputed)
+
+
 def apply(plan: Plan, force: bool = False) -> Applied:
     """Write a plan through the core writer, each file under its lock (see the module doc).
     Many files are written by a few threads at once: each write is still atomic and durable
     (fsync'd, renamed, the folder fsync'd), and their waits for the disk overlap."""
-    from . import storage
-    from .entry import Entry
-
     result = Applied()
 
     def write(c: FileChange) -> tuple[str, Any]:
-        recomputed = []
-        if c.kind == "create":
-            try:
-                storage.write_atomic(str(c.path), c.new or b"", new_file=True, force=force)
-            except QtEditorError as exc:
-                return "error", exc.located(str(c.path))
-            return "written", False
-        if c.kind == "delete":
-            try:
-                storage.remove(str(c.path), c.old)
-            except QtEditorError as exc:
-                return "error", exc.located(str(c.path))
-            return "written", False
-
-        def compute(current: bytes | None) -> bytes | None:
-            if current is None:
-                raise QtEditorError(
-                    "the file was deleted or moved since the plan was made; nothing was written", str(c.path)
-                )
-            if current == c.old:
-                return c.new
-            if c.recompute is None:
-                raise storage.ConflictError(
-                    "the file was changed on disk since the plan was made; nothing was written", str(c.path)
-                )
-            entry = Entry.from_bytes(current, str(c.path))
-            fields = c.recompute(entry)
-            if fields is None:
-                return None
-            rendered = entry.render(fields)
-            recomputed.append(c.path)
-            return None if rendered is None else rendered[0]
-
-        try:
-            written = storage.update(str(c.path), compute, force=force) is not None
-        except QtEditorError as exc:
-            return "error", exc.located(str(c.path))
-        return ("written" if written else "unchanged"), bool(recomputed)
+        return _write_change(c, force)
 
     writes = plan.writes
     if plan.in_order:

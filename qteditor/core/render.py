@@ -396,6 +396,18 @@ _BLOCKS = {
 _CONTAINERS = {"li", "blockquote"}
 
 
+def _formula_start(tag: str, classes: list[str], stack: list[str]) -> tuple[str, int] | None:
+    """What a start tag outside a formula that opens one adds to the block shape ("math" for
+    display math, "" for inline) and how deep its own markup is skipped; None for other tags."""
+    if "katex-display" in classes or "math-display" in classes:
+        return "math", 0 if tag == "img" else 1
+    if "katex-error" in classes and (not stack or stack[-1] in _CONTAINERS):
+        return "math", 1  # a display formula KaTeX could not typeset
+    if "katex" in classes or "katex-error" in classes:
+        return "", 1
+    return None
+
+
 def block_shape(fragment: str) -> tuple:
     """The block structure of an HTML fragment: nested block tags, display math as ``math``,
     inline content ignored. Used to compare our preview with the site's renderer."""
@@ -415,17 +427,11 @@ def block_shape(fragment: str) -> tuple:
                 if tag not in ("img", "br", "hr", "input"):
                     self.skip += 1
                 return
-            if "katex-display" in classes or "math-display" in classes:
-                out.append("math")
-                if tag not in ("img",):
-                    self.skip = 1
-                return
-            if "katex-error" in classes and (not self.stack or self.stack[-1] in _CONTAINERS):
-                out.append("math")  # a display formula KaTeX could not typeset
-                self.skip = 1
-                return
-            if "katex" in classes or "katex-error" in classes:
-                self.skip = 1
+            formula = _formula_start(tag, classes, self.stack)
+            if formula is not None:
+                shape, self.skip = formula
+                if shape:
+                    out.append(shape)
                 return
             if tag in _BLOCKS:
                 out.append(f"<{tag}")

@@ -369,6 +369,47 @@ def _replace(tmp: str, target: str, st: os.stat_result) -> None:
         raise
 
 
+def _write_in_place(target: str, data: bytes, durable: bool) -> None:
+    """Overwrite the file itself (a forced save of a hard-linked file: every name sees it)."""
+    with open(target, "r+b") as fh:
+        fh.write(data)
+        fh.truncate()
+        fh.flush()
+        if durable:
+            os.fsync(fh.fileno())
+
+
+def _create_temporary(folder: str, stem: str) -> tuple[str, int]:
+    """A new temporary file in ``folder`` (a name no other file has, owner-only): its path and
+    a descriptor open for writing."""
+    for _attempt in range(100):
+        tmp = os.path.join(folder, stem + os.urandom(4).hex() + ".tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+            return tmp, fd
+        except FileExistsError:
+            pass
+    raise OSError(errno.EEXIST, "no free temporary name")  # pragma: no cover - 100 random names taken
+
+
+def _link_new_file(tmp: str, target: str, path: str) -> None:
+    """Give the written temporary file the name of a file that does not exist yet (``tmp`` is
+    gone when this returns; it stays when this raises)."""
+    # a new file: a link fails where a file appeared meanwhile (replace would not)
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise ConflictError(
+            "a file with this name was created meanwhile; nothing was written", path
+        ) from None
+    except OSError as exc:
+        if exc.errno not in _NO_LINKS_ERRNO and getattr(exc, "winerror", None) not in _NO_LINKS:
+            raise
+        os.replace(tmp, target)  # no hard links on this file system (FAT, some SMB)
+    else:
+        os.unlink(tmp)
+
+
 def _write_locked(target: str, data: bytes, path: str, force: bool = False, durable: bool = True) -> None:
     """Write ``data`` over ``target`` (the caller holds its lock)."""
     folder = os.path.dirname(target) or "."
@@ -383,24 +424,10 @@ def _write_locked(target: str, data: bytes, path: str, force: bool = False, dura
             mode = stat.S_IMODE(st.st_mode)
             _check_writable(target, st, path, force)
             if st.st_nlink > 1:  # forced: written in place, so every name sees the new bytes
-                with open(target, "r+b") as fh:
-                    fh.write(data)
-                    fh.truncate()
-                    fh.flush()
-                    if durable:
-                        os.fsync(fh.fileno())
+                _write_in_place(target, data, durable)
                 return
             remove_stale_temporaries(target)
-        stem = _tmp_stem(target)
-        for _attempt in range(100):
-            tmp = os.path.join(folder, stem + os.urandom(4).hex() + ".tmp")
-            try:
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-                break
-            except FileExistsError:
-                tmp = None
-        else:  # pragma: no cover - 100 random names taken
-            raise OSError(errno.EEXIST, "no free temporary name")
+        tmp, fd = _create_temporary(folder, _tmp_stem(target))
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -412,24 +439,10 @@ def _write_locked(target: str, data: bytes, path: str, force: bool = False, dura
             mode = 0o666 & ~umask
         os.chmod(tmp, mode)
         if st is None:
-            # a new file: a link fails where a file appeared meanwhile (replace would not)
-            try:
-                os.link(tmp, target)
-            except FileExistsError:
-                raise ConflictError(
-                    "a file with this name was created meanwhile; nothing was written", path
-                ) from None
-            except OSError as exc:
-                if exc.errno not in _NO_LINKS_ERRNO and getattr(exc, "winerror", None) not in _NO_LINKS:
-                    raise
-                os.replace(tmp, target)  # no hard links on this file system (FAT, some SMB)
-                tmp = None
-            else:
-                os.unlink(tmp)
-                tmp = None
+            _link_new_file(tmp, target, path)
         else:
             _replace(tmp, target, st)
-            tmp = None
+        tmp = None
         if durable:
             _fsync_folder(folder)
     except OSError as exc:

@@ -48,6 +48,8 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QWheelEvent
 
 RELATED_KEYS = ("id", "title", "subject", "url")
+# a field's editing widget, how to read its value from it, and how to write a value into it
+_Editor = tuple[QWidget, Callable[[], Any], Callable[[Any], None]]
 
 
 def _path(key: str) -> tuple:
@@ -392,82 +394,105 @@ class FormPanel(QScrollArea):
         self.fieldEdited.emit(path, value)
         self.validate(path)
 
-    def _editor_for(self, f: Field) -> tuple[QWidget, Callable[[], Any], Callable[[Any], None]]:
+    def _editor_for(self, f: Field) -> _Editor:
+        """The widget that edits a field, and how to read and write its value: by the field's
+        type, the subject (when it is not of one of those) a list, any other a line."""
         path = _path(f.key)
-        if f.type == "text":
-            text = PlainField(4)
-            text.setPlaceholderText(f.placeholder)
-            counter = QLabel()
-            counter.setStyleSheet("color: palette(placeholder-text); font-size: 9pt;")
-            box = QWidget()
-            v = QVBoxLayout(box)
-            v.setContentsMargins(0, 0, 0, 0)
-            v.setSpacing(1)
-            v.addWidget(text)
-            v.addWidget(counter, alignment=Qt.AlignmentFlag.AlignRight)
+        by_type = {
+            "text": self._text_editor,
+            "bool": self._bool_editor,
+            "date": self._date_editor,
+            "keywords": self._keywords_editor,
+        }
+        make = by_type.get(f.type) or (self._subject_editor if f.key == "subject" else self._line_editor)
+        return make(f, path)
 
-            def count() -> None:
-                n = len(text.toPlainText())
-                lo, hi = f.recommended_min, f.recommended_max
-                counter.setText(f"{n} / {lo}–{hi}" if lo and hi else f"{n} characters")
-                counter.setToolTip(f"Search engines show about {lo}–{hi} characters" if lo else "")
+    def _text_editor(self, f: Field, path: tuple) -> _Editor:
+        """A text box with a character count (the recommended length, when the schema has one)."""
+        text = PlainField(4)
+        text.setPlaceholderText(f.placeholder)
+        counter = QLabel()
+        counter.setStyleSheet("color: palette(placeholder-text); font-size: 9pt;")
+        box = QWidget()
+        v = QVBoxLayout(box)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(1)
+        v.addWidget(text)
+        v.addWidget(counter, alignment=Qt.AlignmentFlag.AlignRight)
 
-            text.textChanged.connect(count)
-            text.textChanged.connect(lambda: self._emit(path, text.toPlainText()))
+        def count() -> None:
+            n = len(text.toPlainText())
+            lo, hi = f.recommended_min, f.recommended_max
+            counter.setText(f"{n} / {lo}–{hi}" if lo and hi else f"{n} characters")
+            counter.setToolTip(f"Search engines show about {lo}–{hi} characters" if lo else "")
 
-            def write_text(v: Any) -> None:
-                text.setPlainText("" if v is None else str(v))
-                count()
+        text.textChanged.connect(count)
+        text.textChanged.connect(lambda: self._emit(path, text.toPlainText()))
 
-            box.setFocusProxy(text)
-            return box, text.toPlainText, write_text
-        if f.type == "bool":
-            check = QCheckBox()
+        def write_text(v: Any) -> None:
+            text.setPlainText("" if v is None else str(v))
+            count()
 
-            def read_bool() -> bool | None:
-                if check.isChecked():
-                    return True
-                saved = self.session.saved_fields if self.session else {}
-                return False if f.key in saved else None
+        box.setFocusProxy(text)
+        return box, text.toPlainText, write_text
 
-            check.toggled.connect(lambda _on: self._emit(path, read_bool()))
-            return check, read_bool, lambda v: check.setChecked(bool(v))
-        if f.type == "date":
-            date = QDateEdit()
-            date.setCalendarPopup(True)
-            date.setDisplayFormat("yyyy-MM-dd")
+    def _bool_editor(self, f: Field, path: tuple) -> _Editor:
+        """A check box; unchecked reads as false only when the file had the field, else as absent."""
+        check = QCheckBox()
 
-            def read_date() -> dt.date:
-                q = date.date()
-                return dt.date(q.year(), q.month(), q.day())
+        def read_bool() -> bool | None:
+            if check.isChecked():
+                return True
+            saved = self.session.saved_fields if self.session else {}
+            return False if f.key in saved else None
 
-            def write_date(v: Any) -> None:
-                if isinstance(v, dt.date):
-                    date.setDate(QDate(v.year, v.month, v.day))
+        check.toggled.connect(lambda _on: self._emit(path, read_bool()))
+        return check, read_bool, lambda v: check.setChecked(bool(v))
 
-            date.dateChanged.connect(lambda _d: self._emit(path, read_date()))
-            return date, read_date, write_date
-        if f.type == "keywords":
-            keywords = KeywordsEdit(f.separator or ", ")
-            if f.placeholder:
-                keywords.input.setPlaceholderText(f.placeholder)
-            keywords.changed.connect(lambda text: self._emit(path, text))
-            return keywords, keywords.text, keywords.set_text
-        if f.key == "subject":
-            combo = QComboBox()
-            combo.setEditable(True)
-            combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-            typed = combo.lineEdit()
-            assert typed is not None  # an editable combo box has its line edit
-            typed.setPlaceholderText(f.placeholder)
-            typed.textEdited.connect(lambda t: self._emit(path, t))
-            combo.activated.connect(lambda _i: self._emit(path, combo.currentText()))
-            self.subject_box = combo
+    def _date_editor(self, f: Field, path: tuple) -> _Editor:
+        """A date box with a calendar."""
+        date = QDateEdit()
+        date.setCalendarPopup(True)
+        date.setDisplayFormat("yyyy-MM-dd")
 
-            def write_subject(v: Any) -> None:
-                combo.setEditText("" if v is None else str(v))
+        def read_date() -> dt.date:
+            q = date.date()
+            return dt.date(q.year(), q.month(), q.day())
 
-            return combo, combo.currentText, write_subject
+        def write_date(v: Any) -> None:
+            if isinstance(v, dt.date):
+                date.setDate(QDate(v.year, v.month, v.day))
+
+        date.dateChanged.connect(lambda _d: self._emit(path, read_date()))
+        return date, read_date, write_date
+
+    def _keywords_editor(self, f: Field, path: tuple) -> _Editor:
+        """A tag list over the field's text (its separator between the keywords)."""
+        keywords = KeywordsEdit(f.separator or ", ")
+        if f.placeholder:
+            keywords.input.setPlaceholderText(f.placeholder)
+        keywords.changed.connect(lambda text: self._emit(path, text))
+        return keywords, keywords.text, keywords.set_text
+
+    def _subject_editor(self, f: Field, path: tuple) -> _Editor:
+        """An editable list of the collection's subjects (``set_subjects`` fills it)."""
+        combo = QComboBox()
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        typed = combo.lineEdit()
+        assert typed is not None  # an editable combo box has its line edit
+        typed.setPlaceholderText(f.placeholder)
+        typed.textEdited.connect(lambda t: self._emit(path, t))
+        combo.activated.connect(lambda _i: self._emit(path, combo.currentText()))
+        self.subject_box = combo
+
+        def write_subject(v: Any) -> None:
+            combo.setEditText("" if v is None else str(v))
+
+        return combo, combo.currentText, write_subject
+
+    def _line_editor(self, f: Field, path: tuple) -> _Editor:
+        """A one-line box; an int or float field's accepts only a number."""
         line = QLineEdit()
         line.setClearButtonEnabled(f.type in ("string", "keywords"))
         read: Callable[[], Any] = line.text

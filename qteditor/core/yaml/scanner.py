@@ -96,17 +96,13 @@ def printable(yaml: str) -> bool:
     )
 
 
-def scan(yaml: str, as_json: bool = False, lines: list[int] | None = None) -> dict | None:
-    """The data of a front-matter text in the common shape, else None.
-
-    ``as_json``: typed values as JSON holds them (``json_safe``): dates as ISO text.
-    ``lines``: filled with the 0-based line of every key, in the order the keys appear
-    (top-level keys and the keys of their mappings: the order ``key_lines`` walks them)."""
-    if not printable(yaml):
-        return None  # tabs, CR, NEL, LS/PS, BOM, controls (and other rare characters)
+def _items(yaml: str, with_starts: bool) -> tuple[list[tuple], list[int] | None, int]:
+    """The lines ``_ITEM`` matches (its groups), where each starts (only ``with_starts`` and
+    when there are blank lines: else None) and how many non-blank lines the text has (each
+    must be one an item matches, or the text is not in the common shape)."""
     blank = "\n\n" in yaml or yaml.startswith("\n")
     starts: list[int] | None = None
-    if lines is not None and blank:  # blank lines between keys: each key's line from its place
+    if with_starts and blank:  # blank lines between keys: each key's line from its place
         matches = list(_ITEM.finditer(yaml))
         items = [m.groups() for m in matches]
         starts = [m.start() for m in matches]
@@ -119,21 +115,43 @@ def scan(yaml: str, as_json: bool = False, lines: list[int] | None = None) -> di
         nonblank = yaml.count("\n") + (not yaml.endswith("\n"))
         if not yaml:
             nonblank = 0
+    return items, starts, nonblank
+
+
+def _key_lines(lines: list[int] | None, items: list[tuple], starts: list[int] | None, yaml: str) -> None:
+    """Append the 0-based line of each item's key to ``lines``, if any (after the scan: a text
+    the scanner answers has every line in an item)."""
+    if lines is None:
+        return
+    line = pos = 0
+    if starts is not None:  # the line of its start (blank lines in between)
+        for start in starts:
+            line += yaml.count("\n", pos, start)
+            pos = start
+            lines.append(line)
+        return
+    for item in items:  # one line a key, two with block content
+        lines.append(line)
+        line += 2 if item[2] else 1
+
+
+def scan(yaml: str, as_json: bool = False, lines: list[int] | None = None) -> dict | None:
+    """The data of a front-matter text in the common shape, else None.
+
+    ``as_json``: typed values as JSON holds them (``json_safe``): dates as ISO text.
+    ``lines``: filled with the 0-based line of every key, in the order the keys appear
+    (top-level keys and the keys of their mappings: the order ``key_lines`` walks them), when
+    the text is in the common shape (left as it was when the answer is None)."""
+    if not printable(yaml):
+        return None  # tabs, CR, NEL, LS/PS, BOM, controls (and other rare characters)
+    items, starts, nonblank = _items(yaml, lines is not None)
     consumed = 0
     data: dict = {}
     cur = data
     pending = None  # a top-level key with no value yet: a mapping may follow
     sub_indent = 0
-    line = pos = 0
-    for n, (ind, key, content_indent, content, text, value) in enumerate(items):
-        if lines is not None:
-            if starts is not None:  # the line of its start (blank lines in between)
-                line += yaml.count("\n", pos, starts[n])
-                pos = starts[n]
-                lines.append(line)
-            else:  # one line a key (two with block content, counted below)
-                lines.append(line)
-                line += 1
+    # (no function call a line in this loop: indexing runs it for every line of 36,000 files)
+    for ind, key, content_indent, content, text, value in items:
         if ind:
             if cur is data:
                 if pending is None:
@@ -155,8 +173,6 @@ def scan(yaml: str, as_json: bool = False, lines: list[int] | None = None) -> di
                 return None
             cur[key] = content
             consumed += 1
-            if starts is None:
-                line += 1
         elif value and value.rstrip(" "):
             ok, typed = _plain(value.rstrip(" "), as_json)
             if not ok:
@@ -168,6 +184,7 @@ def scan(yaml: str, as_json: bool = False, lines: list[int] | None = None) -> di
                 pending = key
     if consumed != nonblank:
         return None  # some line is not in the common shape
+    _key_lines(lines, items, starts, yaml)
     return data
 
 

@@ -478,30 +478,10 @@ class Writer:
         else:
             self._diff(root, old, new, Ctx(False, root.col), ())
             self._fix_aliases(new)
-        self.jobs.sort(key=lambda j: (j.start, j.end))
-        for a, b in zip(self.jobs, self.jobs[1:], strict=False):
-            if b.start < a.end:
-                raise SaveError(
-                    "internal error: overlapping edits (nothing was written)", self.path, self.first_line
-                )
+        self._sort_jobs()
         last_error: str = ""
         for _round in range(_MAX_ROUNDS + 2):
-            pieces, pos, texts = [], 0, []
-            for job in self.jobs:
-                text = None
-                while job.level < job.levels:
-                    text = job.render(job.level)
-                    if text is not None:
-                        break
-                    job.level += 1
-                if text is None:
-                    raise self._refuse(job, last_error)
-                texts.append(text)
-                pieces.append(self.text[pos : job.start])
-                pieces.append(text)
-                pos = job.end
-            pieces.append(self.text[pos:])
-            candidate = "".join(pieces)
+            candidate = self._splice(last_error)
             if not need_parsed:
                 from .scanner import scan
 
@@ -531,6 +511,34 @@ class Writer:
             for job in bad:
                 job.level += 1
         raise self._refuse(self.jobs[0] if self.jobs else None, last_error)
+
+    def _sort_jobs(self) -> None:
+        """The edits in the order of the text; no two may overlap (a bug: refused)."""
+        self.jobs.sort(key=lambda j: (j.start, j.end))
+        for a, b in zip(self.jobs, self.jobs[1:], strict=False):
+            if b.start < a.end:
+                raise SaveError(
+                    "internal error: overlapping edits (nothing was written)", self.path, self.first_line
+                )
+
+    def _splice(self, last_error: str) -> str:
+        """The text with every edit in place, each at its current level or the first one after
+        it that renders (refused, naming ``last_error``, when none is left)."""
+        pieces, pos = [], 0
+        for job in self.jobs:
+            text = None
+            while job.level < job.levels:
+                text = job.render(job.level)
+                if text is not None:
+                    break
+                job.level += 1
+            if text is None:
+                raise self._refuse(job, last_error)
+            pieces.append(self.text[pos : job.start])
+            pieces.append(text)
+            pos = job.end
+        pieces.append(self.text[pos:])
+        return "".join(pieces)
 
     def _refuse(self, job: Job | None, detail: str) -> SaveError:
         line = self.first_line + (self.text.count("\n", 0, job.start) if job else 0)
