@@ -488,3 +488,33 @@ def test_a_hash_in_an_answer_is_text_not_a_comment(base):
     commented = theirs.replace(b"\nauthor:", b"\n# checked\nauthor:", 1)
     with pytest.raises(NotMergeable, match="comments"):
         merge_bytes(base, ours, commented, "entry.md")
+
+
+@pytest.mark.parametrize(
+    "numbering",
+    [
+        {"related_article1": "related_article0"},  # numbered from 0
+        {"related_article2": "related_article7"},  # a gap, out of order
+        {"related_article1": "related_article01"},  # a leading zero
+    ],
+)
+@pytest.mark.parametrize("rewrite", [False, True])
+def test_related_articles_neither_side_touched_keep_their_keys(base, numbering, rewrite):
+    """Regression: the related-article family was always written back numbered 1..N in order,
+    so a file numbered otherwise (from 0, with a gap) had its keys renamed and its articles
+    reordered by a merge of some other field, which neither side asked for."""
+    text = base.decode("utf-8")
+    for old, new in numbering.items():
+        assert f"\n{old}:\n" in text
+        text = text.replace(f"\n{old}:\n", f"\n{new}:\n")
+    odd = text.encode("utf-8")
+    ours = desktop(odd, lambda f: f.update(title="Ours title"))
+    theirs = desktop(odd, lambda f: f.update(author="CMS"))
+    if rewrite:
+        theirs = cms(theirs)
+    out = merge_bytes(odd, ours, theirs, "entry.md")
+    assert out.clean
+    assert out.data == expected(ours, lambda f: f.update(author="CMS"))
+    # and THEIRS's renumbering alone is taken as THEIRS wrote it
+    out = merge_bytes(odd, odd, base, "entry.md")
+    assert out.clean and out.data == base
