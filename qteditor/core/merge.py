@@ -713,6 +713,9 @@ def merge_bytes(
             raise NotMergeable("the other side changed comments in the front matter")
     else:
         bf, base_body = {}, ""
+        # added on both sides: what OURS lacks of THEIRS's comments would be lost the same way
+        if _comments(_te) != _comments(ours_entry):
+            raise NotMergeable("the two sides have different comments in the front matter")
 
     def run(choose: Callable[[Conflict], Any] | None = None) -> EntryMerge:
         return merge_entry(bf, of, tf, base_body, ours_entry.body, _te.body, schema, choose)

@@ -518,3 +518,17 @@ def test_related_articles_neither_side_touched_keep_their_keys(base, numbering, 
     # and THEIRS's renumbering alone is taken as THEIRS wrote it
     out = merge_bytes(odd, odd, base, "entry.md")
     assert out.clean and out.data == base
+
+
+@pytest.mark.parametrize("empty", [None, b""])
+def test_a_comment_only_theirs_has_in_an_entry_added_on_both_sides_is_not_lost(base, empty):
+    """Regression: with no base (the entry added on both sides) the comments were not compared,
+    so a comment that only THEIRS had was dropped from a clean merge written into OURS."""
+    ours = desktop(base, lambda f: f.update(author="Desk"))
+    theirs = ours.replace(b"\nsubject:", b"\n# reviewed\nsubject:", 1)
+    assert theirs != ours
+    with pytest.raises(NotMergeable, match="comments"):
+        merge_bytes(empty, ours, theirs, "entry.md")
+    # the same comments on both sides merge as before
+    out = merge_bytes(empty, theirs, theirs, "entry.md")
+    assert out.clean and out.data == theirs
