@@ -230,6 +230,14 @@ def _family_keys(data: dict, family: str) -> list[tuple[int, str]]:
     return sorted(out)
 
 
+def _family_kept(family: str, base: dict, ours: dict, theirs: dict) -> bool:
+    """Whether one side left a family as it was (or both made it the same): its keys then
+    merge as fields, so the side that changed it is taken as written and a family neither
+    side touched keeps OURS's keys (numbered from 0, with a gap) instead of being renumbered."""
+    b, o, t = ({k: d[k] for _n, k in _family_keys(d, family)} for d in (base, ours, theirs))
+    return same(o, b) or same(t, b) or same(o, t)
+
+
 def _ident(item: Any) -> tuple:
     """What identifies a snapshot: its url, else its id, else its whole value."""
     if isinstance(item, dict):
@@ -443,10 +451,14 @@ class _Merger:
         if top:
             for family in self.families:
                 sides = [_family_keys(d, family) for d in (base, ours, theirs)]
-                if any(sides) and all(
-                    isinstance(d[k], dict)
-                    for d, s in zip((base, ours, theirs), sides, strict=True)
-                    for _n, k in s
+                if (
+                    any(sides)
+                    and all(
+                        isinstance(d[k], dict)
+                        for d, s in zip((base, ours, theirs), sides, strict=True)
+                        for _n, k in s
+                    )
+                    and not _family_kept(family, base, ours, theirs)
                 ):
                     fams[family] = sides
         skip = {k for sides in fams.values() for s in sides for _n, k in s}
@@ -701,6 +713,9 @@ def merge_bytes(  # noqa: C901 - 21: the three-way merge of whole files, split w
             raise NotMergeable("the other side changed comments in the front matter")
     else:
         bf, base_body = {}, ""
+        # added on both sides: what OURS lacks of THEIRS's comments would be lost the same way
+        if _comments(_te) != _comments(ours_entry):
+            raise NotMergeable("the two sides have different comments in the front matter")
 
     def run(choose: Callable[[Conflict], Any] | None = None) -> EntryMerge:
         return merge_entry(bf, of, tf, base_body, ours_entry.body, _te.body, schema, choose)

@@ -488,3 +488,47 @@ def test_a_hash_in_an_answer_is_text_not_a_comment(base):
     commented = theirs.replace(b"\nauthor:", b"\n# checked\nauthor:", 1)
     with pytest.raises(NotMergeable, match="comments"):
         merge_bytes(base, ours, commented, "entry.md")
+
+
+@pytest.mark.parametrize(
+    "numbering",
+    [
+        {"related_article1": "related_article0"},  # numbered from 0
+        {"related_article2": "related_article7"},  # a gap, out of order
+        {"related_article1": "related_article01"},  # a leading zero
+    ],
+)
+@pytest.mark.parametrize("rewrite", [False, True])
+def test_related_articles_neither_side_touched_keep_their_keys(base, numbering, rewrite):
+    """Regression: the related-article family was always written back numbered 1..N in order,
+    so a file numbered otherwise (from 0, with a gap) had its keys renamed and its articles
+    reordered by a merge of some other field, which neither side asked for."""
+    text = base.decode("utf-8")
+    for old, new in numbering.items():
+        assert f"\n{old}:\n" in text
+        text = text.replace(f"\n{old}:\n", f"\n{new}:\n")
+    odd = text.encode("utf-8")
+    ours = desktop(odd, lambda f: f.update(title="Ours title"))
+    theirs = desktop(odd, lambda f: f.update(author="CMS"))
+    if rewrite:
+        theirs = cms(theirs)
+    out = merge_bytes(odd, ours, theirs, "entry.md")
+    assert out.clean
+    assert out.data == expected(ours, lambda f: f.update(author="CMS"))
+    # and THEIRS's renumbering alone is taken as THEIRS wrote it
+    out = merge_bytes(odd, odd, base, "entry.md")
+    assert out.clean and out.data == base
+
+
+@pytest.mark.parametrize("empty", [None, b""])
+def test_a_comment_only_theirs_has_in_an_entry_added_on_both_sides_is_not_lost(base, empty):
+    """Regression: with no base (the entry added on both sides) the comments were not compared,
+    so a comment that only THEIRS had was dropped from a clean merge written into OURS."""
+    ours = desktop(base, lambda f: f.update(author="Desk"))
+    theirs = ours.replace(b"\nsubject:", b"\n# reviewed\nsubject:", 1)
+    assert theirs != ours
+    with pytest.raises(NotMergeable, match="comments"):
+        merge_bytes(empty, ours, theirs, "entry.md")
+    # the same comments on both sides merge as before
+    out = merge_bytes(empty, theirs, theirs, "entry.md")
+    assert out.clean and out.data == theirs
