@@ -143,11 +143,33 @@ class Value:
     value: Any
 
 
+def _matching_blocks(base: list, other: list) -> list[tuple[int, int, int]]:
+    """``SequenceMatcher.get_matching_blocks`` of two sequences, with their common start and
+    end matched first and only the middle compared (the matcher is quadratic where lines
+    repeat: a 20,000-line body with one line added took 20 s; GNU diff trims the same way)."""
+    n = min(len(base), len(other))
+    head = 0
+    while head < n and base[head] == other[head]:
+        head += 1
+    tail = 0
+    while tail < n - head and base[-1 - tail] == other[-1 - tail]:
+        tail += 1
+    middle = difflib.SequenceMatcher(
+        None, base[head : len(base) - tail], other[head : len(other) - tail], autojunk=False
+    ).get_matching_blocks()
+    out: list[tuple[int, int, int]] = [(0, 0, head)] if head else []
+    out += [(i + head, j + head, size) for i, j, size in middle if size]
+    if tail:
+        out.append((len(base) - tail, len(other) - tail, tail))
+    out.append((len(base), len(other), 0))
+    return out
+
+
 def _sync_regions(base: list, a: list, b: list) -> list[tuple[int, int, int, int, int, int]]:
     """Stretches of ``base`` that both ``a`` and ``b`` kept, with where they are in each
     (diff3's sync regions), ending with an empty one at the ends."""
-    am = difflib.SequenceMatcher(None, base, a, autojunk=False).get_matching_blocks()
-    bm = difflib.SequenceMatcher(None, base, b, autojunk=False).get_matching_blocks()
+    am = _matching_blocks(base, a)
+    bm = _matching_blocks(base, b)
     out = []
     ia = ib = 0
     while ia < len(am) and ib < len(bm):
