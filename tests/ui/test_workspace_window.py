@@ -175,8 +175,8 @@ def test_a_post_by_a_schema_without_a_markdown_field_edits_its_body(window, qtbo
     with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
         window.open_folder(root)
     assert window.open_file(post)
-    assert window.text_title.text() == "Body"
     assert window.editor.text() == "The post's *body*, with $a \\neq b$.\n"
+    assert window.text_title.text() == "Body"
     assert window.editor.edit.ambiguities == []  # nothing encodes the body's line breaks
     assert not window.isWindowModified()
     qtbot.waitUntil(lambda: "The post's body, with" in window.preview.browser.toPlainText(), timeout=5000)
@@ -206,8 +206,8 @@ def test_a_schemas_own_markdown_field_is_the_text_and_not_a_form_row(window, qtb
     soup = root / "soup.md"
     soup.write_bytes(raw)
     assert window.open_file(soup)
-    assert window.text_title.text() == "Steps" and set(window.form.rows) == {("title",)}
     assert window.editor.text() == "Boil.\nServe."
+    assert window.text_title.text() == "Steps" and set(window.form.rows) == {("title",)}
     window.editor.edit.moveCursor(window.editor.edit.textCursor().MoveOperation.End)
     qtbot.keyClicks(window.editor.edit, " Eat.")
     assert window.save()
