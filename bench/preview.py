@@ -128,6 +128,7 @@ def bare_reference(app: QApplication, text: str, label: str = "reference: bare Q
 
 def editor_alone(app: QApplication, text: str) -> None:
     """The answer editor without the window: highlighting, spelling, marks, word count."""
+    from qteditor.core import codec
     from qteditor.core.spelling import Speller
     from qteditor.ui.answer_editor import AnswerEditor
 
@@ -135,7 +136,7 @@ def editor_alone(app: QApplication, text: str) -> None:
     speller.wait(30)
     editor = AnswerEditor(speller)
     editor.resize(450, 600)
-    editor.set_text(text)
+    editor.set_text(text, codec.ESCAPED)  # marked as the site's answers are
     editor.show()
     pump(app, 0.3)
     times = _keys(app, editor.edit)

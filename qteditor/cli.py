@@ -321,24 +321,22 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------------- render / export
 def cmd_render(args: argparse.Namespace) -> int:
-    from .core.entry import Entry
     from .core.errors import QtEditorError
     from .core.page import page_html
     from .core.render import render_markdown
+    from .core.session import EditSession
 
     status = EXIT_OK
     for path in args.files:
         try:
-            fields = Entry.load(path).fields()
+            session = EditSession.open(path)
         except QtEditorError as exc:
             _report(exc, path)
             status = EXIT_FAILED
             continue
-        if not isinstance(fields, dict):
-            fields = {}
-        answer = fields.get("answer")
-        fragment = render_markdown(answer if isinstance(answer, str) else "")
-        out = fragment if args.fragment else page_html(fields, fragment)
+        # the schema's Markdown field (the answer), or the file's body
+        fragment = render_markdown(session.text())
+        out = fragment if args.fragment else page_html(session.fields, fragment)
         if args.json:
             print(json.dumps({"path": path, "html": out}, ensure_ascii=False))
         else:
@@ -348,19 +346,19 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .core import storage
-    from .core.entry import Entry
     from .core.errors import QtEditorError
     from .core.page import check_export_target, page_html
+    from .core.render import render_markdown
+    from .core.session import EditSession
 
     try:
         check_export_target(args.output, args.file)
     except QtEditorError as exc:  # the page would replace an entry: a wrong argument
         raise UsageError(str(exc)) from None
     try:
-        fields = Entry.load(args.file).fields()
-        storage.write_atomic(
-            args.output, page_html(fields if isinstance(fields, dict) else {}).encode("utf-8")
-        )
+        session = EditSession.open(args.file)
+        page = page_html(session.fields, render_markdown(session.text()))
+        storage.write_atomic(args.output, page.encode("utf-8"))
     except QtEditorError as exc:
         _report(exc, args.file)
         return EXIT_FAILED

@@ -220,6 +220,28 @@ def test_render_math_is_one_element_each(tmp_path, capsys):
     assert "$" not in re.sub(r'alt="[^"]*"', "", out)
 
 
+def test_render_of_a_post_by_a_schema_without_a_markdown_field_renders_its_body(tmp_path, capsys):
+    from tests.core.test_site import BLOG
+
+    root = tmp_path / "blog"
+    (root / ".qteditor").mkdir(parents=True)
+    (root / ".qteditor" / "schema.yaml").write_text(BLOG, encoding="utf-8")
+    post = root / "hello.md"
+    post.write_bytes(
+        b"---\ntitle: Hello\ndescription: Short.\ndate: 2025-01-02\nanswer: not the text\n"
+        b"featuredImg: cat.png\n---\nThe post's *body*.\n\n- one\n- two\n"
+    )
+    code, out, err = run("render", "--fragment", post, capsys=capsys)
+    assert code == 0, err
+    assert out.startswith("<p>The post's <em>body</em>.</p>") and "<li>one</li>" in out
+    assert "not the text" not in out  # a key named answer is only a field of this schema
+    code, out, _ = run("render", post, capsys=capsys)
+    assert '<h1 class="qt-title">Hello</h1>' in out and "<em>body</em>" in out
+    page = tmp_path / "page.html"
+    assert run("export", post, "-o", page, capsys=capsys)[0] == 0
+    assert "<em>body</em>" in page.read_text(encoding="utf-8")
+
+
 def test_export_writes_a_standalone_page(entry_file, tmp_path, capsys):
     page = tmp_path / "page.html"
     code, _, err = run("export", entry_file, "-o", page, capsys=capsys)

@@ -117,3 +117,12 @@ def ambiguities(stored: str, convention: str = ESCAPED) -> list[Ambiguity]:
         line += 1
         line_start = decoded + 1
     return out
+
+
+def text_ambiguities(text: str, convention: str | None) -> list[Ambiguity]:
+    """The ambiguous spots of editor text (real line breaks) once stored in ``convention``: the
+    one policy of the editor's marks and the session's. None (the file's Markdown body, a field
+    without a codec) and the real-line-break convention have none."""
+    if convention is None:
+        return []
+    return ambiguities(encode(text, convention), convention)

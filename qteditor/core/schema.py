@@ -98,6 +98,23 @@ class Schema:
                 return (i, int(m.group("n")))
         return None
 
+    @property
+    def text_field(self) -> str | None:
+        """The key of the field the text editor edits (the schema's Markdown field: a top-level
+        field of type ``markdown`` or with a ``codec``), or None: the file's Markdown body is
+        the text then."""
+        for f in self.fields:
+            if "." not in f.key and not f.repeat and (f.type == "markdown" or f.codec):
+                return f.key
+        return None
+
+    @property
+    def text_label(self) -> str:
+        """What the text is called (the pane's title): its field's label, else "Body"."""
+        key = self.text_field
+        f = self.field(key) if key is not None else None
+        return f.label if f is not None and f.label else "Body"
+
     def codec_fields(self) -> dict[str, str]:
         return {f.key: f.codec for f in self.fields if f.codec}
 

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from . import slugs
+from . import codec, slugs
 from .entry import Entry
 from .related import set_related
 from .schema import Schema, default_schema
@@ -208,19 +208,54 @@ class EditSession:
             self.locked = False
             self.saved_fields = {}
 
-    def ambiguities(self) -> dict[str, list]:
+    def ambiguities(self) -> dict[str, list[codec.Ambiguity]]:
         """The ambiguous ``\\n`` spots of the codec fields as they would be stored now (one
         policy: each field's own line-break convention, as the checks and the editor see it)."""
-        from . import codec
-
         out = {}
         for key, conv in self.entry.conventions.items():
             value = self.fields.get(key)
             if isinstance(value, str):
-                spots = codec.ambiguities(codec.encode(value, conv), conv)
+                spots = codec.text_ambiguities(value, conv)
                 if spots:
                     out[key] = spots
         return out
+
+    # ------------------------------------------------------------------ the text
+    @property
+    def text_field(self) -> str | None:
+        """The field the text editor edits (the schema's Markdown field), or None: the body."""
+        return self.entry.schema.text_field
+
+    def text(self) -> str:
+        """The Markdown text being edited: the schema's Markdown field, or the file's body."""
+        key = self.text_field
+        if key is None:
+            return self.body
+        value = self.fields.get(key)
+        return value if isinstance(value, str) else ""
+
+    def set_text(self, text: str) -> list[tuple]:
+        """Edit the Markdown text (real line breaks, as the editor shows them); returns the
+        field paths that changed (none for the body). The body keeps the file's line breaks,
+        and is left as it is when only its line breaks differ from ``text``."""
+        key = self.text_field
+        if key is not None:
+            return self.set((key,), text)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if text != self.body.replace("\r\n", "\n").replace("\r", "\n"):
+            newline = self.entry.doc.newline
+            self.body = text if newline == "\n" else text.replace("\n", newline)
+        return []
+
+    def text_convention(self) -> str | None:
+        """How the text's line breaks are stored (``codec.ESCAPED`` or ``codec.REAL``: the
+        file's own for its field), or None when nothing is encoded (the body, a plain field)."""
+        key = self.text_field
+        return None if key is None else self.entry.conventions.get(key)
+
+    def text_ambiguities(self) -> list[codec.Ambiguity]:
+        """The ambiguous spots of the text as it would be stored now (see ``ambiguities``)."""
+        return codec.text_ambiguities(self.text(), self.text_convention())
 
     def problems(self, context: Any, rel: str) -> list:
         """The entry's problems as it is now (saved or not), against ``context`` (the

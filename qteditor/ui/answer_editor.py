@@ -591,14 +591,18 @@ class AnswerEditor(QWidget):
         lay.addWidget(self.edit)
         lay.addWidget(self.find_bar)
         self._loading = False
+        self.convention: str | None = None  # how the text's line breaks are stored (set_text)
         self._marks = QTimer(self, singleShot=True, interval=250)
         self._marks.timeout.connect(self._refresh_marks)
         self._words = WordCounter()
         self._shown: tuple | None = None  # (marks, words) last signalled
         self.edit.textChanged.connect(self._changed)
 
-    def set_text(self, text: str) -> None:
-        """Show an answer (line breaks normalised here, at the widget boundary)."""
+    def set_text(self, text: str, convention: str | None = None) -> None:
+        """Show a text (line breaks normalised here, at the widget boundary). ``convention`` is
+        how its line breaks are stored (the session's ``text_convention()``): the ambiguity
+        marks follow it; None (a body, a field without a codec) has none."""
+        self.convention = convention
         self._loading = True
         try:
             self.edit.setPlainText(text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -619,7 +623,7 @@ class AnswerEditor(QWidget):
     def _refresh_marks(self) -> None:
         """Ambiguity marks and word count, after a pause in typing; signalled when they change."""
         text = self.text()
-        self.edit.set_ambiguities(codec.ambiguities(codec.encode(text, codec.ESCAPED)))
+        self.edit.set_ambiguities(codec.text_ambiguities(text, self.convention))
         marks, words = len(self.edit.ambiguities), self._words(text)
         shown, self._shown = self._shown, (marks, words)
         if shown is None or shown[0] != marks:

@@ -308,8 +308,8 @@ class FormPanel(QScrollArea):
         for g in groups:
             self._section(g["id"], g["label"])
         for f in self.schema.fields:
-            if f.group == "answer" or f.type == "mapping":
-                continue
+            if f.group == "answer" or f.type == "mapping" or f.key == self.schema.text_field:
+                continue  # the text editor's field (the schema's Markdown field) is not a row
             form = self.forms.get(f.group) or self._section(f.group, f.group.title())
             if f.type == "related":
                 self.related = RelatedEditor(f.repeat or 5)

@@ -63,8 +63,8 @@ def show_error(parent: QWidget, title: str, error: Exception) -> None:
     show(parent, title, error)
 
 
-def _pane(title: str, widget: QWidget, extra: QWidget | None = None) -> QWidget:
-    """A titled pane: a small caption above the widget."""
+def _pane(title: str | QLabel, widget: QWidget, extra: QWidget | None = None) -> QWidget:
+    """A titled pane: a small caption (a title, or the label that shows it) above the widget."""
     box = QWidget()
     lay = QVBoxLayout(box)
     lay.setContentsMargins(0, 0, 0, 0)
@@ -73,7 +73,7 @@ def _pane(title: str, widget: QWidget, extra: QWidget | None = None) -> QWidget:
     head.setObjectName("paneHeader")
     h = QVBoxLayout(head)
     h.setContentsMargins(10, 6, 10, 6)
-    label = QLabel(title)
+    label = QLabel(title) if isinstance(title, str) else title
     font = QFont(label.font())
     font.setBold(True)
     label.setFont(font)
@@ -181,7 +181,8 @@ class MainWindow(QMainWindow):
         self.splitter = ProportionalSplitter([0.38, 0.31, 0.31])
         self.similar_note = InlineNote("Open it")
         self.splitter.addWidget(_pane("Fields", self.form, self.similar_note))
-        self.splitter.addWidget(_pane("Answer", self.editor, self.ambiguity_label))
+        self.text_title = QLabel(self.schema.text_label)  # "Answer", or the schema's own ("Body")
+        self.splitter.addWidget(_pane(self.text_title, self.editor, self.ambiguity_label))
         self.splitter.addWidget(_pane("Preview", self.preview))
         self.splitter.setChildrenCollapsible(False)
         self.error_view = ErrorView()
@@ -320,6 +321,7 @@ class MainWindow(QMainWindow):
         if schema is self.schema:
             return
         self.schema = schema
+        self.text_title.setText(schema.text_label)
         old, self.form = self.form, FormPanel(schema, later=self.after_first_paint)
         holder = old.parentWidget()
         layout = holder.layout() if holder is not None else None
@@ -415,13 +417,13 @@ class MainWindow(QMainWindow):
     def on_answer_edited(self, text: str) -> None:
         if self.session is None:
             return
-        self.session.set(("answer",), text)
+        self.session.set_text(text)  # the schema's Markdown field, or the body
         self._changed()
 
     def _changed(self) -> None:
         assert self.session is not None  # called after an edit of the open entry
         self._update_title()
-        self.preview.schedule(self.session.fields)
+        self.preview.schedule(self.session.fields, self.session.text())
         self._journal_timer.start()  # journaled a little after typing stops
         self._problems_timer.start()  # the Problems panel follows the edit
 
@@ -449,7 +451,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_preview(self) -> None:
         if self.session is not None:
-            self.preview.schedule(self.session.fields, now=True)
+            self.preview.schedule(self.session.fields, self.session.text(), now=True)
 
     def _set_wrap(self, on: bool) -> None:
         self.editor.edit.setLineWrapMode(
@@ -468,16 +470,15 @@ class MainWindow(QMainWindow):
         self.show_notice(notice)
         self.similar_note.show_note(None)  # the last new entry's warning is not this one's
         self.form.load(session)
-        answer = session.fields.get("answer")
-        self.editor.set_text(answer if isinstance(answer, str) else "")
+        self.editor.set_text(session.text(), session.text_convention())
         self.stack.setCurrentWidget(self.splitter)
         if self._painted:
-            self.preview.schedule(session.fields)
+            self.preview.schedule(session.fields, session.text())
         else:  # the renderer loads after the first frame, however long that takes
 
             def preview() -> None:
                 if self.session is not None:
-                    self.preview.schedule(self.session.fields)
+                    self.preview.schedule(self.session.fields, self.session.text())
 
             self.after_first_paint(preview)
         self._update_title()
@@ -906,10 +907,12 @@ class MainWindow(QMainWindow):
         )
         if path:
             from ..core.page import check_export_target, page_html
+            from ..core.render import render_markdown
 
             try:
                 check_export_target(path, s.path)  # never over the entry, nor another entry
-                storage.write_atomic(path, page_html(s.fields).encode("utf-8"))
+                page = page_html(s.fields, render_markdown(s.text()))
+                storage.write_atomic(path, page.encode("utf-8"))
             except QtEditorError as exc:
                 show_error(self, "Not exported", exc)
 

@@ -38,11 +38,6 @@ OFF_THREAD_CHARS = 20_000
 LARGE_PAUSE_MS = 300
 
 
-def _is_large(fields: object) -> bool:
-    answer = fields.get("answer") if isinstance(fields, dict) else None
-    return isinstance(answer, str) and len(answer) >= OFF_THREAD_CHARS
-
-
 _DETACHED: list = []  # render pools of closed panes, left to finish (never waited for)
 OPENABLE = ("http", "https", "mailto")
 
@@ -85,12 +80,13 @@ def for_qt(html: str) -> str:
     return _ALIGN.sub(r'<\1 align="\2">', html)
 
 
-def compose(fields: dict) -> str:
+def compose(fields: dict, text: str) -> str:
+    """The page of an entry: its ``fields`` and its Markdown ``text`` (the session's text: the
+    schema's Markdown field, or the file's body)."""
     from ..core.page import body_html, snippet_html  # imported on first render, after start-up
     from ..core.render import render_markdown
 
-    answer = fields.get("answer") if isinstance(fields.get("answer"), str) else ""
-    page = body_html(fields, render_markdown(answer))
+    page = body_html(fields, render_markdown(text))
     return for_qt(f'{snippet_html(fields)}<hr class="qt-rule"/>{page}')
 
 
@@ -184,18 +180,18 @@ class _Signals(QObject):
 
 
 class _RenderTask(QRunnable):
-    def __init__(self, serial: int, fields: dict, signals: _Signals):
+    def __init__(self, serial: int, fields: dict, text: str, signals: _Signals):
         super().__init__()
-        self.serial, self.fields, self.signals = serial, fields, signals
+        self.serial, self.fields, self.text, self.signals = serial, fields, text, signals
 
     def run(self) -> None:
         start = time.perf_counter()
-        html = compose(self.fields)
+        html = compose(self.fields, self.text)
         self.signals.done.emit(self.serial, html, time.perf_counter() - start)
 
 
 class PreviewPane(QWidget):
-    """Shows ``compose(fields)``; call ``schedule(fields)`` on every change."""
+    """Shows ``compose(fields, text)``; call ``schedule(fields, text)`` on every change."""
 
     rendered = Signal(float)  # seconds the last render took
     PAINT_FALLBACK_MS = 250
@@ -209,6 +205,7 @@ class PreviewPane(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.browser)
         self._fields: dict | None = None
+        self._text = ""
         self._serial = 0
         self._shown = 0
         self._busy = False
@@ -232,10 +229,12 @@ class PreviewPane(QWidget):
     def apply_palette(self) -> None:
         self.browser.document().setDefaultStyleSheet(preview_css(self.palette()))
 
-    def schedule(self, fields: dict, now: bool = False) -> None:
-        """Mark the preview outdated; it renders after a short pause in typing (the first
-        time, once the pane has painted: the window's first frame never waits for it)."""
+    def schedule(self, fields: dict, text: str, now: bool = False) -> None:
+        """Mark the preview outdated: ``fields`` and the Markdown ``text`` shown; it renders
+        after a short pause in typing (the first time, once the pane has painted: the
+        window's first frame never waits for it)."""
         self._fields = fields
+        self._text = text
         self._serial += 1
         if now:
             self._timer.stop()
@@ -243,7 +242,7 @@ class PreviewPane(QWidget):
         elif not self._painted:
             if not self._first.isActive():
                 self._first.start()
-        elif _is_large(fields):  # a long answer renders once typing pauses, not during it
+        elif len(text) >= OFF_THREAD_CHARS:  # a long text renders once typing pauses, not during it
             self._timer.start(max(self._delay, LARGE_PAUSE_MS))
         elif not self._timer.isActive():
             self._timer.start(self._delay)
@@ -265,16 +264,15 @@ class PreviewPane(QWidget):
         if self._busy:  # a render is running: it re-renders when it is done
             return
         serial = self._serial
-        fields = self._fields
-        answer = fields["answer"] if isinstance(fields.get("answer"), str) else ""
-        # on this thread only what cannot take long: a short answer without formulas (a
+        fields, text = self._fields, self._text
+        # on this thread only what cannot take long: a short text without formulas (a
         # formula may take seconds to typeset; the window never waits for one)
-        if len(answer) < OFF_THREAD_CHARS and "$" not in answer:
+        if len(text) < OFF_THREAD_CHARS and "$" not in text:
             start = time.perf_counter()
-            self._show(serial, compose(fields), time.perf_counter() - start)
+            self._show(serial, compose(fields, text), time.perf_counter() - start)
         else:
             self._busy = True
-            self._pool.start(_RenderTask(serial, dict(fields), self._signals))
+            self._pool.start(_RenderTask(serial, dict(fields), text, self._signals))
 
     @Slot(int, str, float)
     def _show(self, serial: int, html: str, seconds: float) -> None:

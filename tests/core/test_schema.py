@@ -54,3 +54,30 @@ def test_a_collection_brings_its_own_schema(tmp_path):
     elsewhere = tmp_path / "other.md"
     elsewhere.write_bytes(b"---\na: 1\n---\n")
     assert Entry.load(elsewhere).schema is default_schema()
+
+
+def test_the_text_field_is_the_schemas_markdown_field_or_none_for_the_body(tmp_path):
+    from tests.core.test_site import BLOG
+
+    quicktakes = default_schema()
+    assert quicktakes.text_field == "answer" and quicktakes.text_label == "Answer"
+    blog = tmp_path / "blog.yaml"
+    blog.write_text(BLOG, encoding="utf-8")
+    assert load_schema(blog).text_field is None  # the post's text is its Markdown body
+    assert load_schema(blog).text_label == "Body"
+    recipes = tmp_path / "recipes.yaml"
+    recipes.write_text(
+        "name: Recipes\nfields:\n  - {key: servings, label: Servings, type: int}\n"
+        "  - {key: steps, label: Steps, type: markdown}\n"  # markdown without a codec
+        "  - {key: notes, label: Notes, type: markdown}\n",
+        encoding="utf-8",
+    )
+    assert load_schema(recipes).text_field == "steps" and load_schema(recipes).text_label == "Steps"
+    coded = tmp_path / "coded.yaml"
+    coded.write_text(
+        "name: Coded\nfields:\n  - {key: seo, label: SEO, type: mapping}\n"
+        "  - {key: seo.note, label: Note, type: markdown}\n"  # never a nested field
+        "  - {key: text, label: Text, type: text, codec: escaped-newlines}\n",
+        encoding="utf-8",
+    )
+    assert load_schema(coded).text_field == "text"

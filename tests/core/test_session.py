@@ -156,3 +156,77 @@ def test_a_new_entry_stores_no_placeholder_text(tmp_path, capsys, monkeypatch):
     again_session.set("seo.page_description", "Enzymes: proteins that speed up reactions.")
     again_session.save()
     assert b"  page_description: >-\n    Enzymes: proteins that speed up reactions.\n" in target.read_bytes()
+
+
+BLOG_POST = (
+    b"---\ntitle: Hello\ndescription: Short.\ndate: 2025-01-02\nseo:\n  title: Blog | Hello\n"
+    b"featuredImg: cat.png\n---\nThe post's *body*, with $a \\neq b$.\n"
+)
+
+
+def _blog_post(tmp_path, raw: bytes = BLOG_POST):
+    from tests.core.test_site import BLOG
+
+    root = tmp_path / "blog"
+    (root / ".qteditor").mkdir(parents=True)
+    (root / ".qteditor" / "schema.yaml").write_text(BLOG, encoding="utf-8")
+    path = root / "hello.md"
+    path.write_bytes(raw)
+    return path
+
+
+def test_the_text_of_a_schema_without_a_markdown_field_is_the_body(tmp_path):
+    path = _blog_post(tmp_path)
+    s = EditSession.open(path)
+    assert s.text_field is None
+    assert s.text() == "The post's *body*, with $a \\neq b$.\n"
+    assert s.text_convention() is None and s.text_ambiguities() == [] and s.ambiguities() == {}
+    assert s.set_text("The post's *body*, with $a \\neq b$.\n") == [] and not s.dirty
+    assert s.set_text("New body.\n\nTwo paragraphs.\n") == []
+    assert s.dirty and "answer" not in s.fields and s.text() == "New body.\n\nTwo paragraphs.\n"
+    assert s.save()
+    head = BLOG_POST[: BLOG_POST.index(b"---\nThe post")]
+    assert path.read_bytes() == head + b"---\nNew body.\n\nTwo paragraphs.\n"
+    assert not s.dirty
+
+
+def test_a_body_keeps_the_files_line_breaks(tmp_path):
+    raw = BLOG_POST.replace(b"\n", b"\r\n")
+    path = _blog_post(tmp_path, raw)
+    s = EditSession.open(path)
+    s.set_text("The post's *body*, with $a \\neq b$.\n")  # as the editor shows it: LF
+    assert not s.dirty and s.render() is None
+    s.set_text("One\nTwo\n")
+    assert s.body == "One\r\nTwo\r\n"
+    assert s.render() == raw[: raw.index(b"The post")] + b"One\r\nTwo\r\n"
+
+
+def test_the_text_of_the_quicktakes_schema_is_the_answer(tmp_path):
+    from qteditor.core import codec
+
+    src = SAMPLE / "physics" / "what-is-the-difference-between-speed-and-velocity.md"
+    s = EditSession.open(src)
+    assert s.text_field == "answer" and s.text() == s.fields["answer"]
+    assert s.text_convention() == codec.ESCAPED
+    spots = s.text_ambiguities()
+    assert [a.word for a in spots] == ["neq"] and s.ambiguities() == {"answer": spots}
+    body = s.body
+    assert s.set_text("A new answer.") == [("answer",)]
+    assert s.fields["answer"] == "A new answer." and s.body == body
+    assert s.text_ambiguities() == []
+
+
+def test_an_answer_stored_with_real_line_breaks_has_no_escaped_marks(tmp_path):
+    from qteditor.core import codec
+
+    path = tmp_path / "real.md"
+    path.write_bytes(b"---\ntitle: Real\nanswer: |-\n    Speed:\n    $v \\neq s$\n---\n")
+    s = EditSession.open(path)
+    assert s.text() == "Speed:\n$v \\neq s$" and s.text_convention() == codec.REAL
+    assert s.text_ambiguities() == [] and s.ambiguities() == {}
+    escaped = tmp_path / "escaped.md"
+    escaped.write_bytes(b"---\ntitle: Escaped\nanswer: >-\n    Speed:\\n$v \\neq s$\n---\n")
+    e = EditSession.open(escaped)
+    # the site reads that \n as a line break too: the editor shows one, and marks it
+    assert e.text() == "Speed:\n$v \neq s$" and e.text_convention() == codec.ESCAPED
+    assert [a.word for a in e.text_ambiguities()] == ["neq"]

@@ -224,3 +224,19 @@ def test_a_pause_counts_only_the_changed_lines_and_signals_changes_only(qtbot):
     qtbot.keyClicks(editor.edit, " more")
     editor._refresh_marks()
     assert stats == [(1501, 8)]
+
+
+def test_the_marks_follow_the_convention_the_text_is_stored_in(qtbot):
+    from qteditor.core import codec
+
+    text = "Speed:\n$v \\neq s$"  # a \neq, as the editor shows it
+    editor = _editor(qtbot, text)
+    assert editor.edit.ambiguities == []  # no convention given: nothing is assumed
+    editor.set_text(text, codec.REAL)  # stored with real line breaks: \neq stays \neq
+    assert editor.edit.ambiguities == []
+    editor.set_text(text, codec.ESCAPED)  # stored with \n pairs: the site breaks the line there
+    assert [(a.word, a.line) for a in editor.edit.ambiguities] == [("neq", 2)]
+    marks: list[int] = []
+    editor.marksChanged.connect(marks.append)
+    editor.set_text(text, None)  # a body: none
+    assert editor.edit.ambiguities == [] and marks == [0]

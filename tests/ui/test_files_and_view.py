@@ -93,7 +93,7 @@ def test_scroll_sync_moves_the_preview(window, qtbot, tmp_path):
     qtbot.wait(100)  # the browser takes its width: the panes settle before the test scrolls
     window.editor.set_text("\n\n".join(f"Paragraph {i} with some words." for i in range(300)))
     window.session.set(("answer",), window.editor.text())
-    window.preview.schedule(window.session.fields, now=True)
+    window.preview.schedule(window.session.fields, window.session.text(), now=True)
     qtbot.waitUntil(lambda: window.preview.browser.verticalScrollBar().maximum() > 0, timeout=5000)
     bar = window.editor.edit.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=2000)

@@ -190,6 +190,26 @@ def test_ambiguous_newlines_are_marked(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: not window.ambiguity_label.isVisible(), timeout=3000)
 
 
+def test_the_marks_follow_the_files_own_line_break_convention(window, qtbot, tmp_path):
+    """Regression: the editor marked every answer as if stored with literal \\n pairs; an
+    answer stored with real line breaks has no ambiguous spot (its \\neq is \\neq)."""
+    root = _copy_sample(tmp_path)
+    escaped = root / "physics" / "what-is-the-difference-between-speed-and-velocity.md"
+    real = tmp_path / "real.md"
+    real.write_bytes(b"---\ntitle: Real\nanswer: |-\n    Speed:\n    $v \\neq s$\n---\n")
+    window.open_file(real)
+    assert window.editor.text() == "Speed:\n$v \\neq s$"
+    assert window.editor.edit.ambiguities == [] and not window.editor.edit.extraSelections()
+    edit = window.editor.edit  # typing keeps it so
+    edit.moveCursor(edit.textCursor().MoveOperation.End)
+    qtbot.keyClicks(edit, " and $\\nabla f$")
+    qtbot.wait(400)  # the marks follow a pause in typing
+    assert window.editor.edit.ambiguities == [] and not window.ambiguity_label.isVisible()
+    window.session.discard_changes()
+    window.open_file(escaped)
+    assert [a.word for a in window.editor.edit.ambiguities] == ["neq"]
+
+
 def test_find_replace_and_go_to_line(window, qtbot, tmp_path):
     root = _copy_sample(tmp_path)
     window.open_file(root / "mathematics" / "what-is-a-prime-number.md")

@@ -17,7 +17,7 @@ def test_the_window_never_waits_for_a_formula(qtbot, slow_formulas):
     pane = PreviewPane()
     qtbot.addWidget(pane)
     start = time.perf_counter()
-    pane.schedule({"answer": "A short answer with $y^2$ in it."}, now=True)
+    pane.schedule({}, "A short answer with $y^2$ in it.", now=True)
     assert time.perf_counter() - start < 1.0 and pane.pending  # returned at once
     qtbot.waitUntil(lambda: bool(calls), timeout=10000)  # the worker is typesetting now
     qtbot.wait(50)  # the event loop runs on while the formula is typeset
@@ -25,7 +25,7 @@ def test_the_window_never_waits_for_a_formula(qtbot, slow_formulas):
     release.set()
     qtbot.waitUntil(lambda: not pane.pending, timeout=20000)
     assert '<img class="math math-inline"' in pane.last_html
-    pane.schedule({"answer": "No formula here."}, now=True)  # plain text: shown at once
+    pane.schedule({}, "No formula here.", now=True)  # plain text: shown at once
     assert "No formula here." in pane.last_html and not pane.pending
     render.clear_math_cache()
     render.render_markdown.cache_clear()
@@ -83,13 +83,13 @@ def test_a_long_answer_renders_once_typing_pauses_and_a_short_one_at_once(qtbot)
     qtbot.waitExposed(pane)
     rendered = []
     pane.rendered.connect(rendered.append)
-    pane.schedule({"title": "T", "answer": "First."})  # the first render follows the first paint
+    pane.schedule({"title": "T"}, "First.")  # the first render follows the first paint
     qtbot.waitUntil(lambda: bool(rendered), timeout=5000)
     rendered.clear()
     long_answer = "word " * (OFF_THREAD_CHARS // 4)
     start = time.perf_counter()
     for n in range(6):  # keys 100 ms apart: shorter than the pause, so nothing renders yet
-        pane.schedule({"title": "T", "answer": long_answer + str(n)})
+        pane.schedule({"title": "T"}, long_answer + str(n))
         qtbot.wait(100)
     assert rendered == []
     qtbot.waitUntil(lambda: bool(rendered), timeout=10000)
@@ -97,7 +97,7 @@ def test_a_long_answer_renders_once_typing_pauses_and_a_short_one_at_once(qtbot)
     assert time.perf_counter() - start >= 0.5 + LARGE_PAUSE_MS / 1000 - 0.05
     assert "word 5" in pane.browser.toPlainText() or "5" in pane.last_html
     rendered.clear()
-    pane.schedule({"title": "T", "answer": "A short answer."})
+    pane.schedule({"title": "T"}, "A short answer.")
     qtbot.waitUntil(lambda: bool(rendered), timeout=LARGE_PAUSE_MS - 100)  # well before the long pause
 
 

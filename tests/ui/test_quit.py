@@ -85,7 +85,7 @@ def test_the_collection_panel_shutdown_stops_the_index_workers_at_once(qtbot, tm
 def test_a_closed_preview_is_deleted_without_waiting_for_its_render(qtbot, slow_formulas):
     release, calls = slow_formulas
     pane = PreviewPane()
-    pane.schedule({"answer": "A formula: $z^3$."}, now=True)
+    pane.schedule({}, "A formula: $z^3$.", now=True)
     qtbot.waitUntil(lambda: bool(calls), timeout=10_000)  # the worker is typesetting now
     pane.shutdown()
     pool = preview._DETACHED[-1]

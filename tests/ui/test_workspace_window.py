@@ -156,6 +156,64 @@ def test_a_collection_with_its_own_schema_gets_its_form(window, qtbot, tmp_path)
     assert window.session.fields["seo"]["title"] == "Blog | Second post"
 
 
+POST_HEAD = (
+    b"---\ntitle: Hello\ndescription: Short.\ndate: 2025-01-02\nseo:\n  title: Blog | Hello\n"
+    b"featuredImg: cat.png\n---\n"
+)
+
+
+def test_a_post_by_a_schema_without_a_markdown_field_edits_its_body(window, qtbot, tmp_path):
+    """Regression: the window edited a field named answer whatever the schema: a blog post's
+    pane showed nothing, and typing wrote a new ``answer:`` key into the front matter."""
+    from tests.core.test_site import BLOG
+
+    root = tmp_path / "blog"
+    (root / ".qteditor").mkdir(parents=True)
+    (root / ".qteditor" / "schema.yaml").write_text(BLOG, encoding="utf-8")
+    post = root / "hello.md"
+    post.write_bytes(POST_HEAD + b"The post's *body*, with $a \\neq b$.\n")
+    with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
+        window.open_folder(root)
+    assert window.open_file(post)
+    assert window.editor.text() == "The post's *body*, with $a \\neq b$.\n"
+    assert window.text_title.text() == "Body"
+    assert window.editor.edit.ambiguities == []  # nothing encodes the body's line breaks
+    assert not window.isWindowModified()
+    qtbot.waitUntil(lambda: "The post's body, with" in window.preview.browser.toPlainText(), timeout=5000)
+    window.editor.edit.moveCursor(window.editor.edit.textCursor().MoveOperation.End)
+    qtbot.keyClicks(window.editor.edit, "More text.")
+    assert window.isWindowModified() and "answer" not in window.session.fields
+    qtbot.waitUntil(lambda: "More text." in window.preview.browser.toPlainText(), timeout=5000)
+    assert window.save()
+    assert post.read_bytes() == POST_HEAD + b"The post's *body*, with $a \\neq b$.\nMore text."
+    assert not window.isWindowModified()
+    quicktakes = tmp_path / "quicktakes.md"  # an entry by the bundled schema: its answer again
+    shutil.copy(sample_collection() / CHEM, quicktakes)
+    assert window.open_file(quicktakes)
+    assert window.text_title.text() == "Answer"
+    assert window.editor.text() == Entry.load(quicktakes).fields()["answer"]
+
+
+def test_a_schemas_own_markdown_field_is_the_text_and_not_a_form_row(window, qtbot, tmp_path):
+    root = tmp_path / "recipes"
+    (root / ".qteditor").mkdir(parents=True)
+    (root / ".qteditor" / "schema.yaml").write_text(
+        "name: Recipes\nfields:\n  - {key: title, label: Title, type: string}\n"
+        "  - {key: steps, label: Steps, type: markdown}\n",
+        encoding="utf-8",
+    )
+    raw = b"---\ntitle: Soup\nsteps: |-\n  Boil.\n  Serve.\n---\nNotes.\n"
+    soup = root / "soup.md"
+    soup.write_bytes(raw)
+    assert window.open_file(soup)
+    assert window.editor.text() == "Boil.\nServe."
+    assert window.text_title.text() == "Steps" and set(window.form.rows) == {("title",)}
+    window.editor.edit.moveCursor(window.editor.edit.textCursor().MoveOperation.End)
+    qtbot.keyClicks(window.editor.edit, " Eat.")
+    assert window.save()
+    assert soup.read_bytes() == raw.replace(b"Serve.", b"Serve. Eat.")
+
+
 def test_read_only_files_in_a_fix_are_written_only_when_the_user_says(window, qtbot, tmp_path):
     root = _site(tmp_path)
     chem = root / CHEM
