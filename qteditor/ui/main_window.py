@@ -29,7 +29,7 @@ from ..core.errors import QtEditorError
 from ..core.folders import collection_for_folder, collection_of, first_entry
 from ..core.journal import Journal, Locks, recover, snapshot
 from ..core.resources import resource
-from ..core.schema import Schema, default_schema
+from ..core.schema import Schema, default_schema, schema_for
 from ..core.session import EditSession, next_free_id
 from ..core.spelling import Speller
 from ..core.storage import ConflictError, ReadOnlyError
@@ -531,8 +531,6 @@ class MainWindow(QMainWindow):
         fill_recent(self)
 
     def _set_collection(self, folder: Path, open_first: bool = True) -> None:
-        from ..core.schema import schema_for
-
         self.collection = collection_for_folder(folder)
         self.use_schema(schema_for(self.collection / "entry.md"))
         self.settings.set("files/last_collection", str(folder))
@@ -1183,7 +1181,8 @@ class MainWindow(QMainWindow):
             if item.path and Path(item.path).exists():
                 try:
                     disk = storage.read_file(item.path)
-                    content = recover(item, Entry.from_bytes(disk, item.path)).content
+                    entry = Entry.from_bytes(disk, item.path, schema_for(item.path))
+                    content = recover(item, entry).content
                 except QtEditorError:
                     pass  # shown against the file as it is; recovering reports the error
                 if disk == item.content or disk == content:
@@ -1201,7 +1200,7 @@ class MainWindow(QMainWindow):
         """Reopen journaled edits: put onto the file as it is now (a three-way merge, so what
         changed on disk meanwhile stays), or as a new entry when the file is gone."""
         try:
-            stored = Entry.from_bytes(item.content, item.path)
+            stored = Entry.from_bytes(item.content, item.path, schema_for(item.path) if item.path else None)
         except QtEditorError as exc:
             show_error(self, "Cannot recover", exc)
             return False
@@ -1243,7 +1242,7 @@ class MainWindow(QMainWindow):
             raw = storage.read_file(path)  # a regular file, capped: never blocks the window
             if raw == s.entry.raw:
                 return
-            theirs = Entry.from_bytes(raw, path)
+            theirs = Entry.from_bytes(raw, path, s.entry.schema)  # read by its own schema
         except QtEditorError as exc:
             self.show_notice(f"The file changed on disk and cannot be read now: {exc}")
             return

@@ -286,3 +286,21 @@ def test_the_first_window_leaves_room_for_its_frame_on_the_screen(qtbot, setting
     fw, fh = MainWindow.FRAME_ALLOWANCE
     assert w.width() <= 1280 - fw and w.height() <= 800 - fh
     assert w.height() >= 700  # still the size the panes were laid out for
+
+
+def test_a_post_changed_on_disk_reloads_with_its_collections_schema(window, qtbot, tmp_path):
+    """A blog post changed behind the window's back is read again by its own schema: its body
+    stays the editor's text (it was read by the bundled schema, whose text is ``answer``)."""
+    from tests.core.test_site import BLOG
+
+    root = tmp_path / "blog"
+    (root / ".qteditor").mkdir(parents=True)
+    (root / ".qteditor" / "schema.yaml").write_text(BLOG, encoding="utf-8")
+    post = root / "hello.md"
+    post.write_bytes(POST_HEAD + b"First body.\n")
+    assert window.open_file(post)
+    post.write_bytes(POST_HEAD.replace(b"Short.", b"Longer.") + b"Second body.\n")
+    window.on_outside_change(str(post))
+    assert window.editor.text() == "Second body.\n"
+    assert window.session.fields["description"] == "Longer." and "answer" not in window.session.fields
+    assert window.text_title.text() == "Body"
