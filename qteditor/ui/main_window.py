@@ -616,10 +616,10 @@ class MainWindow(QMainWindow):
         self.show_notice(None)
 
     def _can_fix_all(self, problem: Problem) -> bool:
-        from ..core.checks import FIXABLE
+        from ..core.checks import fixable
 
         return (
-            (problem.rule in FIXABLE or problem.rule == "required-missing")
+            fixable(problem.rule)
             and self.collection_panel.workspace is not None
             and self._session_in_collection()
         )
