@@ -24,6 +24,7 @@ from .schema import Schema, schema_for
 if TYPE_CHECKING:  # imported when first used (start-up)
     from .collection import Collection
     from .rename import RenamePlan
+    from .session import EditSession
     from .site import Site
 
 SAMPLE_PAIRS = 2000  # (title, file name) pairs the slug rule is inferred from
@@ -201,6 +202,25 @@ class Workspace:
         for p in problems:
             p.file = base + p.path
         return problems
+
+    def contains(self, session: EditSession) -> bool:
+        """Whether an editing session's entry is in this collection (a new entry: made in a
+        collection); a lone file's workspace contains none."""
+        if self.root is None:
+            return False
+        if session.path is None:
+            return session.collection is not None
+        return self.rel(session.path) is not None
+
+    def problems_of(
+        self, session: EditSession, context: Context | None = None, slug_rule: str | None = None
+    ) -> list[Problem]:
+        """An entry's problems as it is now in the editor (saved or not): against the
+        collection's ``context`` (the one its last check built: none is built here) when the
+        entry is in the collection, else alone (``slug_rule``, by default the session's)."""
+        inside = self.contains(session)
+        rel = self.rel(session.path) if inside and session.path else None
+        return session.problems(context if inside else None, rel, slug_rule)
 
     def plan_fix_all(
         self,

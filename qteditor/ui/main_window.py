@@ -567,37 +567,19 @@ class MainWindow(QMainWindow):
         self._show_problems()
 
     def _session_in_collection(self) -> bool:
-        s = self.session
-        panel = self.collection_panel
-        return (
-            s is not None
-            and panel.root is not None
-            and (
-                s.path is None
-                and s.collection is not None
-                or s.path is not None
-                and panel.rel_path(s.path) is not None
-            )
-        )
+        ws = self.collection_panel.workspace
+        return self.session is not None and ws is not None and ws.contains(self.session)
 
     def current_problems(self) -> list:
         """The open entry's problems as it is now in the editor (saved or not), against the
         collection it is in (or alone)."""
-        from ..core.checks import build_context
-
         s = self.session
         if s is None:
             return []
         panel = self.collection_panel
-        ctx = panel.context if self._session_in_collection() else None
-        if ctx is None:
-            ctx = build_context([], s.entry.schema, self.slug_rule, lone=True)
-        rel = panel.rel_path(s.path) if s.path and panel.root is not None else None
-        if rel is None:
-            name = Path(s.path).name if s.path else str(s.fields.get("file_name") or "new.md")
-            folder = Path(s.path).parent.name if s.path else ""
-            rel = f"{folder}/{name}" if folder else name
-        return s.problems(ctx, rel)
+        if panel.workspace is None:
+            return s.problems(slug_rule=self.slug_rule)
+        return panel.workspace.problems_of(s, panel.context, self.slug_rule)
 
     def _show_problems(self) -> None:
         problems = self.current_problems()
