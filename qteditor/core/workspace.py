@@ -30,6 +30,23 @@ if TYPE_CHECKING:  # imported when first used (start-up)
 SAMPLE_PAIRS = 2000  # (title, file name) pairs the slug rule is inferred from
 
 
+def new_entry_fields(
+    current: dict | None, folder: Path | None, index: Collection | None = None
+) -> tuple[dict, int | None]:
+    """What a new entry starts with besides its schema's defaults: (fields, its id). The
+    subject of the entry open now (``current``), and the next free id of the collection at
+    ``folder`` — from its ``index`` when that has been read (no file is read), else from the
+    files' ``id:`` lines; no collection, no id."""
+    from .session import next_free_id
+
+    defaults = {}
+    if current is not None and current.get("subject"):
+        defaults["subject"] = current["subject"]
+    if index is not None:
+        return defaults, index.next_id()
+    return defaults, next_free_id(folder) if folder else None
+
+
 class Workspace:
     """A collection at ``root``, or the lone file ``lone`` (no collection around it)."""
 
@@ -202,6 +219,12 @@ class Workspace:
         for p in problems:
             p.file = base + p.path
         return problems
+
+    def new_entry_fields(self, current: dict | None, listed: bool = True) -> tuple[dict, int | None]:
+        """A new entry's first fields and id in this collection (``new_entry_fields``): the id
+        from the index once it is ``listed`` (read at least once), else from the files."""
+        index = self.index() if listed and self.root is not None else None
+        return new_entry_fields(current, self.root, index)
 
     def contains(self, session: EditSession) -> bool:
         """Whether an editing session's entry is in this collection (a new entry: made in a

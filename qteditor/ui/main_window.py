@@ -30,7 +30,7 @@ from ..core.folders import collection_for_folder, collection_of, first_entry
 from ..core.journal import Journal, Locks, recover, snapshot
 from ..core.resources import resource
 from ..core.schema import Schema, default_schema
-from ..core.session import EditSession, next_free_id
+from ..core.session import EditSession
 from ..core.spelling import Speller
 from ..core.storage import ConflictError, ReadOnlyError
 from .actions import browser_menu, fill_recent, make_actions, make_menus
@@ -751,15 +751,14 @@ class MainWindow(QMainWindow):
     def new_entry(self) -> None:
         if not self.maybe_save():
             return
-        defaults = {}
-        if self.session is not None and self.session.fields.get("subject"):
-            defaults["subject"] = self.session.fields["subject"]
-        next_id = None
+        from ..core.workspace import new_entry_fields
+
+        current = self.session.fields if self.session is not None else None
         panel = self.collection_panel
-        if panel.workspace is not None and panel.model.rows:
-            next_id = panel.workspace.index().next_id()  # from the index: no file is read
-        elif self.collection:
-            next_id = next_free_id(self.collection)
+        if panel.workspace is not None:  # the id from the index once its rows are listed
+            defaults, next_id = panel.workspace.new_entry_fields(current, listed=bool(panel.model.rows))
+        else:
+            defaults, next_id = new_entry_fields(current, self.collection)
         session = EditSession.new(self.schema, self.collection, next_id, defaults, self.slug_rule)
         self.show_session(session)
         first = self.form.first_widget()

@@ -101,3 +101,30 @@ def test_problems_of_an_open_entry_in_the_collection_or_alone(tmp_path, monkeypa
     assert ws.contains(new) and new.lone_path() == new.fields["file_name"]
     fresh = ws.problems_of(new, ws.context())
     assert fresh and {p.path for p in fresh} == {new.fields["file_name"]}
+
+
+def test_new_entry_fields_take_the_open_subject_and_the_next_free_id(tmp_path, monkeypatch):
+    from qteditor.core import session
+    from qteditor.core.workspace import new_entry_fields
+
+    root = _site(tmp_path, monkeypatch)
+    ws = Workspace.for_folder(root)
+    # before the index is read, the id comes from the files' id lines
+    assert ws.new_entry_fields({"subject": "Physics", "title": "x"}, listed=False) == (
+        {"subject": "Physics"},
+        9007,
+    )
+    ws.refresh()
+    page = root / "physics" / "what-is-the-difference-between-speed-and-velocity.md"
+    page.write_text(page.read_text().replace("\nid: 9005\n", "\nid: 9100\n"))  # not in the index yet
+
+    real = session.next_free_id
+
+    def no_scan(folder):
+        raise AssertionError("the index knows the ids: no file is read")
+
+    monkeypatch.setattr(session, "next_free_id", no_scan)
+    assert ws.new_entry_fields({"subject": ""}) == ({}, 9007)  # from the index, an empty subject not copied
+    monkeypatch.setattr(session, "next_free_id", real)
+    assert new_entry_fields(None, root) == ({}, 9101)  # no index: the files as they are now
+    assert new_entry_fields({"subject": "Biology"}, None) == ({"subject": "Biology"}, None)  # no collection
