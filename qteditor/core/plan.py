@@ -10,7 +10,7 @@ edit made since the plan is never overwritten with old content.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,6 +86,11 @@ class Plan:
     def diff(self) -> str:
         return "".join(c.diff() for c in self.writes)
 
+    def only(self, paths: Collection[str]) -> Plan:
+        """The part of this plan that writes the files in ``paths`` (as ``str(change.path)``):
+        what is written again, with ``force``, once the user says so (``Applied.refused``)."""
+        return Plan(self.title, [c for c in self.writes if str(c.path) in paths])
+
     def summary(self, dry_run: bool = False) -> str:
         """One line: files changed, problems fixed, problems left that need a decision."""
         n = len(self.writes)
@@ -110,6 +115,25 @@ class Applied:
     written: list[Path] = field(default_factory=list)
     errors: list[QtEditorError] = field(default_factory=list)
     recomputed: list[Path] = field(default_factory=list)  # changed since planned: done again
+
+    @property
+    def refused(self) -> set[str]:
+        """The files left unwritten because they are read-only or hard-linked
+        (``storage.ReadOnlyError``): written only when the user says so (``Plan.only``, then
+        ``apply(..., force=True)``)."""
+        from .storage import ReadOnlyError
+
+        return {str(e.path) for e in self.errors if isinstance(e, ReadOnlyError)}
+
+    def forget(self, paths: Collection[str]) -> None:
+        """Drop the errors of the files in ``paths`` (the user's answer, not an error)."""
+        self.errors = [e for e in self.errors if str(e.path) not in paths]
+
+    def merge(self, again: Applied) -> None:
+        """Add what applying a part of the plan again did (after ``forget`` of its files)."""
+        self.errors += again.errors
+        self.written += again.written
+        self.recomputed += again.recomputed
 
 
 WRITERS = 8  # files written at once: their fsyncs overlap (the disk commits them together)

@@ -648,25 +648,21 @@ class MainWindow(QMainWindow):
         ok = apply(changes) if apply else BatchDialog(title, changes, self).exec()
         if not ok:
             return 0
-        from ..core.plan import Plan
         from ..core.plan import apply as apply_plan
 
         result = ws.apply(plan) if ws is not None else apply_plan(plan)
-        locked = {str(e.path) for e in result.errors if isinstance(e, ReadOnlyError)}
+        locked = result.refused
         if locked:  # read-only or hard-linked files: written only when the user says so
             answer = QMessageBox.question(
                 self,
                 title,
                 f"{len(locked)} file(s) are read-only or have other names (hard links). Write them anyway?",
             )
+            result.forget(locked)  # the user's answer, not an error
             if answer == QMessageBox.StandardButton.Yes:
-                again = Plan(plan.title, [c for c in plan.writes if str(c.path) in locked])
-                forced = ws.apply(again, force=True) if ws is not None else apply_plan(again, True)
-                result.errors = [e for e in result.errors if str(e.path) not in locked]
-                result.errors += forced.errors
-                result.written += forced.written
-            else:  # the user's answer, not an error: say what was left
-                result.errors = [e for e in result.errors if str(e.path) not in locked]
+                again = plan.only(locked)
+                result.merge(ws.apply(again, force=True) if ws is not None else apply_plan(again, True))
+            else:  # say what was left
                 self.statusBar().showMessage(f"{len(locked)} read-only file(s) left unchanged", 8000)
         for exc in result.errors[:1]:
             show_error(self, title, exc)
