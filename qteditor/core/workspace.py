@@ -107,6 +107,14 @@ class Workspace:
             self._index = Collection(self.root, self.cache, self.workers, codec_keys, self.root)
         return self._index
 
+    def searcher(self) -> Collection:
+        """A second connection to the collection's index, for full-text searches on another
+        thread (SQLite connections stay on theirs); the caller closes it."""
+        from .collection import Collection
+
+        index = self.index()  # (refuses a lone file)
+        return Collection(index.root, self.cache, 1, index.codec_keys, index.root)
+
     def close(self) -> None:
         if self._index is not None:
             self._index.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from qteditor.core import slugs
 from qteditor.core.resources import resource
 from qteditor.core.workspace import Workspace
@@ -128,3 +130,23 @@ def test_new_entry_fields_take_the_open_subject_and_the_next_free_id(tmp_path, m
     monkeypatch.setattr(session, "next_free_id", real)
     assert new_entry_fields(None, root) == ({}, 9101)  # no index: the files as they are now
     assert new_entry_fields({"subject": "Biology"}, None) == ({"subject": "Biology"}, None)  # no collection
+
+
+def test_the_searcher_answers_searches_from_another_thread(tmp_path, monkeypatch):
+    import threading
+
+    root = _site(tmp_path, monkeypatch)
+    ws = Workspace.for_folder(root)
+    ws.refresh()
+    ws.index().ensure_text()
+    searcher = ws.searcher()
+    assert searcher is not ws.index() and searcher.codec_keys == ws.index().codec_keys
+    found: list = []
+    worker = threading.Thread(target=lambda: found.append(searcher.matching("prime number")))
+    worker.start()
+    worker.join()
+    searcher.close()
+    assert found == [ws.index().matching("prime number")]
+    assert "mathematics/what-is-a-prime-number.md" in found[0]
+    with pytest.raises(ValueError):
+        Workspace(lone=root / "mathematics" / "what-is-a-prime-number.md").searcher()
