@@ -18,16 +18,33 @@ from typing import Any
 from .errors import QtEditorError
 
 NO_NEWLINE = "\\ No newline at end of file\n"
+SHOWN_CR = "␍"  # a carriage return, as a reader sees it (``readable``)
+SHOWN_NO_NEWLINE = "⏎ no newline at end of file\n"
 
 
-def unified_diff(old: bytes, new: bytes, shown: str) -> str:
-    """A unified diff of two versions of a file that ``git apply`` takes (a last line without
-    a line break gets git's marker)."""
+def unified_diff(
+    old: bytes,
+    new: bytes,
+    shown: str,
+    labels: tuple[str, str] | None = None,
+    context: int = 3,
+    readable: bool = False,
+) -> str:
+    """A unified diff of two versions of a file. By default one ``git apply`` takes: labelled
+    ``a/shown`` and ``b/shown``, line ends kept as they are, a last line without a line break
+    given git's marker. ``readable``: for a person reading it (the review dialogs) — a
+    carriage return is shown as ``␍`` and a missing last line break as ``⏎``. ``labels``:
+    the (before, after) file names; ``context``: the unchanged lines around each change."""
     a = old.decode("utf-8", "replace").splitlines(keepends=True)
     b = new.decode("utf-8", "replace").splitlines(keepends=True)
+    before, after = labels or (f"a/{shown}", f"b/{shown}")
     out = []
-    for line in difflib.unified_diff(a, b, f"a/{shown}", f"b/{shown}"):
-        if line.startswith(("---", "+++")):
+    for line in difflib.unified_diff(a, b, before, after, n=context):
+        if readable:
+            if line.endswith("\r\n"):
+                line = line[:-2] + SHOWN_CR + "\n"
+            out.append(line if line.endswith("\n") else line + "\n" + SHOWN_NO_NEWLINE)
+        elif line.startswith(("---", "+++")):
             out.append(line.rstrip("\n") + "\n")
         elif line.endswith("\n"):
             out.append(line)
