@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
     act_guide: QAction
     act_shortcuts: QAction
     act_sysinfo: QAction
-    _help_dialogs: dict[str, QDialog]  # the Help menu's dialogs, by name, while open
+    help_dialogs: dict[str, QDialog]  # the Help menu's dialogs, by name, while open
 
     def __init__(
         self,
@@ -342,7 +342,7 @@ class MainWindow(QMainWindow):
         self._dock_placed = bool(state)  # the user's own layout is kept as it was
         if state:
             self.restoreState(QByteArray(state))
-        self._set_wrap(self.act_wrap.isChecked())
+        self.set_wrap(self.act_wrap.isChecked())
         saved = [int(v) for v in self.settings.get("window/splitter")]
         if len(saved) == 3 and all(v > 0 for v in saved):
             self.splitter.setSizes(saved)
@@ -447,11 +447,11 @@ class MainWindow(QMainWindow):
             bar = self.editor.edit.verticalScrollBar()
             self.preview.sync_to(value / bar.maximum() if bar.maximum() else 0.0)
 
-    def _refresh_preview(self) -> None:
+    def refresh_preview(self) -> None:
         if self.session is not None:
             self.preview.schedule(self.session.fields, now=True)
 
-    def _set_wrap(self, on: bool) -> None:
+    def set_wrap(self, on: bool) -> None:
         self.editor.edit.setLineWrapMode(
             QPlainTextEdit.LineWrapMode.WidgetWidth if on else QPlainTextEdit.LineWrapMode.NoWrap
         )
