@@ -278,10 +278,6 @@ class Workspace:
         )
         return planner.plan()
 
-    def plan_fix(self, problem: Problem) -> Plan:
-        """The fix of one problem (with what it brings along in that file)."""
-        return self.plan_fix_all({problem.rule}, {problem.path})
-
     def plan_batch(self, assignments: list[str], files: list[Path]) -> Plan:
         from .fixes import plan_assignments
 
