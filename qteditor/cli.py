@@ -509,7 +509,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
-    from .core.checks import FIXABLE, RULES
+    from .core.checks import RULES, fixable
     from .core.plan import Plan
 
     if args.rule and args.rule not in RULES:
@@ -517,7 +517,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
     targets = _targets(args.paths)
     _refreshed(targets)
     rules = {args.rule} if args.rule else None
-    if args.rule and args.rule not in FIXABLE and args.rule != "required-missing":
+    if args.rule and not fixable(args.rule):
         print(f"qteditor: {args.rule} has no automatic fix: its problems need a decision", file=sys.stderr)
     # one plan a workspace, for the union of what was given of it
     groups: dict = {}

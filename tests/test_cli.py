@@ -500,3 +500,16 @@ def test_on_windows_output_is_utf8_with_the_line_ends_as_written(entry_file, mon
     pipe.flush()
     assert json.loads(raw.getvalue().decode("utf-8"))["fields"]["title"] == "Cells → tissues"
     assert raw.getvalue().endswith(b"}\n") and b"\r" not in raw.getvalue()
+
+
+def test_fix_says_which_rules_need_a_decision(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from qteditor.core.resources import resource
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    shutil.copytree(resource("sample") / "content" / "learn", tmp_path / "site" / "content" / "learn")
+    folder = tmp_path / "site"
+    for rule, decision in (("field-pattern", True), ("required-missing", False), ("id-duplicate", False)):
+        main(["fix", "--dry-run", "--rule", rule, str(folder)])
+        assert ("has no automatic fix" in capsys.readouterr().err) is decision, rule

@@ -75,6 +75,15 @@ FIXABLE = (
     "seo-title-mismatch",
     *REVIEWED,
 )
+
+
+def fixable(rule: str) -> bool:
+    """Whether a rule's problems are offered a fix across files (``qteditor fix --rule``, the
+    window's "Fix all"): the ``FIXABLE`` rules, and a missing required field (filled in when
+    it follows from the others)."""
+    return rule in FIXABLE or rule == "required-missing"
+
+
 _LOCATED = re.compile(r"^.*?:(\d+):(\d+): (.*)$", re.S)
 
 

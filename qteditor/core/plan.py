@@ -10,7 +10,7 @@ edit made since the plan is never overwritten with old content.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,16 +18,33 @@ from typing import Any
 from .errors import QtEditorError
 
 NO_NEWLINE = "\\ No newline at end of file\n"
+SHOWN_CR = "␍"  # a carriage return, as a reader sees it (``readable``)
+SHOWN_NO_NEWLINE = "⏎ no newline at end of file\n"
 
 
-def unified_diff(old: bytes, new: bytes, shown: str) -> str:
-    """A unified diff of two versions of a file that ``git apply`` takes (a last line without
-    a line break gets git's marker)."""
+def unified_diff(
+    old: bytes,
+    new: bytes,
+    shown: str,
+    labels: tuple[str, str] | None = None,
+    context: int = 3,
+    readable: bool = False,
+) -> str:
+    """A unified diff of two versions of a file. By default one ``git apply`` takes: labelled
+    ``a/shown`` and ``b/shown``, line ends kept as they are, a last line without a line break
+    given git's marker. ``readable``: for a person reading it (the review dialogs) — a
+    carriage return is shown as ``␍`` and a missing last line break as ``⏎``. ``labels``:
+    the (before, after) file names; ``context``: the unchanged lines around each change."""
     a = old.decode("utf-8", "replace").splitlines(keepends=True)
     b = new.decode("utf-8", "replace").splitlines(keepends=True)
+    before, after = labels or (f"a/{shown}", f"b/{shown}")
     out = []
-    for line in difflib.unified_diff(a, b, f"a/{shown}", f"b/{shown}"):
-        if line.startswith(("---", "+++")):
+    for line in difflib.unified_diff(a, b, before, after, n=context):
+        if readable:
+            if line.endswith("\r\n"):
+                line = line[:-2] + SHOWN_CR + "\n"
+            out.append(line if line.endswith("\n") else line + "\n" + SHOWN_NO_NEWLINE)
+        elif line.startswith(("---", "+++")):
             out.append(line.rstrip("\n") + "\n")
         elif line.endswith("\n"):
             out.append(line)
@@ -86,6 +103,11 @@ class Plan:
     def diff(self) -> str:
         return "".join(c.diff() for c in self.writes)
 
+    def only(self, paths: Collection[str]) -> Plan:
+        """The part of this plan that writes the files in ``paths`` (as ``str(change.path)``):
+        what is written again, with ``force``, once the user says so (``Applied.refused``)."""
+        return Plan(self.title, [c for c in self.writes if str(c.path) in paths])
+
     def summary(self, dry_run: bool = False) -> str:
         """One line: files changed, problems fixed, problems left that need a decision."""
         n = len(self.writes)
@@ -110,6 +132,25 @@ class Applied:
     written: list[Path] = field(default_factory=list)
     errors: list[QtEditorError] = field(default_factory=list)
     recomputed: list[Path] = field(default_factory=list)  # changed since planned: done again
+
+    @property
+    def refused(self) -> set[str]:
+        """The files left unwritten because they are read-only or hard-linked
+        (``storage.ReadOnlyError``): written only when the user says so (``Plan.only``, then
+        ``apply(..., force=True)``)."""
+        from .storage import ReadOnlyError
+
+        return {str(e.path) for e in self.errors if isinstance(e, ReadOnlyError)}
+
+    def forget(self, paths: Collection[str]) -> None:
+        """Drop the errors of the files in ``paths`` (the user's answer, not an error)."""
+        self.errors = [e for e in self.errors if str(e.path) not in paths]
+
+    def merge(self, again: Applied) -> None:
+        """Add what applying a part of the plan again did (after ``forget`` of its files)."""
+        self.errors += again.errors
+        self.written += again.written
+        self.recomputed += again.recomputed
 
 
 WRITERS = 8  # files written at once: their fsyncs overlap (the disk commits them together)

@@ -257,18 +257,33 @@ class EditSession:
         """The ambiguous spots of the text as it would be stored now (see ``ambiguities``)."""
         return codec.text_ambiguities(self.text(), self.text_convention())
 
-    def problems(self, context: Any, rel: str) -> list:
+    def problems(self, context: Any = None, rel: str | None = None, slug_rule: str | None = None) -> list:
         """The entry's problems as it is now (saved or not), against ``context`` (the
-        collection's ``checks.Context``, or a lone one); ``rel`` is where it is, or would be."""
-        from .checks import Draft, check_record
+        collection's ``checks.Context``; None: the entry alone, with its schema and
+        ``slug_rule``, by default the session's); ``rel`` is where it is, or would be (None:
+        ``lone_path``). ``Workspace.problems_of`` picks the context and the path."""
+        from .checks import Draft, build_context, check_record
         from .errors import QtEditorError
         from .yaml import json_safe
 
+        if context is None:
+            context = build_context([], self.entry.schema, slug_rule or self.slug_rule, lone=True)
+        if rel is None:
+            rel = self.lone_path()
         try:
             data = json_safe(self.entry.encode(self.fields))
         except QtEditorError:  # text that cannot be stored as it stands: the save says why
             return []
         return check_record(Draft(rel, data), context)
+
+    def lone_path(self) -> str:
+        """Where the entry is, checked alone: its folder's name and its file name (a new entry:
+        the file name it would get, or ``new.md``)."""
+        if self.path:
+            name, folder = Path(self.path).name, Path(self.path).parent.name
+        else:
+            name, folder = str(self.fields.get("file_name") or "new.md"), ""
+        return f"{folder}/{name}" if folder else name
 
     def merge_from_disk(self, theirs: Entry) -> list:
         """Follow a version written by someone else: shown as it is when there are no edits

@@ -93,29 +93,6 @@ def _length(f: Field, n: int) -> Finding | None:
     return None
 
 
-def _compiled(schema: Schema) -> list[tuple[Field, tuple[str, ...], bool]]:
-    """(field, its key's parts, whether it has any rule besides being required), once a
-    schema: the checks ask for 36,000 entries."""
-    done = getattr(schema, "_validation", None)
-    if done is None:
-        done = [
-            (
-                f,
-                tuple(f.key.split(".")),
-                bool(
-                    f.pattern
-                    or f.recommended_min is not None
-                    or f.max_length is not None
-                    or f.min_length is not None
-                ),
-            )
-            for f in schema.fields
-            if not (f.repeat or f.type == "related")
-        ]
-        schema._validation = done  # type: ignore[attr-defined]
-    return done
-
-
 def validate(fields: Any, schema: Schema, omitted: dict[str, int] | None = None) -> list[Finding]:
     """Every field's first warning, in schema order (repeated fields such as related articles
     are the checks' business). ``omitted``: fields not loaded, by their length."""
@@ -123,7 +100,7 @@ def validate(fields: Any, schema: Schema, omitted: dict[str, int] | None = None)
         fields = {**fields, **{k: Omitted(n) for k, n in omitted.items()}}
     out = []
     get = fields.get
-    for f, parts, ruled in _compiled(schema):
+    for f, parts, ruled in schema.validated_fields:
         if len(parts) == 1:
             value = get(parts[0])
         else:

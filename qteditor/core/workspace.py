@@ -24,9 +24,27 @@ from .schema import Schema, schema_for
 if TYPE_CHECKING:  # imported when first used (start-up)
     from .collection import Collection
     from .rename import RenamePlan
+    from .session import EditSession
     from .site import Site
 
 SAMPLE_PAIRS = 2000  # (title, file name) pairs the slug rule is inferred from
+
+
+def new_entry_fields(
+    current: dict | None, folder: Path | None, index: Collection | None = None
+) -> tuple[dict, int | None]:
+    """What a new entry starts with besides its schema's defaults: (fields, its id). The
+    subject of the entry open now (``current``), and the next free id of the collection at
+    ``folder`` — from its ``index`` when that has been read (no file is read), else from the
+    files' ``id:`` lines; no collection, no id."""
+    from .session import next_free_id
+
+    defaults = {}
+    if current is not None and current.get("subject"):
+        defaults["subject"] = current["subject"]
+    if index is not None:
+        return defaults, index.next_id()
+    return defaults, next_free_id(folder) if folder else None
 
 
 class Workspace:
@@ -88,6 +106,14 @@ class Workspace:
             )
             self._index = Collection(self.root, self.cache, self.workers, codec_keys, self.root)
         return self._index
+
+    def searcher(self) -> Collection:
+        """A second connection to the collection's index, for full-text searches on another
+        thread (SQLite connections stay on theirs); the caller closes it."""
+        from .collection import Collection
+
+        index = self.index()  # (refuses a lone file)
+        return Collection(index.root, self.cache, 1, index.codec_keys, index.root)
 
     def close(self) -> None:
         if self._index is not None:
@@ -202,6 +228,31 @@ class Workspace:
             p.file = base + p.path
         return problems
 
+    def new_entry_fields(self, current: dict | None, listed: bool = True) -> tuple[dict, int | None]:
+        """A new entry's first fields and id in this collection (``new_entry_fields``): the id
+        from the index once it is ``listed`` (read at least once), else from the files."""
+        index = self.index() if listed and self.root is not None else None
+        return new_entry_fields(current, self.root, index)
+
+    def contains(self, session: EditSession) -> bool:
+        """Whether an editing session's entry is in this collection (a new entry: made in a
+        collection); a lone file's workspace contains none."""
+        if self.root is None:
+            return False
+        if session.path is None:
+            return session.collection is not None
+        return self.rel(session.path) is not None
+
+    def problems_of(
+        self, session: EditSession, context: Context | None = None, slug_rule: str | None = None
+    ) -> list[Problem]:
+        """An entry's problems as it is now in the editor (saved or not): against the
+        collection's ``context`` (the one its last check built: none is built here) when the
+        entry is in the collection, else alone (``slug_rule``, by default the session's)."""
+        inside = self.contains(session)
+        rel = self.rel(session.path) if inside and session.path else None
+        return session.problems(context if inside else None, rel, slug_rule)
+
     def plan_fix_all(
         self,
         rules: set[str] | None = None,
@@ -226,10 +277,6 @@ class Workspace:
             lone=self.root is None,
         )
         return planner.plan()
-
-    def plan_fix(self, problem: Problem) -> Plan:
-        """The fix of one problem (with what it brings along in that file)."""
-        return self.plan_fix_all({problem.rule}, {problem.path})
 
     def plan_batch(self, assignments: list[str], files: list[Path]) -> Plan:
         from .fixes import plan_assignments

@@ -64,10 +64,10 @@ def make_actions(w: MainWindow) -> None:
         None,
         "Set one field on every entry selected in the browser, after a diff",
     )
-    w.act_refresh = a(w, "Refresh &Preview", w._refresh_preview, "F5")
+    w.act_refresh = a(w, "Refresh &Preview", w.refresh_preview, "F5")
     w.act_sync = a(w, "&Sync Preview Scrolling", None, None, None, None, True)
     w.act_sync.setChecked(w.settings.get("preview/sync_scroll"))
-    w.act_wrap = a(w, "Soft &Wrap", w._set_wrap, None, None, None, True)
+    w.act_wrap = a(w, "Soft &Wrap", w.set_wrap, None, None, None, True)
     w.act_wrap.setChecked(w.settings.get("editor/wrap"))
     w.act_about = a(w, "&About qteditor")  # help.py shows its dialog
     w.act_collection = w.collection_dock.toggleViewAction()

@@ -614,10 +614,7 @@ class CollectionPanel(QWidget):
             self._searched(generation, None)
             return
         if self._searcher is None:
-            from ..core.collection import Collection
-
-            ws = self.workspace
-            self._searcher = Collection(ws.root, self.cache, 1, ws.index().codec_keys, ws.root)  # type: ignore[arg-type]
+            self._searcher = self.workspace.searcher()
         searcher = self._searcher
         signals = self._signals
 

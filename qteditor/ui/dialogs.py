@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -37,16 +36,14 @@ if TYPE_CHECKING:  # (for the annotations only)
 __all__ = ["fit_screen"]  # dialogs keep their size helper at hand
 
 
-def unified_diff(old: bytes, new: bytes, name: str) -> str:
-    a = old.decode("utf-8", "replace").splitlines(keepends=True)
-    b = new.decode("utf-8", "replace").splitlines(keepends=True)
-    lines = difflib.unified_diff(a, b, f"{name} (on disk)", f"{name} (after saving)", n=2)
-    out = []
-    for line in lines:
-        if line.endswith("\r\n"):
-            line = line[:-2] + "␍\n"
-        out.append(line if line.endswith("\n") else line + "\n⏎ no newline at end of file\n")
-    return "".join(out)
+def save_diff(old: bytes, new: bytes, name: str) -> str:
+    """What a save writes, for reading: the core's diff (``plan.unified_diff``) with two
+    lines of context, a carriage return shown as ␍ and a missing last line break as ⏎."""
+    from ..core.plan import unified_diff
+
+    return unified_diff(
+        old, new, name, (f"{name} (on disk)", f"{name} (after saving)"), context=2, readable=True
+    )
 
 
 class _DiffColors(QSyntaxHighlighter):
@@ -122,7 +119,7 @@ class ReviewChangesDialog(QDialog):
         fit_screen(self, 900, 560)
         self._old, self._new, self._name = old, new, name
         self._committed, self._schema = committed, schema
-        diff = unified_diff(old, new, name) if new is not None else ""
+        diff = save_diff(old, new, name) if new is not None else ""
         self.diff = diff  # against the file on disk: what Save writes
         self.against = QComboBox()
         self.against.addItem("against the file on disk", self.DISK)
@@ -162,7 +159,7 @@ class ReviewChangesDialog(QDialog):
         which = self.against.currentData()
         base = self._committed if which == self.COMMIT else self._old
         new = self._new if self._new is not None else self._old
-        diff = unified_diff(base or b"", new, self._name).replace(
+        diff = save_diff(base or b"", new, self._name).replace(
             "(on disk)", "(last commit)" if which == self.COMMIT else "(on disk)", 1
         )
         nothing = (
@@ -270,7 +267,7 @@ class RecoveryDialog(QDialog):
         label.setWordWrap(True)
         # content: the edits merged onto the disk version (changes made on disk meanwhile are
         # not shown as the user's)
-        self.diff = unified_diff(disk, item.content if content is None else content, name)
+        self.diff = save_diff(disk, item.content if content is None else content, name)
         text = diff_view(self.diff or "(no difference)")
         buttons = QDialogButtonBox()
         recover = buttons.addButton("Recover", QDialogButtonBox.ButtonRole.AcceptRole)

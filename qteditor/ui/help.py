@@ -225,14 +225,14 @@ def build_help_menu(window: MainWindow, menu: QMenu | None = None) -> QMenu:
     ``window.act_about`` when the window has one."""
     if menu is None:
         menu = window.menuBar().addMenu("&Help")
-    window._help_dialogs = {}
+    window.help_dialogs = {}
 
     def show(name: str, make: Callable[[], QDialog]) -> QDialog:
-        dialog = window._help_dialogs.get(name)
+        dialog = window.help_dialogs.get(name)
         if dialog is None or name == "shortcuts":  # the shortcuts as they are now
             if dialog is not None:
                 dialog.deleteLater()
-            dialog = window._help_dialogs[name] = make()
+            dialog = window.help_dialogs[name] = make()
         dialog.show()
         dialog.raise_()
         dialog.activateWindow()

@@ -30,7 +30,7 @@ from ..core.folders import collection_for_folder, collection_of, first_entry
 from ..core.journal import Journal, Locks, recover, snapshot
 from ..core.resources import resource
 from ..core.schema import Schema, default_schema, schema_for
-from ..core.session import EditSession, next_free_id
+from ..core.session import EditSession
 from ..core.spelling import Speller
 from ..core.storage import ConflictError, ReadOnlyError
 from .actions import browser_menu, fill_recent, make_actions, make_menus
@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
     act_guide: QAction
     act_shortcuts: QAction
     act_sysinfo: QAction
-    _help_dialogs: dict[str, QDialog]  # the Help menu's dialogs, by name, while open
+    help_dialogs: dict[str, QDialog]  # the Help menu's dialogs, by name, while open
 
     def __init__(
         self,
@@ -344,7 +344,7 @@ class MainWindow(QMainWindow):
         self._dock_placed = bool(state)  # the user's own layout is kept as it was
         if state:
             self.restoreState(QByteArray(state))
-        self._set_wrap(self.act_wrap.isChecked())
+        self.set_wrap(self.act_wrap.isChecked())
         saved = [int(v) for v in self.settings.get("window/splitter")]
         if len(saved) == 3 and all(v > 0 for v in saved):
             self.splitter.setSizes(saved)
@@ -449,11 +449,11 @@ class MainWindow(QMainWindow):
             bar = self.editor.edit.verticalScrollBar()
             self.preview.sync_to(value / bar.maximum() if bar.maximum() else 0.0)
 
-    def _refresh_preview(self) -> None:
+    def refresh_preview(self) -> None:
         if self.session is not None:
             self.preview.schedule(self.session.fields, self.session.text(), now=True)
 
-    def _set_wrap(self, on: bool) -> None:
+    def set_wrap(self, on: bool) -> None:
         self.editor.edit.setLineWrapMode(
             QPlainTextEdit.LineWrapMode.WidgetWidth if on else QPlainTextEdit.LineWrapMode.NoWrap
         )
@@ -566,37 +566,19 @@ class MainWindow(QMainWindow):
         self._show_problems()
 
     def _session_in_collection(self) -> bool:
-        s = self.session
-        panel = self.collection_panel
-        return (
-            s is not None
-            and panel.root is not None
-            and (
-                s.path is None
-                and s.collection is not None
-                or s.path is not None
-                and panel.rel_path(s.path) is not None
-            )
-        )
+        ws = self.collection_panel.workspace
+        return self.session is not None and ws is not None and ws.contains(self.session)
 
     def current_problems(self) -> list:
         """The open entry's problems as it is now in the editor (saved or not), against the
         collection it is in (or alone)."""
-        from ..core.checks import build_context
-
         s = self.session
         if s is None:
             return []
         panel = self.collection_panel
-        ctx = panel.context if self._session_in_collection() else None
-        if ctx is None:
-            ctx = build_context([], s.entry.schema, self.slug_rule, lone=True)
-        rel = panel.rel_path(s.path) if s.path and panel.root is not None else None
-        if rel is None:
-            name = Path(s.path).name if s.path else str(s.fields.get("file_name") or "new.md")
-            folder = Path(s.path).parent.name if s.path else ""
-            rel = f"{folder}/{name}" if folder else name
-        return s.problems(ctx, rel)
+        if panel.workspace is None:
+            return s.problems(slug_rule=self.slug_rule)
+        return panel.workspace.problems_of(s, panel.context, self.slug_rule)
 
     def _show_problems(self) -> None:
         problems = self.current_problems()
@@ -615,10 +597,10 @@ class MainWindow(QMainWindow):
         self.show_notice(None)
 
     def _can_fix_all(self, problem: Problem) -> bool:
-        from ..core.checks import FIXABLE
+        from ..core.checks import fixable
 
         return (
-            (problem.rule in FIXABLE or problem.rule == "required-missing")
+            fixable(problem.rule)
             and self.collection_panel.workspace is not None
             and self._session_in_collection()
         )
@@ -665,25 +647,21 @@ class MainWindow(QMainWindow):
         ok = apply(changes) if apply else BatchDialog(title, changes, self).exec()
         if not ok:
             return 0
-        from ..core.plan import Plan
         from ..core.plan import apply as apply_plan
 
         result = ws.apply(plan) if ws is not None else apply_plan(plan)
-        locked = {str(e.path) for e in result.errors if isinstance(e, ReadOnlyError)}
+        locked = result.refused
         if locked:  # read-only or hard-linked files: written only when the user says so
             answer = QMessageBox.question(
                 self,
                 title,
                 f"{len(locked)} file(s) are read-only or have other names (hard links). Write them anyway?",
             )
+            result.forget(locked)  # the user's answer, not an error
             if answer == QMessageBox.StandardButton.Yes:
-                again = Plan(plan.title, [c for c in plan.writes if str(c.path) in locked])
-                forced = ws.apply(again, force=True) if ws is not None else apply_plan(again, True)
-                result.errors = [e for e in result.errors if str(e.path) not in locked]
-                result.errors += forced.errors
-                result.written += forced.written
-            else:  # the user's answer, not an error: say what was left
-                result.errors = [e for e in result.errors if str(e.path) not in locked]
+                again = plan.only(locked)
+                result.merge(ws.apply(again, force=True) if ws is not None else apply_plan(again, True))
+            else:  # say what was left
                 self.statusBar().showMessage(f"{len(locked)} read-only file(s) left unchanged", 8000)
         for exc in result.errors[:1]:
             show_error(self, title, exc)
@@ -768,15 +746,14 @@ class MainWindow(QMainWindow):
     def new_entry(self) -> None:
         if not self.maybe_save():
             return
-        defaults = {}
-        if self.session is not None and self.session.fields.get("subject"):
-            defaults["subject"] = self.session.fields["subject"]
-        next_id = None
+        from ..core.workspace import new_entry_fields
+
+        current = self.session.fields if self.session is not None else None
         panel = self.collection_panel
-        if panel.workspace is not None and panel.model.rows:
-            next_id = panel.workspace.index().next_id()  # from the index: no file is read
-        elif self.collection:
-            next_id = next_free_id(self.collection)
+        if panel.workspace is not None:  # the id from the index once its rows are listed
+            defaults, next_id = panel.workspace.new_entry_fields(current, listed=bool(panel.model.rows))
+        else:
+            defaults, next_id = new_entry_fields(current, self.collection)
         session = EditSession.new(self.schema, self.collection, next_id, defaults, self.slug_rule)
         self.show_session(session)
         first = self.form.first_widget()

@@ -223,3 +223,15 @@ def test_asking_for_some_rules_finds_what_the_full_check_finds_of_them():
             assert got == want, (r.path, rules)
             asked += bool(want)
     assert asked > 50  # the subsets did find problems (the comparison is not of empty lists)
+
+
+def test_fixable_is_the_rules_the_planner_fixes_by_default_or_by_name():
+    """One policy for "can this rule be fixed across files": the window's "Fix all" and the
+    CLI's notice ask ``checks.fixable``, and it names exactly what ``FixPlanner`` plans."""
+    from qteditor.core.checks import REVIEWED, RULES, fixable
+    from qteditor.core.fixes import DEFAULT_RULES
+
+    offered = {rule for rule in RULES if fixable(rule)}
+    assert offered == set(DEFAULT_RULES) | set(REVIEWED)
+    assert fixable("required-missing") and fixable("id-duplicate")
+    assert not fixable("field-pattern") and not fixable("yaml-error") and not fixable("no-such-rule")

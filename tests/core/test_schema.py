@@ -81,3 +81,17 @@ def test_the_text_field_is_the_schemas_markdown_field_or_none_for_the_body(tmp_p
         encoding="utf-8",
     )
     assert load_schema(coded).text_field == "text"
+
+
+def test_the_fields_validation_looks_at_are_the_schemas_computed_once():
+    from qteditor.core.validate import validate
+
+    schema = load_schema()
+    first = schema.validated_fields
+    assert first and schema.validated_fields is first  # computed once a schema
+    keys = [f.key for f, _parts, _ruled in schema.validated_fields]
+    assert "title" in keys and "seo.title" in keys
+    assert not any(f.repeat or f.type == "related" for f, _p, _r in schema.validated_fields)
+    assert dict((f.key, parts) for f, parts, _r in schema.validated_fields)["seo.title"] == ("seo", "title")
+    assert validate({}, schema)  # required fields missing
+    assert not [k for k in vars(schema) if k.startswith("_")]  # validation hangs nothing private on it

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from qteditor.core import slugs
 from qteditor.core.resources import resource
 from qteditor.core.workspace import Workspace
@@ -61,3 +63,90 @@ def test_related_candidates_offer_similar_entries_but_not_itself_or_what_is_list
     assert "biology/what-are-the-main-parts-of-a-plant-cell.md" in paths
     lone = Workspace(lone=root / own)
     assert lone.related_candidates(fields, set(), None) == ([], set())
+
+
+def test_problems_of_an_open_entry_in_the_collection_or_alone(tmp_path, monkeypatch):
+    """The window's Problems panel: an entry in the collection is checked against it (a stale
+    related id is found) under its path there; the same entry outside is checked alone, named
+    by its folder and file name; a new entry by the file name it would get."""
+    import shutil
+
+    from qteditor.core.session import EditSession
+
+    root = _site(tmp_path, monkeypatch)
+    ws = Workspace.for_folder(root)
+    ws.refresh()
+    own = "chemistry/how-do-you-balance-the-equation-for-burning-methane.md"
+    inside = EditSession.open(root / own, root, ws.slug_rule)
+    inside.fields["related_article2"]["id"] = 1  # stale: only the collection knows
+    inside.fields["seo"]["title"] = "QuickTakes | Cooking"  # wrong in any company
+    assert ws.contains(inside)
+    found = ws.problems_of(inside, ws.context())
+    assert sorted((p.path, p.rule) for p in found) == [(own, "related-stale-id"), (own, "seo-title-mismatch")]
+    before_check = ws.problems_of(inside, None)  # no check yet: the entry alone, at its path
+    assert [(p.path, p.rule) for p in before_check] == [(own, "seo-title-mismatch")]
+
+    elsewhere = tmp_path / "drafts" / "x.md"
+    elsewhere.parent.mkdir()
+    shutil.copy(root / own, elsewhere)
+    alone = EditSession.open(elsewhere, None, ws.slug_rule)
+    assert not ws.contains(alone)
+    problems = ws.problems_of(alone, ws.context())
+    assert {p.path for p in problems} == {"drafts/x.md"}
+    assert "file-name-mismatch" in {p.rule for p in problems}  # x.md is not its title's slug
+    assert "related-stale-id" not in {p.rule for p in problems}
+    assert [(p.path, p.rule) for p in Workspace(lone=elsewhere).problems_of(alone)] == [
+        (p.path, p.rule) for p in problems
+    ]
+
+    new = EditSession.new(ws.schema, root, 7, {"title": "What is a wave?"}, ws.slug_rule)
+    assert ws.contains(new) and new.lone_path() == new.fields["file_name"]
+    fresh = ws.problems_of(new, ws.context())
+    assert fresh and {p.path for p in fresh} == {new.fields["file_name"]}
+
+
+def test_new_entry_fields_take_the_open_subject_and_the_next_free_id(tmp_path, monkeypatch):
+    from qteditor.core import session
+    from qteditor.core.workspace import new_entry_fields
+
+    root = _site(tmp_path, monkeypatch)
+    ws = Workspace.for_folder(root)
+    # before the index is read, the id comes from the files' id lines
+    assert ws.new_entry_fields({"subject": "Physics", "title": "x"}, listed=False) == (
+        {"subject": "Physics"},
+        9007,
+    )
+    ws.refresh()
+    page = root / "physics" / "what-is-the-difference-between-speed-and-velocity.md"
+    page.write_text(page.read_text().replace("\nid: 9005\n", "\nid: 9100\n"))  # not in the index yet
+
+    real = session.next_free_id
+
+    def no_scan(folder):
+        raise AssertionError("the index knows the ids: no file is read")
+
+    monkeypatch.setattr(session, "next_free_id", no_scan)
+    assert ws.new_entry_fields({"subject": ""}) == ({}, 9007)  # from the index, an empty subject not copied
+    monkeypatch.setattr(session, "next_free_id", real)
+    assert new_entry_fields(None, root) == ({}, 9101)  # no index: the files as they are now
+    assert new_entry_fields({"subject": "Biology"}, None) == ({"subject": "Biology"}, None)  # no collection
+
+
+def test_the_searcher_answers_searches_from_another_thread(tmp_path, monkeypatch):
+    import threading
+
+    root = _site(tmp_path, monkeypatch)
+    ws = Workspace.for_folder(root)
+    ws.refresh()
+    ws.index().ensure_text()
+    searcher = ws.searcher()
+    assert searcher is not ws.index() and searcher.codec_keys == ws.index().codec_keys
+    found: list = []
+    worker = threading.Thread(target=lambda: found.append(searcher.matching("prime number")))
+    worker.start()
+    worker.join()
+    searcher.close()
+    assert found == [ws.index().matching("prime number")]
+    assert "mathematics/what-is-a-prime-number.md" in found[0]
+    with pytest.raises(ValueError):
+        Workspace(lone=root / "mathematics" / "what-is-a-prime-number.md").searcher()

@@ -40,9 +40,9 @@ def _menu(window, title: str):
 
 
 def _open(window, act: QAction, qtbot):
-    before = set(window._help_dialogs.values())
+    before = set(window.help_dialogs.values())
     act.trigger()
-    dialog = next(d for d in window._help_dialogs.values() if d not in before or d.isVisible())
+    dialog = next(d for d in window.help_dialogs.values() if d not in before or d.isVisible())
     qtbot.waitUntil(dialog.isVisible)
     return dialog
 

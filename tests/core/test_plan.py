@@ -1,0 +1,70 @@
+"""Plans as data: a part of a plan, and what applying it again adds to the result."""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qteditor.core.plan import NO_NEWLINE, FileChange, Plan, apply, unified_diff
+from qteditor.core.storage import ReadOnlyError
+
+
+def test_refused_files_are_written_again_with_force_and_the_results_merge(tmp_path):
+    files = [tmp_path / f"{name}.md" for name in ("a", "b", "c")]
+    for f in files:
+        f.write_bytes(b"old " + f.name.encode() + b"\n")
+    os.chmod(files[1], 0o444)
+    os.link(files[2], tmp_path / "other-name.md")
+    plan = Plan(
+        "test",
+        [FileChange(f, f.name, f.read_bytes(), b"new " + f.name.encode() + b"\n") for f in files]
+        + [FileChange(tmp_path / "same.md", "same.md", b"", None)],  # nothing to write
+    )
+    result = apply(plan)
+    assert result.written == [files[0]]
+    assert all(isinstance(e, ReadOnlyError) for e in result.errors)
+    assert result.refused == {str(files[1]), str(files[2])}
+    again = plan.only(result.refused)
+    assert [c.path for c in again.changes] == files[1:] and again.title == plan.title
+    assert files[1].read_bytes() == b"old b.md\n"  # nothing written until forced
+
+    result.forget(result.refused)
+    assert result.errors == [] and result.refused == set()
+    result.merge(apply(again, force=True))
+    assert result.written == files and result.errors == []
+    assert [f.read_bytes() for f in files] == [b"new a.md\n", b"new b.md\n", b"new c.md\n"]
+    assert plan.only(set()).changes == []
+
+
+_LINES = st.lists(st.sampled_from(["a\n", "b\n", "c\r\n", "--- x\n", "é\n", "\n", "d"]), max_size=12).map(
+    "".join
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LINES, _LINES, st.integers(0, 4))
+def test_the_readable_diff_is_the_git_diff_with_marks_a_person_can_see(old, new, context):
+    """One diff for the CLI and the dialogs: the readable one (the review dialogs) is the
+    ``git apply`` one with its labels, a carriage return shown as ␍ and a missing last line
+    break as ⏎ instead of git's marker; nothing else differs."""
+    a, b = old.encode(), new.encode()
+    git = unified_diff(a, b, "x.md", context=context)
+    shown = unified_diff(a, b, "x.md", ("x.md (on disk)", "x.md (after saving)"), context, readable=True)
+    assert (git == "") is (a == b) and (shown == "") is (a == b)
+    if a == b:
+        return
+    assert "\r" not in shown and ("␍" in shown) is ("\r" in git)
+    back = shown.replace("␍\n", "\r\n").replace("⏎ no newline at end of file\n", NO_NEWLINE)
+    back = back.replace("--- x.md (on disk)\n", "--- a/x.md\n", 1).replace(
+        "+++ x.md (after saving)\n", "+++ b/x.md\n", 1
+    )
+    assert back == git
+
+
+def test_the_readable_diff_marks_line_ends():
+    diff = unified_diff(b"a\r\nb\r\nc", b"a\r\nB\r\nc", "x.md", ("before", "after"), 0, readable=True)
+    assert diff == "--- before\n+++ after\n@@ -2 +2 @@\n-b␍\n+B␍\n"
+    diff = unified_diff(b"a\nb", b"a\nc", "x.md", readable=True)
+    assert diff.endswith("-b\n⏎ no newline at end of file\n+c\n⏎ no newline at end of file\n")
