@@ -738,9 +738,10 @@ class MainWindow(QMainWindow):
             return
         parts = tuple(field.split("."))
         widget = self.form.widget_for(parts) or self.form.widget_for(parts[:1])
-        if widget is None and parts[0].startswith("related_article") and self.form.related is not None:
-            widget = self.form.related.table
-            number = parts[0][len("related_article") :]
+        related = self.form.related
+        if widget is None and related is not None and parts[0].startswith(related.family.prefix):
+            widget = related.table
+            number = parts[0][len(related.family.prefix) :]
             if number.isdecimal() and int(number) - 1 < widget.rowCount():
                 widget.selectRow(int(number) - 1)
         if widget is not None:
@@ -960,10 +961,7 @@ class MainWindow(QMainWindow):
         dialog = PickerDialog(panel.collection, by_path, suggestions, exclude, self)
         record = dialog.pick()
         if record is not None:
-            f = record.fields
-            related.add(
-                {"id": f.get("id"), "title": f.get("title"), "subject": f.get("subject"), "url": f.get("url")}
-            )
+            related.add(related.family.snapshot(record.fields))
 
     def refresh_related(self) -> None:
         """Refresh stale snapshots: id, title and subject from the entries they point to."""
