@@ -296,11 +296,12 @@ class Workspace:
     ) -> tuple[list[str], set[str]]:
         """(suggested entries, entries not to offer) for a new related article of the entry
         with these fields: the entries most like its question and answer, without itself and
-        the entries whose url is ``listed`` already."""
+        the entries whose link (url) is ``listed`` already."""
         if self.root is None:
             return [], set()
+        link = self.schema.related.link if self.schema.related is not None else "url"
         exclude = {own} if own else set()
-        exclude |= {r.path for r in self.records() if r.fields.get("url") in listed}
+        exclude |= {r.path for r in self.records() if r.fields.get(link) in listed}
         text = " ".join(str(fields.get(k) or "") for k in ("question", "answer"))[:2000]
         return self.index().similar(text, exclude, limit), exclude
 

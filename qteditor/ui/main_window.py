@@ -953,7 +953,7 @@ class MainWindow(QMainWindow):
         if s is None or panel.collection is None or ws is None:
             self.statusBar().showMessage("Open the collection folder to pick related articles", 5000)
             return
-        listed = {v.get("url") for v in related.items()}
+        listed = {v.get(related.family.link) for v in related.items()}
         own = panel.rel_path(s.path) if s.path else None
         paths, exclude = ws.related_candidates(s.fields, listed, own)
         by_path = {r.path: r for r in panel.records}
@@ -975,7 +975,7 @@ class MainWindow(QMainWindow):
 
         fields, changed = ws.refresh_related(s.fields, self.collection_panel.context)
         if changed:
-            items = [dict(v) for _k, v in related_items(fields)]
+            items = [dict(v) for _k, v in related_items(fields, related.family)]
             related.set_items(items)
             self.on_related_edited(items)
         self.statusBar().showMessage(f"{changed} snapshot value(s) refreshed", 4000)
