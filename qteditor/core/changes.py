@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .related import default_family
 from .yaml import json_safe, same
 
 _MISSING = object()
@@ -127,7 +128,7 @@ def family_of(key: Any, schema: Any = None) -> str | None:
     if schema is not None:
         f = schema.field(m.group(1))
         return m.group(1) if f is not None and f.repeat else None
-    return m.group(1) if m.group(1) == "related_article" else None
+    return m.group(1) if m.group(1) == default_family().prefix else None
 
 
 def label(path: tuple, schema: Any = None) -> str:

@@ -170,13 +170,14 @@ def build_context(
     schema = schema or default_schema()
     site = site_for(schema, slug_rule)
     ctx = Context(site, schema, dict(severities or {}), lone=lone)
+    link = schema.related.link if schema.related is not None else "url"  # what a link names
     spellings: dict[str, Counter] = defaultdict(Counter)
     ids: dict[Any, list] = defaultdict(list)
     for r in records:
         if r.error is not None or not isinstance(r.data, dict):
             continue
         f = r.data
-        for url in (f.get("url"), site.url_at(r.path)):
+        for url in (f.get(link), site.url_at(r.path)):
             if isinstance(url, str) and url:
                 ctx.by_url.setdefault(url, r)
         ident = f.get("id")
@@ -337,12 +338,12 @@ def facts(data: Any, site: Site) -> Any:
         sub = data.get(head)
         if isinstance(sub, dict) and tail in sub:
             out.setdefault(head, {})[tail] = sub[tail]
-    for key, snap in related_items(data):
-        out[key] = {k: snap[k] for k in _SNAPSHOT if k in snap}
+    family = site.schema.related
+    if family is not None:
+        keys = family.keys
+        for key, snap in related_items(data, family):
+            out[key] = {k: snap[k] for k in keys if k in snap}
     return out
-
-
-_SNAPSHOT = ("id", "title", "subject", "url")
 
 
 class _Add(Protocol):
@@ -353,11 +354,15 @@ class _Add(Protocol):
 
 def _own_links(r: Any, f: dict, site: Site, add: _Add) -> None:
     """Related articles listed twice, or linking the entry to itself."""
-    own_url = f.get("url")
+    family = site.schema.related
+    if family is None:
+        return
+    link = family.link
+    own_url = f.get(link)
     path_url = site.url_at(r.path)
     seen: dict[str, str] = {}
-    for key, rel in related_items(f):
-        url = rel.get("url")
+    for key, rel in related_items(f, family):
+        url = rel.get(link)
         if not isinstance(url, str) or not url:
             continue
         if url in seen:
@@ -369,12 +374,17 @@ def _own_links(r: Any, f: dict, site: Site, add: _Add) -> None:
 
 
 def _links(r: Any, f: dict, ctx: Context, add: _Add) -> None:
-    """Related articles that point at no entry, or whose snapshot is stale."""
-    own_url = f.get("url")
+    """Related articles that point at no entry, or whose snapshot is stale (the subfields with
+    a ``rule`` against the target's fields of the same name)."""
+    family = ctx.schema.related
+    if family is None:
+        return
+    link = family.link
+    own_url = f.get(link)
     path_url = ctx.site.url_at(r.path)
     seen: set[str] = set()
-    for key, rel in related_items(f):
-        url = rel.get("url")
+    for key, rel in related_items(f, family):
+        url = rel.get(link)
         if not isinstance(url, str) or not url or url in seen:
             continue
         seen.add(url)
@@ -382,29 +392,31 @@ def _links(r: Any, f: dict, ctx: Context, add: _Add) -> None:
             continue
         target = ctx.target(url)
         if target is None:
-            add("related-dangling", f"{key}: no entry has the url {url}", key)
+            add("related-dangling", f"{key}: no entry has the {link} {url}", key)
             continue
         t = target.fields
-        if "id" in rel and rel.get("id") != t.get("id"):
-            ident = t.get("id")
-            fix = {key: {"id": ident}} if ident is not None else None
-            add(
-                "related-stale-id",
-                f"{key}: id {rel.get('id')} but {target.path} has id {ident}"
-                + ("" if fix else " (no id there to copy: a decision is needed)"),
-                f"{key}.id",
-                fix,
-            )
-        if "title" in rel and rel.get("title") != t.get("title"):
-            title = t.get("title")
-            fix = {key: {"title": title}} if _has_text(title) else None
-            add(
-                "related-stale-title",
-                f"{key}: the title differs from {target.path}'s"
-                + ("" if fix else " (it has no title to copy: a decision is needed)"),
-                f"{key}.title",
-                fix,
-            )
+        for sub, rule in family.stale:
+            if rule in _STALE and sub in rel and rel.get(sub) != t.get(sub):
+                _stale(key, sub, rule, rel.get(sub), t.get(sub), target.path, add)
+
+
+_STALE = frozenset(("related-stale-id", "related-stale-title"))  # a snapshot subfield's rules
+
+
+def _stale(key: str, sub: str, rule: str, old: Any, new: Any, where: str, add: _Add) -> None:
+    """A snapshot's value that differs from its target's: ``related-stale-id`` names both
+    values and copies any, ``related-stale-title`` copies a text."""
+    if rule == "related-stale-id":
+        fix = {key: {sub: new}} if new is not None else None
+        message = f"{key}: {sub} {old} but {where} has {sub} {new}" + (
+            "" if fix else f" (no {sub} there to copy: a decision is needed)"
+        )
+    else:
+        fix = {key: {sub: new}} if _has_text(new) else None
+        message = f"{key}: the {sub} differs from {where}'s" + (
+            "" if fix else f" (it has no {sub} to copy: a decision is needed)"
+        )
+    add(rule, message, f"{key}.{sub}", fix)
 
 
 def _ids(r: Any, f: dict, ctx: Context, add: _Add) -> None:

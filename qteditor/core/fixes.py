@@ -31,7 +31,7 @@ from . import patch as patching
 from .checks import FIXABLE, REVIEWED, Context, Draft, Problem, build_context, check, check_record
 from .errors import QtEditorError
 from .plan import FileChange, Plan
-from .related import RELATED, related_items, renumber
+from .related import family_of, number_of, related_items, renumber
 from .schema import Schema
 from .yaml import json_safe, same, unshare
 
@@ -166,9 +166,14 @@ class FixPlanner:
         """url -> (entry, related key) of every link, over the whole collection."""
         if self._inbound is None:
             found: dict[str, list[tuple[str, str]]] = {}
+            family = family_of(self.schema)
+            if family is None:
+                self._inbound = found
+                return found
+            link = family.link
             for r in self.records:
-                for key, snap in related_items(r.fields):
-                    url = snap.get("url")
+                for key, snap in related_items(r.fields, family):
+                    url = snap.get(link)
                     if isinstance(url, str):
                         found.setdefault(url, []).append((r.path, key))
             self._inbound = found
@@ -207,22 +212,25 @@ class FixPlanner:
 
     def _link_ops(self, rel: str, data: dict, ctx: Context) -> None:
         """The consequences of other files' fixes: moved urls, new ids, dangling choices."""
-        for key, snap in related_items(data):
-            url = snap.get("url")
+        family = family_of(self.schema)
+        if family is None:
+            return
+        link = family.link
+        for key, snap in related_items(data, family):
+            url = snap.get(link)
             if (rel, key) in self.choices:
                 target = self.choices[(rel, key)]
                 if target is None:
                     data.pop(key, None)
                     continue
-                t = self._view(target)
-                new = {k: t.get(k) for k in ("id", "title", "subject", "url") if t.get(k) is not None}
+                new = {k: v for k, v in family.snapshot(self._view(target)).items() if v is not None}
                 data[key] = {k: new.get(k, v) for k, v in snap.items()} | {
                     k: v for k, v in new.items() if k not in snap
                 }
                 continue
             if isinstance(url, str) and url in self.moves:
-                snap["url"] = self.moves[url]
-                url = snap["url"]
+                snap[link] = self.moves[url]
+                url = snap[link]
             target = ctx.target(url)
             if target is not None and target.path in self.new_ids and "id" in snap:
                 snap["id"] = self.new_ids[target.path]
@@ -414,7 +422,7 @@ class FixPlanner:
             snap = self.fresh[p.path].fields.get(p.field)
             if not isinstance(snap, dict):
                 continue
-            url = snap.get("url")
+            url = snap.get(self.schema.related.link if self.schema.related is not None else "url")
             stem = PurePosixPath(url).name if isinstance(url, str) else ""
             best = index.closest(stem, str(snap.get("title") or ""), exclude=p.path)
             self.choices[(p.path, p.field)] = best
@@ -521,7 +529,11 @@ def apply_patch(fields: dict, fix: dict, schema: Schema | None = None) -> dict:
     """Editor fields with a fix (a field patch) applied: each value in its field's type,
     related articles numbered again after one is removed."""
     out = patching.merge(fields, fix, schema)
-    return renumber(out) if any(RELATED.fullmatch(str(k)) and v is None for k, v in fix.items()) else out
+    family = family_of(schema)
+    if family is None:
+        return out
+    removed = any(v is None and number_of(k, family) is not None for k, v in fix.items())
+    return renumber(out, family) if removed else out
 
 
 _WORD = re.compile(r"[a-z0-9]+")

@@ -1,44 +1,68 @@
-"""Related articles: an entry's numbered ``related_articleN`` snapshots of other entries
-(``{id, title, subject, url}``), read and written in number order."""
+"""Related articles: an entry's numbered snapshots of other entries, read and written in
+number order. What they are called and what they hold comes from the schema's repeated field
+of type ``related`` (``Schema.related``: ``related_articleN: {id, title, subject, url}`` in the
+bundled schema); without a family these use the bundled schema's."""
 
 from __future__ import annotations
 
-import re
+from typing import Any
 
-RELATED = re.compile(r"related_article(\d+)$")
+from .schema import RelatedFamily, default_schema
 
 
-def related_items(fields: dict) -> list[tuple[str, dict]]:
+def default_family() -> RelatedFamily:
+    """The bundled schema's related articles."""
+    family = default_schema().related
+    assert family is not None  # the bundled schema has its related articles
+    return family
+
+
+def family_of(schema: Any) -> RelatedFamily | None:
+    """The schema's related family (the bundled one's without a schema)."""
+    return default_family() if schema is None else schema.related
+
+
+def related_items(fields: dict, family: RelatedFamily | None = None) -> list[tuple[str, dict]]:
     """(key, snapshot) of every related article, in number order."""
+    prefix = (family or default_family()).prefix
+    start = len(prefix)
     found = []
     for key, value in fields.items():
-        if type(value) is dict and type(key) is str and key.startswith("related_article"):
-            number = key[15:]
-            if number.isdecimal():  # what RELATED's \d+ takes
+        if type(value) is dict and type(key) is str and key.startswith(prefix):
+            number = key[start:]
+            if number.isdecimal():  # what the family's pattern's \d+ takes
                 found.append((int(number), key, value))
     if len(found) > 1:
         found.sort(key=lambda t: t[0])
     return [(key, value) for _, key, value in found]
 
 
-def set_related(fields: dict, items: list[dict]) -> None:
+def number_of(key: object, family: RelatedFamily | None = None) -> int | None:
+    """The number of a related key (``related_article3`` -> 3), or None for any other key."""
+    m = (family or default_family()).pattern.fullmatch(str(key))
+    return int(m.group(1)) if m else None
+
+
+def set_related(fields: dict, items: list[dict], family: RelatedFamily | None = None) -> None:
     """Make ``items`` the related articles, numbered from 1 (keys past them are removed)."""
-    old = [k for k in fields if RELATED.fullmatch(str(k))]
+    family = family or default_family()
+    old = [(k, n) for k in fields if (n := number_of(k, family)) is not None]
     for n, item in enumerate(items, start=1):
-        fields[f"related_article{n}"] = item
-    for key in old:
-        if int(RELATED.fullmatch(str(key)).group(1)) > len(items):  # type: ignore[union-attr]  # old: matched keys
+        fields[family.key(n)] = item
+    for key, number in old:
+        if number > len(items):
             del fields[key]
 
 
-def renumber(fields: dict) -> dict:
-    """The fields with related_articleN numbered without gaps (after a removal)."""
-    numbered = sorted((int(m.group(1)), k) for k in fields if (m := RELATED.fullmatch(str(k))))
-    if [key for _, key in numbered] == [f"related_article{i}" for i in range(1, len(numbered) + 1)]:
+def renumber(fields: dict, family: RelatedFamily | None = None) -> dict:
+    """The fields with the related keys numbered without gaps (after a removal)."""
+    family = family or default_family()
+    numbered = sorted((n, k) for k in fields if (n := number_of(k, family)) is not None)
+    if [key for _, key in numbered] == [family.key(i) for i in range(1, len(numbered) + 1)]:
         return fields
     values = [fields[key] for _, key in numbered]
     keys = {key for _, key in numbered}
     out = {k: v for k, v in fields.items() if k not in keys}
     for i, v in enumerate(values, start=1):
-        out[f"related_article{i}"] = v
+        out[family.key(i)] = v
     return out

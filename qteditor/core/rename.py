@@ -1,5 +1,6 @@
 """Renames that keep the site whole: when an entry's slug or subject changes, its file moves,
-its file_name and url follow, and every related_articleN that links to it is updated — one
+its file_name and url follow, and every related article (the schema's snapshots,
+``related_articleN``) that links to it is updated — one
 plan (``plan.py``): the new file, the linking entries, the old file's removal, all through the
 core writer, each file under its lock.
 
@@ -21,7 +22,7 @@ from .entry import Entry
 from .errors import QtEditorError, SaveError
 from .patch import nested
 from .plan import FileChange, Plan
-from .related import related_items
+from .related import family_of, related_items
 from .site import Site
 
 
@@ -57,8 +58,11 @@ def plan(root: Path, entry_path: Path, fields: dict, records: list, site: Site) 
         else None
     )
     inbound = []
+    family = family_of(site.schema)
+    link = family.link if family is not None else "url"
+    at = {old_url, old_at} - {None, ""}
     for record in records:
-        keys = [k for k, v in related_items(record.fields) if v.get("url") in {old_url, old_at} - {None, ""}]
+        keys = [k for k, v in related_items(record.fields, family) if v.get(link) in at]
         path = root / record.path
         if keys and path.resolve() != Path(entry_path).resolve():
             inbound.append((path, keys))
@@ -96,22 +100,19 @@ def prepare(rp: RenamePlan, fields: dict, shown: Callable[[Path], str] | None = 
                 lambda current: new_fields,
             )
         )
-    snapshot = {
-        "id": new_fields.get("id"),
-        "title": new_fields.get("title"),
-        "subject": new_fields.get("subject"),
-        "url": rp.new_url,
-    }
+    family = family_of(entry.schema)
+    link = family.link if family is not None else "url"
+    snapshot = family.snapshot(new_fields) if family is not None else {}
     urls = {rp.old_url}
 
     def follow(other: Any, keys: Sequence[str] = ()) -> Any:
         """A linking entry's fields with its links to the renamed entry updated."""
         data = other.fields()
         touched = False
-        for key, value in related_items(data):
-            if value.get("url") in urls or key in keys:
+        for key, value in related_items(data, family):
+            if value.get(link) in urls or key in keys:
                 data[key] = {**value, **{k: v for k, v in snapshot.items() if k in value and v is not None}}
-                data[key]["url"] = rp.new_url
+                data[key][link] = rp.new_url
                 touched = True
         return data if touched else None
 

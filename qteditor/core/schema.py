@@ -35,7 +35,8 @@ class Field:
     separator: str | None = None
     same_as: tuple[str, ...] = ()
     repeat: int | None = None
-    rule: str | None = None  # the check's rule id for this field's derivation or length
+    rule: str | None = None  # the check's rule id for this field's derivation, length or staleness
+    link: str | None = None  # a repeated snapshot's subfield naming the entry it points at
     yaml: dict | None = None  # how a new value is written when the file shows no example
     subfields: tuple[Field, ...] = ()
 
@@ -46,6 +47,44 @@ class Field:
         args["subfields"] = tuple(cls.from_dict(s) for s in raw.get("subfields", ()))
         args["same_as"] = tuple(raw.get("same_as", ()))
         return cls(**args)
+
+
+@dataclass(frozen=True)
+class RelatedFamily:
+    """The schema's repeated snapshots of other entries (``related_articleN: {id, title, subject,
+    url}``): each ``<prefix><N>`` holds the values of the ``keys`` of the entry whose field
+    ``link`` has the snapshot's ``link`` value; ``stale``: (key, rule) of the keys the checks
+    compare with that entry's (the subfields' ``rule``)."""
+
+    prefix: str
+    subfields: tuple[Field, ...]
+    link: str = "url"
+    limit: int | None = None
+
+    @cached_property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(sub.key for sub in self.subfields)
+
+    @cached_property
+    def stale(self) -> tuple[tuple[str, str], ...]:
+        return tuple((sub.key, sub.rule) for sub in self.subfields if sub.rule)
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """A key of the family; its group 1 is the number."""
+        return re.compile(re.escape(self.prefix) + r"(\d+)$")
+
+    def key(self, number: int) -> str:
+        return f"{self.prefix}{number}"
+
+    def snapshot(self, target: Any) -> dict[str, Any]:
+        """A new snapshot of the entry with these fields (every key, in the schema's order)."""
+        get = target.get
+        return {key: get(key) for key in self.keys}
+
+    @classmethod
+    def of(cls, f: Field) -> RelatedFamily:
+        return cls(f.key, f.subfields, f.link or "url", f.repeat)
 
 
 @dataclass
@@ -75,6 +114,12 @@ class Schema:
                 if sub.key == ".".join(parts[1:]):
                     return sub
         return None
+
+    @cached_property
+    def related(self) -> RelatedFamily | None:
+        """The related articles' family: the first repeated field of type ``related``."""
+        f = next((f for f in self.fields if f.type == "related" and f.repeat and f.subfields), None)
+        return RelatedFamily.of(f) if f is not None else None
 
     def type_of(self, path: str | tuple) -> str | None:
         f = self.field(path)

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import codec, slugs
 from .entry import Entry
-from .related import set_related
+from .related import family_of, set_related
 from .schema import Schema, default_schema
 from .site import site_for
 from .yaml import same, unshare
@@ -183,7 +183,7 @@ class EditSession:
     def set_related(self, items: list[dict]) -> list[tuple]:
         """Make ``items`` the related articles; returns the other paths that changed with them
         (the site's files carry a score whenever they list related articles)."""
-        set_related(self.fields, items)
+        set_related(self.fields, items, family_of(self.entry.schema))
         if items and "score" not in self.fields and self.entry.schema.field("score") is not None:
             self.fields["score"] = -1.0
             return [("score",)]

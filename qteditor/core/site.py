@@ -108,6 +108,8 @@ class Site:
                 break
         # what the rules over other entries read of each (``checks.facts``)
         keys = ["id", "date", "subject", "url"] + ([self.linked[0]] if self.linked else ["title"])
+        if schema.related is not None:  # what a snapshot of the entry copies (and links by)
+            keys.extend(schema.related.keys)
         paths: list[str] = []
         for d in self.derived:
             if "{subject}" in d.template:

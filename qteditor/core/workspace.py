@@ -311,26 +311,31 @@ class Workspace:
         return written
 
     def refresh_related(self, fields: dict, context: Context | None = None) -> tuple[dict, int]:
-        """The related articles' snapshots (id, title, subject) brought up to date from the
-        entries they point at; returns the new fields and how many values changed."""
+        """The related articles' snapshots (id, title, subject: every subfield but the link)
+        brought up to date from the entries they point at; returns the new fields and how many
+        values changed."""
         from .related import related_items, set_related
         from .yaml import unshare
 
         ctx = context or self.context()
+        family = ctx.schema.related
+        if family is None:
+            return fields, 0
         out = unshare(fields)
-        items = [dict(v) for _k, v in related_items(out)]
+        items = [dict(v) for _k, v in related_items(out, family)]
         changed = 0
+        copied = tuple(k for k in family.keys if k != family.link)
         for item in items:
-            target = ctx.target(item.get("url"))
+            target = ctx.target(item.get(family.link))
             if target is None:
                 continue
-            for key in ("id", "title", "subject"):
+            for key in copied:
                 value = target.fields.get(key)
                 if key in item and value not in (None, "") and item[key] != value:
                     item[key] = value
                     changed += 1
         if changed:
-            set_related(out, items)
+            set_related(out, items, family)
         return out, changed
 
     def related_candidates(
@@ -338,11 +343,12 @@ class Workspace:
     ) -> tuple[list[str], set[str]]:
         """(suggested entries, entries not to offer) for a new related article of the entry
         with these fields: the entries most like its question and answer, without itself and
-        the entries whose url is ``listed`` already."""
+        the entries whose link (url) is ``listed`` already."""
         if self.root is None:
             return [], set()
+        link = self.schema.related.link if self.schema.related is not None else "url"
         exclude = {own} if own else set()
-        exclude |= {r.path for r in self.records() if r.fields.get("url") in listed}
+        exclude |= {r.path for r in self.records() if r.fields.get(link) in listed}
         text = " ".join(str(fields.get(k) or "") for k in ("question", "answer"))[:2000]
         return self.index().similar(text, exclude, limit), exclude
 

@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.patch import coerce
-from ..core.related import related_items
-from ..core.schema import Field, Schema
+from ..core.related import default_family, related_items
+from ..core.schema import Field, RelatedFamily, Schema
 from ..core.session import EditSession
 from ..core.site import site_for
 from ..core.validate import check_field
@@ -47,7 +47,6 @@ from .keywords import KeywordsEdit
 if TYPE_CHECKING:
     from PySide6.QtGui import QWheelEvent
 
-RELATED_KEYS = ("id", "title", "subject", "url")
 # a field's editing widget, how to read its value from it, and how to write a value into it
 _Editor = tuple[QWidget, Callable[[], Any], Callable[[Any], None]]
 
@@ -92,25 +91,37 @@ class PlainField(QPlainTextEdit):
 
 
 class RelatedEditor(QWidget):
-    """0–5 related articles: id, title, subject, url; add, remove, reorder, pick, refresh."""
+    """0–5 related articles, a column each of the schema's subfields (id, title, subject, url);
+    add, remove, reorder, pick, refresh."""
 
     changed = Signal(object)  # a list of dicts: "object" keeps their key order (QVariantMap sorts)
     pickRequested = Signal()
     refreshRequested = Signal()
 
-    def __init__(self, limit: int = 5):
+    def __init__(self, limit: int = 5, family: RelatedFamily | None = None):
         super().__init__()
         self.limit = limit
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["ID", "Title", "Subject", "URL"])
+        self.family = family or default_family()
+        subs = self.family.subfields
+        self.keys = self.family.keys
+        self.table = QTableWidget(0, len(subs))
+        self.table.setHorizontalHeaderLabels([s.label for s in subs])
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         head = self.table.horizontalHeader()
-        head.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        head.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        head.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        # the link as wide as it is dragged, the first other text column takes the rest
+        wide = next((s.key for s in subs if s.type == "string" and s.key != self.family.link), None)
+        for c, s in enumerate(subs):
+            mode = QHeaderView.ResizeMode
+            head.setSectionResizeMode(
+                c,
+                mode.Interactive
+                if s.key == self.family.link
+                else mode.Stretch
+                if s.key == wide
+                else mode.ResizeToContents,
+            )
         self.table.setWordWrap(False)
         self.table.setMinimumHeight(60)
         self.table.itemChanged.connect(self._edited)
@@ -153,7 +164,7 @@ class RelatedEditor(QWidget):
         try:
             self.table.setRowCount(len(items))
             for r, item in enumerate(items):
-                for c, key in enumerate(RELATED_KEYS):
+                for c, key in enumerate(self.keys):
                     value = item.get(key)
                     cell = QTableWidgetItem("" if value is None else str(value))
                     cell.setData(Qt.ItemDataRole.UserRole, value)
@@ -176,11 +187,12 @@ class RelatedEditor(QWidget):
         out = []
         for r in range(self.table.rowCount()):
             item = {}
-            for c, key in enumerate(RELATED_KEYS):
+            for c, sub in enumerate(self.family.subfields):
+                key = sub.key
                 cell = self.table.item(r, c)
                 text = cell.text() if cell else ""
                 original = cell.data(Qt.ItemDataRole.UserRole) if cell else None
-                if key == "id":
+                if sub.type == "int":
                     try:
                         item[key] = int(text) if text.strip() else original
                     except ValueError:
@@ -198,7 +210,7 @@ class RelatedEditor(QWidget):
         items = self.items()
         if len(items) >= self.limit:
             return
-        items.append(item or {"id": 0, "title": "", "subject": "", "url": ""})
+        items.append(item or {s.key: 0 if s.type == "int" else "" for s in self.family.subfields})
         self.set_items(items)
         self.table.selectRow(len(items) - 1)
         self.changed.emit(items)
@@ -312,7 +324,7 @@ class FormPanel(QScrollArea):
                 continue  # the text editor's field (the schema's Markdown field) is not a row
             form = self.forms.get(f.group) or self._section(f.group, f.group.title())
             if f.type == "related":
-                self.related = RelatedEditor(f.repeat or 5)
+                self.related = RelatedEditor(f.repeat or 5, RelatedFamily.of(f))
                 self.related.changed.connect(self.relatedEdited)
                 form.addRow(self.related)
                 continue
@@ -575,7 +587,7 @@ class FormPanel(QScrollArea):
                 self.lock_button.setChecked(session.locked)
             self._lock_changed(session.locked, emit=False)
         if self.related is not None:
-            self.related.set_items([dict(v) for _k, v in related_items(session.fields)])
+            self.related.set_items([dict(v) for _k, v in related_items(session.fields, self.related.family)])
         self._load_other(session)
         self.validate()
         if another:  # another entry, or a new one, starts at the top (the title in view)

@@ -715,9 +715,10 @@ class MainWindow(QMainWindow):
             return
         parts = tuple(field.split("."))
         widget = self.form.widget_for(parts) or self.form.widget_for(parts[:1])
-        if widget is None and parts[0].startswith("related_article") and self.form.related is not None:
-            widget = self.form.related.table
-            number = parts[0][len("related_article") :]
+        related = self.form.related
+        if widget is None and related is not None and parts[0].startswith(related.family.prefix):
+            widget = related.table
+            number = parts[0][len(related.family.prefix) :]
             if number.isdecimal() and int(number) - 1 < widget.rowCount():
                 widget.selectRow(int(number) - 1)
         if widget is not None:
@@ -930,7 +931,7 @@ class MainWindow(QMainWindow):
         if s is None or panel.collection is None or ws is None:
             self.statusBar().showMessage("Open the collection folder to pick related articles", 5000)
             return
-        listed = {v.get("url") for v in related.items()}
+        listed = {v.get(related.family.link) for v in related.items()}
         own = panel.rel_path(s.path) if s.path else None
         paths, exclude = ws.related_candidates(s.fields, listed, own)
         by_path = {r.path: r for r in panel.records}
@@ -938,10 +939,7 @@ class MainWindow(QMainWindow):
         dialog = PickerDialog(panel.collection, by_path, suggestions, exclude, self)
         record = dialog.pick()
         if record is not None:
-            f = record.fields
-            related.add(
-                {"id": f.get("id"), "title": f.get("title"), "subject": f.get("subject"), "url": f.get("url")}
-            )
+            related.add(related.family.snapshot(record.fields))
 
     def refresh_related(self) -> None:
         """Refresh stale snapshots: id, title and subject from the entries they point to."""
@@ -955,7 +953,7 @@ class MainWindow(QMainWindow):
 
         fields, changed = ws.refresh_related(s.fields, self.collection_panel.context)
         if changed:
-            items = [dict(v) for _k, v in related_items(fields)]
+            items = [dict(v) for _k, v in related_items(fields, related.family)]
             related.set_items(items)
             self.on_related_edited(items)
         self.statusBar().showMessage(f"{changed} snapshot value(s) refreshed", 4000)

@@ -37,3 +37,95 @@ def test_a_session_adds_the_score_related_articles_come_with():
     assert s.set_related([]) == [] and "score" not in s.fields
     assert s.set_related([{"id": 1, "title": "t", "subject": "s", "url": "/u"}]) == [("score",)]
     assert s.fields["score"] == -1.0 and s.fields["related_article1"]["id"] == 1
+
+
+NOTES = """name: Notes
+fields:
+  - {key: slug, label: Slug, type: string, required: true}
+  - {key: headline, label: Headline, type: string, required: true}
+  - key: see_also_
+    label: See also
+    type: related
+    repeat: 3
+    link: slug
+    subfields:
+      - {key: slug, label: Slug, type: string}
+      - {key: headline, label: Headline, type: string, rule: related-stale-title}
+"""
+
+
+def _notes(tmp_path, monkeypatch):
+    """A collection whose own schema links notes by slug through ``see_also_N``."""
+    from qteditor.core.workspace import Workspace
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = tmp_path / "notes"
+    (root / ".qteditor").mkdir(parents=True)
+    (root / ".qteditor" / "schema.yaml").write_text(NOTES, encoding="utf-8")
+    (root / "a.md").write_text(
+        "---\nslug: a\nheadline: Alpha\n"
+        "see_also_1:\n  slug: b\n  headline: Old beta\n"
+        "see_also_2:\n  slug: a\n  headline: Alpha\n"
+        "see_also_3:\n  slug: b\n  headline: Beta\n---\nBody\n",
+        encoding="utf-8",
+    )
+    (root / "b.md").write_text("---\nslug: b\nheadline: Beta\n---\nBody\n", encoding="utf-8")
+    (root / "c.md").write_text(
+        "---\nslug: c\nheadline: Gamma\nsee_also_1:\n  slug: nowhere\n  headline: Gone\n---\nBody\n",
+        encoding="utf-8",
+    )
+    ws = Workspace(root)
+    assert ws.schema.name == "Notes"
+    ws.refresh()
+    return root, ws
+
+
+def test_a_second_schema_names_its_related_family_and_what_it_copies(tmp_path, monkeypatch):
+    from qteditor.core.entry import Entry
+
+    root, ws = _notes(tmp_path, monkeypatch)
+    try:
+        found = sorted(
+            (p.path, p.rule, p.field, p.message) for p in ws.check() if p.rule.startswith("related")
+        )
+        assert found == [
+            ("a.md", "related-duplicate", "see_also_3", "see_also_3 repeats see_also_1 (b)"),
+            ("a.md", "related-self", "see_also_2", "see_also_2 links the entry to itself"),
+            (
+                "a.md",
+                "related-stale-title",
+                "see_also_1.headline",
+                "see_also_1: the headline differs from b.md's",
+            ),
+            ("c.md", "related-dangling", "see_also_1", "see_also_1: no entry has the slug nowhere"),
+        ]
+        # Refresh copies every subfield but the link from the entry the link names
+        fields = Entry.load(root / "a.md").fields()
+        fresh, changed = ws.refresh_related(fields)
+        assert changed == 1 and fresh["see_also_1"] == {"slug": "b", "headline": "Beta"}
+        assert list(fresh) == list(fields)
+        # the fixes: the stale headline copied, the self link and the repeat removed
+        plan = ws.plan_fix_all({"related-stale-title", "related-self", "related-duplicate"})
+        assert [c.path.name for c in plan.changes] == ["a.md"]
+        ws.apply(plan)
+        text = (root / "a.md").read_text(encoding="utf-8")
+        assert text == "---\nslug: a\nheadline: Alpha\nsee_also_1:\n  slug: b\n  headline: Beta\n---\nBody\n"
+        ws.refresh()
+        left = [(p.path, p.rule) for p in ws.check() if p.rule.startswith("related")]
+        assert left == [("c.md", "related-dangling")]
+        for path in root.glob("*.md"):
+            assert "related_article" not in path.read_text(encoding="utf-8")
+    finally:
+        ws.close()
+
+
+def test_a_related_key_of_another_family_is_no_related_article():
+    from qteditor.core.schema import Field, RelatedFamily
+
+    family = RelatedFamily("see_also_", (Field("slug", "Slug"), Field("headline", "Headline")), "slug")
+    fields = {"related_article1": {"url": "/x"}, "see_also_2": {"slug": "b"}, "see_also_1": {"slug": "a"}}
+    assert related_items(fields, family) == [("see_also_1", {"slug": "a"}), ("see_also_2", {"slug": "b"})]
+    set_related(fields, [{"slug": "c"}], family)
+    assert fields == {"related_article1": {"url": "/x"}, "see_also_1": {"slug": "c"}}
+    assert renumber({"see_also_3": {"slug": "c"}}, family) == {"see_also_1": {"slug": "c"}}
+    assert family.snapshot({"headline": "H", "slug": "s", "other": 1}) == {"slug": "s", "headline": "H"}

@@ -262,3 +262,38 @@ def test_fields_outside_the_schema_are_edited_as_their_type_or_as_json(window, q
     assert mapping.styleSheet() == ""
     mapping.setPlainText('{"a": ')
     assert "cf222e" in mapping.styleSheet() and window.session.fields["legacy_map"] == {"a": 2, "b": [1]}
+
+
+def test_a_schema_of_its_own_names_the_related_table_its_rows_and_what_refresh_copies(
+    window, qtbot, tmp_path
+):
+    from qteditor.core.checks import Problem
+    from tests.core.test_related import NOTES
+
+    root = tmp_path / "notes"
+    (root / ".qteditor").mkdir(parents=True)
+    (root / ".qteditor" / "schema.yaml").write_text(NOTES, encoding="utf-8")
+    (root / "a.md").write_text(
+        "---\nslug: a\nheadline: Alpha\nsee_also_1:\n  slug: c\n  headline: Gamma\n"
+        "see_also_2:\n  slug: b\n  headline: Old beta\n---\nBody\n",
+        encoding="utf-8",
+    )
+    (root / "b.md").write_text("---\nslug: b\nheadline: Beta\n---\nBody\n", encoding="utf-8")
+    (root / "c.md").write_text("---\nslug: c\nheadline: Gamma\n---\nBody\n", encoding="utf-8")
+    with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
+        window.open_folder(root)
+    window.open_file(root / "a.md")
+    rel = window.form.related
+    assert rel is not None
+    heads = [rel.table.horizontalHeaderItem(c).text() for c in range(rel.table.columnCount())]
+    assert heads == ["Slug", "Headline"]
+    assert rel.items() == [{"slug": "c", "headline": "Gamma"}, {"slug": "b", "headline": "Old beta"}]
+    window.jump_to_problem(Problem("a.md", "related-stale-title", "stale", "see_also_2.headline"))
+    assert rel.table.currentRow() == 1
+    window.refresh_related()  # the headline from b.md, the links kept
+    want = [{"slug": "c", "headline": "Gamma"}, {"slug": "b", "headline": "Beta"}]
+    assert rel.items() == want
+    assert [window.session.fields[k] for k in ("see_also_1", "see_also_2")] == want
+    assert not any(str(k).startswith("related_article") for k in window.session.fields)
+    rel.add()
+    assert rel.items()[-1] == {"slug": "", "headline": ""}
