@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qteditor.core.merge import merge_fields, merge_lines
-from tests.conftest import CORPUS
+from qteditor.core.resources import resource
 
 
 def test_fields_changed_on_one_side_take_that_side():
@@ -68,7 +68,7 @@ def test_a_long_repetitive_body_merges_with_both_sides_lines():
     the whole body, took 20 s; git waits on the driver)."""
     from qteditor.core.merge import merge_bytes
 
-    src = sorted(CORPUS.glob("*/*.md"))[0].read_bytes()
+    src = sorted((resource("sample") / "content" / "learn").glob("*/*.md"))[0].read_bytes()
     body = "".join(f"line {i % 7}\n" for i in range(20000)).encode()
     base = src + body
     out = merge_bytes(base, base + b"appended\n", src + b"prepended\n" + body, "x.md")
