@@ -110,3 +110,13 @@ def by_reason(reason: str) -> list[Path]:
         if reason in cols[-1].split(","):
             out.append(CORPUS / cols[0])
     return out
+
+
+@pytest.fixture(autouse=True)
+def _as_an_ordinary_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite speaks as the desktop's user, not as root (CI runs as root, who may write any
+    file): permission bits refuse a save as they do for a user. Tests of root's case set
+    ``storage.superuser`` back."""
+    from qteditor.core import storage
+
+    monkeypatch.setattr(storage, "superuser", lambda: False)

@@ -154,7 +154,7 @@ def apply(rp: RenamePlan, fields: dict | None = None, force: bool = False) -> li
                     f"cannot rename: {c.shown} cannot be read ({exc.strerror}); nothing was changed",
                     str(c.path),
                 ) from None
-            if not force and (not st.st_mode & 0o222 or st.st_nlink > 1):
+            if not force and (storage.read_only(str(c.path), st) or st.st_nlink > 1):
                 raise storage.ReadOnlyError(
                     f"cannot rename: {c.shown} links to this entry and is read-only (or has "
                     "other names); nothing was changed",

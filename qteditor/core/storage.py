@@ -267,10 +267,25 @@ def read_current(target: str, path: str | None = None) -> bytes | None:
 
 
 # ---------------------------------------------------------------------------- writing
+def superuser() -> bool:
+    """Whether this process may write any file (root on POSIX): the system lets it write a
+    file without write permission, and so does a save."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def read_only(target: str, st: os.stat_result) -> bool:
+    """Whether this user may not write the file in place (see ``_check_writable``)."""
+    return not superuser() and (not st.st_mode & 0o222 or not os.access(target, os.W_OK))
+
+
 def _check_writable(target: str, st: os.stat_result, path: str, force: bool) -> None:
+    """A save does what writing the file in place would be allowed to do: a file without write
+    permission for this user is refused (the atomic rename would replace it all the same),
+    unless forced; root, whom the system lets write any file, writes it (a read-only copy of
+    a read-only tree, as `cp` makes it, is edited as root edits it in place)."""
     if force:
         return
-    if not st.st_mode & 0o222 or not os.access(target, os.W_OK):
+    if read_only(target, st):
         raise ReadOnlyError(
             "the file is read-only; nothing was written (use --force, or "
             "make it writable, to save it anyway)",

@@ -304,3 +304,20 @@ def test_a_socket_is_named_where_opening_it_fails_as_on_macos(tmp_path, monkeypa
         assert "this is a socket, not a regular file" in str(info.value)
     finally:
         sock.close()
+
+
+@posix_only("permission bits: root may write any file")
+def test_root_writes_a_read_only_file_as_the_system_lets_it(tmp_path, monkeypatch):
+    """A save does what writing the file in place may do: root, whom the system lets write a
+    file without write permission, saves a read-only copy (as `cp` makes of a read-only tree);
+    an ordinary user is refused (the tests above)."""
+    monkeypatch.setattr(storage, "superuser", lambda: True)
+    path = tmp_path / "entry.md"
+    path.write_bytes(b"old")
+    os.chmod(path, 0o444)
+    storage.write_atomic(str(path), b"new")
+    assert path.read_bytes() == b"new" and stat.S_IMODE(path.stat().st_mode) == 0o444
+    monkeypatch.setattr(storage, "superuser", lambda: False)
+    with pytest.raises(storage.ReadOnlyError):
+        storage.write_atomic(str(path), b"newer")
+    assert path.read_bytes() == b"new"
