@@ -245,7 +245,6 @@ def check_record(r: Any, ctx: Context, rules: set[str] | frozenset | None = None
     return out
 
 
-_LINK_SET = frozenset(("related-dangling", "related-stale-id", "related-stale-title"))
 _OWN_LINKS = frozenset(("related-self", "related-duplicate"))
 _LINKED = frozenset(("title-mismatch",))
 _CODEC = frozenset(("answer-ambiguous-newline",))
@@ -401,6 +400,7 @@ def _links(r: Any, f: dict, ctx: Context, add: _Add) -> None:
 
 
 _STALE = frozenset(("related-stale-id", "related-stale-title"))  # a snapshot subfield's rules
+_LINK_SET = frozenset(("related-dangling",)) | _STALE  # what ``_links`` reports
 
 
 def _stale(key: str, sub: str, rule: str, old: Any, new: Any, where: str, add: _Add) -> None:
