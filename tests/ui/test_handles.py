@@ -42,15 +42,28 @@ def test_the_browser_edge_is_styled_once_the_window_has_painted(window, qtbot):
     assert window.styleSheet().count(SEPARATOR_STYLE) == 1
 
 
+def _settled(window, qtbot) -> tuple:
+    """The panes' sizes once two looks 100 ms apart agree (layouts finish in later events)."""
+    last = None
+    for _ in range(50):
+        qtbot.wait(100)
+        now = (window.splitter.sizes(), window.centralWidget().geometry())
+        if now == last:
+            return now
+        last = now
+    raise AssertionError(f"the panes kept moving: {last}")
+
+
 def test_styling_the_browser_edge_moves_no_pane(window, qtbot):
     from qteditor.ui.handles import style_separators
     from qteditor.ui.main_window import sample_collection
 
-    window.open_folder(sample_collection())
+    panel = window.collection_panel
+    with qtbot.waitSignal(panel.indexed, timeout=20000):  # rows listed, first entry opened
+        window.open_folder(sample_collection())
+    qtbot.waitUntil(lambda: window.session is not None, timeout=5000)
     qtbot.waitUntil(lambda: SEPARATOR_STYLE in window.styleSheet(), timeout=3000)
     window.setStyleSheet("")
-    qtbot.wait(50)
-    before = (window.splitter.sizes(), window.centralWidget().geometry())
+    before = _settled(window, qtbot)
     style_separators(window)
-    qtbot.wait(50)
-    assert (window.splitter.sizes(), window.centralWidget().geometry()) == before
+    assert _settled(window, qtbot) == before
