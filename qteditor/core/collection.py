@@ -222,6 +222,7 @@ def _lines_without_answer(data: dict, lines: list[int] | tuple, moved: bool) -> 
 
 
 Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode: a changed file changes one
+RowsRead = Callable[[list[tuple]], None]  # given each chunk of index rows as a refresh reads it
 Job = tuple[str, list[tuple[str, Stamp]], tuple[str, ...], str | None]
 
 _SITES: dict[str | None, tuple[Any, dict]] = {}
@@ -559,14 +560,24 @@ class Collection:
                 continue
 
     @_guarded
-    def refresh(self, progress: Callable[[int, int], None] | None = None, text: bool = True) -> RefreshStats:
+    def refresh(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        text: bool = True,
+        rows: RowsRead | None = None,
+    ) -> RefreshStats:
         """Bring the index up to date: read new and changed files, drop removed ones.
 
         A collection indexed from nothing gets its full-text index in one pass at the end;
-        ``text=False`` leaves that pass to the first search (checks and browsing need none)."""
-        return self._refresh(progress, text)
+        ``text=False`` leaves that pass to the first search (checks and browsing need none).
+        ``rows`` is given each chunk of rows as it is read (``browse_rows`` and ``TextSearch``
+        take them): what a browser shows while a large collection is indexed. They are
+        uncommitted until the refresh returns (another process sees none of them before)."""
+        return self._refresh(progress, text, rows)
 
-    def _refresh(self, progress: Callable[[int, int], None] | None, text: bool) -> RefreshStats:
+    def _refresh(
+        self, progress: Callable[[int, int], None] | None, text: bool, rows: RowsRead | None = None
+    ) -> RefreshStats:
         start = time.perf_counter()
         stats = RefreshStats()
         known = self._known()
@@ -582,7 +593,7 @@ class Collection:
             self.db.execute("PRAGMA synchronous=OFF")
         try:
             with self._write():  # what is indexed is read again with the write lock held
-                self._refresh_locked(stats, progress, text, items)
+                self._refresh_locked(stats, progress, text, items, rows)
         finally:
             if not known:
                 self.db.execute("PRAGMA synchronous=NORMAL")
@@ -605,6 +616,7 @@ class Collection:
         progress: Callable[[int, int], None] | None,
         text: bool,
         walked: list[tuple[str, Stamp]] | None = None,
+        read: RowsRead | None = None,
     ) -> None:
         known = self._known()
         on_disk: dict[str, Stamp] = {}
@@ -637,6 +649,8 @@ class Collection:
         done = 0
         for rows in itertools.chain([first] if first is not None else [], chunks):
             self._insert(rows, with_text=not pending)
+            if read is not None:
+                read(rows)
             done += len(rows)
             if progress:
                 progress(done, len(todo))
@@ -969,18 +983,75 @@ class Collection:
         return out
 
 
+def browse_rows(rows: list[tuple]) -> list[tuple]:
+    """The browser's (path, title, subject, date, id, error, rowid) of rows as ``refresh`` reads
+    them (what ``Collection.rows`` gives once they are stored; the rowid is not known yet)."""
+    return [(r[0], r[7], r[8], r[9], r[6], r[5], None) for r in rows]
+
+
+_TOKEN = "[^\\W_]"  # what FTS5's unicode61 tokenizer keeps in a word: letters and digits
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents (as unicode61 compares words)."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+class TextSearch:
+    """A search of the question, answer and keywords of the rows read so far, held in memory: it
+    answers a search while the index is being built and its full text is not there yet, with
+    the full-text index's rules (every word, the one being typed as a prefix, case and accents
+    ignored). Rows may be added on one thread while another searches."""
+
+    def __init__(self) -> None:
+        self._texts: list[str] = []
+        self._paths: list[str] = []
+
+    def add(self, rows: list[tuple]) -> None:
+        """Index rows as ``refresh`` reads them."""
+        for r in rows:
+            self._texts.append(_fold(f"{r[12]}\n{r[13]}\n{r[14]}"))
+            self._paths.append(r[0])  # (after its text: a search takes only paths with one)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def matching(self, query: str) -> set[str]:
+        """The paths of the rows read so far that match ``query`` (as ``Collection.matching``)."""
+        import re
+
+        patterns = []
+        for word, prefix in _terms(query):
+            for part in re.findall(f"{_TOKEN}+", _fold(word)):
+                tail = "" if prefix else f"(?!{_TOKEN})"
+                patterns.append((part, re.compile(f"(?<!{_TOKEN}){re.escape(part)}{tail}")))
+        if not patterns:
+            return set()
+        n = len(self._paths)
+        return {
+            path
+            for path, text in zip(self._paths[:n], self._texts[:n], strict=True)
+            if all(part in text and pattern.search(text) for part, pattern in patterns)
+        }
+
+
 def _words(text: str) -> list[str]:
     import re
 
     return re.findall(r"[A-Za-z0-9\u00C0-\uFFFF]+", text.lower())
 
 
-def _fts_query(query: str) -> str:
-    """An FTS5 query: every word must match; the word still being typed (the last, unless a
-    space follows it) and words ending in * match as prefixes. A last word of one letter is
-    left out until a second one is typed (it would match nearly every entry)."""
+def _terms(query: str) -> list[tuple[str, bool]]:
+    """(word, whether it matches as a prefix) of a search: the word still being typed (the
+    last, unless a space follows it) and words ending in * match as prefixes. A last word of
+    one letter is left out until a second one is typed (it would match nearly every entry)."""
     tokens = query.split()
-    terms: list[str] = []
+    terms: list[tuple[str, bool]] = []
     for n, raw in enumerate(tokens):
         words = _words(raw)
         for i, w in enumerate(words):
@@ -989,5 +1060,10 @@ def _fts_query(query: str) -> str:
             prefix = last_word and (raw.endswith("*") or typing)
             if prefix and len(w) < 2 and terms:
                 continue
-            terms.append(f'"{w}"' + ("*" if prefix else ""))
-    return " AND ".join(terms)
+            terms.append((w, prefix))
+    return terms
+
+
+def _fts_query(query: str) -> str:
+    """An FTS5 query: every word of ``_terms`` must match."""
+    return " AND ".join(f'"{w}"' + ("*" if prefix else "") for w, prefix in _terms(query))

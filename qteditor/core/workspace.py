@@ -22,7 +22,7 @@ from .plan import Applied, Plan, apply
 from .schema import Schema, schema_for
 
 if TYPE_CHECKING:  # imported when first used (start-up)
-    from .collection import Collection
+    from .collection import Collection, RowsRead
     from .rename import RenamePlan
     from .session import EditSession
     from .site import Site
@@ -129,13 +129,16 @@ class Workspace:
         except ValueError:
             return None
 
-    def refresh(self, progress: Callable[[int, int], None] | None = None) -> None:
-        """Read what changed on disk into the index (checks and browsing need no full text)."""
+    def refresh(
+        self, progress: Callable[[int, int], None] | None = None, rows: RowsRead | None = None
+    ) -> None:
+        """Read what changed on disk into the index (checks and browsing need no full text);
+        ``rows`` is given each chunk of rows read (``Collection.refresh``)."""
         self._records = None
         if self.root is not None:
             index = self.index()
             before = index.generation()
-            index.refresh(progress, text=False)
+            index.refresh(progress, text=False, rows=rows)
             if index.generation() != before and self.config.slug_rule is None:
                 self._slug_rule = None  # the files changed: their rule is inferred again
 

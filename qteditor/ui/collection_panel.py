@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QColor, QResizeEvent
 
     from ..core.checks import Context, Problem
-    from ..core.collection import Collection, Record
+    from ..core.collection import Collection, Record, TextSearch
     from ..core.workspace import Workspace
 
 
@@ -258,10 +258,11 @@ class EntryModel(QAbstractTableModel):
 class _Signals(QObject):
     progress = Signal(int, int)
     rows = Signal(object, object)  # generation, rows
+    partial = Signal(object, object)  # generation, (the rows read so far, a search over them)
     checked = Signal(object, object)  # generation, (problems, records, context, slug rule)
     text_ready = Signal(object)  # generation
     failed = Signal(object, str)  # generation, message
-    searched = Signal(int, object)  # search generation, paths (None: all)
+    searched = Signal(int, object)  # search generation, (paths (None: all), the text searched)
 
 
 class CollectionPanel(QWidget):
@@ -271,6 +272,7 @@ class CollectionPanel(QWidget):
     openRequested = Signal(str)
     indexed = Signal()  # rows, problems and records are current
     rowsShown = Signal()  # the rows are shown (problems may follow)
+    rowsRead = Signal(int)  # a collection indexed from nothing: this many of its rows listed so far
 
     def __init__(self, parent: QWidget | None = None, cache: Path | None = None):
         super().__init__(parent)
@@ -290,6 +292,10 @@ class CollectionPanel(QWidget):
         self._running = False
         self._again = False
         self._allowed: set[str] | None = None  # the search's matches (None: no search)
+        # while a collection is indexed from nothing: its rows come as they are read and a
+        # search is answered from their text in memory until the full-text index is built
+        self._streaming = False
+        self._memory: TextSearch | None = None
         self._search_generation = 0
         self._searcher: Collection | None = None
         self._search_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search")
@@ -380,6 +386,7 @@ class CollectionPanel(QWidget):
         queued = Qt.ConnectionType.QueuedConnection
         self._signals.progress.connect(self._show_progress, queued)
         self._signals.rows.connect(self._rows_ready, queued)
+        self._signals.partial.connect(self._partial_rows, queued)
         self._signals.checked.connect(self._checked, queued)
         self._signals.text_ready.connect(self._text_ready, queued)
         self._signals.failed.connect(self._failed, queued)
@@ -429,6 +436,7 @@ class CollectionPanel(QWidget):
         self.records, self.context = [], None
         self.model.set_rows([], {})
         self._allowed = None
+        self._streaming, self._memory = False, None
         self.empty.setText(f"Indexing {self.root}…")
         self._show_empty(True)
         self._update_count()
@@ -475,15 +483,17 @@ class CollectionPanel(QWidget):
 
         try:
             before = None
+            read = None
             if early:
                 index = ws.index()
                 before = index.generation()
                 rows = index.rows()
                 if not rows:
-                    before = None  # a new index: nothing to show before the refresh
+                    before = None  # a new index: its rows are shown as they are read
+                    read = self._stream(lambda shown: emit(signals.partial, generation, shown))
                 elif not emit(signals.rows, generation, (rows, ws.slug_rule)):
                     return
-            ws.refresh(progress)
+            ws.refresh(progress, read)
             if ws.root is not None:  # read here, in the refresh's thread (set before rowsShown)
                 self.index_generation = (ws.root, ws.index().generation())
             slug_rule = ws.slug_rule  # inferred from the files before any check runs
@@ -502,6 +512,31 @@ class CollectionPanel(QWidget):
             emit(signals.text_ready, generation)
         except Exception as exc:  # noqa: BLE001 - shown in the panel, never a traceback
             emit(signals.failed, generation, str(exc))
+
+    STREAM_S = 1.0  # how often the rows read so far are shown again while indexing
+
+    def _stream(
+        self, send: Callable[[tuple[list[tuple], TextSearch]], object]
+    ) -> Callable[[list[tuple]], None]:
+        """What a refresh from nothing gives its rows to: the browser rows and a search of
+        their text, sent on (the first chunk at once, then every STREAM_S seconds)."""
+        import time
+
+        from ..core.collection import TextSearch, browse_rows
+
+        shown: list[tuple] = []
+        memory = TextSearch()
+        last = [0.0]
+
+        def read(rows: list[tuple]) -> None:
+            shown.extend(browse_rows(rows))
+            memory.add(rows)
+            now = time.monotonic()
+            if now - last[0] >= self.STREAM_S:
+                last[0] = now
+                send((list(shown), memory))
+
+        return read
 
     def _finish_run(self) -> None:
         self._running = False
@@ -525,9 +560,24 @@ class CollectionPanel(QWidget):
         folders = {root} | {f"{root}/{p}" if p else root for p in parents}
         self.watcher.addPaths(sorted(folders)[:2000])
 
+    def _partial_rows(self, generation: int, result: tuple[list[tuple], TextSearch]) -> None:
+        """The rows read so far of a collection indexed from nothing (the rest on their way)."""
+        if generation != self._generation or not self.loading:
+            return
+        rows, self._memory = result
+        self._streaming = True
+        self.model.set_rows(rows)
+        self._fill_subjects(rows)
+        self._show_empty(not rows)
+        self._apply_filters()
+        if self.search.text().strip():
+            self._start_search(refine=True)  # the rows read since the last answer may match too
+        self.rowsRead.emit(len(rows))
+
     def _rows_ready(self, generation: int, result: tuple[list[tuple], str]) -> None:
         if generation != self._generation:
             return
+        self._streaming = False
         rows, self.slug_rule = result
         first = self.loading and not self.model.rows
         self.model.set_rows(rows)
@@ -559,8 +609,10 @@ class CollectionPanel(QWidget):
         self.indexed.emit()
 
     def _text_ready(self, generation: int) -> None:
-        if generation == self._generation and self.search.text().strip():
-            self._start_search()  # answered by the full-text index now
+        if generation == self._generation:
+            self._memory = None  # searches go to the full-text index now
+            if self.search.text().strip():
+                self._start_search()
         self._finish_run()
 
     def _failed(self, generation: int, message: str) -> None:
@@ -605,36 +657,49 @@ class CollectionPanel(QWidget):
         )
 
     # ------------------------------------------------------------------ searching
-    def _start_search(self) -> None:
-        """Ask the full-text index in the background; the rows follow when it answers."""
+    def _start_search(self, refine: bool = False) -> None:
+        """Ask the full-text index in the background; the rows follow when it answers
+        (``refine``: the same search again over more rows, the count line left as it is)."""
         text = self.search.text().strip()
         self._search_generation += 1
         generation = self._search_generation
         if len(text) < 2 or self.workspace is None:  # one letter matches everything
-            self._searched(generation, None)
+            self._searched(generation, (None, text))
             return
-        if self._searcher is None:
-            self._searcher = self.workspace.searcher()
-        searcher = self._searcher
+        searcher: Collection | TextSearch
+        if self._memory is not None:  # indexed from nothing: no full text yet
+            searcher = self._memory
+        else:
+            if self._searcher is None:
+                self._searcher = self.workspace.searcher()
+            searcher = self._searcher
         signals = self._signals
+        indexing = self.loading
 
         def run() -> None:
             try:
+                if indexing and searcher is not self._memory and searcher.text_pending():
+                    return  # not built yet (the refresh holds the index): asked again once it is
                 paths = searcher.matching(text)
             except Exception:  # noqa: BLE001 - a failed search shows every row, never a traceback
                 paths = None
-            if generation == self._search_generation:
+            if generation == self._search_generation or searcher is self._memory:
                 try:
-                    signals.searched.emit(generation, paths)
+                    signals.searched.emit(generation, (paths, text))
                 except RuntimeError:
                     pass
 
-        self.count.setText("Searching…")
+        if not refine:
+            self.count.setText("Searching…")
         self._search_pool.submit(run)
 
-    def _searched(self, generation: int, paths: set[str] | None) -> None:
+    def _searched(self, generation: int, result: tuple[set[str] | None, str]) -> None:
+        paths, text = result
         if generation != self._search_generation:
-            return  # a newer search is on its way
+            # a newer search is on its way; while rows are still being read, an older answer
+            # for the same text is true of the rows it searched (the newer adds the later ones)
+            if not (self._streaming and text == self.search.text().strip()):
+                return
         self._allowed = paths
         self._apply_filters()
 
@@ -702,9 +767,11 @@ class CollectionPanel(QWidget):
             tuple(self.severity_filter.currentData() or ()), "with problems or notes"
         )
         text = f"{shown:,} of {total:,} entries" if shown != total else f"{total:,} entries"
+        if self._streaming:
+            text += " read so far"
         if not self.loading or self.model.problems:
             text += f" · {with_problems:,} {what}"
-        elif total:
+        elif total and not self._streaming:
             text += " · checking…"
         notice = self.workspace.notice if self.workspace is not None else None
         if notice:

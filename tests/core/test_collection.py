@@ -387,3 +387,41 @@ def test_records_know_each_keys_line(tmp_path):
             want = entry.field_lines(dotted) or entry.field_lines(dotted.split(".")[0])
             assert rec.line_of(dotted) == (want[0] if want else None), (rec.path, dotted)
     col.close()
+
+
+def test_a_refresh_hands_over_every_row_it_reads_and_they_search_as_the_index_does(tmp_path):
+    """What a browser shows while a collection is indexed: the rows as read (the stored rows
+    but their rowid), and a search over them in memory that finds what the full-text index
+    finds once built (words, the last one a prefix, two words, case and accents ignored)."""
+    import random
+    import re
+
+    from qteditor.core.collection import TextSearch, browse_rows
+
+    col = Collection(CORPUS, tmp_path / "cache", workers=2)
+    chunks: list[list[tuple]] = []
+    col.refresh(rows=chunks.append)
+    assert len(chunks) > 1  # chunk by chunk, as they are read
+    streamed = [row for chunk in chunks for row in browse_rows(chunk)]
+    stored = col.rows()
+    assert sorted(streamed) == sorted(r[:6] + (None,) for r in stored)
+    assert len(streamed) == len(corpus_files())
+
+    memory = TextSearch()
+    for chunk in chunks:
+        memory.add(chunk)
+    assert len(memory) == len(streamed)
+    rng = random.Random(10)
+    words = sorted({w for r in stored for w in re.findall(r"[A-Za-z]{4,}", r[1])})
+    queries = rng.sample(words, 40)
+    queries += [w[:3] for w in rng.sample(words, 15)]  # being typed: a prefix
+    queries += [f"{a} {b[:4]}" for a, b in zip(rng.sample(words, 15), rng.sample(words, 15), strict=True)]
+    queries += [f"{w} " for w in rng.sample(words, 5)] + [w.upper() for w in rng.sample(words, 5)]
+    queries += ["photosynthesis", "café", "schrodinger", "Schrödinger", "e=mc2", "x", "", "  "]
+    found = 0
+    for query in queries:
+        expected = col.matching(query)
+        assert memory.matching(query) == expected, query
+        found += bool(expected)
+    assert found > 50  # the queries find things (not only empty sets compared)
+    col.close()

@@ -1,0 +1,66 @@
+"""A collection indexed from nothing: its rows are listed as they are read, and a search is
+answered from their text before the full-text index exists (then by it, the same rows)."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from qteditor.core.collection import Collection
+from qteditor.core.entry import Entry
+from qteditor.ui.collection_panel import CollectionPanel
+from tests.conftest import CORPUS, corpus_files
+from tests.ui.test_browser_truth import shown
+
+WORD = "photosynth"  # typed: the last word is a prefix ("photosynthesis", "photosynthetic")
+
+
+def _matching_files() -> set[str]:
+    """The entries whose question, answer or keywords have a word starting with WORD."""
+    out = set()
+    for path in corpus_files():
+        fields = Entry.load(path).fields()
+        text = " ".join(str(fields.get(k) or "") for k in ("question", "answer"))
+        text += " " + str((fields.get("seo") or {}).get("page_keywords") or "")
+        if any(w.startswith(WORD) for w in re.findall(r"[^\W_]+", text.lower())):
+            out.add(path.relative_to(CORPUS).as_posix())
+    return out
+
+
+def test_rows_come_as_read_and_a_search_is_answered_before_the_full_text_index(window, qtbot, monkeypatch):
+    monkeypatch.setattr(CollectionPanel, "STREAM_S", 0.0)  # every chunk shown as it comes
+    release = threading.Event()
+    build = Collection.ensure_text
+
+    def held(self: Collection) -> None:  # the panel's build of the full text waits for the test
+        if not threading.current_thread().name.startswith("search"):
+            release.wait(120)
+        build(self)
+
+    monkeypatch.setattr(Collection, "ensure_text", held)
+    panel = window.collection_panel
+    listed: list[int] = []
+    panel.rowsRead.connect(listed.append)
+    said: list[str] = []  # what the count line said, in order
+    label = panel.count.setText
+    panel.count.setText = lambda text: (said.append(text), label(text))  # type: ignore[method-assign]
+    panel.search.setText(WORD)  # typed before the folder is opened: answered as rows come
+    try:
+        window.open_folder(CORPUS)
+        qtbot.waitUntil(lambda: len(listed) >= 2, timeout=30000)
+        with qtbot.waitSignal(panel.indexed, timeout=120000):
+            pass
+        total = len(corpus_files())
+        assert listed == sorted(listed) and listed[0] < total  # growing, from the first chunk on
+        assert any(re.fullmatch(r"[\d,]+ of [\d,]+ entries read so far", t) for t in said), "|".join(said)
+        assert len(panel.model.rows) == total
+        want = _matching_files()
+        assert 0 < len(want) < total
+        # every row is read, the full text is not built: answered from memory, truthfully
+        assert panel.collection.text_pending()
+        qtbot.waitUntil(lambda: shown(panel) == want, timeout=20000)
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not panel.collection.text_pending(), timeout=60000)
+    panel.search.setText(WORD + "e")  # "photosynthe": the full-text index answers now
+    qtbot.waitUntil(lambda: shown(panel) == want, timeout=20000)
