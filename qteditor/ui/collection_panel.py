@@ -678,7 +678,7 @@ class CollectionPanel(QWidget):
 
         def run() -> None:
             try:
-                if indexing and searcher is not self._memory and searcher.text_pending():
+                if indexing and searcher.text_pending():
                     return  # not built yet (the refresh holds the index): asked again once it is
                 paths = searcher.matching(text)
             except Exception:  # noqa: BLE001 - a failed search shows every row, never a traceback
