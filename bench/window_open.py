@@ -196,6 +196,10 @@ def child_window(site: str) -> dict:
     out["stall_replace_one_letter"] = watch.stall(t, time.perf_counter())
     watch.wait(lambda: bool(git_shown), 30)
     out.update(git_state=window.git.state, git_shown=(git_shown[0] - t0) if git_shown else None)
+    # the window is left open until its indexing is over (checks and full text), as a writer
+    # at work leaves it: the warm run then opens the index a whole first session made
+    watch.wait(lambda: bool(indexed) and not panel._running)  # (the run ends with the full text)
+    out["text_built"] = time.perf_counter() - t0
     if window.session is not None:
         window.session.saved_fields = window.session.fields  # no prompt
     return out

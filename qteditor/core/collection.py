@@ -1021,10 +1021,6 @@ class TextSearch:
     def __len__(self) -> int:
         return len(self._paths)
 
-    def text_pending(self) -> bool:
-        """False: the text of every row it has is searchable (as ``Collection.text_pending``)."""
-        return False
-
     def matching(self, query: str) -> set[str]:
         """The paths of the rows read so far that match ``query`` (as ``Collection.matching``)."""
         import re

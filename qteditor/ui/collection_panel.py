@@ -674,12 +674,9 @@ class CollectionPanel(QWidget):
                 self._searcher = self.workspace.searcher()
             searcher = self._searcher
         signals = self._signals
-        indexing = self.loading
 
         def run() -> None:
             try:
-                if indexing and searcher.text_pending():
-                    return  # not built yet (the refresh holds the index): asked again once it is
                 paths = searcher.matching(text)
             except Exception:  # noqa: BLE001 - a failed search shows every row, never a traceback
                 paths = None
