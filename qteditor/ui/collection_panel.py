@@ -99,16 +99,36 @@ class EntryModel(QAbstractTableModel):
         if problems is not None:
             self.problems = problems
         self._recount()
-        self._keys = [
+        self._keys = self._row_keys(rows)
+        self._order = list(range(len(rows)))
+        self._sort_order()
+        self.visible = list(self._order)
+        self.endResetModel()
+
+    def add_rows(self, rows: list[tuple]) -> None:
+        """Rows read after the ones shown (a collection indexed from nothing): the sorted
+        order is merged with theirs, not sorted again (Python's sort merges two sorted runs)."""
+        self.beginResetModel()
+        start = len(self.rows)
+        self.rows = self.rows + rows
+        self._recount()
+        for keys, new in zip(self._keys, self._row_keys(rows), strict=True):
+            keys.extend(new)
+        added = list(range(start, len(self.rows)))
+        self._sort_rows(added)
+        self._order = self._order + added
+        self._sort_order()
+        self.visible = list(self._order)
+        self.endResetModel()
+
+    @staticmethod
+    def _row_keys(rows: list[tuple]) -> list[list]:
+        return [
             [(r[1] or r[0]).lower() for r in rows],
             [r[2].lower() for r in rows],
             [r[3] for r in rows],
             [r[4] if r[4] is not None else -(10**18) for r in rows],
         ]
-        self._order = list(range(len(rows)))
-        self._sort_order()
-        self.visible = list(self._order)
-        self.endResetModel()
 
     def set_problems(self, problems: dict[str, list], severities: tuple[str, ...]) -> None:
         self.problems = problems
@@ -163,8 +183,9 @@ class EntryModel(QAbstractTableModel):
         key = self._key()
         if key is None:
             return
-        paths = [r[0] for r in self.rows]
-        rows.sort(key=lambda i: (key[i], paths[i]), reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+        # (key, path) pairs made and compared in C: a Python key function a row was 3x slower
+        pairs = list(zip(key, [r[0] for r in self.rows], strict=True))
+        rows.sort(key=pairs.__getitem__, reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
 
     def _sort_order(self) -> None:
         """Every row in the current order (what the filters pick from)."""
@@ -566,7 +587,11 @@ class CollectionPanel(QWidget):
             return
         rows, self._memory = result
         self._streaming = True
-        self.model.set_rows(rows)
+        known = len(self.model.rows)
+        if 0 < known <= len(rows) and rows[known - 1] == self.model.rows[-1]:
+            self.model.add_rows(rows[known:])  # (the rows come in the order they are read)
+        else:
+            self.model.set_rows(rows)
         self._fill_subjects(rows)
         self._show_empty(not rows)
         self._apply_filters()

@@ -64,3 +64,43 @@ def test_rows_come_as_read_and_a_search_is_answered_before_the_full_text_index(w
     qtbot.waitUntil(lambda: not panel.collection.text_pending(), timeout=60000)
     panel.search.setText(WORD + "e")  # "photosynthe": the full-text index answers now
     qtbot.waitUntil(lambda: shown(panel) == want, timeout=20000)
+
+
+def test_rows_added_as_read_sort_as_all_of_them_at_once(qapp):
+    """``EntryModel.add_rows`` (merging the rows read since) orders them as ``set_rows`` of all
+    of them does, in every column and both directions, with ties broken by path."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from PySide6.QtCore import Qt
+
+    from qteditor.ui.collection_panel import EntryModel
+
+    row = st.tuples(
+        st.sampled_from(["", "Alpha", "beta", "Beta", "gamma"]),
+        st.sampled_from(["Physics", "biology", ""]),
+        st.sampled_from(["2024-01-02", "2023-12-31", ""]),
+        st.one_of(st.none(), st.integers(-3, 3)),
+    )
+
+    @settings(max_examples=150, deadline=None)
+    @given(
+        st.lists(row, max_size=40), st.lists(st.integers(1, 12), max_size=6), st.integers(0, 3), st.booleans()
+    )
+    def same(fields, cuts, column, descending):
+        rows = [(f"s/{n:03d}.md", t, s, d, i, None, None) for n, (t, s, d, i) in enumerate(fields)]
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        whole, streamed = EntryModel(), EntryModel()
+        for model in (whole, streamed):
+            model.sort(column, order)
+        whole.set_rows(rows)
+        at = min(cuts[0], len(rows)) if cuts else len(rows)
+        streamed.set_rows(rows[:at])
+        for cut in cuts[1:] + [len(rows)]:
+            end = min(at + cut, len(rows))
+            streamed.add_rows(rows[at:end])
+            at = end
+        streamed.add_rows(rows[at:])
+        assert streamed.rows == rows
+        assert streamed.visible == whole.visible
+
+    same()
