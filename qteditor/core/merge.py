@@ -705,6 +705,31 @@ def _comments(entry: Any) -> list[str]:
     return [text[m.start() : m.end()].rstrip() for m in _COMMENT.finditer("".join(masked))]
 
 
+def _endings(data: bytes) -> tuple[int, int]:
+    """(CRLF line ends, bare LF line ends) of a file."""
+    crlf = data.count(b"\r\n")
+    return crlf, data.count(b"\n") - crlf
+
+
+def _convention(data: bytes) -> bytes:
+    crlf, lf = _endings(data)
+    return b"\r\n" if crlf > lf else b"\n"
+
+
+def one_convention(merged: bytes, base: bytes | None, ours: bytes, theirs: bytes) -> bytes:
+    """A merge's bytes with one line-break convention when OURS had one: THEIRS's when THEIRS
+    converted the file (BASE and OURS agree, THEIRS differs), else OURS's. Lines THEIRS
+    changed come in with THEIRS's line breaks; a file half CRLF and half LF is what no side
+    wrote. A file OURS already mixed is left as merged."""
+    if all(_endings(ours)):
+        return merged
+    target = _convention(ours)
+    if base and _convention(theirs) != _convention(base) == target and not all(_endings(theirs)):
+        target = _convention(theirs)
+    unified = merged.replace(b"\r\n", b"\n")
+    return unified if target == b"\n" else unified.replace(b"\n", b"\r\n")
+
+
 def merge_bytes(  # noqa: C901 - 21: the three-way merge of whole files, split when it next changes
     base: bytes | None,
     ours: bytes,
@@ -739,8 +764,15 @@ def merge_bytes(  # noqa: C901 - 21: the three-way merge of whole files, split w
         if _comments(_te) != _comments(ours_entry):
             raise NotMergeable("the two sides have different comments in the front matter")
 
+    # the bodies' lines compared without their line breaks when every side has one convention
+    # (a side that converted the file changed no line's text); the result gets one again
+    uniform = not any(all(_endings(x)) for x in (ours, theirs, base or b""))
+    b_body, o_body, t_body = base_body, ours_entry.body, _te.body
+    if uniform:
+        b_body, o_body, t_body = (b.replace("\r\n", "\n") for b in (b_body, o_body, t_body))
+
     def run(choose: Callable[[Conflict], Any] | None = None) -> EntryMerge:
-        return merge_entry(bf, of, tf, base_body, ours_entry.body, _te.body, schema, choose)
+        return merge_entry(bf, of, tf, b_body, o_body, t_body, schema, choose)
 
     def render(m: EntryMerge, body: str | None = None) -> Document:
         try:
@@ -752,7 +784,7 @@ def merge_bytes(  # noqa: C901 - 21: the three-way merge of whole files, split w
     merged = run()
     doc = render(merged)
     if merged.clean:
-        return MergeOutcome(doc.to_bytes(), [], merged)
+        return MergeOutcome(one_convention(doc.to_bytes(), base, ours, theirs), [], merged)
     nl = doc.newline
     diff3 = style in ("diff3", "zdiff3")
     lo, mid, eq, hi = ("<" * marker_size, "|" * marker_size, "=" * marker_size, ">" * marker_size)
@@ -806,7 +838,7 @@ def merge_bytes(  # noqa: C901 - 21: the three-way merge of whole files, split w
     yaml_out.extend(o_lines[pos:])
     body_text = body_ours
     if body_conflict is not None:
-        body = TextMerge(base_body, ours_entry.body, _te.body, keepends=True)
+        body = TextMerge(b_body, o_body, t_body, keepends=True)
         parts: list[str] = []
         for c in body.chunks:
             if c[0] == "ok":
@@ -816,4 +848,4 @@ def merge_bytes(  # noqa: C901 - 21: the three-way merge of whole files, split w
         body_text = "".join(parts)
     text = doc.bom + doc.opener + "".join(yaml_out) + doc.closer + body_text
     conflicts = merged.conflicts if (marked or body_conflict is not None) else []
-    return MergeOutcome(text.encode("utf-8"), conflicts, merged)
+    return MergeOutcome(one_convention(text.encode("utf-8"), base, ours, theirs), conflicts, merged)

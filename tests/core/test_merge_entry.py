@@ -532,3 +532,46 @@ def test_a_comment_only_theirs_has_in_an_entry_added_on_both_sides_is_not_lost(b
     # the same comments on both sides merge as before
     out = merge_bytes(empty, theirs, theirs, "entry.md")
     assert out.clean and out.data == theirs
+
+
+def _crlf(data: bytes) -> bytes:
+    return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+
+def _lf(data: bytes) -> bytes:
+    return data.replace(b"\r\n", b"\n")
+
+
+@pytest.mark.parametrize("convert", ["theirs", "ours", "neither"])
+def test_a_merge_has_one_line_break_convention(base, convert):
+    """A side that converted the file's line breaks wins them (THEIRS: the lines it converted
+    are all its changes; OURS: its bytes are kept); the lines taken from the other side never
+    leave a file half CRLF and half LF (THEIRS converted to LF left the body's line LF in a
+    CRLF front matter)."""
+    crlf_base = _crlf(base)
+    ours = desktop(crlf_base, lambda f: f.update(title=f["title"] + " (revised)"))
+    entry = Entry.from_bytes(desktop(crlf_base, lambda f: f.update(author="Someone")), "entry.md")
+    theirs = entry.render(entry.fields(), entry.body + "A new body line.\r\n")[0]
+    assert b"\r\n" in ours and b"\r\n" in theirs
+    if convert == "theirs":
+        theirs = _lf(theirs)
+    elif convert == "ours":
+        ours = _lf(ours)
+    out = merge_bytes(crlf_base, ours, theirs, "entry.md")
+    assert out.clean
+    crlf = out.data.count(b"\r\n")
+    lf = out.data.count(b"\n") - crlf
+    if convert == "neither":
+        assert lf == 0 and crlf > 0
+    else:
+        assert crlf == 0 and lf > 0
+    fields = fields_of(out.data)
+    assert fields["title"].endswith(" (revised)") and fields["author"] == "Someone"
+    assert out.data.endswith(b"A new body line.\n" if convert != "neither" else b"A new body line.\r\n")
+
+
+def test_a_merge_keeps_a_file_ours_mixed_as_it_is(base):
+    mixed = base.replace(b"\n", b"\r\n", 3)  # the first lines CRLF, the rest LF
+    theirs = desktop(mixed, lambda f: f.update(author="Someone"))
+    out = merge_bytes(mixed, mixed, theirs, "entry.md")
+    assert out.clean and out.data == theirs  # no line-break rewriting of what OURS wrote
