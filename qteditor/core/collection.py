@@ -939,7 +939,7 @@ class Collection:
         self.ensure_text()
         return [
             r[0]
-            for r in self.db.execute(
+            for r in self._matches(
                 "SELECT e.path FROM fts JOIN entries e ON e.rowid = fts.rowid WHERE fts MATCH ? "
                 "ORDER BY bm25(fts, 10.0, 1.0, 5.0) LIMIT ?",
                 (match, limit),
@@ -956,10 +956,22 @@ class Collection:
         self.ensure_text()
         return {
             r[0]
-            for r in self.db.execute(
+            for r in self._matches(
                 "SELECT e.path FROM fts JOIN entries e ON e.rowid = fts.rowid WHERE fts MATCH ?", (match,)
             )
         }
+
+    def _matches(self, sql: str, params: tuple) -> list[tuple]:
+        """The rows of a full-text query. A query the index refuses finds nothing: it is no
+        damage of the index (which ``_guarded`` deletes and builds again). Only a word that
+        SQLite's tokenizer cuts in two and this Python keeps whole (a letter of a newer Unicode)
+        is refused: it is asked as a phrase, which an index of detail=column cannot answer."""
+        try:
+            return self.db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if str(exc).startswith(("fts5: phrase queries", "fts5: syntax error")):
+                return []
+            raise
 
     @_guarded
     def similar(self, text: str, exclude: set[str] | None = None, limit: int = 10) -> list[str]:
@@ -970,7 +982,7 @@ class Collection:
         match = " OR ".join(f'"{w}"' for w in words)
         self.ensure_text()
         out = []
-        for (path,) in self.db.execute(
+        for (path,) in self._matches(
             "SELECT e.path FROM fts JOIN entries e ON e.rowid = fts.rowid WHERE fts MATCH ? "
             "ORDER BY bm25(fts, 10.0, 1.0, 5.0) LIMIT ?",
             (match, limit + len(exclude or ())),
@@ -993,13 +1005,35 @@ _TOKEN = "[^\\W_]"  # what FTS5's unicode61 tokenizer keeps in a word: letters a
 
 
 def _fold(text: str) -> str:
-    """Lower case without accents (as unicode61 compares words)."""
+    """Lower case without accents, as unicode61 (remove_diacritics=1) compares words: a letter
+    with one accent on a Latin letter loses it ("é", "ñ"); signs, sub- and superscripts and
+    ligatures stay what they are ("CO₂" is not "co2", "ﬁ" not "fi"), as they do in the index."""
     text = text.lower()
     if text.isascii():
         return text
-    import unicodedata
+    return text.translate(_FOLDED)
 
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+class _Folded(dict):
+    """A character's folded form (str.translate's table), worked out once a character."""
+
+    def __missing__(self, code: int) -> str:
+        import unicodedata
+
+        char = chr(code)
+        parts = unicodedata.normalize("NFD", char)
+        base = parts[0]
+        if len(parts) == 2 and base.isascii() and unicodedata.combining(parts[1]):
+            char = base
+        elif unicodedata.combining(char) and code in range(0x300, 0x370):
+            char = ""  # a combining accent typed apart from its letter
+        elif char == "ς":
+            char = "σ"  # (lower() writes a final sigma; the index folds it as any other)
+        self[code] = char
+        return char
+
+
+_FOLDED = _Folded()
 
 
 class TextSearch:
@@ -1041,9 +1075,14 @@ class TextSearch:
 
 
 def _words(text: str) -> list[str]:
+    """The words of ``text`` as the full-text index's tokenizer cuts them (letters and digits;
+    an apostrophe, a dash or a sign between two is a break): each one word of the index, never a
+    phrase (which an index of detail=column refuses: the query would be an error)."""
     import re
+    import unicodedata
 
-    return re.findall(r"[A-Za-z0-9\u00C0-\uFFFF]+", text.lower())
+    text = unicodedata.normalize("NFC", text).lower()
+    return re.findall(f"{_TOKEN}+", text)
 
 
 def _terms(query: str) -> list[tuple[str, bool]]:

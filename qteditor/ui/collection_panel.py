@@ -587,6 +587,7 @@ class CollectionPanel(QWidget):
             return
         rows, self._memory = result
         self._streaming = True
+        kept = self._kept_selection()  # (a reset of the model clears it)
         known = len(self.model.rows)
         if 0 < known <= len(rows) and rows[known - 1] == self.model.rows[-1]:
             self.model.add_rows(rows[known:])  # (the rows come in the order they are read)
@@ -595,6 +596,7 @@ class CollectionPanel(QWidget):
         self._fill_subjects(rows)
         self._show_empty(not rows)
         self._apply_filters()
+        self._restore_selection(kept)
         if self.search.text().strip():
             self._start_search(refine=True)  # the rows read since the last answer may match too
         self.rowsRead.emit(len(rows))
@@ -779,8 +781,42 @@ class CollectionPanel(QWidget):
                     return any(p.rule == rule for p in model.problems.get(r[0], ()))
                 return True
 
+        kept = self._kept_selection()
         model.show_only(accept)
+        self._restore_selection(kept)
         self._update_count()
+
+    def _kept_selection(self) -> tuple[set[str], str | None]:
+        """The paths of the selected rows and of the current one (a model reset forgets them:
+        rows read while indexing, a search's answer, come every second)."""
+        model, table = self.model, self.table
+        paths = {model.rows[model.source_row(i.row())][0] for i in table.selectionModel().selectedRows()}
+        current = table.currentIndex()
+        ok = current.isValid() and current.row() < len(model.visible)
+        return paths, model.rows[model.source_row(current.row())][0] if ok else None
+
+    def _restore_selection(self, kept: tuple[set[str], str | None]) -> None:
+        """Select again the rows of ``kept`` still shown (the current one too)."""
+        from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+        paths, current = kept
+        if not paths and current is None:
+            return
+        model, rows = self.model, self.model.rows
+        selection = QItemSelection()
+        last = model.columnCount() - 1
+        at = None
+        for pos, source in enumerate(model.visible):
+            path = rows[source][0]
+            if path in paths:
+                selection.select(model.index(pos, 0), model.index(pos, last))
+            if path == current:
+                at = pos
+        chosen = self.table.selectionModel()
+        flag = QItemSelectionModel.SelectionFlag
+        if at is not None:
+            chosen.setCurrentIndex(model.index(at, 0), flag.NoUpdate)
+        chosen.select(selection, flag.Select | flag.Rows)
 
     def _update_count(self) -> None:
         shown, total = self.model.rowCount(), len(self.model.rows)

@@ -286,6 +286,7 @@ class MainWindow(QMainWindow):
         self.collection_panel.openRequested.connect(self.open_path)
         self.collection_panel.indexed.connect(self.on_indexed)
         self.collection_panel.rowsShown.connect(self.on_rows_shown)
+        self.collection_panel.rowsRead.connect(self.on_rows_read)
         self._journal_timer.timeout.connect(self.write_journal)
         self._duplicate_timer.timeout.connect(self.check_duplicate)
         self._problems_timer.timeout.connect(self._show_problems)
@@ -555,6 +556,13 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.session.slug_rule = self.slug_rule
         self.collection_panel.select_path(self.session.path if self.session else None)
+
+    def on_rows_read(self, _count: int) -> None:
+        """Rows read so far of a collection being indexed: the open entry's row is selected
+        once it is among them (the user's selection, when there is one, is kept)."""
+        panel = self.collection_panel
+        if self.session is not None and not panel.table.selectionModel().hasSelection():
+            panel.select_path(self.session.path)
 
     def on_indexed(self) -> None:
         panel = self.collection_panel

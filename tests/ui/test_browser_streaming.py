@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import threading
 
+from PySide6.QtCore import QItemSelectionModel
+
 from qteditor.core.collection import Collection
 from qteditor.core.entry import Entry
 from qteditor.ui.collection_panel import CollectionPanel
@@ -104,3 +106,58 @@ def test_rows_added_as_read_sort_as_all_of_them_at_once(qapp):
         assert streamed.visible == whole.visible
 
     same()
+
+
+def test_the_selection_and_the_open_entry_stay_selected_while_rows_are_read(window, qtbot, monkeypatch):
+    """Each chunk of rows read resets the table's model: the rows the user selected (and the
+    current one) stay selected, and the open entry's row is selected once it is read."""
+    monkeypatch.setattr(CollectionPanel, "STREAM_S", 0.0)
+    gate = threading.Semaphore(0)  # each chunk of rows read waits for the test
+    stream = CollectionPanel._stream
+
+    def gated(self, send):
+        read = stream(self, send)
+        return lambda rows: (gate.acquire(timeout=60), read(rows))
+
+    monkeypatch.setattr(CollectionPanel, "_stream", gated)
+    panel = window.collection_panel
+    listed: list[int] = []
+    panel.rowsRead.connect(listed.append)
+
+    def next_chunk() -> None:
+        n = len(listed)
+        gate.release()
+        qtbot.waitUntil(lambda: len(listed) > n, timeout=30000)
+
+    try:
+        window.open_folder(CORPUS)
+        next_chunk()
+        model, chosen = panel.model, panel.table.selectionModel()
+        picked = {model.rows[model.source_row(row)][0] for row in (3, 5)}
+        flag = QItemSelectionModel.SelectionFlag
+        chosen.select(model.index(3, 0), flag.ClearAndSelect | flag.Rows)
+        chosen.select(model.index(5, 0), flag.Select | flag.Rows)
+        chosen.setCurrentIndex(model.index(5, 0), flag.NoUpdate)
+        next_chunk()
+        assert panel._streaming and panel.count.text().endswith("read so far")
+        assert {panel.rel_path(p) for p in panel.selected_paths()} == picked
+        current = panel.table.currentIndex()
+        assert current.isValid() and model.rows[model.source_row(current.row())][0] in picked
+        panel.search.setText("cell")  # answered each chunk (from memory): the rows shown change
+        qtbot.waitUntil(lambda: model.rowCount() < len(model.rows), timeout=20000)
+        next_chunk()
+        qtbot.wait(300)  # (the chunk's search answered)
+        now = {model.rows[model.source_row(r)][0] for r in range(model.rowCount())}
+        assert {panel.rel_path(p) for p in panel.selected_paths()} == picked & now
+        panel.search.setText("")
+        panel.table.clearSelection()
+        opened = panel.rel_path(str(window.session.path))
+        next_chunk()
+        while opened not in {r[0] for r in model.rows}:
+            next_chunk()
+        assert [panel.rel_path(p) for p in panel.selected_paths()] == [opened]
+    finally:
+        for _ in range(40):
+            gate.release()
+    with qtbot.waitSignal(panel.indexed, timeout=120000):
+        pass
