@@ -312,6 +312,9 @@ class CollectionPanel(QWidget):
         self.index_generation: tuple[Path, int] | None = None
         self._running = False
         self._again = False
+        self._ended_early: set[int] = set()  # runs of older folders that ended at their check
+        self._run: tuple[int, Workspace | None] = (0, None)  # the running run's generation, workspace
+        self._retired: dict[int, Workspace] = {}  # workspaces of older folders still in a run
         self._allowed: set[str] | None = None  # the search's matches (None: no search)
         # while a collection is indexed from nothing: its rows come as they are read and a
         # search is answered from their text in memory until the full-text index is built
@@ -449,7 +452,9 @@ class CollectionPanel(QWidget):
         if self.workspace is not None:
             old = self.workspace
             self.workspace = None
-            if not self._running:
+            if self._running and old is self._run[1]:
+                self._retired[self._run[0]] = old  # closed when its run's thread is done
+            else:
                 old.close()
         self._close_searcher()
         self.workspace = Workspace(self.root, cache=self.cache, workers=2)
@@ -476,6 +481,7 @@ class CollectionPanel(QWidget):
         self.progress.setFormat("Indexing…")
         self.progress.show()
         early = self.loading and not self.model.rows  # a folder just opened
+        self._run = (self._generation, self.workspace)
         worker = threading.Thread(
             target=self._index, args=(self.workspace, self._generation, early), daemon=True
         )
@@ -623,6 +629,9 @@ class CollectionPanel(QWidget):
         self, generation: int, result: tuple[dict[str, list[Problem]], list[Record], Context, str]
     ) -> None:
         if generation != self._generation:
+            # another folder is waiting: this run ends here for the panel (its thread still
+            # builds the old folder's full text; what it sends then is not a second end)
+            self._ended_early.add(generation)
             self._finish_run()
             return
         problems, records, ctx, slug_rule = result
@@ -640,7 +649,8 @@ class CollectionPanel(QWidget):
             self._memory = None  # searches go to the full-text index now
             if self.search.text().strip():
                 self._start_search()
-        self._finish_run()
+        if not self._ended(generation):
+            self._finish_run()
 
     def _failed(self, generation: int, message: str) -> None:
         self.progress.hide()
@@ -649,7 +659,19 @@ class CollectionPanel(QWidget):
         if generation == self._generation:
             self.count.setText(f"The collection could not be indexed: {message}")
             self.indexed.emit()
-        self._finish_run()
+        if not self._ended(generation):
+            self._finish_run()
+
+    def _ended(self, generation: int) -> bool:
+        """Whether the run of an older folder already ended (``_checked``): once only. Its
+        thread sends nothing after this: the folder's workspace is closed."""
+        retired = self._retired.pop(generation, None)
+        if retired is not None:
+            retired.close()
+        if generation in self._ended_early:
+            self._ended_early.discard(generation)
+            return True
+        return False
 
     def _fill_subjects(self, rows: list) -> None:
         """One item a subject folder: spellings that differ only in case are one subject,
@@ -827,6 +849,8 @@ class CollectionPanel(QWidget):
         text = f"{shown:,} of {total:,} entries" if shown != total else f"{total:,} entries"
         if self._streaming:
             text += " read so far"
+            if self.rule_filter.currentData():
+                text += " · problems are checked once every entry is read"
         if not self.loading or self.model.problems:
             text += f" · {with_problems:,} {what}"
         elif total and not self._streaming:

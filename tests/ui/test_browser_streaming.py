@@ -161,3 +161,36 @@ def test_the_selection_and_the_open_entry_stay_selected_while_rows_are_read(wind
             gate.release()
     with qtbot.waitSignal(panel.indexed, timeout=120000):
         pass
+
+
+def test_a_folder_opened_during_a_run_ends_that_run_once_and_closes_its_workspace(qtbot, tmp_path):
+    """The run of the folder left ends for the panel at its check (the next folder starts);
+    its thread's last message (the old folder's full text built) must not end the next
+    folder's run too (a second run could then start beside it on one index), and it closes
+    the old folder's workspace (left open for ever before)."""
+    from qteditor.ui.main_window import sample_collection
+
+    panel = CollectionPanel(cache=tmp_path / "cache")
+    qtbot.addWidget(panel)
+    closed: list[object] = []
+
+    class Old:  # the workspace the running thread uses
+        def close(self) -> None:
+            closed.append(self)
+
+    old = Old()
+    panel.workspace = old  # type: ignore[assignment]
+    panel._running, panel._generation = True, 1
+    panel._run = (1, old)  # type: ignore[assignment]
+    panel.set_folder(sample_collection())  # generation 2: waits for the running one to end
+    assert panel._again and closed == []  # still in use by the old run's thread
+    started: list[int] = []
+    panel.reindex = lambda wait=False: started.append(panel._generation)  # type: ignore[method-assign]
+    panel._checked(1, ({}, [], None, "collection"))  # the old run's check: it ends here
+    assert started == [2]  # the new folder's run is asked for
+    panel._running = True  # (what that run's start sets)
+    panel._text_ready(1)  # the old thread's last message
+    assert panel._running, "the old run ended the new one"
+    assert closed == [old]
+    panel._text_ready(2)
+    assert not panel._running
