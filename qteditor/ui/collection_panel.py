@@ -283,6 +283,7 @@ class _Signals(QObject):
     checked = Signal(object, object)  # generation, (problems, records, context, slug rule)
     text_ready = Signal(object)  # generation
     failed = Signal(object, str)  # generation, message
+    unchanged = Signal(object)  # generation: the refresh found nothing new
     searched = Signal(int, object)  # search generation, (paths (None: all), the text searched)
 
 
@@ -310,6 +311,7 @@ class CollectionPanel(QWidget):
         # the index's content generation after the last refresh (None: not read yet): it
         # changes whenever an entry is added, changed or removed (what git status may see)
         self.index_generation: tuple[Path, int] | None = None
+        self._shown: tuple[Path, int] | None = None  # the index content the rows and problems show
         self._running = False
         self._again = False
         self._ended_early: set[int] = set()  # runs of older folders that ended at their check
@@ -414,6 +416,7 @@ class CollectionPanel(QWidget):
         self._signals.checked.connect(self._checked, queued)
         self._signals.text_ready.connect(self._text_ready, queued)
         self._signals.failed.connect(self._failed, queued)
+        self._signals.unchanged.connect(self._unchanged, queued)
         self._signals.searched.connect(self._searched, queued)
         self._show_empty(True)
 
@@ -463,6 +466,7 @@ class CollectionPanel(QWidget):
         self.model.set_rows([], {})
         self._allowed = None
         self._streaming, self._memory = False, None
+        self._shown = None
         self.empty.setText(f"Indexing {self.root}…")
         self._show_empty(True)
         self._update_count()
@@ -523,6 +527,12 @@ class CollectionPanel(QWidget):
             ws.refresh(progress, read)
             if ws.root is not None:  # read here, in the refresh's thread (set before rowsShown)
                 self.index_generation = (ws.root, ws.index().generation())
+            if not early and self.index_generation == self._shown:
+                # nothing changed since the rows and problems shown (a poll, a watcher's
+                # false alarm): they stay; sending them again cost the window seconds
+                if emit(signals.unchanged, generation):
+                    emit(signals.text_ready, generation)
+                return
             slug_rule = ws.slug_rule  # inferred from the files before any check runs
             if before is None or ws.index().generation() != before:
                 rows = ws.index().rows()
@@ -535,6 +545,7 @@ class CollectionPanel(QWidget):
                 problems.setdefault(p.path, []).append(p)
             if not emit(signals.checked, generation, (problems, records, ctx, slug_rule)):
                 return
+            self._shown = self.index_generation  # (the rows and problems of this content)
             ws.index().ensure_text()  # then the full-text index, while the browser is in use
             emit(signals.text_ready, generation)
         except Exception as exc:  # noqa: BLE001 - shown in the panel, never a traceback
@@ -643,6 +654,14 @@ class CollectionPanel(QWidget):
         self._apply_filters()
         self._watch_folders()
         self.indexed.emit()
+
+    def _unchanged(self, generation: int) -> None:
+        """A refresh that found nothing new: what is shown is current."""
+        if generation == self._generation:
+            self.progress.hide()
+            self.loading = False
+            self.rowsShown.emit()
+            self.indexed.emit()
 
     def _text_ready(self, generation: int) -> None:
         if generation == self._generation:

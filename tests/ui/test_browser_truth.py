@@ -286,3 +286,22 @@ def test_a_folder_opened_again_shows_its_index_at_once_then_what_changed_meanwhi
     with qtbot.waitSignal(unchanged.indexed, timeout=20000):
         unchanged.set_folder(root)
     assert count == [1]
+
+
+def test_a_refresh_that_finds_nothing_new_leaves_the_rows_alone(window, qtbot, tmp_path):
+    """A poll or a watcher's false alarm reads no file: the rows and problems shown stay
+    (sending all of them again froze the window for seconds at 36,000 entries, every 20 s);
+    a real change still comes through."""
+    root, panel = _open(window, qtbot, tmp_path)
+    resets: list[int] = []
+    panel.model.modelReset.connect(lambda: resets.append(1))
+    rows = panel.model.rows
+    with qtbot.waitSignal(panel.indexed, timeout=20000):
+        panel.reindex()
+    assert resets == [] and panel.model.rows is rows
+    _truthful(qtbot, panel, root, "quokka", "biology")
+    _replace(root / "biology" / "biology-question-number-1.md", "quokka note", "marmot note")
+    with qtbot.waitSignal(panel.indexed, timeout=20000):
+        panel.reindex()
+    assert resets and panel.model.rows is not rows
+    _truthful(qtbot, panel, root, "quokka", "biology")
