@@ -17,7 +17,10 @@ from qteditor.core.resources import resource
 from qteditor.core.yaml import parse, same, scan
 from tests.conftest import corpus_files
 
-COMMON = b"---\nid: 7\ndate: 2025-01-20\ntitle: >-\n    A question?\nseo:\n  title: Q\nscore: -1.0\n---\nBody\n"
+COMMON = (
+    b"---\nid: 7\ndate: 2025-01-20\ntitle: >-\n    A question?\nseo:\n  title: Q\nscore: -1.0\n"
+    b"---\nBody\n"
+)
 
 
 def test_a_common_entry_is_read_without_the_full_parse():
