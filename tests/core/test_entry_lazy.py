@@ -18,8 +18,7 @@ from qteditor.core.yaml import parse, same, scan
 from tests.conftest import corpus_files
 
 COMMON = (
-    b"---\nid: 7\ndate: 2025-01-20\ntitle: >-\n    A question?\nseo:\n  title: Q\nscore: -1.0\n"
-    b"---\nBody\n"
+    b"---\nid: 7\ndate: 2025-01-20\ntitle: >-\n    A question?\nseo:\n  title: Q\nscore: -1.0\n---\nBody\n"
 )
 
 
