@@ -19,7 +19,8 @@ ENTRY = (
 )
 
 # What the first frame must not wait for: the index (worker pool, SQLite), the dialogs, the
-# checks, the command-line parser, the renderer and typesetter, the spelling dictionary.
+# checks, the command-line parser, the renderer and typesetter, the spelling dictionary, the
+# YAML parser (the entry is read by the scanner, the schema from its cached parse).
 LATER = (
     "qteditor.core.collection",
     "multiprocessing",
@@ -38,6 +39,9 @@ LATER = (
     "qteditor.core.changes",
     "qteditor.ui.help",
     "PySide6.QtSvg",
+    "ruamel.yaml",
+    "_ruamel_yaml",
+    "qteditor.core.yaml.spans",
 )
 
 PROBE = """
@@ -62,7 +66,12 @@ w.session.discard_changes()
 """
 
 
-def test_first_frame_shows_the_entry_without_the_heavy_modules(tmp_path):
+def test_first_frame_shows_the_entry_without_the_heavy_modules(tmp_path, monkeypatch):
+    from qteditor.core.resources import resource
+    from qteditor.core.schema import read_schema_data
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    read_schema_data(resource("schema", "quicktakes.yaml"))  # as any start after the first
     env = {
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
