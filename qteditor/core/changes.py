@@ -269,7 +269,7 @@ def textconv(raw: bytes, path: str | None = None) -> bytes:
         entry = Entry.from_bytes(raw, path)
     except QtEditorError:
         return raw
-    data = entry.parsed.data
+    data = entry.data
     if not isinstance(data, dict) or not entry.conventions:
         return raw
     fields = entry.fields()

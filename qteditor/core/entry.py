@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import codec
 from .document import Document, split
 from .errors import FormatError, QtEditorError, SaveError
 from .schema import Schema, default_schema, schema_for
 from .storage import MAX_READ_BYTES, digest, read_file, update, write_atomic
-from .yaml import Parsed, pair_span, parse, unshare
+from .yaml import same, scan, unshare
+
+if TYPE_CHECKING:
+    from .yaml import Parsed
 
 MAX_FILE_BYTES = MAX_READ_BYTES  # what an entry file may hold, at most
 
@@ -33,19 +36,30 @@ class UnstorableText(SaveError):
 
 
 class Entry:
-    """A loaded entry. ``fields()`` is what editors edit; ``render``/``save`` write it back."""
+    """A loaded entry. ``fields()`` is what editors edit; ``render``/``save`` write it back.
+
+    ``parsed`` None: the front matter was read by the scanner (``data``, what the full parser
+    gives for it), and the full parse (the span tree, ruamel.yaml) waits for its first need: a
+    save, a field's lines, a merge. The window's first frame needs none of them."""
 
     def __init__(
-        self, path: str | None, raw: bytes, doc: Document, parsed: Parsed, schema: Schema | None = None
+        self,
+        path: str | None,
+        raw: bytes,
+        doc: Document,
+        parsed: Parsed | None,
+        schema: Schema | None = None,
+        data: Any = None,
     ):
         self.path = path
         self.raw = raw
         self.digest = digest(raw)
         self.doc = doc
-        self.parsed = parsed
+        self._parsed = parsed
+        self._data = parsed.data if parsed is not None else data
         self.schema = schema or default_schema()
         self.conventions: dict[str, str] = {}
-        data = parsed.data if isinstance(parsed.data, dict) else {}
+        data = self._data if isinstance(self._data, dict) else {}
         for key, kind in self.schema.codec_fields().items():
             if kind == "escaped-newlines":
                 stored = data.get(key)
@@ -63,14 +77,47 @@ class Entry:
     @classmethod
     def from_bytes(cls, raw: bytes, path: str | None = None, schema: Schema | None = None) -> Entry:
         doc = split(raw, path)
-        parsed = parse(doc.yaml, path, doc.yaml_first_line)
-        return cls(path, raw, doc, parsed, schema)
+        data = scan(doc.yaml)  # the common shape: no full parse until one is needed
+        if data is not None:
+            return cls(path, raw, doc, None, schema, data)
+        from .yaml import parse
+
+        return cls(path, raw, doc, parse(doc.yaml, path, doc.yaml_first_line), schema)
+
+    def copy(self, path: str | None) -> Entry:
+        """The same bytes as an entry of another path (None: not saved yet); the parse is
+        shared, or still to come."""
+        return Entry(path, self.raw, self.doc, self._parsed, self.schema, self._data)
 
     # ------------------------------------------------------------------ reading
     @property
+    def parsed(self) -> Parsed:
+        """The full parse of the front matter (span tree and data), made on first use when the
+        scanner read the file. Refuses (FormatError) the file if the two readers disagree, so
+        that nothing is ever written from data the parser would not have read."""
+        if self._parsed is None:
+            from .yaml import parse
+
+            parsed = parse(self.doc.yaml, self.path, self.doc.yaml_first_line)
+            if not same(parsed.data, self._data):
+                raise FormatError(
+                    "the front matter reads differently to the fast reader and the parser "
+                    "(a bug in qteditor: please report it with this file); nothing was written",
+                    self.path,
+                    self.doc.yaml_first_line,
+                )
+            self._parsed = parsed
+        return self._parsed
+
+    @property
+    def parsed_now(self) -> bool:
+        """Whether the full parse has been made (the scanner alone read the file so far)."""
+        return self._parsed is not None
+
+    @property
     def data(self) -> Any:
         """The stored front matter as plain typed data (answer as stored)."""
-        return self.parsed.data
+        return self._data
 
     @property
     def body(self) -> str:
@@ -78,7 +125,7 @@ class Entry:
 
     def fields(self) -> Any:
         """An independent copy of the front matter for editing, codec fields decoded."""
-        fields = unshare(self.parsed.data)
+        fields = unshare(self._data)
         if isinstance(fields, dict):
             for key, conv in self.conventions.items():
                 if isinstance(fields.get(key), str):
@@ -86,7 +133,7 @@ class Entry:
         return fields
 
     def ambiguities(self) -> dict[str, list[codec.Ambiguity]]:
-        data = self.parsed.data if isinstance(self.parsed.data, dict) else {}
+        data = self._data if isinstance(self._data, dict) else {}
         out = {}
         for key, conv in self.conventions.items():
             if isinstance(data.get(key), str):
@@ -99,6 +146,8 @@ class Entry:
         """1-based first and last file line of a field (key and value), or None if absent."""
         if isinstance(path, str):
             path = tuple(path.split("."))
+        from .yaml import pair_span
+
         span = pair_span(self.doc.yaml, self.parsed, path)
         if span is None:
             return None
@@ -156,8 +205,8 @@ class Entry:
         from .yaml import Writer  # the writer loads on the first save, not at start-up
 
         new_data = self.encode(fields)
-        if isinstance(new_data, dict) and isinstance(self.parsed.data, dict):
-            new_data = self._place_new_keys(self.parsed.data, new_data)
+        if isinstance(new_data, dict) and isinstance(self._data, dict):
+            new_data = self._place_new_keys(self._data, new_data)
         writer = Writer(
             self.doc.yaml,
             self.parsed,
@@ -170,7 +219,7 @@ class Entry:
         if result is not None:
             self._check_conventions(fields, result[1].data if result[1] is not None else new_data)
         parsed: Parsed | None
-        doc, parsed = self.doc, self.parsed
+        doc, parsed = self.doc, self._parsed
         if result is not None:
             doc = doc.with_yaml(result[0])
             parsed = result[1]
@@ -266,11 +315,12 @@ class Entry:
         rendered = self.render(fields, body)
         if rendered is None and (path is None or path == self.path):
             return False
-        raw, doc, parsed = rendered if rendered is not None else (self.raw, self.doc, self.parsed)
-        assert parsed is not None  # render was asked for the parse
+        raw, doc, parsed = rendered if rendered is not None else (self.raw, self.doc, self._parsed)
+        assert parsed is not None  # render made the parse (and was asked for the new one)
         same_file = path is None or path == self.path
         write_atomic(target, raw, self.digest if (same_file and check_disk) else None, force=force)
-        self.path, self.raw, self.doc, self.parsed = target, raw, doc, parsed
+        self.path, self.raw, self.doc, self._parsed = target, raw, doc, parsed
+        self._data = parsed.data
         self.digest = digest(raw)
         return True
 

@@ -162,7 +162,7 @@ def snapshot(entry: Entry, fields: Any, body: str) -> bytes:
     try:
         rendered = entry.render(fields, body)
     except UnstorableText:
-        copy = Entry(entry.path, entry.raw, entry.doc, entry.parsed, entry.schema)
+        copy = entry.copy(entry.path)
         copy.conventions = dict.fromkeys(entry.conventions, codec.REAL)
         rendered = copy.render(fields, body)
     return entry.raw if rendered is None else rendered[0]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from .resources import resource
+from .resources import resource, user_folder
 
 _REPEATED = re.compile(r"^(?P<base>.+?)(?P<n>\d+)$")
 
@@ -198,12 +201,63 @@ class Schema:
         return resource("templates") / self.template
 
 
+SCHEMA_CACHE_FORMAT = 1  # the layout of a cached schema's JSON form (a new one: parsed again)
+
+
+def schema_cache(text: str) -> Path:
+    """Where the JSON form of a schema file with this text is cached (named by its SHA-256)."""
+    import hashlib
+
+    name = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return user_folder("cache") / "schemas" / f"{name}.json"
+
+
+def read_schema_data(src: Path) -> Any:
+    """A schema file's data as the YAML parser reads it. The parse (ruamel.yaml, not loaded
+    for the window's first frame otherwise) is cached as JSON under the text's SHA-256, when
+    JSON holds the data exactly; the cache is only read for the very same text, and anything
+    wrong with it (missing, damaged, another format) means a parse, as without it."""
+    text = src.read_text(encoding="utf-8")
+    cache = schema_cache(text)
+    try:
+        stored = json.loads(cache.read_bytes())
+        if isinstance(stored, dict) and stored.get("format") == SCHEMA_CACHE_FORMAT:
+            return stored["data"]
+    except (OSError, ValueError, KeyError):
+        pass
+    from .yaml import parse, same
+
+    data = parse(text, str(src), 1).data
+    try:
+        form = json.dumps({"format": SCHEMA_CACHE_FORMAT, "data": data}, ensure_ascii=False)
+    except (TypeError, ValueError):  # a date, a key that is not text: not cached
+        return data
+    if same(json.loads(form)["data"], data):
+        _store(cache, form.encode("utf-8"))
+    return data
+
+
+def _store(target: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all (another process may read it meanwhile); a
+    cache that cannot be written is no error."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".schema-", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(temp, target)
+        except OSError:
+            os.unlink(temp)
+            raise
+    except OSError:
+        pass
+
+
 def load_schema(path: str | Path | None = None) -> Schema:
     """Load a schema file (the bundled QuickTakes schema when no path is given)."""
     src = Path(path) if path else resource("schema", "quicktakes.yaml")
-    from .yaml import parse
-
-    raw = parse(src.read_text(encoding="utf-8"), str(src), 1).data
+    raw = read_schema_data(src)
     return Schema(
         name=raw.get("name", src.stem),
         fields=[Field.from_dict(f) for f in raw.get("fields", [])],

@@ -303,7 +303,7 @@ class EditSession:
         cls, entry: Entry, slug_rule: str = slugs.COLLECTION, collection: Path | None = None
     ) -> EditSession:
         """Journaled edits of an entry whose file is gone (or never was): a new, unsaved entry."""
-        fresh = Entry(None, entry.raw, entry.doc, entry.parsed, entry.schema)
+        fresh = entry.copy(None)
         session = cls(fresh, True, slug_rule, collection)
         session.saved_fields = {}
         return session

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QLabel, QMenu, QMessageBox
+from PySide6.QtWidgets import QLabel, QMenu
 
 from .icons import action
 from .inline_note import InlineNote
@@ -463,6 +463,8 @@ class GitController(QObject):
         return done
 
     def _offer_finish(self) -> None:
+        from PySide6.QtWidgets import QMessageBox  # (its type loads with the first question)
+
         from ..core.git import GitError
 
         if self.ws is None:

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QFileSystemWatcher, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication
+
+# (QMessageBox and QFileDialog are imported where a dialog opens: their Python types and enums
+# would cost the first frame ~5 ms)
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPlainTextEdit,
     QSplitter,
     QSplitterHandle,
@@ -641,6 +642,8 @@ class MainWindow(QMainWindow):
     def _apply_plan(
         self, title: str, plan: Plan, apply: Callable[[list[FileChange]], bool] | None = None
     ) -> int:
+        from PySide6.QtWidgets import QMessageBox
+
         from .dialogs import BatchDialog
 
         ws = self.collection_panel.workspace
@@ -740,12 +743,16 @@ class MainWindow(QMainWindow):
         return True
 
     def open_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         start = str(self.collection or Path.home())
         path, _ = QFileDialog.getOpenFileName(self, "Open entry", start, "Entries (*.md);;All files (*)")
         if path:
             self.open_file(Path(path))
 
     def open_folder_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         folder = QFileDialog.getExistingDirectory(
             self, "Open collection folder", str(self.collection or Path.home())
         )
@@ -773,6 +780,8 @@ class MainWindow(QMainWindow):
 
     def ask_force(self, exc: ReadOnlyError) -> bool:
         """A read-only or hard-linked file: ask before writing it anyway."""
+        from PySide6.QtWidgets import QMessageBox
+
         if exc.reason == "hard-links":
             text = (
                 f"This file has {exc.links} hard links (other names for the same file). "
@@ -811,6 +820,8 @@ class MainWindow(QMainWindow):
         return True
 
     def save_as(self) -> bool:
+        from PySide6.QtWidgets import QFileDialog
+
         s = self.session
         if s is None:
             return False
@@ -854,6 +865,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Saved", 3000)
 
     def revert(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         s = self.session
         if s is None or s.path is None:
             return
@@ -882,6 +895,8 @@ class MainWindow(QMainWindow):
             self.save()
 
     def export_html(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         s = self.session
         if s is None:
             return
@@ -969,6 +984,8 @@ class MainWindow(QMainWindow):
     def offer_rename(self, force: bool = False) -> bool:
         """When the slug or subject moved the entry: move the file and update every inbound
         link in one confirmed operation (the workspace's plan)."""
+        from PySide6.QtWidgets import QMessageBox
+
         s = self.session
         ws = self.collection_panel.workspace
         root = self.collection_panel.root
@@ -1024,7 +1041,9 @@ class MainWindow(QMainWindow):
         """Ask before unsaved work is dropped. True when it is fine to go on."""
         s = self.session
         if s is None or not s.dirty:
-            return True
+            return True  # (every open asks: QMessageBox loads only for a question)
+        from PySide6.QtWidgets import QMessageBox
+
         name = Path(s.path).name if s.path else "the new entry"
         answer = QMessageBox.question(
             self,

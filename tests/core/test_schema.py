@@ -95,3 +95,77 @@ def test_the_fields_validation_looks_at_are_the_schemas_computed_once():
     assert dict((f.key, parts) for f, parts, _r in schema.validated_fields)["seo.title"] == ("seo", "title")
     assert validate({}, schema)  # required fields missing
     assert not [k for k in vars(schema) if k.startswith("_")]  # validation hangs nothing private on it
+
+
+def _count_parses(monkeypatch) -> list[str]:
+    """Record each parse the schema reader makes (the YAML package's ``parse``)."""
+    import qteditor.core.yaml as face
+    from qteditor.core.yaml.spans import parse
+
+    calls: list[str] = []
+
+    def counted(text, path=None, first_line=1):
+        calls.append(path)
+        return parse(text, path, first_line)
+
+    monkeypatch.setattr(face, "parse", counted, raising=False)
+    return calls
+
+
+def test_a_schema_is_parsed_once_then_read_from_its_cached_json(tmp_path, monkeypatch):
+    from qteditor.core.schema import read_schema_data, schema_cache
+    from qteditor.core.yaml import parse, same
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    parses = _count_parses(monkeypatch)
+    src = resource_dir() / "schema" / "quicktakes.yaml"
+    expected = parse(src.read_text(encoding="utf-8")).data
+    first = read_schema_data(src)
+    assert schema_cache(src.read_text(encoding="utf-8")).is_file()
+    again = read_schema_data(src)
+    assert same(first, expected) and same(again, expected)
+    assert len(parses) == 1  # the second read is the cache's
+    assert load_schema(src) == load_schema(src)
+
+
+def test_a_changed_or_damaged_schema_cache_is_never_used(tmp_path, monkeypatch):
+    from qteditor.core.schema import read_schema_data, schema_cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    parses = _count_parses(monkeypatch)
+    src = tmp_path / "schema.yaml"
+    src.write_text("name: One\nfields:\n  - {key: title, label: Title}\n", encoding="utf-8")
+    assert read_schema_data(src)["name"] == "One"
+    src.write_text("name: Two\nfields:\n  - {key: title, label: Title}\n", encoding="utf-8")
+    assert read_schema_data(src)["name"] == "Two"  # another text: another cache
+    cache = schema_cache(src.read_text(encoding="utf-8"))
+    for damage in (cache.read_bytes()[:-5], b"[1, 2]", b'{"format": 99, "data": {"name": "Old"}}'):
+        cache.write_bytes(damage)
+        assert read_schema_data(src)["name"] == "Two"
+    assert len(parses) == 5
+    assert read_schema_data(src)["name"] == "Two" and len(parses) == 5  # rewritten whole
+
+
+def test_a_schema_json_cannot_hold_exactly_is_parsed_each_time(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from qteditor.core.schema import read_schema_data, schema_cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    parses = _count_parses(monkeypatch)
+    src = tmp_path / "schema.yaml"
+    src.write_text("name: Dated\nsince: 2024-01-02\nfields: []\n", encoding="utf-8")
+    for _ in range(2):
+        assert read_schema_data(src)["since"] == dt.date(2024, 1, 2)
+    assert len(parses) == 2 and not schema_cache(src.read_text(encoding="utf-8")).exists()
+
+
+def test_a_cache_that_cannot_be_written_is_no_error(tmp_path, monkeypatch):
+    from qteditor.core.schema import read_schema_data
+
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    src = tmp_path / "schema.yaml"
+    src.write_text("name: N\nfields: []\n", encoding="utf-8")
+    assert read_schema_data(src) == {"name": "N", "fields": []}

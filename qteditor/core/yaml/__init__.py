@@ -20,7 +20,9 @@ The modules behind this face:
     writer       old data vs new data -> minimal edits -> verified by a re-parse
     scanner      a fast reader of the common shape (the index, the writer's quick check)
 
-``Writer`` and the scanner load on first use (the first save, the index), not with this package.
+The parser (``parse``, ``Parsed``, ``Node``, ``pair_span``: ruamel.yaml), ``Writer`` and the
+scanner load on first use (an entry outside the scanner's shape, the first save, the index),
+not with this package: the window's first frame reads its entry with the scanner alone.
 """
 
 from __future__ import annotations
@@ -28,13 +30,13 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .geometry import pair_span
 from .resolve import resolve_plain
-from .spans import LIBYAML, MAX_DEPTH, Node, Parsed, parse
 from .values import KeyCollision, is_scalar, json_fields, json_safe, key_text, same, unshare
 
 if TYPE_CHECKING:
+    from .geometry import pair_span
     from .scanner import key_lines, printable, scan
+    from .spans import LIBYAML, MAX_DEPTH, Node, Parsed, parse
     from .writer import Writer
 
 __all__ = [
@@ -59,7 +61,18 @@ __all__ = [
 ]
 
 # name -> the module that holds it, imported on first use
-_LAZY = {"Writer": "writer", "key_lines": "scanner", "printable": "scanner", "scan": "scanner"}
+_LAZY = {
+    "Writer": "writer",
+    "key_lines": "scanner",
+    "printable": "scanner",
+    "scan": "scanner",
+    "pair_span": "geometry",
+    "LIBYAML": "spans",
+    "MAX_DEPTH": "spans",
+    "Node": "spans",
+    "Parsed": "spans",
+    "parse": "spans",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -4,6 +4,9 @@ only for the core scalar types, and the YAML 1.1 spellings the quoting must avoi
 from __future__ import annotations
 
 import datetime as dt
+import re
+import subprocess
+import sys
 
 import pytest
 import yaml as pyyaml  # the YAML 1.1 reference reader
@@ -118,3 +121,73 @@ def test_whatever_a_yaml11_reader_types_is_seen(text):
         return
     if not isinstance(value, str):
         assert yaml11_typed(text), (text, value)
+
+
+def test_the_implicit_types_are_ruamels_own_table():
+    """resolve.py copies ruamel.yaml's YAML 1.2 resolver table (so that ruamel.yaml need not
+    load to type a value): the same patterns, flags, tags and order for every first character."""
+    from qteditor.core.yaml.resolve import IMPLICIT_RESOLVERS, implicit_tag
+
+    theirs = YAML(typ="safe", pure=True).resolver
+    assert theirs.processing_version == (1, 2)
+    table = theirs.versioned_resolver
+    ours: dict[str, list] = {}
+    for tag, first, flags, pattern in IMPLICIT_RESOLVERS:
+        for c in first:
+            ours.setdefault(c, []).append((CORE + tag, pattern, re.compile(pattern, flags).flags))
+    assert set(ours) == {c for c in table if c} == set(IMPLICIT_FIRST)
+    for c, resolvers in table.items():
+        if c:
+            assert [(str(t), p.pattern, p.flags) for t, p in resolvers] == ours[c], c
+    assert [str(t) for t, _ in table[""]] == [CORE + "null"] and implicit_tag("") == CORE + "null"
+
+
+def _reference(text: str):
+    """What ruamel.yaml's resolver and safe constructor make of a plain scalar (the code
+    resolve.py had before it built the common values itself), or the exception's type."""
+    from ruamel.yaml.nodes import ScalarNode
+
+    safe = YAML(typ="safe", pure=True)
+    tag = safe.resolver.resolve(ScalarNode, text, (True, False))
+    if tag in (CORE + "str", CORE + "merge", CORE + "value"):
+        return text
+    try:
+        return safe.constructor.construct_object(ScalarNode(tag, text), deep=True)
+    except Exception as exc:  # noqa: BLE001 - compared by type
+        return type(exc)
+
+
+def _ours(text: str):
+    try:
+        return resolve_plain(text)
+    except Exception as exc:  # noqa: BLE001 - compared by type
+        return type(exc)
+
+
+_TYPED_SHAPES = st.one_of(
+    st.from_regex(r"[-+]?(0|[1-9][0-9]{0,20})", fullmatch=True),
+    st.from_regex(r"[-+]?[0-9]{1,17}\.[0-9]{0,17}", fullmatch=True),
+    st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True),
+    st.from_regex(r"(true|True|TRUE|false|False|FALSE|null|Null|NULL|~|tRue|nULL)", fullmatch=True),
+    st.text(alphabet="0123456789_:.-+eExXbBoOtrufalsTRUFALSEinfINFnN~<=Z T", min_size=1, max_size=12),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_TYPED_SHAPES)
+def test_values_built_without_ruamel_are_what_ruamel_builds(text):
+    assert same(_ours(text), _reference(text)) or _ours(text) is _reference(text), text
+
+
+def test_typing_a_common_value_does_not_load_ruamel():
+    code = (
+        "import sys\n"
+        "from qteditor.core.yaml import resolve_plain, scan\n"
+        "assert scan('id: 7\\ndate: 2025-01-20\\nscore: -1.0\\nno_index: false\\nx: ~\\n')"
+        " is not None\n"
+        "print(sorted(m for m in sys.modules if 'ruamel' in m))\n"
+        "resolve_plain('0x1F')\n"
+        "print('ruamel.yaml' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["[]", "True"]
