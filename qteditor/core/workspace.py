@@ -115,6 +115,23 @@ class Workspace:
         index = self.index()  # (refuses a lone file)
         return Collection(index.root, self.cache, 1, index.codec_keys, index.root)
 
+    def build_text(self) -> None:
+        """Build the index's full text if it waits for that, on a connection of its own: the
+        build holds its connection for seconds at 36,000 entries, and what the window asks
+        of the index meanwhile (on the index's own connection) must not wait behind it. A
+        private index (in memory: the cache could not be used) builds on its own."""
+        index = self.index()
+        if not index.text_pending():
+            return
+        if str(index.db_path) == ":memory:":
+            index.ensure_text()
+            return
+        builder = self.searcher()
+        try:
+            builder.ensure_text()
+        finally:
+            builder.close()
+
     def close(self) -> None:
         if self._index is not None:
             self._index.close()

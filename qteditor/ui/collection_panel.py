@@ -546,7 +546,7 @@ class CollectionPanel(QWidget):
             if not emit(signals.checked, generation, (problems, records, ctx, slug_rule)):
                 return
             self._shown = self.index_generation  # (the rows and problems of this content)
-            ws.index().ensure_text()  # then the full-text index, while the browser is in use
+            ws.build_text()  # then the full-text index, while the browser is in use
             emit(signals.text_ready, generation)
         except Exception as exc:  # noqa: BLE001 - shown in the panel, never a traceback
             emit(signals.failed, generation, str(exc))

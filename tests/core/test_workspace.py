@@ -150,3 +150,36 @@ def test_the_searcher_answers_searches_from_another_thread(tmp_path, monkeypatch
     assert "mathematics/what-is-a-prime-number.md" in found[0]
     with pytest.raises(ValueError):
         Workspace(lone=root / "mathematics" / "what-is-a-prime-number.md").searcher()
+
+
+def test_the_full_text_is_built_on_a_connection_of_its_own(tmp_path, monkeypatch):
+    """The window asks the index things (on its connection) while the full text is built for
+    seconds: the build uses a connection of its own, so those questions never wait behind it;
+    a private index (in memory) builds on its own connection, the only one that sees it."""
+    from qteditor.core.collection import Collection
+    from tests.conftest import CORPUS
+
+    built: list[Collection] = []
+    build = Collection.ensure_text
+    monkeypatch.setattr(Collection, "ensure_text", lambda self: (built.append(self), build(self))[1])
+    ws = Workspace(CORPUS, cache=tmp_path / "cache", workers=2)
+    ws.refresh()  # from nothing, more than a few hundred files: the full text is left for later
+    assert ws.index().text_pending()
+    ws.build_text()
+    assert len(built) == 1 and built[0] is not ws.index()
+    assert not ws.index().text_pending()
+    ws.build_text()  # built: nothing to do
+    assert len(built) == 1
+    found = ws.index().matching("photosynthesis")
+    assert found
+    ws.close()
+
+    private = Workspace(CORPUS, cache=tmp_path / "other", workers=2)
+    index = private.index()
+    index.db = index._private("the test's own index")
+    private.refresh()
+    assert index.text_pending()
+    private.build_text()
+    assert built[-1] is index and not index.text_pending()
+    assert index.matching("photosynthesis") == found
+    private.close()
