@@ -48,7 +48,15 @@ def dark_palette() -> QPalette:
     return p
 
 
+# how long a Python thread holds the interpreter before another may run (CPython's default is
+# 5 ms): the window's thread takes it back for each of its many Python calls while it paints
+# (a table's cells are hundreds), and a thread that checks a collection in Python made each
+# of them wait up to the whole interval (seconds of frozen window at 36,000 entries)
+SWITCH_INTERVAL_S = 0.0005
+
+
 def make_app(argv: list[str] | None = None) -> QApplication:
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     app = cast("QApplication | None", QApplication.instance())  # typed as the core application
     fusion = sys.platform.startswith("linux")
     if app is None:

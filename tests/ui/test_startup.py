@@ -205,3 +205,16 @@ def test_deferred_work_that_fails_does_not_drop_the_rest(qtbot, settings):
         w.after_first_paint(lambda: ran.append("after"))
         qtbot.waitUntil(lambda: ran == ["after"], timeout=2000)
     assert [type(e[1]) for e in exceptions] == [ZeroDivisionError]
+
+
+def test_the_window_takes_the_interpreter_back_quickly_from_busy_threads(qapp):
+    """The window's thread re-enters Python for each cell it paints; a thread checking a
+    collection in Python held the interpreter up to CPython's 5 ms each time (seconds of frozen
+    window at 36,000 entries, ``bench/window_open.py``): the application shortens the interval."""
+    import sys
+
+    from qteditor.ui.app import SWITCH_INTERVAL_S, make_app
+
+    sys.setswitchinterval(0.005)
+    make_app()
+    assert sys.getswitchinterval() == SWITCH_INTERVAL_S <= 0.001
