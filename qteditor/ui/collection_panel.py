@@ -418,6 +418,7 @@ class CollectionPanel(QWidget):
         self._signals.failed.connect(self._failed, queued)
         self._signals.unchanged.connect(self._unchanged, queued)
         self._signals.searched.connect(self._searched, queued)
+        self._fill_rules({})  # the problem filter's own choices before the first check
         self._show_empty(True)
 
     SUBJECT_FROM = 260  # panel widths from which the subject and date columns show

@@ -194,3 +194,12 @@ def test_a_folder_opened_during_a_run_ends_that_run_once_and_closes_its_workspac
     assert closed == [old]
     panel._text_ready(2)
     assert not panel._running
+
+
+def test_the_problem_filter_offers_its_choices_before_the_first_check(qtbot, tmp_path):
+    """While a new collection's rows stream in, the problem filter was an empty box."""
+    panel = CollectionPanel(cache=tmp_path / "cache")
+    qtbot.addWidget(panel)
+    choices = [panel.rule_filter.itemText(i) for i in range(panel.rule_filter.count())]
+    assert choices == ["Any problem state", "With problems"]
+    assert panel.rule_filter.currentData() == ""
