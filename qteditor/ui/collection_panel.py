@@ -848,12 +848,17 @@ class CollectionPanel(QWidget):
         selection = QItemSelection()
         last = model.columnCount() - 1
         at = None
-        for pos, source in enumerate(model.visible):
+        wanted = len(paths) + (current is not None and current not in paths)
+        for pos, source in enumerate(model.visible):  # (every answer of a search comes here)
             path = rows[source][0]
             if path in paths:
                 selection.select(model.index(pos, 0), model.index(pos, last))
+                wanted -= 1
             if path == current:
                 at = pos
+                wanted -= current not in paths
+            if not wanted:
+                break
         chosen = self.table.selectionModel()
         flag = QItemSelectionModel.SelectionFlag
         if at is not None:
