@@ -75,9 +75,14 @@ class Entry:
         return cls.from_bytes(raw, path, schema or schema_for(path))
 
     @classmethod
-    def from_bytes(cls, raw: bytes, path: str | None = None, schema: Schema | None = None) -> Entry:
+    def from_bytes(
+        cls, raw: bytes, path: str | None = None, schema: Schema | None = None, writing: bool = False
+    ) -> Entry:
+        """An entry of these bytes. ``writing``: it is read to be written (a fix, a plan's
+        recompute, ``update``), so the full parse is made at once (the scanner's reading
+        first would be work done twice: read, parse and compare)."""
         doc = split(raw, path)
-        data = scan(doc.yaml)  # the common shape: no full parse until one is needed
+        data = None if writing else scan(doc.yaml)  # the common shape: no full parse yet
         if data is not None:
             return cls(path, raw, doc, None, schema, data)
         from .yaml import parse
@@ -284,7 +289,7 @@ class Entry:
         def compute(current: bytes | None) -> bytes | None:
             if current is None:
                 raise FormatError("no such file", path)
-            entry = cls.from_bytes(current, path, schema)
+            entry = cls.from_bytes(current, path, schema, writing=True)
             fields = change(entry)
             if fields is None:
                 return None

@@ -441,7 +441,7 @@ def _render_one(path: str, raw: bytes, delta: dict, shown: str, schema: Schema) 
     from .plan import unified_diff
 
     try:
-        entry = Entry.from_bytes(raw, path, schema)
+        entry = Entry.from_bytes(raw, path, schema, writing=True)
         rendered = entry.render(_fields(entry, delta), need_parsed=False)
     except QtEditorError as exc:
         return None, exc.located(path), None

@@ -187,7 +187,7 @@ def _write_change(c: FileChange, force: bool) -> tuple[str, Any]:
             raise storage.ConflictError(
                 "the file was changed on disk since the plan was made; nothing was written", str(c.path)
             )
-        entry = Entry.from_bytes(current, str(c.path))
+        entry = Entry.from_bytes(current, str(c.path), writing=True)
         fields = c.recompute(entry)
         if fields is None:
             return None

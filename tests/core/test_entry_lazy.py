@@ -44,6 +44,22 @@ def test_a_save_from_the_scanners_reading_writes_only_the_edit(tmp_path):
     assert entry.render(entry.fields()) is None  # untouched: nothing to write
 
 
+def test_an_entry_read_to_be_written_is_parsed_at_once(tmp_path, monkeypatch):
+    """A fix, a plan's recompute and ``Entry.update`` will need the parse: the scanner's reading
+    first would be work done twice (read, parse, compare) on 8,000 files of a fix."""
+    from qteditor.core import entry as entry_module
+
+    entry = Entry.from_bytes(COMMON, "a.md", writing=True)
+    assert entry.parsed_now and entry.data == parse(split(COMMON).yaml).data
+    path = tmp_path / "a.md"
+    path.write_bytes(COMMON)
+    scanned: list[str] = []
+    real = entry_module.scan
+    monkeypatch.setattr(entry_module, "scan", lambda yaml: scanned.append(yaml) or real(yaml))
+    Entry.update(path, lambda e: {**e.fields(), "score": 2.5})
+    assert scanned == [] and b"score: 2.5\n" in path.read_bytes()
+
+
 def test_outside_the_common_shape_the_full_parser_reads_at_once():
     entry = Entry.from_bytes(b"---\na: 'quoted'  # c\n---\n")
     assert entry.parsed_now and entry.data == {"a": "quoted"}
