@@ -318,6 +318,10 @@ class Record:
         return None
 
 
+def _path_of(record: Record) -> str:
+    return record.path
+
+
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -432,6 +436,9 @@ class Collection:
         self._rules_key = rules_key.hexdigest()[:8]
         self.notice: str | None = None  # one line for the user when the cache was replaced
         self._recovering = False
+        # the records a refresh that read every file made of its rows, with the generation
+        # they are of: the next ``records()`` takes them instead of reading them back
+        self._built: tuple[int, list[Record]] | None = None
         self.cache = cache or cache_dir()
         self.db_path = self.cache / f"index-{key}-v{INDEX_VERSION}-{self._rules_key}.sqlite"
         self.db = self._connect()
@@ -580,6 +587,7 @@ class Collection:
     ) -> RefreshStats:
         start = time.perf_counter()
         stats = RefreshStats()
+        self._built = None
         known = self._known()
         items: list[tuple[str, Stamp]] | None = None
         if known:  # a warm index: look first, and take the write lock only for a change
@@ -591,12 +599,16 @@ class Collection:
                 return stats
         else:  # a cache built from nothing: no fsync (rebuilt if lost)
             self.db.execute("PRAGMA synchronous=OFF")
+        built: list[Record] | None = None
         try:
             with self._write():  # what is indexed is read again with the write lock held
-                self._refresh_locked(stats, progress, text, items, rows)
+                built = self._refresh_locked(stats, progress, text, items, rows)
         finally:
             if not known:
                 self.db.execute("PRAGMA synchronous=NORMAL")
+        if built is not None:
+            built.sort(key=_path_of)
+            self._built = (self._generation(), built)
         if not known and stats.read > CHUNK:
             # the build's pages are copied into the database now, by the process that made
             # them, not by the next reader (a warm check would wait seconds for it)
@@ -617,7 +629,9 @@ class Collection:
         text: bool,
         walked: list[tuple[str, Stamp]] | None = None,
         read: RowsRead | None = None,
-    ) -> None:
+    ) -> list[Record] | None:
+        """Read what changed; when nothing was indexed, the records of every row read (what
+        ``records()`` would read back, in the order read)."""
         known = self._known()
         on_disk: dict[str, Stamp] = {}
         todo: list[str] = []
@@ -647,8 +661,14 @@ class Collection:
             if rel in known:
                 self._delete(rel, not pending)
         done = 0
+        built: list[Record] | None = [] if not known else None
+        loads = marshal.loads
         for rows in itertools.chain([first] if first is not None else [], chunks):
             self._insert(rows, with_text=not pending)
+            if built is not None:
+                for row in rows:  # (path, …, error at 5, …, facts, local): see _row
+                    value, lines, local = loads(row[-2])
+                    built.append(Record(row[0], value, row[5], lines, {}, None, {}, local))
             if read is not None:
                 read(rows)
             done += len(rows)
@@ -660,6 +680,7 @@ class Collection:
         stats.read = len(todo)
         if todo or gone:
             self._bump()
+        return built
 
     def _bump(self) -> None:
         """A new generation of the index's content (what cached results are keyed by)."""
@@ -878,6 +899,9 @@ class Collection:
         data is the entry's *facts* (what the rules over other entries read: ``checks.facts``),
         or with ``full`` the whole front matter (``answers``: the codec fields' text too)."""
         loads = marshal.loads
+        built, self._built = self._built, None
+        if built is not None and not (full or answers) and built[0] == self._generation():
+            return built[1]  # (taken once: a caller may change its records)
         if full or answers:
             query = (
                 "SELECT path, data, error, extra, local, answer FROM entries ORDER BY path"

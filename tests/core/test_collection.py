@@ -493,3 +493,55 @@ def test_a_search_of_any_words_never_damages_the_index_and_memory_finds_what_it_
     assert col.notice is None
     assert "biology/tricky-0.md" in col.matching("CO₂") == col.matching("co₂")
     col.close()
+
+
+def _same_records(a, b):
+    assert [r.path for r in a] == [r.path for r in b]
+    for x, y in zip(a, b, strict=True):
+        assert (x.data, x.error, tuple(x.lines)) == (y.data, y.error, tuple(y.lines)), x.path
+        assert x.local == y.local, x.path
+
+
+def test_a_cold_refresh_hands_its_records_to_the_next_records_call_once(tmp_path, monkeypatch):
+    """A refresh that read every file keeps the records it made of the rows: the next
+    ``records()`` takes them (no read back) and they are what the index holds; they are taken
+    once, and never once the index changed since."""
+    root = tmp_path / "site" / "content" / "learn"
+    shutil.copytree(resource("sample") / "content" / "learn", root)
+    (root / "bad.md").write_bytes(b"---\na: [1\n---\n")
+    col = Collection(tmp_path / "site", tmp_path / "cache", workers=1)
+    col.refresh()
+    reads = []
+    execute = col.db.execute
+
+    class Spy:
+        def execute(self, sql, *args):
+            if "FROM entries ORDER BY path" in sql:
+                reads.append(sql)
+            return execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(col.db_real, name)
+
+    col.db_real = col.db
+    col.db = Spy()
+    first = col.records()
+    assert reads == []  # taken from the refresh
+    second = col.records()
+    assert len(reads) == 1  # read back: the first list was handed over
+    _same_records(first, second)
+    assert first[0] is not second[0]
+    assert any(r.error for r in first) and [r.path for r in first] == sorted(r.path for r in first)
+    col.db = col.db_real
+
+    # the index changed by another process since the refresh: its records are read back
+    col2 = Collection(tmp_path / "site", tmp_path / "cache2", workers=1)
+    col2.refresh()
+    target = root / "mathematics" / "what-is-a-prime-number.md"
+    target.write_text(target.read_text().replace("What is a prime number?", "Primes?"))
+    twin = Collection(tmp_path / "site", tmp_path / "cache2", workers=1)
+    assert twin.refresh().read == 1
+    fresh = {r.path: r for r in col2.records()}
+    assert fresh["mathematics/what-is-a-prime-number.md"].fields["title"] == "Primes?"
+    for c in (col, col2, twin):
+        c.close()

@@ -183,3 +183,26 @@ def test_the_full_text_is_built_on_a_connection_of_its_own(tmp_path, monkeypatch
     assert built[-1] is index and not index.text_pending()
     assert index.matching("photosynthesis") == found
     private.close()
+
+
+def test_a_kept_check_result_is_small_and_one_that_cannot_be_read_is_checked_again(tmp_path, monkeypatch):
+    """The check's result is kept compressed (a blob larger than SQLite's log makes its commit
+    copy the whole log); a kept result in another format or damaged is computed again, the
+    same problems."""
+    import marshal
+
+    root = _site(tmp_path, monkeypatch)
+    ws = Workspace.for_folder(root)
+    ws.refresh()
+    problems = [(p.path, p.rule, p.message, p.line) for p in ws.check()]
+    assert problems
+    index = ws.index()
+    ((key, blob),) = index.db.execute("SELECT key, blob FROM results WHERE key LIKE 'check|%'")
+    rows = [(p[0], p[1], p[2]) for p in problems]
+    assert len(blob) < len(marshal.dumps(rows))
+    old_format = marshal.dumps([("x.md", "yaml-error", "old", None, 1, None, "error")])
+    for stored in (old_format, b"\x78\x01junk", b""):
+        index.db.execute("UPDATE results SET blob=? WHERE key=?", (stored, key))
+        again = Workspace.for_folder(root)
+        again.refresh()
+        assert [(p.path, p.rule, p.message, p.line) for p in again.check()] == problems
