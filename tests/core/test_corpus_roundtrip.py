@@ -65,6 +65,7 @@ def _check_edit(entry: Entry, path: tuple, new_fields: dict) -> None:
     )
 
 
+@pytest.mark.untraced
 @pytest.mark.parametrize("chunk", range(10))
 def test_noop_and_every_field_edit(chunk: int) -> None:
     files = corpus_files()[chunk::10]
@@ -82,6 +83,7 @@ def test_noop_and_every_field_edit(chunk: int) -> None:
     assert edits > 10 * len(files)
 
 
+@pytest.mark.untraced
 @pytest.mark.parametrize("chunk", range(4))
 def test_delete_each_field(chunk: int) -> None:
     """Deleting a key removes its lines and only them (every 8th file, every key)."""

@@ -15,6 +15,7 @@ from tests.conftest import corpus_files
 from tests.site_render import site_html
 
 
+@pytest.mark.untraced
 def test_same_block_structure_as_the_site_on_the_corpus():
     files = corpus_files()[::3]
     stored = {str(f): Entry.load(f).data["answer"] for f in files}
