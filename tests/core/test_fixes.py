@@ -449,3 +449,22 @@ def test_rendering_on_workers_gives_what_one_process_gives(site, monkeypatch):
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
     assert _plan_texts(site) == alone  # workers could not start
     assert tried or (os.cpu_count() or 1) < 2  # (the worker path was taken where it can be)
+
+
+# ---------------------------------------------------------------------------- typed snapshots
+@pytest.mark.parametrize("ident", ["abc", "12.5", "'777'", "true"])
+def test_a_target_whose_id_is_not_a_number_is_not_copied_and_blocks_nothing(site, capsys, ident):
+    """Regression: an entry with ``id: abc`` made related-stale-id offer to copy 'abc' into
+    every entry linking to it; the writer refused it, so each of those files failed as a whole
+    (its other fixes too) on every run, with an error at 1:1 naming no culprit."""
+    replace(site / MATH, "\nid: 9006\n", f"\nid: {ident}\n")
+    # CHEM links to MATH, and has a fix of its own to make
+    replace(site / CHEM, "  title: QuickTakes | Chemistry\n", "  title: QuickTakes | Chem\n")
+    before = data(site / CHEM)
+    code, _out, err = run("fix", site, capsys=capsys)
+    assert code == 0, err
+    after = data(site / CHEM)
+    assert after["seo"]["title"] == "QuickTakes | Chemistry"
+    assert after["related_article1"]["id"] == before["related_article1"]["id"] == 9006
+    stale = [p for p in check_json(site, capsys)["problems"] if p["rule"] == "related-stale-id"]
+    assert stale and all(p["fix"] is None and "decision" in p["message"] for p in stale)
