@@ -59,7 +59,7 @@ COLLECTION_RULES = (
     "subject-casing",
 )
 _COLLECTION_SET = frozenset(COLLECTION_RULES)
-CHECKS_VERSION = 1  # of what the rules find: the index's stored findings are of one version
+CHECKS_VERSION = 2  # of what the rules find: the index's stored findings are of one version
 # fixes applied only when asked for by name (``fix --rule``, the panel's menu), after the diff
 REVIEWED = ("id-duplicate", "related-dangling")
 # rules whose problems can have a fix (the others always need a person)
