@@ -59,7 +59,7 @@ COLLECTION_RULES = (
     "subject-casing",
 )
 _COLLECTION_SET = frozenset(COLLECTION_RULES)
-CHECKS_VERSION = 1  # of what the rules find: the index's stored findings are of one version
+CHECKS_VERSION = 2  # of what the rules find: the index's stored findings are of one version
 # fixes applied only when asked for by name (``fix --rule``, the panel's menu), after the diff
 REVIEWED = ("id-duplicate", "related-dangling")
 # rules whose problems can have a fix (the others always need a person)
@@ -407,16 +407,34 @@ def _stale(key: str, sub: str, rule: str, old: Any, new: Any, where: str, add: _
     """A snapshot's value that differs from its target's: ``related-stale-id`` names both
     values and copies any, ``related-stale-title`` copies a text."""
     if rule == "related-stale-id":
-        fix = {key: {sub: new}} if new is not None else None
-        message = f"{key}: {sub} {old} but {where} has {sub} {new}" + (
-            "" if fix else f" (no {sub} there to copy: a decision is needed)"
-        )
+        fix = {key: {sub: new}} if new is not None and _copyable(old, new) else None
+        if fix or new is None:
+            message = f"{key}: {sub} {old} but {where} has {sub} {new}" + (
+                "" if fix else f" (no {sub} there to copy: a decision is needed)"
+            )
+        else:
+            message = (
+                f"{key}: {sub} {old!r} but {where} has {sub} {new!r}, "
+                "which cannot be copied here (a decision is needed)"
+            )
     else:
-        fix = {key: {sub: new}} if _has_text(new) else None
+        fix = {key: {sub: new}} if _has_text(new) and _copyable(old, new) else None
         message = f"{key}: the {sub} differs from {where}'s" + (
-            "" if fix else f" (it has no {sub} to copy: a decision is needed)"
+            ""
+            if fix
+            else f" (it has no {sub} to copy: a decision is needed)"
+            if not _has_text(new)
+            else f" (its {sub} cannot be written as this one's: a decision is needed)"
         )
     add(rule, message, f"{key}.{sub}", fix)
+
+
+def _copyable(old: Any, new: Any) -> bool:
+    """Whether a target's value can be written over a snapshot's as it is: the writer keeps
+    the type of the value it replaces (``patch.coerce``), so a value of another type (an id
+    'abc', 12.5, '777' or true over an int) would be refused, failing the file's every fix, or
+    be written as something else and found stale again on every run."""
+    return old is None or type(old) is type(new)
 
 
 def _ids(r: Any, f: dict, ctx: Context, add: _Add) -> None:

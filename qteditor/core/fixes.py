@@ -137,6 +137,8 @@ class FixPlanner:
         from .storage import read_current
 
         path = self.root / rel
+        if _linked(path):
+            return None  # an alias: its target is fixed under its own name, or not at all
         try:
             raw = read_current(str(path))
             if raw is None:
@@ -397,7 +399,10 @@ class FixPlanner:
         next_id = max(highest, 0) + 1
         followers: set[str] = set()
         for _ident, group in sorted(ctx.ids.items(), key=lambda kv: str(kv[0])):
-            members = sorted(group, key=lambda r: (str(r.fields.get("date") or "9999"), r.path))
+            members = sorted(
+                (r for r in group if not _linked(self.root / r.path)),  # (an alias is no entry)
+                key=lambda r: (str(r.fields.get("date") or "9999"), r.path),
+            )
             if not any(m.path in involved for m in members):
                 continue
             for member in members[1:]:
@@ -426,6 +431,15 @@ class FixPlanner:
             stem = PurePosixPath(url).name if isinstance(url, str) else ""
             best = index.closest(stem, str(snap.get("title") or ""), exclude=p.path)
             self.choices[(p.path, p.field)] = best
+
+
+def _linked(path: Path) -> bool:
+    """Whether a collection's file is a symbolic link. A fix never writes through one: the
+    link is named like no entry (its file_name and url "fixes" would rename the entry it
+    points at, and the links to that entry would follow), or points outside the collection."""
+    import os
+
+    return os.path.islink(path)
 
 
 def _fields(entry: Any, delta: dict) -> Any:

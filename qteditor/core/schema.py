@@ -15,6 +15,7 @@ from typing import Any
 from .resources import resource, user_folder
 
 _REPEATED = re.compile(r"^(?P<base>.+?)(?P<n>\d+)$")
+_TYPED = frozenset(("int", "date"))  # checked for their type (``validate``)
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,7 @@ class Schema:
                     or f.recommended_min is not None
                     or f.max_length is not None
                     or f.min_length is not None
+                    or f.type in _TYPED
                 ),
             )
             for f in self.fields

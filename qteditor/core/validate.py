@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -54,6 +55,9 @@ def check_field(f: Field, value: Any) -> Finding | None:
         if f.required and f.type == "mapping" and not isinstance(value, dict):
             return Finding(key, "required-missing", f"{f.label} is required.", f"{key} is required")
         return None
+    wrong = _wrong_type(f.type, value)
+    if wrong is not None:
+        return Finding(key, "field-pattern", f"Not {wrong}.", f"{key} {value!r:.60} is not {wrong}")
     text = value if isinstance(value, str) else str(value)
     if f.pattern and not _pattern(f.pattern).fullmatch(text):
         hint = f.pattern_help or "Not in the expected form."
@@ -61,6 +65,20 @@ def check_field(f: Field, value: Any) -> Finding | None:
             key, "field-pattern", hint, f"{key} {text[:60]!r} is not in the expected form ({f.pattern})"
         )
     return _length(f, len(text))
+
+
+def _wrong_type(ftype: str, value: Any) -> str | None:
+    """What a value of a typed field should be, when it is not (None when it is): the writer
+    keeps a value's type, so an ``id: abc`` would stay text, and a fix copying it elsewhere
+    would be refused."""
+    if ftype == "int" and (type(value) is not int):
+        return "a whole number"
+    if ftype == "date" and not isinstance(value, _dt.date):
+        try:  # (the index keeps a date as its text)
+            _dt.date.fromisoformat(value if type(value) is str and len(value) == 10 else "")
+        except ValueError:
+            return "a date (YYYY-MM-DD)"
+    return None
 
 
 def _length(f: Field, n: int) -> Finding | None:

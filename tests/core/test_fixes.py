@@ -17,7 +17,7 @@ from qteditor.core.entry import Entry
 from qteditor.core.resources import resource
 from qteditor.core.workspace import Workspace
 from qteditor.core.yaml import json_safe
-from tests.conftest import REPO
+from tests.conftest import REPO, needs_symlinks
 
 MATH = "mathematics/what-is-a-prime-number.md"
 CHEM = "chemistry/how-do-you-balance-the-equation-for-burning-methane.md"
@@ -449,3 +449,57 @@ def test_rendering_on_workers_gives_what_one_process_gives(site, monkeypatch):
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
     assert _plan_texts(site) == alone  # workers could not start
     assert tried or (os.cpu_count() or 1) < 2  # (the worker path was taken where it can be)
+
+
+# ---------------------------------------------------------------------------- symbolic links
+@needs_symlinks
+def test_a_symlink_to_an_entry_never_renames_its_target(site, capsys, tmp_path):
+    """Regression: a symbolic link in the collection (biology/alias.md -> an entry) was fixed
+    as an entry of its own name: ``fix`` wrote file_name: alias.md and the alias's url into the
+    real entry through the link, every link to the entry followed to the alias, and the next
+    ``fix`` put them back (a loop). A link outside the collection was written too."""
+    (site / "biology" / "alias.md").symlink_to(os.path.join("..", MATH))
+    outside = tmp_path / "outside.md"
+    outside.write_bytes((site / CS).read_bytes())
+    (site / "biology" / "elsewhere.md").symlink_to(outside)
+    replace(site / CHEM, "  title: QuickTakes | Chemistry\n", "  title: QuickTakes | Chem\n")  # a fix
+    before = snapshot(site)
+    outside_before = outside.read_bytes()
+    code, _out, err = run("fix", site, capsys=capsys)
+    assert "Traceback" not in err
+    after = snapshot(site)
+    changed = {rel for rel in before if before[rel] != after[rel]}
+    assert changed == {CHEM}, err
+    assert outside.read_bytes() == outside_before
+    assert (site / "biology" / "alias.md").is_symlink()
+    code, _out, err = run("fix", site, capsys=capsys)
+    assert snapshot(site) == after, err  # a second run changes nothing
+
+
+@needs_symlinks
+def test_a_symlink_alias_does_not_renumber_the_entry_it_points_at(site, capsys):
+    """An alias shares its target's id: ``fix --rule id-duplicate`` must not give the real
+    entry a new id because of it (the alias sorted first and kept the id)."""
+    (site / "biology" / "alias.md").symlink_to(os.path.join("..", MATH))
+    before = snapshot(site)
+    run("fix", "--rule", "id-duplicate", site, capsys=capsys)
+    assert snapshot(site) == before
+
+
+# ---------------------------------------------------------------------------- typed snapshots
+@pytest.mark.parametrize("ident", ["abc", "12.5", "'777'", "true"])
+def test_a_target_whose_id_is_not_a_number_is_not_copied_and_blocks_nothing(site, capsys, ident):
+    """Regression: an entry with ``id: abc`` made related-stale-id offer to copy 'abc' into
+    every entry linking to it; the writer refused it, so each of those files failed as a whole
+    (its other fixes too) on every run, with an error at 1:1 naming no culprit."""
+    replace(site / MATH, "\nid: 9006\n", f"\nid: {ident}\n")
+    # CHEM links to MATH, and has a fix of its own to make
+    replace(site / CHEM, "  title: QuickTakes | Chemistry\n", "  title: QuickTakes | Chem\n")
+    before = data(site / CHEM)
+    code, _out, err = run("fix", site, capsys=capsys)
+    assert code == 0, err
+    after = data(site / CHEM)
+    assert after["seo"]["title"] == "QuickTakes | Chemistry"
+    assert after["related_article1"]["id"] == before["related_article1"]["id"] == 9006
+    stale = [p for p in check_json(site, capsys)["problems"] if p["rule"] == "related-stale-id"]
+    assert stale and all(p["fix"] is None and "decision" in p["message"] for p in stale)
