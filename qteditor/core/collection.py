@@ -551,20 +551,23 @@ class Collection:
             folder, prefix = stack.pop()
             try:
                 with os.scandir(folder) as it:
-                    for e in it:
-                        name = e.name
-                        if name[0] == ".":
-                            continue
-                        if e.is_dir(follow_symlinks=False):
-                            stack.append((e.path, prefix + name + "/"))
-                        elif name.endswith(".md") and e.is_file():
-                            try:
-                                st = e.stat()
-                            except OSError:  # gone since the folder was listed
-                                continue
-                            yield prefix + name, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-            except OSError:
+                    found = list(it)
+            except OSError:  # unreadable or gone: its entries are not listed
                 continue
+            for e in found:
+                name = e.name
+                if name[0] == ".":
+                    continue
+                try:  # one entry's error (gone, a symbolic link in a loop) is that entry's only
+                    if e.is_dir(follow_symlinks=False):
+                        stack.append((e.path, prefix + name + "/"))
+                        continue
+                    if not (name.endswith(".md") and e.is_file()):
+                        continue
+                    st = e.stat()
+                except OSError:
+                    continue
+                yield prefix + name, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
     @_guarded
     def refresh(

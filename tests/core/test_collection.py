@@ -545,3 +545,23 @@ def test_a_cold_refresh_hands_its_records_to_the_next_records_call_once(tmp_path
     assert fresh["mathematics/what-is-a-prime-number.md"].fields["title"] == "Primes?"
     for c in (col, col2, twin):
         c.close()
+
+
+def test_a_symbolic_link_in_a_loop_hides_no_other_entry_of_its_folder(tmp_path):
+    """An entry the walk cannot look at (a link to itself, a link to nothing) is left out
+    alone: the folder's other entries are all indexed (the rest of the folder was dropped)."""
+    root = tmp_path / "site" / "content" / "learn"
+    shutil.copytree(resource("sample") / "content" / "learn", root)
+    folder = root / "biology"
+    source = next(folder.glob("*.md")).read_text(encoding="utf-8")
+    for n in range(30):
+        (folder / f"extra-{n:02d}.md").write_text(source, encoding="utf-8")
+    for name in ("a-loop.md", "m-loop.md", "z-loop.md"):
+        (folder / name).symlink_to(name)  # ELOOP when followed
+    (folder / "b-nothing.md").symlink_to("missing.md")
+    col = Collection(tmp_path / "site", tmp_path / "cache", workers=1)
+    listed = {rel for rel, _stamp in col.files()}
+    expected = {p.relative_to(root).as_posix() for p in root.rglob("*.md") if not p.is_symlink()}
+    assert listed == expected
+    assert col.refresh().files == len(expected)
+    col.close()
