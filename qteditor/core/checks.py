@@ -59,7 +59,7 @@ COLLECTION_RULES = (
     "subject-casing",
 )
 _COLLECTION_SET = frozenset(COLLECTION_RULES)
-CHECKS_VERSION = 2  # of what the rules find: the index's stored findings are of one version
+CHECKS_VERSION = 3  # of what the rules find: the index's stored findings are of one version
 # fixes applied only when asked for by name (``fix --rule``, the panel's menu), after the diff
 REVIEWED = ("id-duplicate", "related-dangling")
 # rules whose problems can have a fix (the others always need a person)
@@ -451,6 +451,19 @@ def _derived(r: Any, f: dict, site: Site, add: _Add) -> None:
     """Fields that follow from others (seo.title) or name the file (file_name, url)."""
     name = r.path.rsplit("/", 1)[-1]
     derived, located = site.compute(f, r.path)
+    away = site.misplaced(f, r.path) if site.folder_followers else None
+
+    def fixed(d: Any, message: str, want: str) -> None:
+        if away is not None and d.key in site.folder_followers:  # the subject may be the mistake
+            add(
+                d.rule,
+                f"{message} (the subject names the folder {away[0]!r} but the file is in "
+                f"{away[1]!r}: correct the subject or move the file; a decision is needed)",
+                d.key,
+            )
+        else:
+            add(d.rule, message, d.key, _patch(d.key, want))
+
     for d in site.derived:
         if d.rule is None or not _present(f, d.key):
             continue
@@ -459,14 +472,13 @@ def _derived(r: Any, f: dict, site: Site, add: _Add) -> None:
             want = located[d.key]
             if value != want:
                 if d.key == site.name_field:
-                    message = f"{d.key} is {value!r} but the file is named {name!r}"
+                    fixed(d, f"{d.key} is {value!r} but the file is named {name!r}", want)
                 else:
-                    message = f"{d.key} should be {want}"
-                add(d.rule, message, d.key, _patch(d.key, want))
+                    fixed(d, f"{d.key} should be {want}", want)
             elif d.key == site.name_field and d.key in derived and value != derived[d.key]:
                 add(d.rule, f"{d.key} {value!r} is not the slug of the title ({derived[d.key]!r})", d.key)
         elif d.key in derived and value != derived[d.key]:
-            add(d.rule, f"{d.key} should be {derived[d.key]!r}", d.key, _patch(d.key, derived[d.key]))
+            fixed(d, f"{d.key} should be {derived[d.key]!r}", derived[d.key])
 
 
 def _casing(f: dict, ctx: Context, add: _Add) -> None:

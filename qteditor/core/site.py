@@ -101,6 +101,15 @@ class Site:
             if len(parts) == 2:
                 folder = _EXPR.fullmatch(parts[0])
                 self.folder_expr = folder.group(1) if folder else None
+        # the derived fields that read what names the folder (the subject): while the subject
+        # names another folder than the file's, which of the two is right is not known
+        source = _parse_expr(self.folder_expr)[1] if self.folder_expr else None
+        self.folder_followers = frozenset(
+            d.key
+            for d in self.derived
+            if source is not None
+            and any(e is not None and _parse_expr(e)[1] == source for _lit, e in _parse_template(d.template))
+        )
         self.linked: tuple[str, ...] = ()  # fields that stay equal (title, article_title, …)
         for f in schema.fields:
             if f.same_as:
@@ -146,6 +155,15 @@ class Site:
         if func == "folder":
             return slugs.subject_slug(text)
         raise ValueError(f"unknown function {func}() in a schema template")
+
+    def misplaced(self, fields: Any, rel: str) -> tuple[str, str] | None:
+        """(the folder the entry's subject names, the file's folder) when they differ (a
+        mistyped subject, or a file in the wrong folder), else None."""
+        if not self.folder_expr or "/" not in rel:
+            return None
+        there = self.value(self.folder_expr, fields)
+        here = rel.rsplit("/", 2)[-2]
+        return (there, here) if there is not None and there != here else None
 
     def slug_sensitive(self, fields: Any) -> bool:
         """Whether the slug rules disagree on this entry's slugs (so what the checks find of

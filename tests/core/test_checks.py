@@ -143,6 +143,32 @@ def test_subject_casing_fix_moves_seo_title_along(site, capsys):
     assert Entry.load(bio).fields()["seo"]["title"] == "QuickTakes | Biology"
 
 
+@pytest.mark.parametrize("subject", [42, "Sociology", "Mathematics"])
+def test_a_subject_naming_another_folder_than_the_files_is_a_decision_not_a_fix(site, capsys, subject):
+    """A file in biology/ whose subject names another folder (a typo, a number, a file in the
+    wrong folder): its url and seo.title are reported, with no fix (which of the subject and
+    the folder is right is not known), and ``fix`` leaves the file as it is."""
+    folder, root = site
+    bio = root / "biology" / "what-are-the-main-parts-of-a-plant-cell.md"
+    _set(bio, subject=subject)
+    before = bio.read_bytes()
+    _code, out = _check(capsys, folder)
+    mine = {p["rule"]: p for p in out["problems"] if p["path"].endswith(bio.name)}
+    for rule in ("url-mismatch", "seo-title-mismatch"):
+        assert mine[rule]["fix"] is None, mine[rule]
+        assert "'biology'" in mine[rule]["message"] and "a decision is needed" in mine[rule]["message"]
+    assert main(["fix", str(folder)]) == 0
+    capsys.readouterr()
+    assert bio.read_bytes() == before
+    # the same entry with its subject put right again: the url and seo.title have fixes
+    _set(bio, subject="Biology", url="/learn/biology/questions/other", seo__title="QuickTakes | x")
+    _code, out = _check(capsys, folder)
+    mine = {p["rule"]: p for p in out["problems"] if p["path"].endswith(bio.name)}
+    url = "/learn/biology/questions/what-are-the-main-parts-of-a-plant-cell"
+    assert mine["url-mismatch"]["fix"] == {"url": url}
+    assert mine["seo-title-mismatch"]["fix"] == {"seo": {"title": "QuickTakes | Biology"}}
+
+
 def test_rules_fire_on_the_corpus_where_the_manifest_says(tmp_path):
     env = bare_env(XDG_CACHE_HOME=str(tmp_path), PYTHONPATH=str(REPO))
     proc = subprocess.run(
