@@ -408,10 +408,10 @@ def _stale(key: str, sub: str, rule: str, old: Any, new: Any, where: str, add: _
     values and copies any, ``related-stale-title`` copies a text."""
     if rule == "related-stale-id":
         fix = {key: {sub: new}} if new is not None and _copyable(old, new) else None
-        if fix or new is None:
-            message = f"{key}: {sub} {old} but {where} has {sub} {new}" + (
-                "" if fix else f" (no {sub} there to copy: a decision is needed)"
-            )
+        if fix:
+            message = f"{key}: {sub} {old} but {where} has {sub} {new}"
+        elif new is None:
+            message = f"{key}: {sub} {old} but {where} has no {sub} (nothing to copy: a decision is needed)"
         else:
             message = (
                 f"{key}: {sub} {old!r} but {where} has {sub} {new!r}, "

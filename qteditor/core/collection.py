@@ -558,11 +558,14 @@ class Collection:
                 name = e.name
                 if name[0] == ".":
                     continue
-                try:  # one entry's error (gone, a symbolic link in a loop) is that entry's only
+                # an entry is a file of its own: a symbolic link (to an entry, outside, to
+                # nothing, to itself) is not one, as a linked folder is not followed (a fix never
+                # writes through one: checked, an alias would be a duplicate nothing fixes)
+                try:  # one entry's error (gone since the folder was listed) is that entry's only
                     if e.is_dir(follow_symlinks=False):
                         stack.append((e.path, prefix + name + "/"))
                         continue
-                    if not (name.endswith(".md") and e.is_file()):
+                    if not (name.endswith(".md") and e.is_file(follow_symlinks=False)):
                         continue
                     st = e.stat()
                 except OSError:

@@ -10,7 +10,7 @@ from qteditor.core.collection import Collection, read_entry
 from qteditor.core.entry import Entry
 from qteditor.core.resources import resource
 from qteditor.core.yaml import json_safe, scan
-from tests.conftest import CORPUS, corpus_files
+from tests.conftest import CORPUS, corpus_files, needs_symlinks
 
 
 def test_index_equals_full_parser_on_the_corpus(tmp_path):
@@ -547,9 +547,11 @@ def test_a_cold_refresh_hands_its_records_to_the_next_records_call_once(tmp_path
         c.close()
 
 
-def test_a_symbolic_link_in_a_loop_hides_no_other_entry_of_its_folder(tmp_path):
-    """An entry the walk cannot look at (a link to itself, a link to nothing) is left out
-    alone: the folder's other entries are all indexed (the rest of the folder was dropped)."""
+@needs_symlinks
+def test_a_symbolic_link_is_no_entry_and_hides_no_other_entry_of_its_folder(tmp_path):
+    """A symbolic link is not indexed (a fix never writes through one: an alias checked would
+    be a duplicate nothing fixes), and one the walk cannot even look at (a link to itself, to
+    nothing) leaves every other entry of its folder indexed (the rest of it was dropped)."""
     root = tmp_path / "site" / "content" / "learn"
     shutil.copytree(resource("sample") / "content" / "learn", root)
     folder = root / "biology"
@@ -559,6 +561,11 @@ def test_a_symbolic_link_in_a_loop_hides_no_other_entry_of_its_folder(tmp_path):
     for name in ("a-loop.md", "m-loop.md", "z-loop.md"):
         (folder / name).symlink_to(name)  # ELOOP when followed
     (folder / "b-nothing.md").symlink_to("missing.md")
+    # an alias of an entry, and a link to a file outside: not entries of their own either
+    (folder / "c-alias.md").symlink_to(folder / "extra-00.md")
+    outside = tmp_path / "outside.md"
+    outside.write_text(source, encoding="utf-8")
+    (folder / "d-outside.md").symlink_to(outside)
     col = Collection(tmp_path / "site", tmp_path / "cache", workers=1)
     listed = {rel for rel, _stamp in col.files()}
     expected = {p.relative_to(root).as_posix() for p in root.rglob("*.md") if not p.is_symlink()}

@@ -124,6 +124,12 @@ def test_a_target_without_an_id_keeps_the_snapshots_ids(site, capsys):
     run("fix", site, capsys=capsys)
     assert data(site / CHEM) == before
     assert Entry.load(site / CHEM).raw.count(b"    id: 1234\n") == 1
+    assert main(["check", "--json", str(site)]) == 1
+    stale = [p for p in json.loads(capsys.readouterr().out)["problems"] if p["rule"] == "related-stale-id"]
+    said = {p["message"].split(": ", 1)[1] for p in stale}
+    assert f"id 1234 but {MATH} has no id (nothing to copy: a decision is needed)" in said
+    assert all(m.endswith(f"but {MATH} has no id (nothing to copy: a decision is needed)") for m in said)
+    assert all(p["fix"] is None for p in stale)
 
 
 def test_odd_values_are_never_copied_into_snapshots(site, capsys):
