@@ -124,9 +124,16 @@ def child_window(site: str) -> dict:
 
     expected = sum(name.endswith(".md") for _d, _s, names in os.walk(site) for name in names)
 
+    asked: list[bool] = []
+
     def shown() -> float | None:
         """Every row painted (a browser that fills in as it reads counts when it is full), or
-        any rows painted once the panel says the indexing is done."""
+        any rows painted once the panel says the indexing is done. Rows added below the
+        visible ones change nothing on screen, so the view paints nothing: once the model has
+        every row, the viewport is asked to paint, and its next paint counts."""
+        if not asked and panel.model.rowCount() >= expected:
+            asked.append(True)
+            panel.table.viewport().update()
         full = watch.painted_after(t0, lambda r: r >= expected)
         done = watch.painted_after(indexed[0], lambda r: r > 0) if indexed else None
         return min((t for t in (full, done) if t is not None), default=None)

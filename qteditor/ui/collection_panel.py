@@ -279,7 +279,7 @@ class EntryModel(QAbstractTableModel):
 class _Signals(QObject):
     progress = Signal(int, int)
     rows = Signal(object, object)  # generation, rows
-    partial = Signal(object, object)  # generation, (the rows read so far, a search over them)
+    partial = Signal(object, object)  # generation, (the rows read so far, a search over them, all?)
     checked = Signal(object, object)  # generation, (problems, records, context, slug rule)
     text_ready = Signal(object)  # generation
     failed = Signal(object, str)  # generation, message
@@ -555,10 +555,11 @@ class CollectionPanel(QWidget):
     STREAM_S = 1.0  # how often the rows read so far are shown again while indexing
 
     def _stream(
-        self, send: Callable[[tuple[list[tuple], TextSearch]], object]
+        self, send: Callable[[tuple[list[tuple], TextSearch, bool]], object]
     ) -> Callable[[list[tuple]], None]:
         """What a refresh from nothing gives its rows to: the browser rows and a search of
-        their text, sent on (the first chunk at once, then every STREAM_S seconds)."""
+        their text, sent on (the first chunk at once, then every STREAM_S seconds, and all of
+        them at once when the refresh says every file has been given: an empty chunk)."""
         import time
 
         from ..core.collection import TextSearch, browse_rows
@@ -568,12 +569,15 @@ class CollectionPanel(QWidget):
         last = [0.0]
 
         def read(rows: list[tuple]) -> None:
+            if not rows:  # every file given: all of them shown now (the checks follow)
+                send((list(shown), memory, True))
+                return
             shown.extend(browse_rows(rows))
             memory.add(rows)
             now = time.monotonic()
             if now - last[0] >= self.STREAM_S:
                 last[0] = now
-                send((list(shown), memory))
+                send((list(shown), memory, False))
 
         return read
 
@@ -599,12 +603,13 @@ class CollectionPanel(QWidget):
         folders = {root} | {f"{root}/{p}" if p else root for p in parents}
         self.watcher.addPaths(sorted(folders)[:2000])
 
-    def _partial_rows(self, generation: int, result: tuple[list[tuple], TextSearch]) -> None:
-        """The rows read so far of a collection indexed from nothing (the rest on their way)."""
+    def _partial_rows(self, generation: int, result: tuple[list[tuple], TextSearch, bool]) -> None:
+        """The rows read so far of a collection indexed from nothing (the rest on their way;
+        ``complete``: every one, listed before the index's pass, which the checks follow)."""
         if generation != self._generation or not self.loading:
             return
-        rows, self._memory = result
-        self._streaming = True
+        rows, self._memory, complete = result
+        self._streaming = not complete
         kept = self._kept_selection()  # (a reset of the model clears it)
         known = len(self.model.rows)
         if 0 < known <= len(rows) and rows[known - 1] == self.model.rows[-1]:

@@ -402,6 +402,9 @@ def test_a_refresh_hands_over_every_row_it_reads_and_they_search_as_the_index_do
     chunks: list[list[tuple]] = []
     col.refresh(rows=chunks.append)
     assert len(chunks) > 1  # chunk by chunk, as they are read
+    # a large collection is listed first (its rows without stored data), then says it is all
+    assert chunks[-1] == [] and all(chunks[:-1])
+    assert all(row[-4:] == (b"", b"", b"", b"") for chunk in chunks for row in chunk)
     streamed = [row for chunk in chunks for row in browse_rows(chunk)]
     stored = col.rows()
     assert sorted(streamed) == sorted(r[:6] + (None,) for r in stored)
@@ -572,3 +575,32 @@ def test_a_symbolic_link_is_no_entry_and_hides_no_other_entry_of_its_folder(tmp_
     assert listed == expected
     assert col.refresh().files == len(expected)
     col.close()
+
+
+def test_a_large_collection_is_listed_before_the_index_takes_its_write_lock(tmp_path):
+    """The first pass over a collection indexed from nothing (the browser's rows) holds no lock
+    of the shared cache: another process writes meanwhile; the index's pass then stores every
+    entry with its data and findings, the same records as a refresh without a browser."""
+    import sqlite3
+
+    cache = tmp_path / "cache"
+    col = Collection(CORPUS, cache, workers=2)
+    other = sqlite3.connect(str(col.db_path), timeout=0.5, isolation_level=None)
+    wrote: list[bool] = []
+
+    def rows(chunk: list[tuple]) -> None:
+        if not wrote and chunk:
+            other.execute("BEGIN IMMEDIATE")  # (sqlite3.OperationalError: locked, if held)
+            other.execute("ROLLBACK")
+            wrote.append(True)
+
+    col.refresh(rows=rows)
+    other.close()
+    assert wrote == [True]
+    listed = col.records()
+    plain = Collection(CORPUS, tmp_path / "cache2", workers=2)
+    plain.refresh()
+    _same_records(listed, plain.records())
+    assert col.records()[0].local is not None  # (read back: the index's own rows)
+    for c in (col, plain):
+        c.close()

@@ -203,3 +203,32 @@ def test_the_problem_filter_offers_its_choices_before_the_first_check(qtbot, tmp
     choices = [panel.rule_filter.itemText(i) for i in range(panel.rule_filter.count())]
     assert choices == ["Any problem state", "With problems"]
     assert panel.rule_filter.currentData() == ""
+
+
+def test_every_row_is_listed_and_searchable_before_the_index_is_built(window, qtbot, monkeypatch):
+    """A large collection indexed from nothing is listed first: while the index's own pass
+    (the rules, the stored data) is still to come, the browser has every row, says it is
+    checking them (no longer "read so far"), and answers a search from their text."""
+    release = threading.Event()
+    locked = Collection._refresh_locked
+
+    def held(self: Collection, *args: object, **kwargs: object) -> object:
+        release.wait(120)  # the index's pass waits for the test
+        return locked(self, *args, **kwargs)
+
+    monkeypatch.setattr(Collection, "_refresh_locked", held)
+    panel = window.collection_panel
+    total = len(corpus_files())
+    want = _matching_files()
+    try:
+        window.open_folder(CORPUS)
+        qtbot.waitUntil(lambda: len(panel.model.rows) == total, timeout=60000)
+        assert panel.loading and not panel.model.problems
+        qtbot.waitUntil(lambda: panel.count.text() == f"{total:,} entries · checking…", timeout=10000)
+        panel.search.setText(WORD)
+        qtbot.waitUntil(lambda: shown(panel) == want, timeout=20000)
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not panel.loading, timeout=120000)
+    assert len(panel.model.rows) == total and panel.model.problems
+    qtbot.waitUntil(lambda: shown(panel) == want, timeout=20000)
