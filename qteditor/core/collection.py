@@ -338,6 +338,14 @@ class Record:
         return None
 
 
+def _kept(walk: Iterator[tuple[str, Stamp]], items: list) -> Iterator[tuple[str, Stamp]]:
+    """``items`` then the rest of ``walk``, each kept in ``items`` as it is given."""
+    yield from list(items)
+    for item in walk:
+        items.append(item)
+        yield item
+
+
 def _path_of(record: Record) -> str:
     return record.path
 
@@ -628,12 +636,16 @@ class Collection:
                 return stats
         else:  # a cache built from nothing: no fsync (rebuilt if lost)
             if rows is not None:
-                items = list(self.files())
+                walk = self.files()
+                items = list(itertools.islice(walk, 2 * CHUNK + 1))
                 if len(items) > 2 * CHUNK:  # listed first (before the write lock is taken)
-                    for chunk in self._read_all(items, listed=True):
+                    # the workers list the first files while the walk goes on
+                    for chunk in self._read_all(_kept(walk, items), listed=True):
                         rows(chunk)
                     rows([])
                     rows = None  # (the rows stored are the browser's once the refresh returns)
+                else:
+                    items.extend(walk)
             self.db.execute("PRAGMA synchronous=OFF")
         built: list[Record] | None = None
         try:
