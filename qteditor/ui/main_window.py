@@ -739,8 +739,33 @@ class MainWindow(QMainWindow):
     def open_folder(self, folder: Path) -> bool:
         if not self.maybe_save():
             return False
+        s = self.session
+        if s is not None:
+            target = collection_for_folder(folder).resolve()
+            if s.path is not None:
+                inside = Path(s.path).resolve().is_relative_to(target)
+            else:
+                inside = s.collection is not None and Path(s.collection).resolve() == target
+            if not inside or (s.dirty and s.path is None):
+                self._drop_session()  # another folder's entry (or a discarded new one): its first opens
+            elif s.dirty:  # the user chose Discard: the edits go, the entry stays
+                try:
+                    s.revert()
+                except QtEditorError:  # gone or unreadable on disk now: nothing to show
+                    self._drop_session()
+                else:
+                    self.show_session(s)
         self._set_collection(folder, open_first=True)
         return True
+
+    def _drop_session(self) -> None:
+        """Stop showing the open entry (the user was asked about its edits)."""
+        self._release_lock()
+        self._watch(None)
+        self.session = None
+        self.stack.setCurrentWidget(self.empty)
+        self._clear_entry_panels()
+        self._update_title()
 
     def open_dialog(self) -> None:
         from PySide6.QtWidgets import QFileDialog
