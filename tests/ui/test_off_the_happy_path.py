@@ -1,10 +1,12 @@
-"""The window used off the happy path: a second folder opened over unsaved edits."""
+"""The window used off the happy path: a second folder opened over unsaved edits, the keyboard
+alone."""
 
 from __future__ import annotations
 
 import shutil
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from qteditor.ui.main_window import sample_collection
 
@@ -64,3 +66,42 @@ def test_reopening_the_folder_over_discarded_edits_keeps_the_entry_as_saved(wind
     window.open_folder(first)
     assert window.session is s and not s.dirty
     assert b"an edit to keep" in (first / BIO).read_bytes()
+
+
+def _tab_through(window, qtbot, start, presses: int, until) -> list:
+    """The widgets Tab visits from ``start`` (keyboard only), up to ``until`` (where Tab is
+    typed, not a move)."""
+    window.activateWindow()
+    start.setFocus()
+    QApplication.processEvents()
+    seen = []
+    for _ in range(presses):
+        widget = QApplication.focusWidget()
+        seen.append(widget)
+        if widget is until:
+            break
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+        QApplication.processEvents()
+    return seen
+
+
+def test_tab_goes_from_the_search_through_the_browser_and_the_form_to_the_answer(window, qtbot, tmp_path):
+    """Regression: Tab in the browser moved from cell to cell of its rows (and in the form's
+    related-articles table from cell to cell) and never left: the keyboard alone could not
+    get from the list to the fields."""
+    first, _second = _two_sites(tmp_path)
+    panel = window.collection_panel
+    with qtbot.waitSignal(panel.indexed, timeout=20000):
+        window.open_folder(first)
+    window.open_file(first / BIO)
+    before = window.session.current_bytes()
+    seen = _tab_through(window, qtbot, panel.search, 80, window.editor.edit)
+    title = window.form.rows[("title",)].widget
+    related = window.form.related
+    assert related is not None and related.table.rowCount() > 0
+    for widget in (panel.table, title, related.table, window.editor.edit):
+        assert widget in seen, widget
+    assert seen.index(panel.table) < seen.index(title) < seen.index(window.editor.edit)
+    # each table takes one Tab, not one a cell
+    assert seen.count(panel.table) == 1 and seen.count(related.table) == 1
+    assert window.session.current_bytes() == before and not window.session.dirty
