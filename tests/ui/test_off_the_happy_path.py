@@ -1,12 +1,13 @@
 """The window used off the happy path: a second folder opened over unsaved edits, the keyboard
-alone."""
+alone, a merge with many conflicting fields."""
 
 from __future__ import annotations
 
 import shutil
+import types
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from qteditor.ui.main_window import sample_collection
 
@@ -105,3 +106,30 @@ def test_tab_goes_from_the_search_through_the_browser_and_the_form_to_the_answer
     # each table takes one Tab, not one a cell
     assert seen.count(panel.table) == 1 and seen.count(related.table) == 1
     assert window.session.current_bytes() == before and not window.session.dirty
+
+
+def test_forty_conflicting_fields_fit_a_1280_by_800_screen(window, qtbot):
+    """Regression: the conflict dialog grew a row a field with no scrolling: forty fields
+    changed on disk and here made it 1,204 pixels tall, its OK button off the screen."""
+    from qteditor.ui.dialogs import ConflictDialog
+
+    conflicts = [
+        types.SimpleNamespace(
+            path=(f"related_article{i % 5 + 1}", "title"), ours="mine " * 6, theirs="on disk"
+        )
+        for i in range(40)
+    ]
+    dialog = ConflictDialog(conflicts, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for hint in (dialog.sizeHint(), dialog.minimumSizeHint()):
+        assert hint.width() <= 1280 and hint.height() <= 800 - 40, hint
+    assert dialog.height() <= dialog.screen().availableGeometry().height()
+    ok = dialog.findChildren(QDialogButtonBox)[0].buttons()[0]
+    corner = ok.mapTo(dialog, ok.rect().bottomRight())
+    assert corner.y() <= dialog.height() and corner.x() <= dialog.width()
+    assert len(dialog.combos) == 40
+    dialog.combos[-1].setCurrentIndex(1)
+    dialog.accept()
+    assert [c.currentIndex() == 1 for c in dialog.combos] == [False] * 39 + [True]
