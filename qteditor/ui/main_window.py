@@ -837,6 +837,10 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(
                     "The file had changed on disk: merged. Review and save again.", 8000
                 )
+            else:  # (the notice says so too; Save said nothing)
+                self.statusBar().showMessage(
+                    "Not saved: the file was deleted or moved. Use Save As to write it somewhere.", 8000
+                )
             return False
         except QtEditorError as exc:
             show_error(self, "Not saved", exc)

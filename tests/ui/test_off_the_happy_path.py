@@ -133,3 +133,20 @@ def test_forty_conflicting_fields_fit_a_1280_by_800_screen(window, qtbot):
     dialog.combos[-1].setCurrentIndex(1)
     dialog.accept()
     assert [c.currentIndex() == 1 for c in dialog.combos] == [False] * 39 + [True]
+
+
+def test_save_of_a_file_deleted_while_open_says_it_did_not_save(window, qtbot, tmp_path):
+    """Regression: Save of an entry whose file was deleted meanwhile returned without a word
+    (the title still marked unsaved, the status bar empty)."""
+    first, _second = _two_sites(tmp_path)
+    panel = window.collection_panel
+    with qtbot.waitSignal(panel.indexed, timeout=20000):
+        window.open_folder(first)
+    window.open_file(first / BIO)
+    _edit_answer(window, " a last edit")
+    (first / BIO).unlink()
+    assert not window.save()
+    assert not (first / BIO).exists()
+    assert window.file_missing and window.session.dirty and "a last edit" in window.editor.text()
+    assert "Not saved" in window.statusBar().currentMessage()
+    assert "Save As" in window.statusBar().currentMessage()
