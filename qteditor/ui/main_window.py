@@ -293,8 +293,8 @@ class MainWindow(QMainWindow):
         self._problems_timer.timeout.connect(self._show_problems)
         self.notice.linkActivated.connect(self.open_path)
         self.similar_note.activated.connect(self.open_path)
-        self.watcher.fileChanged.connect(
-            lambda path: QTimer.singleShot(150, lambda: self.on_outside_change(path))
+        self.watcher.fileChanged.connect(  # (the window as context: no call once it is gone)
+            lambda path: QTimer.singleShot(150, self, lambda: self.on_outside_change(path))
         )
         self.problems_panel.activated.connect(self.jump_to_problem)
         self.problems_panel.fixRequested.connect(self.fix_problem)

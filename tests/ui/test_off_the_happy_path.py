@@ -150,3 +150,22 @@ def test_save_of_a_file_deleted_while_open_says_it_did_not_save(window, qtbot, t
     assert window.file_missing and window.session.dirty and "a last edit" in window.editor.text()
     assert "Not saved" in window.statusBar().currentMessage()
     assert "Save As" in window.statusBar().currentMessage()
+
+
+def test_a_file_change_reported_as_the_window_closes_is_no_error(qtbot, settings, tmp_path):
+    """Regression: the watcher's report of the open file's change ran 150 ms later even when
+    the window was gone by then: "Internal C++ object already deleted" (a file deleted as
+    the window closed)."""
+    from PySide6.QtCore import QEvent
+
+    from qteditor.ui.main_window import MainWindow
+
+    first, _second = _two_sites(tmp_path)
+    w = MainWindow(settings)
+    w.open_file(first / BIO)
+    (first / BIO).unlink()
+    w.watcher.fileChanged.emit(str(first / BIO))
+    w.session.discard_changes()
+    w.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qtbot.wait(400)  # an exception raised in the timer's call fails the test (pytest-qt)
