@@ -512,7 +512,9 @@ class MainWindow(QMainWindow):
         try:
             session = EditSession.open(path, collection, self.slug_rule)
         except QtEditorError as exc:
+            self._release_lock()  # (the last entry's: it is no longer open here)
             self.session = None
+            self._watch(str(path))  # corrected on disk meanwhile: opened then
             readable = True
             try:
                 raw = storage.read_file(str(path))  # never a FIFO, a device or a huge file
@@ -1259,7 +1261,10 @@ class MainWindow(QMainWindow):
     def on_outside_change(self, path: str) -> None:
         """The open file changed on disk: reload, merge, or say it is gone."""
         s = self.session
-        if s is None or s.path != path:
+        if s is None:
+            self._broken_file_changed(path)
+            return
+        if s.path != path:
             return
         p = Path(path)
         if not p.exists():
@@ -1289,6 +1294,22 @@ class MainWindow(QMainWindow):
             self.resolve_conflicts(conflicts)
         else:
             self.statusBar().showMessage("Reloaded: the file changed on disk", 4000)
+
+    def _broken_file_changed(self, path: str) -> None:
+        """The file shown as not an entry changed on disk: open it again (it may read as an
+        entry now) unless its text was corrected here, which is kept (its save is refused
+        now: the file is not the one shown)."""
+        view = self.error_view
+        if self.stack.currentWidget() is not view or view.path is None or str(view.path) != path:
+            return
+        if view.text.document().isModified():
+            view.message.setText(
+                "The file changed on disk since it was shown; your corrected text is kept here. "
+                "Open the file again to see its new text."
+            )
+            return
+        if Path(path).exists():
+            self.open_file(Path(path))
 
     def resolve_conflicts(
         self, conflicts: list[Conflict], choose: Callable[[list[Conflict]], list[bool]] | None = None

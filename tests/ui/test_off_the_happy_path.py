@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from qteditor.ui.main_window import sample_collection
 
 BIO = "biology/what-are-the-main-parts-of-a-plant-cell.md"
+CHEM = "chemistry/how-do-you-balance-the-equation-for-burning-methane.md"
 
 
 def _two_sites(tmp_path):
@@ -150,6 +151,62 @@ def test_save_of_a_file_deleted_while_open_says_it_did_not_save(window, qtbot, t
     assert window.file_missing and window.session.dirty and "a last edit" in window.editor.text()
     assert "Not saved" in window.statusBar().currentMessage()
     assert "Save As" in window.statusBar().currentMessage()
+
+
+def _break(path) -> bytes:
+    good = path.read_bytes()
+    path.write_bytes(good.replace(b"title:", b"title: [oops", 1))
+    return good
+
+
+def _replace_bytes(path, data: bytes) -> None:
+    """Written the way editors and git do: a new file renamed over the old."""
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def test_a_broken_file_corrected_on_disk_opens_as_an_entry(window, qtbot, tmp_path):
+    """Regression: the error view went on showing the old text and its YAML error after the
+    file was corrected in another editor (and the last entry's lock stayed held)."""
+    first, _second = _two_sites(tmp_path)
+    panel = window.collection_panel
+    with qtbot.waitSignal(panel.indexed, timeout=20000):
+        window.open_folder(first)
+    window.open_file(first / BIO)
+    other = first / CHEM
+    good = _break(other)
+    assert not window.open_file(other)
+    assert window.stack.currentWidget() is window.error_view and window.session is None
+    assert window._locked_path is None
+    for write in (other.write_bytes, lambda data: _replace_bytes(other, data)):  # in place, renamed over
+        if window.session is not None:  # broken again, shown again
+            _break(other)
+            assert not window.open_file(other)
+        write(good)
+        qtbot.waitUntil(
+            lambda: window.session is not None and window.session.path == str(other), timeout=5000
+        )
+        assert window.stack.currentWidget() is window.splitter
+        assert window.path_label.text() == str(other) and not window.session.dirty
+        assert other.read_bytes() == good
+
+
+def test_a_correction_typed_in_the_error_view_is_kept_when_the_file_changes(window, qtbot, tmp_path):
+    first, _second = _two_sites(tmp_path)
+    other = first / CHEM
+    good = _break(other)
+    assert not window.open_file(other)
+    view = window.error_view
+    view.text.moveCursor(view.text.textCursor().MoveOperation.End)
+    qtbot.keyClicks(view.text, "corrected here")
+    changed = good.replace(b"methane", b"methane (theirs)", 1)
+    other.write_bytes(changed.replace(b"title:", b"title: [still broken", 1))
+    qtbot.waitUntil(lambda: "changed on disk" in view.message.text(), timeout=5000)
+    assert "corrected here" in view.text.toPlainText()
+    assert window.stack.currentWidget() is view and window.session is None
+    assert not window.save_raw()  # the file is not the one shown: refused
+    assert b"corrected here" not in other.read_bytes()
 
 
 def test_a_file_change_reported_as_the_window_closes_is_no_error(qtbot, settings, tmp_path):
