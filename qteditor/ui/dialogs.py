@@ -296,7 +296,7 @@ class ConflictDialog(QDialog):
 
     def __init__(self, conflicts: list[Conflict], parent: QWidget | None = None):
         super().__init__(parent)
-        from PySide6.QtWidgets import QComboBox
+        from PySide6.QtWidgets import QComboBox, QFrame, QScrollArea
 
         self.setWindowTitle("Changed on disk and here")
         grid = header_grid("Field", "Yours", "On disk", "Keep")
@@ -321,13 +321,26 @@ class ConflictDialog(QDialog):
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(self.accept)
-        lay = QVBoxLayout(self)
-        lay.addWidget(note)
-        lay.addLayout(grid)
-        lay.addWidget(buttons)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(2, 1)
-        fit_screen(self, 900, self.sizeHint().height())
+        # the fields scroll: forty conflicting fields made the dialog taller than the screen
+        # (its OK button below it)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(grid)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        lay = QVBoxLayout(self)
+        lay.addWidget(note)
+        lay.addWidget(scroll, 1)
+        lay.addWidget(buttons)
+        wanted = note.sizeHint().height() + body.sizeHint().height() + buttons.sizeHint().height() + 40
+        fit_screen(self, 900, wanted)
 
     def choices(self) -> list[bool]:
         self.exec()

@@ -72,6 +72,7 @@ class ErrorView(QWidget):
             f"This file cannot be opened as an entry; nothing has been written to it. {what}\n{error}"
         )
         self.text.setPlainText(text)
+        self.text.document().setModified(False)  # (corrected here: what a change on disk keeps)
         self.mark(error)
 
     def mark(self, error: QtEditorError) -> None:

@@ -109,6 +109,9 @@ class RelatedEditor(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Tab leaves the table for the next field (arrows move between cells; Tab in a cell
+        # being edited still goes to the next cell): else the keyboard never gets past it
+        self.table.setTabKeyNavigation(False)
         head = self.table.horizontalHeader()
         # the link as wide as it is dragged, the first other text column takes the rest
         wide = next((s.key for s in subs if s.type == "string" and s.key != self.family.link), None)

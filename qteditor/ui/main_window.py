@@ -293,8 +293,8 @@ class MainWindow(QMainWindow):
         self._problems_timer.timeout.connect(self._show_problems)
         self.notice.linkActivated.connect(self.open_path)
         self.similar_note.activated.connect(self.open_path)
-        self.watcher.fileChanged.connect(
-            lambda path: QTimer.singleShot(150, lambda: self.on_outside_change(path))
+        self.watcher.fileChanged.connect(  # (the window as context: no call once it is gone)
+            lambda path: QTimer.singleShot(150, self, lambda: self.on_outside_change(path))
         )
         self.problems_panel.activated.connect(self.jump_to_problem)
         self.problems_panel.fixRequested.connect(self.fix_problem)
@@ -512,7 +512,9 @@ class MainWindow(QMainWindow):
         try:
             session = EditSession.open(path, collection, self.slug_rule)
         except QtEditorError as exc:
+            self._release_lock()  # (the last entry's: it is no longer open here)
             self.session = None
+            self._watch(str(path))  # corrected on disk meanwhile: opened then
             readable = True
             try:
                 raw = storage.read_file(str(path))  # never a FIFO, a device or a huge file
@@ -739,8 +741,33 @@ class MainWindow(QMainWindow):
     def open_folder(self, folder: Path) -> bool:
         if not self.maybe_save():
             return False
+        s = self.session
+        if s is not None:
+            target = collection_for_folder(folder).resolve()
+            if s.path is not None:
+                inside = Path(s.path).resolve().is_relative_to(target)
+            else:
+                inside = s.collection is not None and Path(s.collection).resolve() == target
+            if not inside or (s.dirty and s.path is None):
+                self._drop_session()  # another folder's entry (or a discarded new one): its first opens
+            elif s.dirty:  # the user chose Discard: the edits go, the entry stays
+                try:
+                    s.revert()
+                except QtEditorError:  # gone or unreadable on disk now: nothing to show
+                    self._drop_session()
+                else:
+                    self.show_session(s)
         self._set_collection(folder, open_first=True)
         return True
+
+    def _drop_session(self) -> None:
+        """Stop showing the open entry (the user was asked about its edits)."""
+        self._release_lock()
+        self._watch(None)
+        self.session = None
+        self.stack.setCurrentWidget(self.empty)
+        self._clear_entry_panels()
+        self._update_title()
 
     def open_dialog(self) -> None:
         from PySide6.QtWidgets import QFileDialog
@@ -811,6 +838,10 @@ class MainWindow(QMainWindow):
             if not self.file_missing:
                 self.statusBar().showMessage(
                     "The file had changed on disk: merged. Review and save again.", 8000
+                )
+            else:  # (the notice says so too; Save said nothing)
+                self.statusBar().showMessage(
+                    "Not saved: the file was deleted or moved. Use Save As to write it somewhere.", 8000
                 )
             return False
         except QtEditorError as exc:
@@ -1230,7 +1261,10 @@ class MainWindow(QMainWindow):
     def on_outside_change(self, path: str) -> None:
         """The open file changed on disk: reload, merge, or say it is gone."""
         s = self.session
-        if s is None or s.path != path:
+        if s is None:
+            self._broken_file_changed(path)
+            return
+        if s.path != path:
             return
         p = Path(path)
         if not p.exists():
@@ -1260,6 +1294,22 @@ class MainWindow(QMainWindow):
             self.resolve_conflicts(conflicts)
         else:
             self.statusBar().showMessage("Reloaded: the file changed on disk", 4000)
+
+    def _broken_file_changed(self, path: str) -> None:
+        """The file shown as not an entry changed on disk: open it again (it may read as an
+        entry now) unless its text was corrected here, which is kept (its save is refused
+        now: the file is not the one shown)."""
+        view = self.error_view
+        if self.stack.currentWidget() is not view or view.path is None or str(view.path) != path:
+            return
+        if view.text.document().isModified():
+            view.message.setText(
+                "The file changed on disk since it was shown; your corrected text is kept here. "
+                "Open the file again to see its new text."
+            )
+            return
+        if Path(path).exists():
+            self.open_file(Path(path))
 
     def resolve_conflicts(
         self, conflicts: list[Conflict], choose: Callable[[list[Conflict]], list[bool]] | None = None
