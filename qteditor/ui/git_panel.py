@@ -27,6 +27,14 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 OFF, NO_GIT, NO_REPO, ON = "off", "no-git", "no-repo", "on"
+# what finishing each operation in progress does (Repo.finish), in the question that offers it
+_FINISH = {
+    "merge": "a merge commit",
+    "rebase": "a continued rebase",
+    "cherry-pick": "the picked commit",
+    "revert": "the reverting commit",
+    "am": "the patches applied",
+}
 
 
 class _Signals(QObject):
@@ -477,9 +485,8 @@ class GitController(QObject):
         answer = QMessageBox.question(
             self.w,
             "Finish the " + op,
-            f"Every conflict is resolved. Finish the {op} now (a "
-            f"{'merge commit' if op == 'merge' else 'continued rebase'}"
-            ")? Then Sync to send it.",
+            f"Every conflict is resolved. Finish the {op} now ({_FINISH.get(op, 'it goes on')})? "
+            "Then Sync to send it.",
         )
         if answer == QMessageBox.StandardButton.Yes:
             with _Busy():
