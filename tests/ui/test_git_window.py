@@ -471,6 +471,40 @@ def test_history_restores_a_field_then_the_version_in_a_repo_without_a_remote(wi
     assert window.session.fields["author"] == fields_of(original)["author"]
 
 
+def test_a_restore_the_writer_refuses_is_said_and_writes_nothing(window, qtbot, lone_repo, monkeypatch):
+    """Restore onto a read-only entry (or one the writer refuses otherwise): the writer's
+    error in a message, the file untouched (it escaped the slot as a traceback: only GitError
+    was caught, and the writer's errors are not git's)."""
+    import qteditor.ui.dialogs as dialogs
+
+    top, root, e0, original = lone_repo
+    open_site(window, qtbot, root)
+    no_setup_offer(window)
+    window.open_file(e0)
+    shown = []
+    monkeypatch.setattr(dialogs, "show_error", lambda _parent, title, exc: shown.append((title, str(exc))))
+    before = e0.read_bytes()
+    e0.chmod(0o444)
+
+    def restore(dialog):
+        dialog.select(2, "title")
+        dialog.restore_field_button.click()
+
+    _on_modals(restore)
+    assert window.git.history() is False
+    assert e0.read_bytes() == before
+    ((title, text),) = shown
+    assert title == "Not restored" and "read-only" in text and e0.name in text
+
+    def restore_version(dialog):
+        dialog.select(2)
+        dialog.restore_version_button.click()
+
+    _on_modals(restore_version)
+    assert window.git.history() is False
+    assert e0.read_bytes() == before and len(shown) == 2 and shown[1][0] == "Not restored"
+
+
 def test_history_does_not_restore_over_unsaved_edits(window, qtbot, lone_repo):
     _top, root, e0, _original = lone_repo
     open_site(window, qtbot, root)
