@@ -189,7 +189,7 @@ class Status:
     behind: int
     entries: list[StatusEntry]
     head: str | None = None  # commit id (None: no commit yet)
-    operation: str | None = None  # "merge" | "rebase" | None: one in progress
+    operation: str | None = None  # "merge" | "rebase" | "cherry-pick" | "revert" | "am" | None
 
     def as_json(self) -> dict:
         return {
@@ -544,11 +544,19 @@ class Repo:
         return self.top / rel
 
     def operation(self) -> str | None:
-        """A merge or rebase in progress (it stopped at conflicts), or None."""
-        if (self.git_dir / "rebase-merge").is_dir() or (self.git_dir / "rebase-apply").is_dir():
+        """What git is in the middle of (it stopped at conflicts, or was told to stop): "rebase",
+        "am" (``git am``, which keeps its state where a rebase does), "merge", "cherry-pick" or
+        "revert"; None when nothing is."""
+        if (self.git_dir / "rebase-merge").is_dir():
             return "rebase"
+        if (self.git_dir / "rebase-apply").is_dir():
+            return "am" if (self.git_dir / "rebase-apply" / "applying").exists() else "rebase"
         if (self.git_dir / "MERGE_HEAD").exists():
             return "merge"
+        if (self.git_dir / "CHERRY_PICK_HEAD").exists():
+            return "cherry-pick"
+        if (self.git_dir / "REVERT_HEAD").exists():
+            return "revert"
         return None
 
     @property
@@ -581,7 +589,8 @@ class Repo:
             head = b""
         ref = _text(head[5:]).strip() if head.startswith(b"ref: ") else None
         files = [self.git_dir / n for n in ("index", "FETCH_HEAD", "MERGE_HEAD", "ORIG_HEAD")]
-        files += [self.git_dir / n for n in ("CHERRY_PICK_HEAD", "rebase-merge", "rebase-apply")]
+        files += [self.git_dir / n for n in ("CHERRY_PICK_HEAD", "REVERT_HEAD")]
+        files += [self.git_dir / n for n in ("rebase-merge", "rebase-apply")]
         files += [self.git_dir / "config.worktree", common / "config", common / "packed-refs"]
         files += [common / "FETCH_HEAD", common / "info" / "exclude", self.top / ".gitignore"]
         if ref:
@@ -717,15 +726,10 @@ class Repo:
             for r in rels:
                 if scope not in ("", ".") and not (r == scope or r.startswith(scope.rstrip("/") + "/")):
                     raise GitError(f"{r} is outside the collection: nothing was committed.", r)
-        if self.operation() == "merge":
+        op = self.operation()
+        if op is not None:  # git refuses a commit of some paths only in the middle of one
             raise GitError(
-                "A merge is in progress: resolve its conflicts and finish it first.",
-                advice="Resolve each conflicted entry, then Sync again.",
-                kind="in-progress",
-            )
-        if self.operation() == "rebase":
-            raise GitError(
-                "A rebase is in progress: resolve its conflicts and finish it first.",
+                f"{_an(op).capitalize()} {op} is in progress: resolve its conflicts and finish it first.",
                 advice="Resolve each conflicted entry, then Sync again.",
                 kind="in-progress",
             )
@@ -1031,15 +1035,15 @@ class Repo:
         self.run(["add", "--", rel])
 
     def abort(self) -> None:
-        """Give up the merge or rebase in progress: back to how things were before Sync."""
+        """Give up the merge, rebase, cherry-pick, revert or am in progress: back to how things
+        were before it started."""
         op = self.operation()
-        if op == "rebase":
-            self.run(["rebase", "--abort"])
-        elif op == "merge":
-            self.run(["merge", "--abort"])
+        if op is not None:
+            self.run([op, "--abort"])
 
     def finish(self) -> str:
-        """Conclude the merge or rebase once every conflict is resolved (and staged)."""
+        """Conclude the operation in progress once every conflict is resolved (and staged): a
+        merge commit, or the rebase, cherry-pick, revert or am continued."""
         left = self.conflicted()
         if left:
             raise GitError(
@@ -1051,17 +1055,23 @@ class Repo:
         op = self.operation()
         if op == "merge":
             self.run(["commit", "--no-edit"])
-        elif op == "rebase":
-            proc = self.run(["rebase", "--continue"], check=False)
+        elif op is not None:
+            proc = self.run([op, "--continue"], check=False)
             if proc.returncode != 0:
                 if self.conflicted():
                     raise SyncError(
-                        "The next of your commits conflicts too.",
+                        "The next of your commits conflicts too."
+                        if op == "rebase"
+                        else f"The next commit of the {op} conflicts too.",
                         advice="Resolve those entries, then continue.",
                         kind="conflicts",
                         detail=_text(proc.stderr),
                     )
-                raise GitError(f"git rebase --continue failed: {_text(proc.stderr).strip()}")
+                err = _text(proc.stderr + proc.stdout).strip()
+                raise GitError(
+                    f"git {op} --continue failed: {err.splitlines()[-1] if err else 'git failed'}",
+                    detail=err,
+                )
         return self.head() or ""
 
     # ------------------------------------------------------------------ sync
@@ -1134,6 +1144,11 @@ class Repo:
         return code, _text(b"".join(out_parts)), _text(b"".join(err_parts))
 
 
+def _an(word: str) -> str:
+    """The article for ``word`` ("an am", "a merge")."""
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 def _kill(proc: subprocess.Popen) -> None:
     try:
         if sys.platform == "win32":  # pragma: no cover - Windows
@@ -1198,7 +1213,7 @@ class _Sync:
         if op is not None:
             left = repo.conflicted()
             raise SyncError(
-                f"A {op} is in progress"
+                f"{_an(op).capitalize()} {op} is in progress"
                 + (f" with {len(left)} conflicted entr{'ies' if len(left) != 1 else 'y'}" if left else "")
                 + ".",
                 advice="Resolve the conflicted entries and finish it (or abort it), then Sync again.",

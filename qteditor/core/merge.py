@@ -730,6 +730,21 @@ def one_convention(merged: bytes, base: bytes | None, ours: bytes, theirs: bytes
     return unified if target == b"\n" else unified.replace(b"\n", b"\r\n")
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
+def one_bom(merged: bytes, base: bytes | None, ours: bytes, theirs: bytes) -> bytes:
+    """A merge's bytes starting with a UTF-8 BOM when THEIRS added one (BASE and OURS have
+    none), without one when THEIRS removed it (BASE and OURS had it), else as OURS has it: a
+    change of the BOM alone is THEIRS's change of the first line, which git's line merge takes
+    too (the merge is written into OURS's bytes, so it was lost)."""
+    has = [x is not None and x.startswith(_BOM) for x in (base, ours, theirs)]
+    if not base or has[0] != has[1] or has[2] == has[1]:
+        return merged
+    bare = merged[len(_BOM) :] if merged.startswith(_BOM) else merged
+    return _BOM + bare if has[2] else bare
+
+
 def merge_bytes(  # noqa: C901 - 21: the three-way merge of whole files, split when it next changes
     base: bytes | None,
     ours: bytes,
@@ -784,7 +799,8 @@ def merge_bytes(  # noqa: C901 - 21: the three-way merge of whole files, split w
     merged = run()
     doc = render(merged)
     if merged.clean:
-        return MergeOutcome(one_convention(doc.to_bytes(), base, ours, theirs), [], merged)
+        data = one_convention(doc.to_bytes(), base, ours, theirs)
+        return MergeOutcome(one_bom(data, base, ours, theirs), [], merged)
     nl = doc.newline
     diff3 = style in ("diff3", "zdiff3")
     lo, mid, eq, hi = ("<" * marker_size, "|" * marker_size, "=" * marker_size, ">" * marker_size)
@@ -848,4 +864,5 @@ def merge_bytes(  # noqa: C901 - 21: the three-way merge of whole files, split w
         body_text = "".join(parts)
     text = doc.bom + doc.opener + "".join(yaml_out) + doc.closer + body_text
     conflicts = merged.conflicts if (marked or body_conflict is not None) else []
-    return MergeOutcome(one_convention(text.encode("utf-8"), base, ours, theirs), conflicts, merged)
+    data = one_convention(text.encode("utf-8"), base, ours, theirs)
+    return MergeOutcome(one_bom(data, base, ours, theirs), conflicts, merged)

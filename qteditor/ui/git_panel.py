@@ -27,6 +27,14 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 OFF, NO_GIT, NO_REPO, ON = "off", "no-git", "no-repo", "on"
+# what finishing each operation in progress does (Repo.finish), in the question that offers it
+_FINISH = {
+    "merge": "a merge commit",
+    "rebase": "a continued rebase",
+    "cherry-pick": "the picked commit",
+    "revert": "the reverting commit",
+    "am": "the patches applied",
+}
 
 
 class _Signals(QObject):
@@ -297,11 +305,13 @@ class GitController(QObject):
             )
 
     def _message(self, title: str, exc: Exception) -> None:
-        """A git error in plain words (its message and what to do next), never a traceback."""
+        """A git error in plain words (its message and what to do next), never a traceback;
+        any other error (the writer's: a read-only file…) as file:line:column: message."""
+        from ..core.git import GitError
         from .dialogs import show_error
 
         advice = getattr(exc, "advice", "")
-        text = getattr(exc, "message", None) or str(exc)
+        text = (getattr(exc, "message", None) if isinstance(exc, GitError) else None) or str(exc)
         show_error(self.w, title, Exception(text + ("\n\n" + advice if advice else "")))
 
     def is_conflicted(self, path: str | Path) -> bool:
@@ -477,9 +487,8 @@ class GitController(QObject):
         answer = QMessageBox.question(
             self.w,
             "Finish the " + op,
-            f"Every conflict is resolved. Finish the {op} now (a "
-            f"{'merge commit' if op == 'merge' else 'continued rebase'}"
-            ")? Then Sync to send it.",
+            f"Every conflict is resolved. Finish the {op} now ({_FINISH.get(op, 'it goes on')})? "
+            "Then Sync to send it.",
         )
         if answer == QMessageBox.StandardButton.Yes:
             with _Busy():
@@ -545,6 +554,7 @@ class GitController(QObject):
     def history(self, path: str | None = None, choose: Callable[[HistoryDialog], Any] | None = None) -> bool:
         """The open entry's commits with their field-level changes; restore one field or the
         whole version through the core writer. True when something was restored."""
+        from ..core.errors import QtEditorError
         from ..core.git import GitError
         from .git_dialogs import HistoryDialog
 
@@ -578,7 +588,7 @@ class GitController(QObject):
                     changed = self.ws.restore_field(path, commit.commit, field, rev_path=commit.path)
                 else:
                     changed = self.ws.restore_version(path, commit.commit, rev_path=commit.path)
-        except GitError as exc:
+        except (QtEditorError, OSError) as exc:  # git's, or the writer's (read-only, no room…)
             self._message("Not restored", exc)
             return False
         what = f"{field}" if kind == "field" else "the entry"

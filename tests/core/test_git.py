@@ -894,3 +894,52 @@ def test_log_lists_merges_that_changed_the_entry_and_a_deletion_as_one(site, cap
     assert main(["git", "log", str(moved)]) == 0
     text = capsys.readouterr().out
     assert text.split("\n")[1] == "    deleted" and "    added: _schema, id" in text
+
+
+def test_a_cherry_pick_or_revert_stopped_at_a_conflict_is_in_progress_and_finishes(site):
+    """A cherry-pick (or revert) that stopped at conflicts is an operation in progress, as a
+    merge is: status says so, commit and Sync refuse, finish concludes it with the picked
+    commit and abort goes back (it was None: finish returned HEAD and left it half done)."""
+    e0 = site.entry(site.desk, 0)
+    g.setup(site.desk)
+    ws = g.GitWorkspace(site.learn(site.desk))
+    git(site.desk, "checkout", "-q", "-b", "other")
+    set_field(e0, title="Picked title", author="Picked author")
+    git(site.desk, "commit", "-q", "-am", "Picked")
+    git(site.desk, "checkout", "-q", "main")
+    set_field(e0, title="Main title")
+    sha = ws.commit([e0], "Main title")
+    git(site.desk, "cherry-pick", "other", check=False)
+    assert ws.repo.operation() == "cherry-pick"
+    status = ws.status()
+    assert status.operation == "cherry-pick"
+    assert [(e.state, e.fields) for e in status.entries] == [("conflicted", ["title"])]
+    with pytest.raises(g.GitError) as err:
+        ws.commit([site.entry(site.desk, 1)], "Something else")
+    assert err.value.kind == "in-progress" and "cherry-pick is in progress" in str(err.value)
+    with pytest.raises(g.SyncError) as err:
+        ws.sync()
+    assert err.value.kind == "conflicts" and "A cherry-pick is in progress" in str(err.value)
+    ws.abort()
+    assert ws.repo.operation() is None and ws.repo.head() == sha
+    git(site.desk, "cherry-pick", "other", check=False)
+    c = ws.conflict(e0)
+    assert not c.rebase and c.label("ours") == "Mine"  # HEAD is mine, the picked commit theirs
+    (conflict,) = c.conflicts
+    ws.resolve(e0, {conflict.key: THEIRS})
+    with pytest.raises(g.GitError):  # nothing left in conflict but the pick is not finished
+        ws.commit([site.entry(site.desk, 1)], "Something else")
+    head = ws.finish()
+    assert ws.repo.operation() is None and head != sha
+    assert git(site.desk, "log", "-n1", "--format=%s").strip() == "Picked"
+    assert (fields_of(e0.read_bytes())["title"], fields_of(e0.read_bytes())["author"]) == (
+        "Picked title",
+        "Picked author",
+    )
+    git(site.desk, "revert", "--no-edit", "HEAD~1", check=False)  # its title against the pick's
+    assert ws.status().operation == "revert"
+    (conflict,) = ws.conflict(e0).conflicts
+    ws.resolve(e0, {conflict.key: THEIRS})
+    ws.finish()
+    assert ws.repo.operation() is None
+    assert git(site.desk, "log", "-n1", "--format=%s").strip().startswith('Revert "Main title"')

@@ -575,3 +575,25 @@ def test_a_merge_keeps_a_file_ours_mixed_as_it_is(base):
     theirs = desktop(mixed, lambda f: f.update(author="Someone"))
     out = merge_bytes(mixed, mixed, theirs, "entry.md")
     assert out.clean and out.data == theirs  # no line-break rewriting of what OURS wrote
+
+
+def test_a_bom_one_side_added_or_removed_is_taken(base):
+    """A BOM the CMS added (or removed) while the desktop edited a field: the result has the
+    CMS's BOM and both edits, as git's line merge takes THEIRS's first line (the merge is
+    written into OURS's bytes, so the BOM was silently dropped); a BOM neither changed stays."""
+    bom = b"\xef\xbb\xbf"
+    ours = desktop(base, lambda f: f.update(title="Desk title"))
+    theirs = bom + desktop(base, lambda f: f.update(author="CMS author"))
+    out = merge_bytes(base, ours, theirs, "entry.md")
+    assert out.clean and out.data == bom + desktop(ours, lambda f: f.update(author="CMS author"))
+    # removed by THEIRS from a file that had one
+    out = merge_bytes(bom + base, bom + ours, desktop(base, lambda f: f.update(author="CMS author")), "e.md")
+    assert out.clean and out.data == desktop(ours, lambda f: f.update(author="CMS author"))
+    # added by OURS, or by both, or by neither: OURS's
+    for o, t in ((bom + ours, theirs[len(bom) :]), (bom + ours, theirs), (ours, theirs[len(bom) :])):
+        out = merge_bytes(base, o, t, "entry.md")
+        assert out.clean and out.data.startswith(bom) == o.startswith(bom)
+    # with a conflict too: the markers keep the CMS's BOM at the very start
+    theirs = bom + desktop(base, lambda f: f.update(title="CMS title"))
+    out = merge_bytes(base, ours, theirs, "entry.md")
+    assert not out.clean and out.data.startswith(bom + b"---\n") and out.data.count(bom) == 1

@@ -374,6 +374,41 @@ def test_opening_a_conflicted_entry_opens_the_resolver_with_an_edit(window, qtbo
     assert git(site.desk, "log", "-1", "--format=%s").strip() == "Edit title"
 
 
+def test_a_cherry_pick_stopped_at_a_conflict_is_shown_resolved_and_finished(window, qtbot, site):
+    """A cherry-pick in a terminal that stopped at a conflict: the status bar says so, Sync is
+    off, and the resolver offers to finish it (the window took it for no operation at all:
+    Sync on, no finish offered, the pick left half done)."""
+    e0 = site.entry(site.desk, 0)
+    g.setup(site.desk)
+    git(site.desk, "checkout", "-q", "-b", "other")
+    set_field(e0, title="Picked title")
+    git(site.desk, "commit", "-q", "-am", "Picked")
+    git(site.desk, "checkout", "-q", "main")
+    set_field(e0, title="Main title")
+    git(site.desk, "commit", "-q", "-am", "Main title")
+    git(site.desk, "cherry-pick", "other", check=False)
+    open_site(window, qtbot, site.learn(site.desk))
+    no_setup_offer(window)
+    qtbot.waitUntil(lambda: window.git.states.get(ENTRIES[0], ("",))[0] == "conflicted", timeout=20000)
+    assert "cherry-pick in progress, 1 conflicted" in window.git.branch_label.text()
+    assert window.git.act_resolve.isEnabled() and not window.git.act_sync.isEnabled()
+
+    def resolve(dialog):
+        assert dialog.conflicted.mine == "ours"  # HEAD is mine, the picked commit theirs
+        dialog.choose(0, ResolveDialog.THEIRS)
+        dialog.resolve_button.click()
+
+    window.answers.append(QMessageBox.StandardButton.Yes)  # finish the cherry-pick
+    _on_modals(resolve)
+    assert window.git.resolve_all() == 1
+    assert any("Finish the cherry-pick now (the picked commit)" in q for q in window.asked)
+    assert window.git.ws.repo.operation() is None
+    assert git(site.desk, "log", "-1", "--format=%s").strip() == "Picked"
+    assert fields_of(e0.read_bytes())["title"] == "Picked title"
+    qtbot.waitUntil(lambda: "in progress" not in window.git.branch_label.text(), timeout=20000)
+    assert window.git.act_sync.isEnabled() and not window.git.states
+
+
 # ---------------------------------------------------------------------------- history
 @pytest.fixture
 def lone_repo(tmp_path, monkeypatch):
@@ -434,6 +469,40 @@ def test_history_restores_a_field_then_the_version_in_a_repo_without_a_remote(wi
     assert window.git.history()
     assert e0.read_bytes() == original
     assert window.session.fields["author"] == fields_of(original)["author"]
+
+
+def test_a_restore_the_writer_refuses_is_said_and_writes_nothing(window, qtbot, lone_repo, monkeypatch):
+    """Restore onto a read-only entry (or one the writer refuses otherwise): the writer's
+    error in a message, the file untouched (it escaped the slot as a traceback: only GitError
+    was caught, and the writer's errors are not git's)."""
+    import qteditor.ui.dialogs as dialogs
+
+    top, root, e0, original = lone_repo
+    open_site(window, qtbot, root)
+    no_setup_offer(window)
+    window.open_file(e0)
+    shown = []
+    monkeypatch.setattr(dialogs, "show_error", lambda _parent, title, exc: shown.append((title, str(exc))))
+    before = e0.read_bytes()
+    e0.chmod(0o444)
+
+    def restore(dialog):
+        dialog.select(2, "title")
+        dialog.restore_field_button.click()
+
+    _on_modals(restore)
+    assert window.git.history() is False
+    assert e0.read_bytes() == before
+    ((title, text),) = shown
+    assert title == "Not restored" and "read-only" in text and e0.name in text
+
+    def restore_version(dialog):
+        dialog.select(2)
+        dialog.restore_version_button.click()
+
+    _on_modals(restore_version)
+    assert window.git.history() is False
+    assert e0.read_bytes() == before and len(shown) == 2 and shown[1][0] == "Not restored"
 
 
 def test_history_does_not_restore_over_unsaved_edits(window, qtbot, lone_repo):
