@@ -23,6 +23,15 @@ def _two_sites(tmp_path):
     return first, second
 
 
+def _opened(window, qtbot, site):
+    """The window with ``site`` indexed and its biology entry open; its collection panel."""
+    panel = window.collection_panel
+    with qtbot.waitSignal(panel.indexed, timeout=20000):
+        window.open_folder(site)
+    window.open_file(site / BIO)
+    return panel
+
+
 def _edit_answer(window, words: str) -> None:
     window.editor.edit.setPlainText(window.editor.text() + words)
     window.on_answer_edited(window.editor.text())
@@ -32,10 +41,7 @@ def test_another_folder_over_unsaved_edits_discarded_shows_that_folders_entry(wi
     """Regression: Discard kept the edits on screen (still unsaved, their journal deleted) and
     the entry of the first folder stayed open beside the second folder's browser."""
     first, second = _two_sites(tmp_path)
-    panel = window.collection_panel
-    with qtbot.waitSignal(panel.indexed, timeout=20000):
-        window.open_folder(first)
-    window.open_file(first / BIO)
+    panel = _opened(window, qtbot, first)
     before = (first / BIO).read_bytes()
     _edit_answer(window, " an edit to throw away")
     window.answers.append(QMessageBox.StandardButton.Discard)
@@ -52,10 +58,7 @@ def test_another_folder_over_unsaved_edits_discarded_shows_that_folders_entry(wi
 
 def test_reopening_the_folder_over_discarded_edits_keeps_the_entry_as_saved(window, qtbot, tmp_path):
     first, _second = _two_sites(tmp_path)
-    panel = window.collection_panel
-    with qtbot.waitSignal(panel.indexed, timeout=20000):
-        window.open_folder(first)
-    window.open_file(first / BIO)
+    _opened(window, qtbot, first)
     _edit_answer(window, " an edit to throw away")
     window.answers.append(QMessageBox.StandardButton.Discard)
     window.open_folder(first)
@@ -92,10 +95,7 @@ def test_tab_goes_from_the_search_through_the_browser_and_the_form_to_the_answer
     related-articles table from cell to cell) and never left: the keyboard alone could not
     get from the list to the fields."""
     first, _second = _two_sites(tmp_path)
-    panel = window.collection_panel
-    with qtbot.waitSignal(panel.indexed, timeout=20000):
-        window.open_folder(first)
-    window.open_file(first / BIO)
+    panel = _opened(window, qtbot, first)
     before = window.session.current_bytes()
     seen = _tab_through(window, qtbot, panel.search, 80, window.editor.edit)
     title = window.form.rows[("title",)].widget
@@ -140,10 +140,7 @@ def test_save_of_a_file_deleted_while_open_says_it_did_not_save(window, qtbot, t
     """Regression: Save of an entry whose file was deleted meanwhile returned without a word
     (the title still marked unsaved, the status bar empty)."""
     first, _second = _two_sites(tmp_path)
-    panel = window.collection_panel
-    with qtbot.waitSignal(panel.indexed, timeout=20000):
-        window.open_folder(first)
-    window.open_file(first / BIO)
+    _opened(window, qtbot, first)
     _edit_answer(window, " a last edit")
     (first / BIO).unlink()
     assert not window.save()
@@ -170,10 +167,7 @@ def test_a_broken_file_corrected_on_disk_opens_as_an_entry(window, qtbot, tmp_pa
     """Regression: the error view went on showing the old text and its YAML error after the
     file was corrected in another editor (and the last entry's lock stayed held)."""
     first, _second = _two_sites(tmp_path)
-    panel = window.collection_panel
-    with qtbot.waitSignal(panel.indexed, timeout=20000):
-        window.open_folder(first)
-    window.open_file(first / BIO)
+    _opened(window, qtbot, first)
     other = first / CHEM
     good = _break(other)
     assert not window.open_file(other)
