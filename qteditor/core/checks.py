@@ -59,7 +59,7 @@ COLLECTION_RULES = (
     "subject-casing",
 )
 _COLLECTION_SET = frozenset(COLLECTION_RULES)
-CHECKS_VERSION = 3  # of what the rules find: the index's stored findings are of one version
+CHECKS_VERSION = 4  # of what the rules find: the index's stored findings are of one version
 # fixes applied only when asked for by name (``fix --rule``, the panel's menu), after the diff
 REVIEWED = ("id-duplicate", "related-dangling")
 # rules whose problems can have a fix (the others always need a person)
@@ -455,12 +455,7 @@ def _derived(r: Any, f: dict, site: Site, add: _Add) -> None:
 
     def fixed(d: Any, message: str, want: str) -> None:
         if away is not None and d.key in site.folder_followers:  # the subject may be the mistake
-            add(
-                d.rule,
-                f"{message} (the subject names the folder {away[0]!r} but the file is in "
-                f"{away[1]!r}: correct the subject or move the file; a decision is needed)",
-                d.key,
-            )
+            add(d.rule, _away(message, away), d.key)
         else:
             add(d.rule, message, d.key, _patch(d.key, want))
 
@@ -479,6 +474,15 @@ def _derived(r: Any, f: dict, site: Site, add: _Add) -> None:
                 add(d.rule, f"{d.key} {value!r} is not the slug of the title ({derived[d.key]!r})", d.key)
         elif d.key in derived and value != derived[d.key]:
             fixed(d, f"{d.key} should be {derived[d.key]!r}", derived[d.key])
+
+
+def _away(message: str, away: tuple[str, str]) -> str:
+    """A problem of a field that follows the subject while the subject names another folder
+    than the file's (which of the two is right is not known: no fix)."""
+    return (
+        f"{message} (the subject names the folder {away[0]!r} but the file is in "
+        f"{away[1]!r}: correct the subject or move the file; a decision is needed)"
+    )
 
 
 def _casing(f: dict, ctx: Context, add: _Add) -> None:
@@ -540,13 +544,18 @@ def _validated(r: Any, f: dict, site: Site, schema: Schema, add: _Add) -> None:
     known: dict | None = None
     for finding in validate(f, schema, getattr(r, "omitted", None)):
         fix = None
+        message = finding.message
         if finding.rule == "required-missing":  # a missing field that follows from others
             if known is None:
                 both = site.compute(f, r.path)
                 known = {**both[0], **both[1]}
             if finding.key in known and not _present(f, finding.key):
-                fix = _patch(finding.key, known[finding.key])
-        add(finding.rule, finding.message, finding.key, fix)
+                away = site.misplaced(f, r.path) if finding.key in site.folder_followers else None
+                if away is None:
+                    fix = _patch(finding.key, known[finding.key])
+                else:  # it would follow a subject that may be the mistake
+                    message = _away(message, away)
+        add(finding.rule, message, finding.key, fix)
 
 
 def _ambiguous_newlines(r: Any, f: dict, schema: Schema, add: _Add) -> None:

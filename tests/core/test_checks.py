@@ -169,6 +169,34 @@ def test_a_subject_naming_another_folder_than_the_files_is_a_decision_not_a_fix(
     assert mine["seo-title-mismatch"]["fix"] == {"seo": {"title": "QuickTakes | Biology"}}
 
 
+@pytest.mark.parametrize("missing", ["url", "seo__title"])
+def test_a_missing_field_following_a_subject_naming_another_folder_gets_no_fix(site, capsys, missing):
+    """A missing url or seo.title is required and follows from the subject: while the subject
+    names another folder than the file's, the value it would get may be the wrong one, so the
+    problem asks for a decision and ``fix`` writes nothing; with the subject right, it is fixed."""
+    folder, root = site
+    bio = root / "biology" / "what-are-the-main-parts-of-a-plant-cell.md"
+    _set(bio, subject="Sociology", **{missing: None})
+    before = bio.read_bytes()
+    _code, out = _check(capsys, folder)
+    key = missing.replace("__", ".")
+    mine = [p for p in out["problems"] if p["path"].endswith(bio.name) and p["rule"] == "required-missing"]
+    assert [p["field"] for p in mine] == [key], mine
+    assert mine[0]["fix"] is None
+    assert "'sociology'" in mine[0]["message"] and "a decision is needed" in mine[0]["message"]
+    assert main(["fix", str(folder)]) == 0
+    capsys.readouterr()
+    assert bio.read_bytes() == before
+    _set(bio, subject="Biology")
+    _code, out = _check(capsys, folder)
+    mine = [p for p in out["problems"] if p["path"].endswith(bio.name) and p["rule"] == "required-missing"]
+    want = {
+        "url": {"url": "/learn/biology/questions/what-are-the-main-parts-of-a-plant-cell"},
+        "seo.title": {"seo": {"title": "QuickTakes | Biology"}},
+    }[key]
+    assert [p["fix"] for p in mine] == [want]
+
+
 def test_rules_fire_on_the_corpus_where_the_manifest_says(tmp_path):
     env = bare_env(XDG_CACHE_HOME=str(tmp_path), PYTHONPATH=str(REPO))
     proc = subprocess.run(
