@@ -22,7 +22,7 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
 
@@ -302,17 +302,32 @@ def _check_writable(target: str, st: os.stat_result, path: str, force: bool) -> 
         )
 
 
-def remove_stale_temporaries(path: str) -> int:
+def temporaries(folder: str) -> frozenset[str]:
+    """The names of the temporary files of saves in ``folder`` (a batch of writes lists each of
+    its folders once: ``update(stale=…)``)."""
+    try:
+        return frozenset(n for n in os.listdir(folder) if n.startswith(_TMP_PREFIX) and n.endswith(".tmp"))
+    except OSError:
+        return frozenset()
+
+
+def remove_stale_temporaries(path: str, listed: Iterable[str] | None = None) -> int:
     """Remove temporary files a killed save of ``path`` left behind (call under its lock, or
-    when no qteditor writes it). Returns how many were removed."""
+    when no qteditor writes it). Returns how many were removed. ``listed``: the folder's
+    temporary files as ``temporaries`` listed them before the lock was taken (any of this
+    file's still there is stale: a save in progress holds the lock; one killed since the
+    listing is found by a later save), else the folder is listed now."""
     target = os.path.realpath(path)
     folder = os.path.dirname(target) or "."
     stem = _tmp_stem(target)
     removed = 0
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return 0
+    if listed is not None:
+        names: Iterable[str] = listed
+    else:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return 0
     for name in names:
         if name.startswith(stem) and name.endswith(".tmp"):
             try:
@@ -425,8 +440,16 @@ def _link_new_file(tmp: str, target: str, path: str) -> None:
         os.unlink(tmp)
 
 
-def _write_locked(target: str, data: bytes, path: str, force: bool = False, durable: bool = True) -> None:
-    """Write ``data`` over ``target`` (the caller holds its lock)."""
+def _write_locked(
+    target: str,
+    data: bytes,
+    path: str,
+    force: bool = False,
+    durable: bool = True,
+    stale: Iterable[str] | None = None,
+) -> None:
+    """Write ``data`` over ``target`` (the caller holds its lock; ``stale``: the folder's
+    temporary files listed before, see ``remove_stale_temporaries``)."""
     folder = os.path.dirname(target) or "."
     mode = None
     try:
@@ -441,7 +464,7 @@ def _write_locked(target: str, data: bytes, path: str, force: bool = False, dura
             if st.st_nlink > 1:  # forced: written in place, so every name sees the new bytes
                 _write_in_place(target, data, durable)
                 return
-            remove_stale_temporaries(target)
+            remove_stale_temporaries(target, stale)
         tmp, fd = _create_temporary(folder, _tmp_stem(target))
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -510,17 +533,20 @@ def update(
     force: bool = False,
     durable: bool = True,
     always: bool = False,
+    stale: Iterable[str] | None = None,
 ) -> bytes | None:
     """Under ``path``'s lock: read the file as it is now (None when it does not exist), ask
     ``compute`` for its new bytes (None: leave it), write them atomically. Returns the bytes
     written, or None when nothing was. ``compute`` may raise to refuse; nothing is written then.
-    ``always`` writes even bytes equal to the current ones."""
+    ``always`` writes even bytes equal to the current ones. ``stale``: the names of the
+    folder's temporary files as ``temporaries`` listed them before (a batch of writes in one
+    folder lists it once, not once a file), else the folder is listed at the write."""
     with locked(path) as target:
         current = read_current(target, path)
         new = compute(current)
         if new is None or (new == current and not always):
             return None
-        _write_locked(target, new, path, force, durable)
+        _write_locked(target, new, path, force, durable, stale)
         return new
 
 
