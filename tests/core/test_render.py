@@ -17,7 +17,7 @@ from tests.site_render import site_html
 
 @pytest.mark.untraced
 def test_same_block_structure_as_the_site_on_the_corpus():
-    files = corpus_files()[::3]
+    files = corpus_files()[::6]  # 500 answers: the site's renderer and ours (with its maths)
     stored = {str(f): Entry.load(f).data["answer"] for f in files}
     theirs = site_html(stored)
     same = sum(
