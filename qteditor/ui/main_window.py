@@ -56,6 +56,7 @@ if TYPE_CHECKING:  # (for the annotations only: neither these modules nor these 
     from ..core.journal import JournalItem
     from ..core.merge import Conflict
     from ..core.plan import FileChange, Plan
+    from .focus_undo import FocusUndo
 
 
 def show_error(parent: QWidget, title: str, error: Exception) -> None:
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
     act_quit: QAction
     act_undo: QAction
     act_redo: QAction
+    focus_undo: FocusUndo  # what Undo and Redo act on: the focused field
     act_find: QAction
     act_replace: QAction
     act_find_next: QAction
