@@ -892,6 +892,9 @@ class MainWindow(QMainWindow):
             if self.locks.acquire(self.session.path) is None:
                 self._locked_path = self.session.path
         self.form.load(self.session)
+        # a save ends the undo step being typed: the next undo takes back only what is typed
+        # after it (the text document merges typing into one step while it is modified)
+        self.editor.edit.document().setModified(False)
         if self.collection is not None and self.collection in Path(self.session.path).resolve().parents:
             self.collection_panel.files_written()
         self._update_title()

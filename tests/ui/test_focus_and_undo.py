@@ -1,4 +1,5 @@
-"""The keyboard and the focus: Undo and Redo act on the field that has the focus."""
+"""The keyboard and the focus: Undo and Redo act on the field that has the focus, a save ends
+an undo step."""
 
 from __future__ import annotations
 
@@ -109,3 +110,19 @@ def test_the_edit_menu_shows_what_the_focused_field_can_undo(window, qtbot, tmp_
     assert window.act_undo.isEnabled() and not window.act_redo.isEnabled()
     # every key of the platform's Redo is on the action (the menu shows them; Ctrl+Shift+Z too)
     assert set(window.act_redo.shortcuts()) == set(QKeySequence.keyBindings(QKeySequence.StandardKey.Redo))
+
+
+# ---------------------------------------------------------------------------- a save ends an undo step
+def test_the_first_undo_after_a_save_takes_back_only_what_was_typed_after_it(window, qtbot, tmp_path):
+    """Regression: typing before and after a save was one undo step: one Ctrl+Z after the save
+    took back the saved words too."""
+    _site(window, qtbot, tmp_path)
+    saved_text = window.editor.text()
+    _type_at_end_of_answer(window, qtbot, " before")
+    assert window.save()
+    qtbot.keyClicks(window.editor.edit, " after")
+    qtbot.keyClick(window.editor.edit, Qt.Key.Key_Z, CTRL)
+    assert window.editor.text() == saved_text + " before"
+    assert not window.session.dirty  # back to what is on disk
+    qtbot.keyClick(window.editor.edit, Qt.Key.Key_Z, CTRL)  # the next undo: the saved words
+    assert window.editor.text() == saved_text and window.session.dirty
