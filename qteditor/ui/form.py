@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -367,6 +369,41 @@ class FormPanel(QScrollArea):
         self.other_rows: list[tuple] = []
         self.layout_.addStretch(1)
         self._align_labels()
+        self._order_tabs()
+
+    def tab_stops(self) -> list[QWidget]:
+        """The widgets Tab visits, in the order they are laid out: section by section, row by
+        row, left to right in a row (hidden ones too: Tab passes over them while hidden)."""
+        stops: list[QWidget] = []
+
+        def visit(layout: QLayout) -> None:
+            items: list[QLayoutItem | None]
+            if isinstance(layout, QFormLayout):
+                role = QFormLayout.ItemRole
+                roles = (role.LabelRole, role.FieldRole, role.SpanningRole)
+                items = [layout.itemAt(r, role) for r in range(layout.rowCount()) for role in roles]
+            else:
+                items = [layout.itemAt(i) for i in range(layout.count())]
+            for item in items:
+                widget = item.widget() if item is not None else None
+                inner = item.layout() if item is not None else None
+                if widget is not None:
+                    if widget.focusProxy() is None and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                        stops.append(widget)
+                        continue
+                    inner = widget.layout()  # a row's box, a section, the keywords' chips
+                if inner is not None:
+                    visit(inner)
+
+        visit(self.layout_)
+        return stops
+
+    def _order_tabs(self) -> None:
+        """Tab follows the form top to bottom (widgets made later, an entry's own fields'
+        rows, would otherwise come last, after the answer)."""
+        stops = self.tab_stops()
+        for a, b in zip(stops, stops[1:], strict=False):
+            QWidget.setTabOrder(a, b)
 
     def _align_labels(self) -> None:
         """One label column across all sections."""
@@ -592,6 +629,7 @@ class FormPanel(QScrollArea):
         if self.related is not None:
             self.related.set_items([dict(v) for _k, v in related_items(session.fields, self.related.family)])
         self._load_other(session)
+        self._order_tabs()
         self.validate()
         if another:  # another entry, or a new one, starts at the top (the title in view)
             self.verticalScrollBar().setValue(0)

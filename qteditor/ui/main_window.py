@@ -474,6 +474,7 @@ class MainWindow(QMainWindow):
         self.show_notice(notice)
         self.similar_note.show_note(None)  # the last new entry's warning is not this one's
         self.form.load(session)
+        self._order_tabs()
         self.editor.set_text(session.text(), session.text_convention())
         self.stack.setCurrentWidget(self.splitter)
         if self._painted:
@@ -492,6 +493,12 @@ class MainWindow(QMainWindow):
         else:  # the checks load after the first frame
             self.problems_panel.show_problems([], "Checking…")
             self.after_first_paint(self._show_problems)
+
+    def _order_tabs(self) -> None:
+        """Tab from the form's last field goes into the answer (then its find bar), as laid out."""
+        stops = self.form.tab_stops()[-1:] + self.editor.tab_stops()
+        for a, b in zip(stops, stops[1:], strict=False):
+            QWidget.setTabOrder(a, b)
 
     def open_path(self, path: str) -> bool:
         p = Path(path)
@@ -892,6 +899,7 @@ class MainWindow(QMainWindow):
             if self.locks.acquire(self.session.path) is None:
                 self._locked_path = self.session.path
         self.form.load(self.session)
+        self._order_tabs()
         # a save ends the undo step being typed: the next undo takes back only what is typed
         # after it (the text document merges typing into one step while it is modified)
         self.editor.edit.document().setModified(False)

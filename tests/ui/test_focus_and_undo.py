@@ -1,13 +1,13 @@
 """The keyboard and the focus: Undo and Redo act on the field that has the focus, a save ends
-an undo step."""
+an undo step, Tab follows the form as it is laid out."""
 
 from __future__ import annotations
 
 import shutil
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from qteditor.ui.main_window import sample_collection
 
@@ -126,3 +126,87 @@ def test_the_first_undo_after_a_save_takes_back_only_what_was_typed_after_it(win
     assert not window.session.dirty  # back to what is on disk
     qtbot.keyClick(window.editor.edit, Qt.Key.Key_Z, CTRL)  # the next undo: the saved words
     assert window.editor.text() == saved_text and window.session.dirty
+
+
+# ---------------------------------------------------------------------------- Tab
+def _tab_from(window, qtbot, start: QWidget, until: QWidget, presses: int = 80) -> list[QWidget]:
+    _focus(start)
+    seen: list[QWidget] = []
+    for _ in range(presses):
+        widget = QApplication.focusWidget()
+        seen.append(widget)
+        if widget is until:
+            break
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    return seen
+
+
+def _box(widget: QWidget, inner: QWidget) -> QRect:
+    return QRect(widget.mapTo(inner, QPoint(0, 0)), widget.size())
+
+
+def test_tab_follows_the_form_top_to_bottom_into_the_answer(window, qtbot, tmp_path):
+    """Regression: Tab went from the title past the entry's id and date (visited after the
+    answer), through the SEO fields before the author, to the related articles before the
+    lock and Regenerate buttons beside the URL, and the keyword chips came last of all."""
+    _site(window, qtbot, tmp_path)
+    form = window.form
+    inner = form.widget()
+    title = form.rows[("title",)].widget
+    seen = _tab_from(window, qtbot, title, window.editor.edit)
+    assert seen[-1] is window.editor.edit, [type(w).__name__ for w in seen]
+    # (a date box takes a Tab a section, year, month and day, as Qt's date boxes do)
+    fields = [w for i, w in enumerate(seen[:-1]) if i == 0 or w is not seen[i - 1]]
+    assert all(inner.isAncestorOf(w) for w in fields)
+    # every widget of the form the keyboard can reach, each once
+    reachable = {
+        w
+        for w in inner.findChildren(QWidget)
+        if w.isVisibleTo(inner)
+        and w.isEnabled()
+        and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+        and w.focusProxy() is None
+    }
+    assert len(fields) == len(set(fields)) and set(fields) == reachable
+    # in the order they are laid out: each one below the last, or on its line to its right
+    for a, b in zip(fields, fields[1:], strict=False):
+        ra, rb = _box(a, inner), _box(b, inner)
+        same_line = rb.top() < ra.bottom() and ra.top() < rb.bottom()
+        assert rb.top() >= ra.bottom() or (same_line and rb.left() > ra.left()), (a, b)
+    # the first and the last fields, the related articles in between as they are laid out
+    assert fields[0] is title
+    related = form.related
+    assert related is not None and related.table in fields
+    assert fields[-1] is related.refresh_button
+    # and back: Shift+Tab from the answer goes up into the form's last field
+    _focus(window.editor.edit)
+    qtbot.keyClick(window.editor.edit, Qt.Key.Key_Backtab, SHIFT)
+    assert QApplication.focusWidget() is related.refresh_button
+
+
+def test_tab_order_holds_after_keywords_change_and_another_entry_opens(window, qtbot, tmp_path):
+    """A keyword added (a new chip) and an entry with a field outside the schema (its row
+    built when it opens) keep the visual order."""
+    panel = _site(window, qtbot, tmp_path)
+    form = window.form
+    keywords = form.rows[("seo", "page_keywords")].widget
+    _focus(keywords.input)
+    qtbot.keyClicks(keywords.input, "mitochondria")
+    qtbot.keyClick(keywords.input, Qt.Key.Key_Return)
+    chips = [c for c in keywords.findChildren(QWidget) if c is not keywords.input and c.isVisibleTo(keywords)]
+    assert any("mitochondria" in c.text() for c in chips)
+    seen = _tab_from(window, qtbot, form.rows[("seo", "page_description")].widget, keywords.input)
+    assert seen[1:-1] == chips[: len(seen) - 2] and len(seen) == len(chips) + 2
+    assert seen[-1] is keywords.input
+    qtbot.keyClick(keywords.input, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is form.rows[("subject",)].widget
+    # another entry, with a field the schema does not know: its row is last, before the answer
+    path = panel.root / BIO
+    path.write_bytes(path.read_bytes().replace(b"---\n", b"---\nextra_note: hello\n", 1))
+    window.session.discard_changes()
+    assert window.open_file(path)
+    (other,) = [w for w in form.widget().findChildren(QLineEdit) if w.text() == "hello"]
+    related = form.related
+    assert related is not None
+    seen = _tab_from(window, qtbot, related.refresh_button, window.editor.edit)
+    assert seen == [related.refresh_button, other, window.editor.edit]
