@@ -828,6 +828,12 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(self, "Save anyway?", text)
         return answer == QMessageBox.StandardButton.Yes
 
+    def _not_saved(self, exc: ReadOnlyError) -> None:
+        """A save the user did not force: what is wrong, and what can be done instead."""
+        from .advice import read_only_advice
+
+        self.statusBar().showMessage(f"Not saved: {exc.message}. {read_only_advice(exc, save=True)}", 15000)
+
     def save(self, force: bool = False) -> bool:
         s = self.session
         if s is None:
@@ -839,7 +845,7 @@ class MainWindow(QMainWindow):
         except ReadOnlyError as exc:
             if not force and self.ask_force(exc):
                 return self.save(force=True)
-            self.statusBar().showMessage(f"Not saved: {exc.message}", 8000)
+            self._not_saved(exc)
             return False
         except ConflictError:
             # someone else changed the file: merge their version in, then let the user save
@@ -878,7 +884,7 @@ class MainWindow(QMainWindow):
                 break
             except ReadOnlyError as exc:
                 if force or not self.ask_force(exc):
-                    self.statusBar().showMessage(f"Not saved: {exc.message}", 8000)
+                    self._not_saved(exc)
                     return False
                 force = True
             except QtEditorError as exc:
@@ -1164,7 +1170,9 @@ class MainWindow(QMainWindow):
         except ReadOnlyError as exc:
             if not force and self.ask_force(exc):
                 return self.save_raw(force=True)
-            view.message.setText(f"Not saved.\n{exc}")
+            from .advice import error_text
+
+            view.message.setText(f"Not saved.\n{error_text(exc)}")
             return False
         except ConflictError:
             view.message.setText(
