@@ -776,6 +776,7 @@ class MainWindow(QMainWindow):
         self.session = None
         self.stack.setCurrentWidget(self.empty)
         self._clear_entry_panels()
+        self.collection_panel.select_path(None)
         self._update_title()
 
     def open_dialog(self) -> None:
@@ -1080,11 +1081,7 @@ class MainWindow(QMainWindow):
     def close_document(self) -> bool:
         if not self.maybe_save():
             return False
-        self._release_lock()
-        self._watch(None)
-        self.session = None
-        self.stack.setCurrentWidget(self.empty)
-        self._update_title()
+        self._drop_session()  # nothing of it stays: its problems, word count, browser row
         return True
 
     def maybe_save(self) -> bool:
