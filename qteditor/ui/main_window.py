@@ -910,6 +910,7 @@ class MainWindow(QMainWindow):
         # a save ends the undo step being typed: the next undo takes back only what is typed
         # after it (the text document merges typing into one step while it is modified)
         self.editor.edit.document().setModified(False)
+        self.form.end_undo_steps()
         if self.collection is not None and self.collection in Path(self.session.path).resolve().parents:
             self.collection_panel.files_written()
         self._update_title()

@@ -128,6 +128,39 @@ def test_the_first_undo_after_a_save_takes_back_only_what_was_typed_after_it(win
     assert window.editor.text() == saved_text and window.session.dirty
 
 
+def test_a_save_keeps_each_fields_undo_history_and_ends_its_step(window, qtbot, tmp_path):
+    """Regression: a save wrote every field again, which cleared their undo history: Ctrl+Z in
+    a field after a save could not take back what was typed there before it. Now the first
+    undo after the save takes back what was typed after it, the next one the saved typing."""
+    _site(window, qtbot, tmp_path)
+    author = window.form.rows[("author",)].widget
+    description = window.form.rows[("seo", "page_description")].widget.focusProxy()
+    for field in (author, description):
+        shown = field.text() if field is author else field.toPlainText()
+        _focus(field)
+        if field is author:
+            author.end(False)
+        else:
+            description.moveCursor(description.textCursor().MoveOperation.End)
+        qtbot.keyClicks(field, " before")
+        assert window.save()
+        qtbot.keyClicks(field, " after")
+
+        def text(field=field):
+            return field.text() if field is author else field.toPlainText()
+
+        qtbot.keyClick(field, Qt.Key.Key_Z, CTRL)
+        assert text() == shown + " before", field
+        qtbot.keyClick(field, Qt.Key.Key_Z, CTRL)
+        assert text() == shown, field
+        assert window.session.dirty  # the entry follows the field back past the save
+        qtbot.keyClick(field, Qt.Key.Key_Y, CTRL)  # and forward again: as saved
+        assert text() == shown + " before" and not window.session.dirty
+    # another entry's fields start with no history of this one's
+    window.open_file(window.collection_panel.root / "mathematics" / "what-is-a-prime-number.md")
+    assert not author.isUndoAvailable() and not description.document().isUndoAvailable()
+
+
 # ---------------------------------------------------------------------------- Tab
 def _tab_from(window, qtbot, start: QWidget, until: QWidget, presses: int = 80) -> list[QWidget]:
     _focus(start)
