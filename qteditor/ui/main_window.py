@@ -390,6 +390,16 @@ class MainWindow(QMainWindow):
         has = s is not None
         for act in (self.act_save, self.act_save_as, self.act_review, self.act_export, self.act_close):
             act.setEnabled(has)
+        # the answer's find bar and Go to Line: with no entry shown, they would take the keys
+        # into the hidden editor
+        for act in (
+            self.act_find,
+            self.act_replace,
+            self.act_find_next,
+            self.act_find_previous,
+            self.act_goto,
+        ):
+            act.setEnabled(has)
         self.act_revert.setEnabled(dirty and s is not None and s.path is not None)
 
     # ------------------------------------------------------------------ edits

@@ -112,6 +112,27 @@ def test_the_edit_menu_shows_what_the_focused_field_can_undo(window, qtbot, tmp_
     assert set(window.act_redo.shortcuts()) == set(QKeySequence.keyBindings(QKeySequence.StandardKey.Redo))
 
 
+def test_find_and_go_to_line_wait_for_an_entry(window, qtbot, tmp_path):
+    """Regression: with no entry open (at start, after Close) Ctrl+F opened the find bar of
+    the hidden answer editor and put the focus there: what was typed next went nowhere."""
+    finding = (window.act_find, window.act_replace, window.act_find_next, window.act_find_previous)
+    assert not any(a.isEnabled() for a in (*finding, window.act_goto))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_F, CTRL)
+    assert not window.editor.find_bar.isVisibleTo(window.editor)
+    _site(window, qtbot, tmp_path)
+    assert all(a.isEnabled() for a in (*finding, window.act_goto))
+    _focus(window.editor.edit)
+    qtbot.keyClick(window.editor.edit, Qt.Key.Key_F, CTRL)
+    assert (
+        window.editor.find_bar.isVisible() and QApplication.focusWidget() is window.editor.find_bar.find_edit
+    )
+    window.editor.find_bar.close_bar()
+    assert window.close_document()
+    assert not any(a.isEnabled() for a in (*finding, window.act_goto))
+
+
 # ---------------------------------------------------------------------------- a save ends an undo step
 def test_the_first_undo_after_a_save_takes_back_only_what_was_typed_after_it(window, qtbot, tmp_path):
     """Regression: typing before and after a save was one undo step: one Ctrl+Z after the save
