@@ -49,12 +49,23 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def _report(exc: BaseException, path: str | None = None) -> None:
+# what a command with --force can do about a file the writer refused (storage.ReadOnlyError)
+_FORCE_HINTS = {
+    "read-only": " (use --force, or make it writable, to save it anyway)",
+    "hard-links": " (use --force to write it in place, keeping the links)",
+}
+
+
+def _report(exc: BaseException, path: str | None = None, forceable: bool = False) -> None:
+    """An error on stderr as ``path:line:column: message``; ``forceable``: the command has
+    --force, which a refused read-only or hard-linked file is told about."""
     from .core.errors import QtEditorError
+    from .core.storage import ReadOnlyError
 
     if isinstance(exc, QtEditorError):
         exc.located(path)
-        print(str(exc), file=sys.stderr)
+        hint = _FORCE_HINTS.get(exc.reason, "") if forceable and isinstance(exc, ReadOnlyError) else ""
+        print(str(exc) + hint, file=sys.stderr)
     else:
         print(f"{path or '<input>'}:1:1: {exc}", file=sys.stderr)
 
@@ -312,7 +323,7 @@ def cmd_set(args: argparse.Namespace) -> int:
             else:
                 unchanged += 1
         except QtEditorError as exc:
-            _report(exc, path)
+            _report(exc, path, forceable=True)
             status = EXIT_FAILED
     if not args.quiet:
         print(_set_summary(changed, unchanged, len(files) - changed - unchanged), file=sys.stderr)
@@ -548,7 +559,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
         else:
             result = ws.apply(plan, force=args.force)
             for exc in result.errors:
-                _report(exc)
+                _report(exc, forceable=True)
                 status = EXIT_FAILED
             failed = {str(e.path) for e in result.errors}
             for change in plan.writes:

@@ -285,6 +285,10 @@ def test_set_refuses_a_read_only_file_unless_forced(entry_file, capsys):
     code, _, err = run("set", entry_file, "author=Me", capsys=capsys)
     assert code == 1 and err.startswith(f"{entry_file}:1:1: the file is read-only")
     assert "--force" in err and entry_file.read_bytes() == SAMPLE.encode()
+    assert err.splitlines()[0] == (  # the core says what is wrong, the CLI what --force does
+        f"{entry_file}:1:1: the file is read-only; nothing was written "
+        "(use --force, or make it writable, to save it anyway)"
+    )
     code, _, err = run("set", "--force", entry_file, "author=Me", capsys=capsys)
     assert code == 0, err
     assert Entry.load(entry_file).fields()["author"] == "Me"
@@ -296,10 +300,22 @@ def test_set_refuses_a_hard_linked_file_unless_forced_which_keeps_the_links(entr
     os.link(entry_file, other)
     code, _, err = run("set", "--json", '{"author": "Me"}', entry_file, capsys=capsys)
     assert code == 1 and "2 hard links" in err and other.read_bytes() == SAMPLE.encode()
+    assert err.splitlines()[0].endswith("(use --force to write it in place, keeping the links)")
     code, _, err = run("set", "--force", "--json", '{"author": "Me"}', entry_file, capsys=capsys)
     assert code == 0, err
     assert Entry.load(other).fields()["author"] == "Me"  # the other name sees the edit
     assert os.path.samefile(entry_file, other)
+
+
+@posix_only("permission bits")
+def test_export_over_a_read_only_page_names_no_force_it_does_not_have(entry_file, tmp_path, capsys):
+    """Regression: the writer's message told export to "use --force", an option export lacks."""
+    page = tmp_path / "page.html"
+    page.write_bytes(b"old page")
+    os.chmod(page, 0o444)
+    code, _, err = run("export", entry_file, "-o", page, capsys=capsys)
+    assert code == 1 and page.read_bytes() == b"old page"
+    assert err.splitlines() == [f"{page}:1:1: the file is read-only; nothing was written"]
 
 
 def test_fix_refuses_a_read_only_file_unless_forced(tmp_path, monkeypatch, capsys):

@@ -40,7 +40,8 @@ class ConflictError(SaveError):
 
 class ReadOnlyError(SaveError):
     """The file is read-only (``reason`` "read-only"), or has other names that a rename would
-    break (``reason`` "hard-links"); written only when forced."""
+    break (``reason`` "hard-links"); written only when forced. The message says what is wrong,
+    not what to do about it: the CLI adds its --force, the window its own choices."""
 
     def __init__(self, message: str, path: str | None = None, reason: str = "read-only", links: int = 1):
         super().__init__(message, path)
@@ -286,16 +287,11 @@ def _check_writable(target: str, st: os.stat_result, path: str, force: bool) -> 
     if force:
         return
     if read_only(target, st):
-        raise ReadOnlyError(
-            "the file is read-only; nothing was written (use --force, or "
-            "make it writable, to save it anyway)",
-            path,
-        )
+        raise ReadOnlyError("the file is read-only; nothing was written", path)
     if st.st_nlink > 1:
         raise ReadOnlyError(
             f"the file has {st.st_nlink} hard links; saving would replace it "
-            "and break them, so nothing was written (use --force to write it "
-            "in place, keeping the links)",
+            "and break them, so nothing was written",
             path,
             "hard-links",
             st.st_nlink,

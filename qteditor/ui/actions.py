@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar
 
+from .focus_undo import FocusUndo
 from .git_panel import build_git_menu
 from .icons import action
 
@@ -48,8 +49,9 @@ def make_actions(w: MainWindow) -> None:
     w.act_export = a(w, "&Export HTML…", w.export_html, "Ctrl+E")
     w.act_close = a(w, "&Close", w.close_document, keys.Close)
     w.act_quit = a(w, "&Quit", w.close, keys.Quit)
-    w.act_undo = a(w, "&Undo", w.editor.edit.undo, keys.Undo)
-    w.act_redo = a(w, "&Redo", w.editor.edit.redo, keys.Redo)
+    # the focused field's own undo (make_menus wires them: focus_undo.py); every key of each
+    w.act_undo = a(w, "&Undo", None, tuple(QKeySequence.keyBindings(keys.Undo)))
+    w.act_redo = a(w, "&Redo", None, tuple(QKeySequence.keyBindings(keys.Redo)))
     w.act_find = a(w, "&Find…", lambda: w.editor.find_bar.open(False), "Ctrl+F")
     w.act_replace = a(w, "Find and &Replace…", lambda: w.editor.find_bar.open(True), "Ctrl+H")
     w.act_find_next = a(w, "Find &Next", lambda: w.editor.find_bar.find_next(), "F3")
@@ -92,6 +94,7 @@ def make_menus(w: MainWindow) -> None:
     edit = bar.addMenu("&Edit")
     for act in (w.act_undo, w.act_redo):
         edit.addAction(act)
+    w.focus_undo = FocusUndo(w, w.act_undo, w.act_redo, edit)
     edit.addSeparator()
     for act in (w.act_find, w.act_replace, w.act_goto):
         edit.addAction(act)

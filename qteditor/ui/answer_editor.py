@@ -598,6 +598,22 @@ class AnswerEditor(QWidget):
         self._shown: tuple | None = None  # (marks, words) last signalled
         self.edit.textChanged.connect(self._changed)
 
+    def tab_stops(self) -> list[QWidget]:
+        """The text, then the find bar's fields and buttons as they are laid out."""
+        bar = self.find_bar
+        return [
+            self.edit,
+            bar.find_edit,
+            bar.case,
+            bar.regex,
+            bar.prev_button,
+            bar.next_button,
+            bar.close_button,
+            bar.replace_edit,
+            bar.replace_button,
+            bar.replace_all_button,
+        ]
+
     def set_text(self, text: str, convention: str | None = None) -> None:
         """Show a text (line breaks normalised here, at the widget boundary). ``convention`` is
         how its line breaks are stored (the session's ``text_convention()``): the ambiguity

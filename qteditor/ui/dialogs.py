@@ -240,8 +240,12 @@ class RegenerateDialog(QDialog):
 
 
 def show_error(parent: QWidget | None, title: str, error: Exception) -> None:
-    """An error as a message (file:line:column: message), never a traceback."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, str(error), QMessageBox.StandardButton.Ok, parent)
+    """An error as a message (file:line:column: message), never a traceback; a file refused as
+    read-only says what the writer can do."""
+    from .advice import error_text
+
+    text = error_text(error)
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     box.exec()
 
 

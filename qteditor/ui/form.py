@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -61,6 +63,23 @@ def _quiet(widget: QWidget) -> list[QSignalBlocker]:
     return [QSignalBlocker(c) for c in widget.findChildren(QWidget) if not isinstance(c, QScrollBar)]
 
 
+def _separate(line: QLineEdit) -> None:
+    """End the line's undo step: it starts a new one when its cursor moves (there is no other
+    way to say so); the cursor and selection are put back."""
+    text = line.text()
+    if not text:
+        return
+    cursor, start, length = line.cursorPosition(), line.selectionStart(), len(line.selectedText())
+    with QSignalBlocker(line):
+        line.setCursorPosition(1 if cursor == 0 else cursor - 1)
+        if length and cursor == start:  # selected leftwards: the cursor at its start
+            line.setSelection(start + length, -length)
+        elif length:
+            line.setSelection(start, length)
+        else:
+            line.setCursorPosition(cursor)
+
+
 class _Row:
     """One field's widget with typed read/write and its hint line."""
 
@@ -77,6 +96,17 @@ class _Row:
     ):
         self.field, self.widget, self.read, self.write, self.hint = field, widget, read, write, hint
         self.path = _path(field.key)
+
+
+def _shows(row: _Row, value: Any) -> bool:
+    """Whether the row's widget shows ``value`` already (writing it again would only clear the
+    field's undo history)."""
+    if isinstance(row.widget, QLineEdit):
+        return row.widget.text() == ("" if value is None else str(value))
+    try:
+        return bool(row.read() == value)
+    except Exception:  # noqa: BLE001 - a value its widget cannot compare: written again
+        return False
 
 
 class PlainField(QPlainTextEdit):
@@ -367,6 +397,41 @@ class FormPanel(QScrollArea):
         self.other_rows: list[tuple] = []
         self.layout_.addStretch(1)
         self._align_labels()
+        self._order_tabs()
+
+    def tab_stops(self) -> list[QWidget]:
+        """The widgets Tab visits, in the order they are laid out: section by section, row by
+        row, left to right in a row (hidden ones too: Tab passes over them while hidden)."""
+        stops: list[QWidget] = []
+
+        def visit(layout: QLayout) -> None:
+            items: list[QLayoutItem | None]
+            if isinstance(layout, QFormLayout):
+                role = QFormLayout.ItemRole
+                roles = (role.LabelRole, role.FieldRole, role.SpanningRole)
+                items = [layout.itemAt(r, role) for r in range(layout.rowCount()) for role in roles]
+            else:
+                items = [layout.itemAt(i) for i in range(layout.count())]
+            for item in items:
+                widget = item.widget() if item is not None else None
+                inner = item.layout() if item is not None else None
+                if widget is not None:
+                    if widget.focusProxy() is None and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                        stops.append(widget)
+                        continue
+                    inner = widget.layout()  # a row's box, a section, the keywords' chips
+                if inner is not None:
+                    visit(inner)
+
+        visit(self.layout_)
+        return stops
+
+    def _order_tabs(self) -> None:
+        """Tab follows the form top to bottom (widgets made later, an entry's own fields'
+        rows, would otherwise come last, after the answer)."""
+        stops = self.tab_stops()
+        for a, b in zip(stops, stops[1:], strict=False):
+            QWidget.setTabOrder(a, b)
 
     def _align_labels(self) -> None:
         """One label column across all sections."""
@@ -577,6 +642,8 @@ class FormPanel(QScrollArea):
         another = session is not self.session
         self.session = session
         for path, row in self.rows.items():
+            if not another and _shows(row, session.get(path)):
+                continue  # (the same entry again, after a save: the field keeps its undo history)
             with QSignalBlocker(row.widget):
                 blockers = _quiet(row.widget)
                 row.write(session.get(path))
@@ -592,10 +659,21 @@ class FormPanel(QScrollArea):
         if self.related is not None:
             self.related.set_items([dict(v) for _k, v in related_items(session.fields, self.related.family)])
         self._load_other(session)
+        self._order_tabs()
         self.validate()
         if another:  # another entry, or a new one, starts at the top (the title in view)
             self.verticalScrollBar().setValue(0)
             self.horizontalScrollBar().setValue(0)
+
+    def end_undo_steps(self) -> None:
+        """A save ends the undo step being typed in every field: the next undo takes back only
+        what is typed after it (typing is otherwise one step until the cursor moves)."""
+        inner = self.widget()
+        assert inner is not None  # __init__ set it; the form never takes it out
+        for line in inner.findChildren(QLineEdit):
+            _separate(line)
+        for text in inner.findChildren(QPlainTextEdit):
+            text.document().setModified(False)  # typing merges into one step only while modified
 
     def refresh(self, paths: list[tuple]) -> None:
         """Show new values of fields changed by something other than their own widget."""

@@ -308,10 +308,11 @@ class GitController(QObject):
         """A git error in plain words (its message and what to do next), never a traceback;
         any other error (the writer's: a read-only file…) as file:line:column: message."""
         from ..core.git import GitError
+        from .advice import error_text
         from .dialogs import show_error
 
         advice = getattr(exc, "advice", "")
-        text = (getattr(exc, "message", None) if isinstance(exc, GitError) else None) or str(exc)
+        text = (getattr(exc, "message", None) if isinstance(exc, GitError) else None) or error_text(exc)
         show_error(self.w, title, Exception(text + ("\n\n" + advice if advice else "")))
 
     def is_conflicted(self, path: str | Path) -> bool:

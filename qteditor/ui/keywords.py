@@ -143,9 +143,24 @@ class KeywordsEdit(QWidget):
             self.flow.addItem(QWidgetItem(chip))
             chip.show()
         self.flow.addItem(QWidgetItem(self.input))
+        self._order_tabs()
         self.flow.invalidate()  # lay the new chips out even when the size stays the same
         self._fit()
         self.updateGeometry()
+
+    def _order_tabs(self) -> None:
+        """Tab goes through the chips and then into the field, as they are laid out: a new chip
+        would come last in the window's focus chain, after everything else."""
+        chips: list[QWidget] = [c for c in self.findChildren(QToolButton) if c.isVisibleTo(self)]
+        before: QWidget | None = self.input.previousInFocusChain()
+        # the stop before this box: past the old chips (deleted later) and widgets Tab skips
+        while before is not None and before is not self.input:
+            if not self.isAncestorOf(before) and before.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                break
+            before = before.previousInFocusChain()
+        stops = ([before] if before is not None and before is not self.input else []) + chips + [self.input]
+        for a, b in zip(stops, stops[1:], strict=False):
+            QWidget.setTabOrder(a, b)
 
     def _fit(self) -> None:
         """Ask for the height the chips need at this width as a minimum: a form layout does not

@@ -56,6 +56,7 @@ if TYPE_CHECKING:  # (for the annotations only: neither these modules nor these 
     from ..core.journal import JournalItem
     from ..core.merge import Conflict
     from ..core.plan import FileChange, Plan
+    from .focus_undo import FocusUndo
 
 
 def show_error(parent: QWidget, title: str, error: Exception) -> None:
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
     act_quit: QAction
     act_undo: QAction
     act_redo: QAction
+    focus_undo: FocusUndo  # what Undo and Redo act on: the focused field
     act_find: QAction
     act_replace: QAction
     act_find_next: QAction
@@ -388,6 +390,16 @@ class MainWindow(QMainWindow):
         has = s is not None
         for act in (self.act_save, self.act_save_as, self.act_review, self.act_export, self.act_close):
             act.setEnabled(has)
+        # the answer's find bar and Go to Line: with no entry shown, they would take the keys
+        # into the hidden editor
+        for act in (
+            self.act_find,
+            self.act_replace,
+            self.act_find_next,
+            self.act_find_previous,
+            self.act_goto,
+        ):
+            act.setEnabled(has)
         self.act_revert.setEnabled(dirty and s is not None and s.path is not None)
 
     # ------------------------------------------------------------------ edits
@@ -472,6 +484,7 @@ class MainWindow(QMainWindow):
         self.show_notice(notice)
         self.similar_note.show_note(None)  # the last new entry's warning is not this one's
         self.form.load(session)
+        self._order_tabs()
         self.editor.set_text(session.text(), session.text_convention())
         self.stack.setCurrentWidget(self.splitter)
         if self._painted:
@@ -490,6 +503,12 @@ class MainWindow(QMainWindow):
         else:  # the checks load after the first frame
             self.problems_panel.show_problems([], "Checking…")
             self.after_first_paint(self._show_problems)
+
+    def _order_tabs(self) -> None:
+        """Tab from the form's last field goes into the answer (then its find bar), as laid out."""
+        stops = self.form.tab_stops()[-1:] + self.editor.tab_stops()
+        for a, b in zip(stops, stops[1:], strict=False):
+            QWidget.setTabOrder(a, b)
 
     def open_path(self, path: str) -> bool:
         p = Path(path)
@@ -767,6 +786,7 @@ class MainWindow(QMainWindow):
         self.session = None
         self.stack.setCurrentWidget(self.empty)
         self._clear_entry_panels()
+        self.collection_panel.select_path(None)
         self._update_title()
 
     def open_dialog(self) -> None:
@@ -819,6 +839,12 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(self, "Save anyway?", text)
         return answer == QMessageBox.StandardButton.Yes
 
+    def _not_saved(self, exc: ReadOnlyError) -> None:
+        """A save the user did not force: what is wrong, and what can be done instead."""
+        from .advice import read_only_advice
+
+        self.statusBar().showMessage(f"Not saved: {exc.message}. {read_only_advice(exc, save=True)}", 15000)
+
     def save(self, force: bool = False) -> bool:
         s = self.session
         if s is None:
@@ -830,7 +856,7 @@ class MainWindow(QMainWindow):
         except ReadOnlyError as exc:
             if not force and self.ask_force(exc):
                 return self.save(force=True)
-            self.statusBar().showMessage(f"Not saved: {exc.message}", 8000)
+            self._not_saved(exc)
             return False
         except ConflictError:
             # someone else changed the file: merge their version in, then let the user save
@@ -869,7 +895,7 @@ class MainWindow(QMainWindow):
                 break
             except ReadOnlyError as exc:
                 if force or not self.ask_force(exc):
-                    self.statusBar().showMessage(f"Not saved: {exc.message}", 8000)
+                    self._not_saved(exc)
                     return False
                 force = True
             except QtEditorError as exc:
@@ -890,6 +916,11 @@ class MainWindow(QMainWindow):
             if self.locks.acquire(self.session.path) is None:
                 self._locked_path = self.session.path
         self.form.load(self.session)
+        self._order_tabs()
+        # a save ends the undo step being typed: the next undo takes back only what is typed
+        # after it (the text document merges typing into one step while it is modified)
+        self.editor.edit.document().setModified(False)
+        self.form.end_undo_steps()
         if self.collection is not None and self.collection in Path(self.session.path).resolve().parents:
             self.collection_panel.files_written()
         self._update_title()
@@ -1061,11 +1092,7 @@ class MainWindow(QMainWindow):
     def close_document(self) -> bool:
         if not self.maybe_save():
             return False
-        self._release_lock()
-        self._watch(None)
-        self.session = None
-        self.stack.setCurrentWidget(self.empty)
-        self._update_title()
+        self._drop_session()  # nothing of it stays: its problems, word count, browser row
         return True
 
     def maybe_save(self) -> bool:
@@ -1151,7 +1178,9 @@ class MainWindow(QMainWindow):
         except ReadOnlyError as exc:
             if not force and self.ask_force(exc):
                 return self.save_raw(force=True)
-            view.message.setText(f"Not saved.\n{exc}")
+            from .advice import error_text
+
+            view.message.setText(f"Not saved.\n{error_text(exc)}")
             return False
         except ConflictError:
             view.message.setText(

@@ -495,6 +495,7 @@ def test_a_restore_the_writer_refuses_is_said_and_writes_nothing(window, qtbot, 
     assert e0.read_bytes() == before
     ((title, text),) = shown
     assert title == "Not restored" and "read-only" in text and e0.name in text
+    assert "force" not in text and "writable" in text  # the window's choice, not the CLI's
 
     def restore_version(dialog):
         dialog.select(2)

@@ -307,6 +307,62 @@ def test_hard_linked_file_is_asked_about_and_written_in_place(window, qtbot, tmp
     assert os.path.samefile(path, other) and Entry.load(other).fields()["author"] == "Me"
 
 
+@posix_only("permission bits")
+def test_a_refused_save_says_what_the_writer_can_do_not_the_clis_force(window, qtbot, tmp_path):
+    """Regression: a read-only (or hard-linked) entry the user chose not to save anyway said
+    "use --force", an option of the command line, in the window's status bar."""
+    from PySide6.QtWidgets import QMessageBox
+
+    path = _entry(tmp_path)
+    before = path.read_bytes()
+    window.open_file(path)
+    _type_author(window, qtbot, "Me")
+    os.chmod(path, 0o444)
+    window.answers.append(QMessageBox.StandardButton.No)
+    assert window.save() is False and path.read_bytes() == before
+    said = window.statusBar().currentMessage()
+    assert said.startswith("Not saved: the file is read-only") and "force" not in said
+    assert "writable" in said and "Save As" in said
+    os.chmod(path, 0o644)
+    other = tmp_path / "other-name.md"
+    os.link(path, other)
+    window.answers.append(QMessageBox.StandardButton.No)
+    assert window.save() is False and path.read_bytes() == before
+    said = window.statusBar().currentMessage()
+    assert "2 hard links" in said and "force" not in said
+    assert "Save anyway" in said and "Save As" in said
+
+
+@posix_only("permission bits")
+def test_a_refused_correction_of_a_broken_file_says_to_make_it_writable(window, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    bad = tmp_path / "bad.md"
+    bad.write_bytes(b"---\ntitle: x\n\tid: 1\n---\nbody")
+    window.open_file(bad)
+    os.chmod(bad, 0o444)
+    window.error_view.text.setPlainText("---\ntitle: x\nid: 1\n---\nbody")
+    window.answers.append(QMessageBox.StandardButton.No)
+    assert window.save_raw() is False
+    said = window.error_view.message.text()
+    assert "read-only" in said and str(bad) in said and "force" not in said and "writable" in said
+
+
+def test_an_error_dialog_on_a_refused_file_says_what_the_writer_can_do(window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from qteditor.core.storage import ReadOnlyError
+    from qteditor.ui.dialogs import show_error
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    show_error(window, "Not renamed", ReadOnlyError("cannot rename: a.md is read-only", "/x/a.md"))
+    show_error(window, "Not saved", ValueError("/x/b.md:1:1: something else"))
+    assert shown[0].startswith("/x/a.md:1:1: cannot rename: a.md is read-only\n\n")
+    assert "writable" in shown[0] and "force" not in shown[0]
+    assert shown[1] == "/x/b.md:1:1: something else"  # other errors as they are
+
+
 def test_corrected_text_is_not_saved_over_a_file_changed_meanwhile(window, tmp_path):
     bad = tmp_path / "bad.md"
     bad.write_bytes(b"---\ntitle: x\n\tid: 1\n---\nbody")

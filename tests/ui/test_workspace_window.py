@@ -106,6 +106,29 @@ def test_opening_a_broken_file_leaves_nothing_of_the_last_entry(window, qtbot, t
     assert not window.error_view.save_button.isVisible()
 
 
+def test_closing_the_entry_leaves_nothing_of_it_in_the_panels(window, qtbot, tmp_path):
+    """Regression: after File ▸ Close the Problems panel still listed the closed entry's
+    problems (and its count in the dock's title), the status bar its word count and cursor
+    position, and the browser still highlighted its row."""
+    root = _site(tmp_path)
+    panel = window.collection_panel
+    with qtbot.waitSignal(panel.indexed, timeout=20000):
+        window.open_folder(root)
+    window.open_file(root / PHYS)
+    qtbot.waitUntil(lambda: bool(window.problems_panel.problems), timeout=5000)
+    assert panel.selected_paths() and window.stats_label.text()
+    assert window.problems_dock.windowTitle() != "Problems"
+    assert window.close_document()
+    assert window.session is None and window.stack.currentWidget() is window.empty
+    assert window.problems_panel.problems == [] and window.problems_dock.windowTitle() == "Problems"
+    assert window.stats_label.text() == "" and window.position_label.text() == ""
+    assert panel.selected_paths() == []
+    # a row activated again opens it again
+    window.open_file(root / PHYS)
+    qtbot.waitUntil(lambda: bool(window.problems_panel.problems), timeout=5000)
+    assert panel.selected_paths()
+
+
 def test_a_damaged_cache_is_rebuilt_and_the_panel_says_so(window, qtbot, tmp_path):
     _site(tmp_path)
     panel = window.collection_panel
