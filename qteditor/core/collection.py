@@ -338,39 +338,6 @@ class Record:
         return None
 
 
-WALKERS = 4  # threads that list a collection's folders
-
-
-def _listed_folder(folder: str, prefix: str) -> tuple[list[tuple[str, Stamp]], list[tuple[str, str]]]:
-    """(relative path, stamp) of the .md files of one folder (``prefix``: its path relative to
-    the root, with "/"), and its subfolders as (folder, prefix)."""
-    found: list[tuple[str, Stamp]] = []
-    folders: list[tuple[str, str]] = []
-    try:
-        with os.scandir(folder) as it:
-            entries = list(it)
-    except OSError:  # unreadable or gone: its entries are not listed
-        return found, folders
-    for e in entries:
-        name = e.name
-        if name[0] == ".":
-            continue
-        # an entry is a file of its own: a symbolic link (to an entry, outside, to nothing, to
-        # itself) is not one, as a linked folder is not followed (a fix never writes through
-        # one: checked, an alias would be a duplicate nothing fixes)
-        try:  # one entry's error (gone since the folder was listed) is that entry's only
-            if e.is_dir(follow_symlinks=False):
-                folders.append((e.path, prefix + name + "/"))
-                continue
-            if not (name.endswith(".md") and e.is_file(follow_symlinks=False)):
-                continue
-            st = e.stat()
-        except OSError:
-            continue
-        found.append((prefix + name, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)))
-    return found, folders
-
-
 def _kept(walk: Iterator[tuple[str, Stamp]], items: list) -> Iterator[tuple[str, Stamp]]:
     """``items`` then the rest of ``walk``, each kept in ``items`` as it is given."""
     yield from list(items)
@@ -606,18 +573,32 @@ class Collection:
 
     # ------------------------------------------------------------------ scanning
     def files(self) -> Iterator[tuple[str, Stamp]]:
-        """(relative path, stamp) of every .md file below the root, a folder at a time (folders
-        are listed and their files' stamps read on a few threads: the stat calls of 36,000
-        files wait for the file system in parallel, the interpreter is free meanwhile)."""
-        from collections import deque
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=WALKERS, thread_name_prefix="walk") as pool:
-            pending = deque([pool.submit(_listed_folder, str(self.root), "")])
-            while pending:
-                found, folders = pending.popleft().result()
-                pending.extend(pool.submit(_listed_folder, *sub) for sub in folders)
-                yield from found
+        """(relative path, stamp) of every .md file below the root."""
+        stack = [(str(self.root), "")]  # (folder, its path relative to the root with "/")
+        while stack:
+            folder, prefix = stack.pop()
+            try:
+                with os.scandir(folder) as it:
+                    found = list(it)
+            except OSError:  # unreadable or gone: its entries are not listed
+                continue
+            for e in found:
+                name = e.name
+                if name[0] == ".":
+                    continue
+                # an entry is a file of its own: a symbolic link (to an entry, outside, to
+                # nothing, to itself) is not one, as a linked folder is not followed (a fix never
+                # writes through one: checked, an alias would be a duplicate nothing fixes)
+                try:  # one entry's error (gone since the folder was listed) is that entry's only
+                    if e.is_dir(follow_symlinks=False):
+                        stack.append((e.path, prefix + name + "/"))
+                        continue
+                    if not (name.endswith(".md") and e.is_file(follow_symlinks=False)):
+                        continue
+                    st = e.stat()
+                except OSError:
+                    continue
+                yield prefix + name, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
     @_guarded
     def refresh(
