@@ -190,6 +190,7 @@ class Status:
     entries: list[StatusEntry]
     head: str | None = None  # commit id (None: no commit yet)
     operation: str | None = None  # "merge" | "rebase" | "cherry-pick" | "revert" | "am" | None
+    rebasing: str | None = None  # the branch a rebase in progress rebases (HEAD is detached meanwhile)
 
     def as_json(self) -> dict:
         return {
@@ -559,6 +560,18 @@ class Repo:
             return "revert"
         return None
 
+    def rebasing(self) -> str | None:
+        """The branch a rebase in progress is rebasing (git detaches HEAD until the rebase is
+        finished and keeps the branch's name in rebase-merge/ or rebase-apply/head-name), as
+        its short name; None when no rebase is in progress or it rebases a detached HEAD."""
+        for folder in ("rebase-merge", "rebase-apply"):
+            try:
+                name = (self.git_dir / folder / "head-name").read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError):
+                continue
+            return name.removeprefix("refs/heads/") if name.startswith("refs/heads/") else None
+        return None
+
     @property
     def common_dir(self) -> Path:
         """Where refs, config and info live (the main repository's for a linked worktree)."""
@@ -661,6 +674,8 @@ class Repo:
         proc = self.run(args + (["--"] + pathspec if pathspec else []), optional_locks=False)
         status = _parse_status(proc.stdout, entries_only)
         status.operation = self.operation()
+        if status.operation == "rebase" and status.branch is None:
+            status.rebasing = self.rebasing()
         if fields and status.entries:
             self.fill_fields(status.entries, values)
         return status
@@ -729,7 +744,7 @@ class Repo:
         op = self.operation()
         if op is not None:  # git refuses a commit of some paths only in the middle of one
             raise GitError(
-                f"{_an(op).capitalize()} {op} is in progress: resolve its conflicts and finish it first.",
+                f"{in_progress(op)}: resolve its conflicts and finish it first.",
                 advice="Resolve each conflicted entry, then Sync again.",
                 kind="in-progress",
             )
@@ -1144,9 +1159,19 @@ class Repo:
         return code, _text(b"".join(out_parts)), _text(b"".join(err_parts))
 
 
-def _an(word: str) -> str:
-    """The article for ``word`` ("an am", "a merge")."""
-    return "an" if word[:1] in "aeiou" else "a"
+_PHRASES = {"am": "git am", "rebase": "a rebase", "merge": "a merge"}
+
+
+def operation_phrase(op: str) -> str:
+    """An operation in progress (``Repo.operation``) as a sentence names it: "git am", "a
+    rebase", "a merge", "a cherry-pick", "a revert" (never "a am" or "an am")."""
+    return _PHRASES.get(op, f"an {op}" if op[:1] in "aeiou" else f"a {op}")
+
+
+def in_progress(op: str) -> str:
+    """ "A rebase is in progress", "Git am is in progress": the start of a sentence."""
+    phrase = operation_phrase(op)
+    return phrase[:1].upper() + phrase[1:] + " is in progress"
 
 
 def _kill(proc: subprocess.Popen) -> None:
@@ -1213,7 +1238,7 @@ class _Sync:
         if op is not None:
             left = repo.conflicted()
             raise SyncError(
-                f"{_an(op).capitalize()} {op} is in progress"
+                in_progress(op)
                 + (f" with {len(left)} conflicted entr{'ies' if len(left) != 1 else 'y'}" if left else "")
                 + ".",
                 advice="Resolve the conflicted entries and finish it (or abort it), then Sync again.",

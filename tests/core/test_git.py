@@ -943,3 +943,96 @@ def test_a_cherry_pick_or_revert_stopped_at_a_conflict_is_in_progress_and_finish
     ws.finish()
     assert ws.repo.operation() is None
     assert git(site.desk, "log", "-n1", "--format=%s").strip().startswith('Revert "Main title"')
+
+
+# ---------------------------------------------------------------------------- operations in progress
+def _stop_a_rebase(site, how: str) -> str:
+    """The desk's clone stopped in the middle of a rebase of main: at a conflict (the merge
+    backend, or the apply backend that keeps its state in rebase-apply), or at an ``edit``
+    of ``rebase -i``. Returns the commit HEAD is detached at."""
+    e0 = site.entry(site.desk, 0)
+    if how == "edit":
+        set_field(e0, title="Desk title")
+        git(site.desk, "commit", "-q", "-am", "Edit title")
+        git(site.desk, "rebase", "-q", "-i", "HEAD~1", env={"GIT_SEQUENCE_EDITOR": "sed -i s/^pick/edit/"})
+    else:
+        cms_save(site, 0, lambda d: d.__setitem__("title", "CMS title"))
+        set_field(e0, title="Desk title")
+        git(site.desk, "commit", "-q", "-am", "Edit title")
+        git(site.desk, "fetch", "-q")
+        args = ["rebase"] + (["--apply"] if how == "apply" else []) + ["origin/main"]
+        git(site.desk, *args, check=False)
+    assert git(site.desk, "symbolic-ref", "-q", "HEAD", check=False) == ""  # git detached HEAD
+    return git(site.desk, "rev-parse", "HEAD").strip()
+
+
+@pytest.mark.parametrize("how", ["conflict", "apply", "edit"])
+def test_a_rebase_in_progress_names_the_branch_being_rebased(site, capsys, monkeypatch, how):
+    """During a rebase git detaches HEAD; status names the branch being rebased (git's
+    head-name) and says a rebase is in progress (the CLI said "On branch (detached HEAD)")."""
+    head = _stop_a_rebase(site, how)
+    status = g.GitWorkspace(site.learn(site.desk)).status()
+    assert (status.operation, status.branch, status.rebasing) == ("rebase", None, "main")
+    monkeypatch.chdir(site.desk)
+    assert main(["git", "status", "content/learn"]) == 0
+    first = capsys.readouterr().out.split("\n")[0]
+    assert "Rebasing branch main" in first and "a rebase is in progress" in first, first
+    assert head[:7] in first and "(detached HEAD)" not in first, first
+    assert main(["git", "status", "--json"]) == 0  # the JSON's shape is the same
+    assert set(json.loads(capsys.readouterr().out)) == {"branch", "upstream", "ahead", "behind", "entries"}
+
+
+def test_a_detached_head_and_no_rebase_is_said_with_its_commit(site, capsys, monkeypatch):
+    head = git(site.desk, "rev-parse", "HEAD").strip()
+    git(site.desk, "checkout", "-q", "--detach")
+    assert g.Repo.find(site.desk).status().rebasing is None
+    monkeypatch.chdir(site.desk)
+    assert main(["git", "status"]) == 0
+    first = capsys.readouterr().out.split("\n")[0]
+    assert first == f"Not on a branch (HEAD detached at {head[:7]})", first
+
+
+@pytest.mark.parametrize(
+    "op, said",
+    [
+        ("am", "git am is in progress"),
+        ("rebase", "a rebase is in progress"),
+        ("merge", "a merge is in progress"),
+        ("cherry-pick", "a cherry-pick is in progress"),
+        ("revert", "a revert is in progress"),
+    ],
+)
+def test_each_operation_in_progress_is_said_in_plain_english(site, capsys, monkeypatch, op, said):
+    """The CLI said "a am is in progress" and commit and Sync "An am is in progress"."""
+    monkeypatch.setattr(g.Repo, "operation", lambda self: op)
+    monkeypatch.chdir(site.desk)
+    assert main(["git", "status"]) == 0
+    assert f"; {said}" in capsys.readouterr().out.split("\n")[0]
+    ws = g.GitWorkspace(site.learn(site.desk))
+    with pytest.raises(g.GitError) as err:
+        ws.commit([site.entry(site.desk, 0)], "Something")
+    assert err.value.kind == "in-progress" and err.value.message.startswith(said[:1].upper() + said[1:])
+    with pytest.raises(g.SyncError) as err:
+        ws.sync()
+    assert err.value.message.startswith(said[:1].upper() + said[1:]), err.value.message
+    assert g.operation_phrase(op) == said.removesuffix(" is in progress")
+
+
+def test_git_am_stopped_at_a_conflict_is_said_as_git_am(site, capsys, monkeypatch, tmp_path):
+    e0 = site.entry(site.desk, 0)
+    git(site.desk, "checkout", "-q", "-b", "other")
+    set_field(e0, title="Patched title")
+    git(site.desk, "commit", "-q", "-am", "Patch")
+    patch = tmp_path / "p.patch"
+    patch.write_text(git(site.desk, "format-patch", "-1", "--stdout"), encoding="utf-8")
+    git(site.desk, "checkout", "-q", "main")
+    set_field(e0, title="Main title")
+    git(site.desk, "commit", "-q", "-am", "Main")
+    git(site.desk, "am", "-3", str(patch), check=False)
+    assert g.Repo.find(site.desk).operation() == "am"
+    assert g.Repo.find(site.desk).status().rebasing is None  # git am keeps HEAD on its branch
+    monkeypatch.chdir(site.desk)
+    assert main(["git", "status"]) == 0
+    assert capsys.readouterr().out.split("\n")[0].startswith("On branch main (tracking origin/main: 1 ahead")
+    assert main(["git", "status"]) == 0
+    assert "; git am is in progress" in capsys.readouterr().out
