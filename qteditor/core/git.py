@@ -1285,6 +1285,9 @@ class _Sync:
         self.network("fetch", ["fetch", "--progress", remote])
         self.result.fetched = True
         self.check_cancel()
+        dest = merge_ref if merge_ref.startswith("refs/") else f"refs/heads/{merge_ref}"
+        if not repo.out("rev-parse", "--verify", "-q", "@{upstream}", check=False).strip():
+            return self.missing_upstream(branch, remote, dest)
         ahead, behind = self.counts()
         before = repo.head()
         if behind:
@@ -1297,7 +1300,6 @@ class _Sync:
         self.check_cancel()
         if ahead:
             self.progress("push", None, f"Sending {ahead} commit{'s' if ahead != 1 else ''}…")
-            dest = merge_ref if merge_ref.startswith("refs/") else f"refs/heads/{merge_ref}"
             self.network("push", ["push", "--progress", remote, f"HEAD:{dest}"])
             self.result.pushed = True
             ahead, behind = self.counts()
@@ -1312,6 +1314,38 @@ class _Sync:
             ("Synced: " + " and ".join(words) + ".")
             if words
             else "Already up to date: nothing to bring in or send."
+        )
+        return self.result
+
+    def missing_upstream(self, branch: str, remote: str, dest: str) -> SyncResult:
+        """The branch has an upstream whose branch the remote does not have (after the fetch):
+        a clone of an empty repository (its first commits are sent: nobody else's work is
+        there), or the branch was deleted there (said, and sent again only when publishing).
+        Counting against a ref that does not exist said "Already up to date" and sent nothing."""
+        repo = self.repo
+        name = dest.removeprefix("refs/heads/")
+        if repo.head() is None:
+            self.result.message = f"Nothing to sync yet: no commit here, and {remote} has no {name} either."
+            return self.result
+        others = [
+            r
+            for r in repo.out("for-each-ref", "--format=%(refname)", f"refs/remotes/{remote}/").split()
+            if not r.endswith("/HEAD")
+        ]
+        if others and not self.publish:
+            raise SyncError(
+                f"The branch {name} is not on {remote} any more (it was deleted there), so "
+                "nothing was sent; your commits are here.",
+                advice=f"Publish it to send it to {remote} again, or switch to another branch.",
+                kind="no-upstream",
+            )
+        ahead = int(repo.out("rev-list", "--count", "HEAD").strip() or 0)
+        self.progress("push", None, f"Sending {branch} to {remote}…")
+        self.network("push", ["push", "--progress", remote, f"HEAD:{dest}"])
+        self.result.pushed = True
+        self.result.ahead, self.result.behind = self.counts()
+        self.result.message = (
+            f"Synced: sent your commit{'s' if ahead != 1 else ''} ({name} is now on {remote})."
         )
         return self.result
 

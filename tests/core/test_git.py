@@ -1036,3 +1036,45 @@ def test_git_am_stopped_at_a_conflict_is_said_as_git_am(site, capsys, monkeypatc
     assert capsys.readouterr().out.split("\n")[0].startswith("On branch main (tracking origin/main: 1 ahead")
     assert main(["git", "status"]) == 0
     assert "; git am is in progress" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------- adversarial: sync
+def test_sync_sends_the_first_commits_of_a_clone_of_an_empty_repository(tmp_path, gitenv):
+    """A clone of an empty shared repository has an upstream whose branch does not exist yet:
+    Sync said "Already up to date: nothing to bring in or send" and never sent the commits."""
+    bare = tmp_path / "shared.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    desk = tmp_path / "desk"
+    git(tmp_path, "clone", "-q", bare.as_uri(), str(desk))
+    repo = g.Repo.find(desk)
+    result = repo.sync()  # nothing here and nothing there: nothing to do, and it says so
+    assert not result.pushed and "no commit" in result.message, result.message
+    entry = desk / "entry.md"
+    entry.write_bytes((CORPUS / ENTRIES[0]).read_bytes())
+    sha = repo.commit([entry], "First entry")
+    result = repo.sync()
+    assert result.pushed, result.message
+    assert git(bare, "rev-parse", "refs/heads/main").strip() == sha
+    assert "Already up to date" not in result.message
+    st = repo.status()
+    assert (st.upstream, st.ahead, st.behind) == ("origin/main", 0, 0)
+
+
+def test_sync_says_when_the_upstream_branch_was_deleted_and_sends_nothing_silently(site):
+    """The branch's upstream was deleted on the shared repository (fetch.prune drops the
+    remote-tracking ref): Sync said "Already up to date" while the commits stayed here."""
+    git(site.desk, "switch", "-q", "-c", "topic")
+    ws = g.GitWorkspace(site.learn(site.desk))
+    set_field(site.entry(site.desk, 0), title="On a topic")
+    ws.commit([site.entry(site.desk, 0)], "Topic")
+    ws.sync(publish=True)
+    git(site.cms, "push", "-q", "origin", "--delete", "topic")
+    git(site.desk, "config", "fetch.prune", "true")
+    set_field(site.entry(site.desk, 0), title="More on the topic")
+    sha = ws.commit([site.entry(site.desk, 0)], "More")
+    with pytest.raises(g.SyncError) as err:
+        ws.sync()
+    assert err.value.kind == "no-upstream" and "topic" in err.value.message, err.value.message
+    assert "topic" not in git(site.remote, "branch")
+    assert ws.sync(publish=True).pushed
+    assert git(site.remote, "rev-parse", "refs/heads/topic").strip() == sha
