@@ -1021,32 +1021,39 @@ class Repo:
         rendered = ours.render(m.fields, m.body)
         return st[2] if rendered is None else rendered[0]
 
-    def resolve(self, path: str | Path, choices: dict, force: bool = False) -> None:
+    def resolve(self, path: str | Path, choices: dict, force: bool = False, replace: bool = False) -> None:
         """Write the resolution through the core writer (atomically, under the file's lock) and
-        stage it (``git add``): the entry is no longer in conflict."""
+        stage it (``git add``): the entry is no longer in conflict. A file edited since git
+        stopped (its markers gone, not one of git's versions) is refused (GitError, kind
+        "edited") unless ``replace``: the resolution is made from git's versions and would
+        replace those edits."""
         from . import storage
 
         rel = self.rel(path)
         data = self.resolution(rel, choices)
-        storage.write_atomic(str(self.top / rel), data, force=force)
+        stages = self.stages(rel)
+        storage.update(
+            str(self.top / rel), lambda now: _unless_edited(rel, now, data, stages, replace), force=force
+        )
         self.run(["add", "--", rel])
 
-    def resolve_whole(self, path: str | Path, side: str, force: bool = False) -> None:
+    def resolve_whole(self, path: str | Path, side: str, force: bool = False, replace: bool = False) -> None:
         """Take one whole version ("ours", "theirs" or "base"; a side without the file deletes
-        it) and stage it."""
+        it) and stage it. A file edited since git stopped is refused as ``resolve`` does."""
         from . import storage
 
         rel = self.rel(path)
         st = self.stages(rel)
         data = st.get({"base": 1, "ours": 2, "theirs": 3}[side])
+        target = str(self.top / rel)
         if data is None:
+            current = storage.read_file(target) if os.path.lexists(target) else None
+            _unless_edited(rel, current, None, st, replace)
+            if current is not None:
+                storage.remove(target, expected=current)  # (refused if it changes meanwhile)
             self.run(["rm", "-q", "--cached", "--", rel], check=False)
-            try:
-                os.unlink(self.top / rel)
-            except FileNotFoundError:
-                pass
             return
-        storage.write_atomic(str(self.top / rel), data, force=force)
+        storage.update(target, lambda now: _unless_edited(rel, now, data, st, replace), force=force)
         self.run(["add", "--", rel])
 
     def abort(self) -> None:
@@ -1397,6 +1404,31 @@ class _Sync:
             self.result.integrated = "fast-forward"
 
 
+_MARKER = re.compile(rb"^(?:<{7,}|>{7,})(?: |\r?$)", re.M)
+
+
+def _unless_edited(
+    rel: str, current: bytes | None, new: bytes | None, stages: dict, replace: bool
+) -> bytes | None:
+    """``new`` for a conflicted file, unless the file now holds edits made since git stopped
+    (no conflict markers, and none of git's versions): then GitError (kind "edited")."""
+    edited = (
+        current is not None
+        and current != new
+        and current not in stages.values()
+        and _MARKER.search(current) is None
+    )
+    if edited and not replace:
+        raise GitError(
+            f"{rel} was edited since git stopped at its conflict (its conflict markers are "
+            "gone): resolving it here would replace those edits; nothing was written.",
+            rel,
+            advice="If it is resolved as it is, stage it (git add); or resolve again and replace the edits.",
+            kind="edited",
+        )
+    return new
+
+
 def _parse_status(raw: bytes, entries_only: bool) -> Status:
     branch = upstream = head = None
     ahead = behind = 0
@@ -1607,11 +1639,11 @@ class GitWorkspace:
     def conflict(self, path: str | Path) -> ConflictedEntry:
         return self.repo.conflict(path)
 
-    def resolve(self, path: str | Path, choices: dict, force: bool = False) -> None:
-        self.repo.resolve(path, choices, force)
+    def resolve(self, path: str | Path, choices: dict, force: bool = False, replace: bool = False) -> None:
+        self.repo.resolve(path, choices, force, replace)
 
-    def resolve_whole(self, path: str | Path, side: str, force: bool = False) -> None:
-        self.repo.resolve_whole(path, side, force)
+    def resolve_whole(self, path: str | Path, side: str, force: bool = False, replace: bool = False) -> None:
+        self.repo.resolve_whole(path, side, force, replace)
 
     def restore_field(
         self,

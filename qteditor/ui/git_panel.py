@@ -541,15 +541,27 @@ class GitController(QObject):
         if not ok:
             return False
         side = dialog.whole_side()
-        try:
-            with _Busy():
-                if side is not None:
-                    self.ws.resolve_whole(path, side)
-                else:
-                    self.ws.resolve(path, dialog.choices())
-        except (GitError, Exception) as exc:  # noqa: BLE001 - said plainly
-            self._message("Not resolved", exc)
-            return False
+        replace = False
+        while True:
+            try:
+                with _Busy():
+                    if side is not None:
+                        self.ws.resolve_whole(path, side, replace=replace)
+                    else:
+                        self.ws.resolve(path, dialog.choices(), replace=replace)
+                break
+            except GitError as exc:
+                if exc.kind == "edited" and not replace:
+                    if self._replace_edits(path):
+                        replace = True
+                        continue
+                    self.w.statusBar().showMessage(f"Not resolved: {Path(path).name} keeps its edits", 8000)
+                    return False
+                self._message("Not resolved", exc)
+                return False
+            except Exception as exc:  # noqa: BLE001 - said plainly
+                self._message("Not resolved", exc)
+                return False
         s = self.w.session
         shown = self.w.error_view.path if self.w.stack.currentWidget() is self.w.error_view else None
         if s is not None and s.path and Path(s.path).resolve() == Path(path).resolve():
@@ -560,6 +572,21 @@ class GitController(QObject):
         self.w.statusBar().showMessage(f"Resolved {Path(path).name} (staged)", 6000)
         self.refresh()
         return True
+
+    def _replace_edits(self, path: str) -> bool:
+        """The conflicted file was edited since git stopped (its markers are gone): replace
+        those edits with the resolution only when the writer says so (No is the default)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self.w,
+            "Replace the edits?",
+            f"{Path(path).name} was edited since the merge stopped (its conflict markers are "
+            "gone). Replace those edits with this resolution?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def open_conflicted(self, path: str) -> bool:
         """The window opens a conflicted entry: the resolver first, then the entry."""

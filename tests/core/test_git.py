@@ -1078,3 +1078,72 @@ def test_sync_says_when_the_upstream_branch_was_deleted_and_sends_nothing_silent
     assert "topic" not in git(site.remote, "branch")
     assert ws.sync(publish=True).pushed
     assert git(site.remote, "rev-parse", "refs/heads/topic").strip() == sha
+
+
+# ---------------------------------------------------------------------------- adversarial: resolve
+def _conflict_on_the_title(site):
+    e0 = site.entry(site.desk, 0)
+    g.setup(site.desk)
+    cms_save(site, 0, lambda d: d.__setitem__("title", "CMS title"))
+    set_field(e0, title="Desk title")
+    ws = g.GitWorkspace(site.learn(site.desk))
+    ws.commit([e0], "Edit title")
+    with pytest.raises(g.SyncError):
+        ws.sync()
+    assert b"<<<<<<< " in e0.read_bytes()
+    return ws, e0
+
+
+@pytest.mark.parametrize("how", ["fields", "whole"])
+def test_resolving_does_not_replace_edits_made_to_the_file_since_the_conflict(site, how):
+    """The writer resolved the markers by hand (another editor) and changed another field, not
+    yet staged: the resolver, which works from git's three versions, replaced all of it."""
+    ws, e0 = _conflict_on_the_title(site)
+    ours = ws.stages(e0)[2]
+    hand = desktop(ours, lambda f: f.update(title="Hand title", author="Hand author"))
+    e0.write_bytes(hand)
+
+    def resolve(**replace: bool) -> None:
+        if how == "whole":
+            ws.resolve_whole(e0, "theirs", **replace)
+        else:
+            (conflict,) = ws.conflict(e0).conflicts
+            ws.resolve(e0, {conflict.key: THEIRS}, **replace)
+
+    with pytest.raises(g.GitError) as err:
+        resolve()
+    assert err.value.kind == "edited" and "edited since" in err.value.message
+    assert e0.read_bytes() == hand and ws.conflicted() == ["content/learn/" + ENTRIES[0]]
+    resolve(replace=True)  # the writer said so
+    assert fields_of(e0.read_bytes())["title"] == "CMS title" and ws.conflicted() == []
+
+
+def test_resolving_a_file_with_its_markers_or_as_git_left_it_needs_no_question(site):
+    ws, e0 = _conflict_on_the_title(site)
+    (conflict,) = ws.conflict(e0).conflicts
+    ws.resolve(e0, {conflict.key: THEIRS})  # the markers are there: nothing to keep
+    assert fields_of(e0.read_bytes())["title"] == "CMS title"
+
+
+def test_a_deletion_chosen_for_a_modify_delete_conflict_keeps_later_edits_unless_told(site):
+    """The CMS deleted an entry the desk changed: taking the deletion removes the desk's file
+    as git left it, but not one edited since (it was unlinked whatever it held)."""
+    e0 = site.entry(site.desk, 0)
+    git(site.cms, "rm", "-q", str(site.entry(site.cms, 0)))
+    git(site.cms, "commit", "-qm", "Deleted via CloudCannon")
+    git(site.cms, "push", "-q")
+    set_field(e0, title="Desk title")
+    ws = g.GitWorkspace(site.learn(site.desk))
+    ws.commit([e0], "Edit title")
+    with pytest.raises(g.SyncError):
+        ws.sync()
+    c = ws.conflict(e0)
+    assert not c.mergeable and c.theirs is None
+    set_field(e0, author="Edited since")
+    edited = e0.read_bytes()
+    with pytest.raises(g.GitError) as err:
+        ws.resolve_whole(e0, "theirs")
+    assert err.value.kind == "edited" and e0.read_bytes() == edited
+    e0.write_bytes(c.ours)  # as git left it: the deletion is taken without a question
+    ws.resolve_whole(e0, "theirs")
+    assert not e0.exists() and ws.conflicted() == []

@@ -464,6 +464,34 @@ def test_git_am_in_progress_is_said_as_git_am(window, qtbot, site, tmp_path):
     assert any(q.startswith(finish) for q in window.asked), window.asked
 
 
+def test_the_resolver_asks_before_replacing_edits_made_since_the_conflict(window, qtbot, site):
+    """The writer resolved the markers by hand in another editor and changed the author: the
+    resolver asks before its resolution (from git's versions) replaces that; No keeps it."""
+    e0 = site.entry(site.desk, 0)
+    g.setup(site.desk)
+    cms_save(site, 0, lambda d: d.__setitem__("title", "CMS title"))
+    set_field(e0, title="Desk title")
+    git(site.desk, "commit", "-q", "-am", "Edit title")
+    git(site.desk, "pull", "-q", "--no-rebase", check=False)
+    open_site(window, qtbot, site.learn(site.desk))
+    no_setup_offer(window)
+    qtbot.waitUntil(lambda: window.git.states.get(ENTRIES[0], ("",))[0] == "conflicted", timeout=20000)
+    hand = desktop(window.git.ws.stages(e0)[2], lambda f: f.update(author="Hand author"))
+    e0.write_bytes(hand)
+
+    def take_theirs(dialog):
+        dialog.choose(0, ResolveDialog.THEIRS)
+        return True
+
+    window.answers.append(QMessageBox.StandardButton.No)
+    assert not window.git.resolve_entry(str(e0), take_theirs)
+    assert any("was edited since the merge stopped" in q for q in window.asked), window.asked
+    assert e0.read_bytes() == hand and window.git.ws.conflicted()
+    window.answers.append(QMessageBox.StandardButton.Yes)
+    assert window.git.resolve_entry(str(e0), take_theirs)
+    assert fields_of(e0.read_bytes())["title"] == "CMS title" and not window.git.ws.conflicted()
+
+
 # ---------------------------------------------------------------------------- history
 @pytest.fixture
 def lone_repo(tmp_path, monkeypatch):
