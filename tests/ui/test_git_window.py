@@ -492,6 +492,20 @@ def test_the_resolver_asks_before_replacing_edits_made_since_the_conflict(window
     assert fields_of(e0.read_bytes())["title"] == "CMS title" and not window.git.ws.conflicted()
 
 
+@pytest.mark.parametrize("rebase", [False, True])
+def test_the_whole_version_choice_says_which_side_deleted_the_file(qtbot, rebase):
+    """A modify/delete conflict offers whole versions: the side without the file says that
+    choosing it removes the file (both read "the incoming version" / "my version")."""
+    ours, theirs = (None, b"---\ntitle: x\n---\n") if rebase else (b"---\ntitle: x\n---\n", None)
+    c = g.ConflictedEntry("a.md", b"---\ntitle: b\n---\n", ours, theirs, mergeable=False, rebase=rebase)
+    dialog = ResolveDialog(c)
+    qtbot.addWidget(dialog)
+    assert dialog.whole is not None
+    texts = [b.text() for b in dialog.whole.buttons()]
+    assert texts == ["Mine (my version)", "Theirs (deleted there: the file is removed)"], texts
+    assert dialog.whole_side() == ("theirs" if rebase else "ours")  # Mine, the kept version, is the default
+
+
 # ---------------------------------------------------------------------------- history
 @pytest.fixture
 def lone_repo(tmp_path, monkeypatch):
