@@ -1356,6 +1356,27 @@ class _Sync:
         )
         return self.result
 
+    def not_clean(self, refused: SyncError) -> SyncError:
+        """git rebases only a work tree whose every change is committed (any file, not only
+        those the incoming commits touch): the refusal names the changed files."""
+        out = self.repo.run(["diff", "HEAD", "--name-only", "-z"], check=False).stdout
+        files = [_text(p) for p in out.split(b"\0") if p]
+        named = f" ({', '.join(files[:5])}{'…' if len(files) > 5 else ''})" if files else ""
+        count = (
+            "some changed files are"
+            if not files
+            else "1 changed file is"
+            if len(files) == 1
+            else (f"{len(files)} changed files are")
+        )
+        return SyncError(
+            "Your branch is set to rebase (pull.rebase), and git rebases only when every change "
+            f"is committed: {count} not{named}.",
+            advice="Commit (or discard) those changes, then Sync again; nothing was changed.",
+            detail=refused.detail,
+            kind="local-changes",
+        )
+
     def counts(self) -> tuple[int, int]:
         out = self.repo.out("rev-list", "--left-right", "--count", "HEAD...@{upstream}", check=False).split()
         return (int(out[0]), int(out[1])) if len(out) == 2 else (0, 0)
@@ -1399,7 +1420,10 @@ class _Sync:
                     detail=err,
                     kind="other",
                 )
-            raise classify(err, args[0])
+            refused = classify(err, args[0])
+            if rebase and re.search(r"You have unstaged changes|Your index contains uncommitted", err):
+                raise self.not_clean(refused)
+            raise refused
         if not rebase and "Fast-forward" in _text(proc.stdout):
             self.result.integrated = "fast-forward"
 

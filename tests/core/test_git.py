@@ -1147,3 +1147,18 @@ def test_a_deletion_chosen_for_a_modify_delete_conflict_keeps_later_edits_unless
     e0.write_bytes(c.ours)  # as git left it: the deletion is taken without a question
     ws.resolve_whole(e0, "theirs")
     assert not e0.exists() and ws.conflicted() == []
+
+
+def test_a_rebase_refused_for_uncommitted_changes_names_them(site):
+    """git rebases only a clean work tree: the refusal named no file ("Changes you have not
+    committed are in the way of the incoming ones."), though the changed entry is elsewhere."""
+    git(site.desk, "config", "pull.rebase", "true")
+    cms_save(site, 0, lambda d: d.__setitem__("title", "CMS title"))
+    e1 = site.entry(site.desk, 1)
+    set_field(e1, author="Not committed")
+    kept = e1.read_bytes()
+    with pytest.raises(g.SyncError) as err:
+        g.GitWorkspace(site.learn(site.desk)).sync()
+    assert err.value.kind == "local-changes"
+    assert "content/learn/" + ENTRIES[1] in err.value.message, err.value.message
+    assert "rebase" in err.value.message and e1.read_bytes() == kept
