@@ -650,12 +650,17 @@ def cmd_git_status(args: argparse.Namespace) -> int:
     if args.json:
         _out(json.dumps(status.as_json(), ensure_ascii=False) + "\n")
         return EXIT_OK
-    where = status.branch or "(detached HEAD)"
-    line = f"On branch {where}"
+    at = f"HEAD detached at {status.head[:7]}" if status.head else "no commit yet"
+    if status.branch:
+        line = f"On branch {status.branch}"
+    elif status.rebasing:  # git detaches HEAD while it rebases a branch
+        line = f"Rebasing branch {status.rebasing} ({at} until the rebase is finished)"
+    else:
+        line = f"Not on a branch ({at})"
     if status.upstream:
         line += f" (tracking {status.upstream}: {status.ahead} ahead, {status.behind} behind)"
     if status.operation:
-        line += f"; a {status.operation} is in progress"
+        line += f"; {git.operation_phrase(status.operation)} is in progress"
     lines = [line]
     for e in status.entries:
         lines.append(f"{e.state:<10}  {e.path}" + (f"  [{', '.join(e.fields)}]" if e.fields else ""))

@@ -190,6 +190,7 @@ class Status:
     entries: list[StatusEntry]
     head: str | None = None  # commit id (None: no commit yet)
     operation: str | None = None  # "merge" | "rebase" | "cherry-pick" | "revert" | "am" | None
+    rebasing: str | None = None  # the branch a rebase in progress rebases (HEAD is detached meanwhile)
 
     def as_json(self) -> dict:
         return {
@@ -559,6 +560,18 @@ class Repo:
             return "revert"
         return None
 
+    def rebasing(self) -> str | None:
+        """The branch a rebase in progress is rebasing (git detaches HEAD until the rebase is
+        finished and keeps the branch's name in rebase-merge/ or rebase-apply/head-name), as
+        its short name; None when no rebase is in progress or it rebases a detached HEAD."""
+        for folder in ("rebase-merge", "rebase-apply"):
+            try:
+                name = (self.git_dir / folder / "head-name").read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError):
+                continue
+            return name.removeprefix("refs/heads/") if name.startswith("refs/heads/") else None
+        return None
+
     @property
     def common_dir(self) -> Path:
         """Where refs, config and info live (the main repository's for a linked worktree)."""
@@ -661,6 +674,8 @@ class Repo:
         proc = self.run(args + (["--"] + pathspec if pathspec else []), optional_locks=False)
         status = _parse_status(proc.stdout, entries_only)
         status.operation = self.operation()
+        if status.operation == "rebase" and status.branch is None:
+            status.rebasing = self.rebasing()
         if fields and status.entries:
             self.fill_fields(status.entries, values)
         return status
@@ -729,7 +744,7 @@ class Repo:
         op = self.operation()
         if op is not None:  # git refuses a commit of some paths only in the middle of one
             raise GitError(
-                f"{_an(op).capitalize()} {op} is in progress: resolve its conflicts and finish it first.",
+                f"{in_progress(op)}: resolve its conflicts and finish it first.",
                 advice="Resolve each conflicted entry, then Sync again.",
                 kind="in-progress",
             )
@@ -1006,32 +1021,39 @@ class Repo:
         rendered = ours.render(m.fields, m.body)
         return st[2] if rendered is None else rendered[0]
 
-    def resolve(self, path: str | Path, choices: dict, force: bool = False) -> None:
+    def resolve(self, path: str | Path, choices: dict, force: bool = False, replace: bool = False) -> None:
         """Write the resolution through the core writer (atomically, under the file's lock) and
-        stage it (``git add``): the entry is no longer in conflict."""
+        stage it (``git add``): the entry is no longer in conflict. A file edited since git
+        stopped (its markers gone, not one of git's versions) is refused (GitError, kind
+        "edited") unless ``replace``: the resolution is made from git's versions and would
+        replace those edits."""
         from . import storage
 
         rel = self.rel(path)
         data = self.resolution(rel, choices)
-        storage.write_atomic(str(self.top / rel), data, force=force)
+        stages = self.stages(rel)
+        storage.update(
+            str(self.top / rel), lambda now: _unless_edited(rel, now, data, stages, replace), force=force
+        )
         self.run(["add", "--", rel])
 
-    def resolve_whole(self, path: str | Path, side: str, force: bool = False) -> None:
+    def resolve_whole(self, path: str | Path, side: str, force: bool = False, replace: bool = False) -> None:
         """Take one whole version ("ours", "theirs" or "base"; a side without the file deletes
-        it) and stage it."""
+        it) and stage it. A file edited since git stopped is refused as ``resolve`` does."""
         from . import storage
 
         rel = self.rel(path)
         st = self.stages(rel)
         data = st.get({"base": 1, "ours": 2, "theirs": 3}[side])
+        target = str(self.top / rel)
         if data is None:
+            current = storage.read_file(target) if os.path.lexists(target) else None
+            _unless_edited(rel, current, None, st, replace)
+            if current is not None:
+                storage.remove(target, expected=current)  # (refused if it changes meanwhile)
             self.run(["rm", "-q", "--cached", "--", rel], check=False)
-            try:
-                os.unlink(self.top / rel)
-            except FileNotFoundError:
-                pass
             return
-        storage.write_atomic(str(self.top / rel), data, force=force)
+        storage.update(target, lambda now: _unless_edited(rel, now, data, st, replace), force=force)
         self.run(["add", "--", rel])
 
     def abort(self) -> None:
@@ -1144,9 +1166,19 @@ class Repo:
         return code, _text(b"".join(out_parts)), _text(b"".join(err_parts))
 
 
-def _an(word: str) -> str:
-    """The article for ``word`` ("an am", "a merge")."""
-    return "an" if word[:1] in "aeiou" else "a"
+_PHRASES = {"am": "git am", "rebase": "a rebase", "merge": "a merge"}
+
+
+def operation_phrase(op: str) -> str:
+    """An operation in progress (``Repo.operation``) as a sentence names it: "git am", "a
+    rebase", "a merge", "a cherry-pick", "a revert" (never "a am" or "an am")."""
+    return _PHRASES.get(op, f"an {op}" if op[:1] in "aeiou" else f"a {op}")
+
+
+def in_progress(op: str) -> str:
+    """ "A rebase is in progress", "Git am is in progress": the start of a sentence."""
+    phrase = operation_phrase(op)
+    return phrase[:1].upper() + phrase[1:] + " is in progress"
 
 
 def _kill(proc: subprocess.Popen) -> None:
@@ -1213,7 +1245,7 @@ class _Sync:
         if op is not None:
             left = repo.conflicted()
             raise SyncError(
-                f"{_an(op).capitalize()} {op} is in progress"
+                in_progress(op)
                 + (f" with {len(left)} conflicted entr{'ies' if len(left) != 1 else 'y'}" if left else "")
                 + ".",
                 advice="Resolve the conflicted entries and finish it (or abort it), then Sync again.",
@@ -1260,6 +1292,9 @@ class _Sync:
         self.network("fetch", ["fetch", "--progress", remote])
         self.result.fetched = True
         self.check_cancel()
+        dest = merge_ref if merge_ref.startswith("refs/") else f"refs/heads/{merge_ref}"
+        if not repo.out("rev-parse", "--verify", "-q", "@{upstream}", check=False).strip():
+            return self.missing_upstream(branch, remote, dest)
         ahead, behind = self.counts()
         before = repo.head()
         if behind:
@@ -1272,7 +1307,6 @@ class _Sync:
         self.check_cancel()
         if ahead:
             self.progress("push", None, f"Sending {ahead} commit{'s' if ahead != 1 else ''}…")
-            dest = merge_ref if merge_ref.startswith("refs/") else f"refs/heads/{merge_ref}"
             self.network("push", ["push", "--progress", remote, f"HEAD:{dest}"])
             self.result.pushed = True
             ahead, behind = self.counts()
@@ -1289,6 +1323,59 @@ class _Sync:
             else "Already up to date: nothing to bring in or send."
         )
         return self.result
+
+    def missing_upstream(self, branch: str, remote: str, dest: str) -> SyncResult:
+        """The branch has an upstream whose branch the remote does not have (after the fetch):
+        a clone of an empty repository (its first commits are sent: nobody else's work is
+        there), or the branch was deleted there (said, and sent again only when publishing).
+        Counting against a ref that does not exist said "Already up to date" and sent nothing."""
+        repo = self.repo
+        name = dest.removeprefix("refs/heads/")
+        if repo.head() is None:
+            self.result.message = f"Nothing to sync yet: no commit here, and {remote} has no {name} either."
+            return self.result
+        others = [
+            r
+            for r in repo.out("for-each-ref", "--format=%(refname)", f"refs/remotes/{remote}/").split()
+            if not r.endswith("/HEAD")
+        ]
+        if others and not self.publish:
+            raise SyncError(
+                f"The branch {name} is not on {remote} any more (it was deleted there), so "
+                "nothing was sent; your commits are here.",
+                advice=f"Publish it to send it to {remote} again, or switch to another branch.",
+                kind="no-upstream",
+            )
+        ahead = int(repo.out("rev-list", "--count", "HEAD").strip() or 0)
+        self.progress("push", None, f"Sending {branch} to {remote}…")
+        self.network("push", ["push", "--progress", remote, f"HEAD:{dest}"])
+        self.result.pushed = True
+        self.result.ahead, self.result.behind = self.counts()
+        self.result.message = (
+            f"Synced: sent your commit{'s' if ahead != 1 else ''} ({name} is now on {remote})."
+        )
+        return self.result
+
+    def not_clean(self, refused: SyncError) -> SyncError:
+        """git rebases only a work tree whose every change is committed (any file, not only
+        those the incoming commits touch): the refusal names the changed files."""
+        out = self.repo.run(["diff", "HEAD", "--name-only", "-z"], check=False).stdout
+        files = [_text(p) for p in out.split(b"\0") if p]
+        named = f" ({', '.join(files[:5])}{'…' if len(files) > 5 else ''})" if files else ""
+        count = (
+            "some changed files are"
+            if not files
+            else "1 changed file is"
+            if len(files) == 1
+            else (f"{len(files)} changed files are")
+        )
+        return SyncError(
+            "Your branch is set to rebase (pull.rebase), and git rebases only when every change "
+            f"is committed: {count} not{named}.",
+            advice="Commit (or discard) those changes, then Sync again; nothing was changed.",
+            detail=refused.detail,
+            kind="local-changes",
+        )
 
     def counts(self) -> tuple[int, int]:
         out = self.repo.out("rev-list", "--left-right", "--count", "HEAD...@{upstream}", check=False).split()
@@ -1333,9 +1420,37 @@ class _Sync:
                     detail=err,
                     kind="other",
                 )
-            raise classify(err, args[0])
+            refused = classify(err, args[0])
+            if rebase and re.search(r"You have unstaged changes|Your index contains uncommitted", err):
+                raise self.not_clean(refused)
+            raise refused
         if not rebase and "Fast-forward" in _text(proc.stdout):
             self.result.integrated = "fast-forward"
+
+
+_MARKER = re.compile(rb"^(?:<{7,}|>{7,})(?: |\r?$)", re.M)
+
+
+def _unless_edited(
+    rel: str, current: bytes | None, new: bytes | None, stages: dict, replace: bool
+) -> bytes | None:
+    """``new`` for a conflicted file, unless the file now holds edits made since git stopped
+    (no conflict markers, and none of git's versions): then GitError (kind "edited")."""
+    edited = (
+        current is not None
+        and current != new
+        and current not in stages.values()
+        and _MARKER.search(current) is None
+    )
+    if edited and not replace:
+        raise GitError(
+            f"{rel} was edited since git stopped at its conflict (its conflict markers are "
+            "gone): resolving it here would replace those edits; nothing was written.",
+            rel,
+            advice="If it is resolved as it is, stage it (git add); or resolve again and replace the edits.",
+            kind="edited",
+        )
+    return new
 
 
 def _parse_status(raw: bytes, entries_only: bool) -> Status:
@@ -1548,11 +1663,11 @@ class GitWorkspace:
     def conflict(self, path: str | Path) -> ConflictedEntry:
         return self.repo.conflict(path)
 
-    def resolve(self, path: str | Path, choices: dict, force: bool = False) -> None:
-        self.repo.resolve(path, choices, force)
+    def resolve(self, path: str | Path, choices: dict, force: bool = False, replace: bool = False) -> None:
+        self.repo.resolve(path, choices, force, replace)
 
-    def resolve_whole(self, path: str | Path, side: str, force: bool = False) -> None:
-        self.repo.resolve_whole(path, side, force)
+    def resolve_whole(self, path: str | Path, side: str, force: bool = False, replace: bool = False) -> None:
+        self.repo.resolve_whole(path, side, force, replace)
 
     def restore_field(
         self,

@@ -346,8 +346,18 @@ class ResolveDialog(QDialog):
             self.whole = QButtonGroup(self)
             box = QGroupBox("Keep")
             row = QHBoxLayout(box)
+            sides = {"ours": conflicted.ours, "theirs": conflicted.theirs}
+            gone = {k: sides[self._sides[k]] is None for k in (self.MINE, self.THEIRS)}
             for n, (key, text) in enumerate(
-                ((self.MINE, "Mine (my version)"), (self.THEIRS, "Theirs (the incoming version)"))
+                (
+                    (self.MINE, "Mine (I deleted the file)" if gone[self.MINE] else "Mine (my version)"),
+                    (
+                        self.THEIRS,
+                        "Theirs (deleted there: the file is removed)"
+                        if gone[self.THEIRS]
+                        else "Theirs (the incoming version)",
+                    ),
+                )
             ):
                 b = QRadioButton(text)
                 b.setProperty("choice", key)

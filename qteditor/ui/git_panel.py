@@ -37,6 +37,20 @@ _FINISH = {
 }
 
 
+def _name(op: str) -> str:
+    """An operation in progress as a status bar names it: "rebase", "git am" (not "am")."""
+    return "git am" if op == "am" else op
+
+
+def _the(op: str) -> str:
+    """ "the rebase", "git am" (not "the am")."""
+    return "git am" if op == "am" else f"the {op}"
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 class _Signals(QObject):
     status = Signal(int, object)  # generation, result
     progress = Signal(str, object, str)  # step, fraction or None, text
@@ -269,9 +283,14 @@ class GitController(QObject):
         self._update_actions()
 
     def _show_branch(self, s: Status) -> None:
-        branch = s.branch or "detached HEAD"
-        text = f"⎇ {branch}"
-        tip = [f"Branch {branch}" if s.branch else "Not on a branch (detached HEAD)"]
+        at = f"HEAD detached at {s.head[:7]}" if s.head else "no commit yet"
+        if s.branch:
+            text, tip = f"⎇ {s.branch}", [f"Branch {s.branch}"]
+        elif s.rebasing:  # git detaches HEAD while it rebases a branch: name the branch
+            text = f"⎇ {s.rebasing} (rebasing)"
+            tip = [f"Rebasing branch {s.rebasing} ({at} until the rebase is finished)"]
+        else:
+            text, tip = "⎇ detached HEAD", [f"Not on a branch ({at})"]
         if s.upstream:
             text += f"  ↑{s.ahead} ↓{s.behind}"
             tip.append(
@@ -285,7 +304,8 @@ class GitController(QObject):
             text += f"  · {changed} changed"
         if s.operation:
             conflicted = sum(1 for st, _f in self.states.values() if st == "conflicted")
-            text += f"  · {s.operation} in progress" + (f", {conflicted} conflicted" if conflicted else "")
+            text += f"  · {_name(s.operation)} in progress"
+            text += f", {conflicted} conflicted" if conflicted else ""
         self.branch_label.setText(text)
         self.branch_label.setToolTip("\n".join(tip))
         self.branch_label.show()
@@ -485,10 +505,11 @@ class GitController(QObject):
         if op is None or repo.conflicted():
             self.refresh()
             return
+        the = _the(op)
         answer = QMessageBox.question(
             self.w,
-            "Finish the " + op,
-            f"Every conflict is resolved. Finish the {op} now ({_FINISH.get(op, 'it goes on')})? "
+            "Finish " + the,
+            f"Every conflict is resolved. Finish {the} now ({_FINISH.get(op, 'it goes on')})? "
             "Then Sync to send it.",
         )
         if answer == QMessageBox.StandardButton.Yes:
@@ -496,9 +517,9 @@ class GitController(QObject):
                 try:
                     repo.finish()
                 except GitError as exc:
-                    self._message(f"The {op} is not finished", exc)
+                    self._message(f"{_cap(the)} is not finished", exc)
                 else:
-                    self.w.statusBar().showMessage(f"The {op} is finished: Sync to send it", 8000)
+                    self.w.statusBar().showMessage(f"{_cap(the)} is finished: Sync to send it", 8000)
             self._reload([])
         self.refresh()
 
@@ -521,15 +542,27 @@ class GitController(QObject):
         if not ok:
             return False
         side = dialog.whole_side()
-        try:
-            with _Busy():
-                if side is not None:
-                    self.ws.resolve_whole(path, side)
-                else:
-                    self.ws.resolve(path, dialog.choices())
-        except (GitError, Exception) as exc:  # noqa: BLE001 - said plainly
-            self._message("Not resolved", exc)
-            return False
+        replace = False
+        while True:
+            try:
+                with _Busy():
+                    if side is not None:
+                        self.ws.resolve_whole(path, side, replace=replace)
+                    else:
+                        self.ws.resolve(path, dialog.choices(), replace=replace)
+                break
+            except GitError as exc:
+                if exc.kind == "edited" and not replace:
+                    if self._replace_edits(path):
+                        replace = True
+                        continue
+                    self.w.statusBar().showMessage(f"Not resolved: {Path(path).name} keeps its edits", 8000)
+                    return False
+                self._message("Not resolved", exc)
+                return False
+            except Exception as exc:  # noqa: BLE001 - said plainly
+                self._message("Not resolved", exc)
+                return False
         s = self.w.session
         shown = self.w.error_view.path if self.w.stack.currentWidget() is self.w.error_view else None
         if s is not None and s.path and Path(s.path).resolve() == Path(path).resolve():
@@ -540,6 +573,21 @@ class GitController(QObject):
         self.w.statusBar().showMessage(f"Resolved {Path(path).name} (staged)", 6000)
         self.refresh()
         return True
+
+    def _replace_edits(self, path: str) -> bool:
+        """The conflicted file was edited since git stopped (its markers are gone): replace
+        those edits with the resolution only when the writer says so (No is the default)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self.w,
+            "Replace the edits?",
+            f"{Path(path).name} was edited since the merge stopped (its conflict markers are "
+            "gone). Replace those edits with this resolution?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def open_conflicted(self, path: str) -> bool:
         """The window opens a conflicted entry: the resolver first, then the entry."""

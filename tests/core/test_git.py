@@ -943,3 +943,222 @@ def test_a_cherry_pick_or_revert_stopped_at_a_conflict_is_in_progress_and_finish
     ws.finish()
     assert ws.repo.operation() is None
     assert git(site.desk, "log", "-n1", "--format=%s").strip().startswith('Revert "Main title"')
+
+
+# ---------------------------------------------------------------------------- operations in progress
+def _stop_a_rebase(site, how: str) -> str:
+    """The desk's clone stopped in the middle of a rebase of main: at a conflict (the merge
+    backend, or the apply backend that keeps its state in rebase-apply), or at an ``edit``
+    of ``rebase -i``. Returns the commit HEAD is detached at."""
+    e0 = site.entry(site.desk, 0)
+    if how == "edit":
+        set_field(e0, title="Desk title")
+        git(site.desk, "commit", "-q", "-am", "Edit title")
+        git(site.desk, "rebase", "-q", "-i", "HEAD~1", env={"GIT_SEQUENCE_EDITOR": "sed -i s/^pick/edit/"})
+    else:
+        cms_save(site, 0, lambda d: d.__setitem__("title", "CMS title"))
+        set_field(e0, title="Desk title")
+        git(site.desk, "commit", "-q", "-am", "Edit title")
+        git(site.desk, "fetch", "-q")
+        args = ["rebase"] + (["--apply"] if how == "apply" else []) + ["origin/main"]
+        git(site.desk, *args, check=False)
+    assert git(site.desk, "symbolic-ref", "-q", "HEAD", check=False) == ""  # git detached HEAD
+    return git(site.desk, "rev-parse", "HEAD").strip()
+
+
+@pytest.mark.parametrize("how", ["conflict", "apply", "edit"])
+def test_a_rebase_in_progress_names_the_branch_being_rebased(site, capsys, monkeypatch, how):
+    """During a rebase git detaches HEAD; status names the branch being rebased (git's
+    head-name) and says a rebase is in progress (the CLI said "On branch (detached HEAD)")."""
+    head = _stop_a_rebase(site, how)
+    status = g.GitWorkspace(site.learn(site.desk)).status()
+    assert (status.operation, status.branch, status.rebasing) == ("rebase", None, "main")
+    monkeypatch.chdir(site.desk)
+    assert main(["git", "status", "content/learn"]) == 0
+    first = capsys.readouterr().out.split("\n")[0]
+    assert "Rebasing branch main" in first and "a rebase is in progress" in first, first
+    assert head[:7] in first and "(detached HEAD)" not in first, first
+    assert main(["git", "status", "--json"]) == 0  # the JSON's shape is the same
+    assert set(json.loads(capsys.readouterr().out)) == {"branch", "upstream", "ahead", "behind", "entries"}
+
+
+def test_a_detached_head_and_no_rebase_is_said_with_its_commit(site, capsys, monkeypatch):
+    head = git(site.desk, "rev-parse", "HEAD").strip()
+    git(site.desk, "checkout", "-q", "--detach")
+    assert g.Repo.find(site.desk).status().rebasing is None
+    monkeypatch.chdir(site.desk)
+    assert main(["git", "status"]) == 0
+    first = capsys.readouterr().out.split("\n")[0]
+    assert first == f"Not on a branch (HEAD detached at {head[:7]})", first
+
+
+@pytest.mark.parametrize(
+    "op, said",
+    [
+        ("am", "git am is in progress"),
+        ("rebase", "a rebase is in progress"),
+        ("merge", "a merge is in progress"),
+        ("cherry-pick", "a cherry-pick is in progress"),
+        ("revert", "a revert is in progress"),
+    ],
+)
+def test_each_operation_in_progress_is_said_in_plain_english(site, capsys, monkeypatch, op, said):
+    """The CLI said "a am is in progress" and commit and Sync "An am is in progress"."""
+    monkeypatch.setattr(g.Repo, "operation", lambda self: op)
+    monkeypatch.chdir(site.desk)
+    assert main(["git", "status"]) == 0
+    assert f"; {said}" in capsys.readouterr().out.split("\n")[0]
+    ws = g.GitWorkspace(site.learn(site.desk))
+    with pytest.raises(g.GitError) as err:
+        ws.commit([site.entry(site.desk, 0)], "Something")
+    assert err.value.kind == "in-progress" and err.value.message.startswith(said[:1].upper() + said[1:])
+    with pytest.raises(g.SyncError) as err:
+        ws.sync()
+    assert err.value.message.startswith(said[:1].upper() + said[1:]), err.value.message
+    assert g.operation_phrase(op) == said.removesuffix(" is in progress")
+
+
+def test_git_am_stopped_at_a_conflict_is_said_as_git_am(site, capsys, monkeypatch, tmp_path):
+    e0 = site.entry(site.desk, 0)
+    git(site.desk, "checkout", "-q", "-b", "other")
+    set_field(e0, title="Patched title")
+    git(site.desk, "commit", "-q", "-am", "Patch")
+    patch = tmp_path / "p.patch"
+    patch.write_text(git(site.desk, "format-patch", "-1", "--stdout"), encoding="utf-8")
+    git(site.desk, "checkout", "-q", "main")
+    set_field(e0, title="Main title")
+    git(site.desk, "commit", "-q", "-am", "Main")
+    git(site.desk, "am", "-3", str(patch), check=False)
+    assert g.Repo.find(site.desk).operation() == "am"
+    assert g.Repo.find(site.desk).status().rebasing is None  # git am keeps HEAD on its branch
+    monkeypatch.chdir(site.desk)
+    assert main(["git", "status"]) == 0
+    assert capsys.readouterr().out.split("\n")[0].startswith("On branch main (tracking origin/main: 1 ahead")
+    assert main(["git", "status"]) == 0
+    assert "; git am is in progress" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------- adversarial: sync
+def test_sync_sends_the_first_commits_of_a_clone_of_an_empty_repository(tmp_path, gitenv):
+    """A clone of an empty shared repository has an upstream whose branch does not exist yet:
+    Sync said "Already up to date: nothing to bring in or send" and never sent the commits."""
+    bare = tmp_path / "shared.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    desk = tmp_path / "desk"
+    git(tmp_path, "clone", "-q", bare.as_uri(), str(desk))
+    repo = g.Repo.find(desk)
+    result = repo.sync()  # nothing here and nothing there: nothing to do, and it says so
+    assert not result.pushed and "no commit" in result.message, result.message
+    entry = desk / "entry.md"
+    entry.write_bytes((CORPUS / ENTRIES[0]).read_bytes())
+    sha = repo.commit([entry], "First entry")
+    result = repo.sync()
+    assert result.pushed, result.message
+    assert git(bare, "rev-parse", "refs/heads/main").strip() == sha
+    assert "Already up to date" not in result.message
+    st = repo.status()
+    assert (st.upstream, st.ahead, st.behind) == ("origin/main", 0, 0)
+
+
+def test_sync_says_when_the_upstream_branch_was_deleted_and_sends_nothing_silently(site):
+    """The branch's upstream was deleted on the shared repository (fetch.prune drops the
+    remote-tracking ref): Sync said "Already up to date" while the commits stayed here."""
+    git(site.desk, "switch", "-q", "-c", "topic")
+    ws = g.GitWorkspace(site.learn(site.desk))
+    set_field(site.entry(site.desk, 0), title="On a topic")
+    ws.commit([site.entry(site.desk, 0)], "Topic")
+    ws.sync(publish=True)
+    git(site.cms, "push", "-q", "origin", "--delete", "topic")
+    git(site.desk, "config", "fetch.prune", "true")
+    set_field(site.entry(site.desk, 0), title="More on the topic")
+    sha = ws.commit([site.entry(site.desk, 0)], "More")
+    with pytest.raises(g.SyncError) as err:
+        ws.sync()
+    assert err.value.kind == "no-upstream" and "topic" in err.value.message, err.value.message
+    assert "topic" not in git(site.remote, "branch")
+    assert ws.sync(publish=True).pushed
+    assert git(site.remote, "rev-parse", "refs/heads/topic").strip() == sha
+
+
+# ---------------------------------------------------------------------------- adversarial: resolve
+def _conflict_on_the_title(site):
+    e0 = site.entry(site.desk, 0)
+    g.setup(site.desk)
+    cms_save(site, 0, lambda d: d.__setitem__("title", "CMS title"))
+    set_field(e0, title="Desk title")
+    ws = g.GitWorkspace(site.learn(site.desk))
+    ws.commit([e0], "Edit title")
+    with pytest.raises(g.SyncError):
+        ws.sync()
+    assert b"<<<<<<< " in e0.read_bytes()
+    return ws, e0
+
+
+@pytest.mark.parametrize("how", ["fields", "whole"])
+def test_resolving_does_not_replace_edits_made_to_the_file_since_the_conflict(site, how):
+    """The writer resolved the markers by hand (another editor) and changed another field, not
+    yet staged: the resolver, which works from git's three versions, replaced all of it."""
+    ws, e0 = _conflict_on_the_title(site)
+    ours = ws.stages(e0)[2]
+    hand = desktop(ours, lambda f: f.update(title="Hand title", author="Hand author"))
+    e0.write_bytes(hand)
+
+    def resolve(**replace: bool) -> None:
+        if how == "whole":
+            ws.resolve_whole(e0, "theirs", **replace)
+        else:
+            (conflict,) = ws.conflict(e0).conflicts
+            ws.resolve(e0, {conflict.key: THEIRS}, **replace)
+
+    with pytest.raises(g.GitError) as err:
+        resolve()
+    assert err.value.kind == "edited" and "edited since" in err.value.message
+    assert e0.read_bytes() == hand and ws.conflicted() == ["content/learn/" + ENTRIES[0]]
+    resolve(replace=True)  # the writer said so
+    assert fields_of(e0.read_bytes())["title"] == "CMS title" and ws.conflicted() == []
+
+
+def test_resolving_a_file_with_its_markers_or_as_git_left_it_needs_no_question(site):
+    ws, e0 = _conflict_on_the_title(site)
+    (conflict,) = ws.conflict(e0).conflicts
+    ws.resolve(e0, {conflict.key: THEIRS})  # the markers are there: nothing to keep
+    assert fields_of(e0.read_bytes())["title"] == "CMS title"
+
+
+def test_a_deletion_chosen_for_a_modify_delete_conflict_keeps_later_edits_unless_told(site):
+    """The CMS deleted an entry the desk changed: taking the deletion removes the desk's file
+    as git left it, but not one edited since (it was unlinked whatever it held)."""
+    e0 = site.entry(site.desk, 0)
+    git(site.cms, "rm", "-q", str(site.entry(site.cms, 0)))
+    git(site.cms, "commit", "-qm", "Deleted via CloudCannon")
+    git(site.cms, "push", "-q")
+    set_field(e0, title="Desk title")
+    ws = g.GitWorkspace(site.learn(site.desk))
+    ws.commit([e0], "Edit title")
+    with pytest.raises(g.SyncError):
+        ws.sync()
+    c = ws.conflict(e0)
+    assert not c.mergeable and c.theirs is None
+    set_field(e0, author="Edited since")
+    edited = e0.read_bytes()
+    with pytest.raises(g.GitError) as err:
+        ws.resolve_whole(e0, "theirs")
+    assert err.value.kind == "edited" and e0.read_bytes() == edited
+    e0.write_bytes(c.ours)  # as git left it: the deletion is taken without a question
+    ws.resolve_whole(e0, "theirs")
+    assert not e0.exists() and ws.conflicted() == []
+
+
+def test_a_rebase_refused_for_uncommitted_changes_names_them(site):
+    """git rebases only a clean work tree: the refusal named no file ("Changes you have not
+    committed are in the way of the incoming ones."), though the changed entry is elsewhere."""
+    git(site.desk, "config", "pull.rebase", "true")
+    cms_save(site, 0, lambda d: d.__setitem__("title", "CMS title"))
+    e1 = site.entry(site.desk, 1)
+    set_field(e1, author="Not committed")
+    kept = e1.read_bytes()
+    with pytest.raises(g.SyncError) as err:
+        g.GitWorkspace(site.learn(site.desk)).sync()
+    assert err.value.kind == "local-changes"
+    assert "content/learn/" + ENTRIES[1] in err.value.message, err.value.message
+    assert "rebase" in err.value.message and e1.read_bytes() == kept

@@ -409,6 +409,103 @@ def test_a_cherry_pick_stopped_at_a_conflict_is_shown_resolved_and_finished(wind
     assert window.git.act_sync.isEnabled() and not window.git.states
 
 
+@pytest.mark.parametrize("how", ["conflict", "edit"])
+def test_a_rebase_in_progress_shows_the_branch_being_rebased(window, qtbot, site, how):
+    """git detaches HEAD while it rebases: the status bar names the branch being rebased and
+    that a rebase is in progress (it said "detached HEAD", as if the branch were gone)."""
+    e0 = site.entry(site.desk, 0)
+    set_field(e0, title="Desk title")
+    git(site.desk, "commit", "-q", "-am", "Edit title")
+    if how == "edit":
+        git(site.desk, "rebase", "-q", "-i", "HEAD~1", env={"GIT_SEQUENCE_EDITOR": "sed -i s/^pick/edit/"})
+    else:
+        cms_save(site, 0, lambda d: d.__setitem__("title", "CMS title"))
+        git(site.desk, "fetch", "-q")
+        git(site.desk, "rebase", "origin/main", check=False)
+    head = git(site.desk, "rev-parse", "--short=7", "HEAD").strip()
+    open_site(window, qtbot, site.learn(site.desk))
+    no_setup_offer(window)
+    qtbot.waitUntil(lambda: window.git.status is not None and window.git.status.operation == "rebase")
+    label = window.git.branch_label
+    assert label.text().startswith("⎇ main (rebasing)") and "rebase in progress" in label.text()
+    assert "detached HEAD" not in label.text()
+    tip = label.toolTip()
+    assert "Rebasing branch main" in tip and f"detached at {head}" in tip, tip
+    assert ("1 conflicted" in label.text()) == (how == "conflict")
+
+
+def test_git_am_in_progress_is_said_as_git_am(window, qtbot, site, tmp_path):
+    """git am stopped at a conflict: "git am in progress" and "Finish git am" (not "am in
+    progress", "Finish the am")."""
+    e0 = site.entry(site.desk, 0)
+    git(site.desk, "checkout", "-q", "-b", "other")
+    set_field(e0, title="Patched title")
+    git(site.desk, "commit", "-q", "-am", "Patch")
+    patch = tmp_path / "p.patch"
+    patch.write_text(git(site.desk, "format-patch", "-1", "--stdout"), encoding="utf-8")
+    git(site.desk, "checkout", "-q", "main")
+    set_field(e0, title="Main title")
+    git(site.desk, "commit", "-q", "-am", "Main")
+    git(site.desk, "am", "-3", str(patch), check=False)
+    open_site(window, qtbot, site.learn(site.desk))
+    no_setup_offer(window)
+    qtbot.waitUntil(lambda: window.git.states.get(ENTRIES[0], ("",))[0] == "conflicted", timeout=20000)
+    assert "⎇ main" in window.git.branch_label.text()
+    assert "· git am in progress, 1 conflicted" in window.git.branch_label.text()
+
+    def resolve(dialog):
+        dialog.choose(0, ResolveDialog.THEIRS)
+        dialog.resolve_button.click()
+
+    window.answers.append(QMessageBox.StandardButton.No)  # not now
+    _on_modals(resolve)
+    assert window.git.resolve_all() == 1
+    finish = "Every conflict is resolved. Finish git am now"
+    assert any(q.startswith(finish) for q in window.asked), window.asked
+
+
+def test_the_resolver_asks_before_replacing_edits_made_since_the_conflict(window, qtbot, site):
+    """The writer resolved the markers by hand in another editor and changed the author: the
+    resolver asks before its resolution (from git's versions) replaces that; No keeps it."""
+    e0 = site.entry(site.desk, 0)
+    g.setup(site.desk)
+    cms_save(site, 0, lambda d: d.__setitem__("title", "CMS title"))
+    set_field(e0, title="Desk title")
+    git(site.desk, "commit", "-q", "-am", "Edit title")
+    git(site.desk, "pull", "-q", "--no-rebase", check=False)
+    open_site(window, qtbot, site.learn(site.desk))
+    no_setup_offer(window)
+    qtbot.waitUntil(lambda: window.git.states.get(ENTRIES[0], ("",))[0] == "conflicted", timeout=20000)
+    hand = desktop(window.git.ws.stages(e0)[2], lambda f: f.update(author="Hand author"))
+    e0.write_bytes(hand)
+
+    def take_theirs(dialog):
+        dialog.choose(0, ResolveDialog.THEIRS)
+        return True
+
+    window.answers.append(QMessageBox.StandardButton.No)
+    assert not window.git.resolve_entry(str(e0), take_theirs)
+    assert any("was edited since the merge stopped" in q for q in window.asked), window.asked
+    assert e0.read_bytes() == hand and window.git.ws.conflicted()
+    window.answers.append(QMessageBox.StandardButton.Yes)
+    assert window.git.resolve_entry(str(e0), take_theirs)
+    assert fields_of(e0.read_bytes())["title"] == "CMS title" and not window.git.ws.conflicted()
+
+
+@pytest.mark.parametrize("rebase", [False, True])
+def test_the_whole_version_choice_says_which_side_deleted_the_file(qtbot, rebase):
+    """A modify/delete conflict offers whole versions: the side without the file says that
+    choosing it removes the file (both read "the incoming version" / "my version")."""
+    ours, theirs = (None, b"---\ntitle: x\n---\n") if rebase else (b"---\ntitle: x\n---\n", None)
+    c = g.ConflictedEntry("a.md", b"---\ntitle: b\n---\n", ours, theirs, mergeable=False, rebase=rebase)
+    dialog = ResolveDialog(c)
+    qtbot.addWidget(dialog)
+    assert dialog.whole is not None
+    texts = [b.text() for b in dialog.whole.buttons()]
+    assert texts == ["Mine (my version)", "Theirs (deleted there: the file is removed)"], texts
+    assert dialog.whole_side() == ("theirs" if rebase else "ours")  # Mine, the kept version, is the default
+
+
 # ---------------------------------------------------------------------------- history
 @pytest.fixture
 def lone_repo(tmp_path, monkeypatch):
