@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import QtEditorError
+
+if TYPE_CHECKING:
+    from .storage import Temporaries
 
 NO_NEWLINE = "\\ No newline at end of file\n"
 SHOWN_CR = "␍"  # a carriage return, as a reader sees it (``readable``)
@@ -157,7 +160,7 @@ class Applied:
 WRITERS = 8  # files written at once: their fsyncs overlap (the disk commits them together)
 
 
-def _write_change(c: FileChange, force: bool, stale: Iterable[str] | None = None) -> tuple[str, Any]:
+def _write_change(c: FileChange, force: bool, stale: Temporaries | None = None) -> tuple[str, Any]:
     """Write one change under its file's lock: ("written" or "unchanged", whether it was
     computed again from the file as it is now), or ("error", the located error). ``stale``:
     its folder's temporary files, listed before (``storage.update``)."""
@@ -210,10 +213,11 @@ def apply(plan: Plan, force: bool = False) -> Applied:
     (fsync'd, renamed, the folder fsync'd), and their waits for the disk overlap."""
     result = Applied()
     writes = plan.writes
-    listed: dict[str, frozenset[str]] = {}
+    listed: dict[str, Temporaries] = {}  # by the folder's name in the plan
     if not plan.in_order and len(writes) > 2 * WRITERS:
         # each folder's leftover temporary files listed once, not at every write (a listing of
-        # a folder of 1,000 entries at each of 8,000 writes was two thirds of fix's writing)
+        # a folder of 1,000 entries at each of 8,000 writes was two thirds of fix's writing);
+        # a listing of another folder than a file's real one is not used (storage lists it)
         from . import storage
 
         for c in writes:

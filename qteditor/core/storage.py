@@ -298,27 +298,44 @@ def _check_writable(target: str, st: os.stat_result, path: str, force: bool) -> 
         )
 
 
-def temporaries(folder: str) -> frozenset[str]:
+class Temporaries(frozenset[str]):
+    """The names of a folder's temporary files (``temporaries``); ``folder``: the real path of
+    the folder listed, None when it could not be listed."""
+
+    folder: str | None
+
+    def __new__(cls, names: Iterable[str] = (), folder: str | None = None) -> Temporaries:
+        self = super().__new__(cls, names)
+        self.folder = folder
+        return self
+
+
+def temporaries(folder: str) -> Temporaries:
     """The names of the temporary files of saves in ``folder`` (a batch of writes lists each of
     its folders once: ``update(stale=…)``)."""
+    real = os.path.realpath(folder or ".")
     try:
-        return frozenset(n for n in os.listdir(folder) if n.startswith(_TMP_PREFIX) and n.endswith(".tmp"))
+        names = os.listdir(real)
     except OSError:
-        return frozenset()
+        return Temporaries()
+    return Temporaries((n for n in names if n.startswith(_TMP_PREFIX) and n.endswith(".tmp")), real)
 
 
-def remove_stale_temporaries(path: str, listed: Iterable[str] | None = None) -> int:
+def remove_stale_temporaries(path: str, listed: Temporaries | None = None) -> int:
     """Remove temporary files a killed save of ``path`` left behind (call under its lock, or
     when no qteditor writes it). Returns how many were removed. ``listed``: the folder's
     temporary files as ``temporaries`` listed them before the lock was taken (any of this
     file's still there is stale: a save in progress holds the lock; one killed since the
-    listing is found by a later save), else the folder is listed now."""
+    listing is found by a later save), else the folder is listed now — and so it is when
+    ``listed`` is of another folder than the file's real one (a symbolic link to a file
+    elsewhere) or its folder could not be listed."""
     target = os.path.realpath(path)
     folder = os.path.dirname(target) or "."
     stem = _tmp_stem(target)
     removed = 0
-    if listed is not None:
-        names: Iterable[str] = listed
+    names: Iterable[str]
+    if listed is not None and listed.folder == folder:
+        names = listed
     else:
         try:
             names = os.listdir(folder)
@@ -442,7 +459,7 @@ def _write_locked(
     path: str,
     force: bool = False,
     durable: bool = True,
-    stale: Iterable[str] | None = None,
+    stale: Temporaries | None = None,
 ) -> None:
     """Write ``data`` over ``target`` (the caller holds its lock; ``stale``: the folder's
     temporary files listed before, see ``remove_stale_temporaries``)."""
@@ -529,7 +546,7 @@ def update(
     force: bool = False,
     durable: bool = True,
     always: bool = False,
-    stale: Iterable[str] | None = None,
+    stale: Temporaries | None = None,
 ) -> bytes | None:
     """Under ``path``'s lock: read the file as it is now (None when it does not exist), ask
     ``compute`` for its new bytes (None: leave it), write them atomically. Returns the bytes

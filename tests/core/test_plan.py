@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qteditor.core.plan import NO_NEWLINE, FileChange, Plan, apply, unified_diff
 from qteditor.core.storage import ReadOnlyError
+from tests.conftest import needs_symlinks
 
 
 def test_refused_files_are_written_again_with_force_and_the_results_merge(tmp_path):
@@ -74,6 +76,43 @@ def test_a_batch_lists_each_folder_once_and_still_removes_the_stale_temporaries_
     assert sorted(p.name for p in folders[0].iterdir()) == sorted(
         f.name for f in files if f.parent == folders[0]
     )
+
+
+@needs_symlinks
+def test_a_batch_removes_the_stale_temporaries_of_files_given_through_a_link_or_a_relative_path(
+    tmp_path, monkeypatch
+):
+    """The batch's listing is of the folder a plan names; a file that is a symbolic link to a
+    file in another folder, or a file named relative to the working folder (its folder is
+    ""), still has the stale temporaries of a killed save removed when it is written (the
+    listing of the wrong folder, or of no folder, was used: they stayed for good)."""
+    from qteditor.core import plan as plan_module
+    from qteditor.core import storage
+
+    links, real, here = tmp_path / "links", tmp_path / "real", tmp_path / "here"
+    for folder in (links, real, here):
+        folder.mkdir()
+    linked, relative = [], []
+    for i in range(3 * plan_module.WRITERS):
+        target = real / f"entry-{i}.md"
+        target.write_bytes(b"old\n")
+        (links / target.name).symlink_to(target)
+        linked.append(links / target.name)
+        (here / target.name).write_bytes(b"old\n")
+        relative.append(Path(target.name))
+    killed = [
+        real / (storage._tmp_stem(str(real / "entry-0.md")) + "0123abcd.tmp"),
+        here / (storage._tmp_stem(str(here / "entry-1.md")) + "4567abcd.tmp"),
+    ]
+    for k in killed:
+        k.write_bytes(b"half a save")
+    monkeypatch.chdir(here)
+    for files in (linked, relative):
+        result = apply(Plan("batch", [FileChange(f, f.name, b"old\n", b"new\n") for f in files]))
+        assert result.errors == [] and len(result.written) == len(files)
+        assert all(f.read_bytes() == b"new\n" for f in files)
+    assert [k.exists() for k in killed] == [False, False]
+    assert all(p.is_symlink() for p in links.iterdir())
 
 
 _LINES = st.lists(st.sampled_from(["a\n", "b\n", "c\r\n", "--- x\n", "é\n", "\n", "d"]), max_size=12).map(
