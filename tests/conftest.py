@@ -113,6 +113,20 @@ def by_reason(reason: str) -> list[Path]:
     return out
 
 
+def rare_files(fewer_than: int) -> set[Path]:
+    """Corpus files selected for a MANIFEST reason fewer than ``fewer_than`` files share (the
+    longest answer, the smallest file, a self-reference…): what a sample must never leave out."""
+    if not (CORPUS / "MANIFEST.tsv").is_file():
+        missing_corpus()
+    lines = (CORPUS / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    rows = [line.split("\t") for line in lines]
+    counts: dict[str, int] = {}
+    for cols in rows:
+        for reason in cols[-1].split(","):
+            counts[reason] = counts.get(reason, 0) + 1
+    return {CORPUS / cols[0] for cols in rows if any(counts[r] < fewer_than for r in cols[-1].split(","))}
+
+
 @pytest.fixture(autouse=True)
 def _as_an_ordinary_user(monkeypatch: pytest.MonkeyPatch) -> None:
     """The suite speaks as the desktop's user, not as root (CI runs as root, who may write any

@@ -9,7 +9,7 @@ import pytest
 
 from qteditor.core.entry import Entry
 from qteditor.core.yaml import same, unshare
-from tests.conftest import corpus_files
+from tests.conftest import corpus_files, rare_files
 
 
 def _mutate(value):
@@ -68,19 +68,26 @@ def _check_edit(entry: Entry, path: tuple, new_fields: dict) -> None:
 @pytest.mark.untraced
 @pytest.mark.parametrize("chunk", range(10))
 def test_noop_and_every_field_edit(chunk: int) -> None:
+    """Every corpus file saves byte for byte untouched; every other one in the corpus's order,
+    and every file of a rare MANIFEST reason (fewer than 20 files: the longest answer, the
+    smallest file…), has each of its fields edited in turn (about half the corpus: editing
+    every field of all of it took a third of the suite's time)."""
     files = corpus_files()[chunk::10]
+    rare = rare_files(20)
     edits = 0
-    for path in files:
+    for i, path in enumerate(files):
         entry = Entry.load(path)
         assert entry.render(entry.fields()) is None, f"{path}: a no-op save would write"
         assert entry.doc.to_bytes() == entry.raw, f"{path}: split/join is not exact"
+        if i % 2 and path not in rare:
+            continue
         base = entry.fields()
         for leaf, value in _leaves(base):
             new = unshare(base)
             _set(new, leaf, _mutate(value))
             _check_edit(entry, leaf, new)
             edits += 1
-    assert edits > 10 * len(files)
+    assert edits > 5 * len(files)
 
 
 @pytest.mark.untraced
