@@ -191,6 +191,9 @@ class Status:
     head: str | None = None  # commit id (None: no commit yet)
     operation: str | None = None  # "merge" | "rebase" | "cherry-pick" | "revert" | "am" | None
     rebasing: str | None = None  # the branch a rebase in progress rebases (HEAD is detached meanwhile)
+    gone: bool = False  # the upstream is set but its branch is not on the remote (deleted there)
+    publish_to: str | None = None  # no upstream (or gone): the remote Publish sends the branch to
+    remotes: list[str] | None = None  # the remotes, read only for a branch without upstream (or gone)
 
     def as_json(self) -> dict:
         return {
@@ -613,6 +616,24 @@ class Repo:
         files += list(ignores)
         return (head, tuple(stat(f) for f in files))
 
+    def remotes(self) -> list[str]:
+        """The repository's remotes (its shared copies), by name."""
+        return self.out("remote").split()
+
+    def publish_remote(self, branch: str, remotes: list[str] | None = None) -> str | None:
+        """The remote a branch without upstream is published to: the one ``git push`` would
+        use (``branch.<name>.pushRemote``, ``remote.pushDefault``, the branch's remote),
+        else ``origin``, else the only one; None when there is none, or several and none of
+        them is that one."""
+        remotes = self.remotes() if remotes is None else remotes
+        for key in (f"branch.{branch}.pushRemote", "remote.pushDefault", f"branch.{branch}.remote"):
+            name = self.config(key)
+            if name and name in remotes:
+                return name
+        if "origin" in remotes:
+            return "origin"
+        return remotes[0] if len(remotes) == 1 else None
+
     def head(self) -> str | None:
         proc = self.run(["rev-parse", "--verify", "-q", "HEAD"], check=False)
         if proc.returncode != 0:
@@ -674,6 +695,9 @@ class Repo:
         proc = self.run(args + (["--"] + pathspec if pathspec else []), optional_locks=False)
         status = _parse_status(proc.stdout, entries_only)
         status.operation = self.operation()
+        if status.branch and (status.upstream is None or status.gone):
+            status.remotes = self.remotes()
+            status.publish_to = self.publish_remote(status.branch, status.remotes)
         if status.operation == "rebase" and status.branch is None:
             status.rebasing = self.rebasing()
         if fields and status.entries:
@@ -1261,22 +1285,32 @@ class _Sync:
         remote = repo.config(f"branch.{branch}.remote")
         merge_ref = repo.config(f"branch.{branch}.merge")
         if not remote or not merge_ref:
-            remotes = repo.out("remote").split()
+            remotes = repo.remotes()
             if not remotes:
                 raise SyncError(
-                    "This repository has no shared copy (remote) to sync with.",
+                    "This repository has no shared copy (remote) to sync with"
+                    + (" or to publish to." if self.publish else "."),
                     advice="Add one (git remote add origin URL), or keep working "
                     "locally: commits, history and merges work without it.",
                     kind="no-remote",
                 )
+            where = repo.publish_remote(branch)
+            if where is None:  # several, none of them the one git pushes to
+                raise SyncError(
+                    f"The branch {branch} is not shared yet (it has no upstream), and this "
+                    f"repository has {len(remotes)} shared copies ({', '.join(remotes)}) with "
+                    "none set as the one to push to.",
+                    advice="Set the one to use (git config remote.pushDefault NAME), then "
+                    f"publish; or publish it in a terminal (git push -u NAME {branch}).",
+                    kind="no-remote",  # none that Publish can choose: it is not offered
+                )
             if not self.publish:
-                where = remotes[0] if len(remotes) == 1 else "origin"
                 raise SyncError(
                     f"The branch {branch} is not shared yet (it has no upstream).",
                     advice=f"Publish it to send it to {where}.",
                     kind="no-upstream",
                 )
-            remote = "origin" if "origin" in remotes else remotes[0]
+            remote = where
             self.progress("fetch", None, f"Fetching from {remote}…")
             self.network("fetch", ["fetch", "--progress", remote])
             self.result.fetched = True
@@ -1456,6 +1490,7 @@ def _unless_edited(
 def _parse_status(raw: bytes, entries_only: bool) -> Status:
     branch = upstream = head = None
     ahead = behind = 0
+    counted = False  # git prints branch.ab only when the upstream's ref exists
     entries: list[StatusEntry] = []
     recs = raw.split(b"\0")
     i = 0
@@ -1476,6 +1511,7 @@ def _parse_status(raw: bytes, entries_only: bool) -> Status:
             elif parts[1] == "branch.ab":
                 a, b = parts[2].split()
                 ahead, behind = int(a), -int(b)
+                counted = True
             continue
         if kind == "?":
             path = rec[2:]
@@ -1496,7 +1532,7 @@ def _parse_status(raw: bytes, entries_only: bool) -> Status:
             entries.append(StatusEntry(p[10], CONFLICTED, xy=p[1]))
     if entries_only:
         entries = [e for e in entries if e.path.endswith(".md")]
-    return Status(branch, upstream, ahead, behind, entries, head)
+    return Status(branch, upstream, ahead, behind, entries, head, gone=upstream is not None and not counted)
 
 
 def _entry(path: str, xy: str, h_head: str, h_index: str, orig: str | None) -> StatusEntry:

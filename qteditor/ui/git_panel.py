@@ -83,6 +83,7 @@ class GitController(QObject):
     # the Git menu's actions (build_git_menu makes them)
     act_commit: QAction
     act_sync: QAction
+    act_publish: QAction
     act_resolve: QAction
     act_history: QAction
     act_setup: QAction
@@ -291,11 +292,23 @@ class GitController(QObject):
             tip = [f"Rebasing branch {s.rebasing} ({at} until the rebase is finished)"]
         else:
             text, tip = "⎇ detached HEAD", [f"Not on a branch ({at})"]
-        if s.upstream:
+        if s.upstream and s.gone:  # counts against a branch that is not there would lie
+            text += "  · upstream gone"
+            tip.append(
+                f"tracking {s.upstream}, which is not on the shared repository any more (deleted "
+                "there): Git ▸ Publish Branch sends it again"
+            )
+        elif s.upstream:
             text += f"  ↑{s.ahead} ↓{s.behind}"
             tip.append(
                 f"tracking {s.upstream}: {s.ahead} commit(s) to send, {s.behind} to "
                 "bring in (as of the last fetch)"
+            )
+        elif s.branch and s.remotes:
+            text += "  · not published"
+            tip.append(
+                "not shared (no upstream): Git ▸ Publish Branch sends it"
+                + (f" to {s.publish_to}" if s.publish_to else "")
             )
         else:
             tip.append("not shared (no upstream)")
@@ -319,6 +332,8 @@ class GitController(QObject):
             act.setEnabled(on)
         if on and self.status is not None and self.actions:
             self.act_sync.setEnabled(self.status.operation is None)
+            unpublished = bool(self.status.branch) and (self.status.upstream is None or self.status.gone)
+            self.act_publish.setEnabled(self.status.operation is None and unpublished)
             self.act_resolve.setEnabled(
                 any(st == "conflicted" for st, _f in self.states.values())
                 or self.status.operation is not None
@@ -403,9 +418,12 @@ class GitController(QObject):
         return sha
 
     # ------------------------------------------------------------------ sync
-    def sync(self, modal: bool = True) -> SyncDialog | None:
+    def sync(self, modal: bool = True, publish: bool = False) -> SyncDialog | None:
         """Fetch, merge or rebase (pull.rebase), push, in a worker thread; the Sync dialog shows
-        its progress with Cancel, then what happened or what to do next."""
+        its progress with Cancel, then what happened or what to do next. ``publish``: a branch
+        without upstream (new, or deleted on the remote) is pushed and tracked (``git push
+        -u``); a Sync that stops for want of one offers that (its Publish Branch button). The
+        last dialog shown."""
         ws = self.ws
         if self.state != ON or ws is None or self._sync_dialog is not None:
             return None
@@ -414,7 +432,7 @@ class GitController(QObject):
         s = self.w.session
         if s is not None and s.dirty and not self.w.maybe_save():
             return None
-        dialog = SyncDialog(self.w)
+        dialog = SyncDialog(self.w, publish)
         self._sync_dialog = dialog
         self._cancel = threading.Event()
         dialog.cancelRequested.connect(self._cancel.set)
@@ -430,7 +448,7 @@ class GitController(QObject):
             result: SyncResult | None = None
             error: Exception | None = None
             try:
-                result = ws.sync(progress, cancel)
+                result = ws.sync(progress, cancel, publish=publish)
             except Exception as exc:  # noqa: BLE001 - a GitError or a fault: said in the dialog
                 error = exc
             try:
@@ -443,8 +461,7 @@ class GitController(QObject):
             dialog.show()
             return dialog
         dialog.exec()
-        self._after_sync(dialog)
-        return dialog
+        return self._after_sync(dialog) or dialog
 
     def _sync_progress(self, step: str, fraction: float | None, text: str) -> None:
         if self._sync_dialog is not None:
@@ -467,10 +484,19 @@ class GitController(QObject):
                 dialog.on_failed(error)
         self.refresh()
 
-    def _after_sync(self, dialog: SyncDialog) -> None:
+    def _after_sync(self, dialog: SyncDialog) -> SyncDialog | None:
         self._sync_dialog = None
         if dialog.next_action == "resolve":
             self.resolve_all()
+        elif dialog.next_action == "publish":
+            return self.sync(publish=True)
+        return None
+
+    def publish(self) -> SyncDialog | None:
+        """Git ▸ Publish Branch: send the branch (without upstream) to the remote git would
+        push to and track it there; the Sync dialog says how it went (or that there is no
+        shared repository to publish to)."""
+        return self.sync(publish=True)
 
     # ------------------------------------------------------------------ resolve
     def resolve_all(self) -> int:
@@ -725,6 +751,14 @@ def build_git_menu(w: MainWindow) -> QMenu:
         None,
         "Fetch, bring in the shared changes (merge or rebase), and send yours",
     )
+    g.act_publish = a(
+        w,
+        "&Publish Branch",
+        lambda: g.publish(),
+        None,
+        None,
+        "Send this branch (not shared yet) to the shared repository and track it there",
+    )
     g.act_resolve = a(
         w,
         "&Resolve Conflicts…",
@@ -750,9 +784,17 @@ def build_git_menu(w: MainWindow) -> QMenu:
         "Register qteditor's field-by-field merge driver in this repository",
     )
     g.act_refresh = a(w, "Refresh &Git Status", lambda: g.refresh(), None, None, None)
-    g.actions = [g.act_commit, g.act_sync, g.act_resolve, g.act_history, g.act_setup, g.act_refresh]
+    g.actions = [
+        g.act_commit,
+        g.act_sync,
+        g.act_publish,
+        g.act_resolve,
+        g.act_history,
+        g.act_setup,
+        g.act_refresh,
+    ]
     menu = w.menuBar().addMenu("&Git")
-    for act in g.actions[:4]:
+    for act in g.actions[:5]:
         menu.addAction(act)
     menu.addSeparator()
     menu.addAction(g.act_setup)

@@ -1,0 +1,154 @@
+"""The window's git workflows off the happy path, against real git in temporary repositories (a
+bare remote, the desktop's and the CMS's clones; tests/core/git_helpers.py): publishing a branch
+that has no upstream. Dialogs run as the user runs them (exec, buttons)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qteditor.ui.git_dialogs import SyncDialog
+from tests.core.git_helpers import ENTRIES, git, make_site, own_git_config
+from tests.ui.test_dialogs import _on_modals as _on_modals_raw
+from tests.ui.test_git_window import _wait_done, no_setup_offer, open_site, refreshed, set_field
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    own_git_config(tmp_path, monkeypatch)
+    return make_site(tmp_path)
+
+
+def _on_modals(*steps):
+    """``_on_modals`` whose step closes its dialog when it fails: the test fails, never hangs
+    on a modal dialog left open."""
+
+    def safe(step):
+        def run(dialog):
+            try:
+                step(dialog)
+            except BaseException:
+                dialog.done(0)
+                raise
+
+        return run
+
+    return _on_modals_raw(*(safe(s) for s in steps))
+
+
+def _topic(site, title="On a topic"):
+    """A new branch with one commit, never pushed (no upstream)."""
+    git(site.desk, "switch", "-q", "-c", "topic")
+    set_field(site.entry(site.desk, 0), title=title)
+    git(site.desk, "commit", "-q", "-am", "Topic")
+    return git(site.desk, "rev-parse", "HEAD").strip()
+
+
+# ---------------------------------------------------------------------------- publish
+def test_sync_of_a_branch_without_upstream_offers_publish_which_pushes_it(window, qtbot, site):
+    sha = _topic(site)
+    open_site(window, qtbot, site.learn(site.desk))
+    no_setup_offer(window)
+    seen = {}
+
+    def stopped(dialog):
+        assert isinstance(dialog, SyncDialog)
+        _wait_done(qtbot, dialog)
+        seen["message"] = dialog.message.text()
+        seen["advice"] = dialog.advice.text()
+        seen["offered"] = dialog.publish_button.isVisible() and dialog.publish_button.isDefault()
+        dialog.publish_button.click()
+
+    def published(dialog):
+        assert isinstance(dialog, SyncDialog)
+        _wait_done(qtbot, dialog)
+        seen["done"] = dialog.message.text()
+        seen["error"] = dialog.error
+        dialog.close_button.click()
+
+    _on_modals(stopped, published)
+    window.git.sync()
+    assert "not shared yet" in seen["message"] and "origin" in seen["advice"], seen
+    assert seen["offered"], seen
+    assert seen["error"] is None and seen["done"] == "Published topic to origin.", seen
+    assert git(site.remote, "rev-parse", "refs/heads/topic").strip() == sha
+    assert git(site.desk, "rev-parse", "--abbrev-ref", "topic@{upstream}").strip() == "origin/topic"
+    qtbot.waitUntil(lambda: "↑0 ↓0" in window.git.branch_label.text(), timeout=20000)
+
+
+def test_the_git_menu_publishes_a_branch_without_upstream_and_says_so_in_the_status_bar(window, qtbot, site):
+    sha = _topic(site)
+    open_site(window, qtbot, site.learn(site.desk))
+    no_setup_offer(window)
+    act = window.git.act_publish
+    assert act in window.git_menu.actions()
+    assert act.isEnabled() and act.isVisible()
+    assert "not published" in window.git.branch_label.text()
+
+    def published(dialog):
+        _wait_done(qtbot, dialog)
+        dialog.close_button.click()
+
+    _on_modals(published)
+    act.trigger()
+    assert git(site.remote, "rev-parse", "refs/heads/topic").strip() == sha
+    refreshed(window, qtbot)
+    assert not act.isEnabled()  # shared now: Sync does the rest
+    assert "not published" not in window.git.branch_label.text()
+
+
+def test_a_branch_deleted_on_the_shared_repository_is_shown_and_can_be_published_again(window, qtbot, site):
+    sha = _topic(site)
+    git(site.desk, "push", "-q", "-u", "origin", "topic")
+    git(site.cms, "push", "-q", "origin", "--delete", "topic")
+    git(site.desk, "fetch", "-q", "--prune")
+    open_site(window, qtbot, site.learn(site.desk))
+    no_setup_offer(window)
+    label = window.git.branch_label
+    assert "↑0 ↓0" not in label.text() and "gone" in label.text(), label.text()
+    assert window.git.act_publish.isEnabled()
+    seen = {}
+
+    def stopped(dialog):
+        _wait_done(qtbot, dialog)
+        seen["message"] = dialog.message.text()
+        seen["offered"] = dialog.publish_button.isVisible()
+        dialog.publish_button.click()
+
+    def published(dialog):
+        _wait_done(qtbot, dialog)
+        seen["error"] = dialog.error
+        dialog.close_button.click()
+
+    _on_modals(stopped, published)
+    window.git.sync()
+    assert "deleted there" in seen["message"] and seen["offered"] and seen["error"] is None, seen
+    assert git(site.remote, "rev-parse", "refs/heads/topic").strip() == sha
+
+
+def test_publish_without_a_remote_says_there_is_no_shared_repository(window, qtbot, tmp_path, monkeypatch):
+    import shutil
+
+    from tests.conftest import CORPUS
+
+    own_git_config(tmp_path, monkeypatch)
+    top = tmp_path / "alone"
+    root = top / "content" / "learn"
+    (root / ENTRIES[0]).parent.mkdir(parents=True)
+    shutil.copyfile(CORPUS / ENTRIES[0], root / ENTRIES[0])
+    git(tmp_path, "init", "-q", str(top))
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "Entries")
+    open_site(window, qtbot, root)
+    no_setup_offer(window)
+    assert "not published" not in window.git.branch_label.text()  # nowhere to publish to
+    seen = {}
+
+    def stopped(dialog):
+        _wait_done(qtbot, dialog)
+        seen["message"] = dialog.message.text()
+        seen["offered"] = dialog.publish_button.isVisible()
+        dialog.close_button.click()
+
+    _on_modals(stopped)
+    window.git.act_publish.trigger()
+    assert "no shared copy" in seen["message"] and not seen["offered"], seen
