@@ -391,7 +391,8 @@ class GitController(QObject):
 
         with _Busy():
             try:
-                items = ws.commit_items()
+                status = ws.status(values=True)
+                items = ws.commit_items(status)
                 author = ws.repo.author()
             except GitError as exc:
                 self._message("Commit", exc)
@@ -399,9 +400,22 @@ class GitController(QObject):
         if not items:
             self.w.statusBar().showMessage("Nothing to commit: every entry is as in the last commit", 5000)
             return None
-        dialog = CommitDialog(items, author, ws.suggest_message, self.w)
+        # not on a branch (and not a rebase, which detaches HEAD until it is finished): the
+        # commit would be on no branch, and switching branches later leaves it behind
+        detached = status.branch is None and status.operation is None and status.head is not None
+        at = (status.head or "")[:7]
+        note = (
+            f"HEAD is detached at {at}: this commit will be on no branch. Create a branch first "
+            "(git switch -c NAME) to keep it."
+            if detached
+            else None
+        )
+        dialog = CommitDialog(items, author, ws.suggest_message, self.w, note)
         ok = choose(dialog) if choose else dialog.exec()
         if not ok:
+            return None
+        if detached and not self._commit_detached(at):
+            self.w.statusBar().showMessage("Not committed: HEAD is detached (not on a branch)", 8000)
             return None
         with _Busy():
             try:
@@ -416,6 +430,21 @@ class GitController(QObject):
         )
         self.refresh()
         return sha
+
+    def _commit_detached(self, at: str) -> bool:
+        """Commit on a detached HEAD only when the writer says so (No is the default)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self.w,
+            "Commit on a detached HEAD?",
+            f"HEAD is detached at {at} (you are not on a branch), so the commit will be on no "
+            "branch: switching to a branch later leaves it behind, and git may delete it. "
+            "Create a branch first (git switch -c NAME) to keep it. Commit anyway?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     # ------------------------------------------------------------------ sync
     def sync(self, modal: bool = True, publish: bool = False) -> SyncDialog | None:

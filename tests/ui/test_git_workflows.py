@@ -1,10 +1,11 @@
 """The window's git workflows off the happy path, against real git in temporary repositories (a
 bare remote, the desktop's and the CMS's clones; tests/core/git_helpers.py): publishing a branch
-that has no upstream. Dialogs run as the user runs them (exec, buttons)."""
+that has no upstream, committing on a detached HEAD. Dialogs run as the user runs them (exec, buttons)."""
 
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
 from qteditor.ui.git_dialogs import SyncDialog
 from tests.core.git_helpers import ENTRIES, git, make_site, own_git_config
@@ -152,3 +153,45 @@ def test_publish_without_a_remote_says_there_is_no_shared_repository(window, qtb
     _on_modals(stopped)
     window.git.act_publish.trigger()
     assert "no shared copy" in seen["message"] and not seen["offered"], seen
+
+
+# ---------------------------------------------------------------------------- detached HEAD
+def test_commit_on_a_detached_head_asks_first_and_no_is_the_default(window, qtbot, site, monkeypatch):
+    defaults = []
+    asked = QMessageBox.question  # the fixture's: records the text, pops window.answers
+
+    def question(*args, **kwargs):
+        defaults.append(args[4] if len(args) > 4 else kwargs.get("defaultButton"))
+        return asked(*args, **kwargs)
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    git(site.desk, "switch", "-q", "--detach")
+    head = git(site.desk, "rev-parse", "HEAD").strip()
+    set_field(site.entry(site.desk, 0), title="Detached title")
+    open_site(window, qtbot, site.learn(site.desk))
+    no_setup_offer(window)
+    seen = {}
+
+    def commit(dialog):
+        seen["note"] = " ".join(label.text() for label in dialog.findChildren(type(dialog.author)))
+        dialog.commit_button.click()
+
+    _on_modals(commit)  # the question's answer: the fixture's default (as if Escape)
+    assert window.git.commit() is None
+    assert git(site.desk, "rev-parse", "HEAD").strip() == head
+    assert any("detached" in q and head[:7] in q and "no branch" in q for q in window.asked), window.asked
+    assert "detached" in seen["note"], seen
+    assert defaults == [QMessageBox.StandardButton.No]
+    window.answers.append(QMessageBox.StandardButton.Yes)
+    _on_modals(lambda d: d.commit_button.click())
+    sha = window.git.commit()
+    assert sha and git(site.desk, "rev-parse", "HEAD").strip() == sha
+
+
+def test_commit_on_a_branch_asks_nothing_about_the_head(window, qtbot, site):
+    set_field(site.entry(site.desk, 0), title="Branch title")
+    open_site(window, qtbot, site.learn(site.desk))
+    no_setup_offer(window)
+    _on_modals(lambda d: d.commit_button.click())
+    assert window.git.commit()
+    assert not any("detached" in q for q in window.asked), window.asked
