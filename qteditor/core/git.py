@@ -1463,6 +1463,20 @@ class _Sync:
 
 
 _MARKER = re.compile(rb"^(?:<{7,}|>{7,})(?: |\r?$)", re.M)
+_OPENER = re.compile(rb"^<{7,}(?: |\r?$)", re.M)
+_SEPARATOR = re.compile(rb"^={7,}\r?$", re.M)
+_CLOSER = re.compile(rb"^>{7,}(?: |\r?$)", re.M)
+
+
+def conflict_markers(data: bytes) -> int | None:
+    """The line (1-based) of the first conflict block's ``<<<<<<<`` marker in a file — one
+    followed by its ``=======`` and ``>>>>>>>`` lines, as git and the merge driver leave a
+    file they could not merge; None when the file has no such block."""
+    for opener in _OPENER.finditer(data):
+        sep = _SEPARATOR.search(data, opener.end())
+        if sep is not None and _CLOSER.search(data, sep.end()) is not None:
+            return data.count(b"\n", 0, opener.start()) + 1
+    return None
 
 
 def _unless_edited(

@@ -354,6 +354,17 @@ class GitController(QObject):
         rel = self.w.collection_panel.rel_path(str(path))
         return self.state == ON and rel is not None and self.states.get(rel, ("",))[0] == "conflicted"
 
+    def in_conflict(self, path: str | Path) -> bool:
+        """Whether git lists this file as unmerged (asked now: the status shown may be older)."""
+        from ..core.git import GitError
+
+        if self.state != ON or self.ws is None:
+            return False
+        try:
+            return self.ws.repo.rel(path) in self.ws.repo.conflicted([path])
+        except (GitError, OSError):
+            return False
+
     def _reload(self, paths: list[str]) -> None:
         """Entries written by git or the core: the open one reloads through the window's
         outside-change path; the browser re-reads what changed."""

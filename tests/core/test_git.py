@@ -402,6 +402,22 @@ def test_status_says_when_the_upstream_is_gone(site):
     assert (st.upstream, st.gone, st.publish_to) == ("origin/topic", True, "origin")
 
 
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        (b"a\n<<<<<<< ours\nb\n=======\nc\n>>>>>>> theirs\n", 2),
+        (b"a\r\n<<<<<<< HEAD\r\nb\r\n||||||| base\r\nx\r\n=======\r\nc\r\n>>>>>>> 1a2b\r\n", 2),
+        (b"<<<<<<<<<< ours\nb\n==========\n>>>>>>>>>> theirs\n", 1),  # conflict-marker-size=10
+        (b"a\n>>>>>>> quoted\nno opener before it\n", None),
+        (b"<<<<<<< alone\nno separator\n>>>>>>> x\n", None),
+        (b"text with <<<<<<< inside\n=======\n>>>>>>> x\n", None),
+        (b"", None),
+    ],
+)
+def test_conflict_markers_find_a_whole_block(text, line):
+    assert g.conflict_markers(text) == line
+
+
 def test_errors_in_plain_words():
     cases = {
         "fatal: Authentication failed for 'https://example.org/site.git/'": "authentication",

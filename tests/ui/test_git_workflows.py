@@ -1,6 +1,7 @@
 """The window's git workflows off the happy path, against real git in temporary repositories (a
 bare remote, the desktop's and the CMS's clones; tests/core/git_helpers.py): publishing a branch
-that has no upstream, committing on a detached HEAD. Dialogs run as the user runs them (exec, buttons)."""
+that has no upstream, saving an entry whose file is in a git conflict, committing on a detached
+HEAD. Dialogs run as the user runs them (exec, buttons)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from qteditor.ui.git_dialogs import SyncDialog
-from tests.core.git_helpers import ENTRIES, git, make_site, own_git_config
+from tests.core.git_helpers import ENTRIES, cms_save, git, make_site, own_git_config
+from tests.core.merge_helpers import fields_of
 from tests.ui.test_dialogs import _on_modals as _on_modals_raw
 from tests.ui.test_git_window import _wait_done, no_setup_offer, open_site, refreshed, set_field
 
@@ -153,6 +155,90 @@ def test_publish_without_a_remote_says_there_is_no_shared_repository(window, qtb
     _on_modals(stopped)
     window.git.act_publish.trigger()
     assert "no shared copy" in seen["message"] and not seen["offered"], seen
+
+
+# ---------------------------------------------------------------------------- save over a conflict
+def _conflict_while_open(window, qtbot, site, driver):
+    """The desk committed a title, the CMS pushed another; the writer opens the entry and edits
+    its author (unsaved) while a pull in a terminal stops on that entry with markers."""
+    from qteditor.core import git as g
+
+    if driver:
+        g.setup(site.desk)
+    e0 = site.entry(site.desk, 0)
+    cms_save(site, 0, lambda d: d.__setitem__("title", "CMS title"))
+    set_field(e0, title="Desk title")
+    git(site.desk, "commit", "-q", "-am", "Edit title")
+    open_site(window, qtbot, site.learn(site.desk))
+    no_setup_offer(window)
+    window.open_file(e0)
+    author = window.form.widget_for(("author",))
+    author.setText("Unsaved author")
+    author.textEdited.emit("Unsaved author")
+    assert window.session.dirty
+    git(site.desk, "pull", "-q", "--no-rebase", check=False)
+    marked = e0.read_bytes()
+    assert b"<<<<<<<" in marked and b">>>>>>>" in marked
+    return e0, marked
+
+
+@pytest.mark.parametrize("driver", [True, False], ids=["entry-merge", "line-merge"])
+def test_saving_over_a_file_in_a_git_conflict_says_so_and_writes_nothing_unless_asked(
+    window, qtbot, site, driver
+):
+    e0, marked = _conflict_while_open(window, qtbot, site, driver)
+    seen = {}
+
+    def cancel(box):
+        seen["text"] = box.text() + "\n" + box.informativeText()
+        seen["buttons"] = [b.text().replace("&", "") for b in box.buttons()]
+        seen["default"] = box.defaultButton().text().replace("&", "")
+        _button_of(box, "Cancel").click()
+
+    _on_modals(cancel)
+    assert not window.save()
+    assert "git conflict" in seen["text"] and "merged" not in seen["text"], seen
+    assert seen["default"] == "Cancel" and "Resolve Conflicts…" in seen["buttons"], seen
+    assert "Save Over It" in seen["buttons"], seen
+    assert e0.read_bytes() == marked  # the markers are not written over
+    assert window.session.dirty and window.session.fields["author"] == "Unsaved author"
+    status = window.statusBar().currentMessage()
+    assert "merged" not in status and "conflict" in status, status
+
+    _on_modals(lambda box: _button_of(box, "Save Over It").click())
+    assert window.save()
+    now = e0.read_bytes()
+    assert b"<<<<<<<" not in now and fields_of(now)["author"] == "Unsaved author"
+    assert not window.session.dirty
+    assert "conflict" in window.statusBar().currentMessage()  # git still lists it: said
+
+
+def test_resolve_from_the_save_question_keeps_the_unsaved_edits(window, qtbot, site):
+    from qteditor.ui.git_dialogs import ResolveDialog
+
+    e0, _marked = _conflict_while_open(window, qtbot, site, True)
+
+    def resolve(dialog):
+        assert isinstance(dialog, ResolveDialog)
+        dialog.choose(0, ResolveDialog.THEIRS)
+        dialog.resolve_button.click()
+
+    window.answers.append(QMessageBox.StandardButton.No)  # finish the merge: not now
+    _on_modals(lambda box: _button_of(box, "Resolve Conflicts…").click(), resolve)
+    assert not window.save()  # the resolver ran; the edits are still to be saved
+    on_disk = fields_of(e0.read_bytes())
+    assert on_disk["title"] == "CMS title" and not window.git.ws.conflicted()
+    s = window.session
+    assert s.dirty and s.fields["author"] == "Unsaved author" and s.fields["title"] == "CMS title"
+    assert window.save()
+    assert fields_of(e0.read_bytes())["author"] == "Unsaved author"
+
+
+def _button_of(box, text):
+    for b in box.buttons():
+        if b.text().replace("&", "") == text:
+            return b
+    raise AssertionError(f"no button {text!r}: {[b.text() for b in box.buttons()]}")
 
 
 # ---------------------------------------------------------------------------- detached HEAD
