@@ -242,6 +242,7 @@ class SyncResult:
     integrated: str | None = None  # "merge" | "rebase" | "fast-forward" | None (nothing new)
     pushed: bool = False
     changed: list[str] = field(default_factory=list)  # paths the pull changed (reload them)
+    renamed: dict[str, str] = field(default_factory=dict)  # old path -> new: files the pull moved
     ahead: int = 0
     behind: int = 0
     message: str = ""
@@ -1337,6 +1338,7 @@ class _Sync:
             if before and after and before != after:
                 out = repo.run(["diff", "--name-only", "-z", before, after]).stdout
                 self.result.changed = [_text(p) for p in out.split(b"\0") if p]
+                self.result.renamed = self.renames(before, after)
             ahead, behind = self.counts()
         self.check_cancel()
         if ahead:
@@ -1389,6 +1391,22 @@ class _Sync:
             f"Synced: sent your commit{'s' if ahead != 1 else ''} ({name} is now on {remote})."
         )
         return self.result
+
+    def renames(self, before: str, after: str) -> dict[str, str]:
+        """The files the pull moved (git's rename detection, as ``git diff -M`` finds them):
+        the open entry follows its new name."""
+        out = self.repo.run(["diff", "-M", "--name-status", "-z", before, after], check=False).stdout
+        tokens = [_text(t) for t in out.split(b"\0")]
+        moved, i = {}, 0
+        while i < len(tokens) and tokens[i]:
+            letter = tokens[i][:1]
+            if letter in ("R", "C"):
+                if letter == "R" and i + 2 < len(tokens):
+                    moved[tokens[i + 1]] = tokens[i + 2]
+                i += 3
+            else:
+                i += 2
+        return moved
 
     def not_clean(self, refused: SyncError) -> SyncError:
         """git rebases only a work tree whose every change is committed (any file, not only

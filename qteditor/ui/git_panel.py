@@ -510,6 +510,8 @@ class GitController(QObject):
     def _sync_finished(self, result: SyncResult | None, error: Exception | None) -> None:
         dialog = self._sync_dialog
         top = self.ws.repo.top if self.ws is not None else None
+        if top is not None and result is not None and result.renamed:
+            self._follow_rename(top, result.renamed)
         if top is not None:  # what the pull changed; the open entry is looked at in any case
             # (a merge stopped at conflicts has changed files too): unchanged bytes are a no-op
             s = self.w.session
@@ -523,6 +525,26 @@ class GitController(QObject):
             else:
                 dialog.on_failed(error)
         self.refresh()
+
+    def _follow_rename(self, top: Path, renamed: dict[str, str]) -> None:
+        """The pull moved the open entry (the CMS renamed it): it opens under its new name
+        (saved before Sync, so nothing is lost); with edits still here it stays open, and the
+        notice names where the file went (a Save As to the old name would make a second copy)."""
+        s = self.w.session
+        if s is None or not s.path:
+            return
+        mine = Path(s.path).resolve()
+        for old, new in renamed.items():
+            if (top / old).resolve() != mine or not (top / new).is_file():
+                continue
+            if s.dirty:
+                self.w.show_notice(
+                    f"The pull renamed this entry to {new}; your edits are kept here. Copy them "
+                    "there (open it), rather than Save As to the old name: that makes a second copy."
+                )
+            elif self.w.open_file(top / new):
+                self.w.statusBar().showMessage(f"The pull renamed {Path(old).name}: opened as {new}", 10000)
+            return
 
     def _after_sync(self, dialog: SyncDialog) -> SyncDialog | None:
         self._sync_dialog = None

@@ -281,3 +281,34 @@ def test_commit_on_a_branch_asks_nothing_about_the_head(window, qtbot, site):
     _on_modals(lambda d: d.commit_button.click())
     assert window.git.commit()
     assert not any("detached" in q for q in window.asked), window.asked
+
+
+# ---------------------------------------------------------------------------- renamed by the CMS
+def test_an_entry_the_cms_renamed_follows_its_new_name_after_sync(window, qtbot, site):
+    """The CMS renamed the open entry (and pushed); Sync's pull moves it: the window opened
+    it under its new name (it said "deleted or moved; use Save As", and Save As made a second
+    copy of the entry at its old name)."""
+    e0 = site.entry(site.desk, 0)
+    git(site.cms, "pull", "-q", "--no-rebase")
+    old = site.entry(site.cms, 0)
+    new_rel = "content/learn/" + ENTRIES[0].rsplit("/", 1)[0] + "/renamed-by-the-cms.md"
+    git(site.cms, "mv", str(old), new_rel)
+    git(site.cms, "commit", "-q", "-m", "Renamed via CloudCannon.")
+    git(site.cms, "push", "-q")
+    open_site(window, qtbot, site.learn(site.desk))
+    no_setup_offer(window)
+    window.open_file(e0)
+    seen = {}
+
+    def sync(dialog):
+        _wait_done(qtbot, dialog)
+        seen["error"] = dialog.error
+        dialog.close_button.click()
+
+    _on_modals(sync)
+    window.git.sync()
+    assert seen["error"] is None, seen
+    assert not e0.exists() and (site.desk / new_rel).exists()
+    assert window.session.path == str(site.desk / new_rel), window.session.path
+    assert not window.file_missing and "deleted or moved" not in window.notice.text()
+    assert "renamed" in window.statusBar().currentMessage()
