@@ -191,6 +191,9 @@ class Status:
     head: str | None = None  # commit id (None: no commit yet)
     operation: str | None = None  # "merge" | "rebase" | "cherry-pick" | "revert" | "am" | None
     rebasing: str | None = None  # the branch a rebase in progress rebases (HEAD is detached meanwhile)
+    gone: bool = False  # the upstream is set but its branch is not on the remote (deleted there)
+    publish_to: str | None = None  # no upstream (or gone): the remote Publish sends the branch to
+    remotes: list[str] | None = None  # the remotes, read only for a branch without upstream (or gone)
 
     def as_json(self) -> dict:
         return {
@@ -239,6 +242,7 @@ class SyncResult:
     integrated: str | None = None  # "merge" | "rebase" | "fast-forward" | None (nothing new)
     pushed: bool = False
     changed: list[str] = field(default_factory=list)  # paths the pull changed (reload them)
+    renamed: dict[str, str] = field(default_factory=dict)  # old path -> new: files the pull moved
     ahead: int = 0
     behind: int = 0
     message: str = ""
@@ -613,6 +617,24 @@ class Repo:
         files += list(ignores)
         return (head, tuple(stat(f) for f in files))
 
+    def remotes(self) -> list[str]:
+        """The repository's remotes (its shared copies), by name."""
+        return self.out("remote").split()
+
+    def publish_remote(self, branch: str, remotes: list[str] | None = None) -> str | None:
+        """The remote a branch without upstream is published to: the one ``git push`` would
+        use (``branch.<name>.pushRemote``, ``remote.pushDefault``, the branch's remote),
+        else ``origin``, else the only one; None when there is none, or several and none of
+        them is that one."""
+        remotes = self.remotes() if remotes is None else remotes
+        for key in (f"branch.{branch}.pushRemote", "remote.pushDefault", f"branch.{branch}.remote"):
+            name = self.config(key)
+            if name and name in remotes:
+                return name
+        if "origin" in remotes:
+            return "origin"
+        return remotes[0] if len(remotes) == 1 else None
+
     def head(self) -> str | None:
         proc = self.run(["rev-parse", "--verify", "-q", "HEAD"], check=False)
         if proc.returncode != 0:
@@ -674,6 +696,9 @@ class Repo:
         proc = self.run(args + (["--"] + pathspec if pathspec else []), optional_locks=False)
         status = _parse_status(proc.stdout, entries_only)
         status.operation = self.operation()
+        if status.branch and (status.upstream is None or status.gone):
+            status.remotes = self.remotes()
+            status.publish_to = self.publish_remote(status.branch, status.remotes)
         if status.operation == "rebase" and status.branch is None:
             status.rebasing = self.rebasing()
         if fields and status.entries:
@@ -1261,22 +1286,32 @@ class _Sync:
         remote = repo.config(f"branch.{branch}.remote")
         merge_ref = repo.config(f"branch.{branch}.merge")
         if not remote or not merge_ref:
-            remotes = repo.out("remote").split()
+            remotes = repo.remotes()
             if not remotes:
                 raise SyncError(
-                    "This repository has no shared copy (remote) to sync with.",
+                    "This repository has no shared copy (remote) to sync with"
+                    + (" or to publish to." if self.publish else "."),
                     advice="Add one (git remote add origin URL), or keep working "
                     "locally: commits, history and merges work without it.",
                     kind="no-remote",
                 )
+            where = repo.publish_remote(branch)
+            if where is None:  # several, none of them the one git pushes to
+                raise SyncError(
+                    f"The branch {branch} is not shared yet (it has no upstream), and this "
+                    f"repository has {len(remotes)} shared copies ({', '.join(remotes)}) with "
+                    "none set as the one to push to.",
+                    advice="Set the one to use (git config remote.pushDefault NAME), then "
+                    f"publish; or publish it in a terminal (git push -u NAME {branch}).",
+                    kind="no-remote",  # none that Publish can choose: it is not offered
+                )
             if not self.publish:
-                where = remotes[0] if len(remotes) == 1 else "origin"
                 raise SyncError(
                     f"The branch {branch} is not shared yet (it has no upstream).",
                     advice=f"Publish it to send it to {where}.",
                     kind="no-upstream",
                 )
-            remote = "origin" if "origin" in remotes else remotes[0]
+            remote = where
             self.progress("fetch", None, f"Fetching from {remote}…")
             self.network("fetch", ["fetch", "--progress", remote])
             self.result.fetched = True
@@ -1303,6 +1338,7 @@ class _Sync:
             if before and after and before != after:
                 out = repo.run(["diff", "--name-only", "-z", before, after]).stdout
                 self.result.changed = [_text(p) for p in out.split(b"\0") if p]
+                self.result.renamed = self.renames(before, after)
             ahead, behind = self.counts()
         self.check_cancel()
         if ahead:
@@ -1355,6 +1391,22 @@ class _Sync:
             f"Synced: sent your commit{'s' if ahead != 1 else ''} ({name} is now on {remote})."
         )
         return self.result
+
+    def renames(self, before: str, after: str) -> dict[str, str]:
+        """The files the pull moved (git's rename detection, as ``git diff -M`` finds them):
+        the open entry follows its new name."""
+        out = self.repo.run(["diff", "-M", "--name-status", "-z", before, after], check=False).stdout
+        tokens = [_text(t) for t in out.split(b"\0")]
+        moved, i = {}, 0
+        while i < len(tokens) and tokens[i]:
+            letter = tokens[i][:1]
+            if letter in ("R", "C"):
+                if letter == "R" and i + 2 < len(tokens):
+                    moved[tokens[i + 1]] = tokens[i + 2]
+                i += 3
+            else:
+                i += 2
+        return moved
 
     def not_clean(self, refused: SyncError) -> SyncError:
         """git rebases only a work tree whose every change is committed (any file, not only
@@ -1429,6 +1481,20 @@ class _Sync:
 
 
 _MARKER = re.compile(rb"^(?:<{7,}|>{7,})(?: |\r?$)", re.M)
+_OPENER = re.compile(rb"^<{7,}(?: |\r?$)", re.M)
+_SEPARATOR = re.compile(rb"^={7,}\r?$", re.M)
+_CLOSER = re.compile(rb"^>{7,}(?: |\r?$)", re.M)
+
+
+def conflict_markers(data: bytes) -> int | None:
+    """The line (1-based) of the first conflict block's ``<<<<<<<`` marker in a file — one
+    followed by its ``=======`` and ``>>>>>>>`` lines, as git and the merge driver leave a
+    file they could not merge; None when the file has no such block."""
+    for opener in _OPENER.finditer(data):
+        sep = _SEPARATOR.search(data, opener.end())
+        if sep is not None and _CLOSER.search(data, sep.end()) is not None:
+            return data.count(b"\n", 0, opener.start()) + 1
+    return None
 
 
 def _unless_edited(
@@ -1456,6 +1522,7 @@ def _unless_edited(
 def _parse_status(raw: bytes, entries_only: bool) -> Status:
     branch = upstream = head = None
     ahead = behind = 0
+    counted = False  # git prints branch.ab only when the upstream's ref exists
     entries: list[StatusEntry] = []
     recs = raw.split(b"\0")
     i = 0
@@ -1476,6 +1543,7 @@ def _parse_status(raw: bytes, entries_only: bool) -> Status:
             elif parts[1] == "branch.ab":
                 a, b = parts[2].split()
                 ahead, behind = int(a), -int(b)
+                counted = True
             continue
         if kind == "?":
             path = rec[2:]
@@ -1496,7 +1564,7 @@ def _parse_status(raw: bytes, entries_only: bool) -> Status:
             entries.append(StatusEntry(p[10], CONFLICTED, xy=p[1]))
     if entries_only:
         entries = [e for e in entries if e.path.endswith(".md")]
-    return Status(branch, upstream, ahead, behind, entries, head)
+    return Status(branch, upstream, ahead, behind, entries, head, gone=upstream is not None and not counted)
 
 
 def _entry(path: str, xy: str, h_head: str, h_index: str, orig: str | None) -> StatusEntry:

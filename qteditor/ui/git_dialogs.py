@@ -189,14 +189,15 @@ class SyncDialog(QDialog):
 
     cancelRequested = Signal()
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, publish: bool = False):
         super().__init__(parent)
-        self.setWindowTitle("Sync")
+        self.setWindowTitle("Publish Branch" if publish else "Sync")
         fit_screen(self, 620, 380)
         # what Sync ended with (not ``result``: that is QDialog's exit code)
         self.sync_result: SyncResult | None = None
         self.error: Exception | None = None
-        self.next_action: str | None = None  # "resolve" when the user asks to resolve conflicts
+        # "resolve" when the user asks to resolve conflicts, "publish" to publish the branch
+        self.next_action: str | None = None
         self.running = True
         self.step = QLabel("Starting…")
         self.step.setWordWrap(True)
@@ -215,11 +216,17 @@ class SyncDialog(QDialog):
             "Resolve Conflicts…", QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.resolve_button.hide()
+        self.publish_button = self.buttons.addButton("Publish Branch", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.publish_button.setToolTip(
+            "Send this branch to the shared repository and track it there (git push -u)"
+        )
+        self.publish_button.hide()
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.close_button.hide()
         self.cancel_button.clicked.connect(self._cancel)
         self.close_button.clicked.connect(self.accept)
         self.resolve_button.clicked.connect(self._resolve)
+        self.publish_button.clicked.connect(self._publish)
         lay = QVBoxLayout(self)
         lay.addWidget(self.step)
         lay.addWidget(self.bar)
@@ -238,6 +245,10 @@ class SyncDialog(QDialog):
 
     def _resolve(self) -> None:
         self.next_action = "resolve"
+        self.accept()
+
+    def _publish(self) -> None:
+        self.next_action = "publish"
         self.accept()
 
     def reject(self) -> None:  # Escape while running cancels, and waits for the worker
@@ -288,6 +299,10 @@ class SyncDialog(QDialog):
         if kind == "conflicts":
             self.resolve_button.show()
             self.resolve_button.setDefault(True)
+        elif kind == "no-upstream":  # a new branch, or its upstream deleted on the remote
+            self.publish_button.show()
+            self.publish_button.setDefault(True)
+            self.publish_button.setFocus()
 
 
 def _html(text: str) -> str:

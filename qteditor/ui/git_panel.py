@@ -83,6 +83,7 @@ class GitController(QObject):
     # the Git menu's actions (build_git_menu makes them)
     act_commit: QAction
     act_sync: QAction
+    act_publish: QAction
     act_resolve: QAction
     act_history: QAction
     act_setup: QAction
@@ -291,11 +292,23 @@ class GitController(QObject):
             tip = [f"Rebasing branch {s.rebasing} ({at} until the rebase is finished)"]
         else:
             text, tip = "⎇ detached HEAD", [f"Not on a branch ({at})"]
-        if s.upstream:
+        if s.upstream and s.gone:  # counts against a branch that is not there would lie
+            text += "  · upstream gone"
+            tip.append(
+                f"tracking {s.upstream}, which is not on the shared repository any more (deleted "
+                "there): Git ▸ Publish Branch sends it again"
+            )
+        elif s.upstream:
             text += f"  ↑{s.ahead} ↓{s.behind}"
             tip.append(
                 f"tracking {s.upstream}: {s.ahead} commit(s) to send, {s.behind} to "
                 "bring in (as of the last fetch)"
+            )
+        elif s.branch and s.remotes:
+            text += "  · not published"
+            tip.append(
+                "not shared (no upstream): Git ▸ Publish Branch sends it"
+                + (f" to {s.publish_to}" if s.publish_to else "")
             )
         else:
             tip.append("not shared (no upstream)")
@@ -319,6 +332,8 @@ class GitController(QObject):
             act.setEnabled(on)
         if on and self.status is not None and self.actions:
             self.act_sync.setEnabled(self.status.operation is None)
+            unpublished = bool(self.status.branch) and (self.status.upstream is None or self.status.gone)
+            self.act_publish.setEnabled(self.status.operation is None and unpublished)
             self.act_resolve.setEnabled(
                 any(st == "conflicted" for st, _f in self.states.values())
                 or self.status.operation is not None
@@ -338,6 +353,17 @@ class GitController(QObject):
     def is_conflicted(self, path: str | Path) -> bool:
         rel = self.w.collection_panel.rel_path(str(path))
         return self.state == ON and rel is not None and self.states.get(rel, ("",))[0] == "conflicted"
+
+    def in_conflict(self, path: str | Path) -> bool:
+        """Whether git lists this file as unmerged (asked now: the status shown may be older)."""
+        from ..core.git import GitError
+
+        if self.state != ON or self.ws is None:
+            return False
+        try:
+            return self.ws.repo.rel(path) in self.ws.repo.conflicted([path])
+        except (GitError, OSError):
+            return False
 
     def _reload(self, paths: list[str]) -> None:
         """Entries written by git or the core: the open one reloads through the window's
@@ -376,7 +402,8 @@ class GitController(QObject):
 
         with _Busy():
             try:
-                items = ws.commit_items()
+                status = ws.status(values=True)
+                items = ws.commit_items(status)
                 author = ws.repo.author()
             except GitError as exc:
                 self._message("Commit", exc)
@@ -384,9 +411,22 @@ class GitController(QObject):
         if not items:
             self.w.statusBar().showMessage("Nothing to commit: every entry is as in the last commit", 5000)
             return None
-        dialog = CommitDialog(items, author, ws.suggest_message, self.w)
+        # not on a branch (and not a rebase, which detaches HEAD until it is finished): the
+        # commit would be on no branch, and switching branches later leaves it behind
+        detached = status.branch is None and status.operation is None and status.head is not None
+        at = (status.head or "")[:7]
+        note = (
+            f"HEAD is detached at {at}: this commit will be on no branch. Create a branch first "
+            "(git switch -c NAME) to keep it."
+            if detached
+            else None
+        )
+        dialog = CommitDialog(items, author, ws.suggest_message, self.w, note)
         ok = choose(dialog) if choose else dialog.exec()
         if not ok:
+            return None
+        if detached and not self._commit_detached(at):
+            self.w.statusBar().showMessage("Not committed: HEAD is detached (not on a branch)", 8000)
             return None
         with _Busy():
             try:
@@ -402,10 +442,28 @@ class GitController(QObject):
         self.refresh()
         return sha
 
+    def _commit_detached(self, at: str) -> bool:
+        """Commit on a detached HEAD only when the writer says so (No is the default)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self.w,
+            "Commit on a detached HEAD?",
+            f"HEAD is detached at {at} (you are not on a branch), so the commit will be on no "
+            "branch: switching to a branch later leaves it behind, and git may delete it. "
+            "Create a branch first (git switch -c NAME) to keep it. Commit anyway?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     # ------------------------------------------------------------------ sync
-    def sync(self, modal: bool = True) -> SyncDialog | None:
+    def sync(self, modal: bool = True, publish: bool = False) -> SyncDialog | None:
         """Fetch, merge or rebase (pull.rebase), push, in a worker thread; the Sync dialog shows
-        its progress with Cancel, then what happened or what to do next."""
+        its progress with Cancel, then what happened or what to do next. ``publish``: a branch
+        without upstream (new, or deleted on the remote) is pushed and tracked (``git push
+        -u``); a Sync that stops for want of one offers that (its Publish Branch button). The
+        last dialog shown."""
         ws = self.ws
         if self.state != ON or ws is None or self._sync_dialog is not None:
             return None
@@ -414,7 +472,7 @@ class GitController(QObject):
         s = self.w.session
         if s is not None and s.dirty and not self.w.maybe_save():
             return None
-        dialog = SyncDialog(self.w)
+        dialog = SyncDialog(self.w, publish)
         self._sync_dialog = dialog
         self._cancel = threading.Event()
         dialog.cancelRequested.connect(self._cancel.set)
@@ -430,7 +488,7 @@ class GitController(QObject):
             result: SyncResult | None = None
             error: Exception | None = None
             try:
-                result = ws.sync(progress, cancel)
+                result = ws.sync(progress, cancel, publish=publish)
             except Exception as exc:  # noqa: BLE001 - a GitError or a fault: said in the dialog
                 error = exc
             try:
@@ -443,8 +501,7 @@ class GitController(QObject):
             dialog.show()
             return dialog
         dialog.exec()
-        self._after_sync(dialog)
-        return dialog
+        return self._after_sync(dialog) or dialog
 
     def _sync_progress(self, step: str, fraction: float | None, text: str) -> None:
         if self._sync_dialog is not None:
@@ -453,6 +510,8 @@ class GitController(QObject):
     def _sync_finished(self, result: SyncResult | None, error: Exception | None) -> None:
         dialog = self._sync_dialog
         top = self.ws.repo.top if self.ws is not None else None
+        if top is not None and result is not None and result.renamed:
+            self._follow_rename(top, result.renamed)
         if top is not None:  # what the pull changed; the open entry is looked at in any case
             # (a merge stopped at conflicts has changed files too): unchanged bytes are a no-op
             s = self.w.session
@@ -467,10 +526,39 @@ class GitController(QObject):
                 dialog.on_failed(error)
         self.refresh()
 
-    def _after_sync(self, dialog: SyncDialog) -> None:
+    def _follow_rename(self, top: Path, renamed: dict[str, str]) -> None:
+        """The pull moved the open entry (the CMS renamed it): it opens under its new name
+        (saved before Sync, so nothing is lost); with edits still here it stays open, and the
+        notice names where the file went (a Save As to the old name would make a second copy)."""
+        s = self.w.session
+        if s is None or not s.path:
+            return
+        mine = Path(s.path).resolve()
+        for old, new in renamed.items():
+            if (top / old).resolve() != mine or not (top / new).is_file():
+                continue
+            if s.dirty:
+                self.w.show_notice(
+                    f"The pull renamed this entry to {new}; your edits are kept here. Copy them "
+                    "there (open it), rather than Save As to the old name: that makes a second copy."
+                )
+            elif self.w.open_file(top / new):
+                self.w.statusBar().showMessage(f"The pull renamed {Path(old).name}: opened as {new}", 10000)
+            return
+
+    def _after_sync(self, dialog: SyncDialog) -> SyncDialog | None:
         self._sync_dialog = None
         if dialog.next_action == "resolve":
             self.resolve_all()
+        elif dialog.next_action == "publish":
+            return self.sync(publish=True)
+        return None
+
+    def publish(self) -> SyncDialog | None:
+        """Git ▸ Publish Branch: send the branch (without upstream) to the remote git would
+        push to and track it there; the Sync dialog says how it went (or that there is no
+        shared repository to publish to)."""
+        return self.sync(publish=True)
 
     # ------------------------------------------------------------------ resolve
     def resolve_all(self) -> int:
@@ -725,6 +813,14 @@ def build_git_menu(w: MainWindow) -> QMenu:
         None,
         "Fetch, bring in the shared changes (merge or rebase), and send yours",
     )
+    g.act_publish = a(
+        w,
+        "&Publish Branch",
+        lambda: g.publish(),
+        None,
+        None,
+        "Send this branch (not shared yet) to the shared repository and track it there",
+    )
     g.act_resolve = a(
         w,
         "&Resolve Conflicts…",
@@ -750,9 +846,17 @@ def build_git_menu(w: MainWindow) -> QMenu:
         "Register qteditor's field-by-field merge driver in this repository",
     )
     g.act_refresh = a(w, "Refresh &Git Status", lambda: g.refresh(), None, None, None)
-    g.actions = [g.act_commit, g.act_sync, g.act_resolve, g.act_history, g.act_setup, g.act_refresh]
+    g.actions = [
+        g.act_commit,
+        g.act_sync,
+        g.act_publish,
+        g.act_resolve,
+        g.act_history,
+        g.act_setup,
+        g.act_refresh,
+    ]
     menu = w.menuBar().addMenu("&Git")
-    for act in g.actions[:4]:
+    for act in g.actions[:5]:
         menu.addAction(act)
     menu.addSeparator()
     menu.addAction(g.act_setup)

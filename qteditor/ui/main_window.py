@@ -859,21 +859,126 @@ class MainWindow(QMainWindow):
             self._not_saved(exc)
             return False
         except ConflictError:
+            assert s.path is not None  # (a new entry has no file to have changed)
+            in_conflict = self._save_in_conflict(s, force)
+            if in_conflict is not None:  # a merge or rebase stopped on it: not an outside edit
+                return in_conflict
             # someone else changed the file: merge their version in, then let the user save
-            self.on_outside_change(s.path)
-            if not self.file_missing:
-                self.statusBar().showMessage(
-                    "The file had changed on disk: merged. Review and save again.", 8000
-                )
-            else:  # (the notice says so too; Save said nothing)
-                self.statusBar().showMessage(
-                    "Not saved: the file was deleted or moved. Use Save As to write it somewhere.", 8000
-                )
+            outcome = self.on_outside_change(s.path)
+            words = {
+                "merged": "The file had changed on disk: its changes are merged with your edits. "
+                "Review and save again.",
+                "conflicts": "The file had changed on disk: merged with your edits (as you chose "
+                "for the fields both changed). Review and save again.",
+                "reloaded": "The file had changed on disk: reloaded; there was nothing of yours to save.",
+                "unreadable": "Not saved: the file changed on disk and cannot be read now (the "
+                "notice says why); your edits are kept here.",
+                "gone": "Not saved: the file was deleted or moved. Use Save As to write it somewhere.",
+            }
+            self.statusBar().showMessage(words.get(outcome or "merged", words["merged"]), 8000)
             return False
         except QtEditorError as exc:
             show_error(self, "Not saved", exc)
             return False
         self._saved()
+        return True
+
+    def _save_in_conflict(self, s: EditSession, force: bool) -> bool | None:
+        """Save found the file changed on disk, and it holds git's conflict markers: a merge or
+        rebase stopped on it (it is not someone's edit to merge with). Said as it is, with the
+        choice: the resolver (the edits here stay, on top of the resolution), saving over the
+        markers on purpose, or neither (nothing written, the edits kept). None: no markers."""
+        from ..core.git import conflict_markers
+
+        assert s.path is not None
+        try:
+            disk = storage.read_file(s.path)
+        except (OSError, QtEditorError):
+            return None
+        line = conflict_markers(disk)
+        if line is None:
+            return None
+        name = Path(s.path).name
+        choice = self._ask_conflict_save(name, line, self.git.in_conflict(s.path))
+        if choice == "resolve":
+            self.git.resolve_entry(s.path)  # then the session merges the resolution (outside change)
+            return False
+        if choice == "over":
+            return self._save_over(s, disk, force)
+        self.show_notice(
+            f"{name} is in a git conflict (its conflict markers start at line {line}): nothing was "
+            "saved, and your edits are kept here. Resolve it (Git ▸ Resolve Conflicts…), or save "
+            "over it on purpose."
+        )
+        self.statusBar().showMessage(
+            f"Not saved: {name} is in a git conflict (markers at line {line}); your edits are kept", 10000
+        )
+        return False
+
+    def _ask_conflict_save(self, name: str, line: int, resolvable: bool) -> str:
+        """ "resolve", "over" or "cancel" (the default, and Escape)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("The file is in a git conflict")
+        box.setText(
+            f"{name} is in a git conflict: a merge or rebase stopped on it, and the file on disk "
+            f"holds its conflict markers (from line {line}). Nothing was saved; your edits are kept."
+        )
+        box.setInformativeText(
+            (
+                "Resolve Conflicts… chooses field by field; your unsaved edits stay on top. "
+                if resolvable
+                else ""
+            )
+            + "Save Over It writes your version over the file and its markers"
+            + (" (git lists the file as in conflict until it is staged)." if resolvable else ".")
+        )
+        resolve = (
+            box.addButton("Resolve Conflicts…", QMessageBox.ButtonRole.AcceptRole) if resolvable else None
+        )
+        over = box.addButton("Save Over It", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        if resolve is not None and clicked is resolve:
+            return "resolve"
+        return "over" if clicked is over else "cancel"
+
+    def _save_over(self, s: EditSession, disk: bytes, force: bool) -> bool:
+        """Write the entry as edited here over the conflicted file, only if it still holds the
+        bytes the writer was told about (the markers): a file changed again is not replaced."""
+        assert s.path is not None
+        raw = s.current_bytes()
+        try:
+            storage.write_atomic(s.path, raw, storage.digest(disk), force=force)
+        except ReadOnlyError as exc:
+            if not force and self.ask_force(exc):
+                return self._save_over(s, disk, True)
+            self._not_saved(exc)
+            return False
+        except ConflictError:
+            self.statusBar().showMessage("Not saved: the file changed again meanwhile; save again", 8000)
+            return False
+        except QtEditorError as exc:
+            show_error(self, "Not saved", exc)
+            return False
+        s.reload(Entry.from_bytes(raw, s.path, s.entry.schema))
+        self._saved()
+        self.show_notice(None)
+        listed = self.git.in_conflict(s.path)
+        self.statusBar().showMessage(
+            f"Saved over the conflict markers in {Path(s.path).name}"
+            + (
+                ": git lists it as in conflict until it is staged (Git ▸ Resolve Conflicts…, or git add)"
+                if listed
+                else ""
+            ),
+            12000,
+        )
         return True
 
     def save_as(self) -> bool:
@@ -1287,30 +1392,43 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Recovered unsaved edits: review and save them", 6000)
         return True
 
-    def on_outside_change(self, path: str) -> None:
-        """The open file changed on disk: reload, merge, or say it is gone."""
+    def on_outside_change(self, path: str) -> str | None:
+        """The open file changed on disk: reload, merge, or say it is gone. What happened:
+        "reloaded", "merged", "conflicts" (merged as chosen), "same", "gone", "unreadable",
+        "conflict" (git's conflict markers: a merge or rebase stopped on it; not taken in);
+        None when it is not the open entry."""
+        from ..core.git import conflict_markers
+
         s = self.session
         if s is None:
             self._broken_file_changed(path)
-            return
+            return None
         if s.path != path:
-            return
+            return None
         p = Path(path)
         if not p.exists():
             self.file_missing = True
             self.show_notice(
                 "The file was deleted or moved. Your text is kept: use Save As to write it somewhere."
             )
-            return
+            return "gone"
         self._watch(path)  # some programs replace the file: watch the new one
         try:
             raw = storage.read_file(path)  # a regular file, capped: never blocks the window
             if raw == s.entry.raw:
-                return
+                return "same"
+            line = conflict_markers(raw)
+            if line is not None:  # not someone's version: never merged into the edits here
+                self.show_notice(
+                    f"{p.name} is in a git conflict (its conflict markers start at line {line}). "
+                    "What is shown here is the entry as it was; edits are kept. Resolve it (Git ▸ "
+                    "Resolve Conflicts…), or save over it on purpose."
+                )
+                return "conflict"
             theirs = Entry.from_bytes(raw, path, s.entry.schema)  # read by its own schema
-        except QtEditorError as exc:
+        except (QtEditorError, OSError) as exc:
             self.show_notice(f"The file changed on disk and cannot be read now: {exc}")
-            return
+            return "unreadable"
         cursor = self.editor.edit.textCursor().position()
         scroll = self.editor.edit.verticalScrollBar().value()
         conflicts = s.merge_from_disk(theirs)
@@ -1321,8 +1439,9 @@ class MainWindow(QMainWindow):
         self.editor.edit.verticalScrollBar().setValue(scroll)
         if conflicts:
             self.resolve_conflicts(conflicts)
-        else:
-            self.statusBar().showMessage("Reloaded: the file changed on disk", 4000)
+            return "conflicts"
+        self.statusBar().showMessage("Reloaded: the file changed on disk", 4000)
+        return "merged" if s.dirty else "reloaded"
 
     def _broken_file_changed(self, path: str) -> None:
         """The file shown as not an entry changed on disk: open it again (it may read as an

@@ -338,6 +338,86 @@ def test_publish_a_branch_without_upstream(site):
     assert "topic" in git(site.remote, "branch")
 
 
+def _second_remote(site, tmp_path, name):
+    other = tmp_path / f"{name}.git"
+    git(tmp_path, "init", "-q", "--bare", str(other))
+    git(site.desk, "remote", "add", name, other.as_uri())
+    return other
+
+
+def test_publish_goes_where_git_would_push(site, tmp_path):
+    """Several remotes: the one git pushes to (remote.pushDefault, then origin), never the
+    first in the list; without origin or a default, Publish does not guess."""
+    mirror = _second_remote(site, tmp_path, "aaa")  # listed before origin
+    git(site.desk, "switch", "-q", "-c", "topic")
+    set_field(site.entry(site.desk, 0), title="On a topic")
+    ws = g.GitWorkspace(site.learn(site.desk))
+    ws.commit([site.entry(site.desk, 0)], "Topic")
+    assert ws.repo.publish_remote("topic") == "origin"
+    git(site.desk, "config", "remote.pushDefault", "aaa")
+    with pytest.raises(g.SyncError) as err:
+        ws.sync()
+    assert err.value.kind == "no-upstream" and "aaa" in err.value.advice, err.value.advice
+    assert ws.status(fields=False).publish_to == "aaa"
+    assert ws.sync(publish=True).message == "Published topic to aaa."
+    assert "topic" in git(mirror, "branch") and "topic" not in git(site.remote, "branch")
+    assert git(site.desk, "rev-parse", "--abbrev-ref", "topic@{upstream}").strip() == "aaa/topic"
+
+
+def test_publish_with_several_remotes_and_none_git_would_use_says_so(site, tmp_path):
+    _second_remote(site, tmp_path, "zzz")
+    git(site.desk, "remote", "rename", "origin", "yyy")
+    git(site.desk, "switch", "-q", "-c", "topic")
+    ws = g.GitWorkspace(site.learn(site.desk))
+    assert ws.repo.publish_remote("topic") is None
+    st = ws.status(fields=False)
+    assert st.publish_to is None and st.remotes == ["yyy", "zzz"]
+    for publish in (False, True):
+        with pytest.raises(g.SyncError) as err:
+            ws.sync(publish=publish)
+        assert err.value.kind == "no-remote" and "yyy, zzz" in err.value.message, err.value.message
+        assert "remote.pushDefault" in err.value.advice
+    assert "topic" not in git(site.remote, "branch")
+
+
+def test_publish_with_one_remote_not_named_origin_uses_it(site):
+    git(site.desk, "remote", "rename", "origin", "shared")
+    git(site.desk, "switch", "-q", "-c", "topic")
+    ws = g.GitWorkspace(site.learn(site.desk))
+    with pytest.raises(g.SyncError) as err:
+        ws.sync()
+    assert "shared" in err.value.advice
+    assert ws.sync(publish=True).pushed and "topic" in git(site.remote, "branch")
+
+
+def test_status_says_when_the_upstream_is_gone(site):
+    git(site.desk, "switch", "-q", "-c", "topic")
+    git(site.desk, "push", "-q", "-u", "origin", "topic")
+    ws = g.GitWorkspace(site.learn(site.desk))
+    st = ws.status(fields=False)
+    assert (st.upstream, st.gone, st.publish_to) == ("origin/topic", False, None)
+    git(site.cms, "push", "-q", "origin", "--delete", "topic")
+    git(site.desk, "fetch", "-q", "--prune")
+    st = ws.status(fields=False)
+    assert (st.upstream, st.gone, st.publish_to) == ("origin/topic", True, "origin")
+
+
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        (b"a\n<<<<<<< ours\nb\n=======\nc\n>>>>>>> theirs\n", 2),
+        (b"a\r\n<<<<<<< HEAD\r\nb\r\n||||||| base\r\nx\r\n=======\r\nc\r\n>>>>>>> 1a2b\r\n", 2),
+        (b"<<<<<<<<<< ours\nb\n==========\n>>>>>>>>>> theirs\n", 1),  # conflict-marker-size=10
+        (b"a\n>>>>>>> quoted\nno opener before it\n", None),
+        (b"<<<<<<< alone\nno separator\n>>>>>>> x\n", None),
+        (b"text with <<<<<<< inside\n=======\n>>>>>>> x\n", None),
+        (b"", None),
+    ],
+)
+def test_conflict_markers_find_a_whole_block(text, line):
+    assert g.conflict_markers(text) == line
+
+
 def test_errors_in_plain_words():
     cases = {
         "fatal: Authentication failed for 'https://example.org/site.git/'": "authentication",
