@@ -22,7 +22,9 @@ PHYS = "physics/what-is-the-difference-between-speed-and-velocity.md"
 
 
 def _on_modals(*steps):
-    """Run each step on the next modal dialog to appear (each a different dialog)."""
+    """Run each step on the next modal dialog to appear (each a different dialog). A step that
+    fails closes its dialog first: the test fails (pytest-qt reports the error), never hangs on
+    a modal dialog left open."""
     done: list = []
 
     def tick(index=0, previous=None):
@@ -30,13 +32,39 @@ def _on_modals(*steps):
         if widget is None or widget is previous or not widget.isVisible():
             QTimer.singleShot(20, lambda: tick(index, previous))
             return
-        steps[index](widget)
+        try:
+            steps[index](widget)
+        except BaseException:
+            if isinstance(widget, QDialog):
+                widget.done(0)
+            else:
+                widget.close()
+            raise
         done.append(type(widget).__name__)
         if index + 1 < len(steps):
             QTimer.singleShot(0, lambda: tick(index + 1, widget))
 
     QTimer.singleShot(0, tick)
     return done
+
+
+def test_a_failing_step_closes_its_dialog_so_the_test_fails_instead_of_hanging(qtbot):
+    import time
+
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+
+    def step(_dialog):
+        raise AssertionError("a step that fails")
+
+    with qtbot.capture_exceptions() as errors:
+        _on_modals(step)
+        QTimer.singleShot(5000, dialog.reject)  # (a helper that left it open: 5 s, then this)
+        start = time.monotonic()
+        dialog.exec()
+        waited = time.monotonic() - start
+    assert waited < 4, waited
+    assert [str(e[1]) for e in errors] == ["a step that fails"]
 
 
 def _button(dialog: QDialog, text: str):

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from qteditor.ui.git_dialogs import SyncDialog
 from tests.core.git_helpers import ENTRIES, cms_save, git, make_site, own_git_config
 from tests.core.merge_helpers import fields_of
-from tests.ui.test_dialogs import _on_modals as _on_modals_raw
+from tests.ui.test_dialogs import _on_modals
 from tests.ui.test_git_window import _wait_done, no_setup_offer, open_site, refreshed, set_field
 
 
@@ -19,23 +19,6 @@ from tests.ui.test_git_window import _wait_done, no_setup_offer, open_site, refr
 def site(tmp_path, monkeypatch):
     own_git_config(tmp_path, monkeypatch)
     return make_site(tmp_path)
-
-
-def _on_modals(*steps):
-    """``_on_modals`` whose step closes its dialog when it fails: the test fails, never hangs
-    on a modal dialog left open."""
-
-    def safe(step):
-        def run(dialog):
-            try:
-                step(dialog)
-            except BaseException:
-                dialog.done(0)
-                raise
-
-        return run
-
-    return _on_modals_raw(*(safe(s) for s in steps))
 
 
 def _topic(site, title="On a topic"):
