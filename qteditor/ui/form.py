@@ -395,6 +395,7 @@ class FormPanel(QScrollArea):
         self.other_empty.setStyleSheet("color: palette(placeholder-text);")
         self.other_form.addRow(self.other_empty)
         self.other_rows: list[tuple] = []
+        self.other_widgets: list[QWidget] = []  # their widgets, in the same order
         self.layout_.addStretch(1)
         self._align_labels()
         self._order_tabs()
@@ -658,7 +659,7 @@ class FormPanel(QScrollArea):
             self._lock_changed(session.locked, emit=False)
         if self.related is not None:
             self.related.set_items([dict(v) for _k, v in related_items(session.fields, self.related.family)])
-        self._load_other(session)
+        self._load_other(session, keep=not another)
         self._order_tabs()
         self.validate()
         if another:  # another entry, or a new one, starts at the top (the title in view)
@@ -724,11 +725,22 @@ class FormPanel(QScrollArea):
             self.lockToggled.emit(locked)
 
     # ------------------------------------------------------------------ unknown fields
-    def _load_other(self, session: EditSession) -> None:
+    def _load_other(self, session: EditSession, keep: bool = False) -> None:
+        """The fields outside the schema, each as a line or JSON text (``keep``: the same entry
+        again, after a save: rows that show their values stay, with their undo history)."""
+        unknown = [k for k in session.fields if self.schema.field(str(k)) is None]
+        if (
+            keep
+            and [(k,) for k in unknown] == self.other_rows
+            and all(
+                _other_shows(w, session.fields[k]) for k, w in zip(unknown, self.other_widgets, strict=True)
+            )
+        ):
+            return
         while self.other_form.rowCount() > 1:
             self.other_form.removeRow(1)
         self.other_rows = []
-        unknown = [k for k in session.fields if self.schema.field(str(k)) is None]
+        self.other_widgets = []
         self.other_empty.setVisible(not unknown)
         for key in unknown:
             value = session.fields[key]
@@ -736,7 +748,7 @@ class FormPanel(QScrollArea):
             w: QWidget
             if isinstance(value, (dict, list)):
                 text = PlainField(4)
-                text.setPlainText(json.dumps(value, ensure_ascii=False, indent=1, default=str))
+                text.setPlainText(_as_json(value))
                 text.setToolTip("Edited as JSON; applied when the text is valid JSON")
 
                 def apply_json(w: PlainField = text, path: tuple = path) -> None:
@@ -749,9 +761,7 @@ class FormPanel(QScrollArea):
                 text.textChanged.connect(apply_json)
                 w = text
             else:
-                line = QLineEdit(
-                    "" if value is None else (value.isoformat() if isinstance(value, dt.date) else str(value))
-                )
+                line = QLineEdit(_as_line(value))
                 line.setToolTip(f"{type(value).__name__} value; kept as that type when possible")
 
                 def apply_text(
@@ -767,6 +777,7 @@ class FormPanel(QScrollArea):
                 w = line
             self.other_form.addRow(QLabel(str(key)), w)
             self.other_rows.append(path)
+            self.other_widgets.append(w)
         if unknown and self._wheel_guarded:  # else the guard, still to come, covers them
             self._guard_wheel()
 
@@ -797,3 +808,22 @@ class FormPanel(QScrollArea):
     def widget_for(self, path: tuple) -> QWidget | None:
         row = self.rows.get(tuple(path))
         return row.widget if row else None
+
+
+def _as_json(value: Any) -> str:
+    """A field outside the schema holding a mapping or a list, as the form shows it."""
+    return json.dumps(value, ensure_ascii=False, indent=1, default=str)
+
+
+def _as_line(value: Any) -> str:
+    """A field outside the schema holding one value, as the form shows it."""
+    return "" if value is None else (value.isoformat() if isinstance(value, dt.date) else str(value))
+
+
+def _other_shows(widget: QWidget, value: Any) -> bool:
+    """Whether a row of a field outside the schema shows ``value`` as it would be shown anew."""
+    if isinstance(widget, QLineEdit):
+        return not isinstance(value, (dict, list)) and widget.text() == _as_line(value)
+    if isinstance(widget, QPlainTextEdit):
+        return isinstance(value, (dict, list)) and widget.toPlainText() == _as_json(value)
+    return False

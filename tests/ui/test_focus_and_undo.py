@@ -182,6 +182,36 @@ def test_a_save_keeps_each_fields_undo_history_and_ends_its_step(window, qtbot, 
     assert not author.isUndoAvailable() and not description.document().isUndoAvailable()
 
 
+def test_a_save_keeps_the_undo_history_of_a_field_outside_the_schema(window, qtbot, tmp_path):
+    """Regression: the rows of the fields outside the schema ("Other fields") were built anew at
+    every save, so Ctrl+Z there after a save had nothing to take back. Now they stay (with
+    their history) while they show the entry's values."""
+    root = tmp_path / "content" / "learn"
+    shutil.copytree(sample_collection(), root)
+    path = root / BIO
+    path.write_bytes(path.read_bytes().replace(b"---\n", b"---\nlegacy_note: an old note\n", 1))
+    panel = window.collection_panel
+    with qtbot.waitSignal(panel.indexed, timeout=20000):
+        window.open_folder(root)
+    assert window.open_file(path)
+    window.activateWindow()
+    form = window.form
+    assert form.other_rows == [("legacy_note",)]
+    note = form.other_widgets[0]
+    assert isinstance(note, QLineEdit) and note.text() == "an old note"
+    _focus(note)
+    note.end(False)
+    qtbot.keyClicks(note, " before")
+    assert window.save()
+    assert form.other_widgets == [note]  # the same row, not one built anew
+    qtbot.keyClicks(note, " after")
+    qtbot.keyClick(note, Qt.Key.Key_Z, CTRL)
+    assert note.text() == "an old note before"
+    qtbot.keyClick(note, Qt.Key.Key_Z, CTRL)
+    assert note.text() == "an old note"
+    assert window.session.fields["legacy_note"] == "an old note"  # the entry follows the field
+
+
 # ---------------------------------------------------------------------------- Tab
 def _tab_from(window, qtbot, start: QWidget, until: QWidget, presses: int = 80) -> list[QWidget]:
     _focus(start)
