@@ -105,6 +105,28 @@ def cms_save(site: Site, i: int, change, message: str = "Updated 1 file via Clou
     git(site.cms, "push", "-q")
 
 
+def set_field(path: Path, **values) -> None:
+    """The desktop's save of entry ``path`` with ``values`` set (the app's own writer)."""
+    from tests.core.merge_helpers import desktop
+
+    path.write_bytes(desktop(path.read_bytes(), lambda f: f.update(values)))
+
+
+def stop_git_am_at_a_conflict(site: Site, tmp_path: Path) -> None:
+    """``git am -3`` in the desk's clone stopped at a conflict: a patch of entry 0's title made
+    on another branch, applied on main after main changed that title too."""
+    e0 = site.entry(site.desk, 0)
+    git(site.desk, "checkout", "-q", "-b", "other")
+    set_field(e0, title="Patched title")
+    git(site.desk, "commit", "-q", "-am", "Patch")
+    patch = tmp_path / "p.patch"
+    patch.write_text(git(site.desk, "format-patch", "-1", "--stdout"), encoding="utf-8")
+    git(site.desk, "checkout", "-q", "main")
+    set_field(e0, title="Main title")
+    git(site.desk, "commit", "-q", "-am", "Main")
+    git(site.desk, "am", "-3", str(patch), check=False)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -14,12 +14,8 @@ from qteditor.core import git as g
 from qteditor.core.entry import Entry
 from qteditor.core.merge import THEIRS, Value
 from tests.conftest import CORPUS, needs_symlinks, posix_only
-from tests.core.git_helpers import ENTRIES, cms_save, git
+from tests.core.git_helpers import ENTRIES, cms_save, git, set_field, stop_git_am_at_a_conflict
 from tests.core.merge_helpers import desktop, edit_paragraph, fields_of, paragraphs
-
-
-def set_field(path, **values) -> None:
-    path.write_bytes(desktop(path.read_bytes(), lambda f: f.update(values)))
 
 
 # ---------------------------------------------------------------------------- status
@@ -1099,16 +1095,7 @@ def test_each_operation_in_progress_is_said_in_plain_english(site, capsys, monke
 
 
 def test_git_am_stopped_at_a_conflict_is_said_as_git_am(site, capsys, monkeypatch, tmp_path):
-    e0 = site.entry(site.desk, 0)
-    git(site.desk, "checkout", "-q", "-b", "other")
-    set_field(e0, title="Patched title")
-    git(site.desk, "commit", "-q", "-am", "Patch")
-    patch = tmp_path / "p.patch"
-    patch.write_text(git(site.desk, "format-patch", "-1", "--stdout"), encoding="utf-8")
-    git(site.desk, "checkout", "-q", "main")
-    set_field(e0, title="Main title")
-    git(site.desk, "commit", "-q", "-am", "Main")
-    git(site.desk, "am", "-3", str(patch), check=False)
+    stop_git_am_at_a_conflict(site, tmp_path)
     assert g.Repo.find(site.desk).operation() == "am"
     assert g.Repo.find(site.desk).status().rebasing is None  # git am keeps HEAD on its branch
     monkeypatch.chdir(site.desk)

@@ -10,16 +10,20 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from qteditor.ui.main_window import sample_collection
+from tests.ui.test_off_the_happy_path import _tab_through
 
 BIO = "biology/what-are-the-main-parts-of-a-plant-cell.md"
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
-def _site(window, qtbot, tmp_path):
-    """The sample collection indexed in the window, its biology entry open; the browser."""
+def _site(window, qtbot, tmp_path, before=None):
+    """The sample collection indexed in the window, its biology entry open; the browser.
+    ``before``: given the biology entry's path, changes it before the folder opens."""
     root = tmp_path / "content" / "learn"
     shutil.copytree(sample_collection(), root)
+    if before is not None:
+        before(root / BIO)
     panel = window.collection_panel
     with qtbot.waitSignal(panel.indexed, timeout=20000):
         window.open_folder(root)
@@ -186,15 +190,11 @@ def test_a_save_keeps_the_undo_history_of_a_field_outside_the_schema(window, qtb
     """Regression: the rows of the fields outside the schema ("Other fields") were built anew at
     every save, so Ctrl+Z there after a save had nothing to take back. Now they stay (with
     their history) while they show the entry's values."""
-    root = tmp_path / "content" / "learn"
-    shutil.copytree(sample_collection(), root)
-    path = root / BIO
-    path.write_bytes(path.read_bytes().replace(b"---\n", b"---\nlegacy_note: an old note\n", 1))
-    panel = window.collection_panel
-    with qtbot.waitSignal(panel.indexed, timeout=20000):
-        window.open_folder(root)
-    assert window.open_file(path)
-    window.activateWindow()
+
+    def legacy(path):
+        path.write_bytes(path.read_bytes().replace(b"---\n", b"---\nlegacy_note: an old note\n", 1))
+
+    _site(window, qtbot, tmp_path, before=legacy)
     form = window.form
     assert form.other_rows == [("legacy_note",)]
     note = form.other_widgets[0]
@@ -214,15 +214,8 @@ def test_a_save_keeps_the_undo_history_of_a_field_outside_the_schema(window, qtb
 
 # ---------------------------------------------------------------------------- Tab
 def _tab_from(window, qtbot, start: QWidget, until: QWidget, presses: int = 80) -> list[QWidget]:
-    _focus(start)
-    seen: list[QWidget] = []
-    for _ in range(presses):
-        widget = QApplication.focusWidget()
-        seen.append(widget)
-        if widget is until:
-            break
-        qtbot.keyClick(widget, Qt.Key.Key_Tab)
-    return seen
+    _focus(start)  # (the focus where it is meant to start: a box's text field)
+    return _tab_through(window, qtbot, start, presses, until)
 
 
 def _box(widget: QWidget, inner: QWidget) -> QRect:

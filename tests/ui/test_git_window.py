@@ -17,7 +17,15 @@ from qteditor.core.entry import Entry
 from qteditor.ui.collection_panel import GIT_COLUMN
 from qteditor.ui.git_dialogs import CommitDialog, HistoryDialog, ResolveDialog, SyncDialog
 from tests.conftest import CORPUS
-from tests.core.git_helpers import ENTRIES, cms_save, git, make_site, own_git_config
+from tests.core.git_helpers import (
+    ENTRIES,
+    cms_save,
+    git,
+    make_site,
+    own_git_config,
+    set_field,
+    stop_git_am_at_a_conflict,
+)
 from tests.core.merge_helpers import desktop, fields_of
 from tests.ui.test_dialogs import _on_modals
 
@@ -26,10 +34,6 @@ from tests.ui.test_dialogs import _on_modals
 def site(tmp_path, monkeypatch):
     own_git_config(tmp_path, monkeypatch)
     return make_site(tmp_path)
-
-
-def set_field(path, **values) -> None:
-    path.write_bytes(desktop(path.read_bytes(), lambda f: f.update(values)))
 
 
 def open_site(window, qtbot, folder, state="on"):
@@ -437,16 +441,7 @@ def test_a_rebase_in_progress_shows_the_branch_being_rebased(window, qtbot, site
 def test_git_am_in_progress_is_said_as_git_am(window, qtbot, site, tmp_path):
     """git am stopped at a conflict: "git am in progress" and "Finish git am" (not "am in
     progress", "Finish the am")."""
-    e0 = site.entry(site.desk, 0)
-    git(site.desk, "checkout", "-q", "-b", "other")
-    set_field(e0, title="Patched title")
-    git(site.desk, "commit", "-q", "-am", "Patch")
-    patch = tmp_path / "p.patch"
-    patch.write_text(git(site.desk, "format-patch", "-1", "--stdout"), encoding="utf-8")
-    git(site.desk, "checkout", "-q", "main")
-    set_field(e0, title="Main title")
-    git(site.desk, "commit", "-q", "-am", "Main")
-    git(site.desk, "am", "-3", str(patch), check=False)
+    stop_git_am_at_a_conflict(site, tmp_path)
     open_site(window, qtbot, site.learn(site.desk))
     no_setup_offer(window)
     qtbot.waitUntil(lambda: window.git.states.get(ENTRIES[0], ("",))[0] == "conflicted", timeout=20000)

@@ -275,7 +275,8 @@ def _type_author(window, qtbot, text):
     qtbot.keyClicks(author, text)
 
 
-def test_read_only_file_is_saved_only_when_the_user_agrees(window, qtbot, tmp_path):
+def _save_refused_for_read_only(window, qtbot, tmp_path):
+    """An entry edited in the window, made read-only, its save declined: (path, its bytes)."""
     from PySide6.QtWidgets import QMessageBox
 
     path = _entry(tmp_path)
@@ -285,6 +286,13 @@ def test_read_only_file_is_saved_only_when_the_user_agrees(window, qtbot, tmp_pa
     os.chmod(path, 0o444)
     window.answers.append(QMessageBox.StandardButton.No)
     assert window.save() is False
+    return path, before
+
+
+def test_read_only_file_is_saved_only_when_the_user_agrees(window, qtbot, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    path, before = _save_refused_for_read_only(window, qtbot, tmp_path)
     assert window.asked == ["This file is read-only. Save anyway?"]
     assert path.read_bytes() == before and window.session.dirty
     window.answers.append(QMessageBox.StandardButton.Yes)
@@ -313,13 +321,8 @@ def test_a_refused_save_says_what_the_writer_can_do_not_the_clis_force(window, q
     "use --force", an option of the command line, in the window's status bar."""
     from PySide6.QtWidgets import QMessageBox
 
-    path = _entry(tmp_path)
-    before = path.read_bytes()
-    window.open_file(path)
-    _type_author(window, qtbot, "Me")
-    os.chmod(path, 0o444)
-    window.answers.append(QMessageBox.StandardButton.No)
-    assert window.save() is False and path.read_bytes() == before
+    path, before = _save_refused_for_read_only(window, qtbot, tmp_path)
+    assert path.read_bytes() == before
     said = window.statusBar().currentMessage()
     assert said.startswith("Not saved: the file is read-only") and "force" not in said
     assert "writable" in said and "Save As" in said
