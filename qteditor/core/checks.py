@@ -381,6 +381,8 @@ def _links(r: Any, f: dict, ctx: Context, add: _Add) -> None:
     link = family.link
     own_url = f.get(link)
     path_url = ctx.site.url_at(r.path)
+    by_url = ctx.by_url
+    stale = [(sub, rule) for sub, rule in family.stale if rule in _STALE]
     seen: set[str] = set()
     for key, rel in related_items(f, family):
         url = rel.get(link)
@@ -389,14 +391,16 @@ def _links(r: Any, f: dict, ctx: Context, add: _Add) -> None:
         seen.add(url)
         if url in (own_url, path_url):
             continue
-        target = ctx.target(url)
+        target = by_url.get(url)
         if target is None:
             add("related-dangling", f"{key}: no entry has the {link} {url}", key)
             continue
-        t = target.fields
-        for sub, rule in family.stale:
-            if rule in _STALE and sub in rel and rel.get(sub) != t.get(sub):
-                _stale(key, sub, rule, rel.get(sub), t.get(sub), target.path, add)
+        t = target.data if isinstance(target.data, dict) else {}
+        for sub, rule in stale:
+            if sub in rel:
+                old, new = rel[sub], t.get(sub)
+                if old != new:
+                    _stale(key, sub, rule, old, new, target.path, add)
 
 
 _STALE = frozenset(("related-stale-id", "related-stale-title"))  # a snapshot subfield's rules

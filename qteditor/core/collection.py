@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from . import codec
+from .bulk import gc_paused
 from .document import FIRST_LINE, decode, split_text
 from .document import find_closer as _find_closer
 from .errors import QtEditorError
@@ -49,6 +50,40 @@ INDEX_VERSION = 5_00_00_00 + marshal.version * 1_00_00 + sys.version_info[0] * 1
 CHUNK = 400
 BUSY_SECONDS = 30.0  # how long a writer waits for another process's transaction
 MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are an entry's problem, never read
+
+
+WAL_LIMIT = 64 * 1024 * 1024  # bytes of write-ahead log kept on disk once it is emptied
+AUTOCHECKPOINT = 1000  # SQLite's default: pages in the write-ahead log before a commit copies them
+_CHECKPOINTS: set[threading.Thread] = set()
+
+
+def _checkpoint_soon(db_path: str) -> threading.Thread:
+    """Copy the write-ahead log of a cache into its database on a thread with a connection of
+    its own (passive: never waiting for, nor holding up, another reader or writer; the log is
+    emptied by the next write, or removed when the last connection closes)."""
+
+    def run() -> None:
+        try:
+            db = sqlite3.connect(db_path, timeout=BUSY_SECONDS, isolation_level=None)
+            try:
+                db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            finally:
+                db.close()
+        except sqlite3.Error:
+            pass  # (removed meanwhile, busy: the next commit copies the log)
+        finally:
+            _CHECKPOINTS.discard(thread)
+
+    thread = threading.Thread(target=run, name="qteditor-index-checkpoint")
+    _CHECKPOINTS.add(thread)
+    thread.start()
+    return thread
+
+
+def wait_for_checkpoints(timeout: float | None = None) -> None:
+    """Wait until the caches' log copies started by this process are over (tests, quitting)."""
+    for thread in list(_CHECKPOINTS):
+        thread.join(timeout)
 
 
 _SCHEMA = (
@@ -190,11 +225,13 @@ def spots_of(data: Any, codec_keys: tuple[str, ...]) -> dict:
     return out
 
 
-def _fact_lines(data: dict, lines: list[int] | tuple, fact: Any) -> tuple:
-    """The key lines of an entry's facts, in their order (as ``scanner.key_lines`` reads them)."""
+def _fact_lines(data: dict, lines: list[int] | tuple, fact: Any, found: dict | None = None) -> tuple:
+    """The key lines of an entry's facts, in their order (as ``scanner.key_lines`` reads them;
+    ``found``: what it read of these lines already)."""
     if not isinstance(fact, dict):
         return ()
-    found = key_lines(data, lines)
+    if found is None:
+        found = key_lines(data, lines)
     out = []
     for key, value in fact.items():
         out.append(found.get(str(key), 0))
@@ -253,7 +290,8 @@ def _read_chunk(job: Job) -> list[tuple]:
     """Index rows for (relative path, stamp) under root: runs in worker processes. Each row
     carries what the rules over one file find of it (``checks.local_variants``)."""
     root, items, codec_keys, schema_source = job
-    return [_read_row(root, rel, stamp, codec_keys, schema_source) for rel, stamp in items]
+    with gc_paused():
+        return [_read_row(root, rel, stamp, codec_keys, schema_source) for rel, stamp in items]
 
 
 def _listed_chunk_packed(job: Job) -> bytes:
@@ -288,9 +326,9 @@ def _read_row(
         local = {
             "*": [("yaml-error", f"cannot check this entry: {type(exc).__name__}: {exc}", None, None, 1)]
         }
-    return Collection._row(
-        rel, stamp, data, error, lines, spots, facts(data, sites[next(iter(sites))]), local
-    )
+    fact = facts(data, sites[next(iter(sites))])
+    # (the rules asked for the lines of the whole data: the facts' lines are some of them)
+    return Collection._row(rel, stamp, data, error, lines, spots, fact, local, found=record._lines_by_key)
 
 
 @dataclass
@@ -501,6 +539,7 @@ class Collection:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
             Collection._schema(db)
         except BaseException:
             db.close()
@@ -647,6 +686,8 @@ class Collection:
                 else:
                     items.extend(walk)
             self.db.execute("PRAGMA synchronous=OFF")
+            # the build's commit does not copy its pages into the database (see below)
+            self.db.execute("PRAGMA wal_autocheckpoint=0")
         built: list[Record] | None = None
         try:
             with self._write():  # what is indexed is read again with the write lock held
@@ -654,13 +695,15 @@ class Collection:
         finally:
             if not known:
                 self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT}")
         if built is not None:
             built.sort(key=_path_of)
             self._built = (self._generation(), built)
-        if not known and stats.read > CHUNK:
-            # the build's pages are copied into the database now, by the process that made
-            # them, not by the next reader (a warm check would wait seconds for it)
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if not known and stats.read > CHUNK and str(self.db_path) != ":memory:":
+            # the build's pages are copied into the database by the process that made them,
+            # not by the next reader (a warm check would wait seconds for it), on a thread of
+            # their own: the caller's checks run meanwhile (the copy is mostly the disk's work)
+            _checkpoint_soon(str(self.db_path))
         stats.seconds = time.perf_counter() - start
         return stats
 
@@ -853,6 +896,7 @@ class Collection:
         fact: Any = None,
         local: dict | None = None,
         stored: bool = True,
+        found: dict | None = None,
     ) -> tuple:
         d = data if isinstance(data, dict) else {}
         seo = d["seo"] if isinstance(d.get("seo"), dict) else {}
@@ -884,7 +928,7 @@ class Collection:
                 _lines_without_answer(d, lines, rest is not data)
                 + (spots or {}, len(answer) if rest is not data else None)  # type: ignore[arg-type]
             ),
-            marshal.dumps((fact, _fact_lines(d, lines, fact), local or {})),
+            marshal.dumps((fact, _fact_lines(d, lines, fact, found), local or {})),
             marshal.dumps(local or {}),
         )
 

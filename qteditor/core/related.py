@@ -27,14 +27,23 @@ def related_items(fields: dict, family: RelatedFamily | None = None) -> list[tup
     prefix = (family or default_family()).prefix
     start = len(prefix)
     found = []
+    numbers = []
+    ordered = True
+    last = -1
     for key, value in fields.items():
-        if type(value) is dict and type(key) is str and key.startswith(prefix):
+        if type(key) is str and key.startswith(prefix) and type(value) is dict:
             number = key[start:]
             if number.isdecimal():  # what the family's pattern's \d+ takes
-                found.append((int(number), key, value))
-    if len(found) > 1:
-        found.sort(key=lambda t: t[0])
-    return [(key, value) for _, key, value in found]
+                n = int(number)
+                if n < last:
+                    ordered = False
+                last = n
+                numbers.append(n)
+                found.append((key, value))
+    if ordered:  # (as the files and the index have them)
+        return found
+    order = sorted(range(len(found)), key=numbers.__getitem__)  # stable: equal numbers keep their order
+    return [found[i] for i in order]
 
 
 def number_of(key: object, family: RelatedFamily | None = None) -> int | None:

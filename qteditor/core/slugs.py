@@ -23,6 +23,7 @@ def collection_slug(text: str) -> str:
     return _NOT_SLUG.sub("", text.lower()).replace(" ", "-")
 
 
+@lru_cache(maxsize=256)  # the slug of a title is asked for more than once in a row (its checks)
 def python_slug(text: str) -> str:
     from slugify import slugify  # imported when first needed (start-up time)
 

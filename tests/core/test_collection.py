@@ -604,3 +604,79 @@ def test_a_large_collection_is_listed_before_the_index_takes_its_write_lock(tmp_
     assert col.records()[0].local is not None  # (read back: the index's own rows)
     for c in (col, plain):
         c.close()
+
+
+def test_a_cold_build_copies_its_log_into_the_database_on_a_thread_while_the_caller_goes_on(
+    tmp_path, monkeypatch
+):
+    """A large cold build commits without copying its write-ahead log into the database
+    (that copy is most of a commit of 36,000 rows); a thread with its own connection copies
+    it, passively, while the caller's checks run. The database holds every row without the
+    log, later writes and readers are not held up, and the log is emptied."""
+    import sqlite3
+
+    import qteditor.core.collection as collection
+
+    monkeypatch.setattr(collection, "CHUNK", 2)  # six files count as a large cold index
+    started = []
+    real = collection._checkpoint_soon
+    monkeypatch.setattr(collection, "_checkpoint_soon", lambda path: started.append(real(path)))
+    root = _site(tmp_path)
+    col = Collection(root, tmp_path / "cache", workers=1)
+    col.refresh(text=False)
+    assert len(started) == 1
+    assert col.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == collection.AUTOCHECKPOINT
+    col.store("check|x", b"written while the log is copied", kind="check|")  # not held up
+    collection.wait_for_checkpoints()
+    assert not started[0].is_alive() and not collection._CHECKPOINTS
+    copy = tmp_path / "copy.sqlite"  # the database file alone, without its log
+    copy.write_bytes(col.db_path.read_bytes())
+    alone = sqlite3.connect(copy)
+    assert alone.execute("SELECT count(*) FROM entries").fetchone()[0] == col.count() == 6
+    alone.close()
+    assert col.cached("check|x") == b"written while the log is copied"
+    col.close()
+    assert not os.path.exists(f"{col.db_path}-wal")  # the last connection removed it
+
+    # a warm refresh starts no copy; a cache removed before the copy runs is no error
+    col = Collection(root, tmp_path / "cache", workers=1)
+    col.refresh()
+    assert len(started) == 1
+    col.close()
+    real(str(tmp_path / "gone" / "index.sqlite")).join()
+    assert not collection._CHECKPOINTS
+
+
+def test_the_cyclic_collector_is_held_off_until_the_last_pause_ends(monkeypatch):
+    import gc
+    import threading
+
+    from qteditor.core.bulk import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer pause goes on
+        inside, go_on = threading.Event(), threading.Event()
+
+        def other() -> None:
+            with gc_paused():
+                inside.set()
+                go_on.wait(5)
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        inside.wait(5)
+    assert not gc.isenabled()  # the other thread's pause is not over
+    go_on.set()
+    thread.join(5)
+    assert gc.isenabled()
+    gc.disable()  # a collector off before stays off
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

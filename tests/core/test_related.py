@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from qteditor.core.entry import Entry
 from qteditor.core.related import related_items, renumber, set_related
 from qteditor.core.resources import resource
@@ -129,3 +132,31 @@ def test_a_related_key_of_another_family_is_no_related_article():
     assert fields == {"related_article1": {"url": "/x"}, "see_also_1": {"slug": "c"}}
     assert renumber({"see_also_3": {"slug": "c"}}, family) == {"see_also_1": {"slug": "c"}}
     assert family.snapshot({"headline": "H", "slug": "s", "other": 1}) == {"slug": "s", "headline": "H"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["related_article", "related_articles", "other", "related_article0"]),
+            st.integers(0, 30),
+            st.booleans(),
+        ),
+        max_size=12,
+    )
+)
+def test_items_come_in_number_order_keeping_the_order_of_equal_numbers(keys):
+    """Whatever the order of the keys (as the files have them, or not), the same result as
+    sorting every snapshot key by its number, stably."""
+    fields: dict = {}
+    for prefix, number, snapshot in keys:
+        fields[f"{prefix}{number}"] = {"n": number} if snapshot else "text"
+    expected = sorted(
+        (
+            (int(k[len("related_article") :]), k, v)
+            for k, v in fields.items()
+            if type(v) is dict and k.startswith("related_article") and k[len("related_article") :].isdecimal()
+        ),
+        key=lambda t: t[0],
+    )
+    assert related_items(fields) == [(k, v) for _, k, v in expected]
