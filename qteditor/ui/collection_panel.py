@@ -295,6 +295,7 @@ class CollectionPanel(QWidget):
     indexed = Signal()  # rows, problems and records are current
     rowsShown = Signal()  # the rows are shown (problems may follow)
     rowsRead = Signal(int)  # a collection indexed from nothing: this many of its rows listed so far
+    listed = Signal()  # a collection indexed from nothing: every row listed (the index's pass follows)
 
     def __init__(self, parent: QWidget | None = None, cache: Path | None = None):
         super().__init__(parent)
@@ -624,6 +625,8 @@ class CollectionPanel(QWidget):
         if self.search.text().strip():
             self._start_search(refine=True)  # the rows read since the last answer may match too
         self.rowsRead.emit(len(rows))
+        if complete:
+            self.listed.emit()
 
     def _rows_ready(self, generation: int, result: tuple[list[tuple], str]) -> None:
         if generation != self._generation:

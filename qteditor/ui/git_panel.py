@@ -133,6 +133,9 @@ class GitController(QObject):
         self._soon = QTimer(self, singleShot=True, interval=self.AFTER_ROWS_MS)
         self._soon.timeout.connect(lambda: self.refresh(force=False))
         panel.rowsShown.connect(self._soon.start)
+        # a large folder indexed from nothing: its status once every row is listed, not after
+        # the index's pass (the rules over 36,000 entries take seconds more)
+        panel.listed.connect(self._soon.start)
 
     # ------------------------------------------------------------------ status, off the GUI thread
     def state_stamp(self) -> tuple | None:

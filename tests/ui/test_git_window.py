@@ -759,3 +759,34 @@ def test_an_idle_refresh_skips_git_and_any_change_reads_again(window, qtbot, sit
     qtbot.waitUntil(lambda: window.git.states.get(ENTRIES[1]) == ("modified", ["author"]), timeout=20000)
     monkeypatch.setattr(type(window.git), "MAX_SKIP_S", 0.0)  # an old read is read again
     reindex(read=True)
+
+
+def test_a_folder_indexed_from_nothing_shows_its_git_status_once_listed(window, qtbot, site, monkeypatch):
+    """A large repository opened with no index: git status comes once every row is listed,
+    while the index's pass (the rules over every entry: seconds at 36,000) still runs; before,
+    the git panel stayed empty until that pass ended."""
+    import threading
+
+    import qteditor.core.collection as collection
+
+    monkeypatch.setattr(collection, "CHUNK", 1)  # the site's entries count as a large collection
+    go_on = threading.Event()
+    real = collection.Collection._refresh_locked
+
+    def held(self, *args, **kwargs):
+        go_on.wait(20)  # the index's pass waits until the test has seen the status
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(collection.Collection, "_refresh_locked", held)
+    panel = window.collection_panel
+    try:
+        with qtbot.waitSignal(panel.listed, timeout=20000):
+            window.open_folder(site.learn(site.desk))
+        with qtbot.waitSignal(window.git.statusReady, timeout=20000):
+            pass
+        assert panel.loading and window.git.state == "on"  # the index's pass is not over
+        assert len(panel.model.rows) == len(ENTRIES)
+    finally:
+        go_on.set()
+    qtbot.waitUntil(lambda: not panel.loading, timeout=20000)
+    assert window.git.state == "on"
