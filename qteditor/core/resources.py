@@ -47,3 +47,29 @@ def user_folder(kind: str) -> Path:
     else:
         base = Path.home() / (".cache" if kind == "cache" else ".local/share")
     return base / "qteditor"
+
+
+def sample_site() -> Path:
+    """The sample site (``sample/``: its ``content/learn`` collection) as the user's own copy in
+    the data folder, made from the bundled one the first time it is asked for: the bundle may be
+    read-only (an installed app) or inside qteditor's own git checkout, and what the user does
+    to the sample stays theirs. The bundled one when no copy can be made (the data folder
+    cannot be written)."""
+    import shutil
+    import stat
+
+    bundled = resource("sample")
+    target = user_folder("data") / "sample"
+    if (target / "content" / "learn").is_dir():
+        return target
+    making = target.with_name(f".sample-{os.getpid()}")
+    try:
+        shutil.rmtree(making, ignore_errors=True)
+        shutil.copytree(bundled, making, copy_function=shutil.copyfile)  # (modes of the user's)
+        for folder, _dirs, _files in os.walk(making):  # a read-only bundle's folders too
+            os.chmod(folder, os.stat(folder).st_mode | stat.S_IWUSR)
+        os.rename(making, target)  # whole or not at all; another process's copy wins
+    except OSError:
+        shutil.rmtree(making, ignore_errors=True)
+        return target if (target / "content" / "learn").is_dir() else bundled
+    return target

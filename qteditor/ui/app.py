@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from .. import __version__
 from ..core.spelling import Speller
 from .icons import app_icon
-from .main_window import MainWindow, sample_collection
+from .main_window import MainWindow
 from .preview import warm_up
 from .settings import Settings
 
@@ -88,7 +88,10 @@ def first_target(path: str | None, settings: Settings) -> Path:
     last = settings.get("files/last_collection")
     if last and Path(last).is_dir():
         return Path(last)
-    return sample_collection()
+    from ..core.resources import sample_site
+
+    # the user's own copy: the bundled one may be read-only, or inside qteditor's git checkout
+    return sample_site() / "content" / "learn"
 
 
 def run(path: str | None = None, exit_process: bool = False) -> int:

@@ -218,3 +218,20 @@ def test_the_window_takes_the_interpreter_back_quickly_from_busy_threads(qapp):
     sys.setswitchinterval(0.005)
     make_app()
     assert sys.getswitchinterval() == SWITCH_INTERVAL_S <= 0.001
+
+
+def test_the_first_start_opens_the_users_own_copy_of_the_sample(settings, tmp_path):
+    """With no path and no last collection the window opens the sample as the user's copy in
+    the data folder (the test's XDG_DATA_HOME): never the bundle, which an installed app keeps
+    read-only and a source checkout keeps inside qteditor's own git repository."""
+    from qteditor.core.resources import resource
+    from qteditor.ui.app import first_target
+
+    target = first_target(None, settings)
+    assert target == tmp_path / "data" / "qteditor" / "sample" / "content" / "learn"
+    assert sorted(p.name for p in target.rglob("*.md")) == sorted(
+        p.name for p in (resource("sample") / "content" / "learn").rglob("*.md")
+    )
+    settings.set("files/last_collection", str(tmp_path))  # a collection opened before wins
+    assert first_target(None, settings) == tmp_path
+    assert first_target("elsewhere.md", settings) == Path("elsewhere.md")
