@@ -19,7 +19,8 @@ def test_the_window_never_waits_for_a_formula(qtbot, slow_formulas):
     start = time.perf_counter()
     pane.schedule({}, "A short answer with $y^2$ in it.", now=True)
     assert time.perf_counter() - start < 1.0 and pane.pending  # returned at once
-    qtbot.waitUntil(lambda: bool(calls), timeout=10000)  # the worker is typesetting now
+    # the worker is typesetting this formula now (another test's thread may still typeset its own)
+    qtbot.waitUntil(lambda: "y^2" in calls, timeout=10000)
     qtbot.wait(50)  # the event loop runs on while the formula is typeset
     assert pane.pending
     release.set()
