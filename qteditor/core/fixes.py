@@ -464,6 +464,21 @@ def _render_one(path: str, raw: bytes, delta: dict, shown: str, schema: Schema) 
     return rendered[0], None, unified_diff(raw, rendered[0], shown)
 
 
+def _render_here(items: Iterable[tuple[str, bytes, dict, str]], schema: Schema) -> list[tuple]:
+    """``_render_one`` of each item in this process. A file's full YAML parse leaves reference
+    cycles (some 250 objects a file) that only the cyclic collector frees: while ``check`` and
+    ``fix`` hold it off (``bulk.gc_paused``), each file's are collected once it is rendered (its
+    young generation only: the records made before are walked once, then no more)."""
+    import gc
+
+    out = []
+    for item in items:
+        out.append(_render_one(*item, schema))
+        if not gc.isenabled():
+            gc.collect(0)
+    return out
+
+
 def _render_chunk(job: tuple[str | None, list[tuple[str, bytes, dict, str]]]) -> list[tuple]:
     """A worker's part of ``_render_all``: errors travel as (text, path, line, column, kind)."""
     from .collection import rules_for
@@ -499,7 +514,7 @@ def _render_all(
         items = list(items)
         expected = len(items)
     if expected < PARALLEL or workers < 2:
-        return [_render_one(*item, schema) for item in items]
+        return _render_here(items, schema)
     import multiprocessing
     import sys
     from concurrent.futures import ProcessPoolExecutor
@@ -527,7 +542,7 @@ def _render_all(
     except (BrokenProcessPool, OSError):  # workers could not start here: render in this one
         for _ in pending:  # (every item computed first)
             pass
-        return [_render_one(*item, schema) for item in taken]
+        return _render_here(taken, schema)
     out = []
     for new, error, diff in results:
         if error is not None:
