@@ -17,7 +17,9 @@ def gc_paused() -> Iterator[None]:
     """Python's cyclic garbage collector held off while a bulk of records is made (their data
     holds no cycles: reference counting frees it). Each collection the allocations trigger would
     walk every object alive, the records made so far among them: half the time of reading
-    36,000 records. Nested and threaded uses keep it off until the last one ends."""
+    36,000 records. Nested and threaded uses keep it off until the last one ends. Work inside
+    that does make cycles (a full YAML parse) collects its youngest objects itself
+    (``gc.collect(0)``, as ``fixes`` does after each file it renders)."""
     global _gc_pauses, _gc_was_enabled
     with _GC_LOCK:
         if _gc_pauses == 0:

@@ -64,7 +64,15 @@ def sample_site() -> Path:
         return target
     making = target.with_name(f".sample-{os.getpid()}")
     try:
-        shutil.rmtree(making, ignore_errors=True)
+        import time
+
+        for left in target.parent.glob(".sample-*"):  # a start killed while copying left it
+            try:
+                stale = left == making or time.time() - left.stat().st_mtime > 3600
+            except OSError:  # (another start's, gone meanwhile)
+                continue
+            if stale:
+                shutil.rmtree(left, ignore_errors=True)
         shutil.copytree(bundled, making, copy_function=shutil.copyfile)  # (modes of the user's)
         for folder, _dirs, _files in os.walk(making):  # a read-only bundle's folders too
             os.chmod(folder, os.stat(folder).st_mode | stat.S_IWUSR)

@@ -87,3 +87,15 @@ def test_the_bundled_sample_when_no_copy_can_be_made(tmp_path, monkeypatch):
     (tmp_path / "data").write_text("a file where the data folder would be", encoding="utf-8")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert sample_site() == resource("sample")
+
+
+def test_a_copy_left_half_made_by_a_killed_start_is_removed(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    data = tmp_path / "data" / "qteditor"
+    old, recent = data / ".sample-999999", data / ".sample-999998"
+    for left in (old, recent):
+        (left / "content").mkdir(parents=True)
+    os.utime(old, (0, 0))  # killed long ago; the recent one may be another start's, still copying
+    site = sample_site()
+    assert sorted(p.name for p in data.iterdir()) == [".sample-999998", "sample"]
+    assert (site / "content" / "learn").is_dir()
