@@ -79,6 +79,7 @@ class GitController(QObject):
     statusReady = Signal()  # a status was shown (tests and the window wait for it)
     statusSkipped = Signal()  # a watcher's refresh found nothing changed: git was not asked
     AFTER_ROWS_MS = 150
+    AFTER_LISTING_MS = 1500
     MAX_SKIP_S = 300.0  # git is asked at least this often all the same (what no stamp sees)
     # the Git menu's actions (build_git_menu makes them)
     act_commit: QAction
@@ -133,9 +134,12 @@ class GitController(QObject):
         self._soon = QTimer(self, singleShot=True, interval=self.AFTER_ROWS_MS)
         self._soon.timeout.connect(lambda: self.refresh(force=False))
         panel.rowsShown.connect(self._soon.start)
-        # a large folder indexed from nothing: its status once every row is listed, not after
-        # the index's pass (the rules over 36,000 entries take seconds more)
-        panel.listed.connect(self._soon.start)
+        # a large folder indexed from nothing: its status a moment after every row is listed
+        # (a search typed at once is answered first), not after the index's pass (the rules
+        # over 36,000 entries take seconds more)
+        self._listed = QTimer(self, singleShot=True, interval=self.AFTER_LISTING_MS)
+        self._listed.timeout.connect(lambda: self.refresh(force=False))
+        panel.listed.connect(self._listed.start)
 
     # ------------------------------------------------------------------ status, off the GUI thread
     def state_stamp(self) -> tuple | None:
