@@ -150,6 +150,8 @@ def test_the_selection_and_the_open_entry_stay_selected_while_rows_are_read(wind
         now = {model.rows[model.source_row(r)][0] for r in range(model.rowCount())}
         assert {panel.rel_path(p) for p in panel.selected_paths()} == picked & now
         panel.search.setText("")
+        # (the search box answers after its typing pause: every row is shown again first)
+        qtbot.waitUntil(lambda: model.rowCount() == len(model.rows), timeout=20000)
         panel.table.clearSelection()
         opened = panel.rel_path(str(window.session.path))
         next_chunk()
