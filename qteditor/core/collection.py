@@ -81,7 +81,8 @@ def _checkpoint_soon(db_path: str) -> threading.Thread:
 
 
 def wait_for_checkpoints(timeout: float | None = None) -> None:
-    """Wait until the caches' log copies started by this process are over (tests, quitting)."""
+    """Wait until the caches' log copies started by this process are over (the tests wait; a
+    process that ends waits for them anyway: the threads are not daemons)."""
     for thread in list(_CHECKPOINTS):
         thread.join(timeout)
 

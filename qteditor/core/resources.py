@@ -57,6 +57,7 @@ def sample_site() -> Path:
     cannot be written)."""
     import shutil
     import stat
+    import time
 
     bundled = resource("sample")
     target = user_folder("data") / "sample"
@@ -64,8 +65,6 @@ def sample_site() -> Path:
         return target
     making = target.with_name(f".sample-{os.getpid()}")
     try:
-        import time
-
         for left in target.parent.glob(".sample-*"):  # a start killed while copying left it
             try:
                 stale = left == making or time.time() - left.stat().st_mtime > 3600

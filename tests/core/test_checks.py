@@ -289,3 +289,16 @@ def test_fixable_is_the_rules_the_planner_fixes_by_default_or_by_name():
     assert offered == set(DEFAULT_RULES) | set(REVIEWED)
     assert fixable("required-missing") and fixable("id-duplicate")
     assert not fixable("field-pattern") and not fixable("yaml-error") and not fixable("no-such-rule")
+
+
+def test_overlapping_targets_report_each_problem_once(site, capsys):
+    """A folder and files inside it (or one file twice) on one command line: every problem is
+    reported once, as for the folder alone."""
+    folder, root = site
+    physics = next((root / "physics").glob("*.md"))
+    _code, alone = _check(capsys, folder)
+    _code, both = _check(capsys, folder, physics, physics)
+    assert both["problems"] == alone["problems"] and alone["problems"]
+    _code, one = _check(capsys, physics)
+    _code, twice = _check(capsys, physics, physics)
+    assert twice["problems"] == one["problems"] and one["problems"]
