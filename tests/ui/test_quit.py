@@ -78,8 +78,11 @@ def test_the_collection_panel_shutdown_stops_the_index_workers_at_once(qtbot, tm
     qtbot.waitUntil(lambda: panel.error is not None, timeout=5_000)
     assert time.monotonic() - start < EXIT_SECONDS
     assert "stopped" in panel.error
-    assert panel._search_pool._shutdown  # no search starts any more
     panel.shutdown()  # twice is fine
+    ran: list[int] = []
+    panel._off_thread(lambda: ran.append(1))  # no search starts any more
+    time.sleep(0.2)
+    assert ran == []
 
 
 def test_a_closed_preview_is_deleted_without_waiting_for_its_render(qtbot, slow_formulas):

@@ -107,6 +107,31 @@ def test_first_frame_shows_the_entry_without_the_heavy_modules(tmp_path, monkeyp
         assert result["style"] == "fusion"
 
 
+ORDER_PROBE = """
+import json, sys
+from qteditor.cli import main  # the window's way in: cli, then qteditor.ui.app
+from qteditor.ui.app import run
+from qteditor.ui.main_window import MainWindow
+names = list(sys.modules)
+qt = names.index("PySide6")
+print(json.dumps({"after": [n for n in names[qt:] if n.startswith("qteditor.core")],
+                  "before": [n for n in names[:qt] if n.startswith("qteditor.core")]}))
+"""
+
+
+def test_the_windows_core_modules_load_before_pyside6():
+    """PySide6 reads the source of every module imported after it (its ``__feature__`` import
+    hook): the core modules of the first frame load first (``qteditor/ui/__init__.py``)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
+    out = subprocess.run(
+        [sys.executable, "-c", ORDER_PROBE], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert "qteditor.core.entry" in result["before"]
+    assert result["after"] == [], f"core modules imported after PySide6: {result['after']}"
+
+
 def test_what_waits_for_the_paint_is_there_once_the_window_has_painted(qtbot, settings):
     from PySide6.QtCore import QPoint, QPointF, Qt
     from PySide6.QtGui import QWheelEvent
