@@ -43,6 +43,7 @@ from ..core.schema import Field, RelatedFamily, Schema
 from ..core.session import EditSession
 from ..core.site import site_for
 from ..core.validate import check_field
+from .focus_undo import EditHistory
 from .icons import icon
 from .keywords import KeywordsEdit
 
@@ -183,6 +184,9 @@ class RelatedEditor(QWidget):
         lay.addWidget(self.empty)
         lay.addLayout(buttons)
         self._loading = False
+        self._shown: list[dict] = []  # the items as last shown or edited: what an edit replaces
+        # Edit ▸ Undo and Redo while the focus is in the table or on its buttons
+        self.history = EditHistory(self._restore, self)
 
     def _tool(self, name: str, tip: str, slot: Callable[[], None]) -> QToolButton:
         b = QToolButton()
@@ -193,6 +197,25 @@ class RelatedEditor(QWidget):
         return b
 
     def set_items(self, items: list[dict]) -> None:
+        """Show these items (the entry's, as loaded or refreshed: not an edit of the table)."""
+        self._show(items)
+
+    def state(self) -> list[dict]:
+        """The items as shown (what an undo, once done, is redone to)."""
+        return [dict(item) for item in self._shown]
+
+    def change_to(self, items: list[dict]) -> None:
+        """An edit of the list as a whole (a refresh of its snapshots): shown, undoable, emitted."""
+        self.history.record(self.state())
+        self._show(items)
+        self.changed.emit(self.items())
+
+    def _restore(self, items: list[dict]) -> None:
+        self._show(items)
+        self.changed.emit(self.items())
+
+    def _show(self, items: list[dict]) -> None:
+        self._shown = [dict(item) for item in items]
         self._loading = True
         try:
             self.table.setRowCount(len(items))
@@ -237,6 +260,8 @@ class RelatedEditor(QWidget):
 
     def _edited(self, _item: QTableWidgetItem) -> None:
         if not self._loading:
+            self.history.record(self.state())
+            self._shown = self.items()
             self.changed.emit(self.items())
 
     def add(self, item: dict | None = None) -> None:
@@ -244,7 +269,8 @@ class RelatedEditor(QWidget):
         if len(items) >= self.limit:
             return
         items.append(item or {s.key: 0 if s.type == "int" else "" for s in self.family.subfields})
-        self.set_items(items)
+        self.history.record(self.state())
+        self._show(items)
         self.table.selectRow(len(items) - 1)
         self.changed.emit(items)
 
@@ -253,7 +279,8 @@ class RelatedEditor(QWidget):
         items = self.items()
         if 0 <= row < len(items):
             del items[row]
-            self.set_items(items)
+            self.history.record(self.state())
+            self._show(items)
             self.changed.emit(items)
 
     def move_row(self, step: int) -> None:
@@ -263,7 +290,8 @@ class RelatedEditor(QWidget):
         to = row + step
         if 0 <= row < len(items) and 0 <= to < len(items):
             items[row], items[to] = items[to], items[row]
-            self.set_items(items)
+            self.history.record(self.state())
+            self._show(items)
             self.table.selectRow(to)
             self.changed.emit(items)
 
@@ -659,6 +687,8 @@ class FormPanel(QScrollArea):
             self._lock_changed(session.locked, emit=False)
         if self.related is not None:
             self.related.set_items([dict(v) for _k, v in related_items(session.fields, self.related.family)])
+            if another:  # the table's undo steps were of the entry before
+                self.related.history.clear()
         self._load_other(session, keep=not another)
         self._order_tabs()
         self.validate()

@@ -1143,9 +1143,7 @@ class MainWindow(QMainWindow):
 
         fields, changed = ws.refresh_related(s.fields, self.collection_panel.context)
         if changed:
-            items = [dict(v) for _k, v in related_items(fields, related.family)]
-            related.set_items(items)
-            self.on_related_edited(items)
+            related.change_to([dict(v) for _k, v in related_items(fields, related.family)])
         self.statusBar().showMessage(f"{changed} snapshot value(s) refreshed", 4000)
 
     def offer_rename(self, force: bool = False) -> bool:

@@ -4,6 +4,7 @@ an undo step, Tab follows the form as it is laid out."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QKeySequence
@@ -287,3 +288,97 @@ def test_tab_order_holds_after_keywords_change_and_another_entry_opens(window, q
     assert related is not None
     seen = _tab_from(window, qtbot, related.refresh_button, window.editor.edit)
     assert seen == [related.refresh_button, other, window.editor.edit]
+
+
+# ---------------------------------------------------------------------------- the related articles
+def _related(window):
+    related = window.form.related
+    assert related is not None
+    return related
+
+
+def test_edit_menu_undo_and_redo_take_back_each_edit_of_the_related_articles(window, qtbot, tmp_path):
+    """Regression: a related article added, moved, retyped or removed could not be undone
+    (Undo was disabled while the focus was in the table)."""
+    _site(window, qtbot, tmp_path)
+    rel = _related(window)
+    first = rel.items()
+    assert [item["id"] for item in first] == [9002]
+    _focus(rel.table)
+    assert not window.act_undo.isEnabled()  # nothing done here yet
+    rel.add({"id": 9003, "title": "Prime", "subject": "Math", "url": "/learn/math/questions/p"})
+    added = rel.items()
+    rel.table.selectRow(1)
+    rel.up_button.click()  # moved
+    moved = rel.items()
+    assert [item["id"] for item in moved] == [9003, 9002]
+    rel.table.item(1, 1).setText("Burning methane")  # a cell typed and committed
+    retyped = rel.items()
+    rel.table.selectRow(0)
+    rel.remove_button.click()
+    removed = rel.items()
+    assert [item["id"] for item in removed] == [9002]
+    assert window.act_undo.isEnabled() and not window.act_redo.isEnabled()
+
+    for before in (retyped, moved, added, first):  # each edit taken back, newest first
+        window.act_undo.trigger()
+        assert rel.items() == before
+        assert _related_fields(window) == before  # the entry follows the table
+    assert not window.act_undo.isEnabled() and window.act_redo.isEnabled()
+    for after in (added, moved, retyped, removed):
+        window.act_redo.trigger()
+        assert rel.items() == after
+        assert _related_fields(window) == after
+    assert not window.act_redo.isEnabled()
+    qtbot.keyClick(rel.table, Qt.Key.Key_Z, CTRL)  # the keys too
+    assert rel.items() == retyped
+
+
+def _related_fields(window) -> list[dict]:
+    from qteditor.core.related import related_items
+
+    return [dict(v) for _k, v in related_items(window.session.fields, _related(window).family)]
+
+
+def test_a_related_edit_undone_saves_the_file_as_it_was(window, qtbot, tmp_path):
+    _site(window, qtbot, tmp_path)
+    path = Path(window.session.path)
+    before = path.read_bytes()
+    rel = _related(window)
+    _focus(rel.table)
+    rel.table.selectRow(0)
+    rel.remove_button.click()
+    assert window.session.dirty
+    window.act_undo.trigger()
+    assert window.save()
+    assert path.read_bytes() == before
+
+
+def test_another_entry_starts_the_related_tables_history_anew(window, qtbot, tmp_path):
+    _site(window, qtbot, tmp_path)
+    rel = _related(window)
+    _focus(rel.table)
+    rel.table.selectRow(0)
+    rel.remove_button.click()
+    assert window.act_undo.isEnabled()
+    assert window.save()
+    root = tmp_path / "content" / "learn"
+    assert window.open_file(root / "chemistry" / "how-do-you-balance-the-equation-for-burning-methane.md")
+    _focus(rel.table)
+    assert not window.act_undo.isEnabled()
+    window.act_undo.trigger()  # nothing of the other entry's comes back here
+    assert "9002" not in str(_related_fields(window))
+
+
+def test_a_cell_being_typed_in_undoes_its_own_typing_first(window, qtbot, tmp_path):
+    _site(window, qtbot, tmp_path)
+    rel = _related(window)
+    before = rel.items()
+    rel.table.setCurrentCell(0, 1)
+    rel.table.editItem(rel.table.item(0, 1))
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    qtbot.keyClicks(editor, "X")
+    window.act_undo.trigger()  # the cell's own line: its typing
+    assert editor.text() == before[0]["title"]
+    assert rel.items() == before

@@ -295,5 +295,11 @@ def test_a_schema_of_its_own_names_the_related_table_its_rows_and_what_refresh_c
     assert rel.items() == want
     assert [window.session.fields[k] for k in ("see_also_1", "see_also_2")] == want
     assert not any(str(k).startswith("related_article") for k in window.session.fields)
+    rel.history.undo(rel.state())  # Edit ▸ Undo in the table: the refresh taken back
+    old = [{"slug": "c", "headline": "Gamma"}, {"slug": "b", "headline": "Old beta"}]
+    assert rel.items() == old
+    assert [window.session.fields[k] for k in ("see_also_1", "see_also_2")] == old
+    rel.history.redo(rel.state())
+    assert rel.items() == want
     rel.add()
     assert rel.items()[-1] == {"slug": "", "headline": ""}
