@@ -4,9 +4,14 @@ window needs them at start-up, before the index module loads)."""
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 MARKER = ".qteditor"  # a folder holding this folder is a collection (its settings are there)
+# a file's time and the clock can disagree by this much (a file system's coarse stamps)
+CLOCK_SLACK_S = 2.0
 
 
 def content_root(folder: Path) -> Path:
@@ -83,3 +88,42 @@ def first_entry(root: Path) -> Path | None:
         elif e.name.endswith(".md") and e.is_file():
             return Path(e.path)
     return None
+
+
+def file_identity(path: str | None) -> tuple[int, int, float] | None:
+    """The file at ``path`` as read now: its device and inode (a rename keeps them) and the
+    time, to know it again if it is moved (``moved_entry``)."""
+    if path is None:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, time.time()
+
+
+def moved_entry(
+    gone: str, ident: object, records: Iterable[Any], root: Path, opened: tuple[int, int, float] | None
+) -> str | None:
+    """Where the entry whose file ``gone`` is no longer there went: the one record of the
+    collection (its index's ``records``, paths relative to ``root``) with its id ``ident`` at
+    another path that is the very file (``opened``'s device and inode: renamed in place) or was
+    written since the entry was opened (a checkout or a pull writes the file anew). None when
+    there is none, or more than one (an id used twice is no trail to follow)."""
+    if ident is None or ident == "" or isinstance(ident, bool) or opened is None:
+        return None
+    here = os.path.normcase(os.path.abspath(gone))
+    found = []
+    for record in records:
+        if record.fields.get("id") != ident:
+            continue
+        path = str(root / record.path)
+        if os.path.normcase(os.path.abspath(path)) == here:
+            continue
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) == opened[:2] or st.st_mtime >= opened[2] - CLOCK_SLACK_S:
+            found.append(path)
+    return found[0] if len(found) == 1 else None

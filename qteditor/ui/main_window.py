@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from ..core import slugs, storage
 from ..core.entry import Entry
 from ..core.errors import QtEditorError
-from ..core.folders import collection_for_folder, collection_of, first_entry
+from ..core.folders import collection_for_folder, collection_of, file_identity, first_entry, moved_entry
 from ..core.journal import Journal, Locks, recover, snapshot
 from ..core.resources import resource
 from ..core.schema import Schema, default_schema, schema_for
@@ -63,6 +63,9 @@ def show_error(parent: QWidget, title: str, error: Exception) -> None:
     from .dialogs import show_error as show  # dialogs load on first use, not at start-up
 
     show(parent, title, error)
+
+
+FOLLOW_LINK = "qteditor-follow:"  # the notice's link that follows a moved entry
 
 
 def _pane(title: str | QLabel, widget: QWidget, extra: QWidget | None = None) -> QWidget:
@@ -162,6 +165,8 @@ class MainWindow(QMainWindow):
         self._token = os.urandom(16).hex()  # names the journal of a new, never saved entry
         self._locked_path: str | None = None
         self.file_missing = False
+        # the open file as it was read: (device, inode, when), to know it again when moved
+        self._opened_file: tuple[int, int, float] | None = None
         self.schema = schema or default_schema()
         self.session: EditSession | None = None
         self.collection: Path | None = None
@@ -293,7 +298,7 @@ class MainWindow(QMainWindow):
         self._journal_timer.timeout.connect(self.write_journal)
         self._duplicate_timer.timeout.connect(self.check_duplicate)
         self._problems_timer.timeout.connect(self._show_problems)
-        self.notice.linkActivated.connect(self.open_path)
+        self.notice.linkActivated.connect(self._notice_link)
         self.similar_note.activated.connect(self.open_path)
         self.watcher.fileChanged.connect(  # (the window as context: no call once it is gone)
             lambda path: QTimer.singleShot(150, self, lambda: self.on_outside_change(path))
@@ -478,6 +483,7 @@ class MainWindow(QMainWindow):
         self.use_schema(session.entry.schema)  # the form of the entry's own schema
         self.session = session
         self.file_missing = False
+        self._opened_file = file_identity(session.path)
         self._watch(session.path)
         notice = self.locks.acquire(session.path) if session.path else None
         self._locked_path = session.path if notice is None else None
@@ -588,6 +594,8 @@ class MainWindow(QMainWindow):
 
     def on_indexed(self) -> None:
         panel = self.collection_panel
+        if self.file_missing:  # the open file went: perhaps the index has it under a new name
+            self.look_for_move()
         panel.select_path(self.session.path if self.session else None)
         self.form.set_subjects(panel.subjects)
         self.slug_rule = panel.slug_rule or slugs.COLLECTION  # the workspace's, before checks
@@ -1390,6 +1398,61 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Recovered unsaved edits: review and save them", 6000)
         return True
 
+    def _notice_link(self, link: str) -> None:
+        if link.startswith(FOLLOW_LINK):
+            self.follow_move(link[len(FOLLOW_LINK) :])
+        else:
+            self.open_path(link)
+
+    def look_for_move(self) -> str | None:
+        """The open entry's file is gone: is it elsewhere in the collection under a new name
+        (renamed by git, a pull, the CMS or another program)? The one entry there with its id
+        that is the same file (a rename in place) or was written since it was opened here.
+        When found, the notice offers to follow it; returns its path."""
+        s = self.session
+        panel = self.collection_panel
+        if s is None or s.path is None or panel.root is None:
+            return None
+        ident = s.saved_fields.get("id")
+        found = moved_entry(s.path, ident, panel.records, panel.root, self._opened_file)
+        if found is None:
+            return None
+        from html import escape as html_escape
+
+        shown = panel.rel_path(found) or found
+        self.show_notice(
+            f"This entry was moved to <b>{html_escape(shown)}</b> (renamed outside qteditor). "
+            f'<a href="{FOLLOW_LINK}{html_escape(found)}">Follow it</a>: your edits are kept, '
+            "merged onto the file there; or use Save As to write them somewhere else."
+        )
+        return found
+
+    def follow_move(self, path: str) -> str:
+        """Make ``path`` the open entry's file (it was moved there): the edits here are merged
+        onto it as onto any outside change, and the journal, the lock and the watch move with
+        it. What happened: "followed", "conflicts" (merged as chosen), "unreadable", "none"."""
+        s = self.session
+        if s is None:
+            return "none"
+        old = s.path
+        try:
+            raw = storage.read_file(path)
+            theirs = Entry.from_bytes(raw, path, s.entry.schema)
+        except (QtEditorError, OSError) as exc:
+            self.show_notice(f"The moved file cannot be read now: {exc}")
+            return "unreadable"
+        conflicts = s.merge_from_disk(theirs)  # the session's file is now the moved one
+        if old is not None:
+            self.journal.remove(old)  # the edits' journal goes with them, under the new name
+        self.show_session(s)
+        self.write_journal()
+        self._fill_recent_with(path)
+        self.statusBar().showMessage(f"Now editing {Path(path).name}, where the entry moved", 6000)
+        if conflicts:
+            self.resolve_conflicts(conflicts)
+            return "conflicts"
+        return "followed"
+
     def on_outside_change(self, path: str) -> str | None:
         """The open file changed on disk: reload, merge, or say it is gone. What happened:
         "reloaded", "merged", "conflicts" (merged as chosen), "same", "gone", "unreadable",
@@ -1406,9 +1469,10 @@ class MainWindow(QMainWindow):
         p = Path(path)
         if not p.exists():
             self.file_missing = True
-            self.show_notice(
-                "The file was deleted or moved. Your text is kept: use Save As to write it somewhere."
-            )
+            if self.look_for_move() is None:
+                self.show_notice(
+                    "The file was deleted or moved. Your text is kept: use Save As to write it somewhere."
+                )
             return "gone"
         self._watch(path)  # some programs replace the file: watch the new one
         try:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from qteditor.core.folders import collection_for_folder, collection_of, content_root, first_entry
+import os
+
+from qteditor.core.folders import (
+    collection_for_folder,
+    collection_of,
+    content_root,
+    file_identity,
+    first_entry,
+    moved_entry,
+)
 
 
 def test_first_entry_is_the_first_in_path_order_without_hidden_names(tmp_path):
@@ -45,3 +54,66 @@ def test_a_stray_file_opens_alone(tmp_path):
     other = tmp_path / "plain"
     other.mkdir()
     assert collection_for_folder(other) == other.resolve()  # a folder given is one
+
+
+# ---------------------------------------------------------------------------- a moved entry
+class _Record:
+    def __init__(self, path: str, ident: object):
+        self.path, self.fields = path, {"id": ident}
+
+
+def _moved_setup(tmp_path):
+    root = tmp_path / "learn"
+    (root / "a").mkdir(parents=True)
+    (root / "b").mkdir()
+    old = root / "a" / "old.md"
+    old.write_text("---\nid: 7\n---\n", encoding="utf-8")
+    return root, old
+
+
+def test_a_file_renamed_in_place_is_found_by_its_inode_whatever_its_time(tmp_path):
+    root, old = _moved_setup(tmp_path)
+    opened = file_identity(str(old))
+    new = root / "b" / "new.md"
+    os.rename(old, new)
+    os.utime(new, (1_000_000, 1_000_000))  # a rename keeps the file's old time
+    records = [_Record("b/new.md", 7), _Record("a/other.md", 8)]
+    assert moved_entry(str(old), 7, records, root, opened) == str(new)
+
+
+def test_a_file_written_anew_since_opening_is_found_by_its_time(tmp_path):
+    root, old = _moved_setup(tmp_path)
+    opened = file_identity(str(old))
+    old.unlink()  # what a checkout or a pull does: the old name removed, a new file written
+    new = root / "b" / "new.md"
+    new.write_text("---\nid: 7\n---\nchanged\n", encoding="utf-8")
+    assert moved_entry(str(old), 7, [_Record("b/new.md", 7)], root, opened) == str(new)
+
+
+def test_an_older_entry_sharing_the_id_is_no_trail(tmp_path):
+    root, old = _moved_setup(tmp_path)
+    twin = root / "b" / "twin.md"  # an id used twice in the collection, long before
+    twin.write_text("---\nid: 7\n---\n", encoding="utf-8")
+    os.utime(twin, (1_000_000, 1_000_000))
+    opened = file_identity(str(old))
+    old.unlink()
+    assert moved_entry(str(old), 7, [_Record("b/twin.md", 7)], root, opened) is None
+
+
+def test_two_candidates_or_no_id_give_no_answer(tmp_path):
+    root, old = _moved_setup(tmp_path)
+    opened = file_identity(str(old))
+    old.unlink()
+    for name in ("x.md", "y.md"):
+        (root / "b" / name).write_text("---\nid: 7\n---\n", encoding="utf-8")
+    two = [_Record("b/x.md", 7), _Record("b/y.md", 7)]
+    assert moved_entry(str(old), 7, two, root, opened) is None
+    one = two[:1]
+    assert moved_entry(str(old), 7, one, root, opened) == str(root / "b" / "x.md")
+    for ident in (None, "", True):
+        assert moved_entry(str(old), ident, one, root, opened) is None
+    assert moved_entry(str(old), 7, one, root, None) is None  # never read: nothing to know it by
+    assert moved_entry(str(old), 7, [_Record("b/gone.md", 7)], root, opened) is None  # not there
+    # the record of the old path itself (an index not yet refreshed) is not where it went
+    assert moved_entry(str(old), 7, [_Record("a/old.md", 7)], root, opened) is None
+    assert file_identity(str(old)) is None and file_identity(None) is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -430,3 +431,75 @@ def test_a_save_in_progress_keeps_its_temporary_and_the_window_does_not_wait(win
         start = time.monotonic()
         assert window.open_file(path)
         assert time.monotonic() - start < 5 and tmp.exists()
+
+
+# ---------------------------------------------------------------------------- a moved entry
+def _indexed_site(window, qtbot, tmp_path):
+    path = _entry(tmp_path)
+    root = path.parents[1]
+    with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
+        window.open_folder(root)
+    assert window.open_file(path)
+    return root, path
+
+
+def _type_in_answer(window, qtbot, text):
+    window.editor.edit.moveCursor(window.editor.edit.textCursor().MoveOperation.End)
+    qtbot.keyClicks(window.editor.edit, text)
+
+
+def test_an_entry_renamed_behind_the_windows_back_is_followed_with_its_edits(window, qtbot, tmp_path):
+    """Regression: an entry renamed while open (git mv, a pull, the CMS) said only "deleted
+    or moved": Save wrote it back under the old name beside the moved one."""
+    root, path = _indexed_site(window, qtbot, tmp_path)
+    _type_in_answer(window, qtbot, " Typed here.")
+    assert window.write_journal()
+    new = root / "chemistry" / "what-is-a-prime-number-renamed.md"
+    os.rename(path, new)
+    with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
+        window.collection_panel.files_written()  # (the folder watcher does the same)
+        window.on_outside_change(str(path))
+    assert window.file_missing
+    text = window.notice.text()
+    assert "chemistry/what-is-a-prime-number-renamed.md" in text and "Follow it" in text
+    link = re.search(r'href="([^"]+)"', text).group(1)
+    window.notice.linkActivated.emit(link)  # the notice's link, as clicked
+    assert window.session.path == str(new) and not window.file_missing
+    assert window.editor.text().endswith(" Typed here.")  # the edits kept
+    assert window.session.dirty and window.notice.isHidden()
+    assert [item.path for item in window.journal.pending()] == [str(new)]  # journaled by the new name
+    assert window.save()
+    assert not path.exists()  # never written back under the old name
+    assert b"Typed here." in new.read_bytes()
+    assert new.name in window.windowTitle()
+
+
+def test_a_move_written_anew_with_changes_is_found_after_the_index_refresh(window, qtbot, tmp_path):
+    """A pull that renames and changes the entry: the old file removed, a new one written;
+    found once the index has the new file, the edits merged onto its changes."""
+    root, path = _indexed_site(window, qtbot, tmp_path)
+    _type_in_answer(window, qtbot, " Mine.")
+    raw = path.read_bytes()
+    path.unlink()
+    window.on_outside_change(str(path))  # before the index knows the new name
+    assert "deleted or moved" in window.notice.text()
+    new = root / "mathematics" / "prime-numbers.md"
+    new.write_bytes(raw.replace(b"author: ", b"author: Theirs ", 1))
+    with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
+        window.collection_panel.files_written()
+    assert "prime-numbers.md" in window.notice.text()
+    assert window.follow_move(str(new)) == "followed"
+    assert window.session.fields["author"].startswith("Theirs ")  # their change …
+    assert window.editor.text().endswith(" Mine.")  # … and mine
+
+
+def test_an_unrelated_entry_sharing_the_id_is_not_offered(window, qtbot, tmp_path):
+    root, path = _indexed_site(window, qtbot, tmp_path)
+    twin = root / "biology" / "twin.md"
+    twin.write_bytes(path.read_bytes())  # an id used twice, there before the entry was opened
+    os.utime(twin, (1_000_000, 1_000_000))
+    with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
+        window.collection_panel.files_written()
+    path.unlink()
+    window.on_outside_change(str(path))
+    assert "deleted or moved" in window.notice.text() and "Follow" not in window.notice.text()
