@@ -197,7 +197,11 @@ class RelatedEditor(QWidget):
         return b
 
     def set_items(self, items: list[dict]) -> None:
-        """Show these items (the entry's, as loaded or refreshed: not an edit of the table)."""
+        """Show these items (the entry's, as loaded, merged from disk, reverted or fixed: not an
+        edit of the table). Others than those shown end the table's history, as a text field's
+        ends when the entry shows another value in it: an undo would drop them unseen."""
+        if items != self._shown:
+            self.history.clear()
         self._show(items)
 
     def state(self) -> list[dict]:

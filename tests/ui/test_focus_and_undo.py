@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 
 from qteditor.ui.main_window import sample_collection
 from tests.ui.test_off_the_happy_path import _tab_through
@@ -382,3 +382,46 @@ def test_a_cell_being_typed_in_undoes_its_own_typing_first(window, qtbot, tmp_pa
     window.act_undo.trigger()  # the cell's own line: its typing
     assert editor.text() == before[0]["title"]
     assert rel.items() == before
+
+
+def test_the_related_tables_history_ends_when_the_entry_shows_other_articles(window, qtbot, tmp_path):
+    """Regression: after an outside change to the related articles was merged into the open
+    entry (or a Revert), Undo in the table went back to a state of before it: the change from
+    disk was dropped unseen (Revert: the discarded rows came back). A text field's history
+    ends the same way when the entry shows another value in it; a save or an outside change
+    elsewhere keeps it."""
+    from qteditor.core.entry import Entry
+
+    _site(window, qtbot, tmp_path)
+    rel = _related(window)
+    path = Path(window.session.path)
+    _focus(rel.table)
+    rel.add({"id": 9003, "title": "Prime", "subject": "Math", "url": "/learn/math/questions/p"})
+    assert window.save()
+    other = Entry.load(path)
+    fields = other.fields()
+    fields["author"] = "Someone Else"  # not the table: its history stays
+    other.save(fields)
+    assert window.on_outside_change(str(path)) == "reloaded"
+    _focus(rel.table)
+    assert window.act_undo.isEnabled()
+    fields["related_article1"]["title"] = "Changed outside"
+    other.save(fields)
+    assert window.on_outside_change(str(path)) == "reloaded"
+    merged = _related_fields(window)
+    assert merged[0]["title"] == "Changed outside"
+    _focus(rel.table)
+    assert not window.act_undo.isEnabled() and not window.act_redo.isEnabled()
+    window.act_undo.trigger()
+    assert _related_fields(window) == merged == rel.items()
+
+    rel.table.selectRow(0)
+    rel.remove_button.click()
+    window.answers.append(QMessageBox.StandardButton.Yes)
+    window.revert()
+    assert _related_fields(window) == merged and not window.session.dirty
+    _focus(rel.table)
+    assert not window.act_undo.isEnabled()
+    window.act_redo.trigger()
+    window.act_undo.trigger()
+    assert _related_fields(window) == merged and not window.session.dirty
