@@ -182,10 +182,14 @@ class EditSession:
 
     def set_related(self, items: list[dict]) -> list[tuple]:
         """Make ``items`` the related articles; returns the other paths that changed with them
-        (the site's files carry a score whenever they list related articles)."""
+        (the site's files carry a score whenever they list related articles; the score they
+        brought goes with the last of them, when the file has none and it was not changed)."""
         set_related(self.fields, items, family_of(self.entry.schema))
         if items and "score" not in self.fields and self.entry.schema.field("score") is not None:
             self.fields["score"] = -1.0
+            return [("score",)]
+        if not items and "score" not in self.saved_fields and self.fields.get("score") == -1.0:
+            del self.fields["score"]  # (an undo of the first article leaves the entry as it was)
             return [("score",)]
         return []
 

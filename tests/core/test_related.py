@@ -160,3 +160,20 @@ def test_items_come_in_number_order_keeping_the_order_of_equal_numbers(keys):
         key=lambda t: t[0],
     )
     assert related_items(fields) == [(k, v) for _, k, v in expected]
+
+
+def test_the_score_the_articles_brought_goes_with_the_last_of_them():
+    """Undo of an entry's first related article (or its removal) leaves the entry as it was:
+    the score it brought goes too, unless the file has one or it was changed."""
+    path = next(resource("sample").rglob("why-did-the-roman-republic-become-an-empire.md"))
+    s = EditSession(Entry.load(path))
+    assert "score" not in s.fields and not related_items(s.fields)
+    item = {"id": 1, "title": "t", "subject": "s", "url": "/u"}
+    assert s.set_related([item]) == [("score",)]
+    assert s.set_related([]) == [("score",)] and "score" not in s.fields and not s.dirty
+    s.set_related([item])
+    s.fields["score"] = 0.5  # the writer's own score is kept
+    assert s.set_related([]) == [] and s.fields["score"] == 0.5
+    kept = EditSession(Entry.load(next(resource("sample").rglob("what-is-a-prime-number.md"))))
+    assert "score" in kept.saved_fields
+    assert kept.set_related([]) == [] and kept.fields["score"] == kept.saved_fields["score"]

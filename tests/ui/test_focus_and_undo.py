@@ -425,3 +425,25 @@ def test_the_related_tables_history_ends_when_the_entry_shows_other_articles(win
     window.act_redo.trigger()
     window.act_undo.trigger()
     assert _related_fields(window) == merged and not window.session.dirty
+
+
+def test_the_first_related_article_undone_takes_its_score_back_too(window, qtbot, tmp_path):
+    """Regression: an entry without related articles and score took a score with its first
+    article; Undo took the article back but left the score: the entry stayed modified and its
+    save wrote ``score: -1.0``."""
+    _site(window, qtbot, tmp_path)
+    path = tmp_path / "content" / "learn" / "history" / "why-did-the-roman-republic-become-an-empire.md"
+    before = path.read_bytes()
+    assert window.open_file(path)
+    rel = _related(window)
+    _focus(rel.add_button)
+    rel.add({"id": 9003, "title": "Prime", "subject": "Math", "url": "/learn/math/questions/p"})
+    assert window.session.fields["score"] == -1.0
+    window.act_undo.trigger()
+    assert not window.session.dirty and not window.isWindowModified()
+    assert window.form.rows[("score",)].read() in (None, "")
+    window.act_redo.trigger()
+    assert window.session.fields["score"] == -1.0
+    window.act_undo.trigger()
+    assert window.save()
+    assert path.read_bytes() == before
