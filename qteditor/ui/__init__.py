@@ -23,4 +23,4 @@ from ..core import (  # noqa: F401 - imported for their order, see above
     storage,
     validate,
 )
-from ..core.yaml import scanner  # noqa: F401
+from ..core.yaml import scan  # noqa: F401 - through the package's face: loads the scanner now
