@@ -277,6 +277,12 @@ class PreviewPane(QWidget):
     @Slot(int, str, float)
     def _show(self, serial: int, html: str, seconds: float) -> None:
         self._busy = False
+        if serial != self._serial and len(self._text) >= OFF_THREAD_CHARS:
+            # a long text typed in meanwhile: laying out its outdated page would hold the
+            # typing up (tens of ms for 200 KB, at a key); the newer text renders after the pause
+            if not self._timer.isActive():
+                self._timer.start()
+            return
         bar = self.browser.verticalScrollBar()
         keep = bar.value()
         self.browser.setHtml(html)

@@ -102,6 +102,40 @@ def test_a_long_answer_renders_once_typing_pauses_and_a_short_one_at_once(qtbot)
     qtbot.waitUntil(lambda: bool(rendered), timeout=LARGE_PAUSE_MS - 100)  # well before the long pause
 
 
+def test_a_long_answers_outdated_page_is_never_laid_out_while_it_is_typed_in(qtbot, monkeypatch):
+    """A render of a long answer that comes back after more typing is dropped (laying out its
+    200 KB page took tens of ms at a key); the newer text's page follows the pause."""
+    from qteditor.ui import preview
+    from qteditor.ui.preview import OFF_THREAD_CHARS
+
+    pane = PreviewPane(25)
+    qtbot.addWidget(pane)
+    pane.show()
+    qtbot.waitExposed(pane)
+    shown = []
+    pane.rendered.connect(shown.append)
+    pane.schedule({"title": "T"}, "First.")
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    shown.clear()
+    composed = []
+    real = preview.compose
+
+    def slow(fields, text):  # the render thread: slow enough for a key to come meanwhile
+        composed.append(text[-6:])
+        time.sleep(0.3)
+        return real(fields, text)
+
+    monkeypatch.setattr(preview, "compose", slow)
+    long_answer = "word " * (OFF_THREAD_CHARS // 4)
+    pane.schedule({"title": "T"}, long_answer + "first", now=True)  # a render starts …
+    qtbot.wait(50)
+    pane.schedule({"title": "T"}, long_answer + "second")  # … and the text changes meanwhile
+    qtbot.waitUntil(lambda: len(composed) == 2, timeout=10_000)
+    assert shown == [] and "first" not in pane.last_html  # the outdated page was not laid out
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    assert len(shown) == 1 and "second" in pane.last_html and not pane.pending
+
+
 def test_the_cursor_position_never_resizes_the_status_bar(window, qtbot):
     from qteditor.ui.main_window import sample_collection
 
