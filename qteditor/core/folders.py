@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -102,14 +102,37 @@ def file_identity(path: str | None) -> tuple[int, int, float] | None:
     return st.st_dev, st.st_ino, time.time()
 
 
+def sharing_id(path: str, ident: object, records: Iterable[Any], root: Path) -> frozenset[str] | None:
+    """The other entries of the collection (its index's ``records``, paths relative to
+    ``root``) with the id ``ident`` of the entry at ``path``, as paths like ``moved_entry``'s;
+    None when the index does not list ``path`` (it tells nothing of the entry then)."""
+    here = os.path.normcase(os.path.abspath(path))
+    listed, others = False, set()
+    for record in records:
+        if record.fields.get("id") != ident:
+            continue
+        other = str(root / record.path)
+        if os.path.normcase(os.path.abspath(other)) == here:
+            listed = True
+        else:
+            others.add(other)
+    return frozenset(others) if listed else None
+
+
 def moved_entry(
-    gone: str, ident: object, records: Iterable[Any], root: Path, opened: tuple[int, int, float] | None
+    gone: str,
+    ident: object,
+    records: Iterable[Any],
+    root: Path,
+    opened: tuple[int, int, float] | None,
+    twins: Collection[str] = (),
 ) -> str | None:
     """Where the entry whose file ``gone`` is no longer there went: the one record of the
     collection (its index's ``records``, paths relative to ``root``) with its id ``ident`` at
     another path that is the very file (``opened``'s device and inode: renamed in place) or was
-    written since the entry was opened (a checkout or a pull writes the file anew). None when
-    there is none, or more than one (an id used twice is no trail to follow)."""
+    written since the entry was opened (a checkout or a pull writes the file anew), unless it
+    is one of ``twins`` (``sharing_id``: it had the id beside the entry while it was there).
+    None when there is none, or more than one (an id used twice is no trail to follow)."""
     if ident is None or ident == "" or isinstance(ident, bool) or opened is None:
         return None
     here = os.path.normcase(os.path.abspath(gone))
@@ -124,6 +147,8 @@ def moved_entry(
             st = os.stat(path)
         except OSError:
             continue
-        if (st.st_dev, st.st_ino) == opened[:2] or st.st_mtime >= opened[2] - CLOCK_SLACK_S:
+        if (st.st_dev, st.st_ino) == opened[:2] or (
+            path not in twins and st.st_mtime >= opened[2] - CLOCK_SLACK_S
+        ):
             found.append(path)
     return found[0] if len(found) == 1 else None

@@ -27,7 +27,14 @@ from PySide6.QtWidgets import (
 from ..core import slugs, storage
 from ..core.entry import Entry
 from ..core.errors import QtEditorError
-from ..core.folders import collection_for_folder, collection_of, file_identity, first_entry, moved_entry
+from ..core.folders import (
+    collection_for_folder,
+    collection_of,
+    file_identity,
+    first_entry,
+    moved_entry,
+    sharing_id,
+)
 from ..core.journal import Journal, Locks, recover, snapshot
 from ..core.resources import resource
 from ..core.schema import Schema, default_schema, schema_for
@@ -167,6 +174,8 @@ class MainWindow(QMainWindow):
         self.file_missing = False
         # the open file as it was read: (device, inode, when), to know it again when moved
         self._opened_file: tuple[int, int, float] | None = None
+        # the entries that had its id beside it while it was there: never where it went
+        self._twins: frozenset[str] = frozenset()
         self.schema = schema or default_schema()
         self.session: EditSession | None = None
         self.collection: Path | None = None
@@ -484,6 +493,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.file_missing = False
         self._opened_file = file_identity(session.path)
+        self._note_twins()
         self._watch(session.path)
         notice = self.locks.acquire(session.path) if session.path else None
         self._locked_path = session.path if notice is None else None
@@ -594,8 +604,13 @@ class MainWindow(QMainWindow):
 
     def on_indexed(self) -> None:
         panel = self.collection_panel
-        if self.file_missing:  # the open file went: perhaps the index has it under a new name
+        s = self.session
+        if self.file_missing and s is not None and s.path is not None and Path(s.path).exists():
+            self.on_outside_change(s.path)  # back under its name (a checkout back): as it is now
+        elif self.file_missing:  # the open file went: perhaps the index has it under a new name
             self.look_for_move()
+        else:
+            self._note_twins(keep=True)
         panel.select_path(self.session.path if self.session else None)
         self.form.set_subjects(panel.subjects)
         self.slug_rule = panel.slug_rule or slugs.COLLECTION  # the workspace's, before checks
@@ -859,6 +874,12 @@ class MainWindow(QMainWindow):
             return False
         if s.path is None:
             return self.save_as()
+        if not s.dirty and not os.path.exists(s.path):  # nothing to write, and no file: no save
+            self.on_outside_change(s.path)
+            self.statusBar().showMessage(
+                "Not saved: the file was deleted or moved. Use Save As to write it somewhere.", 8000
+            )
+            return False
         try:
             s.save(force=force)
         except ReadOnlyError as exc:
@@ -1404,6 +1425,20 @@ class MainWindow(QMainWindow):
         else:
             self.open_path(link)
 
+    def _note_twins(self, keep: bool = False) -> None:
+        """Note the entries of the collection that share the open entry's id while the index
+        lists it (``keep``: what was noted stays when it does not)."""
+        s, panel = self.session, self.collection_panel
+        known = None
+        if s is not None and s.path is not None and panel.root is not None:
+            ident = s.saved_fields.get("id")
+            if ident is not None:
+                known = sharing_id(s.path, ident, panel.records, panel.root)
+        if known is not None:
+            self._twins = known
+        elif not keep:
+            self._twins = frozenset()
+
     def look_for_move(self) -> str | None:
         """The open entry's file is gone: is it elsewhere in the collection under a new name
         (renamed by git, a pull, the CMS or another program)? The one entry there with its id
@@ -1414,7 +1449,7 @@ class MainWindow(QMainWindow):
         if s is None or s.path is None or panel.root is None:
             return None
         ident = s.saved_fields.get("id")
-        found = moved_entry(s.path, ident, panel.records, panel.root, self._opened_file)
+        found = moved_entry(s.path, ident, panel.records, panel.root, self._opened_file, self._twins)
         if found is None:
             return None
         from html import escape as html_escape
@@ -1430,7 +1465,8 @@ class MainWindow(QMainWindow):
     def follow_move(self, path: str) -> str:
         """Make ``path`` the open entry's file (it was moved there): the edits here are merged
         onto it as onto any outside change, and the journal, the lock and the watch move with
-        it. What happened: "followed", "conflicts" (merged as chosen), "unreadable", "none"."""
+        it. What happened: "followed", "conflicts" (merged as chosen), "unreadable", "other"
+        (the file there is not this entry now: another id), "none"."""
         s = self.session
         if s is None:
             return "none"
@@ -1439,8 +1475,20 @@ class MainWindow(QMainWindow):
             raw = storage.read_file(path)
             theirs = Entry.from_bytes(raw, path, s.entry.schema)
         except (QtEditorError, OSError) as exc:
-            self.show_notice(f"The moved file cannot be read now: {exc}")
+            from html import escape as html_escape
+
+            self.show_notice(f"The moved file cannot be read now: {html_escape(str(exc))}")
             return "unreadable"
+        ident = s.saved_fields.get("id")
+        if ident is None or theirs.fields().get("id") != ident:  # replaced since it was found
+            from html import escape as html_escape
+
+            self.show_notice(
+                f"{html_escape(Path(path).name)} is no longer this entry (its id is not "
+                f"{html_escape(str(ident))}): nothing was followed. Your text is kept: use Save As "
+                "to write it somewhere."
+            )
+            return "other"
         conflicts = s.merge_from_disk(theirs)  # the session's file is now the moved one
         if old is not None:
             self.journal.remove(old)  # the edits' journal goes with them, under the new name
@@ -1478,6 +1526,9 @@ class MainWindow(QMainWindow):
         try:
             raw = storage.read_file(path)  # a regular file, capped: never blocks the window
             if raw == s.entry.raw:
+                if self.file_missing:  # back as it was (a checkout back): not missing now
+                    self.file_missing = False
+                    self.show_notice(None)
                 return "same"
             line = conflict_markers(raw)
             if line is not None:  # not someone's version: never merged into the edits here

@@ -11,6 +11,7 @@ from qteditor.core.folders import (
     file_identity,
     first_entry,
     moved_entry,
+    sharing_id,
 )
 
 
@@ -117,3 +118,31 @@ def test_two_candidates_or_no_id_give_no_answer(tmp_path):
     # the record of the old path itself (an index not yet refreshed) is not where it went
     assert moved_entry(str(old), 7, [_Record("a/old.md", 7)], root, opened) is None
     assert file_identity(str(old)) is None and file_identity(None) is None
+
+
+def test_an_entry_that_shared_the_id_while_the_open_one_was_there_is_no_trail(tmp_path):
+    """Regression: a twin written since the entry was opened (edited, a batch fix) was taken
+    for where the entry went when it was deleted."""
+    root, old = _moved_setup(tmp_path)
+    twin = root / "b" / "twin.md"
+    twin.write_text("---\nid: 7\n---\n", encoding="utf-8")
+    before = [_Record("a/old.md", 7), _Record("b/twin.md", 7), _Record("b/other.md", 8)]
+    twins = sharing_id(str(old), 7, before, root)
+    assert twins == {str(twin)}
+    assert sharing_id(str(old), 7, before[1:], root) is None  # an index without the entry: unknown
+    opened = file_identity(str(old))
+    twin.write_text("---\nid: 7\n---\nedited\n", encoding="utf-8")
+    old.unlink()
+    after = [_Record("b/twin.md", 7)]
+    assert moved_entry(str(old), 7, after, root, opened) == str(twin)  # (not knowing it was there)
+    assert moved_entry(str(old), 7, after, root, opened, twins) is None
+
+
+def test_the_very_file_renamed_over_a_twin_is_still_followed(tmp_path):
+    root, old = _moved_setup(tmp_path)
+    twin = root / "b" / "twin.md"
+    twin.write_text("---\nid: 7\n---\n", encoding="utf-8")
+    twins = sharing_id(str(old), 7, [_Record("a/old.md", 7), _Record("b/twin.md", 7)], root)
+    opened = file_identity(str(old))
+    os.replace(old, twin)
+    assert moved_entry(str(old), 7, [_Record("b/twin.md", 7)], root, opened, twins) == str(twin)

@@ -16,7 +16,7 @@ import pytest
 
 from qteditor.core.entry import Entry
 from qteditor.core.journal import Journal
-from qteditor.ui.main_window import MainWindow, sample_collection
+from qteditor.ui.main_window import FOLLOW_LINK, MainWindow, sample_collection
 from tests.conftest import REPO, posix_only
 
 
@@ -503,3 +503,95 @@ def test_an_unrelated_entry_sharing_the_id_is_not_offered(window, qtbot, tmp_pat
     path.unlink()
     window.on_outside_change(str(path))
     assert "deleted or moved" in window.notice.text() and "Follow" not in window.notice.text()
+
+
+def _follow_link(window):
+    return re.search(rf'href="{re.escape(FOLLOW_LINK)}([^"]+)"', window.notice.text())
+
+
+def test_the_old_name_coming_back_ends_the_move_notice(window, qtbot, tmp_path):
+    """Regression: after a checkout back (the moved file gone, the old one written again),
+    the notice still offered to follow the file that was gone, the window still took its own
+    file for missing and no longer watched it (an outside change to it went unseen)."""
+    root, path = _indexed_site(window, qtbot, tmp_path)
+    _type_in_answer(window, qtbot, " Mine.")
+    raw = path.read_bytes()
+    new = root / "chemistry" / "moved.md"
+    os.rename(path, new)
+    with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
+        window.collection_panel.files_written()
+        window.on_outside_change(str(path))
+    assert _follow_link(window)
+    new.unlink()  # git checkout back: the moved name goes, the old one is written anew
+    path.write_bytes(raw)
+    with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
+        window.collection_panel.files_written()
+    assert not window.file_missing and window.notice.isHidden()
+    assert window.watcher.files() == [str(path)]
+    assert window.session.path == str(path) and window.editor.text().endswith(" Mine.")
+
+
+def test_follow_refuses_a_file_that_is_no_longer_the_entry(window, qtbot, tmp_path, monkeypatch):
+    """Regression: Follow clicked after the moved file was replaced by another entry merged
+    the edits onto that other entry (its id and title), to be saved over it."""
+    monkeypatch.setattr(window, "resolve_conflicts", lambda conflicts, choose=None: None)  # no dialog
+    root, path = _indexed_site(window, qtbot, tmp_path)
+    _type_in_answer(window, qtbot, " Mine.")
+    ident = window.session.fields["id"]
+    new = root / "chemistry" / "moved.md"
+    os.rename(path, new)
+    with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
+        window.collection_panel.files_written()
+        window.on_outside_change(str(path))
+    link = _follow_link(window)
+    other = next(p for p in sorted(root.rglob("*.md")) if p != new)
+    assert Entry.load(other).fields()["id"] != ident
+    new.write_bytes(other.read_bytes())  # another entry there now
+    assert window.follow_move(link.group(1)) == "other"
+    assert window.session.path == str(path) and window.file_missing
+    assert window.session.fields["id"] == ident and window.editor.text().endswith(" Mine.")
+    assert "no longer this entry" in window.notice.text()
+
+
+def test_an_entry_sharing_the_id_edited_since_is_no_trail(window, qtbot, tmp_path):
+    """Regression: an entry that shared the id while the open one was still there, written
+    since it was opened, was offered as where the open one moved when it was deleted."""
+    root, path = _indexed_site(window, qtbot, tmp_path)
+    twin = root / "biology" / "twin.md"
+    twin.write_bytes(path.read_bytes())
+    with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
+        window.collection_panel.files_written()
+    assert window.open_file(path)
+    twin.write_bytes(twin.read_bytes() + b"\nMore.\n")  # edited, after the entry was opened
+    path.unlink()  # deleted, not moved
+    with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
+        window.collection_panel.files_written()
+        window.on_outside_change(str(path))
+    assert "deleted or moved" in window.notice.text() and "Follow" not in window.notice.text()
+
+
+def test_saving_an_unchanged_entry_whose_file_went_is_no_save(window, qtbot, tmp_path):
+    """Regression: Save with no edits said "Saved" though the file was gone (nothing was
+    written) and the window stopped looking for where it went."""
+    root, path = _indexed_site(window, qtbot, tmp_path)
+    new = root / "chemistry" / "moved.md"
+    os.rename(path, new)
+    window.on_outside_change(str(path))
+    assert not window.save()
+    assert window.file_missing and not path.exists()
+    assert "Not saved" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(window.collection_panel.indexed, timeout=20000):
+        window.collection_panel.files_written()
+    assert _follow_link(window)
+
+
+def test_the_notice_of_an_unreadable_moved_file_shows_its_name_as_text(window, qtbot, tmp_path):
+    """Regression: the error's text (the file's name in it) went into the rich-text notice as
+    it was: a name holding markup (a link, even) was shown as markup."""
+    root, path = _indexed_site(window, qtbot, tmp_path)
+    new = root / "chemistry" / 'x<a href="qteditor-follow:elsewhere">y.md'
+    os.rename(path, new)
+    new.write_bytes(new.read_bytes().replace(b"title:", b"title: [", 1))  # broken now
+    assert window.follow_move(str(new)) == "unreadable"
+    text = window.notice.text()
+    assert "<a href" not in text and "&lt;a href=" in text
