@@ -450,7 +450,7 @@ def _type_in_answer(window, qtbot, text):
 
 def test_an_entry_renamed_behind_the_windows_back_is_followed_with_its_edits(window, qtbot, tmp_path):
     """Regression: an entry renamed while open (git mv, a pull, the CMS) said only "deleted
-    or moved": Save wrote it back under the old name beside the moved one."""
+    or moved": the edits could only be written with Save As."""
     root, path = _indexed_site(window, qtbot, tmp_path)
     _type_in_answer(window, qtbot, " Typed here.")
     assert window.write_journal()
