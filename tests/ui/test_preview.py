@@ -73,20 +73,26 @@ def test_a_table_keeps_the_block_gap_after_a_list_or_a_paragraph(qtbot):
     assert _table_top(browser) - _bottom(browser, "Intro words.") >= block_gap
 
 
+def _painted_pane(qtbot) -> tuple[PreviewPane, list]:
+    """A preview pane on screen, its first render done; the list its later renders go to."""
+    pane = PreviewPane(25)
+    qtbot.addWidget(pane)
+    pane.show()
+    qtbot.waitExposed(pane)
+    rendered: list = []
+    pane.rendered.connect(rendered.append)
+    pane.schedule({"title": "T"}, "First.")  # the first render follows the first paint
+    qtbot.waitUntil(lambda: bool(rendered), timeout=5000)
+    rendered.clear()
+    return pane, rendered
+
+
 def test_a_long_answer_renders_once_typing_pauses_and_a_short_one_at_once(qtbot):
     """Typing in a 200 KB answer: each key restarts the wait, so the render thread and the
     page it sets never take the window's time between keys (the ≤ 16 ms keystroke budget)."""
     from qteditor.ui.preview import LARGE_PAUSE_MS, OFF_THREAD_CHARS
 
-    pane = PreviewPane(25)
-    qtbot.addWidget(pane)
-    pane.show()
-    qtbot.waitExposed(pane)
-    rendered = []
-    pane.rendered.connect(rendered.append)
-    pane.schedule({"title": "T"}, "First.")  # the first render follows the first paint
-    qtbot.waitUntil(lambda: bool(rendered), timeout=5000)
-    rendered.clear()
+    pane, rendered = _painted_pane(qtbot)
     long_answer = "word " * (OFF_THREAD_CHARS // 4)
     start = time.perf_counter()
     for n in range(6):  # keys 100 ms apart: shorter than the pause, so nothing renders yet
@@ -108,15 +114,7 @@ def test_a_long_answers_outdated_page_is_never_laid_out_while_it_is_typed_in(qtb
     from qteditor.ui import preview
     from qteditor.ui.preview import OFF_THREAD_CHARS
 
-    pane = PreviewPane(25)
-    qtbot.addWidget(pane)
-    pane.show()
-    qtbot.waitExposed(pane)
-    shown = []
-    pane.rendered.connect(shown.append)
-    pane.schedule({"title": "T"}, "First.")
-    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
-    shown.clear()
+    pane, shown = _painted_pane(qtbot)
     composed = []
     real = preview.compose
 
