@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from html import escape as html_escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -546,7 +547,7 @@ class GitController(QObject):
                 continue
             if s.dirty:
                 self.w.show_notice(
-                    f"The pull renamed this entry to {new}; your edits are kept here. Copy them "
+                    f"The pull renamed this entry to {html_escape(new)}; your edits are kept here. Copy them "
                     "there (open it), rather than Save As to the old name: that makes a second copy."
                 )
             elif self.w.open_file(top / new):

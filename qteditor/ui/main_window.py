@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from html import escape as html_escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -565,8 +566,8 @@ class MainWindow(QMainWindow):
         self._fill_recent_with(str(path))
         return True
 
-    def _fill_recent_with(self, path: str) -> None:
-        self.settings.add_recent(path)
+    def _fill_recent_with(self, path: str, replacing: str | None = None) -> None:
+        self.settings.add_recent(path, replacing)
         fill_recent(self)
 
     def _set_collection(self, folder: Path, open_first: bool = True) -> None:
@@ -935,8 +936,8 @@ class MainWindow(QMainWindow):
         if choice == "over":
             return self._save_over(s, disk, force)
         self.show_notice(
-            f"{name} is in a git conflict (its conflict markers start at line {line}): nothing was "
-            "saved, and your edits are kept here. Resolve it (Git ▸ Resolve Conflicts…), or save "
+            f"{html_escape(name)} is in a git conflict (its conflict markers start at line {line}): "
+            "nothing was saved, and your edits are kept here. Resolve it (Git ▸ Resolve Conflicts…), or save "
             "over it on purpose."
         )
         self.statusBar().showMessage(
@@ -1452,8 +1453,6 @@ class MainWindow(QMainWindow):
         found = moved_entry(s.path, ident, panel.records, panel.root, self._opened_file, self._twins)
         if found is None:
             return None
-        from html import escape as html_escape
-
         shown = panel.rel_path(found) or found
         self.show_notice(
             f"This entry was moved to <b>{html_escape(shown)}</b> (renamed outside qteditor). "
@@ -1475,14 +1474,10 @@ class MainWindow(QMainWindow):
             raw = storage.read_file(path)
             theirs = Entry.from_bytes(raw, path, s.entry.schema)
         except (QtEditorError, OSError) as exc:
-            from html import escape as html_escape
-
             self.show_notice(f"The moved file cannot be read now: {html_escape(str(exc))}")
             return "unreadable"
         ident = s.saved_fields.get("id")
         if ident is None or theirs.fields().get("id") != ident:  # replaced since it was found
-            from html import escape as html_escape
-
             self.show_notice(
                 f"{html_escape(Path(path).name)} is no longer this entry (its id is not "
                 f"{html_escape(str(ident))}): nothing was followed. Your text is kept: use Save As "
@@ -1494,7 +1489,7 @@ class MainWindow(QMainWindow):
             self.journal.remove(old)  # the edits' journal goes with them, under the new name
         self.show_session(s)
         self.write_journal()
-        self._fill_recent_with(path)
+        self._fill_recent_with(path, replacing=old)  # the old name opens nothing now
         self.statusBar().showMessage(f"Now editing {Path(path).name}, where the entry moved", 6000)
         if conflicts:
             self.resolve_conflicts(conflicts)
@@ -1533,14 +1528,14 @@ class MainWindow(QMainWindow):
             line = conflict_markers(raw)
             if line is not None:  # not someone's version: never merged into the edits here
                 self.show_notice(
-                    f"{p.name} is in a git conflict (its conflict markers start at line {line}). "
-                    "What is shown here is the entry as it was; edits are kept. Resolve it (Git ▸ "
+                    f"{html_escape(p.name)} is in a git conflict (its conflict markers start at line "
+                    f"{line}). What is shown here is the entry as it was; edits are kept. Resolve it (Git ▸ "
                     "Resolve Conflicts…), or save over it on purpose."
                 )
                 return "conflict"
             theirs = Entry.from_bytes(raw, path, s.entry.schema)  # read by its own schema
         except (QtEditorError, OSError) as exc:
-            self.show_notice(f"The file changed on disk and cannot be read now: {exc}")
+            self.show_notice(f"The file changed on disk and cannot be read now: {html_escape(str(exc))}")
             return "unreadable"
         cursor = self.editor.edit.textCursor().position()
         scroll = self.editor.edit.verticalScrollBar().value()

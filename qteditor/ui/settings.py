@@ -54,8 +54,10 @@ class Settings:
             raise KeyError(key)
         self.store.setValue(key, value)
 
-    def add_recent(self, path: str) -> list[str]:
-        recent = [p for p in self.get("files/recent") if p != path]
+    def add_recent(self, path: str, replacing: str | None = None) -> list[str]:
+        """``path`` first in the recent files; ``replacing`` (the name it had: a moved entry)
+        leaves the list."""
+        recent = [p for p in self.get("files/recent") if p not in (path, replacing)]
         recent.insert(0, path)
         del recent[MAX_RECENT:]
         self.set("files/recent", recent)

@@ -472,6 +472,9 @@ def test_an_entry_renamed_behind_the_windows_back_is_followed_with_its_edits(win
     assert not path.exists()  # never written back under the old name
     assert b"Typed here." in new.read_bytes()
     assert new.name in window.windowTitle()
+    recent = window.settings.get("files/recent")
+    assert recent[0] == str(new) and str(path) not in recent  # the old name opens nothing now
+    assert [a.text() for a in window.recent_menu.actions()] == recent
 
 
 def test_a_move_written_anew_with_changes_is_found_after_the_index_refresh(window, qtbot, tmp_path):
@@ -595,3 +598,27 @@ def test_the_notice_of_an_unreadable_moved_file_shows_its_name_as_text(window, q
     assert window.follow_move(str(new)) == "unreadable"
     text = window.notice.text()
     assert "<a href" not in text and "&lt;a href=" in text
+
+
+def test_an_unreadable_outside_change_shows_the_error_as_text(window, qtbot, tmp_path):
+    """Regression: "changed on disk and cannot be read" put the error (the file's name in it)
+    into the rich-text notice as markup."""
+    path = tmp_path / "x<b>bold.md"
+    path.write_bytes(_entry(tmp_path).read_bytes())
+    assert window.open_file(path)
+    path.write_bytes(path.read_bytes().replace(b"title:", b"title: [", 1))  # broken now
+    assert window.on_outside_change(str(path)) == "unreadable"
+    text = window.notice.text()
+    assert "cannot be read now" in text and "<b>bold" not in text and "&lt;b&gt;bold" in text
+
+
+def test_the_conflict_notice_shows_a_file_name_holding_markup_as_text(window, tmp_path):
+    path = tmp_path / "x<i>y.md"
+    raw = _entry(tmp_path).read_bytes()
+    path.write_bytes(raw)
+    assert window.open_file(path)
+    head, rest = raw.split(b"\n", 1)  # the markers inside the front matter, as git leaves them
+    path.write_bytes(head + b"\n<<<<<<< HEAD\nauthor: A\n=======\nauthor: B\n>>>>>>> theirs\n" + rest)
+    assert window.on_outside_change(str(path)) == "conflict"
+    text = window.notice.text()
+    assert "git conflict" in text and "<i>y" not in text and "x&lt;i&gt;y" in text
