@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from html import escape as html_escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -546,8 +545,10 @@ class GitController(QObject):
             if (top / old).resolve() != mine or not (top / new).is_file():
                 continue
             if s.dirty:
+                from html import escape  # only when a notice needs it: not at start-up
+
                 self.w.show_notice(
-                    f"The pull renamed this entry to {html_escape(new)}; your edits are kept here. Copy them "
+                    f"The pull renamed this entry to {escape(new)}; your edits are kept here. Copy them "
                     "there (open it), rather than Save As to the old name: that makes a second copy."
                 )
             elif self.w.open_file(top / new):

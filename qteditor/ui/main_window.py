@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from html import escape as html_escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -116,6 +115,14 @@ class ProportionalSplitter(QSplitter):
             self.settled = True
             total = self.width() - self.handleWidth() * (self.count() - 1)
             self.setSizes([round(total * p) for p in self.proportions])
+
+
+def _as_text(value: str) -> str:
+    """``value`` (a file name, an error) shown as text in the rich-text notice. html is
+    imported here, when a notice needs it, not with the window: start-up never pays for it."""
+    from html import escape
+
+    return escape(value)
 
 
 class MainWindow(QMainWindow):
@@ -936,7 +943,7 @@ class MainWindow(QMainWindow):
         if choice == "over":
             return self._save_over(s, disk, force)
         self.show_notice(
-            f"{html_escape(name)} is in a git conflict (its conflict markers start at line {line}): "
+            f"{_as_text(name)} is in a git conflict (its conflict markers start at line {line}): "
             "nothing was saved, and your edits are kept here. Resolve it (Git ▸ Resolve Conflicts…), or save "
             "over it on purpose."
         )
@@ -1455,8 +1462,8 @@ class MainWindow(QMainWindow):
             return None
         shown = panel.rel_path(found) or found
         self.show_notice(
-            f"This entry was moved to <b>{html_escape(shown)}</b> (renamed outside qteditor). "
-            f'<a href="{FOLLOW_LINK}{html_escape(found)}">Follow it</a>: your edits are kept, '
+            f"This entry was moved to <b>{_as_text(shown)}</b> (renamed outside qteditor). "
+            f'<a href="{FOLLOW_LINK}{_as_text(found)}">Follow it</a>: your edits are kept, '
             "merged onto the file there; or use Save As to write them somewhere else."
         )
         return found
@@ -1474,13 +1481,13 @@ class MainWindow(QMainWindow):
             raw = storage.read_file(path)
             theirs = Entry.from_bytes(raw, path, s.entry.schema)
         except (QtEditorError, OSError) as exc:
-            self.show_notice(f"The moved file cannot be read now: {html_escape(str(exc))}")
+            self.show_notice(f"The moved file cannot be read now: {_as_text(str(exc))}")
             return "unreadable"
         ident = s.saved_fields.get("id")
         if ident is None or theirs.fields().get("id") != ident:  # replaced since it was found
             self.show_notice(
-                f"{html_escape(Path(path).name)} is no longer this entry (its id is not "
-                f"{html_escape(str(ident))}): nothing was followed. Your text is kept: use Save As "
+                f"{_as_text(Path(path).name)} is no longer this entry (its id is not "
+                f"{_as_text(str(ident))}): nothing was followed. Your text is kept: use Save As "
                 "to write it somewhere."
             )
             return "other"
@@ -1528,14 +1535,14 @@ class MainWindow(QMainWindow):
             line = conflict_markers(raw)
             if line is not None:  # not someone's version: never merged into the edits here
                 self.show_notice(
-                    f"{html_escape(p.name)} is in a git conflict (its conflict markers start at line "
+                    f"{_as_text(p.name)} is in a git conflict (its conflict markers start at line "
                     f"{line}). What is shown here is the entry as it was; edits are kept. Resolve it (Git ▸ "
                     "Resolve Conflicts…), or save over it on purpose."
                 )
                 return "conflict"
             theirs = Entry.from_bytes(raw, path, s.entry.schema)  # read by its own schema
         except (QtEditorError, OSError) as exc:
-            self.show_notice(f"The file changed on disk and cannot be read now: {html_escape(str(exc))}")
+            self.show_notice(f"The file changed on disk and cannot be read now: {_as_text(str(exc))}")
             return "unreadable"
         cursor = self.editor.edit.textCursor().position()
         scroll = self.editor.edit.verticalScrollBar().value()

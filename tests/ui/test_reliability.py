@@ -622,3 +622,18 @@ def test_the_conflict_notice_shows_a_file_name_holding_markup_as_text(window, tm
     assert window.on_outside_change(str(path)) == "conflict"
     text = window.notice.text()
     assert "git conflict" in text and "<i>y" not in text and "x&lt;i&gt;y" in text
+
+
+def test_the_pull_renamed_notice_shows_the_new_name_as_text(window, qtbot, tmp_path):
+    """A pull that renamed the open entry while it has edits: the notice names the new file,
+    as text (a name holding markup was shown as markup)."""
+    path = _entry(tmp_path)
+    assert window.open_file(path)
+    _type_in_answer(window, qtbot, " Mine.")
+    top = path.parents[3]
+    new = path.parent / "x<b>bold.md"
+    new.write_bytes(path.read_bytes())
+    window.git._follow_rename(top, {str(path.relative_to(top)): str(new.relative_to(top))})
+    text = window.notice.text()
+    assert "pull renamed this entry" in text and "<b>bold" not in text and "x&lt;b&gt;bold.md" in text
+    assert window.session.path == str(path) and window.editor.text().endswith(" Mine.")

@@ -34,6 +34,7 @@ LATER = (
     "socket",
     "uuid",
     "difflib",
+    "html",  # the notices escape names with it: only when one needs it
     "platform",
     "qteditor.core.git",
     "qteditor.core.changes",
